@@ -1,0 +1,6 @@
+//! The v1 API (`https://api.jogg.ai/v1`): flat request bodies, integer enums.
+
+pub mod avatars;
+pub mod projects;
+pub mod videos;
+pub mod voices;

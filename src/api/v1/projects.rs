@@ -1,0 +1,70 @@
+//! v1 projects: the state and result of every v1 video task.
+
+use serde::Deserialize;
+use serde_json::{Map, Value, json};
+
+use crate::client::Client;
+use crate::de;
+use crate::error::Result;
+use crate::ops::{Operation, Version};
+use crate::schema::{Field, Kind, Schema};
+use crate::transport::Method;
+use crate::wait::TaskStatus;
+
+/// `GET /v1/project?project_id=`.
+pub static GET_PROJECT: Operation = Operation {
+    version: Version::V1,
+    method: Method::Get,
+    path: "/project",
+    name: "get_project",
+    poll_with: None,
+    schema: &Schema {
+        fields: &[Field {
+            name: "project_id",
+            kind: Kind::Str { non_empty: true },
+            required: true,
+        }],
+        rules: &[],
+    },
+};
+
+/// A v1 project. Members the API adds later are kept in `extra`.
+#[derive(Clone, Debug, PartialEq, Deserialize)]
+pub struct Project {
+    #[serde(deserialize_with = "de::id_string")]
+    pub id: String,
+    #[serde(default)]
+    pub title: Option<String>,
+    /// Seconds; valid once the render succeeded.
+    #[serde(default, deserialize_with = "de::opt_f64")]
+    pub video_duration: Option<f64>,
+    #[serde(default, deserialize_with = "de::opt_nonempty")]
+    pub video_url: Option<String>,
+    #[serde(default, deserialize_with = "de::opt_nonempty")]
+    pub cover_url: Option<String>,
+    /// 1 start, 2 waiting, 3 processing, 4 success, 5 failed, 99 deleted (REFERENCE §6.1);
+    /// one guide calls it `status` (D33).
+    #[serde(deserialize_with = "de::lenient_i64", alias = "status")]
+    pub status_code: i64,
+    #[serde(default)]
+    pub status_desc: Option<String>,
+    /// Unix seconds.
+    #[serde(default, deserialize_with = "de::opt_lenient_i64")]
+    pub created_at: Option<i64>,
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+impl Project {
+    pub fn status(&self) -> TaskStatus {
+        TaskStatus::from_project_code(self.status_code)
+    }
+}
+
+impl Client {
+    /// The current state of a v1 project (any v1 video task).
+    pub fn get_project(&self, project_id: &str) -> Result<Project> {
+        let op = &GET_PROJECT;
+        de::decode(op, self.execute(op, &json!({ "project_id": project_id }))?)
+    }
+}

@@ -1,0 +1,114 @@
+//! v1 library voices.
+
+use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value};
+
+use crate::client::Client;
+use crate::de;
+use crate::error::Result;
+use crate::ops::{Operation, Version};
+use crate::schema::{Field, Kind, Schema};
+use crate::transport::Method;
+
+/// `GET /v1/voices`: the voice library, filtered and paged.
+pub static LIST_VOICES: Operation = Operation {
+    version: Version::V1,
+    method: Method::Get,
+    path: "/voices",
+    name: "list_voices",
+    poll_with: None,
+    schema: &Schema {
+        fields: &[
+            Field {
+                name: "page",
+                kind: Kind::Int {
+                    min: Some(1),
+                    max: None,
+                },
+                required: false,
+            },
+            Field {
+                name: "page_size",
+                kind: Kind::Int {
+                    min: Some(1),
+                    max: Some(100),
+                },
+                required: false,
+            },
+            Field {
+                name: "gender",
+                kind: Kind::StrEnum(&["male", "female"]),
+                required: false,
+            },
+            Field {
+                name: "age",
+                kind: Kind::StrEnum(&["young", "middle_aged", "old"]),
+                required: false,
+            },
+            // An open set of lowercase English names (`english`, `spanish`...; D26).
+            Field {
+                name: "language",
+                kind: Kind::Str { non_empty: true },
+                required: false,
+            },
+        ],
+        rules: &[],
+    },
+};
+
+/// Filters and paging of [`Client::list_voices`]. Pages start at 1; the API's default page
+/// size is 10, at most 100.
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+pub struct VoiceFilter {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub page: Option<u32>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub page_size: Option<u32>,
+    /// `male` or `female`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub gender: Option<String>,
+    /// `young`, `middle_aged` or `old`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub age: Option<String>,
+    /// A lowercase English language name: `english`, `spanish`, `chinese (simplified)`...
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub language: Option<String>,
+}
+
+#[derive(Clone, Debug, PartialEq, Deserialize)]
+pub struct Voice {
+    #[serde(deserialize_with = "de::id_string")]
+    pub voice_id: String,
+    #[serde(default)]
+    pub name: Option<String>,
+    /// A sample of the voice: `audition_url` in the v1 spec, `audio_url` elsewhere (D28).
+    #[serde(default, alias = "audition_url", deserialize_with = "de::opt_nonempty")]
+    pub audio_url: Option<String>,
+    #[serde(default)]
+    pub language: Option<String>,
+    #[serde(default)]
+    pub gender: Option<String>,
+    #[serde(default)]
+    pub age: Option<String>,
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+#[derive(Clone, Debug, PartialEq, Deserialize)]
+pub struct VoiceList {
+    /// Matches across all pages (v1); v2 says `has_more` instead (D29).
+    #[serde(default, deserialize_with = "de::opt_lenient_i64")]
+    pub total: Option<i64>,
+    #[serde(default)]
+    pub has_more: Option<bool>,
+    #[serde(default)]
+    pub voices: Vec<Voice>,
+}
+
+impl Client {
+    /// One page of library voices matching `filter`.
+    pub fn list_voices(&self, filter: &VoiceFilter) -> Result<VoiceList> {
+        let op = &LIST_VOICES;
+        de::decode(op, self.execute(op, &self.to_params(filter)?)?)
+    }
+}

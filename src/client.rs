@@ -1,0 +1,64 @@
+//! The client: a cheap-to-clone handle on one configured transport.
+
+use std::sync::Arc;
+
+use serde::Serialize;
+use serde_json::Value;
+
+use crate::config::Config;
+use crate::error::{Code, Error, Result};
+use crate::ops::{self, Operation};
+use crate::transport::{Reply, Transport};
+
+/// A Jogg API client. Clones share one connection pool; use it from any number of threads.
+///
+/// ```no_run
+/// let client = jogg::Client::new(jogg::Config::new("my-api-key"))?;
+/// let voices = client.list_voices(&jogg::VoiceFilter {
+///     language: Some("english".into()),
+///     ..Default::default()
+/// })?;
+/// println!("{} English voices", voices.total.unwrap_or(0));
+/// # Ok::<(), jogg::Error>(())
+/// ```
+#[derive(Clone, Debug)]
+pub struct Client {
+    transport: Arc<Transport>,
+}
+
+impl Client {
+    /// Checks `config` (base URL scheme, timeouts, key form) and builds the connection pool.
+    /// Nothing is sent.
+    pub fn new(config: Config) -> Result<Client> {
+        Ok(Client {
+            transport: Arc::new(Transport::new(config)?),
+        })
+    }
+
+    /// The API root this client talks to.
+    pub fn base_url(&self) -> &str {
+        self.transport.base_url()
+    }
+
+    /// Runs any operation of the table with JSON params: validates them, sends, and returns the
+    /// reply's `data` as sent. The typed methods and the C ABI are built on this.
+    pub fn execute(&self, op: &Operation, params: &Value) -> Result<Reply> {
+        let p = ops::prepare(op, params).map_err(|mut e| {
+            e.message = format!("{}: {}", op.full_name(), e.message);
+            e
+        })?;
+        self.transport
+            .send(p.method, &p.path, &p.query, p.body.as_ref())
+    }
+
+    /// A typed request as JSON params for [`Client::execute`].
+    pub(crate) fn to_params<T: Serialize>(&self, request: &T) -> Result<Value> {
+        serde_json::to_value(request)
+            .map_err(|e| Error::new(Code::Internal, format!("request encoding failed: {e}")))
+    }
+}
+
+const _: () = {
+    const fn assert_send_sync<T: Send + Sync>() {}
+    assert_send_sync::<Client>();
+};

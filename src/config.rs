@@ -1,0 +1,323 @@
+//! Client configuration: what `jogg_client_new` takes as JSON and `Client::new` as a struct.
+//!
+//! Checked once, at construction, so that a bad base URL or a missing key fails there and
+//! not on the first request in production.
+
+use std::fmt;
+use std::net::IpAddr;
+use std::time::Duration;
+
+use serde::Deserialize;
+
+use crate::error::{Code, Error, Result};
+
+/// The API root; v1 and v2 paths are appended to it (`/v1/project`, `/v2/voices`).
+pub const DEFAULT_BASE_URL: &str = "https://api.jogg.ai";
+const DEFAULT_CONNECT_TIMEOUT_MS: u64 = 5_000;
+const DEFAULT_TIMEOUT_MS: u64 = 60_000;
+
+/// The API key. Its `Debug` and `Display` never show it: it ends up in logs otherwise.
+#[derive(Clone, PartialEq, Eq)]
+pub struct ApiKey(String);
+
+impl ApiKey {
+    pub fn new(key: impl Into<String>) -> ApiKey {
+        ApiKey(key.into())
+    }
+
+    pub(crate) fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Debug for ApiKey {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("ApiKey(<redacted>)")
+    }
+}
+
+/// Where requests go through.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Proxy {
+    /// `HTTPS_PROXY`/`ALL_PROXY`/`NO_PROXY` from the environment (the default, except for
+    /// loopback base URLs, which a proxy could never reach).
+    Env,
+    /// Direct connections only.
+    None,
+    /// This proxy URL (`http://host:port`, `https://...`).
+    Url(String),
+}
+
+/// Everything a client needs. Build it with [`Config::new`] or [`Config::from_json`].
+#[derive(Clone, Debug)]
+pub struct Config {
+    pub api_key: ApiKey,
+    /// API root, without `/v1` or `/v2`; `https://`, or `http://` to a loopback host only.
+    pub base_url: String,
+    /// Time allowed to establish a connection (including TLS).
+    pub connect_timeout: Duration,
+    /// Time allowed for one whole request, from connecting to the last body byte.
+    pub timeout: Duration,
+    pub proxy: Proxy,
+    /// Appended to our `User-Agent` (`jogg/0.1.0 (linux; rust) <suffix>`).
+    pub user_agent_suffix: Option<String>,
+}
+
+/// The JSON form. Every member optional; unknown members are an error so a typo is caught.
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+struct ConfigJson {
+    api_key: Option<String>,
+    base_url: Option<String>,
+    connect_timeout_ms: Option<u64>,
+    timeout_ms: Option<u64>,
+    proxy: Option<String>,
+    user_agent_suffix: Option<String>,
+}
+
+impl Config {
+    /// A config for `api_key` with every default: the real API, env proxy, 5 s connect and
+    /// 60 s request timeouts.
+    pub fn new(api_key: impl Into<String>) -> Config {
+        Config {
+            api_key: ApiKey::new(api_key),
+            base_url: DEFAULT_BASE_URL.to_string(),
+            connect_timeout: Duration::from_millis(DEFAULT_CONNECT_TIMEOUT_MS),
+            timeout: Duration::from_millis(DEFAULT_TIMEOUT_MS),
+            proxy: Proxy::Env,
+            user_agent_suffix: None,
+        }
+    }
+
+    /// Same as [`Config::new`] with another API root (e.g. `jogg-mock`'s address).
+    pub fn with_base_url(mut self, base_url: impl Into<String>) -> Config {
+        self.base_url = base_url.into();
+        self
+    }
+
+    /// Parses the config JSON of `jogg_client_new`. `api_key` falls back to the environment
+    /// variable `JOGG_API_KEY`, `base_url` to `JOGG_BASE_URL`, then to the real API.
+    pub fn from_json(text: &str) -> Result<Config> {
+        let parsed: ConfigJson = if text.trim().is_empty() {
+            ConfigJson::default()
+        } else {
+            serde_json::from_str(text).map_err(|e| config_json_error(&e))?
+        };
+        let api_key = parsed
+            .api_key
+            .or_else(|| env_nonempty("JOGG_API_KEY"))
+            .ok_or_else(|| {
+                config_error(
+                    "api_key",
+                    "is missing: set it in the config or in the JOGG_API_KEY environment variable",
+                )
+            })?;
+        let base_url = parsed
+            .base_url
+            .or_else(|| env_nonempty("JOGG_BASE_URL"))
+            .unwrap_or_else(|| DEFAULT_BASE_URL.to_string());
+        let proxy = match parsed.proxy.as_deref() {
+            None | Some("env") => Proxy::Env,
+            Some("none") => Proxy::None,
+            Some(url) if url.starts_with("http://") || url.starts_with("https://") => {
+                Proxy::Url(url.to_string())
+            }
+            Some(_) => {
+                return Err(config_error(
+                    "proxy",
+                    "must be \"env\", \"none\" or an http:// or https:// proxy URL",
+                ));
+            }
+        };
+        let mut config = Config::new(api_key).with_base_url(base_url);
+        config.proxy = proxy;
+        config.user_agent_suffix = parsed.user_agent_suffix;
+        if let Some(ms) = parsed.connect_timeout_ms {
+            config.connect_timeout = positive_ms("connect_timeout_ms", ms)?;
+        }
+        if let Some(ms) = parsed.timeout_ms {
+            config.timeout = positive_ms("timeout_ms", ms)?;
+        }
+        Ok(config)
+    }
+
+    /// Checks the config and returns the normalised base URL (no trailing slash).
+    pub(crate) fn validate(&self) -> Result<String> {
+        let key = self.api_key.expose();
+        if key.is_empty() {
+            return Err(config_error("api_key", "is empty"));
+        }
+        // The key becomes a header value: anything else than visible ASCII would be refused
+        // by the HTTP layer later with a message that could quote it.
+        if !key.bytes().all(|b| b.is_ascii_graphic()) {
+            return Err(config_error(
+                "api_key",
+                "contains characters other than visible ASCII",
+            ));
+        }
+        let base = self.base_url.trim_end_matches('/').to_string();
+        let uri: ureq::http::Uri = base
+            .parse()
+            .map_err(|_| config_error("base_url", format!("is not a valid URL: {base:?}")))?;
+        let host = uri
+            .host()
+            .ok_or_else(|| config_error("base_url", format!("has no host: {base:?}")))?;
+        match uri.scheme_str() {
+            Some("https") => {}
+            Some("http") if is_loopback(host) => {}
+            Some("http") => {
+                return Err(config_error(
+                    "base_url",
+                    format!(
+                        "plain http:// is allowed only to a loopback host (127.0.0.1, ::1, localhost); \
+                         use https:// for {host} so the API key is not sent in clear text"
+                    ),
+                ));
+            }
+            _ => return Err(config_error("base_url", "must start with https://")),
+        }
+        if uri.query().is_some() {
+            return Err(config_error("base_url", "must not have a query string"));
+        }
+        let path = uri.path().trim_end_matches('/');
+        if path.ends_with("/v1") || path.ends_with("/v2") {
+            return Err(config_error(
+                "base_url",
+                format!(
+                    "must be the API root without the version, e.g. {DEFAULT_BASE_URL}, not {base}"
+                ),
+            ));
+        }
+        if self.connect_timeout.is_zero() || self.timeout.is_zero() {
+            return Err(config_error("timeout_ms", "must be greater than 0"));
+        }
+        Ok(base)
+    }
+
+    /// The proxy to use once the base URL is known: `Env` never applies to loopback.
+    pub(crate) fn effective_proxy(&self) -> Proxy {
+        let loopback = self
+            .base_url
+            .parse::<ureq::http::Uri>()
+            .ok()
+            .and_then(|u| u.host().map(is_loopback))
+            .unwrap_or(false);
+        match &self.proxy {
+            Proxy::Env if loopback => Proxy::None,
+            p => p.clone(),
+        }
+    }
+}
+
+pub(crate) fn is_loopback(host: &str) -> bool {
+    let host = host.trim_start_matches('[').trim_end_matches(']');
+    host.eq_ignore_ascii_case("localhost")
+        || host
+            .parse::<IpAddr>()
+            .map(|ip| ip.is_loopback())
+            .unwrap_or(false)
+}
+
+fn env_nonempty(name: &str) -> Option<String> {
+    std::env::var(name).ok().filter(|v| !v.is_empty())
+}
+
+fn positive_ms(field: &str, ms: u64) -> Result<Duration> {
+    if ms == 0 {
+        return Err(config_error(field, "must be greater than 0"));
+    }
+    Ok(Duration::from_millis(ms))
+}
+
+fn config_error(field: &str, problem: impl AsRef<str>) -> Error {
+    let mut e = Error::validation(field, problem);
+    e.code = Code::InvalidConfig;
+    e
+}
+
+/// serde's messages name unknown and mistyped members; keep them, tagged with the member.
+fn config_json_error(e: &serde_json::Error) -> Error {
+    let text = e.to_string();
+    let field = text
+        .split('`')
+        .nth(1)
+        .filter(|_| text.starts_with("unknown field") || text.starts_with("missing field"))
+        .unwrap_or("config");
+    let mut err = config_error(field, &text);
+    if e.is_syntax() || e.is_eof() {
+        err.code = Code::InvalidJson;
+        err.field = None;
+        err.message = format!("config is not valid JSON: {text}");
+    }
+    err
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn cfg(json: &str) -> Result<Config> {
+        Config::from_json(json)
+    }
+
+    #[test]
+    fn http_only_to_loopback() {
+        for ok in [
+            "http://127.0.0.1:8080",
+            "http://localhost:1",
+            "http://[::1]:9",
+            "https://api.jogg.ai",
+        ] {
+            let c = cfg(&format!(r#"{{"api_key":"k","base_url":"{ok}"}}"#)).unwrap();
+            assert!(c.validate().is_ok(), "{ok}");
+        }
+        let c = cfg(r#"{"api_key":"k","base_url":"http://api.jogg.ai"}"#).unwrap();
+        let e = c.validate().unwrap_err();
+        assert_eq!(e.code, Code::InvalidConfig);
+        assert_eq!(e.field.as_deref(), Some("base_url"));
+        assert!(e.message.contains("loopback"), "{}", e.message);
+    }
+
+    #[test]
+    fn versioned_base_url_is_refused() {
+        let c = cfg(r#"{"api_key":"k","base_url":"https://api.jogg.ai/v1/"}"#).unwrap();
+        assert!(
+            c.validate()
+                .unwrap_err()
+                .message
+                .contains("without the version")
+        );
+    }
+
+    #[test]
+    fn unknown_member_is_named() {
+        let e = cfg(r#"{"api_key":"k","base_ulr":"x"}"#).unwrap_err();
+        assert_eq!(e.code, Code::InvalidConfig);
+        assert_eq!(e.field.as_deref(), Some("base_ulr"));
+    }
+
+    #[test]
+    fn bad_json_and_bad_values() {
+        assert_eq!(cfg("{").unwrap_err().code, Code::InvalidJson);
+        let e = cfg(r#"{"api_key":"k","timeout_ms":0}"#).unwrap_err();
+        assert_eq!(e.field.as_deref(), Some("timeout_ms"));
+        let e = cfg(r#"{"api_key":"k","proxy":"socks"}"#).unwrap_err();
+        assert_eq!(e.field.as_deref(), Some("proxy"));
+    }
+
+    #[test]
+    fn key_is_never_printed() {
+        let c = cfg(r#"{"api_key":"sk-SENTINEL-123"}"#).unwrap();
+        assert!(!format!("{c:?}").contains("SENTINEL"));
+        let c = cfg("{\"api_key\":\"sk-SENTINEL\\n\"}").unwrap();
+        let e = c.validate().unwrap_err();
+        assert!(!format!("{e:?}{e}").contains("SENTINEL"));
+    }
+
+    #[test]
+    fn loopback_disables_env_proxy() {
+        let c = Config::new("k").with_base_url("http://127.0.0.1:1");
+        assert_eq!(c.effective_proxy(), Proxy::None);
+        assert_eq!(Config::new("k").effective_proxy(), Proxy::Env);
+    }
+}

@@ -1,0 +1,126 @@
+//! Lenient decoders for the places where the API's documents disagree on a member's type
+//! (DISCREPANCIES.md §B): ids that are numbers or strings, numbers sent as strings.
+
+use serde::Deserialize;
+use serde::de::{Deserializer, Error, Unexpected};
+use serde_json::Value;
+
+/// An integer, or a string holding one (D23).
+pub fn lenient_i64<'de, D: Deserializer<'de>>(d: D) -> Result<i64, D::Error> {
+    match Value::deserialize(d)? {
+        Value::Number(n) => n
+            .as_i64()
+            .or_else(|| n.as_f64().filter(|f| f.fract() == 0.0).map(|f| f as i64))
+            .ok_or_else(|| {
+                D::Error::invalid_type(Unexpected::Other("non-integer number"), &"an integer")
+            }),
+        Value::String(s) => s
+            .trim()
+            .parse()
+            .map_err(|_| D::Error::invalid_value(Unexpected::Str(&s), &"an integer")),
+        other => Err(D::Error::invalid_type(unexpected(&other), &"an integer")),
+    }
+}
+
+/// An optional integer: absent, `null`, `""`, a number or a numeric string.
+pub fn opt_lenient_i64<'de, D: Deserializer<'de>>(d: D) -> Result<Option<i64>, D::Error> {
+    match Option::<Value>::deserialize(d)? {
+        None | Some(Value::Null) => Ok(None),
+        Some(Value::String(s)) if s.trim().is_empty() => Ok(None),
+        Some(v) => lenient_i64(v).map(Some).map_err(D::Error::custom),
+    }
+}
+
+/// An id that may be a number or a string (D15, D17); always returned as a string.
+pub fn id_string<'de, D: Deserializer<'de>>(d: D) -> Result<String, D::Error> {
+    match Value::deserialize(d)? {
+        Value::String(s) => Ok(s),
+        Value::Number(n) => Ok(n.to_string()),
+        other => Err(D::Error::invalid_type(
+            unexpected(&other),
+            &"a string or number id",
+        )),
+    }
+}
+
+/// A duration or amount that may be an int, a float or a numeric string (D66).
+pub fn opt_f64<'de, D: Deserializer<'de>>(d: D) -> Result<Option<f64>, D::Error> {
+    match Option::<Value>::deserialize(d)? {
+        None | Some(Value::Null) => Ok(None),
+        Some(Value::Number(n)) => Ok(n.as_f64()),
+        Some(Value::String(s)) if s.trim().is_empty() => Ok(None),
+        Some(Value::String(s)) => s
+            .trim()
+            .parse()
+            .map(Some)
+            .map_err(|_| D::Error::invalid_value(Unexpected::Str(&s), &"a number")),
+        Some(other) => Err(D::Error::invalid_type(unexpected(&other), &"a number")),
+    }
+}
+
+/// An optional string where `""` means absent (URLs before a render finishes).
+pub fn opt_nonempty<'de, D: Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
+    Ok(Option::<String>::deserialize(d)?.filter(|s| !s.is_empty()))
+}
+
+fn unexpected(v: &Value) -> Unexpected<'_> {
+    match v {
+        Value::Null => Unexpected::Unit,
+        Value::Bool(b) => Unexpected::Bool(*b),
+        Value::Number(_) => Unexpected::Other("number"),
+        Value::String(s) => Unexpected::Str(s),
+        Value::Array(_) => Unexpected::Seq,
+        Value::Object(_) => Unexpected::Map,
+    }
+}
+
+/// Decodes a reply's `data` into a typed response; a mismatch is the API's fault, not the
+/// caller's, so it is `ERR_BAD_RESPONSE` and names the operation.
+pub(crate) fn decode<T: serde::de::DeserializeOwned>(
+    op: &crate::ops::Operation,
+    reply: crate::transport::Reply,
+) -> crate::Result<T> {
+    serde_json::from_value(reply.data).map_err(|e| {
+        let mut err = crate::Error::new(
+            crate::Code::BadResponse,
+            format!("{}: unexpected response shape: {e}", op.full_name()),
+        );
+        err.request_id = reply.request_id;
+        err
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[derive(Deserialize)]
+    struct T {
+        #[serde(deserialize_with = "id_string")]
+        id: String,
+        #[serde(default, deserialize_with = "opt_f64")]
+        d: Option<f64>,
+        #[serde(default, deserialize_with = "opt_lenient_i64")]
+        n: Option<i64>,
+        #[serde(default, deserialize_with = "opt_nonempty")]
+        u: Option<String>,
+    }
+
+    #[test]
+    fn accepts_both_forms() {
+        let t: T =
+            serde_json::from_value(json!({"id": 12, "d": "1.5", "n": "7", "u": ""})).unwrap();
+        assert_eq!(
+            (t.id.as_str(), t.d, t.n, t.u),
+            ("12", Some(1.5), Some(7), None)
+        );
+        let t: T = serde_json::from_value(json!({"id": "ab", "d": 3, "n": 4.0, "u": "x"})).unwrap();
+        assert_eq!(
+            (t.id.as_str(), t.d, t.n, t.u.as_deref()),
+            ("ab", Some(3.0), Some(4), Some("x"))
+        );
+        assert!(serde_json::from_value::<T>(json!({"id": null})).is_err());
+        assert!(serde_json::from_value::<T>(json!({"id": "a", "n": "x"})).is_err());
+    }
+}

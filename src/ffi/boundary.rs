@@ -1,0 +1,122 @@
+//! The panic boundary and argument checks every export goes through.
+//!
+//! A panic unwinding into C would abort the host program (Rust >= 1.81), so each export runs
+//! its body inside [`fallible`] or [`infallible`], which catch it. Arguments are checked here
+//! so that every function reports NULL, bad UTF-8 and bad JSON the same way.
+
+use std::any::Any;
+use std::ffi::{CStr, CString, c_char};
+use std::panic::{AssertUnwindSafe, catch_unwind};
+
+use serde_json::Value;
+
+use crate::error::{Code, Error, Result};
+
+/// Runs a fallible export. `error_json` (may be NULL) is set to NULL first and receives the
+/// error JSON on failure only; the body writes its outputs itself, last, on success only.
+pub(crate) fn fallible(error_json: *mut *mut c_char, body: impl FnOnce() -> Result<()>) -> i32 {
+    if !error_json.is_null() {
+        // SAFETY: the caller passes either NULL or a writable `char *` slot.
+        unsafe { *error_json = std::ptr::null_mut() };
+    }
+    let err = match catch_unwind(AssertUnwindSafe(body)) {
+        Ok(Ok(())) => return Code::Ok.as_i32(),
+        Ok(Err(e)) => e,
+        Err(payload) => panic_error(payload.as_ref()),
+    };
+    if !error_json.is_null() {
+        // Serialising our own error cannot panic in practice, but a panic here must not
+        // escape either: then the caller gets the code without detail.
+        if let Ok(s) = catch_unwind(|| json_string(&err.to_json())) {
+            // SAFETY: as above.
+            unsafe { *error_json = s };
+        }
+    }
+    err.code.as_i32()
+}
+
+/// Runs an export that cannot report errors; a panic yields `fallback`.
+pub(crate) fn infallible<T>(fallback: T, body: impl FnOnce() -> T) -> T {
+    catch_unwind(AssertUnwindSafe(body)).unwrap_or(fallback)
+}
+
+fn panic_error(payload: &(dyn Any + Send)) -> Error {
+    let what = payload
+        .downcast_ref::<&str>()
+        .map(|s| s.to_string())
+        .or_else(|| payload.downcast_ref::<String>().cloned())
+        .unwrap_or_else(|| "unknown panic".to_string());
+    Error::new(
+        Code::Panic,
+        format!("internal error (a bug in jogg, please report it): {what}"),
+    )
+}
+
+/// A required input string: not NULL, valid UTF-8. Borrowed for the call only.
+///
+/// # Safety
+/// `p` is NULL or points to a NUL-terminated string that outlives the call.
+pub(crate) unsafe fn str_arg<'a>(p: *const c_char, name: &str) -> Result<&'a str> {
+    if p.is_null() {
+        return Err(null_argument(name));
+    }
+    // SAFETY: non-NULL and NUL-terminated per the contract above.
+    let bytes = unsafe { CStr::from_ptr(p) };
+    bytes.to_str().map_err(|e| {
+        let mut err = Error::new(
+            Code::InvalidUtf8,
+            format!(
+                "{name}: not valid UTF-8 (bad byte at offset {})",
+                e.valid_up_to()
+            ),
+        );
+        err.field = Some(name.to_string());
+        err
+    })
+}
+
+/// A JSON input; NULL is `{}` when `optional`, else an error.
+///
+/// # Safety
+/// As [`str_arg`].
+pub(crate) unsafe fn json_arg(p: *const c_char, name: &str, optional: bool) -> Result<Value> {
+    if p.is_null() && optional {
+        return Ok(Value::Object(Default::default()));
+    }
+    // SAFETY: forwarded contract.
+    let text = unsafe { str_arg(p, name) }?;
+    serde_json::from_str(text).map_err(|e| {
+        let mut err = Error::new(Code::InvalidJson, format!("{name}: not valid JSON: {e}"));
+        err.field = Some(name.to_string());
+        err
+    })
+}
+
+/// Output slots are checked before any work, so a NULL is reported before a video is paid for.
+pub(crate) fn out_arg<T>(p: *mut T, name: &str) -> Result<()> {
+    if p.is_null() {
+        return Err(null_argument(name));
+    }
+    Ok(())
+}
+
+pub(crate) fn null_argument(name: &str) -> Error {
+    let mut e = Error::new(Code::NullArgument, format!("{name}: must not be NULL"));
+    e.field = Some(name.to_string());
+    e
+}
+
+/// A string for the caller, freed with `jogg_string_free`. JSON text never holds a NUL byte
+/// (serde_json escapes it), so the conversion cannot fail.
+pub(crate) fn json_string(v: &Value) -> *mut c_char {
+    let text = v.to_string();
+    CString::new(text)
+        .unwrap_or_else(|_| c"null".to_owned())
+        .into_raw()
+}
+
+/// Writes a successful result into its out slot (checked with [`out_arg`] beforehand).
+pub(crate) fn write_out(out: *mut *mut c_char, v: &Value) {
+    // SAFETY: `out` was checked non-NULL by `out_arg` and points to a writable slot.
+    unsafe { *out = json_string(v) };
+}

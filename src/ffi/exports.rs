@@ -1,0 +1,438 @@
+//! Every exported symbol. The `///` comments here become the header's documentation.
+
+// Each function's safety contract is its header comment (pointer validity, ownership), written
+// for C readers; a Rust "# Safety" heading would only repeat it in jogg.h.
+#![allow(clippy::missing_safety_doc)]
+
+use std::ffi::{CString, c_char, c_void};
+use std::ops::ControlFlow;
+
+use serde_json::Value;
+
+use super::boundary::{fallible, infallible, json_arg, out_arg, str_arg, write_out};
+use crate::api::v1::{avatars, projects, videos, voices};
+use crate::client::Client;
+use crate::config::Config;
+use crate::error::{Code, Result};
+use crate::ops::Operation;
+use crate::wait::WaitOptions;
+
+/// A status code: `JOGG_OK` (0) or one of the `JOGG_ERR_*` values. Numbers are stable and
+/// never reused; new ones may be added, so treat an unknown value as a generic failure.
+pub type jogg_code = i32;
+
+/// Success.
+pub const JOGG_OK: jogg_code = 0;
+/// A pointer parameter that must not be NULL was NULL (`field` names it).
+pub const JOGG_ERR_NULL_ARGUMENT: jogg_code = 1;
+/// A string parameter was not valid UTF-8.
+pub const JOGG_ERR_INVALID_UTF8: jogg_code = 2;
+/// A JSON parameter could not be parsed.
+pub const JOGG_ERR_INVALID_JSON: jogg_code = 3;
+/// A request member is missing, unknown, of the wrong type or out of range (`field` names
+/// it). Nothing was sent.
+pub const JOGG_ERR_VALIDATION: jogg_code = 4;
+/// No operation has that name.
+pub const JOGG_ERR_UNKNOWN_OPERATION: jogg_code = 5;
+/// The client configuration is invalid (`field` names the member).
+pub const JOGG_ERR_INVALID_CONFIG: jogg_code = 6;
+/// Could not connect (refused, DNS failure, connect timeout).
+pub const JOGG_ERR_CONNECT: jogg_code = 100;
+/// The request timed out.
+pub const JOGG_ERR_TIMEOUT: jogg_code = 101;
+/// TLS handshake or certificate failure.
+pub const JOGG_ERR_TLS: jogg_code = 102;
+/// Another network or HTTP protocol failure.
+pub const JOGG_ERR_TRANSPORT: jogg_code = 103;
+/// The response body was larger than the limit.
+pub const JOGG_ERR_BODY_TOO_LARGE: jogg_code = 104;
+/// The API returned an error code this library does not classify (`api_code` has it).
+pub const JOGG_ERR_API: jogg_code = 200;
+/// API key missing or invalid (API code 10105).
+pub const JOGG_ERR_AUTH: jogg_code = 201;
+/// No such record (API code 10104).
+pub const JOGG_ERR_NOT_FOUND: jogg_code = 202;
+/// Too many requests (API code 429); `retry_after_ms` says when to try again.
+pub const JOGG_ERR_RATE_LIMITED: jogg_code = 203;
+/// Server-side failure (API code 50000 or HTTP 5xx).
+pub const JOGG_ERR_SERVER: jogg_code = 204;
+/// The API refused the parameters (API code 40000).
+pub const JOGG_ERR_INVALID_REQUEST: jogg_code = 205;
+/// Not enough credits (API code 18020).
+pub const JOGG_ERR_INSUFFICIENT_CREDITS: jogg_code = 206;
+/// The account may not use the API (API code 18025).
+pub const JOGG_ERR_FORBIDDEN: jogg_code = 207;
+/// The API's reply could not be understood.
+pub const JOGG_ERR_BAD_RESPONSE: jogg_code = 208;
+/// A progress callback returned non-zero.
+pub const JOGG_ERR_CANCELLED: jogg_code = 300;
+/// A wait reached its `timeout_ms`; the task may still finish (`task_id` has it).
+pub const JOGG_ERR_WAIT_TIMEOUT: jogg_code = 301;
+/// The task failed or was deleted (`task_id` has it).
+pub const JOGG_ERR_TASK_FAILED: jogg_code = 302;
+/// A bug in jogg was caught at the boundary; the client remains usable.
+pub const JOGG_ERR_PANIC: jogg_code = 900;
+/// Another internal error.
+pub const JOGG_ERR_INTERNAL: jogg_code = 901;
+
+/// An opaque client: configuration, API key and one connection pool. Immutable after
+/// `jogg_client_new` and thread-safe: any number of threads may use one client at once.
+pub struct jogg_client {
+    _private: [u8; 0],
+}
+
+/// A progress callback. `event_json` is borrowed for the duration of the call only. Return 0
+/// to continue, anything else to cancel (the call then fails with `JOGG_ERR_CANCELLED`). It
+/// runs synchronously on the calling thread; it must return normally (no longjmp, no C++
+/// exception) and must not free the client.
+pub type jogg_progress_cb =
+    Option<unsafe extern "C" fn(userdata: *mut c_void, event_json: *const c_char) -> i32>;
+
+/// The library version, `"jogg/MAJOR.MINOR.PATCH"`. Static: do not free.
+#[unsafe(no_mangle)]
+pub extern "C" fn jogg_version() -> *const c_char {
+    const VERSION: &str = concat!("jogg/", env!("CARGO_PKG_VERSION"), "\0");
+    VERSION.as_ptr().cast()
+}
+
+/// The library version as `MAJOR * 1000000 + MINOR * 1000 + PATCH`, to compare with
+/// `JOGG_VERSION_NUMBER` from the header the program was compiled with.
+#[unsafe(no_mangle)]
+pub extern "C" fn jogg_version_number() -> u32 {
+    infallible(0, || {
+        let part = |s: &str| s.parse::<u32>().unwrap_or(0);
+        part(env!("CARGO_PKG_VERSION_MAJOR")) * 1_000_000
+            + part(env!("CARGO_PKG_VERSION_MINOR")) * 1_000
+            + part(env!("CARGO_PKG_VERSION_PATCH"))
+    })
+}
+
+/// The name of a code's constant (`"JOGG_ERR_VALIDATION"`), or `"UNKNOWN"`. Static: do not
+/// free.
+#[unsafe(no_mangle)]
+pub extern "C" fn jogg_code_name(code: jogg_code) -> *const c_char {
+    infallible(c"UNKNOWN".as_ptr(), || {
+        Code::from_i32(code)
+            .map(|c| c.c_name().as_ptr())
+            .unwrap_or(c"UNKNOWN".as_ptr())
+    })
+}
+
+/// Creates a client. `config_json` is a JSON object, all members optional:
+/// `api_key` (else env `JOGG_API_KEY`), `base_url` (else env `JOGG_BASE_URL`, else
+/// `https://api.jogg.ai`; `http://` only to a loopback host), `connect_timeout_ms` (5000),
+/// `timeout_ms` (60000, per request), `proxy` (`"env"`, `"none"` or a URL), and
+/// `user_agent_suffix`. Unknown members are an error. Nothing is sent.
+///
+/// On success `*out_client` receives a client to release with `jogg_client_free`.
+/// `error_json` may be NULL; otherwise it receives an error JSON string on failure (free it
+/// with `jogg_string_free`) and NULL on success.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn jogg_client_new(
+    config_json: *const c_char,
+    out_client: *mut *mut jogg_client,
+    error_json: *mut *mut c_char,
+) -> jogg_code {
+    fallible(error_json, || {
+        out_arg(out_client, "out_client")?;
+        // SAFETY: per this function's contract.
+        let text = unsafe { str_arg(config_json, "config_json") }?;
+        let client = Client::new(Config::from_json(text)?)?;
+        let raw = Box::into_raw(Box::new(client)).cast::<jogg_client>();
+        // SAFETY: checked non-NULL above.
+        unsafe { *out_client = raw };
+        Ok(())
+    })
+}
+
+/// Releases a client. NULL is a no-op. No call on this client may be running or start
+/// afterwards.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn jogg_client_free(client: *mut jogg_client) {
+    infallible((), || {
+        if !client.is_null() {
+            // SAFETY: `client` came from `jogg_client_new` and is freed once, per the contract.
+            drop(unsafe { Box::from_raw(client.cast::<Client>()) });
+        }
+    })
+}
+
+/// Releases a string returned by any jogg function. NULL is a no-op. Never pass these strings
+/// to `free()`, and never pass other strings here.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn jogg_string_free(s: *mut c_char) {
+    infallible((), || {
+        if !s.is_null() {
+            // SAFETY: `s` came from `CString::into_raw` in this library, per the contract.
+            drop(unsafe { CString::from_raw(s) });
+        }
+    })
+}
+
+/// Starts rendering a talking-avatar video (v1). `request_json` members: `script` or
+/// `audio_url` (exactly one), `voice_id` (required with `script`), `avatar_id`,
+/// `avatar_type` (0 library, 1 yours), `screen_style` (1 normal, 2 green screen,
+/// 3 transparent WebM), `aspect_ratio` (0 9:16, 1 16:9, 2 1:1), `caption`, `video_name`.
+/// It is validated before anything is sent.
+///
+/// On success `*response_json` receives `{"project_id": "..."}` (always a string) for
+/// `jogg_wait_for_project`. This call costs credits: on a later failure, wait on the id
+/// rather than creating again. Ownership and `error_json` as in `jogg_client_new`.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn jogg_create_talking_avatar_video(
+    client: *const jogg_client,
+    request_json: *const c_char,
+    response_json: *mut *mut c_char,
+    error_json: *mut *mut c_char,
+) -> jogg_code {
+    fallible(error_json, || {
+        // SAFETY: per this function's contract.
+        let (client, request) = unsafe {
+            (
+                client_arg(client)?,
+                json_arg(request_json, "request_json", false)?,
+            )
+        };
+        out_arg(response_json, "response_json")?;
+        let op = &videos::CREATE_VIDEO_FROM_TALKING_AVATAR;
+        let reply = client.execute(op, &request)?;
+        let created: videos::CreatedProject = crate::de::decode(op, reply.clone())?;
+        let mut data = reply.data;
+        if let Value::Object(m) = &mut data {
+            m.remove("prj_id");
+            m.insert("project_id".into(), Value::String(created.project_id));
+        }
+        write_out(response_json, &data);
+        Ok(())
+    })
+}
+
+/// The current state of a v1 project. On success `*response_json` receives the project as the
+/// API sent it: `id`, `status_code` (1 start, 2 waiting, 3 processing, 4 success, 5 failed,
+/// 99 deleted), `status_desc`, `video_url`, `cover_url`, `video_duration`, `title`,
+/// `created_at`. Ownership and `error_json` as in `jogg_client_new`.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn jogg_get_project(
+    client: *const jogg_client,
+    project_id: *const c_char,
+    response_json: *mut *mut c_char,
+    error_json: *mut *mut c_char,
+) -> jogg_code {
+    fallible(error_json, || {
+        // SAFETY: per this function's contract.
+        let (client, id) = unsafe { (client_arg(client)?, str_arg(project_id, "project_id")?) };
+        out_arg(response_json, "response_json")?;
+        let params = serde_json::json!({ "project_id": id });
+        let reply = client.execute(&projects::GET_PROJECT, &params)?;
+        write_out(response_json, &reply.data);
+        Ok(())
+    })
+}
+
+/// Library avatars. `filter_json` may be NULL (no filter) or an object with any of
+/// `aspect_ratio` (0, 1, 2), `style` (professional, social), `gender` (male, female), `age`
+/// (adult, senior, young_adult), `scene` (lifestyle, outdoors, business, studio,
+/// health_fitness, education, news), `ethnicity` (european, african, south_asian, east_asian,
+/// middle_eastern, south_american, north_american). On success `*response_json` receives
+/// `{"avatars": [...]}` as sent. Ownership and `error_json` as in `jogg_client_new`.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn jogg_list_avatars(
+    client: *const jogg_client,
+    filter_json: *const c_char,
+    response_json: *mut *mut c_char,
+    error_json: *mut *mut c_char,
+) -> jogg_code {
+    // SAFETY: per this function's contract.
+    unsafe {
+        run_list(
+            &avatars::LIST_AVATARS,
+            client,
+            filter_json,
+            response_json,
+            error_json,
+        )
+    }
+}
+
+/// One page of library voices. `filter_json` may be NULL or an object with any of `page`
+/// (from 1), `page_size` (1-100, default 10), `gender` (male, female), `age` (young,
+/// middle_aged, old), `language` (`english`, `spanish`...). On success `*response_json`
+/// receives `{"total": N, "voices": [...]}` as sent. Ownership and `error_json` as in
+/// `jogg_client_new`.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn jogg_list_voices(
+    client: *const jogg_client,
+    filter_json: *const c_char,
+    response_json: *mut *mut c_char,
+    error_json: *mut *mut c_char,
+) -> jogg_code {
+    // SAFETY: per this function's contract.
+    unsafe {
+        run_list(
+            &voices::LIST_VOICES,
+            client,
+            filter_json,
+            response_json,
+            error_json,
+        )
+    }
+}
+
+/// Polls a v1 project until it succeeds, fails, is deleted, the timeout passes, or the
+/// callback cancels. `options_json` may be NULL or an object with `timeout_ms` (default
+/// 1800000), `initial_interval_ms` (5000; the first poll is immediate) and `max_interval_ms`
+/// (30000; each pause is 1.5 times the previous, up to this). `cb` may be NULL; otherwise it
+/// is called after every poll with `{"project_id", "status" (pending, processing, succeeded,
+/// failed, deleted, unknown), "status_code", "elapsed_ms", "polls", "next_poll_ms"}`, and
+/// `userdata` is passed through untouched.
+///
+/// On success `*result_json` receives the final project as `jogg_get_project` returns it.
+/// Failure, deletion (`JOGG_ERR_TASK_FAILED`), timeout (`JOGG_ERR_WAIT_TIMEOUT`) and
+/// cancellation (`JOGG_ERR_CANCELLED`) put the project id in the error JSON's `task_id`.
+/// Blocks the calling thread. Ownership and `error_json` as in `jogg_client_new`.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn jogg_wait_for_project(
+    client: *const jogg_client,
+    project_id: *const c_char,
+    options_json: *const c_char,
+    cb: jogg_progress_cb,
+    userdata: *mut c_void,
+    result_json: *mut *mut c_char,
+    error_json: *mut *mut c_char,
+) -> jogg_code {
+    fallible(error_json, || {
+        // SAFETY: per this function's contract.
+        let (client, id) = unsafe { (client_arg(client)?, str_arg(project_id, "project_id")?) };
+        let options = if options_json.is_null() {
+            WaitOptions::default()
+        } else {
+            // SAFETY: per this function's contract.
+            WaitOptions::from_json(unsafe { str_arg(options_json, "options_json") }?)?
+        };
+        out_arg(result_json, "result_json")?;
+        let project = client.wait_for_project_raw(id, &options, |progress| {
+            let Some(cb) = cb else {
+                return ControlFlow::Continue(());
+            };
+            let event = CString::new(progress.to_json().to_string()).unwrap_or_default();
+            // SAFETY: the caller supplied `cb` for this purpose; `event` outlives the call.
+            match unsafe { cb(userdata, event.as_ptr()) } {
+                0 => ControlFlow::Continue(()),
+                _ => ControlFlow::Break(()),
+            }
+        })?;
+        write_out(result_json, &project);
+        Ok(())
+    })
+}
+
+/// # Safety
+/// `client` is NULL or a live pointer from `jogg_client_new`.
+unsafe fn client_arg<'a>(client: *const jogg_client) -> Result<&'a Client> {
+    if client.is_null() {
+        return Err(super::boundary::null_argument("client"));
+    }
+    // SAFETY: a non-NULL client pointer is a boxed `Client`, per the contract.
+    Ok(unsafe { &*client.cast::<Client>() })
+}
+
+/// The shared body of the list calls: optional filter JSON, reply `data` as sent.
+///
+/// # Safety
+/// As the list functions' contracts.
+unsafe fn run_list(
+    op: &Operation,
+    client: *const jogg_client,
+    filter_json: *const c_char,
+    response_json: *mut *mut c_char,
+    error_json: *mut *mut c_char,
+) -> jogg_code {
+    fallible(error_json, || {
+        // SAFETY: forwarded contract.
+        let (client, filter) = unsafe {
+            (
+                client_arg(client)?,
+                json_arg(filter_json, "filter_json", true)?,
+            )
+        };
+        out_arg(response_json, "response_json")?;
+        let reply = client.execute(op, &filter)?;
+        write_out(response_json, &reply.data);
+        Ok(())
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::error::Error;
+    use std::ffi::CStr;
+
+    #[test]
+    fn constants_match_codes() {
+        let consts = [
+            (JOGG_OK, Code::Ok),
+            (JOGG_ERR_NULL_ARGUMENT, Code::NullArgument),
+            (JOGG_ERR_INVALID_UTF8, Code::InvalidUtf8),
+            (JOGG_ERR_INVALID_JSON, Code::InvalidJson),
+            (JOGG_ERR_VALIDATION, Code::Validation),
+            (JOGG_ERR_UNKNOWN_OPERATION, Code::UnknownOperation),
+            (JOGG_ERR_INVALID_CONFIG, Code::InvalidConfig),
+            (JOGG_ERR_CONNECT, Code::Connect),
+            (JOGG_ERR_TIMEOUT, Code::Timeout),
+            (JOGG_ERR_TLS, Code::Tls),
+            (JOGG_ERR_TRANSPORT, Code::Transport),
+            (JOGG_ERR_BODY_TOO_LARGE, Code::BodyTooLarge),
+            (JOGG_ERR_API, Code::Api),
+            (JOGG_ERR_AUTH, Code::Auth),
+            (JOGG_ERR_NOT_FOUND, Code::NotFound),
+            (JOGG_ERR_RATE_LIMITED, Code::RateLimited),
+            (JOGG_ERR_SERVER, Code::Server),
+            (JOGG_ERR_INVALID_REQUEST, Code::InvalidRequest),
+            (JOGG_ERR_INSUFFICIENT_CREDITS, Code::InsufficientCredits),
+            (JOGG_ERR_FORBIDDEN, Code::Forbidden),
+            (JOGG_ERR_BAD_RESPONSE, Code::BadResponse),
+            (JOGG_ERR_CANCELLED, Code::Cancelled),
+            (JOGG_ERR_WAIT_TIMEOUT, Code::WaitTimeout),
+            (JOGG_ERR_TASK_FAILED, Code::TaskFailed),
+            (JOGG_ERR_PANIC, Code::Panic),
+            (JOGG_ERR_INTERNAL, Code::Internal),
+        ];
+        assert_eq!(consts.len(), Code::ALL.len(), "a code lacks its constant");
+        for (value, code) in consts {
+            assert_eq!(value, code.as_i32());
+            // SAFETY: static NUL-terminated string.
+            let name = unsafe { CStr::from_ptr(jogg_code_name(value)) };
+            assert_eq!(name.to_str().unwrap(), code.name());
+        }
+        // SAFETY: as above.
+        let unknown = unsafe { CStr::from_ptr(jogg_code_name(4242)) };
+        assert_eq!(unknown.to_bytes(), b"UNKNOWN");
+    }
+
+    #[test]
+    fn panics_become_codes() {
+        let mut err: *mut c_char = std::ptr::null_mut();
+        let code = fallible(&mut err, || panic!("boom"));
+        assert_eq!(code, JOGG_ERR_PANIC);
+        // SAFETY: set by `fallible` to a string we own.
+        let text = unsafe { CStr::from_ptr(err) }.to_str().unwrap().to_string();
+        assert!(text.contains("boom"), "{text}");
+        // SAFETY: returned by the library.
+        unsafe { jogg_string_free(err) };
+        assert_eq!(infallible(7, || panic!("x")), 7);
+        let _ = Error::new(Code::Internal, "unused");
+    }
+
+    #[test]
+    fn version_is_consistent() {
+        // SAFETY: static NUL-terminated string.
+        let v = unsafe { CStr::from_ptr(jogg_version()) }.to_str().unwrap();
+        assert_eq!(v, concat!("jogg/", env!("CARGO_PKG_VERSION")));
+        let n = jogg_version_number();
+        assert_eq!(
+            format!("{}.{}.{}", n / 1_000_000, n / 1000 % 1000, n % 1000),
+            env!("CARGO_PKG_VERSION")
+        );
+    }
+}

@@ -1,0 +1,14 @@
+//! The C ABI (`include/jogg.h`), as specified in DESIGN.md §2.
+//!
+//! Rules every function follows: inputs are borrowed NUL-terminated UTF-8 and copied before
+//! return; every returned `char *` is JSON owned by the caller and freed with
+//! `jogg_string_free`; outputs are written on success only, `error_json` on failure only;
+//! NULL in a pointer parameter is `JOGG_ERR_NULL_ARGUMENT` unless documented as optional;
+//! no panic crosses the boundary.
+
+#![allow(non_camel_case_types)]
+
+mod boundary;
+mod exports;
+
+pub use exports::*;

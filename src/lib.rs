@@ -1,0 +1,48 @@
+//! # jogg: the Jogg.ai video-generation API
+//!
+//! A blocking client for the Jogg.ai API with a stable C ABI (`include/jogg.h`). The main job:
+//! create a talking-avatar video, wait until it has rendered, fetch it.
+//!
+//! ```no_run
+//! use jogg::{Client, Config, CreateTalkingAvatarVideo, WaitOptions};
+//! use std::ops::ControlFlow;
+//!
+//! let client = Client::new(Config::new(std::env::var("JOGG_API_KEY").unwrap()))?;
+//! let request = CreateTalkingAvatarVideo::from_script(127, "en-US-ChristopherNeural", "Hello!");
+//! let created = client.create_video_from_talking_avatar(&request)?;
+//! let project = client.wait_for_project(&created.project_id, &WaitOptions::default(), |p| {
+//!     eprintln!("{} after {:?}", p.status.as_str(), p.elapsed);
+//!     ControlFlow::Continue(())
+//! })?;
+//! println!("{}", project.video_url.unwrap_or_default());
+//! # Ok::<(), jogg::Error>(())
+//! ```
+//!
+//! Every call validates its request before sending (an error names the field), reads the
+//! API's `{code, msg, data, rid}` envelope whatever the HTTP status, and reports failures as
+//! one [`Error`] type carrying the API code, message, HTTP status and request id.
+
+pub mod api;
+mod client;
+mod config;
+mod de;
+mod error;
+pub mod ffi;
+#[cfg(feature = "mock")]
+pub mod mock;
+pub mod ops;
+pub mod schema;
+mod transport;
+pub mod types;
+mod wait;
+
+pub use api::v1::avatars::{Avatar, AvatarFilter, AvatarList};
+pub use api::v1::projects::Project;
+pub use api::v1::videos::{CreateTalkingAvatarVideo, CreatedProject, Speech};
+pub use api::v1::voices::{Voice, VoiceFilter, VoiceList};
+pub use client::Client;
+pub use config::{ApiKey, Config, DEFAULT_BASE_URL, Proxy};
+pub use error::{Code, Error, ErrorInfo, Result};
+pub use transport::{Method, Reply};
+pub use types::{AspectRatio, AvatarType, ScreenStyle};
+pub use wait::{Progress, TaskStatus, WaitOptions};

@@ -1,0 +1,1 @@
+//! jogg-mock (placeholder while it is written).

@@ -1,0 +1,344 @@
+//! HTTP to the Jogg API: one ureq agent per client, the `x-api-key` header, and the
+//! `{code, msg, data, rid}` envelope turned into `Ok(data)` or an [`Error`].
+//!
+//! The envelope is read whatever the HTTP status: the API reports business errors as HTTP 200
+//! with `code != 0` (REFERENCE §5, D1) and may also use 4xx/5xx with the same body.
+
+use std::time::Duration;
+
+use serde_json::Value;
+
+use crate::config::{Config, Proxy};
+use crate::error::{Code, Error, Result};
+
+/// Largest response body we read into memory; larger ones are refused, not truncated.
+const MAX_BODY_BYTES: u64 = 10 * 1024 * 1024;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Method {
+    Get,
+    Post,
+    Put,
+    Delete,
+}
+
+impl Method {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Method::Get => "GET",
+            Method::Post => "POST",
+            Method::Put => "PUT",
+            Method::Delete => "DELETE",
+        }
+    }
+}
+
+/// A successful reply: the envelope's `data` (`null` when absent) and its `rid`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Reply {
+    pub data: Value,
+    pub request_id: Option<String>,
+}
+
+pub(crate) struct Transport {
+    agent: ureq::Agent,
+    base_url: String,
+    config: Config,
+}
+
+impl std::fmt::Debug for Transport {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Transport")
+            .field("base_url", &self.base_url)
+            .field("config", &self.config)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Transport {
+    pub fn new(config: Config) -> Result<Transport> {
+        let base_url = config.validate()?;
+        let proxy = match config.effective_proxy() {
+            Proxy::Env => ureq::Proxy::try_from_env(),
+            Proxy::None => None,
+            // The URL may hold proxy credentials: never echo it.
+            Proxy::Url(url) => Some(ureq::Proxy::new(&url).map_err(|_| {
+                let mut e = Error::validation("proxy", "is not a valid proxy URL");
+                e.code = Code::InvalidConfig;
+                e
+            })?),
+        };
+        let mut user_agent = format!(
+            "jogg/{} ({}; rust) ureq/3",
+            env!("CARGO_PKG_VERSION"),
+            std::env::consts::OS
+        );
+        if let Some(suffix) = &config.user_agent_suffix {
+            user_agent.push(' ');
+            user_agent.push_str(suffix);
+        }
+        let agent: ureq::Agent = ureq::Agent::config_builder()
+            .http_status_as_error(false)
+            // The key travels in a custom header, which ureq would carry across a redirect to
+            // any host; the API never redirects, so a redirect is answered as an error.
+            .max_redirects(0)
+            .timeout_connect(Some(config.connect_timeout))
+            .timeout_global(Some(config.timeout))
+            .proxy(proxy)
+            .user_agent(user_agent)
+            .build()
+            .into();
+        Ok(Transport {
+            agent,
+            base_url,
+            config,
+        })
+    }
+
+    pub fn base_url(&self) -> &str {
+        &self.base_url
+    }
+
+    /// Sends one request. `path` starts with `/v1/` or `/v2/`; `query` pairs are encoded here.
+    pub fn send(
+        &self,
+        method: Method,
+        path: &str,
+        query: &[(String, String)],
+        body: Option<&Value>,
+    ) -> Result<Reply> {
+        let url = format!("{}{}", self.base_url, path);
+        let key = self.config.api_key.expose();
+        let result = match method {
+            Method::Get | Method::Delete => {
+                let mut req = if method == Method::Get {
+                    self.agent.get(&url)
+                } else {
+                    self.agent.delete(&url)
+                };
+                for (k, v) in query {
+                    req = req.query(k, v);
+                }
+                req.header("x-api-key", key)
+                    .header("accept", "application/json")
+                    .call()
+            }
+            Method::Post | Method::Put => {
+                let mut req = if method == Method::Post {
+                    self.agent.post(&url)
+                } else {
+                    self.agent.put(&url)
+                };
+                for (k, v) in query {
+                    req = req.query(k, v);
+                }
+                let req = req
+                    .header("x-api-key", key)
+                    .header("accept", "application/json");
+                match body {
+                    Some(b) => req.send_json(b),
+                    None => req.send_empty(),
+                }
+            }
+        };
+        let what = format!("{} {}", method.as_str(), path);
+        let mut response = result.map_err(|e| transport_error(&e, method, &what))?;
+        let status = response.status().as_u16();
+        let retry_after_ms = response
+            .headers()
+            .get("retry-after")
+            .and_then(|v| v.to_str().ok())
+            .and_then(parse_retry_after);
+        let bytes = response
+            .body_mut()
+            .with_config()
+            .limit(MAX_BODY_BYTES)
+            .read_to_vec()
+            .map_err(|e| transport_error(&e, method, &what))?;
+        decode_envelope(status, &bytes, retry_after_ms, method, &what)
+    }
+}
+
+/// `Retry-After` in seconds (the only form the API is known to use); dates are ignored.
+fn parse_retry_after(v: &str) -> Option<u64> {
+    let secs: f64 = v.trim().parse().ok()?;
+    (secs.is_finite() && secs >= 0.0).then_some((secs * 1000.0) as u64)
+}
+
+fn transport_error(e: &ureq::Error, method: Method, what: &str) -> Error {
+    use ureq::Error as U;
+    let (code, sent) = match e {
+        U::Timeout(t) => {
+            let before_send = matches!(t, ureq::Timeout::Resolve | ureq::Timeout::Connect);
+            (Code::Timeout, !before_send)
+        }
+        U::HostNotFound | U::ConnectionFailed => (Code::Connect, false),
+        U::Io(io) if io.kind() == std::io::ErrorKind::ConnectionRefused => (Code::Connect, false),
+        U::Tls(_) | U::Rustls(_) | U::Pem(_) => (Code::Tls, false),
+        U::BodyExceedsLimit(_) => (Code::BodyTooLarge, true),
+        _ => (Code::Transport, true),
+    };
+    let detail = match e {
+        U::BodyExceedsLimit(_) => format!("response body exceeds {MAX_BODY_BYTES} bytes"),
+        other => other.to_string(),
+    };
+    let mut err = Error::new(code, format!("{what}: {detail}"));
+    err.maybe_processed = sent && method != Method::Get;
+    err
+}
+
+/// The envelope rules of REFERENCE §4-5: body first, HTTP status as the fallback.
+fn decode_envelope(
+    status: u16,
+    bytes: &[u8],
+    retry_after_ms: Option<u64>,
+    method: Method,
+    what: &str,
+) -> Result<Reply> {
+    let http_ok = (200..300).contains(&status);
+    let body: Option<Value> = serde_json::from_slice(bytes).ok();
+    let Some(Value::Object(mut obj)) = body else {
+        let mut e = if http_ok {
+            Error::new(
+                Code::BadResponse,
+                format!("{what}: HTTP {status} with a body that is not a JSON object"),
+            )
+        } else {
+            Error::new(
+                Code::for_api(None, status),
+                format!("{what}: HTTP {status} without a JSON envelope"),
+            )
+        };
+        e.http_status = Some(status);
+        e.retry_after_ms = retry_after_ms;
+        e.maybe_processed = method != Method::Get && (http_ok || status >= 500);
+        return Err(e);
+    };
+    let request_id = match obj.get("rid") {
+        Some(Value::String(s)) if !s.is_empty() => Some(s.clone()),
+        _ => None,
+    };
+    let api_code = match obj.get("code") {
+        Some(Value::Number(n)) => n.as_i64(),
+        Some(Value::String(s)) => s.trim().parse().ok(),
+        _ => None,
+    };
+    if http_ok && api_code.unwrap_or(0) == 0 {
+        // Some v1 replies carry no envelope at all (D42): then the object is the payload.
+        let data = if obj.contains_key("code") || obj.contains_key("data") {
+            obj.remove("data").unwrap_or(Value::Null)
+        } else {
+            Value::Object(obj)
+        };
+        return Ok(Reply { data, request_id });
+    }
+    let api_message = obj.get("msg").and_then(Value::as_str).map(str::to_string);
+    let code = Code::for_api(api_code.filter(|c| *c != 0), status);
+    let detail = api_message
+        .clone()
+        .unwrap_or_else(|| format!("HTTP {status}"));
+    let mut e = match api_code.filter(|c| *c != 0) {
+        Some(c) => Error::new(code, format!("{what}: API error {c}: {detail}")),
+        None => Error::new(code, format!("{what}: HTTP {status}: {detail}")),
+    };
+    e.http_status = Some(status);
+    e.api_code = api_code.filter(|c| *c != 0);
+    e.api_message = api_message;
+    e.request_id = request_id;
+    e.retry_after_ms = retry_after_ms.or_else(|| body_retry_after(&obj));
+    e.maybe_processed = method != Method::Get && code == Code::Server;
+    Err(e)
+}
+
+/// D5: the retry hint may also come in the body, as `retryAfter`/`retry_after` seconds.
+fn body_retry_after(obj: &serde_json::Map<String, Value>) -> Option<u64> {
+    let data = obj.get("data").and_then(Value::as_object);
+    ["retryAfter", "retry_after"]
+        .iter()
+        .find_map(|k| obj.get(*k).or_else(|| data.and_then(|d| d.get(*k))))
+        .and_then(Value::as_f64)
+        .filter(|s| s.is_finite() && *s >= 0.0)
+        .map(|s| Duration::from_secs_f64(s).as_millis() as u64)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn decode(status: u16, body: &str) -> Result<Reply> {
+        decode_envelope(status, body.as_bytes(), None, Method::Get, "GET /v1/x")
+    }
+
+    #[test]
+    fn success_returns_data_and_rid() {
+        let r = decode(
+            200,
+            r#"{"code":0,"msg":"Success","data":{"a":1},"rid":"ab"}"#,
+        )
+        .unwrap();
+        assert_eq!(r.data, json!({"a":1}));
+        assert_eq!(r.request_id.as_deref(), Some("ab"));
+        let r = decode(200, r#"{"code":0,"msg":"ok","rid":""}"#).unwrap();
+        assert_eq!(r.data, Value::Null);
+        assert_eq!(r.request_id, None);
+    }
+
+    #[test]
+    fn business_error_on_http_200() {
+        let e = decode(200, r#"{"code":10104,"msg":"record not found","rid":"r1"}"#).unwrap_err();
+        assert_eq!(e.code, Code::NotFound);
+        assert_eq!(e.api_code, Some(10104));
+        assert_eq!(e.request_id.as_deref(), Some("r1"));
+        assert_eq!(e.http_status, Some(200));
+        assert!(e.message.contains("record not found"));
+    }
+
+    #[test]
+    fn http_error_without_json() {
+        let e = decode(502, "<html>bad gateway</html>").unwrap_err();
+        assert_eq!(e.code, Code::Server);
+        assert_eq!(e.http_status, Some(502));
+        let e = decode(200, "not json").unwrap_err();
+        assert_eq!(e.code, Code::BadResponse);
+    }
+
+    #[test]
+    fn http_error_with_zero_code_is_still_an_error() {
+        let e = decode(500, r#"{"code":0,"msg":"boom"}"#).unwrap_err();
+        assert_eq!(e.code, Code::Server);
+        assert_eq!(e.api_code, None);
+    }
+
+    #[test]
+    fn bare_object_is_payload() {
+        let r = decode(200, r#"{"endpoint_id":"e1"}"#).unwrap();
+        assert_eq!(r.data, json!({"endpoint_id":"e1"}));
+    }
+
+    #[test]
+    fn retry_after_from_body() {
+        let e = decode(
+            200,
+            r#"{"code":429,"msg":"slow down","data":{"retryAfter":2}}"#,
+        )
+        .unwrap_err();
+        assert_eq!(e.code, Code::RateLimited);
+        assert_eq!(e.retry_after_ms, Some(2000));
+        assert_eq!(parse_retry_after("3"), Some(3000));
+        assert_eq!(parse_retry_after("Wed, 21 Oct 2015 07:28:00 GMT"), None);
+    }
+
+    #[test]
+    fn server_error_on_post_may_have_been_processed() {
+        let e = decode_envelope(
+            200,
+            br#"{"code":50000,"msg":"x"}"#,
+            None,
+            Method::Post,
+            "POST /v1/x",
+        )
+        .unwrap_err();
+        assert!(e.maybe_processed);
+    }
+}
