@@ -22,6 +22,11 @@
 //! API's `{code, msg, data, rid}` envelope whatever the HTTP status, and reports failures as
 //! one [`Error`] type carrying the API code, message, HTTP status and request id.
 
+/// The README's Rust example compiles (rustdoc runs it as a doctest, without network).
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+pub struct ReadmeDoctests;
+
 pub mod api;
 mod client;
 mod config;

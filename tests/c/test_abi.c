@@ -1,0 +1,913 @@
+/*
+ * C ABI tests for libjogg, run against jogg-mock:
+ *
+ *     jogg-mock --render-ms 300 -- ./build/test_abi
+ *
+ * The mock sets JOGG_BASE_URL and JOGG_API_KEY; clients made with {"proxy":"none"} pick them
+ * up. Every string the library returns is freed with jogg_string_free, so valgrind and ASan
+ * runs double as leak checks of the ownership rules. Progress and failure details go to
+ * stderr; stdout gets exactly one line, "N passed, M failed" (test functions, not checks).
+ */
+#define _POSIX_C_SOURCE 200809L
+
+#include <pthread.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "jogg.h"
+
+/* ---------------------------------------------------------------------------------------- */
+/* A tiny assertion framework. CHECK may be called from any thread.                          */
+
+static pthread_mutex_t g_check_lock = PTHREAD_MUTEX_INITIALIZER;
+static int g_case_failures; /* failed checks in the running test function */
+
+static int check_at(const char *file, int line, int ok, const char *fmt, ...) {
+    if (ok) {
+        return 1;
+    }
+    pthread_mutex_lock(&g_check_lock);
+    g_case_failures++;
+    fprintf(stderr, "  %s:%d: check failed: ", file, line);
+    {
+        va_list ap;
+        va_start(ap, fmt);
+        vfprintf(stderr, fmt, ap);
+        va_end(ap);
+    }
+    fputc('\n', stderr);
+    pthread_mutex_unlock(&g_check_lock);
+    return 0;
+}
+
+/* CHECK(condition, printf-format, args...): records file:line and the message on failure;
+ * evaluates to the condition so a test can stop early when later steps depend on it. */
+#define CHECK(...) check_at(__FILE__, __LINE__, __VA_ARGS__)
+
+static int g_passed, g_failed;
+
+static void run_test(const char *name, void (*fn)(void)) {
+    g_case_failures = 0;
+    fprintf(stderr, "[ RUN  ] %s\n", name);
+    fn();
+    if (g_case_failures == 0) {
+        g_passed++;
+        fprintf(stderr, "[  OK  ] %s\n", name);
+    } else {
+        g_failed++;
+        fprintf(stderr, "[ FAIL ] %s (%d failed checks)\n", name, g_case_failures);
+    }
+}
+
+/* ---------------------------------------------------------------------------------------- */
+/* Helpers                                                                                    */
+
+/* Distinct non-NULL pointers the library must never write or read through: out parameters
+ * are initialised to them to prove they stay untouched on failure (and error_json is
+ * overwritten with NULL on success). */
+static char g_sentinel_storage[2];
+#define OUT_SENTINEL (&g_sentinel_storage[0])
+#define ERR_SENTINEL (&g_sentinel_storage[1])
+#define CLIENT_SENTINEL ((jogg_client *)(void *)&g_sentinel_storage[0])
+
+#define WAIT_OPTIONS "{\"timeout_ms\":20000,\"initial_interval_ms\":20,\"max_interval_ms\":100}"
+#define ID_MAX 128
+
+static const char *g_env_base_url;
+static const char *g_env_api_key;
+
+static int contains(const char *haystack, const char *needle) {
+    return haystack != NULL && strstr(haystack, needle) != NULL;
+}
+
+static const char *show(const char *s) {
+    return s == NULL ? "(null)" : s;
+}
+
+static size_t count_occurrences(const char *haystack, const char *needle) {
+    size_t n = 0;
+    size_t len = strlen(needle);
+    const char *p = haystack;
+    while (p != NULL && (p = strstr(p, needle)) != NULL) {
+        n++;
+        p += len;
+    }
+    return n;
+}
+
+/* Copies the JSON string value after the first `"key":"` into out; 0 if absent/too long. */
+static int json_string_value(const char *json, const char *key, char *out, size_t out_size) {
+    char pattern[64];
+    const char *start;
+    const char *end;
+    snprintf(pattern, sizeof pattern, "\"%s\":\"", key);
+    start = json == NULL ? NULL : strstr(json, pattern);
+    if (start == NULL) {
+        return 0;
+    }
+    start += strlen(pattern);
+    end = strchr(start, '"');
+    if (end == NULL || (size_t)(end - start) >= out_size || end == start) {
+        return 0;
+    }
+    memcpy(out, start, (size_t)(end - start));
+    out[end - start] = '\0';
+    return 1;
+}
+
+/* The integer after the first `"key":`; 0 if absent. */
+static int json_int_value(const char *json, const char *key, long *out) {
+    char pattern[64];
+    const char *start;
+    char *end;
+    snprintf(pattern, sizeof pattern, "\"%s\":", key);
+    start = json == NULL ? NULL : strstr(json, pattern);
+    if (start == NULL) {
+        return 0;
+    }
+    start += strlen(pattern);
+    *out = strtol(start, &end, 10);
+    return end != start;
+}
+
+/* Checks a failed call: the code, the error JSON's code/name members, `field` when given,
+ * that the API key never leaks, then frees the error JSON. */
+static void expect_error_at(const char *file, int line, jogg_code got, char **errp,
+                            jogg_code want, const char *field) {
+    char *err = *errp;
+    char needle[160];
+    check_at(file, line, got == want, "code %d (%s), want %d (%s); error %s", (int)got,
+             jogg_code_name(got), (int)want, jogg_code_name(want), show(err));
+    if (check_at(file, line, err != NULL && err != ERR_SENTINEL,
+                 "error_json not set on failure")) {
+        snprintf(needle, sizeof needle, "\"code\":%d", (int)want);
+        check_at(file, line, contains(err, needle), "%s not in %s", needle, err);
+        snprintf(needle, sizeof needle, "\"name\":\"%s\"", jogg_code_name(want));
+        check_at(file, line, contains(err, needle), "%s not in %s", needle, err);
+        check_at(file, line, contains(err, "\"message\":\""), "no message in %s", err);
+        if (field != NULL) {
+            snprintf(needle, sizeof needle, "\"field\":\"%s\"", field);
+            check_at(file, line, contains(err, needle), "%s not in %s", needle, err);
+        }
+        if (g_env_api_key != NULL && g_env_api_key[0] != '\0') {
+            check_at(file, line, !contains(err, g_env_api_key), "API key leaked in %s", err);
+        }
+        jogg_string_free(err);
+        *errp = NULL;
+    }
+}
+/* The error and out slots are passed by address and read inside the helper, after `got`
+ * (often the call itself) has been evaluated. */
+#define EXPECT_ERROR(got, err, want, field) \
+    expect_error_at(__FILE__, __LINE__, (got), &(err), (want), (field))
+
+/* Checks a successful call: JOGG_OK, *error_json reset to NULL, an output written. */
+static int expect_ok_at(const char *file, int line, jogg_code got, char **errp,
+                        char *const *outp) {
+    char *err = *errp;
+    const char *out = *outp;
+    int ok = check_at(file, line, got == JOGG_OK, "code %d (%s), want JOGG_OK; error %s",
+                      (int)got, jogg_code_name(got), err == ERR_SENTINEL ? "(sentinel)" : show(err));
+    ok &= check_at(file, line, err == NULL, "error_json not set to NULL on success");
+    if (err != ERR_SENTINEL) {
+        jogg_string_free(err);
+        *errp = NULL;
+    }
+    ok &= check_at(file, line, out != NULL && out != OUT_SENTINEL, "no output on success");
+    return ok;
+}
+#define EXPECT_OK(got, err, out) expect_ok_at(__FILE__, __LINE__, (got), &(err), &(out))
+
+/* A client on JOGG_BASE_URL / JOGG_API_KEY (the mock's). */
+static jogg_client *new_client(void) {
+    jogg_client *client = CLIENT_SENTINEL;
+    char *err = ERR_SENTINEL;
+    jogg_code rc = jogg_client_new("{\"proxy\":\"none\"}", &client, &err);
+    if (!CHECK(rc == JOGG_OK && client != NULL && client != CLIENT_SENTINEL && err == NULL,
+               "jogg_client_new failed: %d %s", (int)rc,
+               err == ERR_SENTINEL ? "(sentinel)" : show(err))) {
+        if (err != ERR_SENTINEL) {
+            jogg_string_free(err);
+        }
+        return NULL;
+    }
+    return client;
+}
+
+/* Library ids from the catalogue, found the way a user would: through the list calls. */
+static int pick_avatar_and_voice(const jogg_client *client, long *avatar_id, char *voice_id,
+                                 size_t voice_size) {
+    char *avatars = NULL;
+    char *voices = NULL;
+    int ok = 1;
+    ok &= CHECK(jogg_list_avatars(client, NULL, &avatars, NULL) == JOGG_OK, "list_avatars");
+    ok &= CHECK(json_int_value(avatars, "avatar_id", avatar_id), "no avatar_id in %s",
+                show(avatars));
+    ok &= CHECK(jogg_list_voices(client, "{\"page_size\":1}", &voices, NULL) == JOGG_OK,
+                "list_voices");
+    ok &= CHECK(json_string_value(voices, "voice_id", voice_id, voice_size),
+                "no voice_id in %s", show(voices));
+    jogg_string_free(avatars);
+    jogg_string_free(voices);
+    return ok;
+}
+
+/* Starts a render of `script`; writes the project id. */
+static int create_video(const jogg_client *client, const char *script, char *project_id,
+                        size_t id_size) {
+    long avatar_id = 0;
+    char voice_id[ID_MAX];
+    char request[512];
+    char *response = OUT_SENTINEL;
+    char *err = ERR_SENTINEL;
+    int ok;
+    if (!pick_avatar_and_voice(client, &avatar_id, voice_id, sizeof voice_id)) {
+        return 0;
+    }
+    snprintf(request, sizeof request,
+             "{\"script\":\"%s\",\"voice_id\":\"%s\",\"avatar_id\":%ld,\"avatar_type\":0,"
+             "\"screen_style\":1}",
+             script, voice_id, avatar_id);
+    ok = EXPECT_OK(jogg_create_talking_avatar_video(client, request, &response, &err), err,
+                   response);
+    if (ok) {
+        ok = CHECK(json_string_value(response, "project_id", project_id, id_size),
+                   "no string project_id in %s", response);
+        jogg_string_free(response);
+    }
+    return ok;
+}
+
+/* Progress callback state: counts calls, checks each event, optionally cancels. */
+struct progress {
+    const char *project_id;
+    int calls;
+    int cancel;            /* return value of the callback */
+    int last_polls;        /* "polls" of the last event */
+    char last_status[32];  /* "status" of the last event */
+};
+
+static int32_t on_progress(void *userdata, const char *event_json) {
+    struct progress *p = (struct progress *)userdata;
+    char pid[ID_MAX];
+    long polls = -1;
+    p->calls++;
+    CHECK(event_json != NULL, "event_json is NULL");
+    CHECK(json_string_value(event_json, "status", p->last_status, sizeof p->last_status),
+          "no \"status\" in event %s", show(event_json));
+    CHECK(json_int_value(event_json, "polls", &polls) && polls == p->calls,
+          "\"polls\" %ld, want %d in event %s", polls, p->calls, show(event_json));
+    CHECK(json_string_value(event_json, "project_id", pid, sizeof pid) &&
+              strcmp(pid, p->project_id) == 0,
+          "event for the wrong project: %s", show(event_json));
+    CHECK(contains(event_json, "\"elapsed_ms\":") && contains(event_json, "\"next_poll_ms\":"),
+          "event lacks elapsed_ms/next_poll_ms: %s", show(event_json));
+    p->last_polls = (int)polls;
+    return p->cancel;
+}
+
+/* ---------------------------------------------------------------------------------------- */
+/* 1. Version and code names                                                                  */
+
+static void test_version(void) {
+    CHECK(strcmp(jogg_version(), "jogg/" JOGG_VERSION_STRING) == 0, "jogg_version() = %s",
+          jogg_version());
+    CHECK(jogg_version_number() == JOGG_VERSION_NUMBER, "jogg_version_number() = %lu",
+          (unsigned long)jogg_version_number());
+    CHECK(JOGG_VERSION_NUMBER ==
+              JOGG_VERSION_MAJOR * 1000000 + JOGG_VERSION_MINOR * 1000 + JOGG_VERSION_PATCH,
+          "JOGG_VERSION_NUMBER disagrees with MAJOR/MINOR/PATCH");
+    CHECK(strcmp(jogg_code_name(JOGG_ERR_VALIDATION), "JOGG_ERR_VALIDATION") == 0, "%s",
+          jogg_code_name(JOGG_ERR_VALIDATION));
+    CHECK(strcmp(jogg_code_name(JOGG_OK), "JOGG_OK") == 0, "%s", jogg_code_name(JOGG_OK));
+    CHECK(strcmp(jogg_code_name(JOGG_ERR_WAIT_TIMEOUT), "JOGG_ERR_WAIT_TIMEOUT") == 0, "%s",
+          jogg_code_name(JOGG_ERR_WAIT_TIMEOUT));
+    CHECK(strcmp(jogg_code_name(4242), "UNKNOWN") == 0, "%s", jogg_code_name(4242));
+    CHECK(strcmp(jogg_code_name(-1), "UNKNOWN") == 0, "%s", jogg_code_name(-1));
+}
+
+/* ---------------------------------------------------------------------------------------- */
+/* 2. Happy path: list, create, get, wait                                                     */
+
+static void test_happy_path(void) {
+    jogg_client *client = new_client();
+    char *avatars = OUT_SENTINEL, *voices = OUT_SENTINEL, *created = OUT_SENTINEL;
+    char *project = OUT_SENTINEL, *result = OUT_SENTINEL, *err = ERR_SENTINEL;
+    long avatar_id = -1;
+    char voice_id[ID_MAX], project_id[ID_MAX], request[512], needle[ID_MAX + 16];
+    struct progress progress;
+    size_t n;
+    if (client == NULL) {
+        return;
+    }
+
+    /* Avatars: every item of a filtered list matches the filter. */
+    if (EXPECT_OK(jogg_list_avatars(client, "{\"gender\":\"female\",\"style\":\"professional\"}",
+                                    &avatars, &err),
+                  err, avatars)) {
+        n = count_occurrences(avatars, "\"avatar_id\":");
+        CHECK(contains(avatars, "\"avatars\":["), "no avatars array in %s", avatars);
+        CHECK(n > 0, "filtered avatar list is empty: %s", avatars);
+        CHECK(count_occurrences(avatars, "\"gender\":\"female\"") == n &&
+                  count_occurrences(avatars, "\"style\":\"professional\"") == n,
+              "an avatar does not match gender=female style=professional: %s", avatars);
+        CHECK(!contains(avatars, "\"gender\":\"male\"") && !contains(avatars, "\"social\""),
+              "unfiltered avatar in %s", avatars);
+        CHECK(json_int_value(avatars, "avatar_id", &avatar_id) && avatar_id > 0,
+              "no numeric avatar_id in %s", avatars);
+        jogg_string_free(avatars);
+    }
+
+    /* Voices: one page of five English voices, with the total. */
+    err = ERR_SENTINEL;
+    if (EXPECT_OK(jogg_list_voices(client, "{\"language\":\"english\",\"page_size\":5}", &voices,
+                                   &err),
+                  err, voices)) {
+        long total = -1;
+        CHECK(json_int_value(voices, "total", &total) && total >= 5, "total %ld in %s", total,
+              voices);
+        n = count_occurrences(voices, "\"voice_id\":\"");
+        CHECK(n == 5, "%lu voices on a page of 5: %s", (unsigned long)n, voices);
+        CHECK(count_occurrences(voices, "\"language\":\"english\"") == n,
+              "a non-English voice in %s", voices);
+        CHECK(json_string_value(voices, "voice_id", voice_id, sizeof voice_id),
+              "no voice_id in %s", voices);
+        jogg_string_free(voices);
+    }
+    if (g_case_failures != 0) {
+        jogg_client_free(client);
+        return;
+    }
+
+    /* Create with those ids. */
+    snprintf(request, sizeof request,
+             "{\"script\":\"Hello from the jogg C ABI tests.\",\"voice_id\":\"%s\","
+             "\"avatar_id\":%ld,\"avatar_type\":0,\"screen_style\":1,\"aspect_ratio\":0,"
+             "\"caption\":false,\"video_name\":\"c-abi-happy-path\"}",
+             voice_id, avatar_id);
+    err = ERR_SENTINEL;
+    if (!EXPECT_OK(jogg_create_talking_avatar_video(client, request, &created, &err), err,
+                   created)) {
+        jogg_client_free(client);
+        return;
+    }
+    CHECK(json_string_value(created, "project_id", project_id, sizeof project_id),
+          "project_id is not a string in %s", created);
+    jogg_string_free(created);
+
+    /* Get it: the same id and title, a v1 status code. */
+    err = ERR_SENTINEL;
+    if (EXPECT_OK(jogg_get_project(client, project_id, &project, &err), err, project)) {
+        long status = -1;
+        snprintf(needle, sizeof needle, "\"id\":\"%s\"", project_id);
+        CHECK(contains(project, needle), "%s not in %s", needle, project);
+        CHECK(contains(project, "\"title\":\"c-abi-happy-path\""), "title in %s", project);
+        CHECK(json_int_value(project, "status_code", &status) && status >= 1 && status <= 4,
+              "status_code %ld in %s", status, project);
+        jogg_string_free(project);
+    }
+
+    /* Wait for it with progress. */
+    memset(&progress, 0, sizeof progress);
+    progress.project_id = project_id;
+    err = ERR_SENTINEL;
+    if (EXPECT_OK(jogg_wait_for_project(client, project_id, WAIT_OPTIONS, on_progress,
+                                        &progress, &result, &err),
+                  err, result)) {
+        snprintf(needle, sizeof needle, "\"id\":\"%s\"", project_id);
+        CHECK(contains(result, needle), "%s not in %s", needle, result);
+        CHECK(contains(result, "\"status_code\":4"), "not succeeded: %s", result);
+        CHECK(contains(result, "\"video_url\":\"http://127.0.0.1"), "video_url in %s", result);
+        jogg_string_free(result);
+    }
+    CHECK(progress.calls >= 1, "progress callback never called");
+    CHECK(progress.last_polls == progress.calls, "last event polls %d after %d calls",
+          progress.last_polls, progress.calls);
+    CHECK(strcmp(progress.last_status, "succeeded") == 0, "last event status %s",
+          progress.last_status);
+    jogg_client_free(client);
+}
+
+/* ---------------------------------------------------------------------------------------- */
+/* 3. NULL arguments                                                                          */
+
+static void test_null_arguments(void) {
+    static const char *const request =
+        "{\"script\":\"x\",\"voice_id\":\"en-US-JennyNeural\",\"avatar_id\":81,"
+        "\"avatar_type\":0,\"screen_style\":1}";
+    jogg_client *client = new_client();
+    jogg_client *out_client = CLIENT_SENTINEL;
+    char *out = OUT_SENTINEL, *err = ERR_SENTINEL;
+    char project_id[ID_MAX];
+    if (client == NULL) {
+        return;
+    }
+
+    /* jogg_client_new */
+    EXPECT_ERROR(jogg_client_new(NULL, &out_client, &err), err, JOGG_ERR_NULL_ARGUMENT,
+                 "config_json");
+    CHECK(out_client == CLIENT_SENTINEL, "out_client written on failure");
+    err = ERR_SENTINEL;
+    EXPECT_ERROR(jogg_client_new("{}", NULL, &err), err, JOGG_ERR_NULL_ARGUMENT, "out_client");
+
+    /* jogg_create_talking_avatar_video */
+    err = ERR_SENTINEL;
+    EXPECT_ERROR(jogg_create_talking_avatar_video(NULL, request, &out, &err), err,
+                 JOGG_ERR_NULL_ARGUMENT, "client");
+    err = ERR_SENTINEL;
+    EXPECT_ERROR(jogg_create_talking_avatar_video(client, NULL, &out, &err), err,
+                 JOGG_ERR_NULL_ARGUMENT, "request_json");
+    err = ERR_SENTINEL;
+    EXPECT_ERROR(jogg_create_talking_avatar_video(client, request, NULL, &err), err,
+                 JOGG_ERR_NULL_ARGUMENT, "response_json");
+
+    /* jogg_get_project */
+    err = ERR_SENTINEL;
+    EXPECT_ERROR(jogg_get_project(NULL, "p", &out, &err), err, JOGG_ERR_NULL_ARGUMENT, "client");
+    err = ERR_SENTINEL;
+    EXPECT_ERROR(jogg_get_project(client, NULL, &out, &err), err, JOGG_ERR_NULL_ARGUMENT,
+                 "project_id");
+    err = ERR_SENTINEL;
+    EXPECT_ERROR(jogg_get_project(client, "p", NULL, &err), err, JOGG_ERR_NULL_ARGUMENT,
+                 "response_json");
+
+    /* jogg_list_avatars / jogg_list_voices */
+    err = ERR_SENTINEL;
+    EXPECT_ERROR(jogg_list_avatars(NULL, NULL, &out, &err), err, JOGG_ERR_NULL_ARGUMENT,
+                 "client");
+    err = ERR_SENTINEL;
+    EXPECT_ERROR(jogg_list_avatars(client, NULL, NULL, &err), err, JOGG_ERR_NULL_ARGUMENT,
+                 "response_json");
+    err = ERR_SENTINEL;
+    EXPECT_ERROR(jogg_list_voices(NULL, NULL, &out, &err), err, JOGG_ERR_NULL_ARGUMENT,
+                 "client");
+    err = ERR_SENTINEL;
+    EXPECT_ERROR(jogg_list_voices(client, NULL, NULL, &err), err, JOGG_ERR_NULL_ARGUMENT,
+                 "response_json");
+
+    /* jogg_wait_for_project */
+    err = ERR_SENTINEL;
+    EXPECT_ERROR(jogg_wait_for_project(NULL, "p", NULL, NULL, NULL, &out, &err), err,
+                 JOGG_ERR_NULL_ARGUMENT, "client");
+    err = ERR_SENTINEL;
+    EXPECT_ERROR(jogg_wait_for_project(client, NULL, NULL, NULL, NULL, &out, &err), err,
+                 JOGG_ERR_NULL_ARGUMENT, "project_id");
+    err = ERR_SENTINEL;
+    EXPECT_ERROR(jogg_wait_for_project(client, "p", WAIT_OPTIONS, NULL, NULL, NULL, &err), err,
+                 JOGG_ERR_NULL_ARGUMENT, "result_json");
+    CHECK(out == OUT_SENTINEL, "an out parameter was written on a NULL-argument failure");
+
+    /* NULL error_json: only the code comes back, on failure and on success. */
+    CHECK(jogg_get_project(NULL, "p", &out, NULL) == JOGG_ERR_NULL_ARGUMENT,
+          "NULL error_json on failure");
+    CHECK(jogg_client_new("{\"unknown\":1}", &out_client, NULL) == JOGG_ERR_INVALID_CONFIG,
+          "NULL error_json on a config failure");
+    CHECK(out == OUT_SENTINEL && out_client == CLIENT_SENTINEL, "out written on failure");
+
+    /* NULL filter_json is "no filter", not an error. */
+    err = ERR_SENTINEL;
+    out = OUT_SENTINEL;
+    if (EXPECT_OK(jogg_list_avatars(client, NULL, &out, &err), err, out)) {
+        CHECK(count_occurrences(out, "\"avatar_id\":") > 1, "unfiltered avatars: %s", out);
+        jogg_string_free(out);
+    }
+    err = ERR_SENTINEL;
+    out = OUT_SENTINEL;
+    if (EXPECT_OK(jogg_list_voices(client, NULL, &out, &err), err, out)) {
+        CHECK(contains(out, "\"total\":") && contains(out, "\"voice_id\":\""), "voices: %s",
+              out);
+        jogg_string_free(out);
+    }
+    out = OUT_SENTINEL;
+    CHECK(jogg_list_voices(client, NULL, &out, NULL) == JOGG_OK && out != OUT_SENTINEL,
+          "NULL error_json on success");
+    if (out != OUT_SENTINEL) {
+        jogg_string_free(out);
+    }
+
+    /* NULL cb (and userdata) while waiting, then NULL options on a finished project (the
+     * first poll is immediate, so the default 5 s interval never applies). */
+    if (create_video(client, "Null callback test.", project_id, sizeof project_id)) {
+        out = OUT_SENTINEL;
+        err = ERR_SENTINEL;
+        if (EXPECT_OK(jogg_wait_for_project(client, project_id, WAIT_OPTIONS, NULL, NULL, &out,
+                                            &err),
+                      err, out)) {
+            CHECK(contains(out, "\"status_code\":4"), "not succeeded: %s", out);
+            jogg_string_free(out);
+        }
+        out = OUT_SENTINEL;
+        err = ERR_SENTINEL;
+        if (EXPECT_OK(jogg_wait_for_project(client, project_id, NULL, NULL, NULL, &out, &err),
+                      err, out)) {
+            CHECK(contains(out, "\"status_code\":4"), "not succeeded: %s", out);
+            jogg_string_free(out);
+        }
+    }
+
+    /* Freeing NULL is a no-op. */
+    jogg_client_free(NULL);
+    jogg_string_free(NULL);
+    jogg_client_free(client);
+}
+
+/* ---------------------------------------------------------------------------------------- */
+/* 4. Bad JSON, bad UTF-8, validation                                                         */
+
+/* Runs a create that must fail with `want` naming `field`, checking the out parameter. */
+static void expect_create_error_at(const char *file, int line, const jogg_client *client,
+                                   const char *request, jogg_code want, const char *field) {
+    char *out = OUT_SENTINEL;
+    char *err = ERR_SENTINEL;
+    jogg_code rc = jogg_create_talking_avatar_video(client, request, &out, &err);
+    check_at(file, line, out == OUT_SENTINEL, "response_json written on failure (%s)", request);
+    expect_error_at(file, line, rc, &err, want, field);
+}
+#define EXPECT_CREATE_ERROR(client, request, want, field) \
+    expect_create_error_at(__FILE__, __LINE__, (client), (request), (want), (field))
+
+static void test_invalid_input(void) {
+    jogg_client *client = new_client();
+    jogg_client *out_client = CLIENT_SENTINEL;
+    char *out = OUT_SENTINEL, *err = ERR_SENTINEL;
+    if (client == NULL) {
+        return;
+    }
+
+    /* Not JSON. */
+    EXPECT_CREATE_ERROR(client, "{\"script\":", JOGG_ERR_INVALID_JSON, "request_json");
+    EXPECT_CREATE_ERROR(client, "", JOGG_ERR_INVALID_JSON, "request_json");
+    EXPECT_ERROR(jogg_list_avatars(client, "{gender:female}", &out, &err), err,
+                 JOGG_ERR_INVALID_JSON, "filter_json");
+    err = ERR_SENTINEL;
+    EXPECT_ERROR(jogg_list_voices(client, "[1,", &out, &err), err, JOGG_ERR_INVALID_JSON,
+                 "filter_json");
+    err = ERR_SENTINEL;
+    EXPECT_ERROR(jogg_wait_for_project(client, "p", "{", NULL, NULL, &out, &err), err,
+                 JOGG_ERR_INVALID_JSON, NULL);
+    err = ERR_SENTINEL;
+    EXPECT_ERROR(jogg_client_new("{\"proxy\":", &out_client, &err), err, JOGG_ERR_INVALID_JSON,
+                 NULL);
+
+    /* Not UTF-8, in every kind of string parameter. */
+    err = ERR_SENTINEL;
+    EXPECT_ERROR(jogg_get_project(client, "\xff\xfe", &out, &err), err, JOGG_ERR_INVALID_UTF8,
+                 "project_id");
+    err = ERR_SENTINEL;
+    EXPECT_ERROR(jogg_wait_for_project(client, "\xff\xfe", NULL, NULL, NULL, &out, &err), err,
+                 JOGG_ERR_INVALID_UTF8, "project_id");
+    EXPECT_CREATE_ERROR(client, "{\"script\":\"\xff\xfe\"}", JOGG_ERR_INVALID_UTF8,
+                        "request_json");
+    err = ERR_SENTINEL;
+    EXPECT_ERROR(jogg_list_voices(client, "{\"language\":\"\xff\xfe\"}", &out, &err), err,
+                 JOGG_ERR_INVALID_UTF8, "filter_json");
+    err = ERR_SENTINEL;
+    EXPECT_ERROR(jogg_client_new("{\"api_key\":\"\xff\xfe\"}", &out_client, &err), err,
+                 JOGG_ERR_INVALID_UTF8, "config_json");
+
+    /* Valid JSON, invalid request: refused before sending, naming the member. */
+    EXPECT_CREATE_ERROR(client,
+                        "{\"script\":\"hi\",\"voice_id\":\"en-US-JennyNeural\",\"avtar_id\":81,"
+                        "\"avatar_type\":0,\"screen_style\":1}",
+                        JOGG_ERR_VALIDATION, "avtar_id");
+    EXPECT_CREATE_ERROR(client,
+                        "{\"script\":\"hi\",\"voice_id\":\"en-US-JennyNeural\",\"avatar_id\":81,"
+                        "\"avatar_type\":0,\"screen_style\":1,\"aspect_ratio\":7}",
+                        JOGG_ERR_VALIDATION, "aspect_ratio");
+    {
+        /* "Exactly one of" names both members; accept any field mentioning script. */
+        char *both = ERR_SENTINEL;
+        out = OUT_SENTINEL;
+        CHECK(jogg_create_talking_avatar_video(
+                  client,
+                  "{\"script\":\"hi\",\"audio_url\":\"https://example.com/a.mp3\","
+                  "\"voice_id\":\"v\",\"avatar_id\":81,\"avatar_type\":0,\"screen_style\":1}",
+                  &out, &both) == JOGG_ERR_VALIDATION,
+              "script + audio_url accepted");
+        CHECK(contains(both, "\"field\":\"script") || contains(both, "|script"),
+              "field does not name script: %s", show(both));
+        CHECK(out == OUT_SENTINEL, "response_json written on failure");
+        if (both != ERR_SENTINEL) {
+            jogg_string_free(both);
+        }
+    }
+    EXPECT_CREATE_ERROR(client,
+                        "{\"script\":\"hi\",\"avatar_id\":81,\"avatar_type\":0,"
+                        "\"screen_style\":1}",
+                        JOGG_ERR_VALIDATION, "voice_id");
+    EXPECT_CREATE_ERROR(client,
+                        "{\"script\":\"hi\",\"voice_id\":\"v\",\"avatar_id\":\"81\","
+                        "\"avatar_type\":0,\"screen_style\":1}",
+                        JOGG_ERR_VALIDATION, "avatar_id");
+    EXPECT_CREATE_ERROR(client, "[]", JOGG_ERR_VALIDATION, NULL);
+    out = OUT_SENTINEL;
+    err = ERR_SENTINEL;
+    EXPECT_ERROR(jogg_list_avatars(client, "{\"gender\":\"other\"}", &out, &err), err,
+                 JOGG_ERR_VALIDATION, "gender");
+    err = ERR_SENTINEL;
+    EXPECT_ERROR(jogg_list_voices(client, "{\"page_size\":0}", &out, &err), err,
+                 JOGG_ERR_VALIDATION, "page_size");
+    err = ERR_SENTINEL;
+    EXPECT_ERROR(jogg_get_project(client, "", &out, &err), err, JOGG_ERR_VALIDATION,
+                 "project_id");
+    err = ERR_SENTINEL;
+    EXPECT_ERROR(jogg_wait_for_project(client, "p", "{\"timeout\":5}", NULL, NULL, &out, &err),
+                 err, JOGG_ERR_VALIDATION, "timeout");
+    CHECK(out == OUT_SENTINEL && out_client == CLIENT_SENTINEL,
+          "an out parameter was written on failure");
+
+    /* Success resets a sentinel *error_json to NULL. */
+    err = ERR_SENTINEL;
+    if (EXPECT_OK(jogg_list_voices(client, "{\"page\":2,\"page_size\":3}", &out, &err), err,
+                  out)) {
+        CHECK(count_occurrences(out, "\"voice_id\":\"") == 3, "page of 3: %s", out);
+        jogg_string_free(out);
+    }
+    jogg_client_free(client);
+}
+
+/* ---------------------------------------------------------------------------------------- */
+/* 5. Configuration errors and a bad API key                                                  */
+
+static void test_config_errors(void) {
+    jogg_client *client = CLIENT_SENTINEL;
+    char *err = ERR_SENTINEL, *out = OUT_SENTINEL;
+    char config[512];
+
+    EXPECT_ERROR(jogg_client_new("{\"proxy\":\"none\",\"base_ulr\":\"http://127.0.0.1:1\"}",
+                                 &client, &err),
+                 err, JOGG_ERR_INVALID_CONFIG, "base_ulr");
+    CHECK(client == CLIENT_SENTINEL, "out_client written on failure");
+    err = ERR_SENTINEL;
+    EXPECT_ERROR(jogg_client_new("{\"api_key\":\"k\",\"base_url\":\"http://example.com\"}",
+                                 &client, &err),
+                 err, JOGG_ERR_INVALID_CONFIG, "base_url");
+    err = ERR_SENTINEL;
+    EXPECT_ERROR(jogg_client_new("{\"api_key\":\"k\",\"timeout_ms\":0}", &client, &err), err,
+                 JOGG_ERR_INVALID_CONFIG, "timeout_ms");
+    err = ERR_SENTINEL;
+    EXPECT_ERROR(jogg_client_new("{\"api_key\":\"k\",\"proxy\":\"socks\"}", &client, &err), err,
+                 JOGG_ERR_INVALID_CONFIG, "proxy");
+    CHECK(client == CLIENT_SENTINEL, "out_client written on failure");
+
+    /* A wrong key is only found out by the API: every call says AUTH, with the API's code
+     * and request id, and never echoes the key. */
+    snprintf(config, sizeof config,
+             "{\"api_key\":\"wrong-key\",\"base_url\":\"%s\",\"proxy\":\"none\","
+             "\"timeout_ms\":20000}",
+             g_env_base_url);
+    err = ERR_SENTINEL;
+    if (!CHECK(jogg_client_new(config, &client, &err) == JOGG_OK && err == NULL,
+               "client with an explicit config: %s",
+               err == ERR_SENTINEL ? "(sentinel)" : show(err))) {
+        if (err != ERR_SENTINEL) {
+            jogg_string_free(err);
+        }
+        return;
+    }
+    {
+        char *errs[5] = {ERR_SENTINEL, ERR_SENTINEL, ERR_SENTINEL, ERR_SENTINEL, ERR_SENTINEL};
+        jogg_code codes[5];
+        int i;
+        codes[0] = jogg_list_voices(client, NULL, &out, &errs[0]);
+        codes[1] = jogg_list_avatars(client, "{\"gender\":\"male\"}", &out, &errs[1]);
+        codes[2] = jogg_get_project(client, "0123456789abcdef0123456789abcdef", &out, &errs[2]);
+        codes[3] = jogg_create_talking_avatar_video(
+            client,
+            "{\"script\":\"hi\",\"voice_id\":\"en-US-JennyNeural\",\"avatar_id\":81,"
+            "\"avatar_type\":0,\"screen_style\":1}",
+            &out, &errs[3]);
+        codes[4] = jogg_wait_for_project(client, "0123456789abcdef0123456789abcdef",
+                                         WAIT_OPTIONS, NULL, NULL, &out, &errs[4]);
+        for (i = 0; i < 5; i++) {
+            CHECK(!contains(errs[i], "wrong-key"), "call %d: the key leaked: %s", i, errs[i]);
+            CHECK(contains(errs[i], "\"api_code\":10105"), "call %d: api_code: %s", i,
+                  show(errs[i]));
+            CHECK(contains(errs[i], "\"request_id\":\""), "call %d: request_id: %s", i,
+                  show(errs[i]));
+            EXPECT_ERROR(codes[i], errs[i], JOGG_ERR_AUTH, NULL);
+        }
+        CHECK(out == OUT_SENTINEL, "an out parameter was written on failure");
+    }
+    jogg_client_free(client);
+}
+
+/* ---------------------------------------------------------------------------------------- */
+/* 6. Unknown project, failed render                                                          */
+
+static void test_not_found_and_failed_render(void) {
+    static const char *const unknown = "ffffffffffffffffffffffffffffffff";
+    jogg_client *client = new_client();
+    char *out = OUT_SENTINEL, *err = ERR_SENTINEL;
+    char project_id[ID_MAX], needle[ID_MAX + 16], task_id[ID_MAX];
+    struct progress progress;
+    if (client == NULL) {
+        return;
+    }
+
+    jogg_code rc = jogg_get_project(client, unknown, &out, &err);
+    CHECK(contains(err, "\"api_code\":10104"), "api_code: %s", show(err));
+    CHECK(contains(err, "\"request_id\":\""), "request_id: %s", show(err));
+    CHECK(contains(err, "\"http_status\":200"), "business error not on HTTP 200: %s", show(err));
+    CHECK(out == OUT_SENTINEL, "response_json written on failure");
+    EXPECT_ERROR(rc, err, JOGG_ERR_NOT_FOUND, NULL);
+
+    /* Waiting on it fails the same way and names the task. */
+    err = ERR_SENTINEL;
+    rc = jogg_wait_for_project(client, unknown, WAIT_OPTIONS, NULL, NULL, &out, &err);
+    snprintf(needle, sizeof needle, "\"task_id\":\"%s\"", unknown);
+    CHECK(contains(err, needle), "%s not in %s", needle, show(err));
+    EXPECT_ERROR(rc, err, JOGG_ERR_NOT_FOUND, NULL);
+
+    /* A render that fails. */
+    if (create_video(client, "This one will FAIL_RENDER on purpose.", project_id,
+                     sizeof project_id)) {
+        memset(&progress, 0, sizeof progress);
+        progress.project_id = project_id;
+        err = ERR_SENTINEL;
+        rc = jogg_wait_for_project(client, project_id, WAIT_OPTIONS, on_progress, &progress,
+                                   &out, &err);
+        CHECK(json_string_value(err, "task_id", task_id, sizeof task_id) &&
+                  strcmp(task_id, project_id) == 0,
+              "task_id is not %s in %s", project_id, show(err));
+        CHECK(contains(err, "\"request_id\":\""), "request_id: %s", show(err));
+        CHECK(out == OUT_SENTINEL, "result_json written on failure");
+        EXPECT_ERROR(rc, err, JOGG_ERR_TASK_FAILED, NULL);
+        CHECK(progress.calls >= 1 && strcmp(progress.last_status, "failed") == 0,
+              "%d callbacks, last status %s", progress.calls, progress.last_status);
+    }
+    jogg_client_free(client);
+}
+
+/* ---------------------------------------------------------------------------------------- */
+/* 7. Wait deadline and cancellation                                                          */
+
+static void test_wait_timeout_and_cancel(void) {
+    jogg_client *client = new_client();
+    char *out = OUT_SENTINEL, *err = ERR_SENTINEL;
+    char project_id[ID_MAX], task_id[ID_MAX];
+    struct progress progress;
+    jogg_code rc;
+    if (client == NULL) {
+        return;
+    }
+    if (!create_video(client, "Deadline and cancel test.", project_id, sizeof project_id)) {
+        jogg_client_free(client);
+        return;
+    }
+
+    /* A 1 ms deadline on a render that takes 300 ms. */
+    memset(&progress, 0, sizeof progress);
+    progress.project_id = project_id;
+    rc = jogg_wait_for_project(client, project_id,
+                               "{\"timeout_ms\":1,\"initial_interval_ms\":1}", on_progress,
+                               &progress, &out, &err);
+    CHECK(json_string_value(err, "task_id", task_id, sizeof task_id) &&
+              strcmp(task_id, project_id) == 0,
+          "task_id is not %s in %s", project_id, show(err));
+    CHECK(out == OUT_SENTINEL, "result_json written on failure");
+    EXPECT_ERROR(rc, err, JOGG_ERR_WAIT_TIMEOUT, NULL);
+    CHECK(progress.calls >= 1, "no progress before the deadline");
+    CHECK(strcmp(progress.last_status, "succeeded") != 0 &&
+              strcmp(progress.last_status, "failed") != 0,
+          "project already terminal: %s", progress.last_status);
+
+    /* A callback returning non-zero cancels after its first call. */
+    memset(&progress, 0, sizeof progress);
+    progress.project_id = project_id;
+    progress.cancel = 1;
+    err = ERR_SENTINEL;
+    rc = jogg_wait_for_project(client, project_id, WAIT_OPTIONS, on_progress, &progress, &out,
+                               &err);
+    CHECK(progress.calls == 1, "callback called %d times, want 1", progress.calls);
+    CHECK(json_string_value(err, "task_id", task_id, sizeof task_id) &&
+              strcmp(task_id, project_id) == 0,
+          "task_id is not %s in %s", project_id, show(err));
+    CHECK(out == OUT_SENTINEL, "result_json written on failure");
+    EXPECT_ERROR(rc, err, JOGG_ERR_CANCELLED, NULL);
+
+    /* Any non-zero value cancels. */
+    memset(&progress, 0, sizeof progress);
+    progress.project_id = project_id;
+    progress.cancel = -7;
+    CHECK(jogg_wait_for_project(client, project_id, WAIT_OPTIONS, on_progress, &progress, &out,
+                                NULL) == JOGG_ERR_CANCELLED &&
+              progress.calls == 1,
+          "return -7 did not cancel after one call (%d calls)", progress.calls);
+    CHECK(out == OUT_SENTINEL, "result_json written on failure");
+    jogg_client_free(client);
+}
+
+/* ---------------------------------------------------------------------------------------- */
+/* 8. One client, many threads                                                                */
+
+#define THREADS 8
+#define CALLS_PER_THREAD 20
+
+struct worker {
+    const jogg_client *client;
+    const char *project_id;
+    int index;
+    int succeeded;
+};
+
+static void *worker_main(void *arg) {
+    static const char *const avatar_filters[] = {
+        "{\"gender\":\"male\"}",         "{\"style\":\"social\"}",
+        "{\"age\":\"senior\",\"aspect_ratio\":2}", "{\"scene\":\"news\"}",
+        "{\"ethnicity\":\"east_asian\"}", NULL,
+    };
+    struct worker *w = (struct worker *)arg;
+    char request[128], needle[ID_MAX + 16];
+    int i;
+    for (i = 0; i < CALLS_PER_THREAD; i++) {
+        char *out = NULL;
+        char *err = NULL;
+        jogg_code rc;
+        int ok = 0;
+        switch ((w->index + i) % 3) {
+        case 0:
+            snprintf(request, sizeof request, "{\"page\":%d,\"page_size\":4}",
+                     1 + (w->index * CALLS_PER_THREAD + i) % 6);
+            rc = jogg_list_voices(w->client, request, &out, &err);
+            ok = rc == JOGG_OK && contains(out, "\"total\":") &&
+                 contains(out, "\"voice_id\":\"");
+            break;
+        case 1:
+            rc = jogg_get_project(w->client, w->project_id, &out, &err);
+            snprintf(needle, sizeof needle, "\"id\":\"%s\"", w->project_id);
+            ok = rc == JOGG_OK && contains(out, needle);
+            break;
+        default: {
+            const char *filter = avatar_filters[(w->index + i) % 6];
+            rc = jogg_list_avatars(w->client, filter, &out, &err);
+            ok = rc == JOGG_OK && count_occurrences(out, "\"avatar_id\":") > 0;
+            break;
+        }
+        }
+        CHECK(ok && err == NULL, "thread %d call %d: code %d, out %s, error %s", w->index, i,
+              (int)rc, show(out), show(err));
+        w->succeeded += ok;
+        jogg_string_free(out);
+        jogg_string_free(err);
+    }
+    return NULL;
+}
+
+static void test_threads(void) {
+    jogg_client *client = new_client();
+    char project_id[ID_MAX];
+    pthread_t threads[THREADS];
+    struct worker workers[THREADS];
+    int started = 0, i, total = 0;
+    if (client == NULL) {
+        return;
+    }
+    if (!create_video(client, "Shared by many threads.", project_id, sizeof project_id)) {
+        jogg_client_free(client);
+        return;
+    }
+    for (i = 0; i < THREADS; i++) {
+        workers[i].client = client;
+        workers[i].project_id = project_id;
+        workers[i].index = i;
+        workers[i].succeeded = 0;
+        if (!CHECK(pthread_create(&threads[i], NULL, worker_main, &workers[i]) == 0,
+                   "pthread_create %d", i)) {
+            break;
+        }
+        started++;
+    }
+    for (i = 0; i < started; i++) {
+        CHECK(pthread_join(threads[i], NULL) == 0, "pthread_join %d", i);
+        total += workers[i].succeeded;
+    }
+    CHECK(total == THREADS * CALLS_PER_THREAD, "%d of %d calls succeeded", total,
+          THREADS * CALLS_PER_THREAD);
+    jogg_client_free(client);
+}
+
+/* ---------------------------------------------------------------------------------------- */
+
+int main(void) {
+    g_env_base_url = getenv("JOGG_BASE_URL");
+    g_env_api_key = getenv("JOGG_API_KEY");
+    if (g_env_base_url == NULL || g_env_api_key == NULL) {
+        fprintf(stderr, "JOGG_BASE_URL and JOGG_API_KEY must be set: run this under jogg-mock, "
+                        "e.g. jogg-mock --render-ms 300 -- %s\n",
+                "./build/test_abi");
+        return 2;
+    }
+    run_test("version", test_version);
+    run_test("happy_path", test_happy_path);
+    run_test("null_arguments", test_null_arguments);
+    run_test("invalid_input", test_invalid_input);
+    run_test("config_errors", test_config_errors);
+    run_test("not_found_and_failed_render", test_not_found_and_failed_render);
+    run_test("wait_timeout_and_cancel", test_wait_timeout_and_cancel);
+    run_test("threads", test_threads);
+    printf("%d passed, %d failed\n", g_passed, g_failed);
+    return g_failed == 0 ? 0 : 1;
+}

@@ -1,0 +1,247 @@
+//! Every error family: caller mistakes (nothing sent), transport, API, with their details.
+
+mod common;
+
+use std::net::TcpListener;
+
+use common::{canned, client, config_for, http_response, mock, mock_with};
+use jogg::mock::MockConfig;
+use jogg::{Client, Code, Config, VoiceFilter, ops};
+use serde_json::{Value, json};
+
+fn create_op() -> &'static jogg::ops::Operation {
+    ops::find("v1.create_video_from_talking_avatar").unwrap()
+}
+
+fn valid_request() -> Value {
+    json!({"script": "hi", "voice_id": "en-US-JennyNeural", "avatar_id": 1,
+           "avatar_type": 0, "screen_style": 1})
+}
+
+/// Sends `request` and expects a validation error naming `field`, with nothing sent.
+fn expect_invalid(request: Value, field: &str, words: &str) {
+    let server = mock(0);
+    let e = client(&server).execute(create_op(), &request).unwrap_err();
+    assert_eq!(e.code, Code::Validation, "{e}");
+    assert_eq!(e.field.as_deref(), Some(field), "{e}");
+    assert!(e.message.contains(words), "{:?} lacks {words:?}", e.message);
+    assert!(
+        e.message
+            .starts_with("v1.create_video_from_talking_avatar: ")
+    );
+    assert!(server.requests().is_empty(), "a request was sent");
+}
+
+fn with(mut v: Value, key: &str, value: Value) -> Value {
+    v[key] = value;
+    v
+}
+
+fn without(mut v: Value, key: &str) -> Value {
+    v.as_object_mut().unwrap().remove(key);
+    v
+}
+
+#[test]
+fn validation_names_the_field_and_sends_nothing() {
+    let ok = valid_request();
+    expect_invalid(
+        with(ok.clone(), "avtar_id", json!(1)),
+        "avtar_id",
+        "unknown field",
+    );
+    expect_invalid(without(ok.clone(), "avatar_id"), "avatar_id", "is required");
+    expect_invalid(
+        without(ok.clone(), "screen_style"),
+        "screen_style",
+        "is required",
+    );
+    expect_invalid(
+        with(ok.clone(), "aspect_ratio", json!(7)),
+        "aspect_ratio",
+        "one of 0, 1, 2",
+    );
+    expect_invalid(
+        with(ok.clone(), "screen_style", json!(0)),
+        "screen_style",
+        "one of 1, 2, 3",
+    );
+    expect_invalid(
+        with(ok.clone(), "avatar_id", json!("12")),
+        "avatar_id",
+        "an integer",
+    );
+    expect_invalid(
+        with(ok.clone(), "caption", json!("yes")),
+        "caption",
+        "true or false",
+    );
+    expect_invalid(
+        with(ok.clone(), "audio_url", json!("https://x/a.mp3")),
+        "script|audio_url",
+        "got both",
+    );
+    expect_invalid(
+        without(ok.clone(), "script"),
+        "script|audio_url",
+        "got none",
+    );
+    expect_invalid(
+        without(ok.clone(), "voice_id"),
+        "voice_id",
+        "required when script",
+    );
+    expect_invalid(json!([1, 2]), "request", "JSON object");
+}
+
+#[test]
+fn list_filters_are_validated() {
+    let server = mock(0);
+    let c = client(&server);
+    let e = c
+        .list_voices(&VoiceFilter {
+            page_size: Some(101),
+            ..Default::default()
+        })
+        .unwrap_err();
+    assert_eq!(e.field.as_deref(), Some("page_size"));
+    assert!(e.message.contains("between 1 and 100"));
+    let e = c
+        .execute(
+            ops::find("v1.list_avatars").unwrap(),
+            &json!({"gender": "Female"}),
+        )
+        .unwrap_err();
+    assert_eq!(
+        e.field.as_deref(),
+        Some("gender"),
+        "enum case is exact (D27)"
+    );
+    assert!(server.requests().is_empty());
+}
+
+#[test]
+fn bad_key_is_auth_error_without_the_key() {
+    let server = mock(0);
+    let c = Client::new(config_for(&server.base_url(), "sk-SENTINEL-42")).unwrap();
+    let e = c.list_voices(&VoiceFilter::default()).unwrap_err();
+    assert_eq!(e.code, Code::Auth);
+    assert_eq!(e.api_code, Some(10105));
+    assert!(e.request_id().is_some());
+    let everything = format!("{e}{e:?}{}{c:?}", e.to_json());
+    assert!(!everything.contains("SENTINEL"), "{everything}");
+}
+
+#[test]
+fn rate_limit_is_reported_with_retry_after() {
+    let server = mock_with(MockConfig {
+        render_ms: 0,
+        post_limit: 2,
+        post_window_ms: 60_000,
+        ..MockConfig::default()
+    });
+    let c = client(&server);
+    let op = create_op();
+    c.execute(op, &valid_request()).unwrap();
+    c.execute(op, &valid_request()).unwrap();
+    let e = c.execute(op, &valid_request()).unwrap_err();
+    assert_eq!(e.code, Code::RateLimited);
+    assert_eq!(e.api_code, Some(429));
+    assert!(e.retry_after_ms.unwrap() >= 1000);
+    assert!(e.retryable());
+    assert!(!e.maybe_processed, "a 429 was certainly not processed");
+    assert_eq!(server.projects_created(), 2);
+}
+
+#[test]
+fn http_status_errors_decode_the_same() {
+    let server = mock_with(MockConfig {
+        render_ms: 0,
+        http_errors: true,
+        ..MockConfig::default()
+    });
+    let e = client(&server).get_project("nope").unwrap_err();
+    assert_eq!(e.code, Code::NotFound);
+    assert_eq!(e.http_status, Some(404));
+    assert_eq!(e.api_code, Some(10104));
+}
+
+#[test]
+fn connection_refused_is_connect_error() {
+    let port = {
+        let l = TcpListener::bind("127.0.0.1:0").unwrap();
+        l.local_addr().unwrap().port()
+    };
+    let c = Client::new(config_for(&format!("http://127.0.0.1:{port}"), "k")).unwrap();
+    let e = c.get_project("p").unwrap_err();
+    assert_eq!(e.code, Code::Connect, "{e}");
+    assert!(e.retryable());
+    assert!(!e.maybe_processed);
+}
+
+#[test]
+fn silent_server_times_out() {
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let mut config = config_for(&format!("http://{}", listener.local_addr().unwrap()), "k");
+    config.timeout = std::time::Duration::from_millis(200);
+    let e = Client::new(config)
+        .unwrap()
+        .execute(create_op(), &valid_request())
+        .unwrap_err();
+    assert_eq!(e.code, Code::Timeout, "{e}");
+    assert!(
+        e.maybe_processed,
+        "a create that timed out may have been processed"
+    );
+    drop(listener);
+}
+
+#[test]
+fn non_json_and_html_replies() {
+    let c = |url: String| Client::new(config_for(&url, "k")).unwrap();
+    let e = c(canned(http_response("200 OK", "not json")))
+        .get_project("p")
+        .unwrap_err();
+    assert_eq!(e.code, Code::BadResponse);
+    let e = c(canned(http_response(
+        "502 Bad Gateway",
+        "<html>oops</html>",
+    )))
+    .get_project("p")
+    .unwrap_err();
+    assert_eq!(e.code, Code::Server);
+    assert_eq!(e.http_status, Some(502));
+    let e = c(canned(http_response(
+        "200 OK",
+        r#"{"code":18020,"msg":"not enough credits","data":null,"rid":"abc"}"#,
+    )))
+    .execute(create_op(), &valid_request())
+    .unwrap_err();
+    assert_eq!(e.code, Code::InsufficientCredits);
+    assert_eq!(e.request_id(), Some("abc"));
+    assert_eq!(e.to_json()["api_message"], "not enough credits");
+}
+
+#[test]
+fn tolerant_project_decoding() {
+    // An integer project id and a `status` member instead of `status_code` (D15, D33).
+    let url = canned(http_response(
+        "200 OK",
+        r#"{"code":0,"msg":"success","data":{"id":12345,"status":4,"video_url":"https://v/x.mp4","video_duration":"12","extra_member":true}}"#,
+    ));
+    let p = Client::new(config_for(&url, "k"))
+        .unwrap()
+        .get_project("12345")
+        .unwrap();
+    assert_eq!(p.id, "12345");
+    assert_eq!(p.status_code, 4);
+    assert_eq!(p.video_duration, Some(12.0));
+    assert_eq!(p.extra["extra_member"], json!(true));
+}
+
+#[test]
+fn plain_http_to_a_remote_host_is_refused() {
+    let e = Client::new(Config::new("k").with_base_url("http://api.jogg.ai")).unwrap_err();
+    assert_eq!(e.code, Code::InvalidConfig);
+    assert_eq!(e.field.as_deref(), Some("base_url"));
+}
