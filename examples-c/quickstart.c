@@ -75,6 +75,7 @@ int main(void) {
     int polls = 0;
     jogg_code rc;
 
+    setvbuf(stdout, NULL, _IOLBF, 0); /* keep stdout and the stderr progress bar in order */
     printf("%s\n", jogg_version());
     rc = jogg_client_new("{}", &client, &err);
     if (rc != JOGG_OK) return fail("jogg_client_new", rc, err);

@@ -246,8 +246,8 @@ fn config_json_error(e: &serde_json::Error) -> Error {
     let mut err = config_error(field, &text);
     if e.is_syntax() || e.is_eof() {
         err.code = Code::InvalidJson;
-        err.field = None;
-        err.message = format!("config is not valid JSON: {text}");
+        err.field = Some("config_json".into());
+        err.message = format!("config_json: not valid JSON: {text}");
     }
     err
 }

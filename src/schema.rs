@@ -95,9 +95,13 @@ impl Schema {
                         .filter(|n| out.contains_key(*n))
                         .collect();
                     if present.len() != 1 {
-                        let which = if present.is_empty() { "none" } else { "both" };
+                        // Name a real member: the one to add, or the one to remove.
+                        let (field, which) = match present.last() {
+                            None => (names[0], "none"),
+                            Some(last) => (*last, "both"),
+                        };
                         return Err(Error::validation(
-                            names.join("|"),
+                            field,
                             format!(
                                 "exactly one of {} is required (got {which})",
                                 names.join(", ")

@@ -96,10 +96,14 @@ impl WaitOptions {
                 Some(field) if msg.starts_with("unknown field") => {
                     Error::validation(field, format!("unknown wait option: {msg}"))
                 }
-                _ if e.is_syntax() || e.is_eof() => Error::new(
-                    Code::InvalidJson,
-                    format!("options_json is not valid JSON: {msg}"),
-                ),
+                _ if e.is_syntax() || e.is_eof() => {
+                    let mut err = Error::new(
+                        Code::InvalidJson,
+                        format!("options_json: not valid JSON: {msg}"),
+                    );
+                    err.field = Some("options_json".into());
+                    err
+                }
                 _ => Error::validation("options_json", msg),
             }
         })?;

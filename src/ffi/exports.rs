@@ -303,13 +303,13 @@ pub unsafe extern "C" fn jogg_wait_for_project(
     fallible(error_json, || {
         // SAFETY: per this function's contract.
         let (client, id) = unsafe { (client_arg(client)?, str_arg(project_id, "project_id")?) };
+        out_arg(result_json, "result_json")?;
         let options = if options_json.is_null() {
             WaitOptions::default()
         } else {
             // SAFETY: per this function's contract.
             WaitOptions::from_json(unsafe { str_arg(options_json, "options_json") }?)?
         };
-        out_arg(result_json, "result_json")?;
         let project = client.wait_for_project_raw(id, &options, |progress| {
             let Some(cb) = cb else {
                 return ControlFlow::Continue(());
