@@ -81,11 +81,7 @@ fn validation_names_the_field_and_sends_nothing() {
         "audio_url",
         "got both",
     );
-    expect_invalid(
-        without(ok.clone(), "script"),
-        "script",
-        "got none",
-    );
+    expect_invalid(without(ok.clone(), "script"), "script", "got none");
     expect_invalid(
         without(ok.clone(), "voice_id"),
         "voice_id",

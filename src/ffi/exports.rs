@@ -4,7 +4,7 @@
 // for C readers; a Rust "# Safety" heading would only repeat it in jogg.h.
 #![allow(clippy::missing_safety_doc)]
 
-use std::ffi::{CString, c_char, c_void};
+use std::ffi::{CStr, CString, c_char, c_void};
 use std::ops::ControlFlow;
 
 use serde_json::Value;
@@ -91,8 +91,13 @@ pub type jogg_progress_cb =
 /// The library version, `"jogg/MAJOR.MINOR.PATCH"`. Static: do not free.
 #[unsafe(no_mangle)]
 pub extern "C" fn jogg_version() -> *const c_char {
-    const VERSION: &str = concat!("jogg/", env!("CARGO_PKG_VERSION"), "\0");
-    VERSION.as_ptr().cast()
+    const VERSION: &CStr = match CStr::from_bytes_with_nul(
+        concat!("jogg/", env!("CARGO_PKG_VERSION"), "\0").as_bytes(),
+    ) {
+        Ok(v) => v,
+        Err(_) => panic!("the version string has one NUL, at its end"),
+    };
+    infallible(c"".as_ptr(), || VERSION.as_ptr())
 }
 
 /// The library version as `MAJOR * 1000000 + MINOR * 1000 + PATCH`, to compare with
@@ -366,7 +371,6 @@ unsafe fn run_list(
 mod tests {
     use super::*;
     use crate::error::Error;
-    use std::ffi::CStr;
 
     #[test]
     fn constants_match_codes() {
