@@ -68,7 +68,7 @@ test-c: $(BUILD)/test_abi $(BUILD)/quickstart $(BUILD)/readme_example
 # 0 leaks required. (std keeps one thread handle alive for the process: "possibly lost", not
 # counted.)
 check-memory: $(BUILD)/test_abi
-	$(MOCK) --render-ms 300 -- valgrind -q --error-exitcode=1 --leak-check=full \
+	$(MOCK) --render-ms 300 -- valgrind -q --error-exitcode=1 --leak-check=full --show-possibly-lost=no \
 		--errors-for-leak-kinds=definite,indirect $(BUILD)/test_abi
 	$(CC) -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all \
 		$(C_STRICT) -pthread -Iinclude tests/c/test_abi.c $(LIB_A) $(NATIVE_LIBS) -o $(BUILD)/test_abi_asan
