@@ -23,7 +23,15 @@ pub enum Kind {
     },
     /// A string from a closed set, exact case (D27).
     StrEnum(&'static [&'static str]),
+    /// An absolute `http://` or `https://` URL (the specs' `format: uri`).
+    Uri,
     Bool,
+    /// A nested object with its own members and rules.
+    Object(&'static Schema),
+    /// An array whose items are all of one kind.
+    Array(&'static Kind),
+    /// Any JSON object, passed through unchecked (free-form `properties`).
+    AnyObject,
 }
 
 /// One parameter of an operation.
@@ -67,23 +75,31 @@ impl Schema {
                 format!("must be a JSON object (got {})", type_name(params)),
             ));
         };
+        self.check_object(obj, "")
+    }
+
+    /// Validates one object level; `prefix` is the path of this object (`voice.`) for messages.
+    fn check_object(&self, obj: &Map<String, Value>, prefix: &str) -> Result<Map<String, Value>> {
         let mut out = Map::new();
         for (name, value) in obj {
+            let path = format!("{prefix}{name}");
             let Some(field) = self.field(name) else {
                 return Err(Error::validation(
-                    name.as_str(),
+                    path,
                     format!("unknown field; expected one of {}", self.names()),
                 ));
             };
             if value.is_null() {
                 continue;
             }
-            check_kind(field, value)?;
-            out.insert(name.clone(), value.clone());
+            out.insert(name.clone(), check_kind(&field.kind, value, &path)?);
         }
         for field in self.fields.iter().filter(|f| f.required) {
             if !out.contains_key(field.name) {
-                return Err(Error::validation(field.name, "is required"));
+                return Err(Error::validation(
+                    format!("{prefix}{}", field.name),
+                    "is required",
+                ));
             }
         }
         for rule in self.rules {
@@ -101,7 +117,7 @@ impl Schema {
                             Some(last) => (*last, "both"),
                         };
                         return Err(Error::validation(
-                            field,
+                            format!("{prefix}{field}"),
                             format!(
                                 "exactly one of {} is required (got {which})",
                                 names.join(", ")
@@ -112,7 +128,7 @@ impl Schema {
                 Rule::RequiredWith { field, when } => {
                     if out.contains_key(*when) && !out.contains_key(*field) {
                         return Err(Error::validation(
-                            *field,
+                            format!("{prefix}{field}"),
                             format!("is required when {when} is set"),
                         ));
                     }
@@ -131,11 +147,11 @@ impl Schema {
     }
 }
 
-fn check_kind(field: &Field, value: &Value) -> Result<()> {
-    let name = field.name;
+/// Checks one value and returns it as it will be sent (nested objects without their nulls).
+fn check_kind(kind: &Kind, value: &Value, name: &str) -> Result<Value> {
     let bad_type =
         |want: &str| Error::validation(name, format!("must be {want} (got {})", describe(value)));
-    match &field.kind {
+    match kind {
         Kind::Int { min, max } => {
             let n = value.as_i64().ok_or_else(|| bad_type("an integer"))?;
             if min.is_some_and(|m| n < m) || max.is_some_and(|m| n > m) {
@@ -176,11 +192,39 @@ fn check_kind(field: &Field, value: &Value) -> Result<()> {
                 ));
             }
         }
+        Kind::Uri => {
+            let s = value.as_str().ok_or_else(|| bad_type("a URL string"))?;
+            let rest = s
+                .strip_prefix("https://")
+                .or_else(|| s.strip_prefix("http://"))
+                .ok_or_else(|| bad_type("an http:// or https:// URL"))?;
+            if rest.is_empty() || rest.starts_with('/') || s.chars().any(char::is_whitespace) {
+                return Err(bad_type("an http:// or https:// URL"));
+            }
+        }
         Kind::Bool => {
             value.as_bool().ok_or_else(|| bad_type("true or false"))?;
         }
+        Kind::Object(schema) => {
+            let obj = value.as_object().ok_or_else(|| bad_type("an object"))?;
+            return Ok(Value::Object(
+                schema.check_object(obj, &format!("{name}."))?,
+            ));
+        }
+        Kind::Array(item) => {
+            let items = value.as_array().ok_or_else(|| bad_type("an array"))?;
+            return items
+                .iter()
+                .enumerate()
+                .map(|(i, v)| check_kind(item, v, &format!("{name}[{i}]")))
+                .collect::<Result<Vec<_>>>()
+                .map(Value::Array);
+        }
+        Kind::AnyObject => {
+            value.as_object().ok_or_else(|| bad_type("an object"))?;
+        }
     }
-    Ok(())
+    Ok(value.clone())
 }
 
 fn type_name(v: &Value) -> &'static str {
@@ -305,6 +349,75 @@ mod tests {
         );
         let e = err(json!({"id": 1, "text": "t"}));
         assert_eq!(e.field.as_deref(), Some("voice"));
+    }
+
+    static INNER: Schema = Schema {
+        fields: &[
+            Field {
+                name: "type",
+                kind: Kind::StrEnum(&["script", "audio"]),
+                required: true,
+            },
+            Field {
+                name: "url",
+                kind: Kind::Uri,
+                required: false,
+            },
+        ],
+        rules: &[],
+    };
+    static OUTER: Schema = Schema {
+        fields: &[
+            Field {
+                name: "voice",
+                kind: Kind::Object(&INNER),
+                required: true,
+            },
+            Field {
+                name: "list",
+                kind: Kind::Array(&Kind::Object(&INNER)),
+                required: false,
+            },
+            Field {
+                name: "props",
+                kind: Kind::AnyObject,
+                required: false,
+            },
+        ],
+        rules: &[],
+    };
+
+    #[test]
+    fn nested_paths_are_named() {
+        let e = OUTER.check(&json!({"voice": {"typ": "x"}})).unwrap_err();
+        assert_eq!(e.field.as_deref(), Some("voice.typ"));
+        let e = OUTER.check(&json!({"voice": {}})).unwrap_err();
+        assert_eq!(e.message, "voice.type: is required");
+        let e = OUTER
+            .check(
+                &json!({"voice": {"type": "audio"}, "list": [{"type": "script"}, {"type": "x"}]}),
+            )
+            .unwrap_err();
+        assert_eq!(e.field.as_deref(), Some("list[1].type"));
+        let e = OUTER
+            .check(&json!({"voice": {"type": "audio", "url": "ftp://x"}}))
+            .unwrap_err();
+        assert_eq!(e.field.as_deref(), Some("voice.url"));
+        let ok = OUTER
+            .check(
+                &json!({"voice": {"type": "audio", "url": "https://x/a.mp3", "extra": null},
+                "props": {"anything": [1]}}),
+            )
+            .unwrap();
+        assert_eq!(
+            ok["voice"],
+            json!({"type": "audio", "url": "https://x/a.mp3"})
+        );
+        assert!(
+            OUTER
+                .check(&json!({"voice": {"type": "audio"}, "props": 3}))
+                .is_err()
+        );
     }
 
     #[test]
