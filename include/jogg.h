@@ -32,6 +32,11 @@
 
 
 /**
+ * The type and allowed values of one parameter.
+ */
+typedef struct Kind Kind;
+
+/**
  * An opaque client: configuration, API key and one connection pool. Immutable after
  * `jogg_client_new` and thread-safe: any number of threads may use one client at once.
  */
@@ -183,6 +188,12 @@ typedef int32_t (*jogg_progress_cb)(void *userdata,
  */
 #define JOGG_ERR_INTERNAL 901
 
+
+
+
+
+
+
 #ifdef __cplusplus
 extern "C" {
 #endif // __cplusplus
@@ -304,6 +315,32 @@ jogg_code jogg_wait_for_project(const jogg_client *client,
                                 void *userdata,
                                 char **result_json,
                                 char **error_json);
+
+/**
+ * Runs any API operation by name: `"v1.get_project"`, `"v2.create_video_from_avatar"`... (the
+ * list: `jogg_operations`). `request_json` may be NULL (no parameters) or an object: members
+ * named in the path template fill the path, the others go to the query string (GET, DELETE)
+ * or the JSON body (POST, PUT). It is validated before anything is sent: an unknown, missing
+ * or mistyped member is `JOGG_ERR_VALIDATION` naming it; an unknown operation is
+ * `JOGG_ERR_UNKNOWN_OPERATION`.
+ *
+ * On success `*response_json` receives the API's `data` as sent (`null` for operations
+ * without a payload). Ownership and `error_json` as in `jogg_client_new`.
+ */
+jogg_code jogg_call(const jogg_client *client,
+                    const char *operation,
+                    const char *request_json,
+                    char **response_json,
+                    char **error_json);
+
+/**
+ * Every operation `jogg_call` accepts, as a JSON array of `{"name", "version", "method",
+ * "path", "async", "poll_with", "params": [{"name", "required", "in"}]}`; `async` operations
+ * start work to wait for, polled with the `poll_with` path. Needs no client. Ownership and
+ * `error_json` as in `jogg_client_new`.
+ */
+jogg_code jogg_operations(char **operations_json,
+                          char **error_json);
 
 #ifdef __cplusplus
 }  // extern "C"

@@ -7,8 +7,8 @@
 
 use serde_json::{Map, Value};
 
-use crate::api::v1;
-use crate::error::{Error, Result};
+use crate::api::{v1, v2};
+use crate::error::{Code, Error, Result};
 use crate::schema::{Schema, query_value};
 use crate::transport::Method;
 
@@ -54,6 +54,70 @@ pub static OPERATIONS: &[&Operation] = &[
     &v1::projects::GET_PROJECT,
     &v1::avatars::LIST_AVATARS,
     &v1::voices::LIST_VOICES,
+    &v1::videos::CREATE_VIDEO_WITH_VARIABLES,
+    &v1::videos::CREATE_VIDEO_WITH_TEMPLATE,
+    &v1::products::LIST_PRODUCTS,
+    &v1::products::CREATE_PRODUCT,
+    &v1::products::UPDATE_PRODUCT,
+    &v1::ai_scripts::GENERATE_AI_SCRIPTS,
+    &v1::videos::CREATE_VIDEO_FROM_URL,
+    &v1::videos::CREATE_PREVIEW_VIDEO,
+    &v1::music::LIST_MUSICS,
+    &v1::music::LIST_CUSTOM_MUSICS,
+    &v1::avatars::LIST_CUSTOM_AVATARS,
+    &v1::avatars::LIST_PHOTO_AVATARS,
+    &v1::voices::LIST_CUSTOM_VOICES,
+    &v1::avatars::CREATE_INSTANT_AVATAR,
+    &v1::avatars::DELETE_INSTANT_AVATAR,
+    &v1::visual_styles::LIST_VISUAL_STYLES,
+    &v1::templates::LIST_TEMPLATES,
+    &v1::templates::LIST_CUSTOM_TEMPLATES,
+    &v1::photo_avatars::GENERATE_AVATAR_PHOTO,
+    &v1::photo_avatars::GENERATE_AVATAR_NEW_LOOK,
+    &v1::photo_avatars::GET_PHOTO_GENERATION,
+    &v1::photo_avatars::ADD_PHOTO_AVATAR_MOTION,
+    &v1::photo_avatars::GET_PHOTO_AVATAR_MOTION,
+    &v2::lip_sync::CREATE_LIP_SYNC_VIDEO,
+    &v2::lip_sync::GET_LIP_SYNC_VIDEO,
+    &v2::ai_scripts::CREATE_AI_SCRIPTS,
+    &v2::ai_scripts::GET_AI_SCRIPTS_RESULT,
+    &v2::videos::GET_AVATAR_VIDEO,
+    &v2::avatars::LIST_PUBLIC_AVATARS,
+    &v2::avatars::LIST_CUSTOM_AVATARS,
+    &v2::avatars::LIST_PHOTO_AVATARS,
+    &v2::avatars::LIST_PRODUCT_AVATARS,
+    &v2::videos::CREATE_VIDEO_FROM_AVATAR,
+    &v2::products::CREATE_VIDEO_FROM_PRODUCT,
+    &v2::products::CREATE_PRODUCT_PREVIEWS,
+    &v2::products::RENDER_PRODUCT_PREVIEW,
+    &v2::videos::CREATE_VIDEO_WITH_TEMPLATE,
+    &v2::music::LIST_MUSICS,
+    &v2::photo_avatars::GET_PHOTO_AVATAR_MOTION,
+    &v2::photo_avatars::ADD_PHOTO_AVATAR_MOTION,
+    &v2::photo_avatars::GET_PHOTO_GENERATION,
+    &v2::photo_avatars::GENERATE_AVATAR_PHOTO,
+    &v2::products::CREATE_PRODUCT,
+    &v2::products::UPDATE_PRODUCT,
+    &v2::product_avatars::GET_PRODUCT_AVATAR_MOTION,
+    &v2::product_avatars::ADD_PRODUCT_AVATAR_MOTION,
+    &v2::product_avatars::GENERATE_PRODUCT_AVATAR_IMAGES,
+    &v2::product_avatars::GET_PRODUCT_AVATAR_GENERATION,
+    &v2::products::LIST_PRODUCT_PREVIEWS,
+    &v2::products::GET_PRODUCT_VIDEO,
+    &v2::products::LIST_PRODUCT_VIDEOS,
+    &v2::templates::GET_CUSTOM_TEMPLATE,
+    &v2::videos::GET_TEMPLATE_VIDEO,
+    &v2::videos::LIST_TEMPLATE_VIDEOS,
+    &v2::templates::LIST_TEMPLATES,
+    &v2::templates::LIST_CUSTOM_TEMPLATES,
+    &v2::user::GET_REMAINING_QUOTA,
+    &v2::user::GET_CURRENT_USER,
+    &v2::translation::CREATE_VIDEO_TRANSLATION,
+    &v2::translation::GET_VIDEO_TRANSLATION,
+    &v2::translation::LIST_TRANSLATION_LANGUAGES,
+    &v2::visual_styles::LIST_VISUAL_STYLES,
+    &v2::voices::LIST_VOICES,
+    &v2::voices::LIST_CUSTOM_VOICES,
 ];
 
 /// Looks an operation up by its full name (`v1.get_project`).
@@ -63,6 +127,81 @@ pub fn find(full_name: &str) -> Option<&'static Operation> {
         .iter()
         .copied()
         .find(|op| op.version.as_str() == version && op.name == name)
+}
+
+/// Looks an operation up for a caller: an unknown name is an error that suggests the
+/// closest known name.
+pub fn lookup(full_name: &str) -> Result<&'static Operation> {
+    find(full_name).ok_or_else(|| {
+        let closest = OPERATIONS
+            .iter()
+            .map(|op| op.full_name())
+            .min_by_key(|name| edit_distance(name, full_name))
+            .filter(|name| edit_distance(name, full_name) <= 3);
+        let hint = match closest {
+            Some(name) => format!("; did you mean {name:?}?"),
+            None => "; names look like \"v1.get_project\" (see jogg_operations)".to_string(),
+        };
+        Error::new(
+            Code::UnknownOperation,
+            format!("unknown operation {full_name:?}{hint}"),
+        )
+    })
+}
+
+/// Levenshtein distance, for suggestions only.
+fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut row: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut prev = row[0];
+        row[0] = i + 1;
+        for (j, cb) in b.iter().enumerate() {
+            let cur = row[j + 1];
+            row[j + 1] = (prev + usize::from(ca != *cb)).min(row[j] + 1).min(cur + 1);
+            prev = cur;
+        }
+    }
+    row[b.len()]
+}
+
+impl Operation {
+    /// The path as sent, with the version prefix (`/v1/project`, `/v2/voices`).
+    pub fn http_path(&self) -> String {
+        match self.version {
+            Version::V1 => format!("/v1{}", self.path),
+            Version::V2 => self.path.to_string(),
+        }
+    }
+
+    /// This operation as `jogg_operations` describes it.
+    pub fn describe(&self) -> Value {
+        let http_path = self.http_path();
+        let params: Vec<Value> = self
+            .schema
+            .fields
+            .iter()
+            .map(|f| {
+                let place = if http_path.contains(&format!("{{{}}}", f.name)) {
+                    "path"
+                } else if matches!(self.method, Method::Get | Method::Delete) {
+                    "query"
+                } else {
+                    "body"
+                };
+                serde_json::json!({"name": f.name, "required": f.required, "in": place})
+            })
+            .collect();
+        serde_json::json!({
+            "name": self.full_name(),
+            "version": self.version.as_str(),
+            "method": self.method.as_str(),
+            "path": http_path,
+            "async": self.poll_with.is_some(),
+            "poll_with": self.poll_with,
+            "params": params,
+        })
+    }
 }
 
 /// A validated request, ready for the transport.
@@ -78,10 +217,7 @@ pub(crate) struct Prepared {
 /// the query string (GET, DELETE) or the JSON body (POST, PUT).
 pub(crate) fn prepare(op: &Operation, params: &Value) -> Result<Prepared> {
     let mut fields = op.schema.check(params)?;
-    let mut path = match op.version {
-        Version::V1 => format!("/v1{}", op.path),
-        Version::V2 => op.path.to_string(),
-    };
+    let mut path = op.http_path();
     while let Some(start) = path.find('{') {
         let end = path[start..]
             .find('}')
@@ -154,6 +290,42 @@ mod tests {
         assert_eq!(p.path, "/v1/project");
         assert_eq!(p.query, vec![("project_id".to_string(), "ab".to_string())]);
         assert_eq!(p.body, None);
+    }
+
+    #[test]
+    fn unknown_names_get_a_suggestion() {
+        let e = lookup("v1.get_projects").unwrap_err();
+        assert_eq!(e.code, Code::UnknownOperation);
+        assert!(
+            e.message.contains("did you mean \"v1.get_project\""),
+            "{}",
+            e.message
+        );
+        let e = lookup("launch_rockets").unwrap_err();
+        assert!(e.message.contains("jogg_operations"), "{}", e.message);
+        assert_eq!(edit_distance("kitten", "sitting"), 3);
+    }
+
+    #[test]
+    fn description_places_params() {
+        let d = find("v2.get_lip_sync_video").unwrap().describe();
+        assert_eq!(d["path"], "/v2/lip_sync_video/{task_id}");
+        assert_eq!(
+            d["params"][0],
+            json!({"name": "task_id", "required": true, "in": "path"})
+        );
+        let d = find("v1.create_video_from_talking_avatar")
+            .unwrap()
+            .describe();
+        assert_eq!(d["async"], true);
+        assert_eq!(d["poll_with"], "/project");
+        assert!(
+            d["params"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .all(|p| p["in"] == "body")
+        );
     }
 
     #[test]

@@ -23,6 +23,11 @@ pub enum Kind {
     },
     /// A string from a closed set, exact case (D27).
     StrEnum(&'static [&'static str]),
+    /// An identifier: a non-empty string, or an integer (ids whose type the documents
+    /// disagree on, D15/D19).
+    Id,
+    /// A number (integer or decimal).
+    Num,
     /// An absolute `http://` or `https://` URL (the specs' `format: uri`).
     Uri,
     Bool,
@@ -52,6 +57,16 @@ pub enum Rule {
         field: &'static str,
         when: &'static str,
     },
+    /// At least one of these members must be present.
+    AtLeastOne(&'static [&'static str]),
+    /// When member `when` equals `equals`: every `require` member must be present and no
+    /// `forbid` member may be (`voice.type = "script"` needs `script`, not `audio_url`).
+    Case {
+        when: &'static str,
+        equals: &'static str,
+        require: &'static [&'static str],
+        forbid: &'static [&'static str],
+    },
 }
 
 /// The parameters of one operation.
@@ -61,7 +76,45 @@ pub struct Schema {
     pub rules: &'static [Rule],
 }
 
+/// Shorthands that keep the operation tables readable.
+pub const INT: Kind = Kind::Int {
+    min: None,
+    max: None,
+};
+/// A string that must not be empty.
+pub const STR: Kind = Kind::Str { non_empty: true };
+/// A string that may be empty (names, free text).
+pub const TEXT: Kind = Kind::Str { non_empty: false };
+
+/// A required member.
+pub const fn req(name: &'static str, kind: Kind) -> Field {
+    Field {
+        name,
+        kind,
+        required: true,
+    }
+}
+
+/// An optional member.
+pub const fn opt(name: &'static str, kind: Kind) -> Field {
+    Field {
+        name,
+        kind,
+        required: false,
+    }
+}
+
+/// An integer within inclusive bounds.
+pub const fn int(min: Option<i64>, max: Option<i64>) -> Kind {
+    Kind::Int { min, max }
+}
+
 impl Schema {
+    /// A schema without cross-field rules.
+    pub const fn of(fields: &'static [Field]) -> Schema {
+        Schema { fields, rules: &[] }
+    }
+
     pub fn field(&self, name: &str) -> Option<&Field> {
         self.fields.iter().find(|f| f.name == name)
     }
@@ -133,6 +186,36 @@ impl Schema {
                         ));
                     }
                 }
+                Rule::AtLeastOne(names) => {
+                    if !names.iter().any(|n| out.contains_key(*n)) {
+                        return Err(Error::validation(
+                            format!("{prefix}{}", names[0]),
+                            format!("at least one of {} is required", names.join(", ")),
+                        ));
+                    }
+                }
+                Rule::Case {
+                    when,
+                    equals,
+                    require,
+                    forbid,
+                } => {
+                    if out.get(*when).and_then(Value::as_str) != Some(*equals) {
+                        continue;
+                    }
+                    if let Some(missing) = require.iter().find(|n| !out.contains_key(**n)) {
+                        return Err(Error::validation(
+                            format!("{prefix}{missing}"),
+                            format!("is required when {when} is {equals:?}"),
+                        ));
+                    }
+                    if let Some(extra) = forbid.iter().find(|n| out.contains_key(**n)) {
+                        return Err(Error::validation(
+                            format!("{prefix}{extra}"),
+                            format!("must not be set when {when} is {equals:?}"),
+                        ));
+                    }
+                }
             }
         }
         Ok(out)
@@ -191,6 +274,16 @@ fn check_kind(kind: &Kind, value: &Value, name: &str) -> Result<Value> {
                     format!("must be one of {} (got {s:?})", allowed.join(", ")),
                 ));
             }
+        }
+        Kind::Id => {
+            let ok =
+                value.as_i64().is_some() || value.as_str().is_some_and(|s| !s.trim().is_empty());
+            if !ok {
+                return Err(bad_type("a non-empty string or integer id"));
+            }
+        }
+        Kind::Num => {
+            value.as_f64().ok_or_else(|| bad_type("a number"))?;
         }
         Kind::Uri => {
             let s = value.as_str().ok_or_else(|| bad_type("a URL string"))?;
@@ -412,6 +505,46 @@ mod tests {
                 .check(&json!({"voice": {"type": "audio"}, "props": 3}))
                 .is_err()
         );
+    }
+
+    static CASES: Schema = Schema {
+        fields: &[
+            req("type", Kind::StrEnum(&["script", "audio"])),
+            opt("script", STR),
+            opt("audio_url", Kind::Uri),
+            opt("name", STR),
+            opt("url", STR),
+        ],
+        rules: &[
+            Rule::Case {
+                when: "type",
+                equals: "script",
+                require: &["script"],
+                forbid: &["audio_url"],
+            },
+            Rule::AtLeastOne(&["name", "url"]),
+        ],
+    };
+
+    #[test]
+    fn case_and_at_least_one() {
+        let e = CASES
+            .check(&json!({"type": "script", "name": "n"}))
+            .unwrap_err();
+        assert_eq!(e.message, "script: is required when type is \"script\"");
+        let e = CASES
+            .check(
+                &json!({"type": "script", "script": "s", "audio_url": "https://a/b", "name": "n"}),
+            )
+            .unwrap_err();
+        assert_eq!(e.field.as_deref(), Some("audio_url"));
+        assert!(
+            CASES
+                .check(&json!({"type": "audio", "audio_url": "https://a/b", "url": "u"}))
+                .is_ok()
+        );
+        let e = CASES.check(&json!({"type": "audio"})).unwrap_err();
+        assert_eq!(e.message, "name: at least one of name, url is required");
     }
 
     #[test]

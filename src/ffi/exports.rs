@@ -331,6 +331,60 @@ pub unsafe extern "C" fn jogg_wait_for_project(
     })
 }
 
+/// Runs any API operation by name: `"v1.get_project"`, `"v2.create_video_from_avatar"`... (the
+/// list: `jogg_operations`). `request_json` may be NULL (no parameters) or an object: members
+/// named in the path template fill the path, the others go to the query string (GET, DELETE)
+/// or the JSON body (POST, PUT). It is validated before anything is sent: an unknown, missing
+/// or mistyped member is `JOGG_ERR_VALIDATION` naming it; an unknown operation is
+/// `JOGG_ERR_UNKNOWN_OPERATION`.
+///
+/// On success `*response_json` receives the API's `data` as sent (`null` for operations
+/// without a payload). Ownership and `error_json` as in `jogg_client_new`.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn jogg_call(
+    client: *const jogg_client,
+    operation: *const c_char,
+    request_json: *const c_char,
+    response_json: *mut *mut c_char,
+    error_json: *mut *mut c_char,
+) -> jogg_code {
+    fallible(error_json, || {
+        // SAFETY: per this function's contract.
+        let (client, name, request) = unsafe {
+            (
+                client_arg(client)?,
+                str_arg(operation, "operation")?,
+                json_arg(request_json, "request_json", true)?,
+            )
+        };
+        out_arg(response_json, "response_json")?;
+        let op = crate::ops::lookup(name)?;
+        let reply = client.execute(op, &request)?;
+        write_out(response_json, &reply.data);
+        Ok(())
+    })
+}
+
+/// Every operation `jogg_call` accepts, as a JSON array of `{"name", "version", "method",
+/// "path", "async", "poll_with", "params": [{"name", "required", "in"}]}`; `async` operations
+/// start work to wait for, polled with the `poll_with` path. Needs no client. Ownership and
+/// `error_json` as in `jogg_client_new`.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn jogg_operations(
+    operations_json: *mut *mut c_char,
+    error_json: *mut *mut c_char,
+) -> jogg_code {
+    fallible(error_json, || {
+        out_arg(operations_json, "operations_json")?;
+        let list: Vec<Value> = crate::ops::OPERATIONS
+            .iter()
+            .map(|op| op.describe())
+            .collect();
+        write_out(operations_json, &Value::Array(list));
+        Ok(())
+    })
+}
+
 /// # Safety
 /// `client` is NULL or a live pointer from `jogg_client_new`.
 unsafe fn client_arg<'a>(client: *const jogg_client) -> Result<&'a Client> {

@@ -7,7 +7,8 @@ use crate::client::Client;
 use crate::de;
 use crate::error::Result;
 use crate::ops::{Operation, Version};
-use crate::schema::{Field, Kind, Schema};
+#[allow(unused_imports)]
+use crate::schema::{INT, Kind, STR, Schema, TEXT, int, opt, req};
 use crate::transport::Method;
 use crate::types::AspectRatio;
 
@@ -18,57 +19,36 @@ pub static LIST_AVATARS: Operation = Operation {
     path: "/avatars",
     name: "list_avatars",
     poll_with: None,
-    schema: &Schema {
-        fields: &[
-            Field {
-                name: "aspect_ratio",
-                kind: Kind::IntEnum(&[0, 1, 2]),
-                required: false,
-            },
-            Field {
-                name: "style",
-                kind: Kind::StrEnum(&["professional", "social"]),
-                required: false,
-            },
-            Field {
-                name: "gender",
-                kind: Kind::StrEnum(&["male", "female"]),
-                required: false,
-            },
-            Field {
-                name: "age",
-                kind: Kind::StrEnum(&["adult", "senior", "young_adult"]),
-                required: false,
-            },
-            Field {
-                name: "scene",
-                kind: Kind::StrEnum(&[
-                    "lifestyle",
-                    "outdoors",
-                    "business",
-                    "studio",
-                    "health_fitness",
-                    "education",
-                    "news",
-                ]),
-                required: false,
-            },
-            Field {
-                name: "ethnicity",
-                kind: Kind::StrEnum(&[
-                    "european",
-                    "african",
-                    "south_asian",
-                    "east_asian",
-                    "middle_eastern",
-                    "south_american",
-                    "north_american",
-                ]),
-                required: false,
-            },
-        ],
-        rules: &[],
-    },
+    schema: &Schema::of(&[
+        opt("aspect_ratio", Kind::IntEnum(&[0, 1, 2])),
+        opt("style", Kind::StrEnum(&["professional", "social"])),
+        opt("gender", Kind::StrEnum(&["male", "female"])),
+        opt("age", Kind::StrEnum(&["adult", "senior", "young_adult"])),
+        opt(
+            "scene",
+            Kind::StrEnum(&[
+                "lifestyle",
+                "outdoors",
+                "business",
+                "studio",
+                "health_fitness",
+                "education",
+                "news",
+            ]),
+        ),
+        opt(
+            "ethnicity",
+            Kind::StrEnum(&[
+                "european",
+                "african",
+                "south_asian",
+                "east_asian",
+                "middle_eastern",
+                "south_american",
+                "north_american",
+            ]),
+        ),
+    ]),
 };
 
 /// Filters of [`Client::list_avatars`]; every member optional, all combined with AND.
@@ -124,3 +104,43 @@ impl Client {
         de::decode(op, self.execute(op, &self.to_params(filter)?)?)
     }
 }
+
+/// `GET /v1/avatars/custom`.
+pub static LIST_CUSTOM_AVATARS: Operation = Operation {
+    version: Version::V1,
+    method: Method::Get,
+    path: "/avatars/custom",
+    name: "list_custom_avatars",
+    poll_with: None,
+    schema: &Schema::of(&[]),
+};
+
+/// `GET /v1/avatars/photo_avatars`.
+pub static LIST_PHOTO_AVATARS: Operation = Operation {
+    version: Version::V1,
+    method: Method::Get,
+    path: "/avatars/photo_avatars",
+    name: "list_photo_avatars",
+    poll_with: None,
+    schema: &Schema::of(&[]),
+};
+
+/// `POST /v1/avatar/create`.
+pub static CREATE_INSTANT_AVATAR: Operation = Operation {
+    version: Version::V1,
+    method: Method::Post,
+    path: "/avatar/create",
+    name: "create_instant_avatar",
+    poll_with: Some("/avatars/custom"),
+    schema: &Schema::of(&[req("origin_url", STR), req("name", STR)]),
+};
+
+/// `DELETE /v1/avatar/custom/delete`.
+pub static DELETE_INSTANT_AVATAR: Operation = Operation {
+    version: Version::V1,
+    method: Method::Delete,
+    path: "/avatar/custom/delete",
+    name: "delete_instant_avatar",
+    poll_with: None,
+    schema: &Schema::of(&[req("avatar_id", INT)]),
+};

@@ -7,7 +7,8 @@ use crate::client::Client;
 use crate::de;
 use crate::error::Result;
 use crate::ops::{Operation, Version};
-use crate::schema::{Field, Kind, Schema};
+#[allow(unused_imports)]
+use crate::schema::{INT, Kind, STR, Schema, TEXT, int, opt, req};
 use crate::transport::Method;
 use crate::wait::TaskStatus;
 
@@ -18,14 +19,7 @@ pub static GET_PROJECT: Operation = Operation {
     path: "/project",
     name: "get_project",
     poll_with: None,
-    schema: &Schema {
-        fields: &[Field {
-            name: "project_id",
-            kind: Kind::Str { non_empty: true },
-            required: true,
-        }],
-        rules: &[],
-    },
+    schema: &Schema::of(&[req("project_id", STR)]),
 };
 
 /// A v1 project. Members the API adds later are kept in `extra`.

@@ -6,7 +6,7 @@ use crate::client::Client;
 use crate::de;
 use crate::error::Result;
 use crate::ops::{Operation, Version};
-use crate::schema::{Field, Kind, Rule, Schema};
+use crate::schema::{INT, Kind, Rule, STR, Schema, TEXT, int, opt, req};
 use crate::transport::Method;
 use crate::types::{AspectRatio, AvatarType, ScreenStyle};
 
@@ -21,56 +21,17 @@ pub static CREATE_VIDEO_FROM_TALKING_AVATAR: Operation = Operation {
     poll_with: Some("/project"),
     schema: &Schema {
         fields: &[
-            Field {
-                name: "script",
-                kind: Kind::Str { non_empty: true },
-                required: false,
-            },
-            Field {
-                name: "audio_url",
-                kind: Kind::Str { non_empty: true },
-                required: false,
-            },
-            Field {
-                name: "aspect_ratio",
-                kind: Kind::IntEnum(&[0, 1, 2]),
-                required: false,
-            },
-            Field {
-                name: "screen_style",
-                kind: Kind::IntEnum(&[1, 2, 3]),
-                required: true,
-            },
-            Field {
-                name: "avatar_id",
-                kind: Kind::Int {
-                    min: Some(0),
-                    max: None,
-                },
-                required: true,
-            },
-            Field {
-                name: "avatar_type",
-                kind: Kind::IntEnum(&[0, 1]),
-                required: true,
-            },
+            opt("script", STR),
+            opt("audio_url", STR),
+            opt("aspect_ratio", Kind::IntEnum(&[0, 1, 2])),
+            req("screen_style", Kind::IntEnum(&[1, 2, 3])),
+            req("avatar_id", int(Some(0), None)),
+            req("avatar_type", Kind::IntEnum(&[0, 1])),
             // The spec requires it; with audio_url the voice comes from the audio (D36).
-            Field {
-                name: "voice_id",
-                kind: Kind::Str { non_empty: true },
-                required: false,
-            },
-            Field {
-                name: "caption",
-                kind: Kind::Bool,
-                required: false,
-            },
+            opt("voice_id", STR),
+            opt("caption", Kind::Bool),
             // A free string, whatever the spec's copied bool enum says (D34).
-            Field {
-                name: "video_name",
-                kind: Kind::Str { non_empty: false },
-                required: false,
-            },
+            opt("video_name", TEXT),
         ],
         rules: &[
             Rule::ExactlyOne(&["script", "audio_url"]),
@@ -187,3 +148,115 @@ impl Client {
         de::decode(op, self.execute(op, &self.to_params(request)?)?)
     }
 }
+
+/// `POST /v1/create_video_with_variable`.
+pub static CREATE_VIDEO_WITH_VARIABLES: Operation = Operation {
+    version: Version::V1,
+    method: Method::Post,
+    path: "/create_video_with_variable",
+    name: "create_video_with_variables",
+    poll_with: Some("/project"),
+    schema: &Schema::of(&[
+        req("text", STR),
+        req("lang", STR),
+        req("template_id", INT),
+        req("template_type", STR),
+        opt("dp_id", INT),
+        opt("timbre_id", INT),
+        opt("without_tts", INT),
+        req(
+            "variables",
+            Kind::Array(&Kind::Object(&Schema::of(&[
+                opt("name", STR),
+                opt("type", STR),
+                opt("properties", Kind::AnyObject),
+            ]))),
+        ),
+    ]),
+};
+
+/// `POST /v1/create_video_with_template`.
+pub static CREATE_VIDEO_WITH_TEMPLATE: Operation = Operation {
+    version: Version::V1,
+    method: Method::Post,
+    path: "/create_video_with_template",
+    name: "create_video_with_template",
+    poll_with: Some("/project"),
+    schema: &Schema::of(&[
+        req("template_id", INT),
+        req("lang", STR),
+        req("template_type", Kind::StrEnum(&["common", "user"])),
+        opt("avatar_id", INT),
+        opt("avatar_type", Kind::IntEnum(&[0, 1])),
+        opt("voice_id", STR),
+        opt("caption", Kind::Bool),
+        opt("music_id", INT),
+        opt("video_name", TEXT),
+        req(
+            "variables",
+            Kind::Array(&Kind::Object(&Schema::of(&[
+                req("type", Kind::StrEnum(&["text", "image", "video", "script"])),
+                req("name", STR),
+                req(
+                    "properties",
+                    Kind::Object(&Schema::of(&[
+                        opt("content", STR),
+                        opt("url", STR),
+                        // A number in the spec, a string in the guides (D18).
+                        opt("asset_id", Kind::Id),
+                    ])),
+                ),
+            ]))),
+        ),
+    ]),
+};
+
+/// `POST /v1/create_video_from_url`.
+pub static CREATE_VIDEO_FROM_URL: Operation = Operation {
+    version: Version::V1,
+    method: Method::Post,
+    path: "/create_video_from_url",
+    name: "create_video_from_url",
+    poll_with: Some("/project"),
+    schema: &Schema::of(&[
+        req("product_id", STR),
+        req("aspect_ratio", Kind::IntEnum(&[0, 1, 2])),
+        req("video_length", Kind::StrEnum(&["15", "30", "60"])),
+        req("language", STR),
+        req("avatar_id", INT),
+        req("avatar_type", Kind::IntEnum(&[0, 1])),
+        opt("voice_id", STR),
+        opt("music_id", INT),
+        req("script_style", STR),
+        opt("visual_style", STR),
+        opt("template_id", INT),
+        req("template_type", Kind::StrEnum(&["public", "custom"])),
+        opt("override_script", STR),
+        opt("caption", Kind::Bool),
+        opt("video_name", TEXT),
+    ]),
+};
+
+/// `POST /v1/preview`.
+pub static CREATE_PREVIEW_VIDEO: Operation = Operation {
+    version: Version::V1,
+    method: Method::Post,
+    path: "/preview",
+    name: "create_preview_video",
+    poll_with: Some("/project"),
+    schema: &Schema::of(&[
+        req("product_id", STR),
+        req("aspect_ratio", Kind::IntEnum(&[0, 1, 2])),
+        req("video_length", Kind::StrEnum(&["15", "30", "60"])),
+        req("language", STR),
+        req("avatar_id", INT),
+        req("avatar_type", Kind::IntEnum(&[0, 1])),
+        opt("voice_id", STR),
+        req("script_style", STR),
+        opt("visual_style", STR),
+        opt("template_id", INT),
+        req("template_type", Kind::StrEnum(&["public", "custom"])),
+        opt("override_script", STR),
+        opt("caption", Kind::Bool),
+    ]),
+};

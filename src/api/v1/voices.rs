@@ -7,7 +7,8 @@ use crate::client::Client;
 use crate::de;
 use crate::error::Result;
 use crate::ops::{Operation, Version};
-use crate::schema::{Field, Kind, Schema};
+#[allow(unused_imports)]
+use crate::schema::{INT, Kind, STR, Schema, TEXT, int, opt, req};
 use crate::transport::Method;
 
 /// `GET /v1/voices`: the voice library, filtered and paged.
@@ -17,43 +18,14 @@ pub static LIST_VOICES: Operation = Operation {
     path: "/voices",
     name: "list_voices",
     poll_with: None,
-    schema: &Schema {
-        fields: &[
-            Field {
-                name: "page",
-                kind: Kind::Int {
-                    min: Some(1),
-                    max: None,
-                },
-                required: false,
-            },
-            Field {
-                name: "page_size",
-                kind: Kind::Int {
-                    min: Some(1),
-                    max: Some(100),
-                },
-                required: false,
-            },
-            Field {
-                name: "gender",
-                kind: Kind::StrEnum(&["male", "female"]),
-                required: false,
-            },
-            Field {
-                name: "age",
-                kind: Kind::StrEnum(&["young", "middle_aged", "old"]),
-                required: false,
-            },
-            // An open set of lowercase English names (`english`, `spanish`...; D26).
-            Field {
-                name: "language",
-                kind: Kind::Str { non_empty: true },
-                required: false,
-            },
-        ],
-        rules: &[],
-    },
+    schema: &Schema::of(&[
+        opt("page", int(Some(1), None)),
+        opt("page_size", int(Some(1), Some(100))),
+        opt("gender", Kind::StrEnum(&["male", "female"])),
+        opt("age", Kind::StrEnum(&["young", "middle_aged", "old"])),
+        // An open set of lowercase English names (`english`, `spanish`...; D26).
+        opt("language", STR),
+    ]),
 };
 
 /// Filters and paging of [`Client::list_voices`]. Pages start at 1; the API's default page
@@ -112,3 +84,13 @@ impl Client {
         de::decode(op, self.execute(op, &self.to_params(filter)?)?)
     }
 }
+
+/// `GET /v1/voices/custom`.
+pub static LIST_CUSTOM_VOICES: Operation = Operation {
+    version: Version::V1,
+    method: Method::Get,
+    path: "/voices/custom",
+    name: "list_custom_voices",
+    poll_with: None,
+    schema: &Schema::of(&[opt("language", STR)]),
+};
