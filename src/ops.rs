@@ -133,11 +133,18 @@ pub fn find(full_name: &str) -> Option<&'static Operation> {
 /// closest known name.
 pub fn lookup(full_name: &str) -> Result<&'static Operation> {
     find(full_name).ok_or_else(|| {
+        // A near miss ("v1.get_projects") or a prefix ("v2.get_lip_sync").
         let closest = OPERATIONS
             .iter()
             .map(|op| op.full_name())
             .min_by_key(|name| edit_distance(name, full_name))
-            .filter(|name| edit_distance(name, full_name) <= 3);
+            .filter(|name| edit_distance(name, full_name) <= 3)
+            .or_else(|| {
+                OPERATIONS
+                    .iter()
+                    .map(|op| op.full_name())
+                    .find(|name| full_name.len() > 4 && name.starts_with(full_name))
+            });
         let hint = match closest {
             Some(name) => format!("; did you mean {name:?}?"),
             None => "; names look like \"v1.get_project\" (see jogg_operations)".to_string(),

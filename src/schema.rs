@@ -122,6 +122,10 @@ impl Schema {
     /// Validates `params` and returns them without `null` members (`null` means "not set", so
     /// an optional member can be written as `null` by a caller whose JSON library emits it).
     pub fn check(&self, params: &Value) -> Result<Map<String, Value>> {
+        if params.is_null() {
+            // `null` is "no parameters", like a NULL request pointer in C.
+            return self.check_object(&Map::new(), "");
+        }
         let Value::Object(obj) = params else {
             return Err(Error::validation(
                 "request",

@@ -18,10 +18,13 @@
 //! `serde` and `serde_json`, and names itself `crate::mock`, so it can be
 //! moved between crates unchanged.
 
+mod areas;
 mod catalog;
 mod http;
 mod routes;
 mod state;
+mod store;
+mod table;
 
 use std::collections::HashMap;
 use std::io::{self, BufReader, Read};
@@ -165,6 +168,12 @@ impl MockServer {
         lock(&self.shared.requests).clone()
     }
 
+    /// How many records of a kind the table-driven operations created, deleted ones
+    /// included (`"lip_sync"`, `"product"`...; each area module names its kinds).
+    pub fn created(&self, kind: &str) -> usize {
+        self.shared.store().created(kind)
+    }
+
     /// How many create calls were accepted (passed auth, rate limit and
     /// validation) and produced a project.
     pub fn projects_created(&self) -> usize {
@@ -199,6 +208,8 @@ pub(crate) struct Shared {
     pub(crate) clock: state::Clock,
     pub(crate) ids: state::IdGen,
     state: Mutex<state::State>,
+    /// Everything the table-driven operations create (products, tasks, templates...).
+    store: Mutex<store::Store>,
     requests: Mutex<Vec<RecordedRequest>>,
     shutdown: AtomicBool,
     /// Clones of live connection sockets, so shutdown can unblock readers.
@@ -214,6 +225,7 @@ impl Shared {
             clock: state::Clock,
             ids: state::IdGen::new(),
             state: Mutex::new(state::State::default()),
+            store: Mutex::new(store::Store::default()),
             requests: Mutex::new(Vec::new()),
             shutdown: AtomicBool::new(false),
             connections: Mutex::new(HashMap::new()),
@@ -225,6 +237,11 @@ impl Shared {
     /// take the whole mock down, so a poisoned lock is simply reused.
     pub(crate) fn state(&self) -> MutexGuard<'_, state::State> {
         lock(&self.state)
+    }
+
+    /// Records of the table-driven operations; poisoning is ignored as for `state`.
+    pub(crate) fn store(&self) -> MutexGuard<'_, store::Store> {
+        lock(&self.store)
     }
 
     fn is_shutting_down(&self) -> bool {

@@ -18,12 +18,12 @@ use crate::mock::http::{self, Request, Response};
 use crate::mock::state::{Admission, NewProject, Project, RenderStatus};
 
 /// Envelope codes used by the mock (REFERENCE 5).
-const CODE_OK: i64 = 0;
-const CODE_RATE_LIMITED: i64 = 429;
-const CODE_NOT_FOUND: i64 = 10104;
-const CODE_BAD_KEY: i64 = 10105;
-const CODE_PARAMETER: i64 = 40000;
-const CODE_INTERNAL: i64 = 50000;
+pub(crate) const CODE_OK: i64 = 0;
+pub(crate) const CODE_RATE_LIMITED: i64 = 429;
+pub(crate) const CODE_NOT_FOUND: i64 = 10104;
+pub(crate) const CODE_BAD_KEY: i64 = 10105;
+pub(crate) const CODE_PARAMETER: i64 = 40000;
+pub(crate) const CODE_INTERNAL: i64 = 50000;
 
 /// Lets clients and bug reports tell which mock build answered.
 const VERSION_HEADER: &str = "Jogg-Mock-Version";
@@ -34,21 +34,21 @@ const DEFAULT_TITLE: &str = "Untitled talking avatar video";
 
 /// A business error: becomes an envelope with `data: null`.
 #[derive(Debug)]
-struct ApiError {
-    code: i64,
-    msg: String,
+pub(crate) struct ApiError {
+    pub(crate) code: i64,
+    pub(crate) msg: String,
 }
 
 impl ApiError {
     /// A 40000 whose message names the offending field first.
-    fn parameter(detail: impl Display) -> Self {
+    pub(crate) fn parameter(detail: impl Display) -> Self {
         ApiError {
             code: CODE_PARAMETER,
             msg: format!("Parameter error: {detail}"),
         }
     }
 
-    fn not_found(what: impl Display) -> Self {
+    pub(crate) fn not_found(what: impl Display) -> Self {
         ApiError {
             code: CODE_NOT_FOUND,
             msg: format!("Record not found: {what}"),
@@ -78,6 +78,10 @@ enum Route<'a> {
     Avatars,
     Voices,
     ProjectVideo(&'a str),
+    /// A background-music track (`/files/music/<id>.mp3`).
+    MusicTrack(&'a str),
+    /// The output of a table-driven task (`/files/tasks/<id>.<ext>`).
+    TaskMedia(&'a str, &'a str),
     ProjectCover(&'a str),
     AvatarCover(&'a str),
     VoiceSample(&'a str),
@@ -100,8 +104,12 @@ fn route<'a>(method: &str, path: &'a str) -> Route<'a> {
 /// Media under `/files/`: project outputs, avatar covers, voice samples.
 fn file_route(name: &str) -> Route<'_> {
     let nested = |prefix: &str, suffix: &str| name.strip_prefix(prefix)?.strip_suffix(suffix);
-    if let Some(id) = nested("avatars/", ".jpg") {
+    if let Some((id, ext)) = name.strip_prefix("tasks/").and_then(|f| f.rsplit_once('.')) {
+        Route::TaskMedia(id, ext)
+    } else if let Some(id) = nested("avatars/", ".jpg") {
         Route::AvatarCover(id)
+    } else if let Some(id) = nested("music/", ".mp3") {
+        Route::MusicTrack(id)
     } else if let Some(id) = nested("voices/", ".mp3") {
         Route::VoiceSample(id)
     } else if let Some(id) = name.strip_suffix(".mp4") {
@@ -129,6 +137,23 @@ pub(crate) fn dispatch(shared: &Shared, request: &Request) -> Response {
         }),
         Route::ProjectVideo(id) => project_media(shared, request, id, MediaKind::Video),
         Route::ProjectCover(id) => project_media(shared, request, id, MediaKind::Cover),
+        Route::TaskMedia(id, ext) if crate::mock::table::task_media_exists(shared, id) => {
+            let (body, content_type) = match ext {
+                "jpg" | "png" => (catalog::fake_jpeg(id), "image/jpeg"),
+                "mp3" | "wav" => (catalog::fake_mp3(id), "audio/mpeg"),
+                "srt" => (
+                    b"1\n00:00:00,000 --> 00:00:02,000\nHello\n".to_vec(),
+                    "text/plain",
+                ),
+                _ => (catalog::fake_mp4(id), "video/mp4"),
+            };
+            media(body, content_type)
+        }
+        Route::TaskMedia(..) => file_not_found(shared, request),
+        Route::MusicTrack(id) if id.parse::<u32>().is_ok() => {
+            media(catalog::fake_mp3(id), "audio/mpeg")
+        }
+        Route::MusicTrack(_) => file_not_found(shared, request),
         Route::AvatarCover(id) => match catalog::find_avatar(id) {
             Some(avatar) => media(catalog::fake_jpeg(&avatar.id.to_string()), "image/jpeg"),
             None => file_not_found(shared, request),
@@ -137,16 +162,18 @@ pub(crate) fn dispatch(shared: &Shared, request: &Request) -> Response {
             Some(voice) => media(catalog::fake_mp3(voice.voice_id), "audio/mpeg"),
             None => file_not_found(shared, request),
         },
-        Route::Unknown => json_response(
-            shared,
-            404,
-            CODE_NOT_FOUND,
-            &format!(
-                "Not found: no route for {} {}",
-                request.method, request.path
-            ),
-            Value::Null,
-        ),
+        Route::Unknown => crate::mock::table::dispatch(shared, request).unwrap_or_else(|| {
+            json_response(
+                shared,
+                404,
+                CODE_NOT_FOUND,
+                &format!(
+                    "Not found: no route for {} {}",
+                    request.method, request.path
+                ),
+                Value::Null,
+            )
+        }),
     }
 }
 
@@ -173,7 +200,7 @@ fn base_response(status: u16, content_type: &str, body: Vec<u8>) -> Response {
     Response::new(status, content_type, body).with_header(VERSION_HEADER, MOCK_VERSION)
 }
 
-fn json_response(
+pub(crate) fn json_response(
     shared: &Shared,
     status: u16,
     code: i64,
@@ -209,12 +236,12 @@ fn error_status(shared: &Shared, code: i64) -> u16 {
     }
 }
 
-fn error_response(shared: &Shared, error: &ApiError) -> Response {
+pub(crate) fn error_response(shared: &Shared, error: &ApiError) -> Response {
     let status = error_status(shared, error.code);
     json_response(shared, status, error.code, &error.msg, Value::Null)
 }
 
-fn finish<T: Serialize>(shared: &Shared, outcome: Result<T, ApiError>) -> Response {
+pub(crate) fn finish<T: Serialize>(shared: &Shared, outcome: Result<T, ApiError>) -> Response {
     match outcome {
         Ok(data) => json_response(shared, 200, CODE_OK, "success", data),
         Err(error) => error_response(shared, &error),
@@ -237,7 +264,7 @@ fn with_key(
     }
 }
 
-fn authenticate<'a>(shared: &'a Shared, request: &Request) -> Result<&'a str, ApiError> {
+pub(crate) fn authenticate<'a>(shared: &'a Shared, request: &Request) -> Result<&'a str, ApiError> {
     let presented = request.header("x-api-key").ok_or_else(ApiError::bad_key)?;
     shared
         .config
@@ -268,7 +295,7 @@ fn create_talking_avatar(shared: &Shared, request: &Request, key: &str) -> Respo
     finish(shared, outcome).with_header("X-RateLimit-Remaining", remaining.to_string())
 }
 
-fn rate_limited(shared: &Shared, retry_after_secs: u64) -> Response {
+pub(crate) fn rate_limited(shared: &Shared, retry_after_secs: u64) -> Response {
     let error = ApiError {
         code: CODE_RATE_LIMITED,
         msg:

@@ -58,3 +58,63 @@ pub fn http_response(status: &str, body: &str) -> &'static str {
         .into_boxed_str(),
     )
 }
+
+/// A C-ABI client for the mock, to drive `jogg_call` from Rust exactly as C does.
+pub struct CClient(*mut jogg::ffi::jogg_client);
+
+impl CClient {
+    pub fn new(server: &MockServer) -> CClient {
+        let config = std::ffi::CString::new(format!(
+            r#"{{"api_key": "{MOCK_API_KEY}", "base_url": "{}", "proxy": "none"}}"#,
+            server.base_url()
+        ))
+        .unwrap();
+        let mut client = std::ptr::null_mut();
+        // SAFETY: valid C string and out pointer; error detail not requested.
+        let rc = unsafe {
+            jogg::ffi::jogg_client_new(config.as_ptr(), &mut client, std::ptr::null_mut())
+        };
+        assert_eq!(rc, jogg::ffi::JOGG_OK);
+        CClient(client)
+    }
+
+    /// `jogg_call`: `Ok(data)` or `Err(error JSON)`, strings freed as the contract says.
+    pub fn call(
+        &self,
+        operation: &str,
+        request: &serde_json::Value,
+    ) -> Result<serde_json::Value, serde_json::Value> {
+        let op = std::ffi::CString::new(operation).unwrap();
+        let req = std::ffi::CString::new(request.to_string()).unwrap();
+        let mut out = std::ptr::null_mut();
+        let mut err = std::ptr::null_mut();
+        // SAFETY: live client, valid C strings, writable out slots.
+        let rc =
+            unsafe { jogg::ffi::jogg_call(self.0, op.as_ptr(), req.as_ptr(), &mut out, &mut err) };
+        let take = |p: *mut std::ffi::c_char| {
+            // SAFETY: a string returned by the library, read once then freed.
+            let text = unsafe { std::ffi::CStr::from_ptr(p) }
+                .to_str()
+                .unwrap()
+                .to_owned();
+            unsafe { jogg::ffi::jogg_string_free(p) };
+            serde_json::from_str::<serde_json::Value>(&text).unwrap()
+        };
+        if rc == jogg::ffi::JOGG_OK {
+            assert!(err.is_null());
+            Ok(take(out))
+        } else {
+            assert!(out.is_null());
+            let e = take(err);
+            assert_eq!(e["code"], rc);
+            Err(e)
+        }
+    }
+}
+
+impl Drop for CClient {
+    fn drop(&mut self) {
+        // SAFETY: created by jogg_client_new, freed once.
+        unsafe { jogg::ffi::jogg_client_free(self.0) };
+    }
+}

@@ -3,6 +3,12 @@
 //! Operation table entries (paths and parameter schemas, from the v2 spec); call them with
 //! [`Client::execute`](crate::Client::execute) or `jogg_call` from C.
 
+use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value, json};
+
+use super::V2;
+use crate::de;
+use crate::error::Result;
 use crate::ops::{Operation, Version};
 #[allow(unused_imports)]
 use crate::schema::{INT, Kind, STR, Schema, TEXT, int, opt, req};
@@ -34,3 +40,90 @@ pub static GET_LIP_SYNC_VIDEO: Operation = Operation {
     poll_with: None,
     schema: &Schema::of(&[req("task_id", Kind::Id)]),
 };
+
+/// What to do when the video is shorter than the audio.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PlaybackType {
+    /// Play the video once as it is (the default).
+    Normal,
+    /// Play forward then backward, looping, to cover the audio.
+    NormalReverse,
+    /// Stretch forward-backward play dynamically to the audio length.
+    NormalReverseByAudio,
+}
+
+/// The request of [`V2::create_lip_sync_video`]: public, direct, non-expiring URLs.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct CreateLipSync {
+    pub video_url: String,
+    pub audio_url: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub playback_type: Option<PlaybackType>,
+}
+
+/// A lip-sync task just created.
+#[derive(Clone, Debug, PartialEq, Deserialize)]
+pub struct CreatedLipSync {
+    #[serde(deserialize_with = "de::id_string")]
+    pub task_id: String,
+    #[serde(default)]
+    pub status: Option<String>,
+}
+
+/// A lip-sync task: `status` is `pending`, `processing`, `success` or `failed`.
+#[derive(Clone, Debug, PartialEq, Deserialize)]
+pub struct LipSyncTask {
+    #[serde(deserialize_with = "de::id_string")]
+    pub task_id: String,
+    pub status: String,
+    #[serde(default, deserialize_with = "de::opt_lenient_i64")]
+    pub created_at: Option<i64>,
+    /// `null` until the task ends (D67).
+    #[serde(default, deserialize_with = "de::opt_lenient_i64")]
+    pub completed_at: Option<i64>,
+    /// The result, once it succeeded.
+    #[serde(default)]
+    pub data: Option<LipSyncResult>,
+    /// Why it failed.
+    #[serde(default)]
+    pub error: Option<TaskError>,
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+#[derive(Clone, Debug, PartialEq, Deserialize)]
+pub struct LipSyncResult {
+    #[serde(default, deserialize_with = "de::opt_nonempty")]
+    pub result_url: Option<String>,
+    #[serde(default, deserialize_with = "de::opt_nonempty")]
+    pub cover_url: Option<String>,
+    #[serde(default, deserialize_with = "de::opt_f64")]
+    pub duration_seconds: Option<f64>,
+}
+
+/// A task's failure: a message, and a code where the API gives one (a number or a string,
+/// D48).
+#[derive(Clone, Debug, PartialEq, Deserialize)]
+pub struct TaskError {
+    #[serde(default)]
+    pub code: Option<Value>,
+    #[serde(default)]
+    pub message: Option<String>,
+}
+
+impl V2<'_> {
+    /// Starts redubbing `video_url` with `audio_url`; poll with [`V2::get_lip_sync_video`].
+    pub fn create_lip_sync_video(&self, request: &CreateLipSync) -> Result<CreatedLipSync> {
+        let op = &CREATE_LIP_SYNC_VIDEO;
+        de::decode(
+            op,
+            self.client.execute(op, &self.client.to_params(request)?)?,
+        )
+    }
+
+    pub fn get_lip_sync_video(&self, task_id: &str) -> Result<LipSyncTask> {
+        let op = &GET_LIP_SYNC_VIDEO;
+        de::decode(op, self.client.execute(op, &json!({ "task_id": task_id }))?)
+    }
+}

@@ -3,6 +3,12 @@
 //! Operation table entries (paths and parameter schemas, from the v2 spec); call them with
 //! [`Client::execute`](crate::Client::execute) or `jogg_call` from C.
 
+use serde::Deserialize;
+use serde_json::{Map, Value, json};
+
+use super::V2;
+use crate::de;
+use crate::error::Result;
 use crate::ops::{Operation, Version};
 #[allow(unused_imports)]
 use crate::schema::{INT, Kind, STR, Schema, TEXT, int, opt, req};
@@ -27,3 +33,35 @@ pub static GET_CURRENT_USER: Operation = Operation {
     poll_with: None,
     schema: &Schema::of(&[]),
 };
+
+/// The account a key belongs to.
+#[derive(Clone, Debug, PartialEq, Deserialize)]
+pub struct CurrentUser {
+    #[serde(default)]
+    pub email: Option<String>,
+    #[serde(default)]
+    pub username: Option<String>,
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+#[derive(Deserialize)]
+struct Quota {
+    #[serde(deserialize_with = "de::opt_f64")]
+    remaining_quota: Option<f64>,
+}
+
+impl V2<'_> {
+    /// Who the API key belongs to; also the cheapest way to check a key.
+    pub fn get_current_user(&self) -> Result<CurrentUser> {
+        let op = &GET_CURRENT_USER;
+        de::decode(op, self.client.execute(op, &json!({}))?)
+    }
+
+    /// Credits left (a float in the spec, sometimes an integer: D66).
+    pub fn get_remaining_quota(&self) -> Result<f64> {
+        let op = &GET_REMAINING_QUOTA;
+        let quota: Quota = de::decode(op, self.client.execute(op, &json!({}))?)?;
+        Ok(quota.remaining_quota.unwrap_or(0.0))
+    }
+}

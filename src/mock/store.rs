@@ -1,0 +1,164 @@
+//! Records created through the table-driven operations (products, tasks, endpoints...).
+//!
+//! Every record belongs to the API key that created it, like projects: another key sees
+//! "not found". Records keep creation order, which the list operations return newest first.
+
+use std::collections::HashMap;
+use std::time::{Duration, Instant};
+
+use serde_json::Value;
+
+/// One stored object. `data` holds whatever the area's handlers need to answer later;
+/// `created` drives the simulated progress of tasks.
+#[derive(Clone, Debug)]
+pub(crate) struct Record {
+    pub(crate) id: String,
+    pub(crate) created: Instant,
+    pub(crate) created_unix: u64,
+    /// Decided once at creation (the request carried the fail marker), so every later read
+    /// of the same task agrees.
+    pub(crate) fails: bool,
+    // Read by the area handlers that store what they created (products, endpoints...).
+    #[allow(dead_code)]
+    pub(crate) data: Value,
+}
+
+/// Where a simulated task stands, from its age against `render_ms` (REFERENCE §6.2 gives
+/// each task kind's words for these).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Phase {
+    Pending,
+    Processing,
+    Succeeded,
+    Failed,
+}
+
+impl Record {
+    /// Pending for the first quarter of `render_ms`, processing until it has elapsed, then
+    /// done; `render_ms` 0 means done at once.
+    pub(crate) fn phase(&self, now: Instant, render_ms: u64) -> Phase {
+        let age = now.saturating_duration_since(self.created);
+        if render_ms > 0 && age < Duration::from_millis(render_ms / 4) {
+            Phase::Pending
+        } else if render_ms > 0 && age < Duration::from_millis(render_ms) {
+            Phase::Processing
+        } else if self.fails {
+            Phase::Failed
+        } else {
+            Phase::Succeeded
+        }
+    }
+}
+
+#[derive(Debug, Default)]
+pub(crate) struct Store {
+    records: HashMap<(String, &'static str), Vec<Record>>,
+    created: HashMap<&'static str, usize>,
+}
+
+impl Store {
+    pub(crate) fn insert(&mut self, key: &str, kind: &'static str, record: Record) {
+        *self.created.entry(kind).or_default() += 1;
+        self.records
+            .entry((key.to_owned(), kind))
+            .or_default()
+            .push(record);
+    }
+
+    pub(crate) fn get(&self, key: &str, kind: &'static str, id: &str) -> Option<&Record> {
+        self.list(key, kind).iter().find(|r| r.id == id)
+    }
+
+    // For the area handlers that update and delete records (products, endpoints...).
+    #[allow(dead_code)]
+    pub(crate) fn get_mut(
+        &mut self,
+        key: &str,
+        kind: &'static str,
+        id: &str,
+    ) -> Option<&mut Record> {
+        self.records
+            .get_mut(&(key.to_owned(), kind))?
+            .iter_mut()
+            .find(|r| r.id == id)
+    }
+
+    /// Records of one kind for one key, oldest first.
+    pub(crate) fn list(&self, key: &str, kind: &'static str) -> &[Record] {
+        self.records
+            .get(&(key.to_owned(), kind))
+            .map_or(&[], Vec::as_slice)
+    }
+
+    #[allow(dead_code)]
+    pub(crate) fn remove(&mut self, key: &str, kind: &'static str, id: &str) -> Option<Record> {
+        let list = self.records.get_mut(&(key.to_owned(), kind))?;
+        let at = list.iter().position(|r| r.id == id)?;
+        Some(list.remove(at))
+    }
+
+    /// Whether any key's record `id` is a task that has succeeded (its media are served).
+    pub(crate) fn has_succeeded_task(&self, id: &str, now: Instant, render_ms: u64) -> bool {
+        self.records
+            .values()
+            .flatten()
+            .any(|r| r.id == id && r.phase(now, render_ms) == Phase::Succeeded)
+    }
+
+    /// How many records of `kind` were ever created, all keys together (deleted included):
+    /// lets tests assert that a retried create made no duplicate.
+    pub(crate) fn created(&self, kind: &str) -> usize {
+        self.created.get(kind).copied().unwrap_or(0)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn record(id: &str) -> Record {
+        Record {
+            id: id.to_owned(),
+            created: Instant::now(),
+            created_unix: 0,
+            fails: false,
+            data: json!({"n": 1}),
+        }
+    }
+
+    #[test]
+    fn records_are_per_key_and_counted() {
+        let mut store = Store::default();
+        store.insert("k1", "product", record("a"));
+        store.insert("k1", "product", record("b"));
+        assert!(store.get("k2", "product", "a").is_none());
+        store.get_mut("k1", "product", "a").unwrap().data = json!({"n": 2});
+        assert_eq!(store.get("k1", "product", "a").unwrap().data["n"], 2);
+        assert_eq!(store.remove("k1", "product", "a").unwrap().id, "a");
+        let ids: Vec<&str> = store
+            .list("k1", "product")
+            .iter()
+            .map(|r| r.id.as_str())
+            .collect();
+        assert_eq!(ids, ["b"]);
+        assert_eq!(store.created("product"), 2);
+    }
+
+    #[test]
+    fn phases_follow_render_time() {
+        let mut r = record("t");
+        let t0 = r.created;
+        assert_eq!(r.phase(t0, 1000), Phase::Pending);
+        assert_eq!(
+            r.phase(t0 + Duration::from_millis(300), 1000),
+            Phase::Processing
+        );
+        assert_eq!(
+            r.phase(t0 + Duration::from_millis(1000), 1000),
+            Phase::Succeeded
+        );
+        r.fails = true;
+        assert_eq!(r.phase(t0, 0), Phase::Failed);
+    }
+}
