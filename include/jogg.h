@@ -324,6 +324,10 @@ jogg_code jogg_wait_for_project(const jogg_client *client,
  * or mistyped member is `JOGG_ERR_VALIDATION` naming it; an unknown operation is
  * `JOGG_ERR_UNKNOWN_OPERATION`.
  *
+ * Paged lists (voices, music, template and product videos, previews, v2 avatar lists) also
+ * take `"all_pages": true`: every page is fetched (100 items a page unless `page_size` is
+ * given) and `*response_json` receives `{"<items member>": [all items], "pages": N}`.
+ *
  * On success `*response_json` receives the API's `data` as sent (`null` for operations
  * without a payload). Ownership and `error_json` as in `jogg_client_new`.
  */

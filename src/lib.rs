@@ -36,6 +36,7 @@ pub mod ffi;
 #[cfg(feature = "mock")]
 pub mod mock;
 pub mod ops;
+pub mod pages;
 pub mod schema;
 mod transport;
 pub mod types;

@@ -178,3 +178,53 @@ fn table_operations_need_the_key_and_count_posts() {
     let bad = jogg::Client::new(common::config_for(&server.base_url(), "wrong")).unwrap();
     assert_eq!(bad.v2().get_current_user().unwrap_err().code, Code::Auth);
 }
+
+#[test]
+fn paged_lists_walk_to_the_end() {
+    let server = mock(0);
+    let c = client(&server);
+    let op = jogg::ops::find("v1.list_voices").unwrap();
+    let filter = json!({"language": "english", "gender": "female", "page_size": 4});
+    let voices: Vec<jogg::Voice> = c
+        .paginate(op, &filter)
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap();
+    let total = c
+        .list_voices(&jogg::VoiceFilter {
+            language: Some("english".into()),
+            gender: Some("female".into()),
+            ..Default::default()
+        })
+        .unwrap()
+        .total
+        .unwrap();
+    assert_eq!(voices.len() as i64, total);
+    let ids: std::collections::HashSet<_> = voices.iter().map(|v| v.voice_id.clone()).collect();
+    assert_eq!(ids.len(), voices.len(), "no item twice");
+    // 14 items at 4 a page: 4 requests, the last one short.
+    let pages = server
+        .requests()
+        .iter()
+        .filter(|r| r.path == "/v1/voices")
+        .count();
+    assert_eq!(pages, 4 + 1);
+
+    let cc = CClient::new(&server);
+    let all = cc
+        .call(
+            "v2.list_musics",
+            &json!({"all_pages": true, "page_size": 10}),
+        )
+        .unwrap();
+    assert_eq!(all["music"].as_array().unwrap().len(), 23);
+    assert_eq!(all["pages"], 3);
+    let e = cc
+        .call("v2.get_current_user", &json!({"all_pages": true}))
+        .unwrap_err();
+    assert_eq!(e["field"], "all_pages");
+    let e = cc
+        .call("v2.list_musics", &json!({"all_pages": "yes"}))
+        .unwrap_err();
+    assert_eq!(e["field"], "all_pages");
+}

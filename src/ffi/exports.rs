@@ -338,6 +338,10 @@ pub unsafe extern "C" fn jogg_wait_for_project(
 /// or mistyped member is `JOGG_ERR_VALIDATION` naming it; an unknown operation is
 /// `JOGG_ERR_UNKNOWN_OPERATION`.
 ///
+/// Paged lists (voices, music, template and product videos, previews, v2 avatar lists) also
+/// take `"all_pages": true`: every page is fetched (100 items a page unless `page_size` is
+/// given) and `*response_json` receives `{"<items member>": [all items], "pages": N}`.
+///
 /// On success `*response_json` receives the API's `data` as sent (`null` for operations
 /// without a payload). Ownership and `error_json` as in `jogg_client_new`.
 #[unsafe(no_mangle)]
@@ -359,8 +363,13 @@ pub unsafe extern "C" fn jogg_call(
         };
         out_arg(response_json, "response_json")?;
         let op = crate::ops::lookup(name)?;
-        let reply = client.execute(op, &request)?;
-        write_out(response_json, &reply.data);
+        let (request, all_pages) = take_all_pages(request)?;
+        let data = if all_pages {
+            crate::pages::all_pages(client, op, &request)?
+        } else {
+            client.execute(op, &request)?.data
+        };
+        write_out(response_json, &data);
         Ok(())
     })
 }
@@ -383,6 +392,21 @@ pub unsafe extern "C" fn jogg_operations(
         write_out(operations_json, &Value::Array(list));
         Ok(())
     })
+}
+
+/// Splits `jogg_call`'s own `all_pages` option from the operation's parameters.
+fn take_all_pages(mut request: Value) -> Result<(Value, bool)> {
+    let flag = match request.as_object_mut().and_then(|m| m.remove("all_pages")) {
+        None | Some(Value::Bool(false)) => false,
+        Some(Value::Bool(true)) => true,
+        Some(_) => {
+            return Err(crate::error::Error::validation(
+                "all_pages",
+                "must be true or false",
+            ));
+        }
+    };
+    Ok((request, flag))
 }
 
 /// # Safety
