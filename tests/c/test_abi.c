@@ -879,6 +879,83 @@ static void test_threads(void) {
 
 /* ---------------------------------------------------------------------------------------- */
 
+/* ---------------------------------------------------------------------------------------- */
+/* 9. Any operation by name: jogg_call and jogg_operations                                  */
+
+static void test_call_by_name(void) {
+    jogg_client *client = new_client();
+    char *out = OUT_SENTINEL;
+    char *err = ERR_SENTINEL;
+    char task_id[ID_MAX];
+    char request[256];
+    if (client == NULL) {
+        return;
+    }
+    /* The list names every operation, with its method and path. */
+    if (EXPECT_OK(jogg_operations(&out, &err), err, out)) {
+        CHECK(contains(out, "\"name\":\"v1.get_project\"") &&
+                  contains(out, "\"name\":\"v2.create_lip_sync_video\"") &&
+                  contains(out, "\"path\":\"/v2/lip_sync_video/{task_id}\""),
+              "operations list lacks entries: %.200s", out);
+        jogg_string_free(out);
+    }
+    /* Create and read back a v2 task by name; NULL request means no parameters. */
+    out = OUT_SENTINEL;
+    err = ERR_SENTINEL;
+    if (EXPECT_OK(jogg_call(client, "v2.create_lip_sync_video",
+                            "{\"video_url\":\"https://example.com/v.mp4\","
+                            "\"audio_url\":\"https://example.com/a.mp3\"}",
+                            &out, &err),
+                  err, out)) {
+        CHECK(json_string_value(out, "task_id", task_id, sizeof task_id), "no task_id: %s", out);
+        jogg_string_free(out);
+        snprintf(request, sizeof request, "{\"task_id\":\"%s\"}", task_id);
+        out = OUT_SENTINEL;
+        err = ERR_SENTINEL;
+        if (EXPECT_OK(jogg_call(client, "v2.get_lip_sync_video", request, &out, &err), err, out)) {
+            CHECK(contains(out, task_id) && contains(out, "\"status\":"), "task: %s", out);
+            jogg_string_free(out);
+        }
+    }
+    out = OUT_SENTINEL;
+    err = ERR_SENTINEL;
+    if (EXPECT_OK(jogg_call(client, "v2.get_current_user", NULL, &out, &err), err, out)) {
+        CHECK(contains(out, "\"username\":"), "whoami: %s", out);
+        jogg_string_free(out);
+    }
+    /* All pages in one call. */
+    out = OUT_SENTINEL;
+    err = ERR_SENTINEL;
+    if (EXPECT_OK(jogg_call(client, "v2.list_musics", "{\"all_pages\":true,\"page_size\":5}",
+                            &out, &err),
+                  err, out)) {
+        CHECK(contains(out, "\"music\":[") && contains(out, "\"pages\":"), "all pages: %.200s",
+              out);
+        jogg_string_free(out);
+    }
+    /* Unknown names, bad parameters, NULLs. */
+    out = OUT_SENTINEL;
+    err = ERR_SENTINEL;
+    EXPECT_ERROR(jogg_call(client, "v1.get_projects", "{}", &out, &err), err,
+                 JOGG_ERR_UNKNOWN_OPERATION, NULL);
+    CHECK(out == OUT_SENTINEL, "response written on failure");
+    err = ERR_SENTINEL;
+    EXPECT_ERROR(jogg_call(client, "v2.create_lip_sync_video", "{\"video_url\":\"x\"}", &out, &err),
+                 err, JOGG_ERR_VALIDATION, "video_url");
+    err = ERR_SENTINEL;
+    EXPECT_ERROR(jogg_call(client, NULL, "{}", &out, &err), err, JOGG_ERR_NULL_ARGUMENT,
+                 "operation");
+    err = ERR_SENTINEL;
+    EXPECT_ERROR(jogg_call(NULL, "v2.get_current_user", "{}", &out, &err), err,
+                 JOGG_ERR_NULL_ARGUMENT, "client");
+    err = ERR_SENTINEL;
+    EXPECT_ERROR(jogg_call(client, "v2.get_current_user", "{}", NULL, &err), err,
+                 JOGG_ERR_NULL_ARGUMENT, "response_json");
+    err = ERR_SENTINEL;
+    EXPECT_ERROR(jogg_operations(NULL, &err), err, JOGG_ERR_NULL_ARGUMENT, "operations_json");
+    jogg_client_free(client);
+}
+
 int main(void) {
     g_env_base_url = getenv("JOGG_BASE_URL");
     g_env_api_key = getenv("JOGG_API_KEY");
@@ -896,6 +973,7 @@ int main(void) {
     run_test("not_found_and_failed_render", test_not_found_and_failed_render);
     run_test("wait_timeout_and_cancel", test_wait_timeout_and_cancel);
     run_test("threads", test_threads);
+    run_test("call_by_name", test_call_by_name);
     printf("%d passed, %d failed\n", g_passed, g_failed);
     return g_failed == 0 ? 0 : 1;
 }
