@@ -15,6 +15,10 @@ use crate::error::{Code, Error, Result};
 pub const DEFAULT_BASE_URL: &str = "https://api.jogg.ai";
 const DEFAULT_CONNECT_TIMEOUT_MS: u64 = 5_000;
 const DEFAULT_TIMEOUT_MS: u64 = 60_000;
+const DEFAULT_MAX_RETRIES: u32 = 2;
+/// The documented limit: 20 POSTs per minute per key (REFERENCE §7).
+const DEFAULT_POST_LIMIT: u32 = 20;
+const DEFAULT_POST_WINDOW_MS: u64 = 60_000;
 
 /// The API key. Its `Debug` and `Display` never show it: it ends up in logs otherwise.
 #[derive(Clone, PartialEq, Eq)]
@@ -61,6 +65,13 @@ pub struct Config {
     pub proxy: Proxy,
     /// Appended to our `User-Agent` (`jogg/0.1.0 (linux; rust) <suffix>`).
     pub user_agent_suffix: Option<String>,
+    /// Further attempts after a failure worth retrying (connection errors, timeouts, 429,
+    /// 5xx, API 50000); a POST only when it certainly was not processed.
+    pub max_retries: u32,
+    /// POSTs allowed in any `post_window`, across all threads using this client; 0 = no
+    /// client-side limit.
+    pub post_limit: u32,
+    pub post_window: Duration,
 }
 
 /// The JSON form. Every member optional; unknown members are an error so a typo is caught.
@@ -73,6 +84,9 @@ struct ConfigJson {
     timeout_ms: Option<u64>,
     proxy: Option<String>,
     user_agent_suffix: Option<String>,
+    max_retries: Option<u32>,
+    post_limit: Option<u32>,
+    post_window_ms: Option<u64>,
 }
 
 impl Config {
@@ -86,6 +100,9 @@ impl Config {
             timeout: Duration::from_millis(DEFAULT_TIMEOUT_MS),
             proxy: Proxy::Env,
             user_agent_suffix: None,
+            max_retries: DEFAULT_MAX_RETRIES,
+            post_limit: DEFAULT_POST_LIMIT,
+            post_window: Duration::from_millis(DEFAULT_POST_WINDOW_MS),
         }
     }
 
@@ -96,7 +113,9 @@ impl Config {
     }
 
     /// Parses the config JSON of `jogg_client_new`. `api_key` falls back to the environment
-    /// variable `JOGG_API_KEY`, `base_url` to `JOGG_BASE_URL`, then to the real API.
+    /// variable `JOGG_API_KEY`, `base_url` to `JOGG_BASE_URL`, then to the real API. Members:
+    /// `api_key`, `base_url`, `connect_timeout_ms`, `timeout_ms`, `proxy`,
+    /// `user_agent_suffix`, `max_retries`, `post_limit`, `post_window_ms`.
     pub fn from_json(text: &str) -> Result<Config> {
         let parsed: ConfigJson = if text.trim().is_empty() {
             ConfigJson::default()
@@ -137,6 +156,18 @@ impl Config {
         }
         if let Some(ms) = parsed.timeout_ms {
             config.timeout = positive_ms("timeout_ms", ms)?;
+        }
+        if let Some(n) = parsed.max_retries {
+            if n > 10 {
+                return Err(config_error("max_retries", "must be at most 10"));
+            }
+            config.max_retries = n;
+        }
+        if let Some(n) = parsed.post_limit {
+            config.post_limit = n;
+        }
+        if let Some(ms) = parsed.post_window_ms {
+            config.post_window = positive_ms("post_window_ms", ms)?;
         }
         Ok(config)
     }

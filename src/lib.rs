@@ -33,6 +33,7 @@ mod config;
 mod de;
 mod error;
 pub mod ffi;
+mod limiter;
 #[cfg(feature = "mock")]
 pub mod mock;
 pub mod ops;

@@ -10,9 +10,14 @@ use serde_json::Value;
 
 use crate::config::{Config, Proxy};
 use crate::error::{Code, Error, Result};
+use crate::limiter::PostLimiter;
 
 /// Largest response body we read into memory; larger ones are refused, not truncated.
 const MAX_BODY_BYTES: u64 = 10 * 1024 * 1024;
+/// A `Retry-After` longer than this is reported instead of waited out.
+const MAX_RETRY_AFTER: Duration = Duration::from_secs(60);
+const BACKOFF_BASE: Duration = Duration::from_millis(500);
+const BACKOFF_CAP: Duration = Duration::from_secs(8);
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Method {
@@ -44,6 +49,7 @@ pub(crate) struct Transport {
     agent: ureq::Agent,
     base_url: String,
     config: Config,
+    posts: PostLimiter,
 }
 
 impl std::fmt::Debug for Transport {
@@ -88,10 +94,12 @@ impl Transport {
             .user_agent(user_agent)
             .build()
             .into();
+        let posts = PostLimiter::new(config.post_limit, config.post_window);
         Ok(Transport {
             agent,
             base_url,
             config,
+            posts,
         })
     }
 
@@ -99,8 +107,39 @@ impl Transport {
         &self.base_url
     }
 
-    /// Sends one request. `path` starts with `/v1/` or `/v2/`; `query` pairs are encoded here.
+    /// Sends a request, retrying what is safe to retry (see [`should_retry`]) up to
+    /// `max_retries` times with jittered exponential backoff or the server's `Retry-After`.
+    /// POSTs wait for the client's POST limiter first. `path` starts with `/v1/` or `/v2/`.
     pub fn send(
+        &self,
+        method: Method,
+        path: &str,
+        query: &[(String, String)],
+        body: Option<&Value>,
+    ) -> Result<Reply> {
+        let mut attempt = 0;
+        loop {
+            let ticket = (method == Method::Post).then(|| self.posts.acquire());
+            let result = self.send_once(method, path, query, body);
+            if let Some(ticket) = ticket {
+                self.posts.release(ticket);
+            }
+            let err = match result {
+                Ok(reply) => return Ok(reply),
+                Err(e) => e,
+            };
+            let delay = retry_delay(&err, attempt);
+            match delay {
+                Some(d) if attempt < self.config.max_retries && should_retry(&err, method) => {
+                    std::thread::sleep(d);
+                    attempt += 1;
+                }
+                _ => return Err(with_attempts(err, attempt + 1)),
+            }
+        }
+    }
+
+    fn send_once(
         &self,
         method: Method,
         path: &str,
@@ -157,6 +196,45 @@ impl Transport {
             .map_err(|e| transport_error(&e, method, &what))?;
         decode_envelope(status, &bytes, retry_after_ms, method, &what)
     }
+}
+
+/// Whether `err` may be cured by sending again: connection failures, timeouts, 429, 5xx and
+/// API 50000; a POST (it creates, and costs) only if it certainly was not processed.
+fn should_retry(err: &Error, method: Method) -> bool {
+    err.retryable() && (method != Method::Post || !err.maybe_processed)
+}
+
+/// How long to wait before attempt `attempt + 1`: the server's hint when it gives one (`None`
+/// when that is too long to wait inside a call), else `min(0.5 s * 2^n, 8 s)` less up to 25 %.
+fn retry_delay(err: &Error, attempt: u32) -> Option<Duration> {
+    if let Some(ms) = err.retry_after_ms {
+        let hint = Duration::from_millis(ms);
+        return (hint <= MAX_RETRY_AFTER).then_some(hint);
+    }
+    let backoff = BACKOFF_BASE
+        .saturating_mul(1u32 << attempt.min(16))
+        .min(BACKOFF_CAP);
+    Some(backoff.mul_f64(1.0 - 0.25 * jitter()))
+}
+
+/// A number in [0, 1) that differs between calls and processes; spreading retries needs no
+/// better randomness than the standard library's hasher keys.
+fn jitter() -> f64 {
+    use std::hash::{BuildHasher, Hasher};
+    let mut h = std::collections::hash_map::RandomState::new().build_hasher();
+    h.write_u128(
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| d.as_nanos()),
+    );
+    (h.finish() >> 11) as f64 / (1u64 << 53) as f64
+}
+
+fn with_attempts(mut err: Error, attempts: u32) -> Error {
+    if attempts > 1 {
+        err.message = format!("{} (after {attempts} attempts)", err.message);
+    }
+    err
 }
 
 /// `Retry-After` in seconds (the only form the API is known to use); dates are ignored.
@@ -327,6 +405,34 @@ mod tests {
         assert_eq!(e.retry_after_ms, Some(2000));
         assert_eq!(parse_retry_after("3"), Some(3000));
         assert_eq!(parse_retry_after("Wed, 21 Oct 2015 07:28:00 GMT"), None);
+    }
+
+    #[test]
+    fn retry_policy() {
+        let mut e = Error::new(Code::Server, "boom");
+        assert!(should_retry(&e, Method::Get));
+        e.maybe_processed = true;
+        assert!(!should_retry(&e, Method::Post), "never a duplicate create");
+        assert!(should_retry(&e, Method::Put), "updates are idempotent");
+        let mut limited = Error::new(Code::RateLimited, "slow down");
+        assert!(should_retry(&limited, Method::Post));
+        limited.retry_after_ms = Some(1500);
+        assert_eq!(retry_delay(&limited, 0), Some(Duration::from_millis(1500)));
+        limited.retry_after_ms = Some(120_000);
+        assert_eq!(
+            retry_delay(&limited, 0),
+            None,
+            "too long: report it instead"
+        );
+        assert!(!should_retry(
+            &Error::new(Code::InvalidRequest, "x"),
+            Method::Get
+        ));
+        for attempt in 0..6 {
+            let d = retry_delay(&Error::new(Code::Timeout, "t"), attempt).unwrap();
+            let full = BACKOFF_BASE.saturating_mul(1 << attempt).min(BACKOFF_CAP);
+            assert!(d <= full && d >= full.mul_f64(0.75), "{attempt}: {d:?}");
+        }
     }
 
     #[test]

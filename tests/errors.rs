@@ -4,7 +4,10 @@ mod common;
 
 use std::net::TcpListener;
 
-use common::{canned, client, config_for, http_response, mock, mock_with};
+use common::{
+    canned, client, config_for, config_no_retry, http_response, http_response_with, mock,
+    mock_with, scripted,
+};
 use jogg::mock::MockConfig;
 use jogg::{Client, Code, Config, VoiceFilter, ops};
 use serde_json::{Value, json};
@@ -136,7 +139,10 @@ fn rate_limit_is_reported_with_retry_after() {
         post_window_ms: 60_000,
         ..MockConfig::default()
     });
-    let c = client(&server);
+    // Neither the client's own POST limit nor its retries: this is about the report.
+    let mut config = config_no_retry(&server.base_url(), jogg::mock::MOCK_API_KEY);
+    config.post_limit = 0;
+    let c = Client::new(config).unwrap();
     let op = create_op();
     c.execute(op, &valid_request()).unwrap();
     c.execute(op, &valid_request()).unwrap();
@@ -168,7 +174,7 @@ fn connection_refused_is_connect_error() {
         let l = TcpListener::bind("127.0.0.1:0").unwrap();
         l.local_addr().unwrap().port()
     };
-    let c = Client::new(config_for(&format!("http://127.0.0.1:{port}"), "k")).unwrap();
+    let c = Client::new(config_no_retry(&format!("http://127.0.0.1:{port}"), "k")).unwrap();
     let e = c.get_project("p").unwrap_err();
     assert_eq!(e.code, Code::Connect, "{e}");
     assert!(e.retryable());
@@ -178,7 +184,7 @@ fn connection_refused_is_connect_error() {
 #[test]
 fn silent_server_times_out() {
     let listener = TcpListener::bind("127.0.0.1:0").unwrap();
-    let mut config = config_for(&format!("http://{}", listener.local_addr().unwrap()), "k");
+    let mut config = config_no_retry(&format!("http://{}", listener.local_addr().unwrap()), "k");
     config.timeout = std::time::Duration::from_millis(200);
     let e = Client::new(config)
         .unwrap()
@@ -194,7 +200,7 @@ fn silent_server_times_out() {
 
 #[test]
 fn non_json_and_html_replies() {
-    let c = |url: String| Client::new(config_for(&url, "k")).unwrap();
+    let c = |url: String| Client::new(config_no_retry(&url, "k")).unwrap();
     let e = c(canned(http_response("200 OK", "not json")))
         .get_project("p")
         .unwrap_err();
@@ -240,4 +246,112 @@ fn plain_http_to_a_remote_host_is_refused() {
     let e = Client::new(Config::new("k").with_base_url("http://api.jogg.ai")).unwrap_err();
     assert_eq!(e.code, Code::InvalidConfig);
     assert_eq!(e.field.as_deref(), Some("base_url"));
+}
+
+#[test]
+fn get_is_retried_after_a_server_error() {
+    let (url, served) = scripted(vec![
+        http_response("503 Service Unavailable", "<html>busy</html>"),
+        http_response(
+            "200 OK",
+            r#"{"code":0,"msg":"ok","data":{"id":"p1","status_code":3},"rid":"r2"}"#,
+        ),
+    ]);
+    let p = Client::new(config_for(&url, "k"))
+        .unwrap()
+        .get_project("p1")
+        .unwrap();
+    assert_eq!(p.status_code, 3);
+    assert_eq!(served.load(std::sync::atomic::Ordering::SeqCst), 2);
+}
+
+#[test]
+fn post_is_retried_after_429_with_retry_after() {
+    let limited = http_response_with(
+        "429 Too Many Requests",
+        "Retry-After: 0\r\n",
+        r#"{"code":429,"msg":"Rate limit exceeded","data":null}"#,
+    );
+    let (url, served) = scripted(vec![
+        limited,
+        http_response(
+            "200 OK",
+            r#"{"code":0,"msg":"ok","data":{"project_id":"abc"}}"#,
+        ),
+    ]);
+    let data = Client::new(config_for(&url, "k"))
+        .unwrap()
+        .execute(create_op(), &valid_request())
+        .unwrap()
+        .data;
+    assert_eq!(data["project_id"], "abc");
+    assert_eq!(served.load(std::sync::atomic::Ordering::SeqCst), 2);
+}
+
+#[test]
+fn post_server_error_is_not_retried() {
+    let (url, served) = scripted(vec![
+        http_response(
+            "200 OK",
+            r#"{"code":50000,"msg":"internal","data":null,"rid":"r"}"#,
+        ),
+        http_response(
+            "200 OK",
+            r#"{"code":0,"msg":"ok","data":{"project_id":"dup"}}"#,
+        ),
+    ]);
+    let e = Client::new(config_for(&url, "k"))
+        .unwrap()
+        .execute(create_op(), &valid_request())
+        .unwrap_err();
+    assert_eq!(e.code, Code::Server);
+    assert!(e.maybe_processed, "the create may exist: say so");
+    assert_eq!(
+        served.load(std::sync::atomic::Ordering::SeqCst),
+        1,
+        "no second create"
+    );
+}
+
+#[test]
+fn retries_give_up_and_say_how_often_they_tried() {
+    let port = {
+        let l = TcpListener::bind("127.0.0.1:0").unwrap();
+        l.local_addr().unwrap().port()
+    };
+    let mut config = config_for(&format!("http://127.0.0.1:{port}"), "k");
+    config.max_retries = 1;
+    let e = Client::new(config).unwrap().get_project("p").unwrap_err();
+    assert_eq!(e.code, Code::Connect);
+    assert!(e.message.ends_with("(after 2 attempts)"), "{}", e.message);
+}
+
+#[test]
+fn a_batch_never_meets_the_server_limit() {
+    // The server allows 4 POSTs per 300 ms; so does the client, which must then never
+    // receive a 429 (retries are off: one would fail the create).
+    let server = mock_with(MockConfig {
+        render_ms: 0,
+        post_limit: 4,
+        post_window_ms: 300,
+        ..MockConfig::default()
+    });
+    let mut config = config_no_retry(&server.base_url(), jogg::mock::MOCK_API_KEY);
+    config.post_limit = 4;
+    config.post_window = std::time::Duration::from_millis(300);
+    let c = Client::new(config).unwrap();
+    let threads: Vec<_> = (0..3)
+        .map(|_| {
+            let c = c.clone();
+            std::thread::spawn(move || {
+                for _ in 0..4 {
+                    c.execute(create_op(), &valid_request()).unwrap();
+                }
+            })
+        })
+        .collect();
+    for t in threads {
+        t.join().unwrap();
+    }
+    assert_eq!(server.projects_created(), 12, "every create accepted once");
 }

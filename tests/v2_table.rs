@@ -168,7 +168,10 @@ fn table_operations_need_the_key_and_count_posts() {
         ..Default::default()
     })
     .unwrap();
-    let c = client(&server);
+    // Without the client's own limiter and retries, the mock's 429 shows.
+    let mut config = common::config_no_retry(&server.base_url(), jogg::mock::MOCK_API_KEY);
+    config.post_limit = 0;
+    let c = jogg::Client::new(config).unwrap();
     c.v2().create_lip_sync_video(&lip_sync_request()).unwrap();
     let e = c
         .v2()

@@ -28,6 +28,13 @@ pub fn config_for(base_url: &str, key: &str) -> Config {
     c
 }
 
+/// As `config_for`, without retries: for tests about how one reply is reported.
+pub fn config_no_retry(base_url: &str, key: &str) -> Config {
+    let mut c = config_for(base_url, key);
+    c.max_retries = 0;
+    c
+}
+
 pub fn client(server: &MockServer) -> Client {
     Client::new(config_for(&server.base_url(), MOCK_API_KEY)).expect("valid config")
 }
@@ -48,11 +55,41 @@ pub fn canned(response: &'static str) -> String {
     format!("http://{addr}")
 }
 
+/// A loopback server answering its successive connections with `responses` in order (one
+/// request per connection), then closing. Returns its URL and a counter of requests served.
+pub fn scripted(
+    responses: Vec<&'static str>,
+) -> (String, std::sync::Arc<std::sync::atomic::AtomicUsize>) {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    let listener = TcpListener::bind("127.0.0.1:0").expect("bind loopback");
+    let addr = listener.local_addr().expect("local addr");
+    let served = std::sync::Arc::new(AtomicUsize::new(0));
+    let counter = served.clone();
+    thread::spawn(move || {
+        for response in responses {
+            let Ok((mut stream, _)) = listener.accept() else {
+                return;
+            };
+            stream.set_read_timeout(Some(Duration::from_secs(5))).ok();
+            let mut buf = [0u8; 8192];
+            let _ = stream.read(&mut buf);
+            counter.fetch_add(1, Ordering::SeqCst);
+            let _ = stream.write_all(response.as_bytes());
+        }
+    });
+    (format!("http://{addr}"), served)
+}
+
 /// An envelope response with a correct Content-Length.
 pub fn http_response(status: &str, body: &str) -> &'static str {
+    http_response_with(status, "", body)
+}
+
+/// The same with extra header lines (each ending in `\r\n`).
+pub fn http_response_with(status: &str, headers: &str, body: &str) -> &'static str {
     Box::leak(
         format!(
-            "HTTP/1.1 {status}\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+            "HTTP/1.1 {status}\r\n{headers}Content-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
             body.len()
         )
         .into_boxed_str(),
