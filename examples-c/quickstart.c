@@ -46,10 +46,11 @@ static long int_member(const char *json, const char *name) {
     return at ? strtol(at + strlen(key), NULL, 10) : -1;
 }
 
-/* Progress callback: one bar stage per status_code (1 start .. 4 done), plus elapsed time. */
+/* Progress callback: one bar stage per project status (raw_status 1 start .. 4 done), plus
+ * elapsed time. */
 static int32_t on_progress(void *userdata, const char *event_json) {
     static const char *labels[] = {"", "queued", "waiting", "rendering", "done", "failed"};
-    long code = int_member(event_json, "status_code");
+    long code = int_member(event_json, "raw_status");
     long elapsed_ms = int_member(event_json, "elapsed_ms");
     int stage = code >= 1 && code <= 5 ? (int)code : 0;
     int filled = stage >= 4 ? 30 : stage * 30 / 4, i;

@@ -297,16 +297,18 @@ jogg_code jogg_list_voices(const jogg_client *client,
 /**
  * Polls a v1 project until it succeeds, fails, is deleted, the timeout passes, or the
  * callback cancels. `options_json` may be NULL or an object with `timeout_ms` (default
- * 1800000), `initial_interval_ms` (5000; the first poll is immediate) and `max_interval_ms`
- * (30000; each pause is 1.5 times the previous, up to this). `cb` may be NULL; otherwise it
- * is called after every poll with `{"project_id", "status" (pending, processing, succeeded,
- * failed, deleted, unknown), "status_code", "elapsed_ms", "polls", "next_poll_ms"}`, and
- * `userdata` is passed through untouched.
+ * 1800000), `initial_interval_ms` (5000; the first poll is immediate), `max_interval_ms`
+ * (30000; each pause is 1.5 times the previous, up to this) and `max_polls` (no limit).
+ * `cb` may be NULL; otherwise it is called after every poll with `{"id", "operation",
+ * "status" (pending, processing, succeeded, failed, deleted, unknown), "raw_status" (the
+ * API's value: 1, 2, 3, 4, 5 or 99 for projects), "elapsed_ms", "polls", "next_poll_ms"}`,
+ * and `userdata` is passed through untouched.
  *
  * On success `*result_json` receives the final project as `jogg_get_project` returns it.
- * Failure, deletion (`JOGG_ERR_TASK_FAILED`), timeout (`JOGG_ERR_WAIT_TIMEOUT`) and
- * cancellation (`JOGG_ERR_CANCELLED`) put the project id in the error JSON's `task_id`.
- * Blocks the calling thread. Ownership and `error_json` as in `jogg_client_new`.
+ * Failure, deletion (`JOGG_ERR_TASK_FAILED`), timeout or spent budget
+ * (`JOGG_ERR_WAIT_TIMEOUT`) and cancellation (`JOGG_ERR_CANCELLED`) put the project id in
+ * the error JSON's `task_id`. Blocks the calling thread. Ownership and `error_json` as in
+ * `jogg_client_new`.
  */
 jogg_code jogg_wait_for_project(const jogg_client *client,
                                 const char *project_id,
@@ -315,6 +317,78 @@ jogg_code jogg_wait_for_project(const jogg_client *client,
                                 void *userdata,
                                 char **result_json,
                                 char **error_json);
+
+/**
+ * Polls any background task until it ends: `poll_operation` is the operation that reads it
+ * (`"v1.get_project"`, `"v2.get_avatar_video"`, `"v2.get_lip_sync_video"`,
+ * `"v2.get_photo_generation"`...; the `poll_with` of `jogg_operations`), `id` the task's id.
+ * Options, callback and errors as in `jogg_wait_for_project`.
+ *
+ * On success `*result_json` receives `{"id", "status": "succeeded", "polls", "elapsed_ms",
+ * "task"}`, `task` being the task as the API last sent it. Ownership and `error_json` as in
+ * `jogg_client_new`.
+ */
+jogg_code jogg_wait(const jogg_client *client,
+                    const char *poll_operation,
+                    const char *id,
+                    const char *options_json,
+                    jogg_progress_cb cb,
+                    void *userdata,
+                    char **result_json,
+                    char **error_json);
+
+/**
+ * Waits for many tasks from this one thread: `tasks_json` is an array of
+ * `{"operation": <poll operation>, "id": <task id>}`. Only unfinished tasks are polled, each
+ * on its own growing interval; `cb` sees every poll of every task (its `id` tells which).
+ * Options as in `jogg_wait_for_project`, applied to each task.
+ *
+ * On success (every task reached an end, whatever it was) `*results_json` receives an
+ * array in the order given of `{"id", "operation", "ok": true, "result": <as jogg_wait>}` or
+ * `{"id", "operation", "ok": false, "error": <error JSON>}`. A cancel from `cb` fails the
+ * whole call with `JOGG_ERR_CANCELLED`. Ownership and `error_json` as in `jogg_client_new`.
+ */
+jogg_code jogg_wait_many(const jogg_client *client,
+                         const char *tasks_json,
+                         const char *options_json,
+                         jogg_progress_cb cb,
+                         void *userdata,
+                         char **results_json,
+                         char **error_json);
+
+/**
+ * Starts a task by operation name (as `jogg_call`) and waits for it (as `jogg_wait`):
+ * `operation` must be one that starts a task (`"async": true` in `jogg_operations`).
+ *
+ * On success `*result_json` receives `{"created": <the create reply>, "id", "status",
+ * "polls", "elapsed_ms", "task"}`. If the wait fails after the task was created, the error
+ * JSON's `task_id` holds its id: wait on it with `jogg_wait` instead of creating (and
+ * paying) again. Ownership and `error_json` as in `jogg_client_new`.
+ */
+jogg_code jogg_call_and_wait(const jogg_client *client,
+                             const char *operation,
+                             const char *request_json,
+                             const char *options_json,
+                             jogg_progress_cb cb,
+                             void *userdata,
+                             char **result_json,
+                             char **error_json);
+
+/**
+ * The main job in one call: creates a talking-avatar video (`request_json` as in
+ * `jogg_create_talking_avatar_video`) and waits for it (`options_json`, `cb` and `userdata`
+ * as in `jogg_wait_for_project`). On success `*result_json` receives the finished project.
+ * If anything fails after the video was created, the error JSON's `task_id` is its project
+ * id: resume with `jogg_wait_for_project` instead of paying for a new video. Ownership and
+ * `error_json` as in `jogg_client_new`.
+ */
+jogg_code jogg_generate_talking_avatar_video(const jogg_client *client,
+                                             const char *request_json,
+                                             const char *options_json,
+                                             jogg_progress_cb cb,
+                                             void *userdata,
+                                             char **result_json,
+                                             char **error_json);
 
 /**
  * Runs any API operation by name: `"v1.get_project"`, `"v2.create_video_from_avatar"`... (the

@@ -52,4 +52,4 @@ pub use config::{ApiKey, Config, DEFAULT_BASE_URL, Proxy};
 pub use error::{Code, Error, ErrorInfo, Result};
 pub use transport::{Method, Reply};
 pub use types::{AspectRatio, AvatarType, ScreenStyle};
-pub use wait::{Progress, TaskStatus, WaitOptions};
+pub use wait::{Finished, Observed, Progress, TASK_KINDS, TaskKind, TaskStatus, WaitOptions};

@@ -13,6 +13,7 @@ fn fast(timeout_ms: u64) -> WaitOptions {
         timeout: Duration::from_millis(timeout_ms),
         initial_interval: Duration::from_millis(5),
         max_interval: Duration::from_millis(40),
+        max_polls: None,
     }
 }
 
@@ -37,14 +38,15 @@ fn waits_through_every_status_to_success() {
     let mut calls = 0;
     let p = c
         .wait_for_project(&id, &fast(20_000), |p| {
-            assert_eq!(p.project_id, id);
+            assert_eq!(p.id, id);
             calls += 1;
             assert_eq!(p.polls, calls);
             assert!(p.elapsed >= last_elapsed);
             last_elapsed = p.elapsed;
             pauses.extend(p.next_poll);
-            if seen.last() != Some(&p.status_code) {
-                seen.push(p.status_code);
+            let code = p.raw_status.as_i64().unwrap();
+            if seen.last() != Some(&code) {
+                seen.push(code);
             }
             ControlFlow::Continue(())
         })
@@ -135,4 +137,136 @@ fn bad_options_are_refused() {
         .unwrap_err();
     assert_eq!(e.field.as_deref(), Some("max_interval_ms"));
     assert!(server.requests().is_empty());
+}
+
+fn kind(poll: &str) -> &'static jogg::TaskKind {
+    jogg::TaskKind::polled_by(poll).unwrap()
+}
+
+#[test]
+fn any_task_kind_is_waited_with_one_vocabulary() {
+    let server = mock(0);
+    let c = client(&server);
+    let created = c
+        .v2()
+        .create_lip_sync_video(&jogg::api::v2::lip_sync::CreateLipSync {
+            video_url: "https://example.com/v.mp4".into(),
+            audio_url: "https://example.com/a.mp3".into(),
+            playback_type: None,
+        })
+        .unwrap();
+    let mut raw = Vec::new();
+    let done = c
+        .wait(
+            kind("v2.get_lip_sync_video"),
+            &created.task_id,
+            &fast(5_000),
+            |p| {
+                raw.push(p.raw_status.clone());
+                ControlFlow::Continue(())
+            },
+        )
+        .unwrap();
+    assert_eq!(done.status, TaskStatus::Succeeded);
+    assert_eq!(raw.last().unwrap(), "success", "the raw word is kept");
+    assert_eq!(done.task["task_id"], created.task_id.as_str());
+    assert_eq!(done.to_json()["status"], "succeeded");
+}
+
+#[test]
+fn wait_many_polls_only_unfinished_tasks() {
+    let server = mock(300);
+    let c = client(&server);
+    let ids: Vec<String> = (0..3).map(|i| create(&c, &format!("video {i}"))).collect();
+    let failing = create(&c, "this one FAIL_RENDERs");
+    let mut tasks: Vec<(&jogg::TaskKind, String)> = ids
+        .iter()
+        .map(|id| (kind("v1.get_project"), id.clone()))
+        .collect();
+    tasks.push((kind("v1.get_project"), failing.clone()));
+    let mut reported = std::collections::HashMap::<String, u32>::new();
+    let results = c.wait_many(&tasks, &fast(20_000), |p| {
+        *reported.entry(p.id.to_string()).or_default() = p.polls;
+        ControlFlow::Continue(())
+    });
+    assert_eq!(results.len(), 4);
+    for (result, id) in results.iter().take(3).zip(&ids) {
+        let done = result.as_ref().unwrap();
+        assert_eq!(&done.id, id);
+        assert_eq!(done.task["status_code"], 4);
+    }
+    let e = results[3].as_ref().unwrap_err();
+    assert_eq!(e.code, Code::TaskFailed);
+    assert_eq!(e.task_id.as_deref(), Some(failing.as_str()));
+    // Each task was polled exactly as often as reported: none after it finished.
+    for (id, polls) in &reported {
+        let sent = server
+            .requests()
+            .iter()
+            .filter(|r| r.path == "/v1/project" && r.query.iter().any(|(_, v)| v == id))
+            .count();
+        assert_eq!(sent as u32, *polls, "{id}");
+    }
+}
+
+#[test]
+fn poll_budget_is_never_exceeded() {
+    let server = mock(3_600_000);
+    let c = client(&server);
+    let id = create(&c, "slow");
+    let mut options = fast(60_000);
+    options.max_polls = Some(3);
+    let e = c
+        .wait(kind("v1.get_project"), &id, &options, |_| {
+            ControlFlow::Continue(())
+        })
+        .unwrap_err();
+    assert_eq!(e.code, Code::WaitTimeout);
+    assert!(e.message.contains("budget"), "{}", e.message);
+    let polls = server
+        .requests()
+        .iter()
+        .filter(|r| r.path == "/v1/project")
+        .count();
+    assert_eq!(polls, 3);
+}
+
+#[test]
+fn create_and_wait_can_be_resumed_without_paying_twice() {
+    let server = mock(300);
+    let c = client(&server);
+    let op = jogg::ops::find("v1.create_video_from_talking_avatar").unwrap();
+    let request = serde_json::json!({"script": "hello", "voice_id": "en-US-JennyNeural",
+        "avatar_id": 81, "avatar_type": 0, "screen_style": 1});
+    let mut options = fast(60_000);
+    options.max_polls = Some(1);
+    let e = c
+        .create_and_wait(op, &request, &options, |_| ControlFlow::Continue(()))
+        .unwrap_err();
+    assert_eq!(e.code, Code::WaitTimeout);
+    let id = e
+        .task_id
+        .clone()
+        .expect("the created id travels with the error");
+    let done = c
+        .wait(kind("v1.get_project"), &id, &fast(20_000), |_| {
+            ControlFlow::Continue(())
+        })
+        .unwrap();
+    assert_eq!(done.task["id"], id.as_str());
+    assert_eq!(server.projects_created(), 1);
+
+    let (created, done) = c
+        .create_and_wait(op, &request, &fast(20_000), |_| ControlFlow::Continue(()))
+        .unwrap();
+    assert_eq!(created["project_id"], done.id.as_str());
+    let e = c
+        .create_and_wait(
+            jogg::ops::find("v2.get_current_user").unwrap(),
+            &serde_json::json!({}),
+            &fast(1_000),
+            |_| ControlFlow::Continue(()),
+        )
+        .unwrap_err();
+    assert_eq!(e.field.as_deref(), Some("operation"));
 }

@@ -15,7 +15,7 @@ use crate::client::Client;
 use crate::config::Config;
 use crate::error::{Code, Result};
 use crate::ops::Operation;
-use crate::wait::WaitOptions;
+use crate::wait::{Progress, TaskKind, WaitOptions};
 
 /// A status code: `JOGG_OK` (0) or one of the `JOGG_ERR_*` values. Numbers are stable and
 /// never reused; new ones may be added, so treat an unknown value as a generic failure.
@@ -285,16 +285,18 @@ pub unsafe extern "C" fn jogg_list_voices(
 
 /// Polls a v1 project until it succeeds, fails, is deleted, the timeout passes, or the
 /// callback cancels. `options_json` may be NULL or an object with `timeout_ms` (default
-/// 1800000), `initial_interval_ms` (5000; the first poll is immediate) and `max_interval_ms`
-/// (30000; each pause is 1.5 times the previous, up to this). `cb` may be NULL; otherwise it
-/// is called after every poll with `{"project_id", "status" (pending, processing, succeeded,
-/// failed, deleted, unknown), "status_code", "elapsed_ms", "polls", "next_poll_ms"}`, and
-/// `userdata` is passed through untouched.
+/// 1800000), `initial_interval_ms` (5000; the first poll is immediate), `max_interval_ms`
+/// (30000; each pause is 1.5 times the previous, up to this) and `max_polls` (no limit).
+/// `cb` may be NULL; otherwise it is called after every poll with `{"id", "operation",
+/// "status" (pending, processing, succeeded, failed, deleted, unknown), "raw_status" (the
+/// API's value: 1, 2, 3, 4, 5 or 99 for projects), "elapsed_ms", "polls", "next_poll_ms"}`,
+/// and `userdata` is passed through untouched.
 ///
 /// On success `*result_json` receives the final project as `jogg_get_project` returns it.
-/// Failure, deletion (`JOGG_ERR_TASK_FAILED`), timeout (`JOGG_ERR_WAIT_TIMEOUT`) and
-/// cancellation (`JOGG_ERR_CANCELLED`) put the project id in the error JSON's `task_id`.
-/// Blocks the calling thread. Ownership and `error_json` as in `jogg_client_new`.
+/// Failure, deletion (`JOGG_ERR_TASK_FAILED`), timeout or spent budget
+/// (`JOGG_ERR_WAIT_TIMEOUT`) and cancellation (`JOGG_ERR_CANCELLED`) put the project id in
+/// the error JSON's `task_id`. Blocks the calling thread. Ownership and `error_json` as in
+/// `jogg_client_new`.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn jogg_wait_for_project(
     client: *const jogg_client,
@@ -307,26 +309,180 @@ pub unsafe extern "C" fn jogg_wait_for_project(
 ) -> jogg_code {
     fallible(error_json, || {
         // SAFETY: per this function's contract.
-        let (client, id) = unsafe { (client_arg(client)?, str_arg(project_id, "project_id")?) };
-        out_arg(result_json, "result_json")?;
-        let options = if options_json.is_null() {
-            WaitOptions::default()
-        } else {
-            // SAFETY: per this function's contract.
-            WaitOptions::from_json(unsafe { str_arg(options_json, "options_json") }?)?
+        let (client, id, options) = unsafe {
+            (
+                client_arg(client)?,
+                str_arg(project_id, "project_id")?,
+                options_arg(options_json)?,
+            )
         };
-        let project = client.wait_for_project_raw(id, &options, |progress| {
-            let Some(cb) = cb else {
-                return ControlFlow::Continue(());
-            };
-            let event = CString::new(progress.to_json().to_string()).unwrap_or_default();
-            // SAFETY: the caller supplied `cb` for this purpose; `event` outlives the call.
-            match unsafe { cb(userdata, event.as_ptr()) } {
-                0 => ControlFlow::Continue(()),
-                _ => ControlFlow::Break(()),
-            }
-        })?;
-        write_out(result_json, &project);
+        out_arg(result_json, "result_json")?;
+        let kind = TaskKind::polled_by("v1.get_project")?;
+        let done = client.wait(kind, id, &options, progress_adapter(cb, userdata))?;
+        write_out(result_json, &done.task);
+        Ok(())
+    })
+}
+
+/// Polls any background task until it ends: `poll_operation` is the operation that reads it
+/// (`"v1.get_project"`, `"v2.get_avatar_video"`, `"v2.get_lip_sync_video"`,
+/// `"v2.get_photo_generation"`...; the `poll_with` of `jogg_operations`), `id` the task's id.
+/// Options, callback and errors as in `jogg_wait_for_project`.
+///
+/// On success `*result_json` receives `{"id", "status": "succeeded", "polls", "elapsed_ms",
+/// "task"}`, `task` being the task as the API last sent it. Ownership and `error_json` as in
+/// `jogg_client_new`.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn jogg_wait(
+    client: *const jogg_client,
+    poll_operation: *const c_char,
+    id: *const c_char,
+    options_json: *const c_char,
+    cb: jogg_progress_cb,
+    userdata: *mut c_void,
+    result_json: *mut *mut c_char,
+    error_json: *mut *mut c_char,
+) -> jogg_code {
+    fallible(error_json, || {
+        // SAFETY: per this function's contract.
+        let (client, poll, id, options) = unsafe {
+            (
+                client_arg(client)?,
+                str_arg(poll_operation, "poll_operation")?,
+                str_arg(id, "id")?,
+                options_arg(options_json)?,
+            )
+        };
+        out_arg(result_json, "result_json")?;
+        let kind = TaskKind::polled_by(poll)?;
+        let done = client.wait(kind, id, &options, progress_adapter(cb, userdata))?;
+        write_out(result_json, &done.to_json());
+        Ok(())
+    })
+}
+
+/// Waits for many tasks from this one thread: `tasks_json` is an array of
+/// `{"operation": <poll operation>, "id": <task id>}`. Only unfinished tasks are polled, each
+/// on its own growing interval; `cb` sees every poll of every task (its `id` tells which).
+/// Options as in `jogg_wait_for_project`, applied to each task.
+///
+/// On success (every task reached an end, whatever it was) `*results_json` receives an
+/// array in the order given of `{"id", "operation", "ok": true, "result": <as jogg_wait>}` or
+/// `{"id", "operation", "ok": false, "error": <error JSON>}`. A cancel from `cb` fails the
+/// whole call with `JOGG_ERR_CANCELLED`. Ownership and `error_json` as in `jogg_client_new`.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn jogg_wait_many(
+    client: *const jogg_client,
+    tasks_json: *const c_char,
+    options_json: *const c_char,
+    cb: jogg_progress_cb,
+    userdata: *mut c_void,
+    results_json: *mut *mut c_char,
+    error_json: *mut *mut c_char,
+) -> jogg_code {
+    fallible(error_json, || {
+        // SAFETY: per this function's contract.
+        let (client, tasks, options) = unsafe {
+            (
+                client_arg(client)?,
+                json_arg(tasks_json, "tasks_json", false)?,
+                options_arg(options_json)?,
+            )
+        };
+        out_arg(results_json, "results_json")?;
+        let tasks = parse_tasks(&tasks)?;
+        let results = client.wait_many(&tasks, &options, progress_adapter(cb, userdata));
+        if let Some(Err(e)) = results
+            .iter()
+            .find(|r| matches!(r, Err(e) if e.code == Code::Cancelled))
+        {
+            return Err(e.clone());
+        }
+        let out: Vec<Value> = tasks
+            .iter()
+            .zip(results)
+            .map(|((kind, id), r)| match r {
+                Ok(done) => serde_json::json!({"id": id, "operation": kind.poll, "ok": true, "result": done.to_json()}),
+                Err(e) => serde_json::json!({"id": id, "operation": kind.poll, "ok": false, "error": e.to_json()}),
+            })
+            .collect();
+        write_out(results_json, &Value::Array(out));
+        Ok(())
+    })
+}
+
+/// Starts a task by operation name (as `jogg_call`) and waits for it (as `jogg_wait`):
+/// `operation` must be one that starts a task (`"async": true` in `jogg_operations`).
+///
+/// On success `*result_json` receives `{"created": <the create reply>, "id", "status",
+/// "polls", "elapsed_ms", "task"}`. If the wait fails after the task was created, the error
+/// JSON's `task_id` holds its id: wait on it with `jogg_wait` instead of creating (and
+/// paying) again. Ownership and `error_json` as in `jogg_client_new`.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn jogg_call_and_wait(
+    client: *const jogg_client,
+    operation: *const c_char,
+    request_json: *const c_char,
+    options_json: *const c_char,
+    cb: jogg_progress_cb,
+    userdata: *mut c_void,
+    result_json: *mut *mut c_char,
+    error_json: *mut *mut c_char,
+) -> jogg_code {
+    fallible(error_json, || {
+        // SAFETY: per this function's contract.
+        let (client, name, request, options) = unsafe {
+            (
+                client_arg(client)?,
+                str_arg(operation, "operation")?,
+                json_arg(request_json, "request_json", true)?,
+                options_arg(options_json)?,
+            )
+        };
+        out_arg(result_json, "result_json")?;
+        let op = crate::ops::lookup(name)?;
+        let (created, done) =
+            client.create_and_wait(op, &request, &options, progress_adapter(cb, userdata))?;
+        let mut out = done.to_json();
+        out["created"] = created;
+        write_out(result_json, &out);
+        Ok(())
+    })
+}
+
+/// The main job in one call: creates a talking-avatar video (`request_json` as in
+/// `jogg_create_talking_avatar_video`) and waits for it (`options_json`, `cb` and `userdata`
+/// as in `jogg_wait_for_project`). On success `*result_json` receives the finished project.
+/// If anything fails after the video was created, the error JSON's `task_id` is its project
+/// id: resume with `jogg_wait_for_project` instead of paying for a new video. Ownership and
+/// `error_json` as in `jogg_client_new`.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn jogg_generate_talking_avatar_video(
+    client: *const jogg_client,
+    request_json: *const c_char,
+    options_json: *const c_char,
+    cb: jogg_progress_cb,
+    userdata: *mut c_void,
+    result_json: *mut *mut c_char,
+    error_json: *mut *mut c_char,
+) -> jogg_code {
+    fallible(error_json, || {
+        // SAFETY: per this function's contract.
+        let (client, request, options) = unsafe {
+            (
+                client_arg(client)?,
+                json_arg(request_json, "request_json", false)?,
+                options_arg(options_json)?,
+            )
+        };
+        out_arg(result_json, "result_json")?;
+        let (_, done) = client.create_and_wait(
+            &videos::CREATE_VIDEO_FROM_TALKING_AVATAR,
+            &request,
+            &options,
+            progress_adapter(cb, userdata),
+        )?;
+        write_out(result_json, &done.task);
         Ok(())
     })
 }
@@ -392,6 +548,61 @@ pub unsafe extern "C" fn jogg_operations(
         write_out(operations_json, &Value::Array(list));
         Ok(())
     })
+}
+
+/// Wait options from C: NULL means the defaults.
+///
+/// # Safety
+/// `options_json` is NULL or a NUL-terminated string.
+unsafe fn options_arg(options_json: *const c_char) -> Result<WaitOptions> {
+    if options_json.is_null() {
+        return Ok(WaitOptions::default());
+    }
+    // SAFETY: forwarded contract.
+    WaitOptions::from_json(unsafe { str_arg(options_json, "options_json") }?)
+}
+
+/// A C progress callback as the Rust wait's: the event JSON lives for the call only; any
+/// non-zero return cancels.
+fn progress_adapter(
+    cb: jogg_progress_cb,
+    userdata: *mut c_void,
+) -> impl FnMut(&Progress) -> ControlFlow<()> {
+    move |progress| {
+        let Some(cb) = cb else {
+            return ControlFlow::Continue(());
+        };
+        let event = CString::new(progress.to_json().to_string()).unwrap_or_default();
+        // SAFETY: the caller supplied `cb` for this purpose; `event` outlives the call.
+        match unsafe { cb(userdata, event.as_ptr()) } {
+            0 => ControlFlow::Continue(()),
+            _ => ControlFlow::Break(()),
+        }
+    }
+}
+
+/// `[{"operation", "id"}]` of `jogg_wait_many`.
+fn parse_tasks(tasks: &Value) -> Result<Vec<(&'static TaskKind, String)>> {
+    let list = tasks
+        .as_array()
+        .ok_or_else(|| crate::error::Error::validation("tasks_json", "must be an array"))?;
+    list.iter()
+        .enumerate()
+        .map(|(i, t)| {
+            let field = |name: &str| {
+                t.get(name).and_then(Value::as_str).ok_or_else(|| {
+                    crate::error::Error::validation(
+                        format!("tasks_json[{i}].{name}"),
+                        "must be a string",
+                    )
+                })
+            };
+            Ok((
+                TaskKind::polled_by(field("operation")?)?,
+                field("id")?.to_string(),
+            ))
+        })
+        .collect()
 }
 
 /// Splits `jogg_call`'s own `all_pages` option from the operation's parameters.

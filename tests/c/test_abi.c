@@ -259,7 +259,7 @@ static int32_t on_progress(void *userdata, const char *event_json) {
           "no \"status\" in event %s", show(event_json));
     CHECK(json_int_value(event_json, "polls", &polls) && polls == p->calls,
           "\"polls\" %ld, want %d in event %s", polls, p->calls, show(event_json));
-    CHECK(json_string_value(event_json, "project_id", pid, sizeof pid) &&
+    CHECK(json_string_value(event_json, "id", pid, sizeof pid) &&
               strcmp(pid, p->project_id) == 0,
           "event for the wrong project: %s", show(event_json));
     CHECK(contains(event_json, "\"elapsed_ms\":") && contains(event_json, "\"next_poll_ms\":"),
@@ -956,6 +956,105 @@ static void test_call_by_name(void) {
     jogg_client_free(client);
 }
 
+/* ---------------------------------------------------------------------------------------- */
+/* 10. Waiting on any task, on many, and creating then waiting                               */
+
+static int32_t count_events(void *userdata, const char *event_json) {
+    int *n = (int *)userdata;
+    ++*n;
+    CHECK(contains(event_json, "\"status\":") && contains(event_json, "\"raw_status\":"),
+          "event: %s", show(event_json));
+    return 0;
+}
+
+static void test_generic_waits(void) {
+    jogg_client *client = new_client();
+    char *out = OUT_SENTINEL;
+    char *err = ERR_SENTINEL;
+    char id1[ID_MAX], id2[ID_MAX], tasks[512], task_id[ID_MAX];
+    int events = 0;
+    long avatar_id = 0;
+    char voice_id[ID_MAX], request[512];
+    if (client == NULL || !pick_avatar_and_voice(client, &avatar_id, voice_id, sizeof voice_id)) {
+        jogg_client_free(client);
+        return;
+    }
+    /* The main job in one call. */
+    snprintf(request, sizeof request,
+             "{\"script\":\"one call\",\"voice_id\":\"%s\",\"avatar_id\":%ld,"
+             "\"avatar_type\":0,\"screen_style\":1}",
+             voice_id, avatar_id);
+    if (EXPECT_OK(jogg_generate_talking_avatar_video(client, request, WAIT_OPTIONS, count_events,
+                                                     &events, &out, &err),
+                  err, out)) {
+        CHECK(contains(out, "\"status_code\":4") && contains(out, "\"video_url\":\"http"),
+              "project: %s", out);
+        jogg_string_free(out);
+    }
+    CHECK(events >= 1, "no progress events");
+    /* Any task by name, created then awaited. */
+    out = OUT_SENTINEL;
+    err = ERR_SENTINEL;
+    if (EXPECT_OK(jogg_call_and_wait(client, "v2.create_lip_sync_video",
+                                     "{\"video_url\":\"https://example.com/v.mp4\","
+                                     "\"audio_url\":\"https://example.com/a.mp3\"}",
+                                     WAIT_OPTIONS, NULL, NULL, &out, &err),
+                  err, out)) {
+        CHECK(contains(out, "\"status\":\"succeeded\"") && contains(out, "\"created\":{") &&
+                  contains(out, "\"result_url\":"),
+              "call_and_wait: %s", out);
+        CHECK(json_string_value(out, "id", task_id, sizeof task_id), "no id: %s", out);
+        jogg_string_free(out);
+        /* Waiting again on a finished task answers at once. */
+        out = OUT_SENTINEL;
+        err = ERR_SENTINEL;
+        if (EXPECT_OK(jogg_wait(client, "v2.get_lip_sync_video", task_id, NULL, NULL, NULL, &out,
+                                &err),
+                      err, out)) {
+            CHECK(contains(out, "\"polls\":1") && contains(out, task_id), "wait: %s", out);
+            jogg_string_free(out);
+        }
+    }
+    /* Two projects at once, one failing: both reported, in order. */
+    if (create_video(client, "first", id1, sizeof id1) &&
+        create_video(client, "second FAIL_RENDER", id2, sizeof id2)) {
+        snprintf(tasks, sizeof tasks,
+                 "[{\"operation\":\"v1.get_project\",\"id\":\"%s\"},"
+                 "{\"operation\":\"v1.get_project\",\"id\":\"%s\"}]",
+                 id1, id2);
+        out = OUT_SENTINEL;
+        err = ERR_SENTINEL;
+        if (EXPECT_OK(jogg_wait_many(client, tasks, WAIT_OPTIONS, NULL, NULL, &out, &err), err,
+                      out)) {
+            const char *first = strstr(out, id1), *second = strstr(out, id2);
+            CHECK(first && second && first < second, "order: %s", out);
+            CHECK(count_occurrences(out, "\"ok\":true") == 1 &&
+                      count_occurrences(out, "\"ok\":false") == 1 &&
+                      contains(out, "JOGG_ERR_TASK_FAILED"),
+                  "results: %s", out);
+            jogg_string_free(out);
+        }
+    }
+    /* Mistakes. */
+    out = OUT_SENTINEL;
+    err = ERR_SENTINEL;
+    EXPECT_ERROR(jogg_wait(client, "v2.get_current_user", "x", NULL, NULL, NULL, &out, &err), err,
+                 JOGG_ERR_VALIDATION, "operation");
+    err = ERR_SENTINEL;
+    EXPECT_ERROR(jogg_wait(client, "v1.get_project", NULL, NULL, NULL, NULL, &out, &err), err,
+                 JOGG_ERR_NULL_ARGUMENT, "id");
+    err = ERR_SENTINEL;
+    EXPECT_ERROR(jogg_wait_many(client, "[{\"operation\":\"v1.get_project\"}]", NULL, NULL,
+                                NULL, &out, &err),
+                 err, JOGG_ERR_VALIDATION, "tasks_json[0].id");
+    err = ERR_SENTINEL;
+    EXPECT_ERROR(jogg_call_and_wait(client, "v2.get_current_user", NULL, NULL, NULL, NULL, &out,
+                                    &err),
+                 err, JOGG_ERR_VALIDATION, "operation");
+    CHECK(out == OUT_SENTINEL, "result written on failure");
+    jogg_client_free(client);
+}
+
 int main(void) {
     g_env_base_url = getenv("JOGG_BASE_URL");
     g_env_api_key = getenv("JOGG_API_KEY");
@@ -974,6 +1073,7 @@ int main(void) {
     run_test("wait_timeout_and_cancel", test_wait_timeout_and_cancel);
     run_test("threads", test_threads);
     run_test("call_by_name", test_call_by_name);
+    run_test("generic_waits", test_generic_waits);
     printf("%d passed, %d failed\n", g_passed, g_failed);
     return g_failed == 0 ? 0 : 1;
 }
