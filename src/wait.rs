@@ -456,6 +456,32 @@ impl WaitOptions {
         Ok(o)
     }
 
+    /// The pause that follows `pause`: 1.5 times longer, up to `max_interval`.
+    fn grow(&self, pause: Duration) -> Duration {
+        pause.mul_f64(1.5).min(self.max_interval)
+    }
+
+    /// When the polls of a task happen, relative to the start of the wait (ignoring request
+    /// time): the first at once, then after each pause. For planning and benchmarks.
+    pub fn poll_offsets(&self) -> impl Iterator<Item = Duration> + '_ {
+        let mut at = Duration::ZERO;
+        let mut pause = self.initial_interval;
+        let mut polls = 0u32;
+        std::iter::from_fn(move || {
+            if at > self.timeout || self.max_polls.is_some_and(|max| polls >= max) {
+                return None;
+            }
+            let this = at;
+            polls += 1;
+            at = (at + pause).min(self.timeout.max(at + Duration::from_nanos(1)));
+            if this == self.timeout {
+                at = self.timeout + Duration::from_nanos(1);
+            }
+            pause = self.grow(pause);
+            Some(this)
+        })
+    }
+
     fn validate(&self) -> Result<()> {
         if self.initial_interval.is_zero() {
             return Err(Error::validation(
@@ -695,7 +721,7 @@ impl Client {
         };
         if let Some(pause) = next_poll {
             t.due = now + pause;
-            t.interval = t.interval.mul_f64(1.5).min(options.max_interval);
+            t.interval = options.grow(t.interval);
         }
         false
     }
@@ -807,6 +833,23 @@ mod tests {
                 );
             }
         }
+    }
+
+    #[test]
+    fn poll_offsets_follow_the_schedule() {
+        let o = WaitOptions {
+            timeout: Duration::from_secs(60),
+            initial_interval: Duration::from_secs(5),
+            max_interval: Duration::from_secs(20),
+            max_polls: None,
+        };
+        let secs: Vec<f64> = o.poll_offsets().map(|d| d.as_secs_f64()).collect();
+        assert_eq!(secs, [0.0, 5.0, 12.5, 23.75, 40.625, 60.0]);
+        let budget = WaitOptions {
+            max_polls: Some(2),
+            ..o
+        };
+        assert_eq!(budget.poll_offsets().count(), 2);
     }
 
     #[test]
