@@ -110,7 +110,13 @@ fn list_custom(call: &Call) -> Result<Value, ApiError> {
         .into_iter()
         .map(|(r, phase)| {
             let done = phase == Phase::Succeeded;
-            let media = |ext| done.then(|| call.media_url(&r.id, ext)).unwrap_or_default();
+            let media = |ext| {
+                if done {
+                    call.media_url(&r.id, ext)
+                } else {
+                    String::new()
+                }
+            };
             json!({
                 "id": r.data["avatar_id"],
                 "name": r.data["name"],
@@ -175,7 +181,7 @@ fn list_product(call: &Call) -> Result<Value, ApiError> {
                 "cover_url": if done { json!(call.media_url(&r.id, "jpg")) } else { r.data["image_url"].clone() },
                 "status": status_code(phase),
                 "fail_msg": fail_msg(phase),
-                "avatar_url": done.then(|| call.media_url(&r.id, "mp4")).unwrap_or_default(),
+                "avatar_url": if done { call.media_url(&r.id, "mp4") } else { String::new() },
                 "aspect_ratio": r.data["aspect_ratio"],
                 "gender": r.data["gender"],
             })
