@@ -249,7 +249,8 @@ pub struct AddProductAvatarMotion {
 
 impl V2<'_> {
     /// Starts generating images of an avatar presenting a product (async, a batch of
-    /// `num_images`); poll with [`V2::get_product_avatar_generation`]. Less documented (D14).
+    /// `num_images`; costs credits, at a price the docs do not state); poll with
+    /// [`V2::get_product_avatar_generation`]. Less documented (D14).
     pub fn generate_product_avatar_images(
         &self,
         request: &GenerateProductAvatarImages,
