@@ -3,6 +3,12 @@
 //! Operation table entries (paths and parameter schemas, from the v2 spec); call them with
 //! [`Client::execute`](crate::Client::execute) or `jogg_call` from C.
 
+use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value};
+
+use super::V2;
+use crate::de;
+use crate::error::Result;
 use crate::ops::{Operation, Version};
 #[allow(unused_imports)]
 use crate::schema::{INT, Kind, STR, Schema, TEXT, int, opt, req};
@@ -20,3 +26,112 @@ pub static LIST_MUSICS: Operation = Operation {
         opt("page_size", int(Some(1), Some(100))),
     ]),
 };
+
+/// Which page to fetch: pages start at 1; the API's default size is 10, at most 100.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct PageParams {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub page: Option<u32>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub page_size: Option<u32>,
+}
+
+/// A background-music track.
+#[derive(Clone, Debug, PartialEq, Deserialize)]
+pub struct Music {
+    #[serde(deserialize_with = "de::lenient_i64")]
+    pub id: i64,
+    #[serde(default)]
+    pub name: Option<String>,
+    #[serde(default, deserialize_with = "de::opt_nonempty")]
+    pub music_url: Option<String>,
+    /// Seconds (an int in the spec; read as a number of any form, D66).
+    #[serde(default, deserialize_with = "de::opt_f64")]
+    pub duration: Option<f64>,
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// Where a page sits in the whole list.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize)]
+pub struct Pagination {
+    #[serde(default, deserialize_with = "de::opt_lenient_i64")]
+    pub page: Option<i64>,
+    #[serde(default, deserialize_with = "de::opt_lenient_i64")]
+    pub page_size: Option<i64>,
+    #[serde(default, deserialize_with = "de::opt_lenient_i64")]
+    pub total_items: Option<i64>,
+    #[serde(default, deserialize_with = "de::opt_lenient_i64")]
+    pub total_pages: Option<i64>,
+}
+
+/// One page of music.
+#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[serde(from = "RawMusicPage")]
+pub struct MusicPage {
+    pub music: Vec<Music>,
+    pub pagination: Option<Pagination>,
+}
+
+/// The track list is `music` in v2, but `avatars` in the v1 spec and `musics` is plausible
+/// (D30): the first one present wins.
+#[derive(Deserialize)]
+struct RawMusicPage {
+    #[serde(default)]
+    music: Option<Vec<Music>>,
+    #[serde(default)]
+    musics: Option<Vec<Music>>,
+    #[serde(default)]
+    avatars: Option<Vec<Music>>,
+    #[serde(default)]
+    pagination: Option<Pagination>,
+}
+
+impl From<RawMusicPage> for MusicPage {
+    fn from(raw: RawMusicPage) -> MusicPage {
+        MusicPage {
+            music: raw.music.or(raw.musics).or(raw.avatars).unwrap_or_default(),
+            pagination: raw.pagination,
+        }
+    }
+}
+
+impl V2<'_> {
+    /// One page of the background-music library.
+    pub fn list_musics(&self, page: PageParams) -> Result<MusicPage> {
+        let op = &LIST_MUSICS;
+        de::decode(op, self.client.execute(op, &self.client.to_params(&page)?)?)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn tracks_come_under_any_documented_member() {
+        // D30: `music` (v2 spec) or `avatars` (v1 spec copy-paste) or `musics`.
+        let v2: MusicPage = serde_json::from_value(json!({
+            "music": [{"id": 1, "name": "A", "music_url": "https://x/1.mp3", "duration": 120}],
+            "pagination": {"page": 1, "page_size": 10, "total_items": 1, "total_pages": 1}
+        }))
+        .unwrap();
+        assert_eq!(v2.music[0].duration, Some(120.0));
+        assert_eq!(v2.pagination.unwrap().total_items, Some(1));
+        let v1: MusicPage =
+            serde_json::from_value(json!({"avatars": [{"id": "2", "duration": 9.5}]})).unwrap();
+        assert_eq!((v1.music[0].id, v1.music[0].duration), (2, Some(9.5)));
+        assert!(v1.pagination.is_none());
+        let other: MusicPage = serde_json::from_value(json!({"musics": [{"id": 3}]})).unwrap();
+        assert_eq!(other.music[0].id, 3);
+        assert_eq!(
+            serde_json::to_value(PageParams {
+                page: Some(2),
+                page_size: None
+            })
+            .unwrap(),
+            json!({"page": 2})
+        );
+    }
+}

@@ -3,6 +3,14 @@
 //! Operation table entries (paths and parameter schemas, from the v2 spec); call them with
 //! [`Client::execute`](crate::Client::execute) or `jogg_call` from C.
 
+use serde::de::{Deserializer, Error as _, Unexpected};
+use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value, json};
+
+use super::V2;
+use super::avatars::Orientation;
+use crate::de;
+use crate::error::Result;
 use crate::ops::{Operation, Version};
 #[allow(unused_imports)]
 use crate::schema::{INT, Kind, STR, Schema, TEXT, int, opt, req};
@@ -82,3 +90,330 @@ pub static GENERATE_AVATAR_PHOTO: Operation = Operation {
         opt("image_url", STR),
     ]),
 };
+
+/// Photo-generation age group (capitalised on the wire, exact case: D27).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum PhotoAge {
+    Teenager,
+    #[serde(rename = "Young adult")]
+    YoungAdult,
+    Adult,
+    Elderly,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum PhotoStyle {
+    Professional,
+    Social,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum PhotoGender {
+    Female,
+    Male,
+}
+
+/// The image model that draws the portraits.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PhotoModel {
+    Classic,
+    Modern,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum PhotoEthnicity {
+    European,
+    African,
+    #[serde(rename = "South Asian")]
+    SouthAsian,
+    #[serde(rename = "East Asian")]
+    EastAsian,
+    #[serde(rename = "Middle Eastern")]
+    MiddleEastern,
+    #[serde(rename = "South American")]
+    SouthAmerican,
+    #[serde(rename = "North American")]
+    NorthAmerican,
+}
+
+/// The request of [`V2::generate_avatar_photo`]. `new` takes the required members; set the
+/// optional ones on the result.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct GenerateAvatarPhoto {
+    pub age: PhotoAge,
+    pub avatar_style: PhotoStyle,
+    pub gender: PhotoGender,
+    pub model: PhotoModel,
+    pub aspect_ratio: Orientation,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub ethnicity: Option<PhotoEthnicity>,
+    /// Free text describing the backdrop.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub background: Option<String>,
+    /// Free text describing the person (hair, clothes...).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub appearance: Option<String>,
+    /// A reference photo to take after.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub image_url: Option<String>,
+}
+
+impl GenerateAvatarPhoto {
+    pub fn new(
+        age: PhotoAge,
+        avatar_style: PhotoStyle,
+        gender: PhotoGender,
+        model: PhotoModel,
+        aspect_ratio: Orientation,
+    ) -> GenerateAvatarPhoto {
+        GenerateAvatarPhoto {
+            age,
+            avatar_style,
+            gender,
+            model,
+            aspect_ratio,
+            ethnicity: None,
+            background: None,
+            appearance: None,
+            image_url: None,
+        }
+    }
+}
+
+/// A photo-generation task just started.
+#[derive(Clone, Debug, PartialEq, Deserialize)]
+pub struct CreatedPhotoGeneration {
+    #[serde(deserialize_with = "de::id_string")]
+    pub photo_id: String,
+}
+
+/// A photo-generation task: `status` is `in_progress`, `success` or `error`.
+#[derive(Clone, Debug, PartialEq, Deserialize)]
+pub struct PhotoGeneration {
+    #[serde(deserialize_with = "de::id_string")]
+    pub photo_id: String,
+    pub status: String,
+    /// Why it failed (`null` otherwise).
+    #[serde(default, deserialize_with = "de::opt_nonempty")]
+    pub msg: Option<String>,
+    /// The generated portraits (four) once it succeeded; empty before (`null` on the wire).
+    #[serde(default, deserialize_with = "null_as_empty")]
+    pub image_url_list: Vec<String>,
+    #[serde(default, deserialize_with = "null_as_empty")]
+    pub image_key_list: Vec<String>,
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+pub(super) fn null_as_empty<'de, D, T>(d: D) -> std::result::Result<Vec<T>, D::Error>
+where
+    D: Deserializer<'de>,
+    T: Deserialize<'de>,
+{
+    Ok(Option::<Vec<T>>::deserialize(d)?.unwrap_or_default())
+}
+
+/// An optional id that may be a number or a string (a motion's `voice_id`, D46).
+pub(super) fn opt_id_string<'de, D: Deserializer<'de>>(
+    d: D,
+) -> std::result::Result<Option<String>, D::Error> {
+    match Option::<Value>::deserialize(d)? {
+        None | Some(Value::Null) => Ok(None),
+        Some(Value::String(s)) if s.is_empty() => Ok(None),
+        Some(Value::String(s)) => Ok(Some(s)),
+        Some(Value::Number(n)) => Ok(Some(n.to_string())),
+        Some(other) => Err(D::Error::invalid_type(
+            Unexpected::Other(&other.to_string()),
+            &"a string or number id",
+        )),
+    }
+}
+
+/// The motion model that animates a photo (priced differently: REFERENCE §10).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum MotionModel {
+    #[serde(rename = "1.0")]
+    V1_0,
+    #[serde(rename = "2.0")]
+    V2_0,
+    #[serde(rename = "2.0-Pro")]
+    V2_0Pro,
+    #[serde(rename = "3.0")]
+    V3_0,
+}
+
+/// The request of [`V2::add_photo_avatar_motion`].
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct AddPhotoAvatarMotion {
+    /// The portrait to animate (one of a generation's `image_url_list`, or your own).
+    pub image_url: String,
+    /// The generation the image came from, if any.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub photo_id: Option<String>,
+    pub name: String,
+    pub voice_id: String,
+    pub model: MotionModel,
+    /// How the avatar should move.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    /// Replaces the default greeting.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub welcome_msg: Option<String>,
+}
+
+/// A motion task just started (photo or product avatar). The documents disagree on which
+/// members come back (D46), so only `motion_id` is required.
+#[derive(Clone, Debug, PartialEq, Deserialize)]
+pub struct CreatedMotion {
+    #[serde(deserialize_with = "de::id_string")]
+    pub motion_id: String,
+    /// The avatar this will become.
+    #[serde(default, deserialize_with = "de::opt_lenient_i64")]
+    pub avatar_id: Option<i64>,
+    #[serde(default)]
+    pub status: Option<String>,
+    #[serde(default)]
+    pub name: Option<String>,
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// A motion task (photo or product avatar): `status` is `pending`, `processing`, `completed`
+/// or `failed`.
+#[derive(Clone, Debug, PartialEq, Deserialize)]
+pub struct AvatarMotion {
+    #[serde(deserialize_with = "de::id_string")]
+    pub motion_id: String,
+    pub status: String,
+    #[serde(default, deserialize_with = "de::opt_lenient_i64")]
+    pub avatar_id: Option<i64>,
+    #[serde(default, deserialize_with = "de::opt_nonempty")]
+    pub image_url: Option<String>,
+    #[serde(default)]
+    pub name: Option<String>,
+    /// A short clip of the animated avatar, once completed.
+    #[serde(default, deserialize_with = "de::opt_nonempty")]
+    pub motion_preview_url: Option<String>,
+    /// A string, or an int in one guide example (D46).
+    #[serde(default, deserialize_with = "opt_id_string")]
+    pub voice_id: Option<String>,
+    #[serde(default, deserialize_with = "de::opt_nonempty")]
+    pub error_msg: Option<String>,
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+impl V2<'_> {
+    /// Starts generating four AI portraits (async, costs credits: 0.2 a call); poll with
+    /// [`V2::get_photo_generation`] (typically 2–5 minutes).
+    pub fn generate_avatar_photo(
+        &self,
+        request: &GenerateAvatarPhoto,
+    ) -> Result<CreatedPhotoGeneration> {
+        let op = &GENERATE_AVATAR_PHOTO;
+        de::decode(
+            op,
+            self.client.execute(op, &self.client.to_params(request)?)?,
+        )
+    }
+
+    /// A photo-generation task's state, with the image URLs once it succeeded.
+    pub fn get_photo_generation(&self, photo_id: &str) -> Result<PhotoGeneration> {
+        let op = &GET_PHOTO_GENERATION;
+        de::decode(
+            op,
+            self.client.execute(op, &json!({ "photo_id": photo_id }))?,
+        )
+    }
+
+    /// Animates a portrait into a photo avatar (async, costs credits by motion model); poll
+    /// with [`V2::get_photo_avatar_motion`]. The avatar appears in [`V2::list_photo_avatars`]
+    /// at once, as processing.
+    pub fn add_photo_avatar_motion(&self, request: &AddPhotoAvatarMotion) -> Result<CreatedMotion> {
+        let op = &ADD_PHOTO_AVATAR_MOTION;
+        de::decode(
+            op,
+            self.client.execute(op, &self.client.to_params(request)?)?,
+        )
+    }
+
+    /// A photo-avatar motion task's state, with the preview once completed.
+    pub fn get_photo_avatar_motion(&self, motion_id: &str) -> Result<AvatarMotion> {
+        let op = &GET_PHOTO_AVATAR_MOTION;
+        de::decode(
+            op,
+            self.client
+                .execute(op, &json!({ "motion_id": motion_id }))?,
+        )
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn photo_request_uses_the_exact_case() {
+        let mut r = GenerateAvatarPhoto::new(
+            PhotoAge::YoungAdult,
+            PhotoStyle::Social,
+            PhotoGender::Female,
+            PhotoModel::Modern,
+            Orientation::Portrait,
+        );
+        r.ethnicity = Some(PhotoEthnicity::EastAsian);
+        assert_eq!(
+            serde_json::to_value(&r).unwrap(),
+            json!({"age": "Young adult", "avatar_style": "Social", "gender": "Female",
+                   "model": "modern", "aspect_ratio": "portrait", "ethnicity": "East Asian"})
+        );
+        assert_eq!(
+            serde_json::to_value(MotionModel::V2_0Pro).unwrap(),
+            json!("2.0-Pro")
+        );
+    }
+
+    #[test]
+    fn generation_lists_may_be_null() {
+        let g: PhotoGeneration = serde_json::from_value(json!({
+            "photo_id": "25-ab", "status": "in_progress",
+            "image_url_list": null, "image_key_list": null, "msg": null
+        }))
+        .unwrap();
+        assert!(g.image_url_list.is_empty() && g.msg.is_none());
+        let g: PhotoGeneration = serde_json::from_value(json!({
+            "photo_id": "25-ab", "status": "success", "image_url_list": ["https://x/1.jpg"]
+        }))
+        .unwrap();
+        assert_eq!(g.image_url_list, ["https://x/1.jpg"]);
+    }
+
+    #[test]
+    fn motion_members_take_both_documented_forms() {
+        // D46: the create answer has `status` (spec) or `name` (v1) and maybe no avatar_id.
+        let a: CreatedMotion =
+            serde_json::from_value(json!({"motion_id": "m", "status": "pending"})).unwrap();
+        let b: CreatedMotion =
+            serde_json::from_value(json!({"motion_id": "m", "avatar_id": "12", "name": "Ann"}))
+                .unwrap();
+        assert_eq!((a.avatar_id, a.status.as_deref()), (None, Some("pending")));
+        assert_eq!((b.avatar_id, b.name.as_deref()), (Some(12), Some("Ann")));
+        // D46: `voice_id` is an int in one guide example; `error_msg` is null until failure.
+        let m: AvatarMotion = serde_json::from_value(json!({
+            "motion_id": "25-mo_1", "status": "completed", "voice_id": 123,
+            "error_msg": null, "error": null
+        }))
+        .unwrap();
+        assert_eq!(m.voice_id.as_deref(), Some("123"));
+        assert!(m.error_msg.is_none());
+        assert!(m.extra.contains_key("error"));
+        let m: AvatarMotion = serde_json::from_value(json!({
+            "motion_id": "m", "status": "failed", "voice_id": "en-US-GuyNeural",
+            "error_msg": "no face found"
+        }))
+        .unwrap();
+        assert_eq!(m.voice_id.as_deref(), Some("en-US-GuyNeural"));
+        assert_eq!(m.error_msg.as_deref(), Some("no face found"));
+    }
+}

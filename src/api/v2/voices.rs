@@ -3,6 +3,13 @@
 //! Operation table entries (paths and parameter schemas, from the v2 spec); call them with
 //! [`Client::execute`](crate::Client::execute) or `jogg_call` from C.
 
+use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value, json};
+
+use super::V2;
+use super::avatars::Gender;
+use crate::de;
+use crate::error::Result;
 use crate::ops::{Operation, Version};
 #[allow(unused_imports)]
 use crate::schema::{INT, Kind, STR, Schema, TEXT, int, opt, req};
@@ -34,3 +41,124 @@ pub static LIST_CUSTOM_VOICES: Operation = Operation {
     poll_with: None,
     schema: &Schema::of(&[opt("language", STR)]),
 };
+
+/// The voice age filter.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum VoiceAge {
+    Young,
+    MiddleAged,
+    Old,
+}
+
+/// Filters and page of [`V2::list_voices`]; all optional, combined with AND. Pages start at
+/// 1; the API's default page size is 10, at most 100.
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+pub struct LibraryVoiceFilter {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub page: Option<u32>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub page_size: Option<u32>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub gender: Option<Gender>,
+    /// A lowercase English language name: `english`, `spanish`... (an open set, D26).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub language: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub age: Option<VoiceAge>,
+    /// What the voice suits, e.g. `narrative_story` (an open set).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub use_case: Option<String>,
+}
+
+/// A text-to-speech voice: a library voice, or one of your cloned voices (which carry only
+/// name, id, sample and language).
+#[derive(Clone, Debug, PartialEq, Deserialize)]
+pub struct VoiceItem {
+    #[serde(deserialize_with = "de::id_string")]
+    pub voice_id: String,
+    #[serde(default)]
+    pub name: Option<String>,
+    /// A sample of the voice: `audio_url` in v2, `audition_url` in the v1 spec (D28).
+    #[serde(default, alias = "audition_url", deserialize_with = "de::opt_nonempty")]
+    pub audio_url: Option<String>,
+    #[serde(default)]
+    pub language: Option<String>,
+    #[serde(default)]
+    pub gender: Option<String>,
+    #[serde(default)]
+    pub age: Option<String>,
+    #[serde(default, deserialize_with = "de::opt_nonempty")]
+    pub accent: Option<String>,
+    #[serde(default, deserialize_with = "de::opt_nonempty")]
+    pub use_case: Option<String>,
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// One page of library voices. v2 says whether more pages follow but gives no total; the
+/// v1 list does the opposite (D29), so both are optional.
+#[derive(Clone, Debug, PartialEq, Deserialize)]
+pub struct VoicePage {
+    #[serde(default)]
+    pub voices: Vec<VoiceItem>,
+    #[serde(default)]
+    pub has_more: Option<bool>,
+    #[serde(default, deserialize_with = "de::opt_lenient_i64")]
+    pub total: Option<i64>,
+}
+
+/// Your cloned voices: all of them, with their count (not paged).
+#[derive(Clone, Debug, PartialEq, Deserialize)]
+pub struct CustomVoiceList {
+    #[serde(default, deserialize_with = "de::opt_lenient_i64")]
+    pub total: Option<i64>,
+    #[serde(default)]
+    pub voices: Vec<VoiceItem>,
+}
+
+impl V2<'_> {
+    /// One page of library voices matching `filter`.
+    pub fn list_voices(&self, filter: &LibraryVoiceFilter) -> Result<VoicePage> {
+        let op = &LIST_VOICES;
+        de::decode(
+            op,
+            self.client.execute(op, &self.client.to_params(filter)?)?,
+        )
+    }
+
+    /// Your cloned voices, optionally only those of one language.
+    pub fn list_custom_voices(&self, language: Option<&str>) -> Result<CustomVoiceList> {
+        let op = &LIST_CUSTOM_VOICES;
+        let params = match language {
+            Some(l) => json!({ "language": l }),
+            None => json!({}),
+        };
+        de::decode(op, self.client.execute(op, &params)?)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn pages_carry_has_more_or_total() {
+        // D29: v2 library pages say `has_more`, v1 ones `total`.
+        let v2: VoicePage = serde_json::from_value(json!({
+            "voices": [{"voice_id": "a", "audio_url": "https://x/a.mp3", "accent": "british",
+                        "use_case": "news"}],
+            "has_more": true
+        }))
+        .unwrap();
+        assert_eq!((v2.has_more, v2.total), (Some(true), None));
+        assert_eq!(v2.voices[0].accent.as_deref(), Some("british"));
+        let v1: VoicePage = serde_json::from_value(json!({
+            "voices": [{"voice_id": "b", "audition_url": "https://x/b.mp3"}], "total": "12"
+        }))
+        .unwrap();
+        assert_eq!((v1.has_more, v1.total), (None, Some(12)));
+        // D28: the sample URL member has two names.
+        assert_eq!(v1.voices[0].audio_url.as_deref(), Some("https://x/b.mp3"));
+    }
+}

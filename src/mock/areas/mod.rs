@@ -1,14 +1,29 @@
 //! Handlers of the table-driven operations, one module per API area. A module lists its
 //! handlers by full operation name in `HANDLERS`; add the module to `AREAS`.
 
+mod v2_ai_scripts;
+mod v2_avatars;
 mod v2_lip_sync;
 mod v2_music;
+mod v2_photo_avatars;
+mod v2_product_avatars;
 mod v2_user;
+mod v2_visual_styles;
+mod v2_voices;
 
 use crate::mock::table::Handler;
 
-const AREAS: &[&[(&str, Handler)]] =
-    &[v2_lip_sync::HANDLERS, v2_music::HANDLERS, v2_user::HANDLERS];
+const AREAS: &[&[(&str, Handler)]] = &[
+    v2_ai_scripts::HANDLERS,
+    v2_avatars::HANDLERS,
+    v2_lip_sync::HANDLERS,
+    v2_music::HANDLERS,
+    v2_photo_avatars::HANDLERS,
+    v2_product_avatars::HANDLERS,
+    v2_user::HANDLERS,
+    v2_visual_styles::HANDLERS,
+    v2_voices::HANDLERS,
+];
 
 /// The handler of an operation, by full name (`v2.get_current_user`).
 pub(crate) fn handler(name: &str) -> Option<Handler> {
