@@ -41,13 +41,21 @@ mod transport;
 pub mod types;
 mod wait;
 
+pub use api::v1::assets::UploadUrl;
 pub use api::v1::avatars::{Avatar, AvatarFilter, AvatarList};
 pub use api::v1::projects::Project;
 pub use api::v1::videos::{CreateTalkingAvatarVideo, CreatedProject, Speech};
 pub use api::v1::voices::{Voice, VoiceFilter, VoiceList};
+pub use api::v1::webhooks::{
+    CreateWebhookEndpoint, EndpointStatus, UpdateWebhookEndpoint, WebhookEndpoint,
+};
+pub use api::v2::V2;
+pub use api::v2::assets::CreateUploadUrl;
+pub use api::v2::webhooks::WebhookEndpointSpec;
 pub use client::Client;
 pub use config::{ApiKey, Config, DEFAULT_BASE_URL, Proxy};
 pub use error::{Code, Error, ErrorInfo, Result};
 pub use transport::{Method, Reply};
+pub use ops::Version;
 pub use types::{AspectRatio, AvatarType, ScreenStyle};
 pub use wait::{Progress, TaskStatus, WaitOptions};

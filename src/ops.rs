@@ -7,7 +7,7 @@
 
 use serde_json::{Map, Value};
 
-use crate::api::v1;
+use crate::api::{v1, v2};
 use crate::error::{Error, Result};
 use crate::schema::{Schema, query_value};
 use crate::transport::Method;
@@ -54,6 +54,18 @@ pub static OPERATIONS: &[&Operation] = &[
     &v1::projects::GET_PROJECT,
     &v1::avatars::LIST_AVATARS,
     &v1::voices::LIST_VOICES,
+    &v1::assets::CREATE_UPLOAD_URL,
+    &v1::webhooks::LIST_WEBHOOK_ENDPOINTS,
+    &v1::webhooks::CREATE_WEBHOOK_ENDPOINT,
+    &v1::webhooks::UPDATE_WEBHOOK_ENDPOINT,
+    &v1::webhooks::DELETE_WEBHOOK_ENDPOINT,
+    &v1::webhooks::LIST_WEBHOOK_EVENTS,
+    &v2::assets::CREATE_UPLOAD_URL,
+    &v2::webhooks::LIST_WEBHOOK_ENDPOINTS,
+    &v2::webhooks::CREATE_WEBHOOK_ENDPOINT,
+    &v2::webhooks::UPDATE_WEBHOOK_ENDPOINT,
+    &v2::webhooks::DELETE_WEBHOOK_ENDPOINT,
+    &v2::webhooks::LIST_WEBHOOK_EVENTS,
 ];
 
 /// Looks an operation up by its full name (`v1.get_project`).

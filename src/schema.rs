@@ -24,6 +24,9 @@ pub enum Kind {
     /// A string from a closed set, exact case (D27).
     StrEnum(&'static [&'static str]),
     Bool,
+    /// An array of non-empty strings from an open set (webhook event names, D50): the API
+    /// adds names over time, so the client checks the shape and leaves the names to it.
+    StrArray,
 }
 
 /// One parameter of an operation.
@@ -179,6 +182,28 @@ fn check_kind(field: &Field, value: &Value) -> Result<()> {
         Kind::Bool => {
             value.as_bool().ok_or_else(|| bad_type("true or false"))?;
         }
+        Kind::StrArray => {
+            let items = value
+                .as_array()
+                .ok_or_else(|| bad_type("an array of strings"))?;
+            for (i, item) in items.iter().enumerate() {
+                match item.as_str() {
+                    Some(s) if !s.trim().is_empty() => {}
+                    Some(_) => {
+                        return Err(Error::validation(
+                            name,
+                            format!("item {i} must not be empty"),
+                        ));
+                    }
+                    None => {
+                        return Err(Error::validation(
+                            name,
+                            format!("item {i} must be a string (got {})", describe(item)),
+                        ));
+                    }
+                }
+            }
+        }
     }
     Ok(())
 }
@@ -248,6 +273,11 @@ mod tests {
                 kind: Kind::Str { non_empty: true },
                 required: false,
             },
+            Field {
+                name: "tags",
+                kind: Kind::StrArray,
+                required: false,
+            },
         ],
         rules: &[
             Rule::ExactlyOne(&["text", "url"]),
@@ -293,6 +323,26 @@ mod tests {
             "url: must not be empty"
         );
         assert_eq!(err(json!([1])).field.as_deref(), Some("request"));
+    }
+
+    #[test]
+    fn string_arrays() {
+        let out = S
+            .check(&json!({"id": 1, "url": "u", "tags": ["a", "b"]}))
+            .unwrap();
+        assert_eq!(out["tags"], json!(["a", "b"]));
+        assert!(S.check(&json!({"id": 1, "url": "u", "tags": []})).is_ok());
+        assert_eq!(
+            err(json!({"id": 1, "url": "u", "tags": "a"})).message,
+            "tags: must be an array of strings (got \"a\")"
+        );
+        assert_eq!(
+            err(json!({"id": 1, "url": "u", "tags": ["a", 3]})).message,
+            "tags: item 1 must be a string (got 3)"
+        );
+        let e = err(json!({"id": 1, "url": "u", "tags": [""]}));
+        assert_eq!(e.field.as_deref(), Some("tags"));
+        assert_eq!(e.message, "tags: item 0 must not be empty");
     }
 
     #[test]

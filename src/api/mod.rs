@@ -2,3 +2,4 @@
 //! entry (path and parameter schema), its request and response types, and the `Client` method.
 
 pub mod v1;
+pub mod v2;

@@ -1,0 +1,22 @@
+//! The v2 API (`https://api.jogg.ai/v2`): nested request bodies, string enums.
+//!
+//! v2 operations often share a name with their v1 counterpart, so their typed methods live on
+//! a view, [`V2`], reached with [`Client::v2`]: `client.v2().list_webhook_endpoints()`.
+
+pub mod assets;
+pub mod webhooks;
+
+use crate::client::Client;
+
+/// The v2 operations of a client. Borrowing, free to create.
+#[derive(Clone, Copy, Debug)]
+pub struct V2<'a> {
+    pub(crate) client: &'a Client,
+}
+
+impl Client {
+    /// The v2 operations.
+    pub fn v2(&self) -> V2<'_> {
+        V2 { client: self }
+    }
+}
