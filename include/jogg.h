@@ -174,6 +174,20 @@ typedef int32_t (*jogg_progress_cb)(void *userdata,
 #define JOGG_ERR_TASK_FAILED 302
 
 /**
+ * A local file could not be used: an upload source that is missing, not a regular file,
+ * unreadable, empty or over the size limit, or a download target that cannot be written
+ * (`field` names the parameter, `message` gives the reason). Both are checked before any
+ * request; a download whose disk fills up mid-way reports this code too.
+ */
+#define JOGG_ERR_IO 400
+
+/**
+ * A webhook delivery failed verification: the signature is missing, is not 64 hex digits,
+ * or does not match the body and secret. Answer such a request with HTTP 401 and ignore it.
+ */
+#define JOGG_ERR_SIGNATURE 401
+
+/**
  * A bug in jogg was caught at the boundary; the client remains usable.
  */
 #define JOGG_ERR_PANIC 900

@@ -40,6 +40,7 @@ pub mod schema;
 mod transport;
 pub mod types;
 mod wait;
+pub mod webhook;
 
 pub use api::v1::assets::UploadUrl;
 pub use api::v1::avatars::{Avatar, AvatarFilter, AvatarList};
@@ -59,3 +60,4 @@ pub use transport::{Method, Reply};
 pub use ops::Version;
 pub use types::{AspectRatio, AvatarType, ScreenStyle};
 pub use wait::{Progress, TaskStatus, WaitOptions};
+pub use webhook::WebhookEvent;
