@@ -31,6 +31,7 @@ pub mod api;
 mod client;
 mod config;
 mod de;
+mod download;
 mod error;
 pub mod ffi;
 #[cfg(feature = "mock")]
@@ -39,6 +40,7 @@ pub mod ops;
 pub mod schema;
 mod transport;
 pub mod types;
+mod upload;
 mod wait;
 pub mod webhook;
 
@@ -55,9 +57,11 @@ pub use api::v2::assets::CreateUploadUrl;
 pub use api::v2::webhooks::WebhookEndpointSpec;
 pub use client::Client;
 pub use config::{ApiKey, Config, DEFAULT_BASE_URL, Proxy};
+pub use download::{DownloadProgress, Downloaded, part_path};
 pub use error::{Code, Error, ErrorInfo, Result};
-pub use transport::{Method, Reply};
 pub use ops::Version;
+pub use transport::{Method, Reply};
 pub use types::{AspectRatio, AvatarType, ScreenStyle};
+pub use upload::{UploadOptions, UploadedAsset};
 pub use wait::{Progress, TaskStatus, WaitOptions};
 pub use webhook::WebhookEvent;

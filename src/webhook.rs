@@ -106,10 +106,7 @@ pub fn sign(body: &[u8], secret: impl AsRef<[u8]>) -> String {
 }
 
 fn signature_error(message: impl Into<String>) -> Error {
-    let mut e = Error::new(
-        Code::Signature,
-        format!("signature: {}", message.into()),
-    );
+    let mut e = Error::new(Code::Signature, format!("signature: {}", message.into()));
     e.field = Some("signature".into());
     e
 }
@@ -144,7 +141,9 @@ fn decode_hex(signature: &str) -> Result<[u8; 32]> {
 pub fn verify(body: &[u8], signature: Option<&str>, secret: impl AsRef<[u8]>) -> Result<()> {
     let mut m = mac(secret.as_ref())?;
     let signature = signature.ok_or_else(|| {
-        signature_error(format!("missing: the request has no {SIGNATURE_HEADER} header"))
+        signature_error(format!(
+            "missing: the request has no {SIGNATURE_HEADER} header"
+        ))
     })?;
     let expected = decode_hex(signature.trim())?;
     m.update(body);
@@ -199,8 +198,8 @@ impl WebhookEvent {
     /// Reads a delivery body that is already verified (or comes from a source that signs
     /// nothing, such as a per-task `webhook_url`, D55).
     pub fn from_body(body: &[u8]) -> Result<WebhookEvent> {
-        let value: Value = serde_json::from_slice(body)
-            .map_err(|e| bad_body(format!("not valid JSON: {e}")))?;
+        let value: Value =
+            serde_json::from_slice(body).map_err(|e| bad_body(format!("not valid JSON: {e}")))?;
         let Value::Object(mut obj) = value else {
             return Err(bad_body("not a JSON object"));
         };
@@ -239,10 +238,7 @@ pub fn parse(
 }
 
 fn bad_body(why: impl AsRef<str>) -> Error {
-    Error::new(
-        Code::BadResponse,
-        format!("webhook body: {}", why.as_ref()),
-    )
+    Error::new(Code::BadResponse, format!("webhook body: {}", why.as_ref()))
 }
 
 /// `generated_avatar_video_failed` -> (`avatar_video`, Failed).

@@ -286,7 +286,10 @@ mod tests {
     fn both_list_shapes_decode() {
         let endpoint = json!({"endpoint_id": "e1", "url": "https://x", "secret": "s",
                               "status": "enabled", "events": ["a"], "created_at": "7"});
-        for data in [json!([endpoint.clone()]), json!({ "endpoints": [endpoint] })] {
+        for data in [
+            json!([endpoint.clone()]),
+            json!({ "endpoints": [endpoint] }),
+        ] {
             let list: Vec<WebhookEndpoint> = de::decode(
                 &LIST_WEBHOOK_ENDPOINTS,
                 unwrap_member(reply(data), "endpoints"),

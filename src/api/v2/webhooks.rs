@@ -5,9 +5,7 @@ use serde::Serialize;
 use serde_json::json;
 
 use super::V2;
-use crate::api::v1::webhooks::{
-    EndpointStatus, WebhookEndpoint, unwrap_member, with_path_param,
-};
+use crate::api::v1::webhooks::{EndpointStatus, WebhookEndpoint, unwrap_member, with_path_param};
 use crate::de;
 use crate::error::Result;
 use crate::ops::{Operation, Version};
