@@ -231,7 +231,8 @@ jogg_code jogg_upload_asset(const jogg_client *client,
  * loopback host).
  *
  * If a `<path>.part` from an earlier failed or cancelled attempt exists, only the rest is
- * requested (HTTP Range) and appended; delete it to start over. `cb` may be NULL; otherwise
+ * requested (HTTP Range) and appended; delete it to start over. Do not run two downloads to
+ * the same `path` at once. `cb` may be NULL; otherwise
  * it is called before the first byte and after every chunk with `{"bytes": N, "total": M}`
  * (`total` is null when the server does not say; `bytes` never decreases), and `userdata` is
  * passed through. A non-zero return cancels with `JOGG_ERR_CANCELLED`, keeping the `.part`.

@@ -189,9 +189,9 @@ impl Client {
     ///
     /// A failed or cancelled attempt keeps what it received in `<path>.part`, and the next
     /// call for the same `path` asks only for the rest (`Range`); delete the `.part` to start
-    /// over. An existing file at `path` is replaced only by a complete download. The API key
-    /// is not sent: the URL is on another host. `url` must be `https://` (or `http://` to a
-    /// loopback host).
+    /// over. An existing file at `path` is replaced only by a complete download. Two downloads
+    /// to one `path` at the same time would share the `.part`: don't. The API key is not sent:
+    /// the URL is on another host. `url` must be `https://` (or `http://` to a loopback host).
     ///
     /// ```no_run
     /// # let client = jogg::Client::new(jogg::Config::new("k"))?;
