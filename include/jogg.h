@@ -179,6 +179,20 @@ typedef int32_t (*jogg_progress_cb)(void *userdata,
 #define JOGG_ERR_TASK_FAILED 302
 
 /**
+ * A local file could not be used: an upload source that is missing, not a regular file,
+ * unreadable, empty or over the size limit, or a download target that cannot be written
+ * (`field` names the parameter, `message` gives the reason). Both are checked before any
+ * request; a download whose disk fills up mid-way reports this code too.
+ */
+#define JOGG_ERR_IO 400
+
+/**
+ * A webhook delivery failed verification: the signature is missing, is not 64 hex digits,
+ * or does not match the body and secret. Answer such a request with HTTP 401 and ignore it.
+ */
+#define JOGG_ERR_SIGNATURE 401
+
+/**
  * A bug in jogg was caught at the boundary; the client remains usable.
  */
 #define JOGG_ERR_PANIC 900
@@ -197,6 +211,55 @@ typedef int32_t (*jogg_progress_cb)(void *userdata,
 #ifdef __cplusplus
 extern "C" {
 #endif // __cplusplus
+
+/**
+ * Uploads the local file at `path` as an asset and returns its URL, for `audio_url`,
+ * `media[].url` and the like in a create request. The API is asked for a signed upload URL
+ * and the file is streamed there with a PUT; the API key is sent to the API only.
+ *
+ * `options_json` may be NULL or an object with any of: `version` (`"v2"`, the default, or
+ * `"v1"`), `filename` (declared name; default: the file's name), `content_type` (declared
+ * MIME type; default: from the extension `.jpg` `.jpeg` `.png` `.webp` `.gif` `.mp4` `.webm`
+ * `.mov` `.mp3` `.wav` `.m4a`, required for others), `max_bytes` (default: the documented
+ * limit, 10 MiB for images, 20 MiB for audio, 100 MiB otherwise).
+ *
+ * A missing, non-regular, empty, unreadable or oversized file fails with `JOGG_ERR_IO`
+ * (`field` `"path"`) before any request. On success `*result_json` receives
+ * `{"asset_url", "filename", "content_type", "bytes", "version"}`. Blocks the calling
+ * thread. Ownership and `error_json` as in `jogg_client_new`.
+ */
+jogg_code jogg_upload_asset(const jogg_client *client,
+                            const char *path,
+                            const char *options_json,
+                            char **result_json,
+                            char **error_json);
+
+/**
+ * Downloads `url` (a finished video's `video_url`, an asset...) to the file `path`. The bytes
+ * are streamed to `<path>.part` beside it, which is renamed to `path` only when complete:
+ * `path` never holds a partial file, and an existing file there is replaced only by a
+ * complete download. The API key is not sent. `url` must be `https://` (or `http://` to a
+ * loopback host).
+ *
+ * If a `<path>.part` from an earlier failed or cancelled attempt exists, only the rest is
+ * requested (HTTP Range) and appended; delete it to start over. Do not run two downloads to
+ * the same `path` at once. `cb` may be NULL; otherwise
+ * it is called before the first byte and after every chunk with `{"bytes": N, "total": M}`
+ * (`total` is null when the server does not say; `bytes` never decreases), and `userdata` is
+ * passed through. A non-zero return cancels with `JOGG_ERR_CANCELLED`, keeping the `.part`.
+ *
+ * On success `*result_json` receives `{"path", "bytes", "sha256" (lowercase hex of the whole
+ * file), "resumed_from" (bytes reused from a `.part`), "content_type"}`. A target that cannot
+ * be written fails with `JOGG_ERR_IO` before any request. Blocks the calling thread.
+ * Ownership and `error_json` as in `jogg_client_new`.
+ */
+jogg_code jogg_download(const jogg_client *client,
+                        const char *url,
+                        const char *path,
+                        jogg_progress_cb cb,
+                        void *userdata,
+                        char **result_json,
+                        char **error_json);
 
 /**
  * The library version, `"jogg/MAJOR.MINOR.PATCH"`. Static: do not free.
@@ -419,6 +482,58 @@ jogg_code jogg_call(const jogg_client *client,
  */
 jogg_code jogg_operations(char **operations_json,
                           char **error_json);
+
+/**
+ * Checks a webhook delivery: `signature` (the `X-Webhook-Signature` header, NULL when the
+ * request has none) must be the hex HMAC-SHA256 of the raw request body (`body_len` bytes at
+ * `body`, exactly as received) under `secret` (the endpoint's `secret`). Hex digits may be
+ * upper or lower case; the comparison is constant-time.
+ *
+ * Returns `JOGG_OK`, or `JOGG_ERR_SIGNATURE` for a missing, malformed or wrong signature
+ * (answer the request with HTTP 401), `JOGG_ERR_VALIDATION` for an empty secret,
+ * `JOGG_ERR_NULL_ARGUMENT` for a NULL `secret` or a NULL `body` with a non-zero `body_len`.
+ * Sends nothing; needs no client.
+ */
+jogg_code jogg_webhook_verify(const uint8_t *body,
+                              size_t body_len,
+                              const char *signature,
+                              const char *secret);
+
+/**
+ * Verifies a webhook delivery as `jogg_webhook_verify` does, then reads it. On success
+ * `*event_json` receives one shape for every event:
+ * `{"event", "event_id" (or null), "timestamp", "task_kind" (video, avatar_video,
+ * template_video, product_video, translate_video, photo_avatar, product_avatar, script,
+ * image, motion, avatar; for an unknown event, its name without prefix and outcome),
+ * "id" (the task's id as a string), "status" ("succeeded" or "failed" from the event name;
+ * "unknown" otherwise), "video_url", "cover_url", "error" (message or null), "data" (the
+ * delivery's data as sent)}`.
+ *
+ * A verified body that is not a JSON object with an `event` name fails with
+ * `JOGG_ERR_BAD_RESPONSE`. Deliveries may repeat: de-duplicate on `event_id`. Ownership and
+ * `error_json` as in `jogg_client_new`.
+ */
+jogg_code jogg_webhook_parse(const uint8_t *body,
+                             size_t body_len,
+                             const char *signature,
+                             const char *secret,
+                             char **event_json,
+                             char **error_json);
+
+/**
+ * Registers a webhook endpoint (v1 `POST /endpoint`). `request_json` members: `url`
+ * (required; the API accepts HTTPS only, jogg-mock also loopback `http://`), `events`
+ * (required array of event names, e.g. `["generated_video_success",
+ * "generated_video_failed"]`), `status` (`"enabled"`, the default, or `"disabled"`).
+ *
+ * On success `*response_json` receives the endpoint as the API sent it: `endpoint_id`,
+ * `url`, `secret` (the key for `jogg_webhook_verify`; keep it out of logs), `status`,
+ * `events`, `username`, `created_at`. Ownership and `error_json` as in `jogg_client_new`.
+ */
+jogg_code jogg_create_webhook_endpoint(const jogg_client *client,
+                                       const char *request_json,
+                                       char **response_json,
+                                       char **error_json);
 
 #ifdef __cplusplus
 }  // extern "C"

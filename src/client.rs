@@ -40,6 +40,10 @@ impl Client {
         self.transport.base_url()
     }
 
+    pub(crate) fn transport(&self) -> &Transport {
+        &self.transport
+    }
+
     /// Runs any operation of the table with JSON params: validates them, sends, and returns the
     /// reply's `data` as sent. The typed methods and the C ABI are built on this.
     pub fn execute(&self, op: &Operation, params: &Value) -> Result<Reply> {

@@ -42,6 +42,12 @@ pub enum Code {
     Cancelled = 300,
     WaitTimeout = 301,
     TaskFailed = 302,
+    // 400-499: outside the API and outside the call's arguments: local files and incoming
+    // webhook deliveries. A program reacts to these differently from a bad argument (fix the
+    // file or the path, not the code) or an API error (nothing was asked of the API), and a
+    // webhook receiver must tell a forged delivery (answer 401) from its own mistakes.
+    Io = 400,
+    Signature = 401,
     // 900-999: bugs in this library.
     Panic = 900,
     Internal = 901,
@@ -74,6 +80,8 @@ impl Code {
         Code::Cancelled,
         Code::WaitTimeout,
         Code::TaskFailed,
+        Code::Io,
+        Code::Signature,
         Code::Panic,
         Code::Internal,
     ];
@@ -114,6 +122,8 @@ impl Code {
             Code::Cancelled => c"JOGG_ERR_CANCELLED",
             Code::WaitTimeout => c"JOGG_ERR_WAIT_TIMEOUT",
             Code::TaskFailed => c"JOGG_ERR_TASK_FAILED",
+            Code::Io => c"JOGG_ERR_IO",
+            Code::Signature => c"JOGG_ERR_SIGNATURE",
             Code::Panic => c"JOGG_ERR_PANIC",
             Code::Internal => c"JOGG_ERR_INTERNAL",
         }

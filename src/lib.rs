@@ -31,6 +31,7 @@ pub mod api;
 mod client;
 mod config;
 mod de;
+mod download;
 mod error;
 pub mod ffi;
 mod limiter;
@@ -41,15 +42,28 @@ pub mod pages;
 pub mod schema;
 mod transport;
 pub mod types;
+mod upload;
 mod wait;
+pub mod webhook;
 
+pub use api::v1::assets::UploadUrl;
 pub use api::v1::avatars::{Avatar, AvatarFilter, AvatarList};
 pub use api::v1::projects::Project;
 pub use api::v1::videos::{CreateTalkingAvatarVideo, CreatedProject, Speech};
 pub use api::v1::voices::{Voice, VoiceFilter, VoiceList};
+pub use api::v1::webhooks::{
+    CreateWebhookEndpoint, EndpointStatus, UpdateWebhookEndpoint, WebhookEndpoint,
+};
+pub use api::v2::V2;
+pub use api::v2::assets::CreateUploadUrl;
+pub use api::v2::webhooks::WebhookEndpointSpec;
 pub use client::Client;
 pub use config::{ApiKey, Config, DEFAULT_BASE_URL, Proxy};
+pub use download::{DownloadProgress, Downloaded, part_path};
 pub use error::{Code, Error, ErrorInfo, Result};
+pub use ops::Version;
 pub use transport::{Method, Reply};
 pub use types::{AspectRatio, AvatarType, ScreenStyle};
+pub use upload::{UploadOptions, UploadedAsset};
 pub use wait::{Finished, Observed, Progress, TASK_KINDS, TaskKind, TaskStatus, WaitOptions};
+pub use webhook::WebhookEvent;

@@ -118,6 +118,18 @@ pub static OPERATIONS: &[&Operation] = &[
     &v2::visual_styles::LIST_VISUAL_STYLES,
     &v2::voices::LIST_VOICES,
     &v2::voices::LIST_CUSTOM_VOICES,
+    &v1::assets::CREATE_UPLOAD_URL,
+    &v1::webhooks::LIST_WEBHOOK_ENDPOINTS,
+    &v1::webhooks::CREATE_WEBHOOK_ENDPOINT,
+    &v1::webhooks::UPDATE_WEBHOOK_ENDPOINT,
+    &v1::webhooks::DELETE_WEBHOOK_ENDPOINT,
+    &v1::webhooks::LIST_WEBHOOK_EVENTS,
+    &v2::assets::CREATE_UPLOAD_URL,
+    &v2::webhooks::LIST_WEBHOOK_ENDPOINTS,
+    &v2::webhooks::CREATE_WEBHOOK_ENDPOINT,
+    &v2::webhooks::UPDATE_WEBHOOK_ENDPOINT,
+    &v2::webhooks::DELETE_WEBHOOK_ENDPOINT,
+    &v2::webhooks::LIST_WEBHOOK_EVENTS,
 ];
 
 /// Looks an operation up by its full name (`v1.get_project`).

@@ -389,6 +389,11 @@ mod tests {
                 kind: Kind::Str { non_empty: true },
                 required: false,
             },
+            Field {
+                name: "tags",
+                kind: Kind::Array(&STR),
+                required: false,
+            },
         ],
         rules: &[
             Rule::ExactlyOne(&["text", "url"]),
@@ -434,6 +439,26 @@ mod tests {
             "url: must not be empty"
         );
         assert_eq!(err(json!([1])).field.as_deref(), Some("request"));
+    }
+
+    #[test]
+    fn string_arrays() {
+        let out = S
+            .check(&json!({"id": 1, "url": "u", "tags": ["a", "b"]}))
+            .unwrap();
+        assert_eq!(out["tags"], json!(["a", "b"]));
+        assert!(S.check(&json!({"id": 1, "url": "u", "tags": []})).is_ok());
+        assert_eq!(
+            err(json!({"id": 1, "url": "u", "tags": "a"})).message,
+            "tags: must be an array (got \"a\")"
+        );
+        assert_eq!(
+            err(json!({"id": 1, "url": "u", "tags": ["a", 3]})).message,
+            "tags[1]: must be a string (got 3)"
+        );
+        let e = err(json!({"id": 1, "url": "u", "tags": [""]}));
+        assert_eq!(e.field.as_deref(), Some("tags[0]"));
+        assert_eq!(e.message, "tags[0]: must not be empty");
     }
 
     #[test]

@@ -8,7 +8,7 @@ use std::time::Duration;
 
 use serde_json::Value;
 
-use crate::config::{Config, Proxy};
+use crate::config::{Config, Proxy, is_loopback};
 use crate::error::{Code, Error, Result};
 use crate::limiter::PostLimiter;
 
@@ -64,25 +64,7 @@ impl std::fmt::Debug for Transport {
 impl Transport {
     pub fn new(config: Config) -> Result<Transport> {
         let base_url = config.validate()?;
-        let proxy = match config.effective_proxy() {
-            Proxy::Env => ureq::Proxy::try_from_env(),
-            Proxy::None => None,
-            // The URL may hold proxy credentials: never echo it.
-            Proxy::Url(url) => Some(ureq::Proxy::new(&url).map_err(|_| {
-                let mut e = Error::validation("proxy", "is not a valid proxy URL");
-                e.code = Code::InvalidConfig;
-                e
-            })?),
-        };
-        let mut user_agent = format!(
-            "jogg/{} ({}; rust) ureq/3",
-            env!("CARGO_PKG_VERSION"),
-            std::env::consts::OS
-        );
-        if let Some(suffix) = &config.user_agent_suffix {
-            user_agent.push(' ');
-            user_agent.push_str(suffix);
-        }
+        let proxy = build_proxy(&config.effective_proxy())?;
         let agent: ureq::Agent = ureq::Agent::config_builder()
             .http_status_as_error(false)
             // The key travels in a custom header, which ureq would carry across a redirect to
@@ -91,7 +73,7 @@ impl Transport {
             .timeout_connect(Some(config.connect_timeout))
             .timeout_global(Some(config.timeout))
             .proxy(proxy)
-            .user_agent(user_agent)
+            .user_agent(user_agent(&config))
             .build()
             .into();
         let posts = PostLimiter::new(config.post_limit, config.post_window);
@@ -101,6 +83,37 @@ impl Transport {
             config,
             posts,
         })
+    }
+
+    /// An agent for the URLs the API hands out (signed upload URLs, rendered files), which
+    /// live on other hosts: it has no way to send the API key. A whole-request deadline would
+    /// cut off large files on slow links, so the client's `timeout` bounds each stall instead
+    /// (waiting for the response head, and each read or write of the body).
+    pub(crate) fn file_agent(
+        &self,
+        target: &ureq::http::Uri,
+        transfer: Transfer,
+    ) -> Result<ureq::Agent> {
+        let loopback = target.host().is_some_and(is_loopback);
+        let proxy = match self.config.proxy {
+            Proxy::Env if loopback => None,
+            ref p => build_proxy(p)?,
+        };
+        let stall = Some(self.config.timeout);
+        let builder = ureq::Agent::config_builder()
+            .http_status_as_error(false)
+            .timeout_connect(Some(self.config.connect_timeout))
+            .timeout_global(None)
+            .timeout_recv_response(stall)
+            .proxy(proxy)
+            .user_agent(user_agent(&self.config));
+        let builder = match transfer {
+            // A signed URL is the final address; a redirect there is a misconfiguration.
+            Transfer::Upload => builder.max_redirects(0).timeout_per_write(stall),
+            // CDNs redirect to edge hosts; nothing secret goes along.
+            Transfer::Download => builder.max_redirects(5).timeout_per_read(stall),
+        };
+        Ok(builder.build().into())
     }
 
     pub fn base_url(&self) -> &str {
@@ -237,13 +250,75 @@ fn with_attempts(mut err: Error, attempts: u32) -> Error {
     err
 }
 
+/// What a [`Transport::file_agent`] is for.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Transfer {
+    Upload,
+    Download,
+}
+
+fn build_proxy(proxy: &Proxy) -> Result<Option<ureq::Proxy>> {
+    Ok(match proxy {
+        Proxy::Env => ureq::Proxy::try_from_env(),
+        Proxy::None => None,
+        // The URL may hold proxy credentials: never echo it.
+        Proxy::Url(url) => Some(ureq::Proxy::new(url).map_err(|_| {
+            let mut e = Error::validation("proxy", "is not a valid proxy URL");
+            e.code = Code::InvalidConfig;
+            e
+        })?),
+    })
+}
+
+fn user_agent(config: &Config) -> String {
+    let mut user_agent = format!(
+        "jogg/{} ({}; rust) ureq/3",
+        env!("CARGO_PKG_VERSION"),
+        std::env::consts::OS
+    );
+    if let Some(suffix) = &config.user_agent_suffix {
+        user_agent.push(' ');
+        user_agent.push_str(suffix);
+    }
+    user_agent
+}
+
+/// Checks a URL that is not the API's (a file to download, a signed upload URL): `https://`,
+/// or `http://` to a loopback host, as for the base URL. Returns the parsed URL, or the
+/// reason it is refused.
+pub(crate) fn check_file_url(url: &str) -> std::result::Result<ureq::http::Uri, String> {
+    let uri: ureq::http::Uri = url.parse().map_err(|_| "is not a valid URL".to_string())?;
+    let host = uri.host().ok_or_else(|| "has no host".to_string())?;
+    match uri.scheme_str() {
+        Some("https") => Ok(uri),
+        Some("http") if is_loopback(host) => Ok(uri),
+        Some("http") => Err(format!(
+            "plain http:// is allowed only to a loopback host; use https:// for {host}"
+        )),
+        _ => Err("must start with https://".to_string()),
+    }
+}
+
+/// A URL for messages: scheme, host, port and path only. Signed URLs carry their signature
+/// in the query string and a URL may carry credentials before the host; either would grant
+/// access to whoever reads the log.
+pub(crate) fn redact_url(uri: &ureq::http::Uri) -> String {
+    let port = uri.port_u16().map(|p| format!(":{p}")).unwrap_or_default();
+    format!(
+        "{}://{}{port}{}",
+        uri.scheme_str().unwrap_or("?"),
+        uri.host().unwrap_or(""),
+        uri.path()
+    )
+}
+
 /// `Retry-After` in seconds (the only form the API is known to use); dates are ignored.
 fn parse_retry_after(v: &str) -> Option<u64> {
     let secs: f64 = v.trim().parse().ok()?;
     (secs.is_finite() && secs >= 0.0).then_some((secs * 1000.0) as u64)
 }
 
-fn transport_error(e: &ureq::Error, method: Method, what: &str) -> Error {
+pub(crate) fn transport_error(e: &ureq::Error, method: Method, what: &str) -> Error {
     use ureq::Error as U;
     let (code, sent) = match e {
         U::Timeout(t) => {
@@ -433,6 +508,22 @@ mod tests {
             let full = BACKOFF_BASE.saturating_mul(1 << attempt).min(BACKOFF_CAP);
             assert!(d <= full && d >= full.mul_f64(0.75), "{attempt}: {d:?}");
         }
+    }
+
+    #[test]
+    fn file_urls() {
+        assert!(check_file_url("https://cdn.example.com/v.mp4").is_ok());
+        assert!(check_file_url("http://127.0.0.1:9/v.mp4").is_ok());
+        assert!(
+            check_file_url("http://cdn.example.com/v.mp4")
+                .unwrap_err()
+                .contains("loopback")
+        );
+        assert!(check_file_url("ftp://x/y").is_err());
+        assert!(check_file_url("not a url").is_err());
+        let uri =
+            check_file_url("https://u:pw@s3.example.com:8443/b/k?X-Amz-Signature=abc").unwrap();
+        assert_eq!(redact_url(&uri), "https://s3.example.com:8443/b/k");
     }
 
     #[test]

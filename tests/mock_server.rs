@@ -422,6 +422,105 @@ fn create_returns_hex_id_and_finished_project_serves_files() {
 }
 
 #[test]
+fn files_honour_single_ranges() {
+    let server = start(instant());
+    let id = create_project(&server, &valid_body());
+    let target = format!("/files/{id}.mp4");
+    let whole = send(server.port(), "GET", &target, &[], b"");
+    assert_eq!(whole.header("accept-ranges"), Some("bytes"));
+    let len = whole.body.len();
+
+    let part = send(
+        server.port(),
+        "GET",
+        &target,
+        &[("Range", "bytes=10-19")],
+        b"",
+    );
+    assert_eq!(part.status, 206);
+    assert_eq!(
+        part.header("content-range"),
+        Some(format!("bytes 10-19/{len}").as_str())
+    );
+    assert_eq!(part.body, whole.body[10..20]);
+
+    let rest = send(
+        server.port(),
+        "GET",
+        &target,
+        &[("Range", "bytes=100-")],
+        b"",
+    );
+    assert_eq!(rest.status, 206);
+    assert_eq!(rest.body, whole.body[100..]);
+
+    let tail = send(server.port(), "GET", &target, &[("Range", "bytes=-5")], b"");
+    assert_eq!(tail.body, whole.body[len - 5..]);
+
+    let beyond = format!("bytes={len}-");
+    let none = send(server.port(), "GET", &target, &[("Range", &beyond)], b"");
+    assert_eq!(none.status, 416);
+    assert_eq!(
+        none.header("content-range"),
+        Some(format!("bytes */{len}").as_str())
+    );
+}
+
+#[test]
+fn signed_upload_urls_need_their_signature_not_a_key() {
+    let server = start(instant());
+    let reply = send(
+        server.port(),
+        "POST",
+        "/v1/upload/asset",
+        &[("x-api-key", MOCK_API_KEY)],
+        br#"{"filename":"a.wav"}"#,
+    )
+    .json();
+    assert_eq!(reply["code"], 0, "{reply}");
+    let sign_url = reply["data"]["sign_url"].as_str().unwrap().to_owned();
+    let asset_url = reply["data"]["asset_id"].as_str().unwrap().to_owned();
+    let target = sign_url.strip_prefix(&server.base_url()).unwrap();
+    let (path, _) = target.split_once('?').unwrap();
+
+    let unsigned = send(server.port(), "PUT", path, &[], b"RIFF");
+    assert_eq!(unsigned.status, 403);
+    let forged = format!("{path}?signature=0000");
+    assert_eq!(
+        send(server.port(), "PUT", &forged, &[], b"RIFF").status,
+        403
+    );
+    assert_eq!(server.uploaded(&asset_url), None);
+
+    let put = send(
+        server.port(),
+        "PUT",
+        target,
+        &[("Content-Type", "audio/wav")],
+        b"RIFF....WAVE",
+    );
+    assert_eq!(put.status, 200);
+    assert_eq!(
+        server.uploaded(&asset_url).as_deref(),
+        Some(&b"RIFF....WAVE"[..])
+    );
+    let asset_path = asset_url.strip_prefix(&server.base_url()).unwrap();
+    let served = send(server.port(), "GET", asset_path, &[], b"");
+    assert_eq!(served.body, b"RIFF....WAVE");
+    assert_eq!(served.header("content-type"), Some("audio/wav"));
+
+    // Asking for a URL needs the key, like every API call.
+    let keyless = send(
+        server.port(),
+        "POST",
+        "/v2/upload/asset",
+        &[],
+        br#"{"filename":"a.wav","content_type":"audio/wav"}"#,
+    );
+    assert_eq!(keyless.json()["code"], 10105);
+}
+
+#[test]
 fn project_is_at_start_while_rendering_and_files_are_404() {
     let server = start(MockConfig {
         render_ms: 3_600_000,

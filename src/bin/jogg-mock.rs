@@ -12,7 +12,7 @@ use jogg::mock::{MockConfig, MockServer};
 const USAGE: &str = "\
 Usage: jogg-mock [OPTIONS] [-- COMMAND [ARGS...]]
 
-Local simulator of the Jogg.ai v1 HTTP API, bound to 127.0.0.1.
+Local simulator of the Jogg.ai HTTP API, bound to 127.0.0.1.
 
 Options:
   --port N             port to bind (default 0: chosen by the OS)
@@ -23,6 +23,8 @@ Options:
   --post-window-ms N   rate-limit window in ms (default 60000)
   --fail-marker WORD   scripts containing WORD fail to render (default FAIL_RENDER)
   --http-errors        send business errors with HTTP 4xx/5xx instead of 200
+  --webhook-retry-ms N pause before each of the 3 retries of a webhook
+                       delivery that got no 2xx answer (default 5000)
   -h, --help           print this help
 
 Prints `jogg-mock listening on http://127.0.0.1:<port>` once bound.
@@ -124,6 +126,7 @@ fn parse_args(args: impl Iterator<Item = OsString>) -> Result<Cli, String> {
             "--post-limit" => config.post_limit = parse_number(&flag, &value()?)?,
             "--post-window-ms" => config.post_window_ms = parse_number(&flag, &value()?)?,
             "--fail-marker" => config.fail_marker = value()?,
+            "--webhook-retry-ms" => config.webhook_retry_ms = parse_number(&flag, &value()?)?,
             "--api-key" => api_keys.push(value()?),
             _ => return Err(format!("unknown argument: {flag}")),
         }

@@ -70,6 +70,14 @@ pub const JOGG_ERR_CANCELLED: jogg_code = 300;
 pub const JOGG_ERR_WAIT_TIMEOUT: jogg_code = 301;
 /// The task failed or was deleted (`task_id` has it).
 pub const JOGG_ERR_TASK_FAILED: jogg_code = 302;
+/// A local file could not be used: an upload source that is missing, not a regular file,
+/// unreadable, empty or over the size limit, or a download target that cannot be written
+/// (`field` names the parameter, `message` gives the reason). Both are checked before any
+/// request; a download whose disk fills up mid-way reports this code too.
+pub const JOGG_ERR_IO: jogg_code = 400;
+/// A webhook delivery failed verification: the signature is missing, is not 64 hex digits,
+/// or does not match the body and secret. Answer such a request with HTTP 401 and ignore it.
+pub const JOGG_ERR_SIGNATURE: jogg_code = 401;
 /// A bug in jogg was caught at the boundary; the client remains usable.
 pub const JOGG_ERR_PANIC: jogg_code = 900;
 /// Another internal error.
@@ -622,7 +630,7 @@ fn take_all_pages(mut request: Value) -> Result<(Value, bool)> {
 
 /// # Safety
 /// `client` is NULL or a live pointer from `jogg_client_new`.
-unsafe fn client_arg<'a>(client: *const jogg_client) -> Result<&'a Client> {
+pub(super) unsafe fn client_arg<'a>(client: *const jogg_client) -> Result<&'a Client> {
     if client.is_null() {
         return Err(super::boundary::null_argument("client"));
     }
@@ -688,6 +696,8 @@ mod tests {
             (JOGG_ERR_CANCELLED, Code::Cancelled),
             (JOGG_ERR_WAIT_TIMEOUT, Code::WaitTimeout),
             (JOGG_ERR_TASK_FAILED, Code::TaskFailed),
+            (JOGG_ERR_IO, Code::Io),
+            (JOGG_ERR_SIGNATURE, Code::Signature),
             (JOGG_ERR_PANIC, Code::Panic),
             (JOGG_ERR_INTERNAL, Code::Internal),
         ];

@@ -8,7 +8,11 @@
 
 #![allow(non_camel_case_types)]
 
+mod assets;
 mod boundary;
 mod exports;
+mod webhooks;
 
+pub use assets::*;
 pub use exports::*;
+pub use webhooks::*;

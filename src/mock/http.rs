@@ -13,6 +13,9 @@ use std::io::{self, BufRead, Read, Write};
 pub(crate) const MAX_HEAD_BYTES: usize = 64 * 1024;
 /// Upper bound for a request body, in bytes (10 MiB).
 pub(crate) const MAX_BODY_BYTES: u64 = 10 * 1024 * 1024;
+/// Upper bound for a file PUT to a signed upload URL: above the largest
+/// documented asset (100 MB of video), so clients meet their own limit first.
+pub(crate) const MAX_UPLOAD_BYTES: u64 = 128 * 1024 * 1024;
 
 /// One parsed request. Header names are lowercased; query pairs are
 /// percent-decoded; `path` is the target before `?`, exactly as sent.
@@ -73,6 +76,9 @@ pub(crate) struct Response {
     pub(crate) status: u16,
     pub(crate) headers: Vec<(String, String)>,
     pub(crate) body: Vec<u8>,
+    /// Fault injection: send only this many body bytes (with the full
+    /// `Content-Length`), then drop the connection.
+    pub(crate) cut_after: Option<usize>,
 }
 
 impl Response {
@@ -81,6 +87,7 @@ impl Response {
             status,
             headers: vec![("Content-Type".to_owned(), content_type.to_owned())],
             body,
+            cut_after: None,
         }
     }
 
@@ -106,7 +113,7 @@ pub(crate) fn read_request<R: BufRead, W: Write>(
     let (method, target, http11) = parse_request_line(request_line)?;
     let headers = parse_headers(header_lines)?;
     let keep_alive = wants_keep_alive(http11, &headers);
-    let length = body_length(&headers)?;
+    let length = body_length(&headers, body_limit(method, target))?;
     if http11 && length > 0 && expects_continue(&headers) {
         interim
             .write_all(b"HTTP/1.1 100 Continue\r\n\r\n")
@@ -242,9 +249,18 @@ fn wants_keep_alive(http11: bool, headers: &[(String, String)]) -> bool {
     }
 }
 
+/// File uploads may be large; everything else is a JSON request.
+fn body_limit(method: &str, target: &str) -> u64 {
+    if method == "PUT" && target.starts_with("/upload/") {
+        MAX_UPLOAD_BYTES
+    } else {
+        MAX_BODY_BYTES
+    }
+}
+
 /// Body length from `Content-Length` (0 if absent). Chunked bodies are not
 /// supported: refusing them is safer than misreading the stream.
-fn body_length(headers: &[(String, String)]) -> Result<u64, ReadError> {
+fn body_length(headers: &[(String, String)], limit: u64) -> Result<u64, ReadError> {
     if headers.iter().any(|(name, _)| name == "transfer-encoding") {
         return Err(ReadError::reject(
             501,
@@ -261,10 +277,10 @@ fn body_length(headers: &[(String, String)]) -> Result<u64, ReadError> {
         length = Some(parsed);
     }
     let length = length.unwrap_or(0);
-    if length > MAX_BODY_BYTES {
+    if length > limit {
         return Err(ReadError::reject(
             413,
-            format!("Parameter error: body is larger than {MAX_BODY_BYTES} bytes"),
+            format!("Parameter error: body is larger than {limit} bytes"),
         ));
     }
     Ok(length)
@@ -355,6 +371,8 @@ fn hex_value(digit: u8) -> Option<u8> {
 
 /// Writes `response` in one piece, adding `Content-Length` and an explicit
 /// `Connection` header so HTTP/1.0 clients know whether to reuse the socket.
+/// A response with `cut_after` is sent short and then reported as an error,
+/// so the caller closes the connection as a failing server would.
 pub(crate) fn write_response<W: Write>(
     writer: &mut W,
     response: &Response,
@@ -372,18 +390,31 @@ pub(crate) fn write_response<W: Write>(
     let connection = if keep_alive { "keep-alive" } else { "close" };
     head.push_str(&format!("Connection: {connection}\r\n\r\n"));
     let mut bytes = head.into_bytes();
-    bytes.extend_from_slice(&response.body);
+    let sent = response
+        .cut_after
+        .map_or(response.body.len(), |cut| cut.min(response.body.len()));
+    bytes.extend_from_slice(&response.body[..sent]);
     writer.write_all(&bytes)?;
-    writer.flush()
+    writer.flush()?;
+    if response.cut_after.is_some() {
+        return Err(io::Error::new(
+            io::ErrorKind::ConnectionAborted,
+            "response cut short on purpose",
+        ));
+    }
+    Ok(())
 }
 
 fn reason_phrase(status: u16) -> &'static str {
     match status {
         200 => "OK",
+        206 => "Partial Content",
         400 => "Bad Request",
         401 => "Unauthorized",
+        403 => "Forbidden",
         404 => "Not Found",
         413 => "Content Too Large",
+        416 => "Range Not Satisfiable",
         429 => "Too Many Requests",
         431 => "Request Header Fields Too Large",
         500 => "Internal Server Error",

@@ -1,30 +1,39 @@
-//! `jogg-mock`: a local simulator of the Jogg.ai v1 HTTP API.
+//! `jogg-mock`: a local simulator of the Jogg.ai HTTP API.
 //!
 //! Why it exists: the client must be testable (and demoable) without a real
-//! API key, credits or network access. The mock serves the v1 operations the
-//! client needs first (`POST /v1/create_video_from_talking_avatar`,
-//! `GET /v1/project`, `GET /v1/avatars`, `GET /v1/voices`) with the real
-//! response envelope, key check, POST rate limit and a simulated render
-//! clock, plus fake media under `/files/` for the URLs it hands out.
+//! API key, credits or network access. The mock serves the operations the
+//! client implements (v1 talking-avatar videos, projects, avatars, voices;
+//! webhook endpoints and upload URLs in v1 and v2) with the real response
+//! envelope, key check, POST rate limit and a simulated render clock, plus:
+//! fake media under `/files/` with `Range` support, signed upload URLs that
+//! accept PUT, and signed webhook deliveries when renders end.
 //!
-//! Contract highlights (details in `routes`):
+//! Contract highlights (details in `routes`, `endpoints`, `files`,
+//! `webhooks`):
 //! - every JSON answer is `{code, msg, data, rid}` with a fresh 32-hex `rid`;
 //! - business errors are HTTP 200 with `code != 0` unless
 //!   [`MockConfig::http_errors`] is set (REFERENCE D1);
-//! - validation mirrors the v1 spec strictly, with the D34/D36 corrections.
+//! - validation mirrors the specs strictly, with the D34/D36 corrections;
+//! - webhook endpoints may be `http://` loopback URLs (the real API requires
+//!   HTTPS), so receivers on this machine get deliveries.
 //!
 //! The HTTP server is hand-written on `std` (a thread per connection) so that
-//! transport faults can be injected later. This module only uses `std`,
-//! `serde` and `serde_json`, and names itself `crate::mock`, so it can be
-//! moved between crates unchanged.
+//! transport faults can be injected. This module only uses `std`, `serde`,
+//! `serde_json` and RustCrypto's `hmac`/`sha2` (to sign deliveries), and names
+//! itself `crate::mock`, so it can be moved between crates unchanged.
 
 mod areas;
 mod catalog;
+mod endpoints;
+mod files;
 mod http;
 mod routes;
 mod state;
 mod store;
 mod table;
+mod webhooks;
+
+pub use webhooks::DeliveryAttempt;
 
 use std::collections::HashMap;
 use std::io::{self, BufReader, Read};
@@ -81,11 +90,15 @@ pub struct MockConfig {
     /// usual behaviour). `true`: the same body with HTTP 400/401/404/429/500,
     /// to test a client's handling of non-2xx statuses.
     pub http_errors: bool,
+    /// Pause before each of the (at most 3) retries of a webhook delivery
+    /// that got no 2xx answer, in milliseconds (documented: 5000).
+    pub webhook_retry_ms: u64,
 }
 
 impl Default for MockConfig {
     /// Mirrors the real service where it documents a value (20 POSTs a
-    /// minute per key) and otherwise picks values that keep demos snappy:
+    /// minute per key, webhook retries 5 s apart) and otherwise picks values
+    /// that keep demos snappy:
     /// OS-chosen port, the [`MOCK_API_KEY`] key, 3 s renders, HTTP 200
     /// business errors and `FAIL_RENDER` as the failure marker.
     fn default() -> Self {
@@ -97,6 +110,7 @@ impl Default for MockConfig {
             post_window_ms: 60_000,
             fail_marker: "FAIL_RENDER".to_owned(),
             http_errors: false,
+            webhook_retry_ms: 5000,
         }
     }
 }
@@ -127,6 +141,7 @@ pub struct MockServer {
     base_url: String,
     shared: Arc<Shared>,
     accept_thread: Option<JoinHandle<()>>,
+    dispatcher_thread: Option<JoinHandle<()>>,
 }
 
 impl MockServer {
@@ -139,14 +154,27 @@ impl MockServer {
         let base_url = format!("http://127.0.0.1:{port}");
         let shared = Arc::new(Shared::new(config, base_url.clone()));
         let accept_shared = Arc::clone(&shared);
+        let dispatcher_shared = Arc::clone(&shared);
+        let dispatcher_thread = thread::Builder::new()
+            .name("jogg-mock-webhooks".to_owned())
+            .spawn(move || webhooks::run_dispatcher(&dispatcher_shared))?;
         let accept_thread = thread::Builder::new()
             .name("jogg-mock-accept".to_owned())
-            .spawn(move || accept_loop(&listener, &accept_shared))?;
+            .spawn(move || accept_loop(&listener, &accept_shared));
+        let accept_thread = match accept_thread {
+            Ok(handle) => handle,
+            Err(error) => {
+                shared.hub.stop();
+                let _ = dispatcher_thread.join();
+                return Err(error);
+            }
+        };
         Ok(MockServer {
             port,
             base_url,
             shared,
             accept_thread: Some(accept_thread),
+            dispatcher_thread: Some(dispatcher_thread),
         })
     }
 
@@ -179,6 +207,32 @@ impl MockServer {
     pub fn projects_created(&self) -> usize {
         self.shared.state().projects_created()
     }
+
+    /// The bytes PUT to the signed URL behind `asset_url` (as returned by
+    /// the upload-URL call), or `None` if nothing was uploaded there.
+    pub fn uploaded(&self, asset_url: &str) -> Option<Vec<u8>> {
+        files::uploaded(&self.shared, asset_url)
+    }
+
+    /// Fault injection: the next file served under `/files/` sends its full
+    /// `Content-Length` but only `after_bytes` bytes of body, then the
+    /// connection drops, as when a network fails mid-download. One-shot.
+    pub fn interrupt_next_download(&self, after_bytes: usize) {
+        *lock(&self.shared.download_cut) = Some(after_bytes);
+    }
+
+    /// Every webhook delivery attempt so far, in the order they completed.
+    pub fn webhook_attempts(&self) -> Vec<DeliveryAttempt> {
+        self.shared.hub.attempts()
+    }
+
+    /// Blocks until every render that has ended has been delivered to its
+    /// endpoints, retries included, or `timeout` passes; returns whether
+    /// deliveries settled. Lets a test assert that something was *not*
+    /// delivered without sleeping.
+    pub fn wait_for_webhooks(&self, timeout: Duration) -> bool {
+        self.shared.hub.wait_idle(timeout)
+    }
 }
 
 impl Drop for MockServer {
@@ -188,6 +242,10 @@ impl Drop for MockServer {
     /// threads end at once instead of at their idle timeout.
     fn drop(&mut self) {
         self.shared.shutdown.store(true, Ordering::SeqCst);
+        self.shared.hub.stop();
+        if let Some(handle) = self.dispatcher_thread.take() {
+            let _ = handle.join();
+        }
         let address = SocketAddr::from((Ipv4Addr::LOCALHOST, self.port));
         let woke = TcpStream::connect_timeout(&address, WAKE_TIMEOUT).is_ok();
         if let Some(handle) = self.accept_thread.take() {
@@ -215,6 +273,9 @@ pub(crate) struct Shared {
     /// Clones of live connection sockets, so shutdown can unblock readers.
     connections: Mutex<HashMap<u64, TcpStream>>,
     next_connection: AtomicU64,
+    pub(crate) hub: webhooks::Hub,
+    /// Armed by [`MockServer::interrupt_next_download`].
+    download_cut: Mutex<Option<usize>>,
 }
 
 impl Shared {
@@ -230,7 +291,14 @@ impl Shared {
             shutdown: AtomicBool::new(false),
             connections: Mutex::new(HashMap::new()),
             next_connection: AtomicU64::new(0),
+            hub: webhooks::Hub::default(),
+            download_cut: Mutex::new(None),
         }
+    }
+
+    /// Disarms and returns the download-interruption hook.
+    pub(crate) fn take_download_cut(&self) -> Option<usize> {
+        lock(&self.download_cut).take()
     }
 
     /// The mutable simulation state. A panic in another handler must not

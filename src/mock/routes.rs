@@ -1,4 +1,5 @@
-//! Route table, v1 handlers and request validation.
+//! Route table, v1 video handlers and request validation; webhook endpoints
+//! live in `endpoints`, uploads and media in `files`.
 //!
 //! Validation follows the v1 OpenAPI spec strictly (types, enums, required
 //! members) with the documented corrections: `video_name` is a free string
@@ -12,10 +13,10 @@ use std::time::Duration;
 use serde::Serialize;
 use serde_json::{Map, Value};
 
-use crate::mock::Shared;
 use crate::mock::catalog::{self, Avatar, Voice};
 use crate::mock::http::{self, Request, Response};
-use crate::mock::state::{Admission, NewProject, Project, RenderStatus};
+use crate::mock::state::{Admission, ApiVersion, NewProject, Project, RenderStatus};
+use crate::mock::{Shared, endpoints, files};
 
 /// Envelope codes used by the mock (REFERENCE 5).
 pub(crate) const CODE_OK: i64 = 0;
@@ -77,6 +78,14 @@ enum Route<'a> {
     Project,
     Avatars,
     Voices,
+    Endpoints,
+    CreateEndpoint(ApiVersion),
+    UpdateEndpoint(ApiVersion, &'a str),
+    DeleteEndpoint(ApiVersion, &'a str),
+    Events(ApiVersion),
+    UploadUrl(ApiVersion),
+    UploadPut(&'a str),
+    Asset(&'a str),
     ProjectVideo(&'a str),
     /// A background-music track (`/files/music/<id>.mp3`).
     MusicTrack(&'a str),
@@ -89,11 +98,29 @@ enum Route<'a> {
 }
 
 fn route<'a>(method: &str, path: &'a str) -> Route<'a> {
+    use ApiVersion::{V1, V2};
     match (method, path) {
         ("POST", "/v1/create_video_from_talking_avatar") => Route::CreateTalkingAvatar,
         ("GET", "/v1/project") => Route::Project,
         ("GET", "/v1/avatars") => Route::Avatars,
         ("GET", "/v1/voices") => Route::Voices,
+        ("GET", "/v1/endpoints" | "/v2/endpoints") => Route::Endpoints,
+        ("POST", "/v1/endpoint") => Route::CreateEndpoint(V1),
+        ("POST", "/v2/endpoint") => Route::CreateEndpoint(V2),
+        ("GET", "/v1/events") => Route::Events(V1),
+        ("GET", "/v2/events") => Route::Events(V2),
+        ("POST", "/v1/upload/asset") => Route::UploadUrl(V1),
+        ("POST", "/v2/upload/asset") => Route::UploadUrl(V2),
+        ("PUT", _) => {
+            if let Some(token) = segment(path, "/upload/") {
+                Route::UploadPut(token)
+            } else {
+                endpoint_id(path).map_or(Route::Unknown, |(v, id)| Route::UpdateEndpoint(v, id))
+            }
+        }
+        ("DELETE", _) => {
+            endpoint_id(path).map_or(Route::Unknown, |(v, id)| Route::DeleteEndpoint(v, id))
+        }
         ("GET", _) => path
             .strip_prefix("/files/")
             .map_or(Route::Unknown, file_route),
@@ -101,11 +128,30 @@ fn route<'a>(method: &str, path: &'a str) -> Route<'a> {
     }
 }
 
+/// The one non-empty path segment after `prefix`.
+fn segment<'a>(path: &'a str, prefix: &str) -> Option<&'a str> {
+    path.strip_prefix(prefix)
+        .filter(|rest| !rest.is_empty() && !rest.contains('/'))
+}
+
+/// `/v1/endpoint/{id}` or `/v2/endpoint/{id}`.
+fn endpoint_id(path: &str) -> Option<(ApiVersion, &str)> {
+    segment(path, "/v1/endpoint/")
+        .map(|id| (ApiVersion::V1, id))
+        .or_else(|| segment(path, "/v2/endpoint/").map(|id| (ApiVersion::V2, id)))
+}
+
 /// Media under `/files/`: project outputs, avatar covers, voice samples.
 fn file_route(name: &str) -> Route<'_> {
     let nested = |prefix: &str, suffix: &str| name.strip_prefix(prefix)?.strip_suffix(suffix);
     if let Some((id, ext)) = name.strip_prefix("tasks/").and_then(|f| f.rsplit_once('.')) {
         Route::TaskMedia(id, ext)
+    } else if let Some(rest) = name.strip_prefix("assets/") {
+        // assets/<token>/<file name>: the name is decoration, the token decides.
+        match rest.split_once('/') {
+            Some((token, _)) if !token.is_empty() => Route::Asset(token),
+            _ => Route::Unknown,
+        }
     } else if let Some(id) = nested("avatars/", ".jpg") {
         Route::AvatarCover(id)
     } else if let Some(id) = nested("music/", ".mp3") {
@@ -135,6 +181,36 @@ pub(crate) fn dispatch(shared: &Shared, request: &Request) -> Response {
         Route::Voices => with_key(shared, request, |shared, request, _| {
             finish(shared, list_voices(shared, request))
         }),
+        Route::Endpoints => with_key(shared, request, |shared, _, key| {
+            finish(shared, Ok(endpoints::list(shared, key)))
+        }),
+        Route::CreateEndpoint(version) => with_key(shared, request, |shared, request, key| {
+            limited_post(shared, key, || {
+                finish(
+                    shared,
+                    endpoints::create(shared, key, version, &request.body),
+                )
+            })
+        }),
+        Route::UpdateEndpoint(version, id) => with_key(shared, request, |shared, request, key| {
+            finish(
+                shared,
+                endpoints::update(shared, key, version, id, &request.body),
+            )
+        }),
+        Route::DeleteEndpoint(version, id) => with_key(shared, request, |shared, _, key| {
+            finish(shared, endpoints::delete(shared, key, version, id))
+        }),
+        Route::Events(version) => with_key(shared, request, |shared, _, _| {
+            finish(shared, Ok(endpoints::events(version)))
+        }),
+        Route::UploadUrl(version) => with_key(shared, request, |shared, request, key| {
+            limited_post(shared, key, || {
+                finish(shared, files::upload_url(shared, version, &request.body))
+            })
+        }),
+        Route::UploadPut(token) => files::put_upload(shared, request, token),
+        Route::Asset(token) => files::asset(shared, request, token),
         Route::ProjectVideo(id) => project_media(shared, request, id, MediaKind::Video),
         Route::ProjectCover(id) => project_media(shared, request, id, MediaKind::Cover),
         Route::TaskMedia(id, ext) if crate::mock::table::task_media_exists(shared, id) => {
@@ -147,19 +223,29 @@ pub(crate) fn dispatch(shared: &Shared, request: &Request) -> Response {
                 ),
                 _ => (catalog::fake_mp4(id), "video/mp4"),
             };
-            media(body, content_type)
+            files::ranged(shared, request, body, content_type)
         }
         Route::TaskMedia(..) => file_not_found(shared, request),
         Route::MusicTrack(id) if id.parse::<u32>().is_ok() => {
-            media(catalog::fake_mp3(id), "audio/mpeg")
+            files::ranged(shared, request, catalog::fake_mp3(id), "audio/mpeg")
         }
         Route::MusicTrack(_) => file_not_found(shared, request),
         Route::AvatarCover(id) => match catalog::find_avatar(id) {
-            Some(avatar) => media(catalog::fake_jpeg(&avatar.id.to_string()), "image/jpeg"),
+            Some(avatar) => files::ranged(
+                shared,
+                request,
+                catalog::fake_jpeg(&avatar.id.to_string()),
+                "image/jpeg",
+            ),
             None => file_not_found(shared, request),
         },
         Route::VoiceSample(id) => match catalog::find_voice(id) {
-            Some(voice) => media(catalog::fake_mp3(voice.voice_id), "audio/mpeg"),
+            Some(voice) => files::ranged(
+                shared,
+                request,
+                catalog::fake_mp3(voice.voice_id),
+                "audio/mpeg",
+            ),
             None => file_not_found(shared, request),
         },
         Route::Unknown => crate::mock::table::dispatch(shared, request).unwrap_or_else(|| {
@@ -196,7 +282,7 @@ pub(crate) fn internal_error(shared: &Shared) -> Response {
 // ---------------------------------------------------------------------------
 // Envelope helpers
 
-fn base_response(status: u16, content_type: &str, body: Vec<u8>) -> Response {
+pub(super) fn base_response(status: u16, content_type: &str, body: Vec<u8>) -> Response {
     Response::new(status, content_type, body).with_header(VERSION_HEADER, MOCK_VERSION)
 }
 
@@ -253,7 +339,7 @@ pub(crate) fn finish<T: Serialize>(shared: &Shared, outcome: Result<T, ApiError>
 
 /// Runs `handler` with the caller's key if `x-api-key` is accepted; the key
 /// check comes before anything else, including the rate limit.
-fn with_key(
+pub(super) fn with_key(
     shared: &Shared,
     request: &Request,
     handler: impl FnOnce(&Shared, &Request, &str) -> Response,
@@ -281,18 +367,39 @@ pub(crate) fn authenticate<'a>(shared: &'a Shared, request: &Request) -> Result<
 /// The rate limit is applied before the body is even parsed, so invalid
 /// POSTs use up the quota just as on the real service.
 fn create_talking_avatar(shared: &Shared, request: &Request, key: &str) -> Response {
+    limited_post(shared, key, || {
+        let outcome =
+            parse_talking_avatar(&request.body).map(|input| create_project(shared, key, input));
+        finish(shared, outcome)
+    })
+}
+
+/// Counts a POST against the key's window (every POST does, REFERENCE 7)
+/// and runs `handler` if it fits, labelling its answer with the remainder.
+pub(super) fn limited_post(
+    shared: &Shared,
+    key: &str,
+    handler: impl FnOnce() -> Response,
+) -> Response {
     let window = Duration::from_millis(shared.config.post_window_ms);
     let admission =
         shared
             .state()
             .admit_post(key, shared.clock.now(), shared.config.post_limit, window);
-    let remaining = match admission {
-        Admission::Allowed { remaining } => remaining,
-        Admission::Limited { retry_after_secs } => return rate_limited(shared, retry_after_secs),
-    };
-    let outcome =
-        parse_talking_avatar(&request.body).map(|input| create_project(shared, key, input));
-    finish(shared, outcome).with_header("X-RateLimit-Remaining", remaining.to_string())
+    match admission {
+        Admission::Allowed { remaining } => {
+            handler().with_header("X-RateLimit-Remaining", remaining.to_string())
+        }
+        Admission::Limited { retry_after_secs } => rate_limited(shared, retry_after_secs),
+    }
+}
+
+/// The body of a JSON request, as an object.
+pub(super) fn json_object(body: &[u8]) -> Result<Map<String, Value>, ApiError> {
+    match serde_json::from_slice::<Value>(body) {
+        Ok(Value::Object(fields)) => Ok(fields),
+        _ => Err(ApiError::parameter("body must be a JSON object")),
+    }
 }
 
 pub(crate) fn rate_limited(shared: &Shared, retry_after_secs: u64) -> Response {
@@ -328,21 +435,27 @@ fn create_project(shared: &Shared, key: &str, input: TalkingAvatar) -> Created {
         title,
         script: input.script.as_deref(),
     };
-    shared.state().add_project(
-        id.clone(),
-        key,
-        new_project,
-        &shared.config.fail_marker,
-        &shared.clock,
-    );
+    let finishes_at = {
+        let mut state = shared.state();
+        state.add_project(
+            id.clone(),
+            key,
+            new_project,
+            &shared.config.fail_marker,
+            &shared.clock,
+        );
+        state
+            .project(&id)
+            .map(|project| project.finishes_at(shared.config.render_ms))
+    };
+    if let Some(at) = finishes_at {
+        shared.hub.schedule(at, id.clone());
+    }
     Created { project_id: id }
 }
 
 fn parse_talking_avatar(body: &[u8]) -> Result<TalkingAvatar, ApiError> {
-    match serde_json::from_slice::<Value>(body) {
-        Ok(Value::Object(fields)) => validate_talking_avatar(&fields),
-        _ => Err(ApiError::parameter("body must be a JSON object")),
-    }
+    validate_talking_avatar(&json_object(body)?)
 }
 
 /// Checks the body against the v1 spec; the first problem found is reported.
@@ -381,13 +494,13 @@ fn validate_talking_avatar(fields: &Map<String, Value>) -> Result<TalkingAvatar,
 }
 
 /// A member's value, with JSON `null` treated as absent.
-fn member<'a>(fields: &'a Map<String, Value>, name: &str) -> Option<&'a Value> {
+pub(super) fn member<'a>(fields: &'a Map<String, Value>, name: &str) -> Option<&'a Value> {
     fields.get(name).filter(|value| !value.is_null())
 }
 
 /// An integer member, optionally restricted to `allowed`. Floats, numeric
 /// strings and out-of-range numbers are type errors (strict mode).
-fn optional_int(
+pub(super) fn optional_int(
     fields: &Map<String, Value>,
     name: &str,
     allowed: Option<&[i64]>,
@@ -416,7 +529,7 @@ fn required_int(
         .ok_or_else(|| ApiError::parameter(format!("{name} is required")))
 }
 
-fn optional_string<'a>(
+pub(super) fn optional_string<'a>(
     fields: &'a Map<String, Value>,
     name: &str,
 ) -> Result<Option<&'a str>, ApiError> {
@@ -440,7 +553,7 @@ fn optional_bool(fields: &Map<String, Value>, name: &str) -> Result<Option<bool>
 }
 
 /// An empty string cannot be spoken or fetched, so it counts as not given.
-fn non_empty(text: Option<&str>) -> Option<&str> {
+pub(super) fn non_empty(text: Option<&str>) -> Option<&str> {
     text.filter(|text| !text.is_empty())
 }
 
@@ -695,17 +808,13 @@ fn project_media(shared: &Shared, request: &Request, id: &str, kind: MediaKind) 
         return file_not_found(shared, request);
     }
     match kind {
-        MediaKind::Video => media(catalog::fake_mp4(id), "video/mp4"),
-        MediaKind::Cover => media(catalog::fake_jpeg(id), "image/jpeg"),
+        MediaKind::Video => files::ranged(shared, request, catalog::fake_mp4(id), "video/mp4"),
+        MediaKind::Cover => files::ranged(shared, request, catalog::fake_jpeg(id), "image/jpeg"),
     }
 }
 
-fn media(bytes: Vec<u8>, content_type: &str) -> Response {
-    base_response(200, content_type, bytes)
-}
-
 /// Always HTTP 404: this is a file server, not an API call.
-fn file_not_found(shared: &Shared, request: &Request) -> Response {
+pub(super) fn file_not_found(shared: &Shared, request: &Request) -> Response {
     json_response(
         shared,
         404,

@@ -1,9 +1,11 @@
 //! Mutable server state: projects and their simulated render progress, the
-//! per-key POST rate limiter, the clock and the id generator.
+//! per-key POST rate limiter, webhook endpoints, uploaded assets, the clock
+//! and the id generator.
 //!
 //! Render progress is not driven by a background thread: a project's status
 //! is computed from its creation instant whenever it is asked for, so there
-//! is nothing to stop on shutdown and nothing to race with in tests.
+//! is nothing to race with in tests. Only webhook delivery needs to act at
+//! the end of a render on its own; `webhooks` schedules that separately.
 
 use std::collections::hash_map::RandomState;
 use std::collections::{HashMap, VecDeque};
@@ -147,6 +149,24 @@ impl Project {
         }
     }
 
+    /// When the render ends (status 4 or 5) for a render lasting `render_ms`.
+    pub(crate) fn finishes_at(&self, render_ms: u64) -> Instant {
+        self.created + Duration::from_millis(render_ms)
+    }
+
+    pub(crate) fn owner(&self) -> &str {
+        &self.owner
+    }
+
+    /// The final status, whenever it is reached.
+    pub(crate) fn outcome(&self) -> RenderStatus {
+        if self.will_fail {
+            RenderStatus::Failed
+        } else {
+            RenderStatus::Success
+        }
+    }
+
     /// Length of the finished video; 0 while rendering or after a failure,
     /// because no video exists then.
     pub(crate) fn duration_for(&self, status: RenderStatus) -> u64 {
@@ -212,11 +232,50 @@ fn ceil_seconds(duration: Duration) -> u64 {
     millis.div_ceil(1000)
 }
 
+/// The API generation a request came through; v1 and v2 differ in reply
+/// shapes and in the `User-Agent` of deliveries (D52).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum ApiVersion {
+    V1,
+    V2,
+}
+
+/// A registered webhook endpoint (REFERENCE 3.16).
+#[derive(Clone, Debug)]
+pub(crate) struct Endpoint {
+    pub(crate) id: String,
+    /// The API key that registered it: only its projects are delivered here.
+    pub(crate) owner: String,
+    pub(crate) url: String,
+    pub(crate) secret: String,
+    pub(crate) enabled: bool,
+    pub(crate) events: Vec<String>,
+    pub(crate) created_at: u64,
+    pub(crate) version: ApiVersion,
+}
+
+/// A signed upload slot and, once PUT, its bytes.
+#[derive(Debug)]
+pub(crate) struct Upload {
+    /// The signature the PUT must present in its query string.
+    pub(crate) signature: String,
+    /// v2 binds the type and size declared when asking for the URL.
+    pub(crate) declared_type: Option<String>,
+    pub(crate) declared_size: Option<u64>,
+    /// The type the file is served with (declared, or sent with the PUT).
+    pub(crate) content_type: String,
+    pub(crate) bytes: Option<Vec<u8>>,
+}
+
 /// Everything that changes while the server runs, behind one mutex.
 #[derive(Debug, Default)]
 pub(crate) struct State {
     projects: HashMap<String, Project>,
     limiter: PostLimiter,
+    /// In creation order, so lists are stable.
+    pub(crate) endpoints: Vec<Endpoint>,
+    /// By upload token.
+    pub(crate) uploads: HashMap<String, Upload>,
 }
 
 impl State {

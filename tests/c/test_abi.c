@@ -15,6 +15,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "jogg.h"
 
@@ -878,6 +879,323 @@ static void test_threads(void) {
 }
 
 /* ---------------------------------------------------------------------------------------- */
+/* 9. Webhook verification and parsing                                                        */
+
+/* RFC 4231 test case 2: HMAC-SHA256 with key "Jefe". */
+#define RFC_BODY "what do ya want for nothing?"
+#define RFC_SIG "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843"
+#define RFC_SIG_UPPER "5BDCC146BF60754E6A042426089575C75A003F089D2739839DEC58B964EC3843"
+/* A v2 failure event and its signature under "whsec_test" (computed independently). */
+#define EVENT_BODY                                                                          \
+    "{\"event_id\":\"evt_c\",\"event\":\"generated_avatar_video_failed\",\"timestamp\":"    \
+    "1732806631,\"data\":{\"video_id\":\"v-9\",\"status\":\"failed\",\"error\":{\"code\":" \
+    "50000,\"message\":\"render crashed\"}}}"
+#define EVENT_SIG "eebcc71e5d2172437926ac3fa2609c833f84eeb508b8954e378881e4ae1ee146"
+
+static void test_webhook_verify(void) {
+    const uint8_t *body = (const uint8_t *)RFC_BODY;
+    size_t len = strlen(RFC_BODY);
+    char tampered[64];
+    CHECK(jogg_webhook_verify(body, len, RFC_SIG, "Jefe") == JOGG_OK, "valid signature");
+    CHECK(jogg_webhook_verify(body, len, RFC_SIG_UPPER, "Jefe") == JOGG_OK,
+          "uppercase hex is accepted");
+    CHECK(jogg_webhook_verify(body, len, RFC_SIG, "jefe") == JOGG_ERR_SIGNATURE,
+          "wrong secret accepted");
+    memcpy(tampered, RFC_BODY, len);
+    tampered[0] = 'W';
+    CHECK(jogg_webhook_verify((const uint8_t *)tampered, len, RFC_SIG, "Jefe") ==
+              JOGG_ERR_SIGNATURE,
+          "tampered body accepted");
+    CHECK(jogg_webhook_verify(body, len - 1, RFC_SIG, "Jefe") == JOGG_ERR_SIGNATURE,
+          "truncated body accepted");
+    CHECK(jogg_webhook_verify(body, len, RFC_SIG + 1, "Jefe") == JOGG_ERR_SIGNATURE,
+          "truncated signature accepted");
+    CHECK(jogg_webhook_verify(body, len, "", "Jefe") == JOGG_ERR_SIGNATURE,
+          "empty signature accepted");
+    CHECK(jogg_webhook_verify(body, len, "sha256=" RFC_SIG, "Jefe") == JOGG_ERR_SIGNATURE,
+          "prefixed signature accepted");
+    CHECK(jogg_webhook_verify(body, len, "\xff\xfe", "Jefe") == JOGG_ERR_SIGNATURE,
+          "non-UTF-8 signature not rejected as a signature error");
+    CHECK(jogg_webhook_verify(body, len, NULL, "Jefe") == JOGG_ERR_SIGNATURE,
+          "missing signature (NULL) accepted");
+    CHECK(jogg_webhook_verify(body, len, RFC_SIG, NULL) == JOGG_ERR_NULL_ARGUMENT,
+          "NULL secret");
+    CHECK(jogg_webhook_verify(body, len, RFC_SIG, "") == JOGG_ERR_VALIDATION, "empty secret");
+    CHECK(jogg_webhook_verify(NULL, len, RFC_SIG, "Jefe") == JOGG_ERR_NULL_ARGUMENT,
+          "NULL body with a length");
+    CHECK(jogg_webhook_verify(NULL, 0, RFC_SIG, "Jefe") == JOGG_ERR_SIGNATURE,
+          "NULL empty body is an empty body, which this signature does not match");
+    CHECK(strcmp(jogg_code_name(JOGG_ERR_SIGNATURE), "JOGG_ERR_SIGNATURE") == 0, "%s",
+          jogg_code_name(JOGG_ERR_SIGNATURE));
+}
+
+static void test_webhook_parse(void) {
+    const uint8_t *body = (const uint8_t *)EVENT_BODY;
+    size_t len = strlen(EVENT_BODY);
+    char *event = OUT_SENTINEL, *err = ERR_SENTINEL;
+    if (EXPECT_OK(jogg_webhook_parse(body, len, EVENT_SIG, "whsec_test", &event, &err), err,
+                  event)) {
+        CHECK(contains(event, "\"event\":\"generated_avatar_video_failed\""), "%s", event);
+        CHECK(contains(event, "\"task_kind\":\"avatar_video\""), "%s", event);
+        CHECK(contains(event, "\"id\":\"v-9\""), "%s", event);
+        CHECK(contains(event, "\"status\":\"failed\""), "%s", event);
+        CHECK(contains(event, "\"error\":\"render crashed\""), "%s", event);
+        CHECK(contains(event, "\"event_id\":\"evt_c\""), "%s", event);
+        CHECK(contains(event, "\"timestamp\":1732806631"), "%s", event);
+        CHECK(contains(event, "\"video_url\":null"), "%s", event);
+        jogg_string_free(event);
+    }
+    event = OUT_SENTINEL;
+    err = ERR_SENTINEL;
+    EXPECT_ERROR(jogg_webhook_parse(body, len, EVENT_SIG, "whsec_other", &event, &err), err,
+                 JOGG_ERR_SIGNATURE, "signature");
+    err = ERR_SENTINEL;
+    EXPECT_ERROR(jogg_webhook_parse(body, len, NULL, "whsec_test", &event, &err), err,
+                 JOGG_ERR_SIGNATURE, "signature");
+    err = ERR_SENTINEL;
+    EXPECT_ERROR(jogg_webhook_parse(body, len, EVENT_SIG, "whsec_test", NULL, &err), err,
+                 JOGG_ERR_NULL_ARGUMENT, "event_json");
+    err = ERR_SENTINEL;
+    EXPECT_ERROR(jogg_webhook_parse(body, len, EVENT_SIG, NULL, &event, &err), err,
+                 JOGG_ERR_NULL_ARGUMENT, "secret");
+    /* Verified, but not an event: the signature passes, the body does not. */
+    err = ERR_SENTINEL;
+    EXPECT_ERROR(jogg_webhook_parse((const uint8_t *)RFC_BODY, strlen(RFC_BODY), RFC_SIG, "Jefe",
+                                    &event, &err),
+                 err, JOGG_ERR_BAD_RESPONSE, NULL);
+    CHECK(event == OUT_SENTINEL, "event_json written on failure");
+    CHECK(jogg_webhook_parse(body, len, EVENT_SIG, "x", &event, NULL) == JOGG_ERR_SIGNATURE,
+          "NULL error_json");
+}
+
+static void test_create_webhook_endpoint(void) {
+    jogg_client *client = new_client();
+    char *out = OUT_SENTINEL, *err = ERR_SENTINEL;
+    char secret[128];
+    if (client == NULL) {
+        return;
+    }
+    if (EXPECT_OK(jogg_create_webhook_endpoint(
+                      client,
+                      "{\"url\":\"https://example.com/hook\","
+                      "\"events\":[\"generated_video_success\"]}",
+                      &out, &err),
+                  err, out)) {
+        CHECK(json_string_value(out, "secret", secret, sizeof secret) && strlen(secret) >= 8,
+              "secret in %s", out);
+        CHECK(contains(out, "\"endpoint_id\":\""), "endpoint_id in %s", out);
+        CHECK(contains(out, "\"status\":\"enabled\""), "status in %s", out);
+        jogg_string_free(out);
+    }
+    out = OUT_SENTINEL;
+    err = ERR_SENTINEL;
+    EXPECT_ERROR(jogg_create_webhook_endpoint(client, "{\"events\":[]}", &out, &err), err,
+                 JOGG_ERR_VALIDATION, "url");
+    err = ERR_SENTINEL;
+    EXPECT_ERROR(jogg_create_webhook_endpoint(client, "{\"url\":\"https://x\",\"events\":[1]}",
+                                              &out, &err),
+                 err, JOGG_ERR_VALIDATION, "events");
+    err = ERR_SENTINEL;
+    EXPECT_ERROR(jogg_create_webhook_endpoint(client, NULL, &out, &err), err,
+                 JOGG_ERR_NULL_ARGUMENT, "request_json");
+    err = ERR_SENTINEL;
+    EXPECT_ERROR(jogg_create_webhook_endpoint(client, "{\"url\":\"http://example.com/h\","
+                                                      "\"events\":[]}",
+                                              &out, &err),
+                 err, JOGG_ERR_INVALID_REQUEST, NULL);
+    CHECK(out == OUT_SENTINEL, "response_json written on failure");
+    jogg_client_free(client);
+}
+
+/* ---------------------------------------------------------------------------------------- */
+/* 10. Upload and download                                                                    */
+
+struct transfer {
+    int calls;
+    long last_bytes;
+    int went_back;       /* set if "bytes" ever decreased */
+    int cancel_after;    /* cancel once this many events were seen; 0 = never */
+};
+
+static int32_t on_transfer(void *userdata, const char *event_json) {
+    struct transfer *t = (struct transfer *)userdata;
+    long bytes = -1;
+    t->calls++;
+    CHECK(json_int_value(event_json, "bytes", &bytes), "no bytes in %s", show(event_json));
+    CHECK(contains(event_json, "\"total\":"), "no total in %s", show(event_json));
+    if (bytes < t->last_bytes) {
+        t->went_back = 1;
+    }
+    t->last_bytes = bytes;
+    return t->cancel_after != 0 && t->calls >= t->cancel_after;
+}
+
+static int write_file(const char *path, const unsigned char *bytes, size_t len) {
+    FILE *f = fopen(path, "wb");
+    int ok = f != NULL && fwrite(bytes, 1, len, f) == len;
+    if (f != NULL && fclose(f) != 0) {
+        ok = 0;
+    }
+    return ok;
+}
+
+/* The whole file into a malloc'd buffer; NULL if unreadable. */
+static unsigned char *read_file(const char *path, size_t *len) {
+    FILE *f = fopen(path, "rb");
+    unsigned char *buf = NULL;
+    long size;
+    if (f == NULL) {
+        return NULL;
+    }
+    if (fseek(f, 0, SEEK_END) == 0 && (size = ftell(f)) >= 0 && fseek(f, 0, SEEK_SET) == 0) {
+        buf = malloc((size_t)size + 1);
+        if (buf != NULL && fread(buf, 1, (size_t)size, f) != (size_t)size) {
+            free(buf);
+            buf = NULL;
+        }
+        *len = (size_t)size;
+    }
+    fclose(f);
+    return buf;
+}
+
+static int file_exists(const char *path) {
+    return access(path, F_OK) == 0;
+}
+
+#define UPLOAD_BYTES 300000
+
+static void test_upload_and_download(void) {
+    jogg_client *client = new_client();
+    char dir_template[] = "/tmp/jogg-abi-XXXXXX";
+    char *dir;
+    char source[96], target[96], part[112], empty[96], missing[96];
+    char asset_url[512], sha[80];
+    char *out = OUT_SENTINEL, *err = ERR_SENTINEL;
+    unsigned char *original = NULL, *copy = NULL;
+    size_t copy_len = 0, i;
+    long bytes = -1;
+    struct transfer t;
+    if (client == NULL) {
+        return;
+    }
+    dir = mkdtemp(dir_template);
+    if (!CHECK(dir != NULL, "mkdtemp")) {
+        jogg_client_free(client);
+        return;
+    }
+    snprintf(source, sizeof source, "%s/source.mp4", dir);
+    snprintf(target, sizeof target, "%s/copy.mp4", dir);
+    snprintf(part, sizeof part, "%s.part", target);
+    snprintf(empty, sizeof empty, "%s/empty.png", dir);
+    snprintf(missing, sizeof missing, "%s/missing.png", dir);
+    original = malloc(UPLOAD_BYTES);
+    if (!CHECK(original != NULL, "malloc")) {
+        goto cleanup;
+    }
+    for (i = 0; i < UPLOAD_BYTES; i++) {
+        original[i] = (unsigned char)((i * 2654435761u) >> 13);
+    }
+    CHECK(write_file(source, original, UPLOAD_BYTES) && write_file(empty, original, 0),
+          "writing the test files");
+
+    /* Bad files: refused with JOGG_ERR_IO naming the path, nothing written. */
+    EXPECT_ERROR(jogg_upload_asset(client, missing, NULL, &out, &err), err, JOGG_ERR_IO, "path");
+    err = ERR_SENTINEL;
+    EXPECT_ERROR(jogg_upload_asset(client, empty, NULL, &out, &err), err, JOGG_ERR_IO, "path");
+    err = ERR_SENTINEL;
+    EXPECT_ERROR(jogg_upload_asset(client, dir, NULL, &out, &err), err, JOGG_ERR_IO, "path");
+    err = ERR_SENTINEL;
+    EXPECT_ERROR(jogg_upload_asset(client, source, "{\"max_bytes\":10}", &out, &err), err,
+                 JOGG_ERR_IO, "path");
+    err = ERR_SENTINEL;
+    EXPECT_ERROR(jogg_upload_asset(client, source, "{\"versoin\":\"v1\"}", &out, &err), err,
+                 JOGG_ERR_VALIDATION, "versoin");
+    err = ERR_SENTINEL;
+    EXPECT_ERROR(jogg_upload_asset(client, source, "{", &out, &err), err, JOGG_ERR_INVALID_JSON,
+                 "options_json");
+    err = ERR_SENTINEL;
+    EXPECT_ERROR(jogg_upload_asset(client, NULL, NULL, &out, &err), err, JOGG_ERR_NULL_ARGUMENT,
+                 "path");
+    err = ERR_SENTINEL;
+    EXPECT_ERROR(jogg_upload_asset(client, source, NULL, NULL, &err), err,
+                 JOGG_ERR_NULL_ARGUMENT, "result_json");
+    CHECK(out == OUT_SENTINEL, "result_json written on failure");
+
+    /* Upload (v1 this time), then download what the asset URL serves. */
+    err = ERR_SENTINEL;
+    if (!EXPECT_OK(jogg_upload_asset(client, source, "{\"version\":\"v1\"}", &out, &err), err,
+                   out)) {
+        goto cleanup;
+    }
+    CHECK(json_string_value(out, "asset_url", asset_url, sizeof asset_url), "asset_url in %s",
+          out);
+    CHECK(json_int_value(out, "bytes", &bytes) && bytes == UPLOAD_BYTES, "bytes in %s", out);
+    CHECK(contains(out, "\"content_type\":\"video/mp4\""), "content_type in %s", out);
+    jogg_string_free(out);
+
+    /* Cancelled at the second event: no target, a resumable .part. */
+    memset(&t, 0, sizeof t);
+    t.cancel_after = 2;
+    out = OUT_SENTINEL;
+    err = ERR_SENTINEL;
+    EXPECT_ERROR(jogg_download(client, asset_url, target, on_transfer, &t, &out, &err), err,
+                 JOGG_ERR_CANCELLED, NULL);
+    CHECK(t.calls == 2, "%d callbacks before the cancel took effect", t.calls);
+    CHECK(!file_exists(target), "a cancelled download reached the target path");
+    CHECK(out == OUT_SENTINEL, "result_json written on failure");
+
+    /* Complete it: resumes from the .part, progress never goes back. */
+    memset(&t, 0, sizeof t);
+    err = ERR_SENTINEL;
+    if (EXPECT_OK(jogg_download(client, asset_url, target, on_transfer, &t, &out, &err), err,
+                  out)) {
+        CHECK(json_int_value(out, "bytes", &bytes) && bytes == UPLOAD_BYTES, "bytes in %s",
+              out);
+        CHECK(json_string_value(out, "sha256", sha, sizeof sha) && strlen(sha) == 64,
+              "sha256 in %s", out);
+        CHECK(json_int_value(out, "resumed_from", &bytes) && bytes > 0,
+              "did not resume: %s", out);
+        jogg_string_free(out);
+    }
+    CHECK(t.calls >= 2 && !t.went_back && t.last_bytes == UPLOAD_BYTES,
+          "%d events, went back %d, last %ld", t.calls, t.went_back, t.last_bytes);
+    CHECK(!file_exists(part), "the .part survived a complete download");
+    copy = read_file(target, &copy_len);
+    CHECK(copy != NULL && copy_len == UPLOAD_BYTES &&
+              memcmp(copy, original, UPLOAD_BYTES) == 0,
+          "downloaded bytes differ from the uploaded ones (%lu bytes)", (unsigned long)copy_len);
+
+    /* Bad download arguments, checked before any request. */
+    out = OUT_SENTINEL;
+    err = ERR_SENTINEL;
+    EXPECT_ERROR(jogg_download(client, "http://example.com/v.mp4", target, NULL, NULL, &out,
+                               &err),
+                 err, JOGG_ERR_VALIDATION, "url");
+    err = ERR_SENTINEL;
+    EXPECT_ERROR(jogg_download(client, asset_url, "/nonexistent-dir/jogg/v.mp4", NULL, NULL,
+                               &out, &err),
+                 err, JOGG_ERR_IO, "path");
+    err = ERR_SENTINEL;
+    EXPECT_ERROR(jogg_download(client, NULL, target, NULL, NULL, &out, &err), err,
+                 JOGG_ERR_NULL_ARGUMENT, "url");
+    err = ERR_SENTINEL;
+    EXPECT_ERROR(jogg_download(client, asset_url, target, NULL, NULL, NULL, &err), err,
+                 JOGG_ERR_NULL_ARGUMENT, "result_json");
+    CHECK(out == OUT_SENTINEL, "result_json written on failure");
+
+cleanup:
+    free(original);
+    free(copy);
+    remove(source);
+    remove(target);
+    remove(part);
+    remove(empty);
+    rmdir(dir);
+    jogg_client_free(client);
+}
+
+/* ---------------------------------------------------------------------------------------- */
 
 /* ---------------------------------------------------------------------------------------- */
 /* 9. Any operation by name: jogg_call and jogg_operations                                  */
@@ -1074,6 +1392,10 @@ int main(void) {
     run_test("threads", test_threads);
     run_test("call_by_name", test_call_by_name);
     run_test("generic_waits", test_generic_waits);
+    run_test("webhook_verify", test_webhook_verify);
+    run_test("webhook_parse", test_webhook_parse);
+    run_test("create_webhook_endpoint", test_create_webhook_endpoint);
+    run_test("upload_and_download", test_upload_and_download);
     printf("%d passed, %d failed\n", g_passed, g_failed);
     return g_failed == 0 ? 0 : 1;
 }

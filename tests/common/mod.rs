@@ -155,3 +155,149 @@ impl Drop for CClient {
         unsafe { jogg::ffi::jogg_client_free(self.0) };
     }
 }
+
+/// A directory under the system temp dir, removed with its contents on drop.
+pub struct TempDir(std::path::PathBuf);
+
+impl TempDir {
+    pub fn new(tag: &str) -> TempDir {
+        use std::sync::atomic::{AtomicU32, Ordering};
+        static NEXT: AtomicU32 = AtomicU32::new(0);
+        let n = NEXT.fetch_add(1, Ordering::Relaxed);
+        let path = std::env::temp_dir().join(format!("jogg-test-{tag}-{}-{n}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&path);
+        std::fs::create_dir_all(&path).expect("create temp dir");
+        TempDir(path)
+    }
+
+    pub fn path(&self, name: &str) -> std::path::PathBuf {
+        self.0.join(name)
+    }
+
+    /// Writes `bytes` to a new file `name` and returns its path.
+    pub fn file(&self, name: &str, bytes: &[u8]) -> std::path::PathBuf {
+        let path = self.path(name);
+        std::fs::write(&path, bytes).expect("write temp file");
+        path
+    }
+}
+
+impl Drop for TempDir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+/// Deterministic bytes that are not a repeated pattern, so an offset error shows.
+pub fn sample_bytes(len: usize, seed: u64) -> Vec<u8> {
+    let mut state = seed ^ 0x9e37_79b9_7f4a_7c15;
+    (0..len)
+        .map(|_| {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            (state >> 24) as u8
+        })
+        .collect()
+}
+
+/// One request a [`Receiver`] got.
+#[derive(Debug)]
+pub struct Received {
+    pub request_line: String,
+    /// Names lowercased.
+    pub headers: Vec<(String, String)>,
+    pub body: Vec<u8>,
+    /// The status it was answered with.
+    pub answered: u16,
+}
+
+impl Received {
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers
+            .iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.as_str())
+    }
+}
+
+/// A webhook receiver on loopback: answers the n-th request with `statuses[n]` (the last
+/// status repeats) and hands every request to the test through a channel.
+pub struct Receiver {
+    pub url: String,
+    requests: std::sync::mpsc::Receiver<Received>,
+}
+
+impl Receiver {
+    pub fn start(statuses: &[u16]) -> Receiver {
+        use std::io::{BufRead, BufReader};
+        let listener = TcpListener::bind("127.0.0.1:0").expect("bind loopback");
+        let url = format!("http://{}/hook", listener.local_addr().expect("addr"));
+        let statuses = statuses.to_vec();
+        let (tx, rx) = std::sync::mpsc::channel();
+        thread::spawn(move || {
+            for (n, stream) in listener.incoming().enumerate() {
+                let Ok(stream) = stream else { return };
+                stream.set_read_timeout(Some(Duration::from_secs(5))).ok();
+                let mut writer = stream.try_clone().expect("clone");
+                let mut reader = BufReader::new(stream);
+                let mut request_line = String::new();
+                if reader.read_line(&mut request_line).is_err() {
+                    continue;
+                }
+                let mut headers = Vec::new();
+                loop {
+                    let mut line = String::new();
+                    if reader.read_line(&mut line).is_err() {
+                        break;
+                    }
+                    let line = line.trim_end();
+                    if line.is_empty() {
+                        break;
+                    }
+                    if let Some((k, v)) = line.split_once(':') {
+                        headers.push((k.trim().to_ascii_lowercase(), v.trim().to_string()));
+                    }
+                }
+                let length = headers
+                    .iter()
+                    .find(|(k, _)| k == "content-length")
+                    .and_then(|(_, v)| v.parse().ok())
+                    .unwrap_or(0);
+                let mut body = vec![0; length];
+                if reader.read_exact(&mut body).is_err() {
+                    continue;
+                }
+                let status = *statuses.get(n).or(statuses.last()).unwrap_or(&200);
+                let _ = writer.write_all(
+                    format!(
+                        "HTTP/1.1 {status} X\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"
+                    )
+                    .as_bytes(),
+                );
+                let received = Received {
+                    request_line: request_line.trim_end().to_string(),
+                    headers,
+                    body,
+                    answered: status,
+                };
+                if tx.send(received).is_err() {
+                    return;
+                }
+            }
+        });
+        Receiver { url, requests: rx }
+    }
+
+    /// The next request, waiting at most 20 s (a failure guard, not a pacing sleep).
+    pub fn next(&self) -> Received {
+        self.requests
+            .recv_timeout(Duration::from_secs(20))
+            .expect("a webhook delivery within 20 s")
+    }
+
+    /// Requests already received, without waiting.
+    pub fn pending(&self) -> Vec<Received> {
+        self.requests.try_iter().collect()
+    }
+}

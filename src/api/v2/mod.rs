@@ -1,6 +1,10 @@
 //! The v2 API (`https://api.jogg.ai/v2/...`): nested request bodies, word enums in requests.
+//!
+//! v2 operations often share a name with their v1 counterpart, so their typed methods live on
+//! a view, [`V2`], reached with [`Client::v2`]: `client.v2().list_webhook_endpoints()`.
 
 pub mod ai_scripts;
+pub mod assets;
 pub mod avatars;
 pub mod lip_sync;
 pub mod music;
@@ -13,18 +17,18 @@ pub mod user;
 pub mod videos;
 pub mod visual_styles;
 pub mod voices;
+pub mod webhooks;
 
 use crate::client::Client;
 
-/// The v2 operations, typed: `client.v2().get_current_user()`. They sit apart from the v1
-/// methods on [`Client`] because several share a name with a v1 operation.
+/// The v2 operations of a client. Borrowing, free to create.
 #[derive(Clone, Copy, Debug)]
 pub struct V2<'a> {
     pub(crate) client: &'a Client,
 }
 
 impl Client {
-    /// The v2 API.
+    /// The v2 operations.
     pub fn v2(&self) -> V2<'_> {
         V2 { client: self }
     }

@@ -1,0 +1,174 @@
+//! v2 webhook endpoints. Same objects as v1, stricter requests: create and update both take
+//! `url`, `status` and `events`, and an update replaces all three (D43, D44).
+
+use serde::Serialize;
+use serde_json::json;
+
+use super::V2;
+use crate::api::v1::webhooks::{EndpointStatus, WebhookEndpoint, unwrap_member, with_path_param};
+use crate::de;
+use crate::error::Result;
+use crate::ops::{Operation, Version};
+use crate::schema::{Field, Kind, Schema};
+use crate::transport::Method;
+
+const STATUSES: &[&str] = &["enabled", "disabled"];
+
+// The members of a v2 create or update: all three required.
+const URL: Field = Field {
+    name: "url",
+    kind: Kind::Str { non_empty: true },
+    required: true,
+};
+const STATUS: Field = Field {
+    name: "status",
+    kind: Kind::StrEnum(STATUSES),
+    required: true,
+};
+const EVENTS: Field = Field {
+    name: "events",
+    kind: Kind::Array(&crate::schema::STR),
+    required: true,
+};
+
+/// `GET /v2/endpoints`.
+pub static LIST_WEBHOOK_ENDPOINTS: Operation = Operation {
+    version: Version::V2,
+    method: Method::Get,
+    path: "/v2/endpoints",
+    name: "list_webhook_endpoints",
+    poll_with: None,
+    schema: &Schema {
+        fields: &[],
+        rules: &[],
+    },
+};
+
+/// `POST /v2/endpoint`.
+pub static CREATE_WEBHOOK_ENDPOINT: Operation = Operation {
+    version: Version::V2,
+    method: Method::Post,
+    path: "/v2/endpoint",
+    name: "create_webhook_endpoint",
+    poll_with: None,
+    schema: &Schema {
+        fields: &[URL, STATUS, EVENTS],
+        rules: &[],
+    },
+};
+
+/// `PUT /v2/endpoint/{endpoint_id}`: a full replacement.
+pub static UPDATE_WEBHOOK_ENDPOINT: Operation = Operation {
+    version: Version::V2,
+    method: Method::Put,
+    path: "/v2/endpoint/{endpoint_id}",
+    name: "update_webhook_endpoint",
+    poll_with: None,
+    schema: &Schema {
+        fields: &[
+            Field {
+                name: "endpoint_id",
+                kind: Kind::Str { non_empty: true },
+                required: true,
+            },
+            URL,
+            STATUS,
+            EVENTS,
+        ],
+        rules: &[],
+    },
+};
+
+/// `DELETE /v2/endpoint/{endpoint_id}`.
+pub static DELETE_WEBHOOK_ENDPOINT: Operation = Operation {
+    version: Version::V2,
+    method: Method::Delete,
+    path: "/v2/endpoint/{endpoint_id}",
+    name: "delete_webhook_endpoint",
+    poll_with: None,
+    schema: &Schema {
+        fields: &[Field {
+            name: "endpoint_id",
+            kind: Kind::Str { non_empty: true },
+            required: true,
+        }],
+        rules: &[],
+    },
+};
+
+/// `GET /v2/events`.
+pub static LIST_WEBHOOK_EVENTS: Operation = Operation {
+    version: Version::V2,
+    method: Method::Get,
+    path: "/v2/events",
+    name: "list_webhook_events",
+    poll_with: None,
+    schema: &Schema {
+        fields: &[],
+        rules: &[],
+    },
+};
+
+/// A whole v2 endpoint configuration, for create and for update.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct WebhookEndpointSpec {
+    pub url: String,
+    pub status: EndpointStatus,
+    pub events: Vec<String>,
+}
+
+impl WebhookEndpointSpec {
+    /// An enabled endpoint at `url` for `events`.
+    pub fn new<S: Into<String>>(
+        url: impl Into<String>,
+        events: impl IntoIterator<Item = S>,
+    ) -> Self {
+        WebhookEndpointSpec {
+            url: url.into(),
+            status: EndpointStatus::Enabled,
+            events: events.into_iter().map(Into::into).collect(),
+        }
+    }
+}
+
+impl V2<'_> {
+    /// Every webhook endpoint of this API key.
+    pub fn list_webhook_endpoints(&self) -> Result<Vec<WebhookEndpoint>> {
+        let op = &LIST_WEBHOOK_ENDPOINTS;
+        let reply = self.client.execute(op, &json!({}))?;
+        de::decode(op, unwrap_member(reply, "endpoints"))
+    }
+
+    /// Registers an endpoint; the reply carries its signing `secret`.
+    pub fn create_webhook_endpoint(&self, spec: &WebhookEndpointSpec) -> Result<WebhookEndpoint> {
+        let op = &CREATE_WEBHOOK_ENDPOINT;
+        let params = self.client.to_params(spec)?;
+        de::decode(op, self.client.execute(op, &params)?)
+    }
+
+    /// Replaces an endpoint's URL, status and events.
+    pub fn update_webhook_endpoint(
+        &self,
+        endpoint_id: &str,
+        spec: &WebhookEndpointSpec,
+    ) -> Result<WebhookEndpoint> {
+        let op = &UPDATE_WEBHOOK_ENDPOINT;
+        let params = with_path_param(self.client.to_params(spec)?, "endpoint_id", endpoint_id);
+        de::decode(op, self.client.execute(op, &params)?)
+    }
+
+    /// Deletes an endpoint at once.
+    pub fn delete_webhook_endpoint(&self, endpoint_id: &str) -> Result<()> {
+        let op = &DELETE_WEBHOOK_ENDPOINT;
+        self.client
+            .execute(op, &json!({ "endpoint_id": endpoint_id }))?;
+        Ok(())
+    }
+
+    /// The event names endpoints may subscribe to.
+    pub fn list_webhook_events(&self) -> Result<Vec<String>> {
+        let op = &LIST_WEBHOOK_EVENTS;
+        let reply = self.client.execute(op, &json!({}))?;
+        de::decode(op, unwrap_member(reply, "events"))
+    }
+}

@@ -1,0 +1,335 @@
+//! Uploading a local file as an asset (REFERENCE §9): ask the API for a signed URL, PUT the
+//! file's bytes there, return the address to put in a create request.
+//!
+//! Everything that can be known about the file is checked before the first request, so a
+//! typo in a path costs nothing and says what is wrong.
+
+use std::fs::File;
+use std::path::Path;
+
+use serde::Deserialize;
+use serde_json::{Value, json};
+
+use crate::api::v1::assets::UploadUrl;
+use crate::api::v2::assets::CreateUploadUrl;
+use crate::client::Client;
+use crate::error::{Code, Error, Result};
+use crate::ops::Version;
+use crate::transport::{Method, Transfer, check_file_url, redact_url, transport_error};
+
+const MIB: u64 = 1024 * 1024;
+/// The documented limits (REFERENCE §9), read as MiB: the API has the last word, this check
+/// only spares a doomed upload of a file that is clearly too large.
+const IMAGE_LIMIT: u64 = 10 * MIB;
+const AUDIO_LIMIT: u64 = 20 * MIB;
+const VIDEO_LIMIT: u64 = 100 * MIB;
+
+/// How to upload. The default asks the v2 API (permanent storage, content type bound to the
+/// URL) and derives the name and type from the path.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct UploadOptions {
+    /// Which API hands out the signed URL.
+    pub version: Version,
+    /// The name to declare; defaults to the file's name.
+    pub filename: Option<String>,
+    /// The MIME type to declare; defaults to one derived from the extension (`.png`,
+    /// `.jpg`, `.webp`, `.gif`, `.mp4`, `.webm`, `.mov`, `.mp3`, `.wav`, `.m4a`).
+    pub content_type: Option<String>,
+    /// Refuse larger files; defaults to the documented limit of the type (images 10 MiB,
+    /// audio 20 MiB, video and anything else 100 MiB).
+    pub max_bytes: Option<u64>,
+}
+
+impl Default for UploadOptions {
+    fn default() -> Self {
+        UploadOptions {
+            version: Version::V2,
+            filename: None,
+            content_type: None,
+            max_bytes: None,
+        }
+    }
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct OptionsJson {
+    version: Option<String>,
+    filename: Option<String>,
+    content_type: Option<String>,
+    max_bytes: Option<u64>,
+}
+
+impl UploadOptions {
+    /// Parses the options JSON of `jogg_upload_asset`: `version` (`"v1"` or `"v2"`),
+    /// `filename`, `content_type`, `max_bytes`; all optional, unknown members refused.
+    pub fn from_json(text: &str) -> Result<UploadOptions> {
+        let parsed: OptionsJson = serde_json::from_str(text).map_err(|e| {
+            let msg = e.to_string();
+            if e.is_syntax() || e.is_eof() {
+                let mut err = Error::new(
+                    Code::InvalidJson,
+                    format!("options_json: not valid JSON: {msg}"),
+                );
+                err.field = Some("options_json".into());
+                return err;
+            }
+            match msg.split('`').nth(1) {
+                Some(field) if msg.starts_with("unknown field") => {
+                    Error::validation(field, format!("unknown upload option: {msg}"))
+                }
+                _ => Error::validation("options_json", msg),
+            }
+        })?;
+        let version = match parsed.version.as_deref() {
+            None | Some("v2") => Version::V2,
+            Some("v1") => Version::V1,
+            Some(other) => {
+                return Err(Error::validation(
+                    "version",
+                    format!("must be \"v1\" or \"v2\" (got {other:?})"),
+                ));
+            }
+        };
+        Ok(UploadOptions {
+            version,
+            filename: parsed.filename,
+            content_type: parsed.content_type,
+            max_bytes: parsed.max_bytes,
+        })
+    }
+}
+
+/// A finished upload.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct UploadedAsset {
+    /// The hosted file: use it as `audio_url`, `media[].url`, `image_url`...
+    pub asset_url: String,
+    pub filename: String,
+    /// The type declared to the API and sent with the bytes.
+    pub content_type: String,
+    pub bytes: u64,
+    pub version: Version,
+}
+
+impl UploadedAsset {
+    /// The result JSON of `jogg_upload_asset`.
+    pub fn to_json(&self) -> Value {
+        json!({
+            "asset_url": self.asset_url,
+            "filename": self.filename,
+            "content_type": self.content_type,
+            "bytes": self.bytes,
+            "version": self.version.as_str(),
+        })
+    }
+}
+
+/// A local file that passed every check, open for reading.
+struct LocalFile {
+    file: File,
+    len: u64,
+    filename: String,
+    content_type: String,
+}
+
+fn io_error(message: String) -> Error {
+    let mut e = Error::new(Code::Io, format!("path: {message}"));
+    e.field = Some("path".into());
+    e
+}
+
+impl LocalFile {
+    fn open(path: &Path, options: &UploadOptions) -> Result<LocalFile> {
+        let shown = path.display();
+        let meta = std::fs::metadata(path).map_err(|e| match e.kind() {
+            std::io::ErrorKind::NotFound => io_error(format!("no such file: {shown}")),
+            _ => io_error(format!("cannot read {shown}: {e}")),
+        })?;
+        if !meta.is_file() {
+            return Err(io_error(format!("{shown} is not a regular file")));
+        }
+        let len = meta.len();
+        if len == 0 {
+            return Err(io_error(format!(
+                "{shown} is empty; there is nothing to upload"
+            )));
+        }
+        let filename = match &options.filename {
+            Some(name) if !name.trim().is_empty() => name.clone(),
+            Some(_) => return Err(Error::validation("filename", "must not be empty")),
+            None => path
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .ok_or_else(|| io_error(format!("{shown} has no file name")))?,
+        };
+        let content_type = match &options.content_type {
+            Some(t) if !t.trim().is_empty() => t.clone(),
+            Some(_) => return Err(Error::validation("content_type", "must not be empty")),
+            None => guess_content_type(&filename)
+                .ok_or_else(|| {
+                    Error::validation(
+                        "content_type",
+                        format!(
+                            "cannot tell the type of {filename:?} from its extension; \
+                             set content_type (e.g. \"image/png\")"
+                        ),
+                    )
+                })?
+                .to_string(),
+        };
+        let limit = options
+            .max_bytes
+            .unwrap_or_else(|| limit_for(&content_type));
+        if len > limit {
+            return Err(io_error(format!(
+                "{shown} is {len} bytes; the limit for {content_type} is {limit} bytes"
+            )));
+        }
+        // Opened now, so that an unreadable file fails before the API is asked for a URL.
+        let file = File::open(path).map_err(|e| io_error(format!("cannot open {shown}: {e}")))?;
+        Ok(LocalFile {
+            file,
+            len,
+            filename,
+            content_type,
+        })
+    }
+}
+
+/// The MIME types of the formats the docs list for images, video and audio.
+fn guess_content_type(filename: &str) -> Option<&'static str> {
+    let ext = filename.rsplit_once('.')?.1.to_ascii_lowercase();
+    Some(match ext.as_str() {
+        "jpg" | "jpeg" => "image/jpeg",
+        "png" => "image/png",
+        "webp" => "image/webp",
+        "gif" => "image/gif",
+        "mp4" => "video/mp4",
+        "webm" => "video/webm",
+        "mov" => "video/quicktime",
+        "mp3" => "audio/mpeg",
+        "wav" => "audio/wav",
+        "m4a" => "audio/mp4",
+        _ => return None,
+    })
+}
+
+fn limit_for(content_type: &str) -> u64 {
+    let family = content_type.split('/').next().unwrap_or("");
+    match family.trim().to_ascii_lowercase().as_str() {
+        "image" => IMAGE_LIMIT,
+        "audio" => AUDIO_LIMIT,
+        _ => VIDEO_LIMIT,
+    }
+}
+
+impl Client {
+    /// Uploads the file at `path` and returns its asset URL. The API key goes only to the
+    /// API; the bytes go to the signed URL it returns, streamed from disk.
+    ///
+    /// Missing, non-regular, empty, unreadable and oversized files fail with
+    /// [`Code::Io`] (field `path`) before any request; so does an extension with no known
+    /// type when `content_type` is not given ([`Code::Validation`]).
+    ///
+    /// ```no_run
+    /// let client = jogg::Client::new(jogg::Config::new("my-api-key"))?;
+    /// let asset = client.upload_asset("voice-over.mp3", &jogg::UploadOptions::default())?;
+    /// println!("use {} as audio_url", asset.asset_url);
+    /// # Ok::<(), jogg::Error>(())
+    /// ```
+    pub fn upload_asset(
+        &self,
+        path: impl AsRef<Path>,
+        options: &UploadOptions,
+    ) -> Result<UploadedAsset> {
+        let local = LocalFile::open(path.as_ref(), options)?;
+        let signed = match options.version {
+            Version::V1 => self.create_upload_url(&local.filename)?,
+            Version::V2 => self.v2().create_upload_url(&CreateUploadUrl {
+                filename: local.filename.clone(),
+                content_type: local.content_type.clone(),
+                file_size: Some(local.len),
+            })?,
+        };
+        // v2 signs the declared type into the URL; v1 documents octet-stream (D41).
+        let put_type = match options.version {
+            Version::V1 => "application/octet-stream",
+            Version::V2 => local.content_type.as_str(),
+        };
+        self.put_file(&signed, local.file, put_type)?;
+        Ok(UploadedAsset {
+            asset_url: signed.asset_url,
+            filename: local.filename,
+            content_type: local.content_type,
+            bytes: local.len,
+            version: options.version,
+        })
+    }
+
+    fn put_file(&self, signed: &UploadUrl, file: File, content_type: &str) -> Result<()> {
+        let uri = check_file_url(&signed.sign_url).map_err(|why| {
+            Error::new(
+                Code::BadResponse,
+                format!("the API returned an unusable sign_url: it {why}"),
+            )
+        })?;
+        let what = format!("PUT {}", redact_url(&uri));
+        let agent = self.transport().file_agent(&uri, Transfer::Upload)?;
+        let response = agent
+            .put(&signed.sign_url)
+            .header("content-type", content_type)
+            .send(file)
+            .map_err(|e| {
+                let mut err = transport_error(&e, Method::Put, &what);
+                // Uploading again is harmless: no credits, same object.
+                err.maybe_processed = false;
+                err
+            })?;
+        let status = response.status().as_u16();
+        if (200..300).contains(&status) {
+            // Storage hosts answer with nothing, XML or an envelope: success is the status.
+            return Ok(());
+        }
+        let mut e = Error::new(
+            Code::for_api(None, status),
+            format!("{what}: HTTP {status}: the upload was refused"),
+        );
+        e.http_status = Some(status);
+        Err(e)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn types_and_limits() {
+        assert_eq!(guess_content_type("a.PNG"), Some("image/png"));
+        assert_eq!(guess_content_type("x.tar.mov"), Some("video/quicktime"));
+        assert_eq!(guess_content_type("noext"), None);
+        assert_eq!(guess_content_type("a.txt"), None);
+        assert_eq!(limit_for("image/jpeg"), IMAGE_LIMIT);
+        assert_eq!(limit_for("audio/mpeg"), AUDIO_LIMIT);
+        assert_eq!(limit_for("application/pdf"), VIDEO_LIMIT);
+    }
+
+    #[test]
+    fn options_json() {
+        let o = UploadOptions::from_json(r#"{"version":"v1","max_bytes":5}"#).unwrap();
+        assert_eq!((o.version, o.max_bytes), (Version::V1, Some(5)));
+        assert_eq!(
+            UploadOptions::from_json("{}").unwrap(),
+            UploadOptions::default()
+        );
+        let e = UploadOptions::from_json(r#"{"version":"v3"}"#).unwrap_err();
+        assert_eq!(e.field.as_deref(), Some("version"));
+        let e = UploadOptions::from_json(r#"{"content_typ":"x"}"#).unwrap_err();
+        assert_eq!(e.field.as_deref(), Some("content_typ"));
+        assert_eq!(
+            UploadOptions::from_json("{").unwrap_err().code,
+            Code::InvalidJson
+        );
+    }
+}

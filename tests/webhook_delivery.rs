@@ -1,0 +1,437 @@
+//! Webhook endpoints through the library and the mock, and the mock's signed deliveries to a
+//! receiver on loopback: what arrives, retries after non-2xx, and what must not arrive.
+//! Receivers block on a channel until a delivery comes; nothing sleeps.
+
+mod common;
+
+use std::time::Duration;
+
+use common::{Receiver, client, mock, mock_with};
+use jogg::mock::{MOCK_API_KEY, MockConfig, MockServer};
+use jogg::webhook::{self, KNOWN_EVENTS};
+use jogg::{
+    Code, CreateTalkingAvatarVideo, CreateWebhookEndpoint, EndpointStatus, TaskStatus,
+    UpdateWebhookEndpoint, WebhookEndpointSpec,
+};
+use serde_json::json;
+
+const SETTLE: Duration = Duration::from_secs(20);
+
+fn create_video(c: &jogg::Client, script: &str) -> String {
+    c.create_video_from_talking_avatar(&CreateTalkingAvatarVideo::from_script(
+        81,
+        "en-US-JennyNeural",
+        script,
+    ))
+    .unwrap()
+    .project_id
+}
+
+fn both_outcomes() -> [&'static str; 2] {
+    ["generated_video_success", "generated_video_failed"]
+}
+
+#[test]
+fn v1_endpoints_round_trip() {
+    let server = mock(0);
+    let c = client(&server);
+    let created = c
+        .create_webhook_endpoint(&CreateWebhookEndpoint::new(
+            "https://example.com/hook",
+            ["generated_video_success"],
+        ))
+        .unwrap();
+    assert_eq!(created.url, "https://example.com/hook");
+    assert_eq!(created.status.as_deref(), Some("enabled"));
+    assert_eq!(created.events, ["generated_video_success"]);
+    assert_eq!(
+        created.secret.len(),
+        16,
+        "v1 secrets are 16 characters (D20)"
+    );
+    assert!(created.created_at.is_some());
+
+    let listed = c.list_webhook_endpoints().unwrap();
+    assert_eq!(listed, std::slice::from_ref(&created));
+
+    // v1 updates are partial: what is not sent keeps its value (D43).
+    let updated = c
+        .update_webhook_endpoint(
+            &created.endpoint_id,
+            &UpdateWebhookEndpoint {
+                status: Some(EndpointStatus::Disabled),
+                ..Default::default()
+            },
+        )
+        .unwrap();
+    assert_eq!(updated.status.as_deref(), Some("disabled"));
+    assert_eq!(updated.url, created.url);
+    assert_eq!(updated.events, created.events);
+    assert_eq!(updated.secret, created.secret, "the secret never changes");
+    let put = server.requests().pop().unwrap();
+    assert_eq!(put.method, "PUT");
+    assert_eq!(put.path, format!("/v1/endpoint/{}", created.endpoint_id));
+    assert_eq!(
+        serde_json::from_slice::<serde_json::Value>(&put.body).unwrap(),
+        json!({"status": "disabled"})
+    );
+
+    assert_eq!(c.list_webhook_events().unwrap(), both_outcomes());
+
+    c.delete_webhook_endpoint(&created.endpoint_id).unwrap();
+    assert!(c.list_webhook_endpoints().unwrap().is_empty());
+    let e = c.delete_webhook_endpoint(&created.endpoint_id).unwrap_err();
+    assert_eq!(e.code, Code::NotFound);
+}
+
+#[test]
+fn v2_endpoints_round_trip() {
+    let server = mock(0);
+    let c = client(&server);
+    let v2 = c.v2();
+    let created = v2
+        .create_webhook_endpoint(&WebhookEndpointSpec::new(
+            "https://example.com/v2",
+            [
+                "generated_avatar_video_success",
+                "generated_avatar_video_failed",
+            ],
+        ))
+        .unwrap();
+    assert!(created.secret.starts_with("whsec_"), "{created:?}");
+    assert_eq!(
+        v2.list_webhook_endpoints().unwrap(),
+        std::slice::from_ref(&created)
+    );
+
+    // v2 updates replace everything.
+    let spec = WebhookEndpointSpec {
+        url: "https://example.com/other".into(),
+        status: EndpointStatus::Disabled,
+        events: vec!["generated_script_success".into()],
+    };
+    let updated = v2
+        .update_webhook_endpoint(&created.endpoint_id, &spec)
+        .unwrap();
+    assert_eq!(
+        (
+            updated.url.as_str(),
+            updated.status.as_deref(),
+            updated.events.clone()
+        ),
+        (
+            "https://example.com/other",
+            Some("disabled"),
+            spec.events.clone()
+        )
+    );
+    let mut events = v2.list_webhook_events().unwrap();
+    let mut known = KNOWN_EVENTS.to_vec();
+    events.sort_unstable();
+    known.sort_unstable();
+    assert_eq!(events, known, "the mock lists the documented set");
+    v2.delete_webhook_endpoint(&created.endpoint_id).unwrap();
+    assert!(v2.list_webhook_endpoints().unwrap().is_empty());
+}
+
+#[test]
+fn endpoint_requests_are_validated_before_sending() {
+    let server = mock(0);
+    let c = client(&server);
+    let check = |op: &str, params: serde_json::Value, field: &str| {
+        let op = jogg::ops::find(op).unwrap();
+        let e = c.execute(op, &params).unwrap_err();
+        assert_eq!(e.code, Code::Validation, "{e}");
+        assert_eq!(e.field.as_deref(), Some(field), "{e}");
+    };
+    check("v1.create_webhook_endpoint", json!({"events": []}), "url");
+    check(
+        "v1.create_webhook_endpoint",
+        json!({"url": "https://x", "events": "generated_video_success"}),
+        "events",
+    );
+    check(
+        "v1.create_webhook_endpoint",
+        json!({"url": "https://x", "events": [], "status": "on"}),
+        "status",
+    );
+    check(
+        "v2.create_webhook_endpoint",
+        json!({"url": "https://x", "events": []}),
+        "status",
+    );
+    check(
+        "v2.update_webhook_endpoint",
+        json!({"endpoint_id": "e", "url": "https://x", "events": []}),
+        "status",
+    );
+    check(
+        "v1.update_webhook_endpoint",
+        json!({"status": "enabled"}),
+        "endpoint_id",
+    );
+    check(
+        "v1.delete_webhook_endpoint",
+        json!({"endpoint_id": ""}),
+        "endpoint_id",
+    );
+    check(
+        "v2.create_upload_url",
+        json!({"filename": "a.png"}),
+        "content_type",
+    );
+    check(
+        "v2.create_upload_url",
+        json!({"filename": "a.png", "content_type": "image/png", "file_size": 0}),
+        "file_size",
+    );
+    assert!(server.requests().is_empty());
+}
+
+#[test]
+fn mock_enforces_the_documented_endpoint_rules() {
+    // Room for 23 POSTs within the rate-limit window.
+    let server = mock_with(MockConfig {
+        post_limit: 100,
+        ..MockConfig::default()
+    });
+    let c = client(&server);
+    let refused = |url: &str, events: &[&str]| {
+        let e = c
+            .create_webhook_endpoint(&CreateWebhookEndpoint::new(url, events.iter().copied()))
+            .unwrap_err();
+        assert_eq!(e.code, Code::InvalidRequest, "{e}");
+        assert_eq!(e.api_code, Some(40000));
+    };
+    refused("http://example.com/hook", &["generated_video_success"]);
+    // v1 knows only the two video events (D50); v2 knows 22.
+    refused("https://example.com/hook", &["generated_script_success"]);
+    for n in 0..20 {
+        c.create_webhook_endpoint(&CreateWebhookEndpoint::new(
+            format!("https://example.com/{n}"),
+            ["generated_video_success"],
+        ))
+        .unwrap();
+    }
+    refused("https://example.com/21", &["generated_video_success"]);
+}
+
+/// A v1 endpoint for `url` receiving both video outcomes; returns its secret.
+fn register(c: &jogg::Client, url: &str) -> String {
+    c.create_webhook_endpoint(&CreateWebhookEndpoint::new(url, both_outcomes()))
+        .unwrap()
+        .secret
+}
+
+#[test]
+fn finished_render_is_delivered_signed_and_parses() {
+    let server = mock(0);
+    let c = client(&server);
+    let receiver = Receiver::start(&[200]);
+    let secret = register(&c, &receiver.url);
+    let project_id = create_video(&c, "Deliver me");
+
+    let got = receiver.next();
+    assert_eq!(got.request_line, "POST /hook HTTP/1.1");
+    assert_eq!(
+        got.header("x-webhook-event"),
+        Some("generated_video_success")
+    );
+    assert_eq!(got.header("user-agent"), Some("Jogg-Webhook/1.0"));
+    assert_eq!(got.header("content-type"), Some("application/json"));
+    let signature = got.header("x-webhook-signature");
+    webhook::verify(&got.body, signature, &secret).unwrap();
+    let event = webhook::parse(&got.body, signature, &secret).unwrap();
+    assert_eq!(event.event, "generated_video_success");
+    assert_eq!(event.task_kind, "video");
+    assert_eq!(event.id.as_deref(), Some(project_id.as_str()));
+    assert_eq!(event.status, TaskStatus::Succeeded);
+    assert_eq!(
+        event.video_url,
+        Some(format!("{}/files/{project_id}.mp4", server.base_url()))
+    );
+    assert!(
+        event
+            .event_id
+            .as_deref()
+            .is_some_and(|id| id.starts_with("evt_"))
+    );
+    assert!(event.timestamp.is_some());
+    assert_eq!(event.error, None);
+    // The delivered URL is the project's.
+    let project = c.get_project(&project_id).unwrap();
+    assert_eq!(project.video_url, event.video_url);
+
+    assert!(server.wait_for_webhooks(SETTLE));
+    let attempts = server.webhook_attempts();
+    assert_eq!(attempts.len(), 1);
+    assert_eq!(attempts[0].status, Some(200));
+    assert_eq!(attempts[0].event_id, event.event_id.unwrap());
+}
+
+#[test]
+fn failed_render_is_delivered_with_its_error() {
+    let server = mock(0);
+    let c = client(&server);
+    let receiver = Receiver::start(&[204]);
+    let secret = register(&c, &receiver.url);
+    let project_id = create_video(&c, "This will FAIL_RENDER");
+    let got = receiver.next();
+    assert_eq!(
+        got.header("x-webhook-event"),
+        Some("generated_video_failed")
+    );
+    let event = webhook::parse(&got.body, got.header("x-webhook-signature"), &secret).unwrap();
+    assert_eq!(event.status, TaskStatus::Failed);
+    assert_eq!(event.id.as_deref(), Some(project_id.as_str()));
+    assert!(event.error.is_some_and(|m| !m.is_empty()));
+    assert_eq!(event.video_url, None);
+}
+
+#[test]
+fn v2_endpoints_get_the_v2_user_agent() {
+    let server = mock(0);
+    let c = client(&server);
+    let receiver = Receiver::start(&[200]);
+    let endpoint = c
+        .v2()
+        .create_webhook_endpoint(&WebhookEndpointSpec::new(&receiver.url, both_outcomes()))
+        .unwrap();
+    create_video(&c, "v2 receiver");
+    let got = receiver.next();
+    assert_eq!(got.header("user-agent"), Some("JoggAI-Webhook/2.0"));
+    webhook::verify(
+        &got.body,
+        got.header("x-webhook-signature"),
+        &endpoint.secret,
+    )
+    .unwrap();
+}
+
+fn quick_retries() -> MockConfig {
+    MockConfig {
+        render_ms: 0,
+        webhook_retry_ms: 10,
+        ..MockConfig::default()
+    }
+}
+
+#[test]
+fn non_2xx_answer_is_retried_with_the_same_signed_body() {
+    let server = mock_with(quick_retries());
+    let c = client(&server);
+    let receiver = Receiver::start(&[500, 200]);
+    let secret = register(&c, &receiver.url);
+    create_video(&c, "Retry me");
+    let first = receiver.next();
+    let second = receiver.next();
+    assert_eq!((first.answered, second.answered), (500, 200));
+    assert_eq!(first.body, second.body, "a retry repeats the event");
+    assert_eq!(
+        first.header("x-webhook-signature"),
+        second.header("x-webhook-signature")
+    );
+    webhook::verify(&second.body, second.header("x-webhook-signature"), &secret).unwrap();
+
+    assert!(server.wait_for_webhooks(SETTLE));
+    let attempts = server.webhook_attempts();
+    let seen: Vec<(u32, Option<u16>)> = attempts.iter().map(|a| (a.attempt, a.status)).collect();
+    assert_eq!(seen, [(1, Some(500)), (2, Some(200))]);
+    assert!(receiver.pending().is_empty(), "no delivery after the 2xx");
+}
+
+#[test]
+fn delivery_gives_up_after_three_retries() {
+    let server = mock_with(quick_retries());
+    let c = client(&server);
+    let receiver = Receiver::start(&[503]);
+    register(&c, &receiver.url);
+    create_video(&c, "Never accepted");
+    for _ in 0..4 {
+        assert_eq!(receiver.next().answered, 503);
+    }
+    assert!(server.wait_for_webhooks(SETTLE));
+    let statuses: Vec<Option<u16>> = server.webhook_attempts().iter().map(|a| a.status).collect();
+    assert_eq!(statuses, [Some(503); 4]);
+    assert!(receiver.pending().is_empty(), "more than 1 + 3 attempts");
+}
+
+#[test]
+fn unreachable_receiver_counts_as_a_failed_attempt() {
+    let server = mock_with(quick_retries());
+    let c = client(&server);
+    // A port that was free a moment ago: connections are refused.
+    let closed = {
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        format!("http://{}/hook", listener.local_addr().unwrap())
+    };
+    register(&c, &closed);
+    create_video(&c, "Nobody listens");
+    assert!(server.wait_for_webhooks(SETTLE));
+    let statuses: Vec<Option<u16>> = server.webhook_attempts().iter().map(|a| a.status).collect();
+    assert_eq!(statuses, [None; 4]);
+}
+
+#[test]
+fn only_enabled_subscribed_endpoints_of_the_owner_are_called() {
+    let server = MockServer::start(MockConfig {
+        render_ms: 0,
+        api_keys: vec![MOCK_API_KEY.to_owned(), "other-key".to_owned()],
+        ..MockConfig::default()
+    })
+    .unwrap();
+    let c = client(&server);
+    let other = jogg::Client::new(common::config_for(&server.base_url(), "other-key")).unwrap();
+    let receiver = Receiver::start(&[200]);
+
+    let disabled = c
+        .create_webhook_endpoint(&CreateWebhookEndpoint {
+            status: Some(EndpointStatus::Disabled),
+            ..CreateWebhookEndpoint::new(&receiver.url, both_outcomes())
+        })
+        .unwrap();
+    c.create_webhook_endpoint(&CreateWebhookEndpoint::new(
+        &receiver.url,
+        ["generated_video_failed"],
+    ))
+    .unwrap();
+    register(&other, &receiver.url);
+
+    create_video(&c, "A success nobody subscribed to");
+    assert!(server.wait_for_webhooks(SETTLE));
+    assert!(server.webhook_attempts().is_empty());
+    assert!(receiver.pending().is_empty());
+
+    // Enabling the first endpoint makes the next render reach it, once.
+    c.update_webhook_endpoint(
+        &disabled.endpoint_id,
+        &UpdateWebhookEndpoint {
+            status: Some(EndpointStatus::Enabled),
+            ..Default::default()
+        },
+    )
+    .unwrap();
+    create_video(&c, "Now someone listens");
+    let got = receiver.next();
+    webhook::verify(
+        &got.body,
+        got.header("x-webhook-signature"),
+        &disabled.secret,
+    )
+    .unwrap();
+    assert!(server.wait_for_webhooks(SETTLE));
+    assert_eq!(server.webhook_attempts().len(), 1);
+}
+
+#[test]
+fn deliveries_wait_for_the_render_to_end() {
+    let server = mock(3_600_000);
+    let c = client(&server);
+    let receiver = Receiver::start(&[200]);
+    register(&c, &receiver.url);
+    create_video(&c, "Still rendering");
+    // Nothing has ended, so nothing is due: settled at once, nothing sent.
+    assert!(server.wait_for_webhooks(SETTLE));
+    assert!(server.webhook_attempts().is_empty());
+    assert!(receiver.pending().is_empty());
+}
