@@ -1,14 +1,27 @@
 //! Handlers of the table-driven operations, one module per API area. A module lists its
 //! handlers by full operation name in `HANDLERS`; add the module to `AREAS`.
 
+mod v1_products;
 mod v2_lip_sync;
 mod v2_music;
+mod v2_products;
+mod v2_templates;
+mod v2_translation;
 mod v2_user;
+mod v2_videos;
 
 use crate::mock::table::Handler;
 
-const AREAS: &[&[(&str, Handler)]] =
-    &[v2_lip_sync::HANDLERS, v2_music::HANDLERS, v2_user::HANDLERS];
+const AREAS: &[&[(&str, Handler)]] = &[
+    v2_lip_sync::HANDLERS,
+    v2_music::HANDLERS,
+    v2_user::HANDLERS,
+    v1_products::HANDLERS,
+    v2_products::HANDLERS,
+    v2_templates::HANDLERS,
+    v2_translation::HANDLERS,
+    v2_videos::HANDLERS,
+];
 
 /// The handler of an operation, by full name (`v2.get_current_user`).
 pub(crate) fn handler(name: &str) -> Option<Handler> {
