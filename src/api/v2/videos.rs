@@ -340,9 +340,29 @@ pub struct VariableProperties {
     pub content: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub url: Option<String>,
-    /// A number in the spec, a string in the guides (D18): sent as given.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub asset_id: Option<Value>,
+    pub asset_id: Option<AssetId>,
+}
+
+/// An uploaded asset: a number in the spec, a string like `img_abc123` in the guides
+/// (D18); sent in the form given. Passing the hosted file as `url` avoids the question.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(untagged)]
+pub enum AssetId {
+    Number(i64),
+    Text(String),
+}
+
+impl From<i64> for AssetId {
+    fn from(id: i64) -> Self {
+        AssetId::Number(id)
+    }
+}
+
+impl From<&str> for AssetId {
+    fn from(id: &str) -> Self {
+        AssetId::Text(id.to_owned())
+    }
 }
 
 impl TemplateVariable {
@@ -895,6 +915,18 @@ mod tests {
         assert_eq!(
             v["variables"][1]["properties"],
             json!({"url": "https://x/i.png"})
+        );
+        let by_asset = |id: AssetId| {
+            let p = VariableProperties {
+                asset_id: Some(id),
+                ..Default::default()
+            };
+            serde_json::to_value(p).unwrap()
+        };
+        assert_eq!(by_asset(12345.into()), json!({"asset_id": 12345}));
+        assert_eq!(
+            by_asset("img_abc123".into()),
+            json!({"asset_id": "img_abc123"})
         );
         assert!(CREATE_VIDEO_WITH_TEMPLATE.schema.check(&v).is_ok());
 
