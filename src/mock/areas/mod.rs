@@ -1,26 +1,36 @@
 //! Handlers of the table-driven operations, one module per API area. A module lists its
 //! handlers by full operation name in `HANDLERS`; add the module to `AREAS`.
 
+mod v1_products;
 mod v2_ai_scripts;
 mod v2_avatars;
 mod v2_lip_sync;
 mod v2_music;
 mod v2_photo_avatars;
 mod v2_product_avatars;
+mod v2_products;
+mod v2_templates;
+mod v2_translation;
 mod v2_user;
+mod v2_videos;
 mod v2_visual_styles;
 mod v2_voices;
 
 use crate::mock::table::Handler;
 
 const AREAS: &[&[(&str, Handler)]] = &[
+    v1_products::HANDLERS,
     v2_ai_scripts::HANDLERS,
     v2_avatars::HANDLERS,
     v2_lip_sync::HANDLERS,
     v2_music::HANDLERS,
     v2_photo_avatars::HANDLERS,
     v2_product_avatars::HANDLERS,
+    v2_products::HANDLERS,
+    v2_templates::HANDLERS,
+    v2_translation::HANDLERS,
     v2_user::HANDLERS,
+    v2_videos::HANDLERS,
     v2_visual_styles::HANDLERS,
     v2_voices::HANDLERS,
 ];
