@@ -222,7 +222,9 @@ pub static CREATE_VIDEO_FROM_URL: Operation = Operation {
         req("product_id", STR),
         req("aspect_ratio", Kind::IntEnum(&[0, 1, 2])),
         req("video_length", Kind::StrEnum(&["15", "30", "60"])),
-        req("language", STR),
+        // Not in the spec's `required` list, which documents `english` as the default
+        // (unlike `/preview`, which requires it).
+        opt("language", STR),
         req("avatar_id", INT),
         req("avatar_type", Kind::IntEnum(&[0, 1])),
         opt("voice_id", STR),
