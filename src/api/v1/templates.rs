@@ -79,3 +79,22 @@ impl Client {
         )
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn template_id_under_either_name() {
+        let list: TemplateList = serde_json::from_value(json!({"templates": [
+            {"id": 136, "name": "a", "cover_url": "", "aspect_ratio": 0},
+            {"template_id": "2400", "name": "b", "aspect_ratio": "1", "required": true}
+        ]}))
+        .unwrap();
+        let t = &list.templates;
+        assert_eq!((t[0].id, t[0].cover_url.as_deref()), (136, None));
+        assert_eq!((t[1].id, t[1].aspect_ratio), (2400, Some(1)));
+        assert_eq!(t[1].extra["required"], true);
+    }
+}
