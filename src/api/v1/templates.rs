@@ -1,12 +1,17 @@
-//! v1 templates.
-//!
-//! Operation table entries (paths and parameter schemas, from the v1 spec); call them with
-//! [`Client::execute`](crate::Client::execute) or `jogg_call` from C.
+//! v1 templates: the library and yours (designed in the web app).
 
+use serde::Deserialize;
+use serde_json::{Map, Value};
+
+use super::visual_styles::ShapeFilter;
+use crate::client::Client;
+use crate::de;
+use crate::error::Result;
 use crate::ops::{Operation, Version};
 #[allow(unused_imports)]
 use crate::schema::{INT, Kind, STR, Schema, TEXT, int, opt, req};
 use crate::transport::Method;
+use crate::types::AspectRatio;
 
 /// `GET /v1/templates`.
 pub static LIST_TEMPLATES: Operation = Operation {
@@ -27,3 +32,69 @@ pub static LIST_CUSTOM_TEMPLATES: Operation = Operation {
     poll_with: None,
     schema: &Schema::of(&[opt("aspect_ratio", Kind::IntEnum(&[-1, 0, 1, 2]))]),
 };
+
+/// A video template.
+#[derive(Clone, Debug, PartialEq, Deserialize)]
+pub struct Template {
+    /// `template_id` in the v2 detail operation (D19).
+    #[serde(alias = "template_id", deserialize_with = "de::lenient_i64")]
+    pub id: i64,
+    #[serde(default)]
+    pub name: Option<String>,
+    #[serde(default, deserialize_with = "de::opt_nonempty")]
+    pub cover_url: Option<String>,
+    #[serde(default, deserialize_with = "de::opt_nonempty")]
+    pub preview_url: Option<String>,
+    /// 0 portrait, 1 landscape, 2 square.
+    #[serde(default, deserialize_with = "de::opt_lenient_i64")]
+    pub aspect_ratio: Option<i64>,
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+#[derive(Clone, Debug, PartialEq, Deserialize)]
+pub struct TemplateList {
+    #[serde(default)]
+    pub templates: Vec<Template>,
+}
+
+impl Client {
+    /// Library templates of `aspect_ratio`, or of every shape with `None`; render one with
+    /// [`TemplateType::Common`](crate::api::v1::videos::TemplateType).
+    pub fn list_templates(&self, aspect_ratio: Option<AspectRatio>) -> Result<TemplateList> {
+        let op = &LIST_TEMPLATES;
+        de::decode(
+            op,
+            self.execute(op, &self.to_params(&ShapeFilter { aspect_ratio })?)?,
+        )
+    }
+
+    /// Your templates of `aspect_ratio`, or of every shape with `None`; render one with
+    /// [`TemplateType::User`](crate::api::v1::videos::TemplateType).
+    pub fn list_custom_templates(&self, aspect_ratio: Option<AspectRatio>) -> Result<TemplateList> {
+        let op = &LIST_CUSTOM_TEMPLATES;
+        de::decode(
+            op,
+            self.execute(op, &self.to_params(&ShapeFilter { aspect_ratio })?)?,
+        )
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn template_id_under_either_name() {
+        let list: TemplateList = serde_json::from_value(json!({"templates": [
+            {"id": 136, "name": "a", "cover_url": "", "aspect_ratio": 0},
+            {"template_id": "2400", "name": "b", "aspect_ratio": "1", "required": true}
+        ]}))
+        .unwrap();
+        let t = &list.templates;
+        assert_eq!((t[0].id, t[0].cover_url.as_deref()), (136, None));
+        assert_eq!((t[1].id, t[1].aspect_ratio), (2400, Some(1)));
+        assert_eq!(t[1].extra["required"], true);
+    }
+}

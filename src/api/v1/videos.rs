@@ -1,6 +1,9 @@
 //! v1 video creation.
 
+use std::borrow::Cow;
+
 use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value, json};
 
 use crate::client::Client;
 use crate::de;
@@ -222,7 +225,9 @@ pub static CREATE_VIDEO_FROM_URL: Operation = Operation {
         req("product_id", STR),
         req("aspect_ratio", Kind::IntEnum(&[0, 1, 2])),
         req("video_length", Kind::StrEnum(&["15", "30", "60"])),
-        req("language", STR),
+        // Not in the spec's `required` list, which documents `english` as the default
+        // (unlike `/preview`, which requires it).
+        opt("language", STR),
         req("avatar_id", INT),
         req("avatar_type", Kind::IntEnum(&[0, 1])),
         opt("voice_id", STR),
@@ -260,3 +265,444 @@ pub static CREATE_PREVIEW_VIDEO: Operation = Operation {
         opt("caption", Kind::Bool),
     ]),
 };
+
+/// A video length the product-video and script operations accept, sent as the strings
+/// `"15"`, `"30"`, `"60"` (seconds).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum VideoLength {
+    #[serde(rename = "15")]
+    Seconds15,
+    #[serde(rename = "30")]
+    Seconds30,
+    #[serde(rename = "60")]
+    Seconds60,
+}
+
+/// The writing style of a product video's script. An open set (D25): the two API versions
+/// list different styles and the script generator answers with styles of its own, so any
+/// string is accepted; the constants are the sixteen the v1 spec lists plus the two v2 ones.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct ScriptStyle(pub Cow<'static, str>);
+
+impl ScriptStyle {
+    pub const DONT_WORRY: ScriptStyle = ScriptStyle::known("Don't Worry");
+    pub const DISCOVERY: ScriptStyle = ScriptStyle::known("Discovery");
+    pub const DATA: ScriptStyle = ScriptStyle::known("Data");
+    pub const TOP_3_REASONS: ScriptStyle = ScriptStyle::known("Top 3 reasons");
+    pub const SOFT_SELLING: ScriptStyle = ScriptStyle::known("Soft Selling");
+    pub const HUMOR_AND_MEME: ScriptStyle = ScriptStyle::known("Humor & Meme");
+    pub const FEATURE_EXPLAINER: ScriptStyle = ScriptStyle::known("Feature Explainer");
+    pub const SOFT_STORYTELLING_WITH_TWIST: ScriptStyle =
+        ScriptStyle::known("Soft Storytelling with Twist");
+    pub const EXPERT_ADVICE: ScriptStyle = ScriptStyle::known("Expert Advice");
+    pub const UNBOXING_AND_REVIEW: ScriptStyle = ScriptStyle::known("Unboxing & Review");
+    pub const CHALLENGE: ScriptStyle = ScriptStyle::known("Challenge");
+    pub const PROBLEM_SOLUTION: ScriptStyle = ScriptStyle::known("Problem/Solution");
+    pub const COMPARISON: ScriptStyle = ScriptStyle::known("Comparison");
+    pub const CREATIVE_INNOVATIVE: ScriptStyle = ScriptStyle::known("Creative/Innovative");
+    pub const EMOTIONAL_APPEAL: ScriptStyle = ScriptStyle::known("Emotional Appeal");
+    pub const IMMERSIVE_STORYTELLING: ScriptStyle = ScriptStyle::known("Immersive Storytelling");
+    /// v2 style names, also returned by the v1 script generator.
+    pub const STORYTIME: ScriptStyle = ScriptStyle::known("Storytime");
+    pub const LIGHT_MARKETING: ScriptStyle = ScriptStyle::known("Light marketing");
+
+    const fn known(name: &'static str) -> ScriptStyle {
+        ScriptStyle(Cow::Borrowed(name))
+    }
+
+    /// Any style name, sent as given.
+    pub fn new(name: impl Into<String>) -> ScriptStyle {
+        ScriptStyle(Cow::Owned(name.into()))
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+/// The avatar to put in a video in place of the template's own.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+pub struct AvatarChoice {
+    pub avatar_id: i64,
+    pub avatar_type: AvatarType,
+}
+
+/// Which template collection `create_video_with_template` reads `template_id` from.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum TemplateType {
+    /// The template library ([`Client::list_templates`]).
+    Common,
+    /// Your templates ([`Client::list_custom_templates`]).
+    User,
+}
+
+/// Where a media variable's file comes from.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum MediaSource {
+    /// A public URL (an uploaded asset's address works too).
+    Url(String),
+    /// A numeric asset id (the v1 spec's type).
+    AssetId(i64),
+    /// An asset id in string form (the guides' form, D18).
+    AssetKey(String),
+}
+
+/// One template variable to fill, by the name it has in the web template editor.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum TemplateVariable {
+    Text {
+        name: String,
+        content: String,
+    },
+    /// Text the avatar speaks; may contain pause tags like `<break time="2s" />`.
+    Script {
+        name: String,
+        content: String,
+    },
+    Image {
+        name: String,
+        source: MediaSource,
+    },
+    Video {
+        name: String,
+        source: MediaSource,
+    },
+}
+
+impl TemplateVariable {
+    pub fn text(name: impl Into<String>, content: impl Into<String>) -> Self {
+        TemplateVariable::Text {
+            name: name.into(),
+            content: content.into(),
+        }
+    }
+
+    pub fn script(name: impl Into<String>, content: impl Into<String>) -> Self {
+        TemplateVariable::Script {
+            name: name.into(),
+            content: content.into(),
+        }
+    }
+
+    pub fn image_url(name: impl Into<String>, url: impl Into<String>) -> Self {
+        TemplateVariable::Image {
+            name: name.into(),
+            source: MediaSource::Url(url.into()),
+        }
+    }
+
+    pub fn video_url(name: impl Into<String>, url: impl Into<String>) -> Self {
+        TemplateVariable::Video {
+            name: name.into(),
+            source: MediaSource::Url(url.into()),
+        }
+    }
+}
+
+/// Only the member that matters for the variable's type is sent (D39).
+impl Serialize for TemplateVariable {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        let (kind, name, properties) = match self {
+            TemplateVariable::Text { name, content } => ("text", name, json!({"content": content})),
+            TemplateVariable::Script { name, content } => {
+                ("script", name, json!({"content": content}))
+            }
+            TemplateVariable::Image { name, source } => ("image", name, source_json(source)),
+            TemplateVariable::Video { name, source } => ("video", name, source_json(source)),
+        };
+        json!({"type": kind, "name": name, "properties": properties}).serialize(s)
+    }
+}
+
+fn source_json(source: &MediaSource) -> Value {
+    match source {
+        MediaSource::Url(url) => json!({"url": url}),
+        MediaSource::AssetId(id) => json!({"asset_id": id}),
+        MediaSource::AssetKey(key) => json!({"asset_id": key}),
+    }
+}
+
+/// The request of [`Client::create_video_with_template`].
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct CreateVideoWithTemplate {
+    pub template_id: i64,
+    pub template_type: TemplateType,
+    /// The speech language: a lowercase English name (`english`, `spanish`...; D26).
+    pub lang: String,
+    pub variables: Vec<TemplateVariable>,
+    /// Replaces the template's avatar.
+    #[serde(flatten)]
+    pub avatar: Option<AvatarChoice>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub voice_id: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub caption: Option<bool>,
+    /// Background music, from [`Client::list_musics`] or [`Client::list_custom_musics`].
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub music_id: Option<i64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub video_name: Option<String>,
+}
+
+impl CreateVideoWithTemplate {
+    /// A render of `template_id` with `variables`; the other options unset.
+    pub fn new(
+        template_id: i64,
+        template_type: TemplateType,
+        lang: impl Into<String>,
+        variables: Vec<TemplateVariable>,
+    ) -> Self {
+        CreateVideoWithTemplate {
+            template_id,
+            template_type,
+            lang: lang.into(),
+            variables,
+            avatar: None,
+            voice_id: None,
+            caption: None,
+            music_id: None,
+            video_name: None,
+        }
+    }
+}
+
+/// A variable of the legacy variable render: free-form, as that operation's spec leaves it.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct LegacyVariable {
+    pub name: String,
+    #[serde(rename = "type")]
+    pub kind: String,
+    pub properties: Map<String, Value>,
+}
+
+/// The request of [`Client::create_video_with_variables`], the older template render
+/// (D13). Prefer [`CreateVideoWithTemplate`].
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct CreateVideoWithVariables {
+    pub template_id: i64,
+    /// Free text in the spec; `custom` and `user` are the values seen (D24).
+    pub template_type: String,
+    /// Replacement text.
+    pub text: String,
+    /// One of the 27 languages this operation lists (`english` ... `polish`).
+    pub lang: String,
+    pub variables: Vec<LegacyVariable>,
+    /// The avatar ("digital person") id.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub dp_id: Option<i64>,
+    /// The voice ("timbre") id.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub timbre_id: Option<i64>,
+    /// `true`: keep the template's audio instead of re-voicing it with text-to-speech.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "bool_as_int"
+    )]
+    pub without_tts: Option<bool>,
+}
+
+fn bool_as_int<S: serde::Serializer>(
+    value: &Option<bool>,
+    s: S,
+) -> std::result::Result<S::Ok, S::Error> {
+    match value {
+        Some(b) => s.serialize_i64(i64::from(*b)),
+        None => s.serialize_none(),
+    }
+}
+
+/// Which template collection a product video's `template_id` comes from; these operations
+/// spell the two collections differently from the template render (D24).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ProductTemplateType {
+    /// The template library.
+    Public,
+    /// Your templates.
+    Custom,
+}
+
+/// A video about a stored product (created with `create_product`): the request of
+/// [`Client::create_preview_video`] and the core of [`CreateVideoFromUrl`].
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct ProductVideo {
+    pub product_id: String,
+    pub aspect_ratio: AspectRatio,
+    pub video_length: VideoLength,
+    /// The script language: a lowercase English name (`english`...).
+    pub language: String,
+    pub avatar_id: i64,
+    pub avatar_type: AvatarType,
+    pub script_style: ScriptStyle,
+    pub template_type: ProductTemplateType,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub template_id: Option<i64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub voice_id: Option<String>,
+    /// A `name` from [`Client::list_visual_styles`].
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub visual_style: Option<String>,
+    /// Your own script instead of an AI-written one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub override_script: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub caption: Option<bool>,
+}
+
+impl ProductVideo {
+    /// A 15-second portrait English video of `product_id` presented by library avatar
+    /// `avatar_id`, in the library's templates; change the public members for the rest.
+    pub fn new(product_id: impl Into<String>, avatar_id: i64, script_style: ScriptStyle) -> Self {
+        ProductVideo {
+            product_id: product_id.into(),
+            aspect_ratio: AspectRatio::Portrait,
+            video_length: VideoLength::Seconds15,
+            language: "english".into(),
+            avatar_id,
+            avatar_type: AvatarType::Public,
+            script_style,
+            template_type: ProductTemplateType::Public,
+            template_id: None,
+            voice_id: None,
+            visual_style: None,
+            override_script: None,
+            caption: None,
+        }
+    }
+}
+
+/// The request of [`Client::create_video_from_url`]: a [`ProductVideo`] plus the options
+/// only the final render has.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct CreateVideoFromUrl {
+    #[serde(flatten)]
+    pub video: ProductVideo,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub music_id: Option<i64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub video_name: Option<String>,
+}
+
+impl From<ProductVideo> for CreateVideoFromUrl {
+    fn from(video: ProductVideo) -> Self {
+        CreateVideoFromUrl {
+            video,
+            music_id: None,
+            video_name: None,
+        }
+    }
+}
+
+impl Client {
+    /// Starts rendering a template with its variables replaced; poll the returned project
+    /// with [`Client::get_project`] or [`Client::wait_for_project`]. Costs credits.
+    pub fn create_video_with_template(
+        &self,
+        request: &CreateVideoWithTemplate,
+    ) -> Result<CreatedProject> {
+        let op = &CREATE_VIDEO_WITH_TEMPLATE;
+        de::decode(op, self.execute(op, &self.to_params(request)?)?)
+    }
+
+    /// Starts the legacy template render (D13); poll like
+    /// [`Client::create_video_with_template`]. Costs credits.
+    pub fn create_video_with_variables(
+        &self,
+        request: &CreateVideoWithVariables,
+    ) -> Result<CreatedProject> {
+        let op = &CREATE_VIDEO_WITH_VARIABLES;
+        de::decode(op, self.execute(op, &self.to_params(request)?)?)
+    }
+
+    /// Starts rendering a marketing video of a stored product; poll the returned project
+    /// with [`Client::get_project`] or [`Client::wait_for_project`]. Costs credits.
+    pub fn create_video_from_url(&self, request: &CreateVideoFromUrl) -> Result<CreatedProject> {
+        let op = &CREATE_VIDEO_FROM_URL;
+        de::decode(op, self.execute(op, &self.to_params(request)?)?)
+    }
+
+    /// Starts a cheaper preview render of a product video (half the credits of a full
+    /// render); poll it like [`Client::create_video_from_url`].
+    pub fn create_preview_video(&self, request: &ProductVideo) -> Result<CreatedProject> {
+        let op = &CREATE_PREVIEW_VIDEO;
+        de::decode(op, self.execute(op, &self.to_params(request)?)?)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn template_variables_send_only_their_member() {
+        let vars = vec![
+            TemplateVariable::text("title", "Hi"),
+            TemplateVariable::script("voice", "Hello <break time=\"2s\" /> there"),
+            TemplateVariable::image_url("logo", "https://x/l.png"),
+            TemplateVariable::Video {
+                name: "clip".into(),
+                source: MediaSource::AssetId(42),
+            },
+            TemplateVariable::Image {
+                name: "bg".into(),
+                source: MediaSource::AssetKey("img_abc".into()),
+            },
+        ];
+        let mut r = CreateVideoWithTemplate::new(9, TemplateType::User, "english", vars);
+        r.avatar = Some(AvatarChoice {
+            avatar_id: 3,
+            avatar_type: AvatarType::Custom,
+        });
+        assert_eq!(
+            serde_json::to_value(&r).unwrap(),
+            json!({"template_id": 9, "template_type": "user", "lang": "english",
+                "avatar_id": 3, "avatar_type": 1, "variables": [
+                {"type": "text", "name": "title", "properties": {"content": "Hi"}},
+                {"type": "script", "name": "voice",
+                    "properties": {"content": "Hello <break time=\"2s\" /> there"}},
+                {"type": "image", "name": "logo", "properties": {"url": "https://x/l.png"}},
+                {"type": "video", "name": "clip", "properties": {"asset_id": 42}},
+                {"type": "image", "name": "bg", "properties": {"asset_id": "img_abc"}},
+            ]})
+        );
+    }
+
+    #[test]
+    fn product_video_and_legacy_wire_forms() {
+        let mut url: CreateVideoFromUrl = ProductVideo::new("p", 81, ScriptStyle::DATA).into();
+        url.music_id = Some(3);
+        url.video.video_length = VideoLength::Seconds60;
+        assert_eq!(
+            serde_json::to_value(&url).unwrap(),
+            json!({"product_id": "p", "aspect_ratio": 0, "video_length": "60",
+                "language": "english", "avatar_id": 81, "avatar_type": 0,
+                "script_style": "Data", "template_type": "public", "music_id": 3})
+        );
+        let legacy = CreateVideoWithVariables {
+            template_id: 1,
+            template_type: "custom".into(),
+            text: "t".into(),
+            lang: "english".into(),
+            variables: vec![],
+            dp_id: None,
+            timbre_id: None,
+            without_tts: Some(true),
+        };
+        assert_eq!(serde_json::to_value(&legacy).unwrap()["without_tts"], 1);
+        assert_eq!(ScriptStyle::new("Mine").as_str(), "Mine");
+    }
+
+    #[test]
+    fn created_project_id_as_number_string_or_prj_id() {
+        for raw in [
+            json!({"project_id": 12345}),
+            json!({"project_id": "12345"}),
+            json!({"prj_id": "12345"}),
+        ] {
+            let p: CreatedProject = serde_json::from_value(raw).unwrap();
+            assert_eq!(p.project_id, "12345");
+        }
+    }
+}

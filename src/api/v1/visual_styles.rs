@@ -1,12 +1,16 @@
 //! v1 visual styles (layouts for product videos).
-//!
-//! Operation table entries (paths and parameter schemas, from the v1 spec); call them with
-//! [`Client::execute`](crate::Client::execute) or `jogg_call` from C.
 
+use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value};
+
+use crate::client::Client;
+use crate::de;
+use crate::error::Result;
 use crate::ops::{Operation, Version};
 #[allow(unused_imports)]
 use crate::schema::{INT, Kind, STR, Schema, TEXT, int, opt, req};
 use crate::transport::Method;
+use crate::types::AspectRatio;
 
 /// `GET /v1/visual_styles`.
 pub static LIST_VISUAL_STYLES: Operation = Operation {
@@ -17,3 +21,39 @@ pub static LIST_VISUAL_STYLES: Operation = Operation {
     poll_with: None,
     schema: &Schema::of(&[opt("aspect_ratio", Kind::IntEnum(&[-1, 0, 1, 2]))]),
 };
+
+/// A layout for product videos; its `name` is what they take as `visual_style`.
+#[derive(Clone, Debug, PartialEq, Deserialize)]
+pub struct VisualStyle {
+    #[serde(deserialize_with = "de::lenient_i64")]
+    pub id: i64,
+    #[serde(default)]
+    pub name: String,
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+#[derive(Clone, Debug, PartialEq, Deserialize)]
+pub struct VisualStyleList {
+    #[serde(default)]
+    pub visual_styles: Vec<VisualStyle>,
+}
+
+/// The query of the v1 list operations filtered by shape: `None` sends nothing, which the
+/// API reads as `-1`, every shape.
+#[derive(Serialize)]
+pub(crate) struct ShapeFilter {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub(crate) aspect_ratio: Option<AspectRatio>,
+}
+
+impl Client {
+    /// The visual styles available for `aspect_ratio`, or for every shape with `None`.
+    pub fn list_visual_styles(&self, aspect_ratio: Option<AspectRatio>) -> Result<VisualStyleList> {
+        let op = &LIST_VISUAL_STYLES;
+        de::decode(
+            op,
+            self.execute(op, &self.to_params(&ShapeFilter { aspect_ratio })?)?,
+        )
+    }
+}

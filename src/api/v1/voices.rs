@@ -94,3 +94,35 @@ pub static LIST_CUSTOM_VOICES: Operation = Operation {
     poll_with: None,
     schema: &Schema::of(&[opt("language", STR)]),
 };
+
+impl Client {
+    /// Your cloned voices, all of them or those of one `language` (a lowercase English
+    /// name). The sample member is read from `audition_url` or `audio_url` (D28).
+    pub fn list_custom_voices(&self, language: Option<&str>) -> Result<VoiceList> {
+        let op = &LIST_CUSTOM_VOICES;
+        let params = match language {
+            Some(language) => serde_json::json!({ "language": language }),
+            None => serde_json::json!({}),
+        };
+        de::decode(op, self.execute(op, &params)?)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn sample_url_under_either_name() {
+        for key in ["audition_url", "audio_url"] {
+            let list: VoiceList = serde_json::from_value(json!({
+                "total": 1,
+                "voices": [{"voice_id": "tb_1", "name": "Me", key: "https://x/1.mp3"}]
+            }))
+            .unwrap();
+            assert_eq!(list.voices[0].audio_url.as_deref(), Some("https://x/1.mp3"));
+            assert_eq!(list.total, Some(1));
+        }
+    }
+}
