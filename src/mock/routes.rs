@@ -87,6 +87,10 @@ enum Route<'a> {
     UploadPut(&'a str),
     Asset(&'a str),
     ProjectVideo(&'a str),
+    /// A library avatar's preview video (`/files/avatars/<id>.mp4`).
+    AvatarVideo(&'a str),
+    /// A template's cover or preview (`/files/templates/<id>.<jpg|mp4>`).
+    TemplateMedia(&'a str, &'a str),
     /// A background-music track (`/files/music/<id>.mp3`).
     MusicTrack(&'a str),
     /// The output of a table-driven task (`/files/tasks/<id>.<ext>`).
@@ -154,6 +158,13 @@ fn file_route(name: &str) -> Route<'_> {
         }
     } else if let Some(id) = nested("avatars/", ".jpg") {
         Route::AvatarCover(id)
+    } else if let Some(id) = nested("avatars/", ".mp4") {
+        Route::AvatarVideo(id)
+    } else if let Some((id, ext)) = name
+        .strip_prefix("templates/")
+        .and_then(|f| f.rsplit_once('.'))
+    {
+        Route::TemplateMedia(id, ext)
     } else if let Some(id) = nested("music/", ".mp3") {
         Route::MusicTrack(id)
     } else if let Some(id) = nested("voices/", ".mp3") {
@@ -246,8 +257,27 @@ pub(crate) fn dispatch(shared: &Shared, request: &Request) -> Response {
                 catalog::fake_mp3(voice.voice_id),
                 "audio/mpeg",
             ),
+            // Cloned ("timbre") voices of the custom-voice lists.
+            None if id.starts_with("tb_") => {
+                files::ranged(shared, request, catalog::fake_mp3(id), "audio/mpeg")
+            }
             None => file_not_found(shared, request),
         },
+        Route::AvatarVideo(id) => match catalog::find_avatar(id) {
+            Some(avatar) => files::ranged(
+                shared,
+                request,
+                catalog::fake_mp4(&avatar.id.to_string()),
+                "video/mp4",
+            ),
+            None => file_not_found(shared, request),
+        },
+        Route::TemplateMedia(id, ext) if id.parse::<u32>().is_ok() => match ext {
+            "jpg" => files::ranged(shared, request, catalog::fake_jpeg(id), "image/jpeg"),
+            "mp4" => files::ranged(shared, request, catalog::fake_mp4(id), "video/mp4"),
+            _ => file_not_found(shared, request),
+        },
+        Route::TemplateMedia(..) => file_not_found(shared, request),
         Route::Unknown => crate::mock::table::dispatch(shared, request).unwrap_or_else(|| {
             json_response(
                 shared,
