@@ -994,7 +994,7 @@ static void test_create_webhook_endpoint(void) {
     err = ERR_SENTINEL;
     EXPECT_ERROR(jogg_create_webhook_endpoint(client, "{\"url\":\"https://x\",\"events\":[1]}",
                                               &out, &err),
-                 err, JOGG_ERR_VALIDATION, "events");
+                 err, JOGG_ERR_VALIDATION, "events[0]");
     err = ERR_SENTINEL;
     EXPECT_ERROR(jogg_create_webhook_endpoint(client, NULL, &out, &err), err,
                  JOGG_ERR_NULL_ARGUMENT, "request_json");
