@@ -42,8 +42,14 @@ fn catalogue_urls_are_served() {
     }
     let agent = ureq::Agent::new_with_defaults();
     for url in &found {
-        let mut response = agent.get(url).call().unwrap_or_else(|e| panic!("{url}: {e}"));
+        let mut response = agent
+            .get(url)
+            .call()
+            .unwrap_or_else(|e| panic!("{url}: {e}"));
         assert_eq!(response.status(), 200, "{url}");
-        assert!(!response.body_mut().read_to_vec().unwrap().is_empty(), "{url}");
+        assert!(
+            !response.body_mut().read_to_vec().unwrap().is_empty(),
+            "{url}"
+        );
     }
 }
