@@ -91,3 +91,36 @@ uninstall:
 clean:
 	$(CARGO) clean
 	rm -rf $(BUILD)
+
+# ---------------------------------------------------------------------------------------------
+# Every caller: the installed library, the C++ wrapper, Go (cgo) and Python (ctypes). Each
+# test target runs its programs against a fresh jogg-mock.
+
+CXXFLAGS   ?= -O2 -g
+CXX_STRICT := -std=c++17 -Wall -Wextra -Wpedantic -Werror
+
+.PHONY: check-headers test-cpp check-memory-cpp
+test: check-headers test-cpp
+check-memory: check-memory-cpp
+
+# Each header alone, as its users compile it.
+check-headers:
+	$(CC) $(C_STRICT) -fsyntax-only -x c include/jogg.h
+	$(CXX) $(CXX_STRICT) -fsyntax-only -x c++ include/jogg.h
+	$(CXX) $(CXX_STRICT) -Iinclude -fsyntax-only -x c++ include/jogg.hpp
+
+$(BUILD)/test_wrapper $(BUILD)/example_cpp: include/jogg.hpp include/jogg.h lib
+	$(CXX) $(CXXFLAGS) $(CXX_STRICT) -pthread -Iinclude $(filter %.cpp,$^) $(LIB_A) $(NATIVE_LIBS) -o $@
+$(BUILD)/test_wrapper: tests/cpp/test_wrapper.cpp
+$(BUILD)/example_cpp: examples-c/cpp/example.cpp
+
+test-cpp: $(BUILD)/test_wrapper $(BUILD)/example_cpp
+	$(MOCK) --render-ms 300 -- $(BUILD)/test_wrapper
+	for prog in example_cpp; do \
+		$(MOCK) --render-ms 300 -- $(BUILD)/$$prog > $(BUILD)/$$prog.out || exit 1; \
+		grep -q '^video: http://127.0.0.1:' $(BUILD)/$$prog.out || exit 1; \
+	done
+
+check-memory-cpp: $(BUILD)/test_wrapper
+	$(MOCK) --render-ms 300 -- valgrind -q --error-exitcode=1 --leak-check=full \
+		--errors-for-leak-kinds=definite,indirect --show-possibly-lost=no $(BUILD)/test_wrapper
