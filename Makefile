@@ -75,18 +75,42 @@ check-memory: $(BUILD)/test_abi
 	nm $(BUILD)/test_abi_asan | grep -q __asan_init
 	$(MOCK) --render-ms 300 -- env ASAN_OPTIONS=detect_leaks=1 $(BUILD)/test_abi_asan
 
-# The libraries, the header and jogg-mock under $(PREFIX) (DESTDIR supported for packaging).
-INSTALLED := lib/libjogg.a lib/libjogg.so include/jogg.h bin/jogg-mock
+# The libraries, headers, pkg-config file and jogg-mock under $(PREFIX), laid out like any
+# system library: the real file is named after the SONAME, libjogg.so is the link the linker
+# finds, jogg.pc is written for this PREFIX. DESTDIR stages a package; uninstall removes
+# exactly what install wrote (directories stay: they may be shared).
+LIBDIR     ?= $(PREFIX)/lib
+INCLUDEDIR ?= $(PREFIX)/include
+BINDIR     ?= $(PREFIX)/bin
+VERSION    := $(shell sed -n 's/^version *= *"\(.*\)"/\1/p' Cargo.toml | head -n 1)
+SONAME     := libjogg.so.$(shell sed -n 's/^.define JOGG_ABI_VERSION "\(.*\)"/\1/p' include/jogg.h)
+INSTALLED  := $(LIBDIR)/libjogg.a $(LIBDIR)/$(SONAME) $(LIBDIR)/libjogg.so \
+	$(LIBDIR)/pkgconfig/jogg.pc $(INCLUDEDIR)/jogg.h $(INCLUDEDIR)/jogg.hpp $(BINDIR)/jogg-mock
 
-install: lib
-	install -d $(DESTDIR)$(PREFIX)/lib $(DESTDIR)$(PREFIX)/include $(DESTDIR)$(PREFIX)/bin
-	install -m 644 $(LIB_A) $(DESTDIR)$(PREFIX)/lib/libjogg.a
-	install -m 755 $(RELEASE)/libjogg.so $(DESTDIR)$(PREFIX)/lib/libjogg.so
-	install -m 644 include/jogg.h $(DESTDIR)$(PREFIX)/include/jogg.h
-	install -m 755 $(MOCK) $(DESTDIR)$(PREFIX)/bin/jogg-mock
+# rustc's list of system libraries a program linking libjogg.a needs, for Libs.private. Cargo
+# replays the note when nothing changed, so this costs nothing after the first build.
+$(BUILD)/native-static-libs: lib | $(BUILD)
+	$(CARGO) rustc --release --all-features --lib --crate-type staticlib --color never \
+		-- --print native-static-libs 2> $@.log || { cat $@.log; exit 1; }
+	sed -n 's/^note: native-static-libs: //p' $@.log > $@
+	test -s $@
+
+install: lib $(BUILD)/native-static-libs
+	install -d $(DESTDIR)$(LIBDIR)/pkgconfig $(DESTDIR)$(INCLUDEDIR) $(DESTDIR)$(BINDIR)
+	install -m 644 $(LIB_A) $(DESTDIR)$(LIBDIR)/libjogg.a
+	install -m 755 $(RELEASE)/libjogg.so $(DESTDIR)$(LIBDIR)/$(SONAME)
+	ln -sfn $(SONAME) $(DESTDIR)$(LIBDIR)/libjogg.so
+	install -m 644 include/jogg.h include/jogg.hpp $(DESTDIR)$(INCLUDEDIR)/
+	install -m 755 $(MOCK) $(DESTDIR)$(BINDIR)/jogg-mock
+	sed -e 's|@prefix@|$(PREFIX)|' \
+		-e 's|@libdir@|$(patsubst $(PREFIX)/%,$${prefix}/%,$(LIBDIR))|' \
+		-e 's|@includedir@|$(patsubst $(PREFIX)/%,$${prefix}/%,$(INCLUDEDIR))|' \
+		-e 's|@version@|$(VERSION)|' -e "s|@libs_private@|$$(cat $(BUILD)/native-static-libs)|" \
+		packaging/jogg.pc.in > $(DESTDIR)$(LIBDIR)/pkgconfig/jogg.pc
+	chmod 644 $(DESTDIR)$(LIBDIR)/pkgconfig/jogg.pc
 
 uninstall:
-	rm -f $(addprefix $(DESTDIR)$(PREFIX)/,$(INSTALLED))
+	rm -f $(addprefix $(DESTDIR),$(INSTALLED))
 
 clean:
 	$(CARGO) clean
@@ -99,8 +123,8 @@ clean:
 CXXFLAGS   ?= -O2 -g
 CXX_STRICT := -std=c++17 -Wall -Wextra -Wpedantic -Werror
 
-.PHONY: check-headers test-cpp check-memory-cpp
-test: check-headers test-cpp
+.PHONY: check-headers test-version test-cpp test-install check-memory-cpp
+test: check-headers test-version test-cpp test-install
 check-memory: check-memory-cpp
 
 # Each header alone, as its users compile it.
@@ -108,6 +132,13 @@ check-headers:
 	$(CC) $(C_STRICT) -fsyntax-only -x c include/jogg.h
 	$(CXX) $(CXX_STRICT) -fsyntax-only -x c++ include/jogg.h
 	$(CXX) $(CXX_STRICT) -Iinclude -fsyntax-only -x c++ include/jogg.hpp
+
+# Header macros, jogg_version(), jogg_version_number() and Cargo.toml agree.
+$(BUILD)/test_version: tests/c/test_version.c include/jogg.h lib | $(BUILD)
+	$(CC) $(CFLAGS) $(C_STRICT) -DEXPECTED_VERSION='"$(VERSION)"' -Iinclude $< $(LIB_A) $(NATIVE_LIBS) -o $@
+
+test-version: $(BUILD)/test_version
+	$(BUILD)/test_version
 
 $(BUILD)/test_wrapper $(BUILD)/example_cpp: include/jogg.hpp include/jogg.h lib
 	$(CXX) $(CXXFLAGS) $(CXX_STRICT) -pthread -Iinclude $(filter %.cpp,$^) $(LIB_A) $(NATIVE_LIBS) -o $@
@@ -124,3 +155,6 @@ test-cpp: $(BUILD)/test_wrapper $(BUILD)/example_cpp
 check-memory-cpp: $(BUILD)/test_wrapper
 	$(MOCK) --render-ms 300 -- valgrind -q --error-exitcode=1 --leak-check=full \
 		--errors-for-leak-kinds=definite,indirect --show-possibly-lost=no $(BUILD)/test_wrapper
+
+test-install: lib $(BUILD)/native-static-libs
+	MAKE='$(MAKE)' TEST_CC='$(CC)' NATIVE_LIBS='$(NATIVE_LIBS)' tests/install/test_install.sh
