@@ -122,9 +122,12 @@ clean:
 
 CXXFLAGS   ?= -O2 -g
 CXX_STRICT := -std=c++17 -Wall -Wextra -Wpedantic -Werror
+GO         ?= go
+# Offline and reproducible: never download a Go toolchain, never stamp VCS data.
+GO_ENV     := GOTOOLCHAIN=local GOFLAGS=-buildvcs=false CGO_ENABLED=1
 
-.PHONY: check-headers test-version test-cpp test-install check-memory-cpp
-test: check-headers test-version test-cpp test-install
+.PHONY: check-headers test-version test-cpp test-go test-install check-memory-cpp
+test: check-headers test-version test-cpp test-go test-install
 check-memory: check-memory-cpp
 
 # Each header alone, as its users compile it.
@@ -156,5 +159,15 @@ check-memory-cpp: $(BUILD)/test_wrapper
 	$(MOCK) --render-ms 300 -- valgrind -q --error-exitcode=1 --leak-check=full \
 		--errors-for-leak-kinds=definite,indirect --show-possibly-lost=no $(BUILD)/test_wrapper
 
+test-go: lib
+	cd examples-c/go && $(GO_ENV) $(GO) vet ./...
+	$(MOCK) --render-ms 300 -- sh -c 'cd examples-c/go && $(GO_ENV) $(GO) test -count=1 -v ./... > ../../$(BUILD)/go-test.out 2>&1' \
+		|| { cat $(BUILD)/go-test.out; exit 1; }
+	grep -c '^--- PASS' $(BUILD)/go-test.out
+	for dir in examples-c/go/cmd/quickstart; do \
+		$(MOCK) --render-ms 300 -- sh -c "cd $$dir && $(GO_ENV) $(GO) run ." > $(BUILD)/go-run.out || exit 1; \
+		grep -q '^video: http://127.0.0.1:' $(BUILD)/go-run.out || exit 1; \
+	done
+
 test-install: lib $(BUILD)/native-static-libs
-	MAKE='$(MAKE)' TEST_CC='$(CC)' NATIVE_LIBS='$(NATIVE_LIBS)' tests/install/test_install.sh
+	MAKE='$(MAKE)' TEST_CC='$(CC)' GO='$(GO)' NATIVE_LIBS='$(NATIVE_LIBS)' tests/install/test_install.sh

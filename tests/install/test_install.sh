@@ -2,10 +2,12 @@
 # Installs jogg into a fresh prefix the way a user would (`make install PREFIX=...`), then
 # checks it as a system library: the files and the SONAME, jogg.pc against rustc's list of
 # native libraries, C programs built with nothing but pkg-config flags against the static and
-# the shared library and run against jogg-mock, and `make uninstall` removing every file.
+# the shared library and run against jogg-mock, the Go package through pkg-config, and
+# `make uninstall` removing every file.
 #
 # Run from the repository root by `make test-install` (after `make lib`). Uses $MAKE and
-# $TEST_CC (not CC: cargo's build scripts watch CC, and a change would rebuild dependencies).
+# $TEST_CC (not CC: cargo's build scripts watch CC, and a change would rebuild dependencies),
+# and $GO.
 set -eu
 MAKE=${MAKE:-make}
 CC=${TEST_CC:-cc}
@@ -72,6 +74,14 @@ for linkage in static shared; do
         fail "quickstart ($linkage) printed no video_url"
     tail -n 1 "$work/quickstart_$linkage.out" | cut -c 1-100
 done
+
+step "Go through pkg-config: go build -tags jogg_pkgconfig (shared library, rpath)"
+(cd examples-c/go && GOTOOLCHAIN=local GOFLAGS=-buildvcs=false CGO_ENABLED=1 \
+    CGO_LDFLAGS="-Wl,-rpath,$prefix/lib" ${GO:-go} build -tags jogg_pkgconfig \
+    -o "$work/quickstart_go" ./cmd/quickstart)
+readelf -d "$work/quickstart_go" | grep -q "NEEDED.*\[$soname\]" || fail "the Go program does not need $soname"
+"$prefix/bin/jogg-mock" --render-ms 300 -- "$work/quickstart_go" > "$work/quickstart_go.out" 2> /dev/null
+grep '^video: http://127.0.0.1:' "$work/quickstart_go.out" || fail "Go quickstart printed no video"
 
 step "DESTDIR stages a package without changing the paths inside it"
 $MAKE --no-print-directory install DESTDIR="$work/stage" PREFIX=/usr > "$work/stage.log" 2>&1 ||
