@@ -123,11 +123,14 @@ clean:
 CXXFLAGS   ?= -O2 -g
 CXX_STRICT := -std=c++17 -Wall -Wextra -Wpedantic -Werror
 GO         ?= go
+PYTHON     ?= python3
 # Offline and reproducible: never download a Go toolchain, never stamp VCS data.
 GO_ENV     := GOTOOLCHAIN=local GOFLAGS=-buildvcs=false CGO_ENABLED=1
+# No .pyc files or pytest cache left in the source tree.
+PYTEST     := PYTHONDONTWRITEBYTECODE=1 $(PYTHON) -m pytest -p no:cacheprovider
 
-.PHONY: check-headers test-version test-cpp test-go test-install check-memory-cpp
-test: check-headers test-version test-cpp test-go test-install
+.PHONY: check-headers test-version test-cpp test-go test-python test-install check-memory-cpp
+test: check-headers test-version test-cpp test-go test-python test-install
 check-memory: check-memory-cpp
 
 # Each header alone, as its users compile it.
@@ -168,6 +171,10 @@ test-go: lib
 		$(MOCK) --render-ms 300 -- sh -c "cd $$dir && $(GO_ENV) $(GO) run ." > $(BUILD)/go-run.out || exit 1; \
 		grep -q '^video: http://127.0.0.1:' $(BUILD)/go-run.out || exit 1; \
 	done
+
+# pytest's own exit status: 5 (nothing collected) fails like any other non-zero status.
+test-python: lib
+	$(MOCK) --render-ms 300 -- env JOGG_LIB=$(abspath $(RELEASE)/libjogg.so) $(PYTEST) -v examples-c/python
 
 test-install: lib $(BUILD)/native-static-libs
 	MAKE='$(MAKE)' TEST_CC='$(CC)' GO='$(GO)' NATIVE_LIBS='$(NATIVE_LIBS)' tests/install/test_install.sh
