@@ -129,8 +129,9 @@ GO_ENV     := GOTOOLCHAIN=local GOFLAGS=-buildvcs=false CGO_ENABLED=1
 # No .pyc files or pytest cache left in the source tree.
 PYTEST     := PYTHONDONTWRITEBYTECODE=1 $(PYTHON) -m pytest -p no:cacheprovider
 
-.PHONY: check-headers test-version test-cpp test-go test-python test-install check-memory-cpp
-test: check-headers test-version test-cpp test-go test-python test-install
+.PHONY: check-headers test-version test-readme-rust test-cpp test-go test-python test-install \
+	check-memory-cpp
+test: check-headers test-version test-readme-rust test-cpp test-go test-python test-install
 check-memory: check-memory-cpp
 
 # Each header alone, as its users compile it.
@@ -146,14 +147,27 @@ $(BUILD)/test_version: tests/c/test_version.c include/jogg.h lib | $(BUILD)
 test-version: $(BUILD)/test_version
 	$(BUILD)/test_version
 
-$(BUILD)/test_wrapper $(BUILD)/example_cpp: include/jogg.hpp include/jogg.h lib
+# The README's Rust example is examples/quickstart.rs, word for word, and runs.
+test-readme-rust: lib | $(BUILD)
+	awk '/^```rust/ {on=1; next} /^```$$/ {if (on) exit} on' README.md | diff - examples/quickstart.rs
+	$(MOCK) --render-ms 300 -- $(CARGO) run -q --release --all-features --example quickstart \
+		> $(BUILD)/readme-rust.out
+	grep -q '^video: http://127.0.0.1:' $(BUILD)/readme-rust.out
+
+# The README's first code block in language % (```cpp, ```go, ```python), to compile and run.
+$(BUILD)/readme.%: README.md | $(BUILD)
+	awk -v fence='```$*' '$$0 == fence {on=1; next} /^```$$/ {if (on) exit} on' $< > $@
+	test -s $@
+
+$(BUILD)/test_wrapper $(BUILD)/example_cpp $(BUILD)/readme_cpp: include/jogg.hpp include/jogg.h lib
 	$(CXX) $(CXXFLAGS) $(CXX_STRICT) -pthread -Iinclude $(filter %.cpp,$^) $(LIB_A) $(NATIVE_LIBS) -o $@
 $(BUILD)/test_wrapper: tests/cpp/test_wrapper.cpp
 $(BUILD)/example_cpp: examples-c/cpp/example.cpp
+$(BUILD)/readme_cpp: $(BUILD)/readme.cpp
 
-test-cpp: $(BUILD)/test_wrapper $(BUILD)/example_cpp
+test-cpp: $(BUILD)/test_wrapper $(BUILD)/example_cpp $(BUILD)/readme_cpp
 	$(MOCK) --render-ms 300 -- $(BUILD)/test_wrapper
-	for prog in example_cpp; do \
+	for prog in example_cpp readme_cpp; do \
 		$(MOCK) --render-ms 300 -- $(BUILD)/$$prog > $(BUILD)/$$prog.out || exit 1; \
 		grep -q '^video: http://127.0.0.1:' $(BUILD)/$$prog.out || exit 1; \
 	done
@@ -162,19 +176,27 @@ check-memory-cpp: $(BUILD)/test_wrapper
 	$(MOCK) --render-ms 300 -- valgrind -q --error-exitcode=1 --leak-check=full \
 		--errors-for-leak-kinds=definite,indirect --show-possibly-lost=no $(BUILD)/test_wrapper
 
-test-go: lib
+# The README's Go block is built as its own module, using examples-c/go through a replace.
+test-go: lib $(BUILD)/readme.go
 	cd examples-c/go && $(GO_ENV) $(GO) vet ./...
 	$(MOCK) --render-ms 300 -- sh -c 'cd examples-c/go && $(GO_ENV) $(GO) test -count=1 -v ./... > ../../$(BUILD)/go-test.out 2>&1' \
 		|| { cat $(BUILD)/go-test.out; exit 1; }
 	grep -c '^--- PASS' $(BUILD)/go-test.out
-	for dir in examples-c/go/cmd/quickstart; do \
+	rm -rf $(BUILD)/readme-go && mkdir -p $(BUILD)/readme-go
+	cp $(BUILD)/readme.go $(BUILD)/readme-go/main.go
+	cd $(BUILD)/readme-go && $(GO_ENV) $(GO) mod init readme && \
+		$(GO_ENV) $(GO) mod edit -require=jogg.local@v0.0.0 -replace=jogg.local=../../examples-c/go
+	for dir in examples-c/go/cmd/quickstart $(BUILD)/readme-go; do \
 		$(MOCK) --render-ms 300 -- sh -c "cd $$dir && $(GO_ENV) $(GO) run ." > $(BUILD)/go-run.out || exit 1; \
 		grep -q '^video: http://127.0.0.1:' $(BUILD)/go-run.out || exit 1; \
 	done
 
 # pytest's own exit status: 5 (nothing collected) fails like any other non-zero status.
-test-python: lib
+test-python: lib $(BUILD)/readme.python
 	$(MOCK) --render-ms 300 -- env JOGG_LIB=$(abspath $(RELEASE)/libjogg.so) $(PYTEST) -v examples-c/python
+	$(MOCK) --render-ms 300 -- env PYTHONPATH=examples-c/python PYTHONDONTWRITEBYTECODE=1 \
+		$(PYTHON) $(BUILD)/readme.python > $(BUILD)/readme-python.out
+	grep -q '^video: http://127.0.0.1:' $(BUILD)/readme-python.out
 
 test-install: lib $(BUILD)/native-static-libs
 	MAKE='$(MAKE)' TEST_CC='$(CC)' GO='$(GO)' NATIVE_LIBS='$(NATIVE_LIBS)' tests/install/test_install.sh
