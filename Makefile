@@ -84,19 +84,128 @@ check-memory: $(BUILD)/test_abi $(BUILD)/webhook_receiver
 	nm $(BUILD)/test_abi_asan | grep -q __asan_init
 	$(MOCK) --render-ms 300 -- env ASAN_OPTIONS=detect_leaks=1 $(BUILD)/test_abi_asan
 
-# The libraries, the header and jogg-mock under $(PREFIX) (DESTDIR supported for packaging).
-INSTALLED := lib/libjogg.a lib/libjogg.so include/jogg.h bin/jogg-mock
+# The libraries, headers, pkg-config file and jogg-mock under $(PREFIX), laid out like any
+# system library: the real file is named after the SONAME, libjogg.so is the link the linker
+# finds, jogg.pc is written for this PREFIX. DESTDIR stages a package; uninstall removes
+# exactly what install wrote (directories stay: they may be shared).
+LIBDIR     ?= $(PREFIX)/lib
+INCLUDEDIR ?= $(PREFIX)/include
+BINDIR     ?= $(PREFIX)/bin
+VERSION    := $(shell sed -n 's/^version *= *"\(.*\)"/\1/p' Cargo.toml | head -n 1)
+SONAME     := libjogg.so.$(shell sed -n 's/^.define JOGG_ABI_VERSION "\(.*\)"/\1/p' include/jogg.h)
+INSTALLED  := $(LIBDIR)/libjogg.a $(LIBDIR)/$(SONAME) $(LIBDIR)/libjogg.so \
+	$(LIBDIR)/pkgconfig/jogg.pc $(INCLUDEDIR)/jogg.h $(INCLUDEDIR)/jogg.hpp $(BINDIR)/jogg-mock
 
-install: lib
-	install -d $(DESTDIR)$(PREFIX)/lib $(DESTDIR)$(PREFIX)/include $(DESTDIR)$(PREFIX)/bin
-	install -m 644 $(LIB_A) $(DESTDIR)$(PREFIX)/lib/libjogg.a
-	install -m 755 $(RELEASE)/libjogg.so $(DESTDIR)$(PREFIX)/lib/libjogg.so
-	install -m 644 include/jogg.h $(DESTDIR)$(PREFIX)/include/jogg.h
-	install -m 755 $(MOCK) $(DESTDIR)$(PREFIX)/bin/jogg-mock
+# rustc's list of system libraries a program linking libjogg.a needs, for Libs.private. Cargo
+# replays the note when nothing changed, so this costs nothing after the first build.
+$(BUILD)/native-static-libs: lib | $(BUILD)
+	$(CARGO) rustc --release --all-features --lib --crate-type staticlib --color never \
+		-- --print native-static-libs 2> $@.log || { cat $@.log; exit 1; }
+	sed -n 's/^note: native-static-libs: //p' $@.log > $@
+	test -s $@
+
+install: lib $(BUILD)/native-static-libs
+	install -d $(DESTDIR)$(LIBDIR)/pkgconfig $(DESTDIR)$(INCLUDEDIR) $(DESTDIR)$(BINDIR)
+	install -m 644 $(LIB_A) $(DESTDIR)$(LIBDIR)/libjogg.a
+	install -m 755 $(RELEASE)/libjogg.so $(DESTDIR)$(LIBDIR)/$(SONAME)
+	ln -sfn $(SONAME) $(DESTDIR)$(LIBDIR)/libjogg.so
+	install -m 644 include/jogg.h include/jogg.hpp $(DESTDIR)$(INCLUDEDIR)/
+	install -m 755 $(MOCK) $(DESTDIR)$(BINDIR)/jogg-mock
+	sed -e 's|@prefix@|$(PREFIX)|' \
+		-e 's|@libdir@|$(patsubst $(PREFIX)/%,$${prefix}/%,$(LIBDIR))|' \
+		-e 's|@includedir@|$(patsubst $(PREFIX)/%,$${prefix}/%,$(INCLUDEDIR))|' \
+		-e 's|@version@|$(VERSION)|' -e "s|@libs_private@|$$(cat $(BUILD)/native-static-libs)|" \
+		packaging/jogg.pc.in > $(DESTDIR)$(LIBDIR)/pkgconfig/jogg.pc
+	chmod 644 $(DESTDIR)$(LIBDIR)/pkgconfig/jogg.pc
 
 uninstall:
-	rm -f $(addprefix $(DESTDIR)$(PREFIX)/,$(INSTALLED))
+	rm -f $(addprefix $(DESTDIR),$(INSTALLED))
 
 clean:
 	$(CARGO) clean
 	rm -rf $(BUILD)
+
+# ---------------------------------------------------------------------------------------------
+# Every caller: the installed library, the C++ wrapper, Go (cgo) and Python (ctypes). Each
+# test target runs its programs against a fresh jogg-mock.
+
+CXXFLAGS   ?= -O2 -g
+CXX_STRICT := -std=c++17 -Wall -Wextra -Wpedantic -Werror
+GO         ?= go
+PYTHON     ?= python3
+# Offline and reproducible: never download a Go toolchain, never stamp VCS data.
+GO_ENV     := GOTOOLCHAIN=local GOFLAGS=-buildvcs=false CGO_ENABLED=1
+# No .pyc files or pytest cache left in the source tree.
+PYTEST     := PYTHONDONTWRITEBYTECODE=1 $(PYTHON) -m pytest -p no:cacheprovider
+
+.PHONY: check-headers test-version test-readme-rust test-cpp test-go test-python test-install \
+	check-memory-cpp
+test: check-headers test-version test-readme-rust test-cpp test-go test-python test-install
+check-memory: check-memory-cpp
+
+# Each header alone, as its users compile it.
+check-headers:
+	$(CC) $(C_STRICT) -fsyntax-only -x c include/jogg.h
+	$(CXX) $(CXX_STRICT) -fsyntax-only -x c++ include/jogg.h
+	$(CXX) $(CXX_STRICT) -Iinclude -fsyntax-only -x c++ include/jogg.hpp
+
+# Header macros, jogg_version(), jogg_version_number() and Cargo.toml agree.
+$(BUILD)/test_version: tests/c/test_version.c include/jogg.h lib | $(BUILD)
+	$(CC) $(CFLAGS) $(C_STRICT) -DEXPECTED_VERSION='"$(VERSION)"' -Iinclude $< $(LIB_A) $(NATIVE_LIBS) -o $@
+
+test-version: $(BUILD)/test_version
+	$(BUILD)/test_version
+
+# The README's Rust example is examples/quickstart.rs, word for word, and runs.
+test-readme-rust: lib | $(BUILD)
+	awk '/^```rust/ {on=1; next} /^```$$/ {if (on) exit} on' README.md | diff - examples/quickstart.rs
+	$(MOCK) --render-ms 300 -- $(CARGO) run -q --release --all-features --example quickstart \
+		> $(BUILD)/readme-rust.out
+	grep -q '^video: http://127.0.0.1:' $(BUILD)/readme-rust.out
+
+# The README's first code block in language % (```cpp, ```go, ```python), to compile and run.
+$(BUILD)/readme.%: README.md | $(BUILD)
+	awk -v fence='```$*' '$$0 == fence {on=1; next} /^```$$/ {if (on) exit} on' $< > $@
+	test -s $@
+
+$(BUILD)/test_wrapper $(BUILD)/example_cpp $(BUILD)/readme_cpp: include/jogg.hpp include/jogg.h lib
+	$(CXX) $(CXXFLAGS) $(CXX_STRICT) -pthread -Iinclude $(filter %.cpp,$^) $(LIB_A) $(NATIVE_LIBS) -o $@
+$(BUILD)/test_wrapper: tests/cpp/test_wrapper.cpp
+$(BUILD)/example_cpp: examples-c/cpp/example.cpp
+$(BUILD)/readme_cpp: $(BUILD)/readme.cpp
+
+test-cpp: $(BUILD)/test_wrapper $(BUILD)/example_cpp $(BUILD)/readme_cpp
+	$(MOCK) --render-ms 300 -- $(BUILD)/test_wrapper
+	for prog in example_cpp readme_cpp; do \
+		$(MOCK) --render-ms 300 -- $(BUILD)/$$prog > $(BUILD)/$$prog.out || exit 1; \
+		grep -q '^video: http://127.0.0.1:' $(BUILD)/$$prog.out || exit 1; \
+	done
+
+check-memory-cpp: $(BUILD)/test_wrapper
+	$(MOCK) --render-ms 300 -- valgrind -q --error-exitcode=1 --leak-check=full \
+		--errors-for-leak-kinds=definite,indirect --show-possibly-lost=no $(BUILD)/test_wrapper
+
+# The README's Go block is built as its own module, using examples-c/go through a replace.
+test-go: lib $(BUILD)/readme.go
+	cd examples-c/go && $(GO_ENV) $(GO) vet ./...
+	$(MOCK) --render-ms 300 -- sh -c 'cd examples-c/go && $(GO_ENV) $(GO) test -count=1 -v ./... > ../../$(BUILD)/go-test.out 2>&1' \
+		|| { cat $(BUILD)/go-test.out; exit 1; }
+	grep -c '^--- PASS' $(BUILD)/go-test.out
+	rm -rf $(BUILD)/readme-go && mkdir -p $(BUILD)/readme-go
+	cp $(BUILD)/readme.go $(BUILD)/readme-go/main.go
+	cd $(BUILD)/readme-go && $(GO_ENV) $(GO) mod init readme && \
+		$(GO_ENV) $(GO) mod edit -require=jogg.local@v0.0.0 -replace=jogg.local=../../examples-c/go
+	for dir in examples-c/go/cmd/quickstart $(BUILD)/readme-go; do \
+		$(MOCK) --render-ms 300 -- sh -c "cd $$dir && $(GO_ENV) $(GO) run ." > $(BUILD)/go-run.out || exit 1; \
+		grep -q '^video: http://127.0.0.1:' $(BUILD)/go-run.out || exit 1; \
+	done
+
+# pytest's own exit status: 5 (nothing collected) fails like any other non-zero status.
+test-python: lib $(BUILD)/readme.python
+	$(MOCK) --render-ms 300 -- env JOGG_LIB=$(abspath $(RELEASE)/libjogg.so) $(PYTEST) -v examples-c/python
+	$(MOCK) --render-ms 300 -- env PYTHONPATH=examples-c/python PYTHONDONTWRITEBYTECODE=1 \
+		$(PYTHON) $(BUILD)/readme.python > $(BUILD)/readme-python.out
+	grep -q '^video: http://127.0.0.1:' $(BUILD)/readme-python.out
+
+test-install: lib $(BUILD)/native-static-libs
+	MAKE='$(MAKE)' TEST_CC='$(CC)' GO='$(GO)' NATIVE_LIBS='$(NATIVE_LIBS)' tests/install/test_install.sh

@@ -32,10 +32,33 @@ fn main() {
          #define JOGG_VERSION_STRING \"{major}.{minor}.{patch}\"\n",
         major * 1_000_000 + minor * 1_000 + patch
     ));
+    abi_version(&mut config, major, minor, patch);
     let bindings = cbindgen::Builder::new()
         .with_crate(&dir)
         .with_config(config)
         .generate()
         .unwrap_or_else(|e| panic!("cbindgen could not generate include/jogg.h: {e}"));
     bindings.write_to_file(dir.join("include/jogg.h"));
+}
+
+/// ABI version: the SONAME suffix, cargo-c's rule. Before 1.0 every minor release may break
+/// the ABI, so 0.y.z is `0.y` (and 0.0.z is `0.0.z`); from 1.0 only the major number counts.
+/// The header gets it as `JOGG_ABI_VERSION`; on Linux the shared library is linked with it, so
+/// programs record `libjogg.so.<abi>` and never load an incompatible build.
+fn abi_version(config: &mut cbindgen::Config, major: u32, minor: u32, patch: u32) {
+    let abi = match (major, minor) {
+        (0, 0) => format!("0.0.{patch}"),
+        (0, _) => format!("0.{minor}"),
+        _ => major.to_string(),
+    };
+    if let Some(text) = config.after_includes.as_mut() {
+        text.push_str(&format!(
+            "/* SONAME suffix: programs link to libjogg.so.<JOGG_ABI_VERSION>. */\n\
+             #define JOGG_ABI_VERSION \"{abi}\"\n"
+        ));
+    }
+    // The target's OS, not the build machine's (build scripts run on the host).
+    if env::var("CARGO_CFG_TARGET_OS").as_deref() == Ok("linux") {
+        println!("cargo:rustc-cdylib-link-arg=-Wl,-soname,libjogg.so.{abi}");
+    }
 }

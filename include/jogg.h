@@ -10,8 +10,15 @@
  * object with code, name, message, field, http_status, api_code, api_message, request_id,
  * retry_after_ms, retryable, maybe_processed and task_id.
  *
- * Threads: a jogg_client may be used by any number of threads at once. Callbacks run on the
- * calling thread, inside the call that received them. There is no global state to set up.
+ * Threads: every function may be called from any thread, concurrently, and one jogg_client
+ * may be shared by any number of threads at once (one connection pool); the exceptions are
+ * stated at the function (jogg_client_free). A returned string may be freed on any thread.
+ * Callbacks run on the calling thread, inside the call that received them. There is no
+ * global state to set up or tear down.
+ *
+ * Versions: JOGG_VERSION_* describe this header, jogg_version() and jogg_version_number()
+ * the library actually loaded; they must agree. The shared library's SONAME is
+ * libjogg.so.<JOGG_ABI_VERSION>.
  */
 
 #ifndef JOGG_H
@@ -29,6 +36,8 @@
 /* MAJOR * 1000000 + MINOR * 1000 + PATCH; compare with jogg_version_number(). */
 #define JOGG_VERSION_NUMBER 1000
 #define JOGG_VERSION_STRING "0.1.0"
+/* SONAME suffix: programs link to libjogg.so.<JOGG_ABI_VERSION>. */
+#define JOGG_ABI_VERSION "0.1"
 
 
 /**
@@ -300,8 +309,8 @@ jogg_code jogg_client_new(const char *config_json,
 void jogg_client_free(jogg_client *client);
 
 /**
- * Releases a string returned by any jogg function. NULL is a no-op. Never pass these strings
- * to `free()`, and never pass other strings here.
+ * Releases a string returned by any jogg function, once, from any thread. NULL is a no-op.
+ * Never pass these strings to `free()`, and never pass other strings here.
  */
 void jogg_string_free(char *s);
 

@@ -170,8 +170,8 @@ pub unsafe extern "C" fn jogg_client_free(client: *mut jogg_client) {
     })
 }
 
-/// Releases a string returned by any jogg function. NULL is a no-op. Never pass these strings
-/// to `free()`, and never pass other strings here.
+/// Releases a string returned by any jogg function, once, from any thread. NULL is a no-op.
+/// Never pass these strings to `free()`, and never pass other strings here.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn jogg_string_free(s: *mut c_char) {
     infallible((), || {

@@ -1,0 +1,3 @@
+module jogg.local
+
+go 1.19

@@ -1,0 +1,189 @@
+"""Tests of jogg.py against jogg-mock.
+
+    jogg-mock --render-ms 300 -- python3 -m pytest examples-c/python
+
+With JOGG_BASE_URL unset, the tests start the repository's target/release/jogg-mock themselves.
+"""
+
+import os
+import re
+import subprocess
+import threading
+
+import pytest
+
+import jogg
+
+ROOT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..")
+WAIT = {"timeout_ms": 20000, "initial_interval_ms": 20, "max_interval_ms": 100}
+
+
+@pytest.fixture(scope="session", autouse=True)
+def mock_server():
+    if os.environ.get("JOGG_BASE_URL"):
+        yield
+        return
+    binary = os.path.join(ROOT, "target", "release", "jogg-mock")
+    if not os.path.exists(binary):
+        pytest.exit("JOGG_BASE_URL is unset and %s is missing: run `make lib` first" % binary, 1)
+    mock = subprocess.Popen([binary, "--render-ms", "300"], stdout=subprocess.PIPE, text=True)
+    # First line: "jogg-mock listening on http://127.0.0.1:PORT"; os.environ also sets the C
+    # environment, where the library reads it.
+    os.environ["JOGG_BASE_URL"] = mock.stdout.readline().split()[-1]
+    os.environ["JOGG_API_KEY"] = "jogg-mock-key"
+    yield
+    mock.kill()
+    mock.wait()
+    del os.environ["JOGG_BASE_URL"], os.environ["JOGG_API_KEY"]
+
+
+@pytest.fixture
+def client():
+    with jogg.Client({"proxy": "none"}) as c:
+        yield c
+
+
+def create_video(client, script):
+    avatar = client.list_avatars()["avatars"][0]["avatar_id"]
+    voice = client.list_voices({"page_size": 1})["voices"][0]["voice_id"]
+    created = client.create_talking_avatar_video(
+        {"script": script, "voice_id": voice, "avatar_id": avatar, "avatar_type": 0, "screen_style": 1}
+    )
+    assert isinstance(created["project_id"], str) and created["project_id"]
+    return created["project_id"]
+
+
+def test_version_agrees_with_header_and_cargo_toml():
+    with open(os.path.join(ROOT, "Cargo.toml")) as f:
+        cargo = re.search(r'^version = "(\d+)\.(\d+)\.(\d+)"', f.read(), re.M).groups()
+    with open(os.path.join(ROOT, "include", "jogg.h")) as f:
+        macros = dict(re.findall(r"^#define (JOGG_VERSION_\w+) (\S+)", f.read(), re.M))
+    major, minor, patch = map(int, cargo)
+    assert jogg.version() == "jogg/%d.%d.%d" % (major, minor, patch)
+    assert jogg.version_number() == major * 1000000 + minor * 1000 + patch
+    assert macros["JOGG_VERSION_STRING"] == '"%d.%d.%d"' % (major, minor, patch)
+    assert int(macros["JOGG_VERSION_NUMBER"]) == jogg.version_number()
+
+
+def test_config_error_names_the_member():
+    with pytest.raises(jogg.JoggError) as info:
+        jogg.Client({"bogus": 1})
+    e = info.value
+    assert (e.code, e.name, e.field) == (6, "JOGG_ERR_INVALID_CONFIG", "bogus")
+    assert "bogus" in str(e) and e.request_id is None
+
+
+def test_validation_happens_before_sending(client):
+    with pytest.raises(jogg.JoggError) as info:
+        client.create_talking_avatar_video({"script": "hi", "voice_id": "v", "avtar_id": 1, "avatar_type": 0})
+    assert (info.value.name, info.value.field, info.value.request_id) == ("JOGG_ERR_VALIDATION", "avtar_id", None)
+
+
+def test_api_errors_carry_request_id_not_the_key(client):
+    with pytest.raises(jogg.JoggError) as info:
+        client.get_project("no-such-project")
+    assert info.value.name == "JOGG_ERR_NOT_FOUND" and info.value.code == 202
+    assert info.value.request_id and info.value.request_id in str(info.value)
+
+    key = "sentinel-key-51ab"
+    with jogg.Client({"proxy": "none", "api_key": key}) as wrong:
+        with pytest.raises(jogg.JoggError) as info:
+            wrong.list_voices()
+    assert info.value.name == "JOGG_ERR_AUTH" and info.value.request_id
+    assert key not in str(info.value.json) and key not in str(info.value)
+
+
+def test_create_and_wait_with_progress(client):
+    project_id = create_video(client, "Hello from Python")
+    events = []
+    project = client.wait_for_project(project_id, WAIT, progress=events.append)  # returns None: continue
+    assert project["status_code"] == 4
+    assert project["video_url"].startswith("http://127.0.0.1:")
+    assert events and all(e["project_id"] == project_id for e in events)
+    assert events[-1]["status"] == "succeeded"
+    assert [e["polls"] for e in events] == list(range(1, len(events) + 1))
+    assert client.wait_for_project(project_id, WAIT)["status_code"] == 4  # no callback
+
+
+def test_progress_returning_false_cancels(client):
+    project_id = create_video(client, "cancelled")
+    calls = []
+    with pytest.raises(jogg.JoggError) as info:
+        client.wait_for_project(project_id, WAIT, progress=lambda e: calls.append(e) or False)
+    assert info.value.name == "JOGG_ERR_CANCELLED" and info.value.task_id == project_id
+    assert len(calls) == 1
+
+
+def test_exception_in_progress_is_reraised_after_the_call(client):
+    project_id = create_video(client, "raised")
+    calls = []
+
+    def progress(event):
+        calls.append(event)
+        raise KeyError("stop here")
+
+    with pytest.raises(KeyError, match="stop here"):
+        client.wait_for_project(project_id, WAIT, progress=progress)
+    assert len(calls) == 1
+    assert client.get_project(project_id)["id"] == project_id  # the client is still fine
+
+
+def test_threads_share_one_client(client):
+    results, errors = [], []
+
+    def work():
+        for _ in range(3):
+            try:
+                results.append(client.list_voices({"page_size": 2})["voices"])
+            except jogg.JoggError as e:
+                errors.append(e)
+
+    threads = [threading.Thread(target=work) for _ in range(8)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert errors == [] and len(results) == 24
+
+
+def test_closed_client_refuses_calls():
+    c = jogg.Client({"proxy": "none"})
+    c.close()
+    c.close()  # twice is fine
+    with pytest.raises(ValueError, match="closed"):
+        c.list_voices()
+
+
+def test_every_returned_string_is_freed(client, monkeypatch):
+    """Each call yields exactly one string (result or error); the module frees each once."""
+    produced, freed = [], []
+    real_free = jogg._lib.jogg_string_free
+
+    def counting_free(pointer):
+        freed.append(pointer)
+        real_free(pointer)
+
+    def recording(name):
+        real = getattr(jogg._lib, name)
+
+        def call(*args):
+            code = real(*args)
+            out, err = args[-2]._obj.value, args[-1]._obj.value  # the byref() slots
+            produced.extend(p for p in (out, err) if p)
+            return code
+
+        return call
+
+    for name in ("jogg_list_voices", "jogg_get_project", "jogg_create_talking_avatar_video",
+                 "jogg_wait_for_project", "jogg_list_avatars"):
+        monkeypatch.setattr(jogg._lib, name, recording(name))
+    monkeypatch.setattr(jogg._lib, "jogg_string_free", counting_free)
+
+    project_id = create_video(client, "counted")
+    client.wait_for_project(project_id, WAIT, progress=lambda e: None)
+    with pytest.raises(jogg.JoggError):
+        client.get_project("no-such-project")
+    with pytest.raises(jogg.JoggError):
+        client.create_talking_avatar_video({"avtar_id": 1})
+    assert len(produced) == 6
+    assert sorted(p for p in freed if p) == sorted(produced)

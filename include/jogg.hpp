@@ -1,0 +1,433 @@
+/*
+ * jogg.hpp: C++17 wrapper of jogg.h, header-only (link libjogg as for C).
+ *
+ *     jogg::Client client;                       // config "{}": JOGG_API_KEY, JOGG_BASE_URL
+ *     std::string voices = client.list_voices(R"({"language": "english"})");
+ *     std::string project = client.wait_for_project(id, "{}", [](const std::string &event) {
+ *         std::cerr << event << "\n";
+ *         return true;                           // false cancels the wait
+ *     });
+ *
+ * What it adds to the C interface, and nothing else:
+ * - jogg::Client owns a jogg_client: move-only, freed by its destructor.
+ * - Every string the library returns is copied into a std::string and freed at once, also when
+ *   an exception is thrown; nothing is left for the caller to release.
+ * - A failed call throws jogg::Error (a std::runtime_error whose what() is the message) with
+ *   code(), name(), field(), request_id() and task_id() read from the error JSON, and json()
+ *   for the rest.
+ * - The progress callback is a std::function. An exception it throws never crosses the C
+ *   library: it is caught, the wait is cancelled, and the exception is rethrown from
+ *   wait_for_project() once the library has returned.
+ * - Client::call() reaches any jogg function of the usual shape, so functions added to jogg.h
+ *   later are usable before this file wraps them.
+ *
+ * Results are the library's JSON text; jogg::find_member() pulls single values out of it for
+ * programs that do not use a JSON library. Threads: as jogg.h; one Client may be used by any
+ * number of threads at once (its methods are const), but not moved or destroyed meanwhile.
+ */
+#ifndef JOGG_HPP
+#define JOGG_HPP
+
+#include <cstdint>
+#include <exception>
+#include <functional>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+#include <utility>
+
+#include "jogg.h"
+
+namespace jogg {
+
+namespace detail {
+
+/* A recursive-descent walk over JSON text, enough to find one member. The library only
+ * returns valid JSON; on anything else the walk stops and reports "not found". */
+class JsonScanner {
+public:
+    explicit JsonScanner(std::string_view text) : s_(text) {}
+
+    /* Searches the value at the cursor for `*key` (NULL: just skips it); true when found, with
+     * `out` holding the member's value. */
+    bool find(const std::string_view *key, std::optional<std::string> &out, int depth = 0) {
+        if (depth > 64) {
+            return fail();
+        }
+        skip_ws();
+        if (at('{')) {
+            ++i_;
+            skip_ws();
+            if (at('}')) {
+                ++i_;
+                return false;
+            }
+            while (ok_) {
+                std::string name;
+                if (!string(&name)) {
+                    return fail();
+                }
+                skip_ws();
+                if (!at(':')) {
+                    return fail();
+                }
+                ++i_;
+                skip_ws();
+                if (key != nullptr && name == *key) {
+                    out = value();
+                    return ok_;
+                }
+                if (find(key, out, depth + 1)) {
+                    return true;
+                }
+                if (!next_or_end('}')) {
+                    return false;
+                }
+            }
+            return false;
+        }
+        if (at('[')) {
+            ++i_;
+            skip_ws();
+            if (at(']')) {
+                ++i_;
+                return false;
+            }
+            while (ok_) {
+                if (find(key, out, depth + 1)) {
+                    return true;
+                }
+                if (!next_or_end(']')) {
+                    return false;
+                }
+            }
+            return false;
+        }
+        skip_scalar();
+        return false;
+    }
+
+private:
+    std::string_view s_;
+    std::size_t i_ = 0;
+    bool ok_ = true;
+
+    bool fail() {
+        ok_ = false;
+        return false;
+    }
+    bool at(char c) const { return ok_ && i_ < s_.size() && s_[i_] == c; }
+    void skip_ws() {
+        while (i_ < s_.size() && (s_[i_] == ' ' || s_[i_] == '\t' || s_[i_] == '\n' || s_[i_] == '\r')) {
+            ++i_;
+        }
+    }
+    /* After a member or element: true at ',' (more follow), false at `close` or on error. */
+    bool next_or_end(char close) {
+        skip_ws();
+        if (at(',')) {
+            ++i_;
+            skip_ws();
+            return true;
+        }
+        if (at(close)) {
+            ++i_;
+            return false;
+        }
+        return fail();
+    }
+    /* The value at the cursor: strings unescaped, null as nullopt, anything else as written. */
+    std::optional<std::string> value() {
+        std::size_t start = i_;
+        if (at('"')) {
+            std::string text;
+            string(&text);
+            return text;
+        }
+        std::optional<std::string> ignored;
+        find(nullptr, ignored);
+        if (!ok_) {
+            return std::nullopt;
+        }
+        std::string raw(s_.substr(start, i_ - start));
+        if (raw == "null") {
+            return std::nullopt;
+        }
+        return raw;
+    }
+    void skip_scalar() {
+        if (at('"')) {
+            string(nullptr);
+            return;
+        }
+        std::size_t start = i_;
+        while (i_ < s_.size() && s_[i_] != ',' && s_[i_] != '}' && s_[i_] != ']' && s_[i_] != ' ' &&
+               s_[i_] != '\n' && s_[i_] != '\r' && s_[i_] != '\t') {
+            ++i_;
+        }
+        if (i_ == start) {
+            fail();
+        }
+    }
+    int hex4() {
+        if (i_ + 4 > s_.size()) {
+            return -1;
+        }
+        int v = 0;
+        for (int k = 0; k < 4; ++k) {
+            char c = s_[i_++];
+            v <<= 4;
+            if (c >= '0' && c <= '9') {
+                v |= c - '0';
+            } else if (c >= 'a' && c <= 'f') {
+                v |= c - 'a' + 10;
+            } else if (c >= 'A' && c <= 'F') {
+                v |= c - 'A' + 10;
+            } else {
+                return -1;
+            }
+        }
+        return v;
+    }
+    static void utf8(std::string &out, std::uint32_t cp) {
+        if (cp < 0x80) {
+            out += static_cast<char>(cp);
+        } else if (cp < 0x800) {
+            out += static_cast<char>(0xC0 | (cp >> 6));
+            out += static_cast<char>(0x80 | (cp & 0x3F));
+        } else if (cp < 0x10000) {
+            out += static_cast<char>(0xE0 | (cp >> 12));
+            out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
+            out += static_cast<char>(0x80 | (cp & 0x3F));
+        } else {
+            out += static_cast<char>(0xF0 | (cp >> 18));
+            out += static_cast<char>(0x80 | ((cp >> 12) & 0x3F));
+            out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
+            out += static_cast<char>(0x80 | (cp & 0x3F));
+        }
+    }
+    /* A string at the cursor, unescaped into `out` when it is not NULL. */
+    bool string(std::string *out) {
+        if (!at('"')) {
+            return fail();
+        }
+        ++i_;
+        while (i_ < s_.size()) {
+            char c = s_[i_++];
+            if (c == '"') {
+                return true;
+            }
+            if (c != '\\') {
+                if (out) {
+                    *out += c;
+                }
+                continue;
+            }
+            if (i_ >= s_.size()) {
+                break;
+            }
+            char e = s_[i_++];
+            std::uint32_t cp = 0;
+            switch (e) {
+            case '"': case '\\': case '/': cp = static_cast<unsigned char>(e); break;
+            case 'b': cp = '\b'; break;
+            case 'f': cp = '\f'; break;
+            case 'n': cp = '\n'; break;
+            case 'r': cp = '\r'; break;
+            case 't': cp = '\t'; break;
+            case 'u': {
+                int hi = hex4();
+                if (hi < 0) {
+                    return fail();
+                }
+                cp = static_cast<std::uint32_t>(hi);
+                /* A UTF-16 surrogate pair encodes one code point above U+FFFF. */
+                if (hi >= 0xD800 && hi <= 0xDBFF && i_ + 1 < s_.size() && s_[i_] == '\\' &&
+                    s_[i_ + 1] == 'u') {
+                    i_ += 2;
+                    int lo = hex4();
+                    if (lo < 0xDC00 || lo > 0xDFFF) {
+                        return fail();
+                    }
+                    cp = 0x10000 + ((cp - 0xD800) << 10) + (static_cast<std::uint32_t>(lo) - 0xDC00);
+                }
+                break;
+            }
+            default: return fail();
+            }
+            if (out) {
+                utf8(*out, cp);
+            }
+        }
+        return fail();
+    }
+};
+
+}  // namespace detail
+
+/* The first member named `key` anywhere in `json` (nested objects and arrays included, in
+ * document order). Strings come back unescaped; numbers, booleans, objects and arrays as
+ * their JSON text; null and a missing member as std::nullopt. */
+inline std::optional<std::string> find_member(std::string_view json, std::string_view key) {
+    std::optional<std::string> out;
+    detail::JsonScanner scanner(json);
+    return scanner.find(&key, out) ? out : std::nullopt;
+}
+
+/* A failed call: the code, and the members of the library's error JSON. */
+class Error : public std::runtime_error {
+public:
+    Error(jogg_code code, std::string json)
+        : std::runtime_error(member_or(json, "message", jogg_code_name(code))),
+          code_(code),
+          json_(std::move(json)),
+          name_(member_or(json_, "name", jogg_code_name(code))),
+          field_(member_or(json_, "field", "")),
+          request_id_(member_or(json_, "request_id", "")),
+          task_id_(member_or(json_, "task_id", "")) {}
+
+    /* JOGG_ERR_* value. */
+    jogg_code code() const noexcept { return code_; }
+    /* Its constant's name, "JOGG_ERR_VALIDATION". */
+    const std::string &name() const noexcept { return name_; }
+    /* The request member or parameter at fault, or "". */
+    const std::string &field() const noexcept { return field_; }
+    /* The API's request id (quote it to Jogg support), or "" when nothing was answered. */
+    const std::string &request_id() const noexcept { return request_id_; }
+    /* The project a failed, cancelled or timed-out wait was about, or "". */
+    const std::string &task_id() const noexcept { return task_id_; }
+    /* The whole error JSON: http_status, api_code, retry_after_ms, retryable... */
+    const std::string &json() const noexcept { return json_; }
+
+private:
+    static std::string member_or(const std::string &json, const char *key, const char *fallback) {
+        return find_member(json, key).value_or(fallback);
+    }
+
+    jogg_code code_;
+    std::string json_;
+    std::string name_;
+    std::string field_;
+    std::string request_id_;
+    std::string task_id_;
+};
+
+namespace detail {
+
+/* One string returned by the library, freed when this goes out of scope. */
+class Owned {
+public:
+    Owned() = default;
+    ~Owned() { jogg_string_free(p_); }
+    Owned(const Owned &) = delete;
+    Owned &operator=(const Owned &) = delete;
+
+    char **slot() noexcept { return &p_; }
+    std::string str() const { return p_ ? std::string(p_) : std::string(); }
+
+private:
+    char *p_ = nullptr;
+};
+
+inline void check(jogg_code rc, const Owned &error_json) {
+    if (rc != JOGG_OK) {
+        throw Error(rc, error_json.str());
+    }
+}
+
+}  // namespace detail
+
+/* "jogg/MAJOR.MINOR.PATCH" of the library actually loaded. */
+inline std::string version() { return jogg_version(); }
+
+class Client {
+public:
+    /* Progress of a wait, given the event JSON; return false to cancel. */
+    using Progress = std::function<bool(const std::string &event_json)>;
+
+    /* config_json as for jogg_client_new; "{}" takes JOGG_API_KEY and JOGG_BASE_URL. */
+    explicit Client(const std::string &config_json = "{}") {
+        detail::Owned err;
+        jogg_client *client = nullptr;
+        detail::check(jogg_client_new(config_json.c_str(), &client, err.slot()), err);
+        handle_ = client;
+    }
+    ~Client() { jogg_client_free(handle_); }
+
+    Client(Client &&other) noexcept : handle_(std::exchange(other.handle_, nullptr)) {}
+    Client &operator=(Client &&other) noexcept {
+        if (this != &other) {
+            jogg_client_free(handle_);
+            handle_ = std::exchange(other.handle_, nullptr);
+        }
+        return *this;
+    }
+    Client(const Client &) = delete;
+    Client &operator=(const Client &) = delete;
+
+    /* The C handle, for jogg.h functions (NULL after a move). Still owned by this Client. */
+    const jogg_client *get() const noexcept { return handle_; }
+
+    /* One method per jogg.h operation; each is documented there. */
+    std::string create_talking_avatar_video(const std::string &request_json) const {
+        return call(jogg_create_talking_avatar_video, request_json.c_str());
+    }
+    std::string get_project(const std::string &project_id) const {
+        return call(jogg_get_project, project_id.c_str());
+    }
+    std::string list_avatars(const std::string &filter_json = "{}") const {
+        return call(jogg_list_avatars, filter_json.c_str());
+    }
+    std::string list_voices(const std::string &filter_json = "{}") const {
+        return call(jogg_list_voices, filter_json.c_str());
+    }
+
+    /* Blocks until the project is done; the final project JSON. `progress` may be empty. */
+    std::string wait_for_project(const std::string &project_id,
+                                 const std::string &options_json = "{}",
+                                 const Progress &progress = nullptr) const {
+        struct State {
+            const Progress *progress;
+            std::exception_ptr thrown;
+        } state{&progress, nullptr};
+        jogg_progress_cb cb = nullptr;
+        if (progress) {
+            cb = [](void *userdata, const char *event_json) noexcept -> std::int32_t {
+                State *s = static_cast<State *>(userdata);
+                try {
+                    return (*s->progress)(event_json) ? 0 : 1;
+                } catch (...) {
+                    s->thrown = std::current_exception();
+                    return 1;
+                }
+            };
+        }
+        try {
+            return call(jogg_wait_for_project, project_id.c_str(), options_json.c_str(), cb,
+                        static_cast<void *>(&state));
+        } catch (const Error &) {
+            if (state.thrown) {
+                std::rethrow_exception(state.thrown); /* the caller's own exception, not CANCELLED */
+            }
+            throw;
+        }
+    }
+
+    /* Any jogg function shaped (const jogg_client *, inputs..., char **out, char **error_json):
+     * returns *out as a string or throws Error; both strings are freed. */
+    template <typename Fn, typename... In>
+    std::string call(Fn fn, In... in) const {
+        detail::Owned out;
+        detail::Owned err;
+        detail::check(fn(handle_, in..., out.slot(), err.slot()), err);
+        return out.str();
+    }
+
+private:
+    jogg_client *handle_ = nullptr;
+};
+
+}  // namespace jogg
+
+#endif /* JOGG_HPP */

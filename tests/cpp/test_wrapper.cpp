@@ -1,0 +1,247 @@
+// Tests of include/jogg.hpp, run against jogg-mock:
+//
+//     jogg-mock --render-ms 300 -- ./build/test_wrapper
+//
+// The mock sets JOGG_BASE_URL and JOGG_API_KEY. Details of failures go to stderr; stdout gets
+// one line, "N passed, M failed"; the exit status is non-zero when anything failed. Run under
+// valgrind by `make check-memory`, which proves the wrapper frees every string it receives.
+#include <atomic>
+#include <cstdlib>
+#include <iostream>
+#include <stdexcept>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "jogg.hpp"
+
+namespace {
+
+int g_checks_failed;  // in the running test
+
+bool check_at(const char *file, int line, bool ok, const std::string &what) {
+    if (!ok) {
+        ++g_checks_failed;
+        std::cerr << "  " << file << ":" << line << ": check failed: " << what << "\n";
+    }
+    return ok;
+}
+#define CHECK(cond, what) check_at(__FILE__, __LINE__, (cond), (what))
+
+// Runs `body`, which must throw jogg::Error; returns it (code -1 when nothing was thrown).
+template <typename Body>
+jogg::Error expect_error(Body body) {
+    try {
+        body();
+    } catch (const jogg::Error &e) {
+        return e;
+    }
+    return jogg::Error(-1, "{\"message\":\"no exception was thrown\"}");
+}
+
+const char *const kWait = R"({"timeout_ms": 20000, "initial_interval_ms": 20, "max_interval_ms": 100})";
+
+jogg::Client mock_client() { return jogg::Client(R"({"proxy": "none"})"); }
+
+// A project rendering on the mock, from the first avatar and voice of the catalogue.
+std::string create_video(const jogg::Client &client, const std::string &script) {
+    std::string avatar = jogg::find_member(client.list_avatars(), "avatar_id").value_or("");
+    std::string voice =
+        jogg::find_member(client.list_voices(R"({"page_size": 1})"), "voice_id").value_or("");
+    std::string created = client.create_talking_avatar_video(
+        R"({"script": ")" + script + R"(", "voice_id": ")" + voice + R"(", "avatar_id": )" +
+        avatar + R"(, "avatar_type": 0, "screen_style": 1})");
+    return jogg::find_member(created, "project_id").value_or("");
+}
+
+void test_find_member() {
+    const std::string json =
+        R"({"a": {"b": "x\"y\\z\u00e9\ud83d\ude00\n"}, "b": 2, "list": [1, {"c": null}],)"
+        R"( "d": "\"e\":1", "e": true, "obj": {"k": [1, 2]}, "": 5})";
+    CHECK(jogg::find_member(json, "b") == std::string("x\"y\\z\xc3\xa9\xf0\x9f\x98\x80\n"),
+          "nested string member, unescaped: " + jogg::find_member(json, "b").value_or("(none)"));
+    CHECK(jogg::find_member(json, "e") == std::string("true"), "a member named inside a string value is not a member");
+    CHECK(!jogg::find_member(json, "c").has_value(), "null is nullopt");
+    CHECK(!jogg::find_member(json, "missing").has_value(), "absent is nullopt");
+    CHECK(jogg::find_member(json, "obj") == std::string(R"({"k": [1, 2]})"), "objects come back as JSON text");
+    CHECK(jogg::find_member(json, "") == std::string("5"), "the empty key is a key like any other");
+    CHECK(!jogg::find_member(R"({"a": "unterminated)", "a").has_value() &&
+              !jogg::find_member("", "a").has_value() && !jogg::find_member("[", "a").has_value(),
+          "malformed or truncated JSON finds nothing (and does not crash)");
+}
+
+void test_version() {
+    CHECK(jogg::version() == std::string("jogg/") + JOGG_VERSION_STRING, jogg::version());
+}
+
+void test_config_error() {
+    jogg::Error e = expect_error([] { jogg::Client client(R"({"bogus": 1})"); });
+    CHECK(e.code() == JOGG_ERR_INVALID_CONFIG, e.json());
+    CHECK(e.name() == "JOGG_ERR_INVALID_CONFIG", e.name());
+    CHECK(e.field() == "bogus", "field: " + e.field());
+    CHECK(std::string(e.what()).find("bogus") != std::string::npos, e.what());
+    CHECK(e.request_id().empty(), "nothing was sent, so no request id");
+    bool as_runtime_error = false;
+    try {
+        jogg::Client client("not json");
+    } catch (const std::runtime_error &) {
+        as_runtime_error = true;
+    }
+    CHECK(as_runtime_error, "jogg::Error is caught as std::runtime_error");
+}
+
+void test_move_only_handle() {
+    jogg::Client a = mock_client();
+    const jogg_client *raw = a.get();
+    jogg::Client b = std::move(a);
+    CHECK(a.get() == nullptr && b.get() == raw, "the handle moves with the object");
+    CHECK(b.list_voices().find("\"voices\"") != std::string::npos, "moved-to client works");
+    jogg::Error e = expect_error([&] { a.list_voices(); });
+    CHECK(e.code() == JOGG_ERR_NULL_ARGUMENT && e.field() == "client",
+          "a moved-from client reports NULL_ARGUMENT, not a crash: " + e.json());
+    jogg::Client c = mock_client();
+    c = std::move(b);  // frees c's own handle (valgrind checks), takes b's
+    CHECK(c.get() == raw && b.get() == nullptr, "move assignment transfers the handle");
+}
+
+void test_validation_names_the_field() {
+    jogg::Client client = mock_client();
+    jogg::Error e = expect_error([&] {
+        client.create_talking_avatar_video(
+            R"({"script": "hi", "voice_id": "v", "avtar_id": 1, "avatar_type": 0})");
+    });
+    CHECK(e.code() == JOGG_ERR_VALIDATION && e.field() == "avtar_id", e.json());
+    CHECK(e.request_id().empty(), "validation fails before anything is sent");
+}
+
+void test_api_errors_carry_request_id() {
+    jogg::Client client = mock_client();
+    jogg::Error e = expect_error([&] { client.get_project("no-such-project"); });
+    CHECK(e.code() == JOGG_ERR_NOT_FOUND && e.name() == "JOGG_ERR_NOT_FOUND", e.json());
+    CHECK(!e.request_id().empty(), "request id from the API: " + e.json());
+
+    const std::string key = "sentinel-key-7f3a";
+    jogg::Client wrong(R"({"proxy": "none", "api_key": ")" + key + R"("})");
+    jogg::Error auth = expect_error([&] { wrong.list_voices(); });
+    CHECK(auth.code() == JOGG_ERR_AUTH && !auth.request_id().empty(), auth.json());
+    CHECK(auth.json().find(key) == std::string::npos && std::string(auth.what()).find(key) == std::string::npos,
+          "the API key never appears in an error");
+}
+
+void test_create_and_wait_with_progress() {
+    jogg::Client client = mock_client();
+    std::string id = create_video(client, "Hello from C++");
+    if (!CHECK(!id.empty(), "no project id")) {
+        return;
+    }
+    std::vector<std::string> statuses;
+    std::string project = client.wait_for_project(id, kWait, [&](const std::string &event) {
+        statuses.push_back(jogg::find_member(event, "status").value_or("?"));
+        return true;
+    });
+    CHECK(jogg::find_member(project, "status_code") == std::string("4"), project);
+    CHECK(jogg::find_member(project, "video_url").value_or("").rfind("http://127.0.0.1:", 0) == 0, project);
+    CHECK(!statuses.empty() && statuses.back() == "succeeded",
+          "progress ends with succeeded, got " + std::to_string(statuses.size()) + " events");
+    // The generic call reaches the same C function as the named method.
+    CHECK(client.call(jogg_get_project, id.c_str()) == client.get_project(id), "call() == get_project()");
+    // No callback at all is fine too.
+    CHECK(jogg::find_member(client.wait_for_project(id, kWait), "status_code") == std::string("4"),
+          "wait without a callback");
+}
+
+void test_callback_cancels() {
+    jogg::Client client = mock_client();
+    std::string id = create_video(client, "cancelled");
+    int calls = 0;
+    jogg::Error e = expect_error([&] {
+        client.wait_for_project(id, kWait, [&](const std::string &) {
+            ++calls;
+            return false;
+        });
+    });
+    CHECK(e.code() == JOGG_ERR_CANCELLED && e.task_id() == id, e.json());
+    CHECK(calls == 1, "one event, then cancelled: " + std::to_string(calls));
+}
+
+void test_callback_exception_is_rethrown() {
+    jogg::Client client = mock_client();
+    std::string id = create_video(client, "thrown");
+    int calls = 0;
+    std::string caught;
+    try {
+        client.wait_for_project(id, kWait, [&](const std::string &) -> bool {
+            ++calls;
+            throw std::logic_error("stop here");
+        });
+    } catch (const std::logic_error &e) {
+        caught = e.what();
+    } catch (const jogg::Error &e) {
+        caught = std::string("jogg::Error ") + e.name();
+    }
+    CHECK(caught == "stop here", "the callback's own exception reaches the caller: " + caught);
+    CHECK(calls == 1, "the wait stopped at the exception");
+    // The client is still fine afterwards.
+    CHECK(jogg::find_member(client.get_project(id), "id") == id, "client usable after the exception");
+}
+
+void test_threads_share_one_client() {
+    const jogg::Client client = mock_client();
+    std::atomic<int> ok{0};
+    std::vector<std::thread> threads;
+    for (int t = 0; t < 4; ++t) {
+        threads.emplace_back([&] {
+            for (int i = 0; i < 5; ++i) {
+                try {
+                    if (client.list_voices(R"({"page_size": 2})").find("voice_id") != std::string::npos) {
+                        ++ok;
+                    }
+                } catch (const jogg::Error &e) {
+                    std::cerr << "  thread: " << e.json() << "\n";
+                }
+            }
+        });
+    }
+    for (std::thread &t : threads) {
+        t.join();
+    }
+    CHECK(ok == 20, "20 calls from 4 threads, " + std::to_string(ok.load()) + " succeeded");
+}
+
+}  // namespace
+
+int main() {
+    if (std::getenv("JOGG_BASE_URL") == nullptr) {
+        std::cerr << "JOGG_BASE_URL is not set: run me as `jogg-mock -- test_wrapper`\n";
+        return 2;
+    }
+    struct Case {
+        const char *name;
+        void (*fn)();
+    } cases[] = {
+        {"find_member", test_find_member},
+        {"version", test_version},
+        {"config_error", test_config_error},
+        {"move_only_handle", test_move_only_handle},
+        {"validation_names_the_field", test_validation_names_the_field},
+        {"api_errors_carry_request_id", test_api_errors_carry_request_id},
+        {"create_and_wait_with_progress", test_create_and_wait_with_progress},
+        {"callback_cancels", test_callback_cancels},
+        {"callback_exception_is_rethrown", test_callback_exception_is_rethrown},
+        {"threads_share_one_client", test_threads_share_one_client},
+    };
+    int passed = 0, failed = 0;
+    for (const Case &c : cases) {
+        g_checks_failed = 0;
+        std::cerr << "[ RUN  ] " << c.name << "\n";
+        try {
+            c.fn();
+        } catch (const std::exception &e) {
+            check_at(__FILE__, __LINE__, false, std::string("unexpected exception: ") + e.what());
+        }
+        (g_checks_failed == 0 ? passed : failed)++;
+        std::cerr << (g_checks_failed == 0 ? "[  OK  ] " : "[ FAIL ] ") << c.name << "\n";
+    }
+    std::cout << passed << " passed, " << failed << " failed\n";
+    return failed == 0 && passed > 0 ? 0 : 1;
+}
