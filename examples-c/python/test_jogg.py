@@ -99,7 +99,7 @@ def test_create_and_wait_with_progress(client):
     project = client.wait_for_project(project_id, WAIT, progress=events.append)  # returns None: continue
     assert project["status_code"] == 4
     assert project["video_url"].startswith("http://127.0.0.1:")
-    assert events and all(e["project_id"] == project_id for e in events)
+    assert events and all(e["id"] == project_id for e in events)
     assert events[-1]["status"] == "succeeded"
     assert [e["polls"] for e in events] == list(range(1, len(events) + 1))
     assert client.wait_for_project(project_id, WAIT)["status_code"] == 4  # no callback

@@ -178,7 +178,7 @@ func TestCreateAndWaitWithProgress(t *testing.T) {
 	var statuses []string
 	result, err := c.WaitForProject(id, waitOptions, func(event string) bool {
 		var e struct {
-			ProjectID string `json:"project_id"`
+			ProjectID string `json:"id"`
 			Status    string `json:"status"`
 		}
 		decode(t, event, &e)
