@@ -9,7 +9,7 @@ use serde_json::{Map, Value, json};
 /// Stable numeric codes, grouped by family. Append only: a retired number is never reused.
 ///
 /// The numbers are the C ABI's `JOGG_*` constants (see `ffi`); they do not mirror HTTP
-/// statuses, which travel separately in [`Error::http_status`].
+/// statuses, which travel separately in [`ErrorInfo::http_status`].
 #[repr(i32)]
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
