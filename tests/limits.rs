@@ -123,6 +123,7 @@ fn oversized_inputs_are_refused_by_name() {
             format!(r#"{{"task_id":"{id}"}}"#).as_bytes(),
         );
         assert_eq!(e["code"], JOGG_ERR_VALIDATION, "{e}");
+        assert_eq!(e["field"], "task_id", "{e}");
     }
     // Just under the limit is parsed, and a body may be that large (it then fails on the
     // network, as it should).
