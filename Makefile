@@ -15,7 +15,7 @@ MOCK     := $(RELEASE)/jogg-mock
 # (rustc --print native-static-libs on Linux).
 NATIVE_LIBS := -lgcc_s -lutil -lrt -lpthread -lm -ldl -lc
 
-.PHONY: all lib demo test test-rust test-c check-memory install uninstall clean
+.PHONY: all lib demo test test-rust test-c check-memory install uninstall clean fuzz fuzz-stable
 
 all: lib $(BUILD)/quickstart $(BUILD)/webhook_receiver
 
@@ -82,7 +82,36 @@ check-memory: $(BUILD)/test_abi $(BUILD)/webhook_receiver
 	$(CC) -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all \
 		$(C_STRICT) -pthread -Iinclude tests/c/test_abi.c $(LIB_A) $(NATIVE_LIBS) -o $(BUILD)/test_abi_asan
 	nm $(BUILD)/test_abi_asan | grep -q __asan_init
+	nm $(BUILD)/test_abi_asan | grep -q __ubsan_handle
 	$(MOCK) --render-ms 300 -- env ASAN_OPTIONS=detect_leaks=1 $(BUILD)/test_abi_asan
+
+# Fuzzing. `make fuzz` runs each libFuzzer target of fuzz/ (cargo-fuzz, nightly Rust, ASan)
+# for FUZZ_SECONDS, from fuzz/seeds/<target> plus what earlier runs kept in
+# fuzz/corpus/<target>; a crash stops it, with the input in fuzz/artifacts/<target>/.
+# $(BUILD)/fuzz-summary.txt gets one line per target: executions and findings.
+# `make fuzz-stable` is the same targets on stable Rust through the proptest properties
+# (tests/fuzz_props.rs) with FUZZ_CASES cases each, for machines without nightly.
+FUZZ_SECONDS ?= 60
+FUZZ_TARGETS ?= ffi call response webhook options
+FUZZ_CASES   ?= 20000
+FUZZ_NIGHTLY ?= +nightly
+
+fuzz: | $(BUILD)
+	$(CARGO) $(FUZZ_NIGHTLY) fuzz build
+	: > $(BUILD)/fuzz-summary.txt
+	for t in $(FUZZ_TARGETS); do \
+		mkdir -p fuzz/corpus/$$t; \
+		if $(CARGO) $(FUZZ_NIGHTLY) fuzz run $$t fuzz/corpus/$$t fuzz/seeds/$$t -- \
+			-max_total_time=$(FUZZ_SECONDS) -timeout=30 -print_final_stats=1 \
+			> $(BUILD)/fuzz-$$t.log 2>&1; then found=0; else found=1; fi; \
+		runs=$$(sed -n 's/^stat::number_of_executed_units: *//p' $(BUILD)/fuzz-$$t.log); \
+		echo "fuzz $$t: $${runs:-?} executions in $(FUZZ_SECONDS) s, $$found findings, corpus $$(ls fuzz/corpus/$$t | wc -l)" \
+			| tee -a $(BUILD)/fuzz-summary.txt; \
+		if [ $$found -ne 0 ]; then tail -n 60 $(BUILD)/fuzz-$$t.log; exit 1; fi; \
+	done
+
+fuzz-stable:
+	PROPTEST_CASES=$(FUZZ_CASES) $(CARGO) test --release --all-features --test fuzz_props
 
 # The libraries, headers, pkg-config file and jogg-mock under $(PREFIX), laid out like any
 # system library: the real file is named after the SONAME, libjogg.so is the link the linker

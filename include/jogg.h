@@ -41,6 +41,25 @@
 
 
 /**
+ * The largest string argument accepted, in bytes: JSON requests, ids, options. The API's
+ * own requests are small (a script of a few thousand characters); anything this large is a
+ * mistake, refused before it is parsed or copied.
+ */
+#define MAX_INPUT_BYTES ((8 * 1024) * 1024)
+
+/**
+ * Log level of a `jogg_log_cb` line: one line per request (method, path, final status,
+ * attempts, request id).
+ */
+#define JOGG_LOG_INFO 1
+
+/**
+ * Log level of a `jogg_log_cb` line: every attempt, and every retry with its delay and
+ * reason.
+ */
+#define JOGG_LOG_DEBUG 2
+
+/**
  * The type and allowed values of one parameter.
  */
 typedef struct Kind Kind;
@@ -65,6 +84,17 @@ typedef int32_t jogg_code;
  */
 typedef int32_t (*jogg_progress_cb)(void *userdata,
                                     const char *event_json);
+
+/**
+ * A log callback (`jogg_client_new_with_log`): `level` is `JOGG_LOG_INFO` or
+ * `JOGG_LOG_DEBUG`, `line` one log line without a newline, borrowed for the call only. It
+ * is called from whichever thread is making a request with the client, possibly from
+ * several threads at once: make it thread-safe. It must return normally and must not call
+ * back into the client. Lines never contain the API key or request bodies.
+ */
+typedef void (*jogg_log_cb)(void *userdata,
+                            int32_t level,
+                            const char *line);
 
 /**
  * Success.
@@ -291,8 +321,10 @@ const char *jogg_code_name(jogg_code code);
  * Creates a client. `config_json` is a JSON object, all members optional:
  * `api_key` (else env `JOGG_API_KEY`), `base_url` (else env `JOGG_BASE_URL`, else
  * `https://api.jogg.ai`; `http://` only to a loopback host), `connect_timeout_ms` (5000),
- * `timeout_ms` (60000, per request), `proxy` (`"env"`, `"none"` or a URL), and
- * `user_agent_suffix`. Unknown members are an error. Nothing is sent.
+ * `timeout_ms` (60000, per request), `proxy` (`"env"`, `"none"` or a URL),
+ * `user_agent_suffix`, `max_retries` (2), `post_limit` (20 POSTs per `post_window_ms`,
+ * 60000; 0 for none) and `log` (`"off"`, `"info"` or `"debug"`; else env `JOGG_LOG`, else
+ * off; lines go to stderr). Unknown members are an error. Nothing is sent.
  *
  * On success `*out_client` receives a client to release with `jogg_client_free`.
  * `error_json` may be NULL; otherwise it receives an error JSON string on failure (free it
@@ -301,6 +333,20 @@ const char *jogg_code_name(jogg_code code);
 jogg_code jogg_client_new(const char *config_json,
                           jogg_client **out_client,
                           char **error_json);
+
+/**
+ * Creates a client as `jogg_client_new` does, whose log lines go to `cb` (with `userdata`)
+ * instead of stderr. The level is the config's `log`, else env `JOGG_LOG`, else `"debug"`
+ * (a callback asks for lines; filter on `level`). `cb` may be NULL: then this is
+ * `jogg_client_new`. `userdata` is never dereferenced by jogg; it must stay valid until
+ * the client is freed. See `jogg_log_cb` for threading. Ownership and `error_json` as in
+ * `jogg_client_new`.
+ */
+jogg_code jogg_client_new_with_log(const char *config_json,
+                                   jogg_log_cb cb,
+                                   void *userdata,
+                                   jogg_client **out_client,
+                                   char **error_json);
 
 /**
  * Releases a client. NULL is a no-op. No call on this client may be running or start

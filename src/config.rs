@@ -10,6 +10,7 @@ use std::time::Duration;
 use serde::Deserialize;
 
 use crate::error::{Code, Error, Result};
+use crate::log::{LogLevel, LogSink};
 
 /// The API root; v1 and v2 paths are appended to it (`/v1/project`, `/v2/voices`).
 pub const DEFAULT_BASE_URL: &str = "https://api.jogg.ai";
@@ -72,6 +73,11 @@ pub struct Config {
     /// client-side limit.
     pub post_limit: u32,
     pub post_window: Duration,
+    /// How much to log (see [`crate::log`]): by default what the `JOGG_LOG` environment
+    /// variable says (`debug`, `info`), else `Off`.
+    pub log: LogLevel,
+    /// Where log lines go; `None`: stderr.
+    pub log_sink: Option<LogSink>,
 }
 
 /// The JSON form. Every member optional; unknown members are an error so a typo is caught.
@@ -87,11 +93,12 @@ struct ConfigJson {
     max_retries: Option<u32>,
     post_limit: Option<u32>,
     post_window_ms: Option<u64>,
+    log: Option<String>,
 }
 
 impl Config {
     /// A config for `api_key` with every default: the real API, env proxy, 5 s connect and
-    /// 60 s request timeouts.
+    /// 60 s request timeouts, logging as `JOGG_LOG` says (off when unset).
     pub fn new(api_key: impl Into<String>) -> Config {
         Config {
             api_key: ApiKey::new(api_key),
@@ -103,6 +110,8 @@ impl Config {
             max_retries: DEFAULT_MAX_RETRIES,
             post_limit: DEFAULT_POST_LIMIT,
             post_window: Duration::from_millis(DEFAULT_POST_WINDOW_MS),
+            log: env_log_level(),
+            log_sink: None,
         }
     }
 
@@ -115,7 +124,8 @@ impl Config {
     /// Parses the config JSON of `jogg_client_new`. `api_key` falls back to the environment
     /// variable `JOGG_API_KEY`, `base_url` to `JOGG_BASE_URL`, then to the real API. Members:
     /// `api_key`, `base_url`, `connect_timeout_ms`, `timeout_ms`, `proxy`,
-    /// `user_agent_suffix`, `max_retries`, `post_limit`, `post_window_ms`.
+    /// `user_agent_suffix`, `max_retries`, `post_limit`, `post_window_ms`, `log` (`"off"`,
+    /// `"info"`, `"debug"`; else the `JOGG_LOG` environment variable, else off).
     pub fn from_json(text: &str) -> Result<Config> {
         let parsed: ConfigJson = if text.trim().is_empty() {
             ConfigJson::default()
@@ -168,6 +178,10 @@ impl Config {
         }
         if let Some(ms) = parsed.post_window_ms {
             config.post_window = positive_ms("post_window_ms", ms)?;
+        }
+        if let Some(text) = parsed.log {
+            config.log = LogLevel::parse(&text)
+                .ok_or_else(|| config_error("log", "must be \"off\", \"info\" or \"debug\""))?;
         }
         Ok(config)
     }
@@ -247,6 +261,14 @@ pub(crate) fn is_loopback(host: &str) -> bool {
             .parse::<IpAddr>()
             .map(|ip| ip.is_loopback())
             .unwrap_or(false)
+}
+
+/// `JOGG_LOG`, the default of [`Config::log`]. A value we cannot read means off: a typo in
+/// an environment variable must not stop a program that never asked for logs.
+fn env_log_level() -> LogLevel {
+    env_nonempty("JOGG_LOG")
+        .and_then(|v| LogLevel::parse(&v))
+        .unwrap_or(LogLevel::Off)
 }
 
 fn env_nonempty(name: &str) -> Option<String> {

@@ -34,7 +34,11 @@ mod de;
 mod download;
 mod error;
 pub mod ffi;
+/// Fuzz targets for `fuzz/` and `tests/fuzz_props.rs`; not part of the API.
+#[doc(hidden)]
+pub mod fuzzing;
 mod limiter;
+pub mod log;
 #[cfg(feature = "mock")]
 pub mod mock;
 pub mod ops;
@@ -61,6 +65,7 @@ pub use client::Client;
 pub use config::{ApiKey, Config, DEFAULT_BASE_URL, Proxy};
 pub use download::{DownloadProgress, Downloaded, part_path};
 pub use error::{Code, Error, ErrorInfo, Result};
+pub use log::{LogLevel, LogSink};
 pub use ops::Version;
 pub use transport::{Method, Reply};
 pub use types::{AspectRatio, AvatarType, ScreenStyle};

@@ -250,6 +250,16 @@ pub(crate) fn prepare(op: &Operation, params: &Value) -> Result<Prepared> {
         if segment.is_empty() {
             return Err(Error::validation(name.as_str(), "must not be empty"));
         }
+        if segment.len() > MAX_SEGMENT_BYTES {
+            return Err(Error::validation(
+                name.as_str(),
+                format!(
+                    "is too long to send in a URL ({} bytes encoded; the limit is \
+                     {MAX_SEGMENT_BYTES})",
+                    segment.len()
+                ),
+            ));
+        }
         path.replace_range(start..=end, &segment);
     }
     let (query, body) = match op.method {
@@ -273,6 +283,10 @@ fn to_query(fields: Map<String, Value>) -> Vec<(String, String)> {
         })
         .collect()
 }
+
+/// An id in the path longer than this is a mistake, named before anything is sent (the
+/// transport also bounds the whole URL).
+const MAX_SEGMENT_BYTES: usize = 4096;
 
 /// Percent-encodes a path segment: an id must never be able to add a path component.
 fn encode_segment(s: &str) -> String {

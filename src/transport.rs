@@ -11,6 +11,7 @@ use serde_json::Value;
 use crate::config::{Config, Proxy, is_loopback};
 use crate::error::{Code, Error, Result};
 use crate::limiter::PostLimiter;
+use crate::log::{LogLevel, Logger};
 
 /// Largest response body we read into memory; larger ones are refused, not truncated.
 const MAX_BODY_BYTES: u64 = 10 * 1024 * 1024;
@@ -50,6 +51,7 @@ pub(crate) struct Transport {
     base_url: String,
     config: Config,
     posts: PostLimiter,
+    log: Logger,
 }
 
 impl std::fmt::Debug for Transport {
@@ -77,11 +79,13 @@ impl Transport {
             .build()
             .into();
         let posts = PostLimiter::new(config.post_limit, config.post_window);
+        let log = Logger::new(config.log, config.log_sink.clone(), config.api_key.expose());
         Ok(Transport {
             agent,
             base_url,
             config,
             posts,
+            log,
         })
     }
 
@@ -130,26 +134,86 @@ impl Transport {
         query: &[(String, String)],
         body: Option<&Value>,
     ) -> Result<Reply> {
+        check_url_length(&self.base_url, path, query)?;
         let mut attempt = 0;
+        let m = method.as_str();
         loop {
             let ticket = (method == Method::Post).then(|| self.posts.acquire());
+            let started = std::time::Instant::now();
             let result = self.send_once(method, path, query, body);
             if let Some(ticket) = ticket {
                 self.posts.release(ticket);
             }
+            let n = attempt + 1;
             let err = match result {
-                Ok(reply) => return Ok(reply),
+                Ok((reply, status)) => {
+                    let rid = reply.request_id.as_deref().unwrap_or("-");
+                    self.log.log(LogLevel::Debug, || {
+                        format!(
+                            "{m} {path} attempt={n} status={status} request_id={rid} elapsed_ms={}",
+                            started.elapsed().as_millis()
+                        )
+                    });
+                    self.log.log(LogLevel::Info, || {
+                        format!("{m} {path} status={status} attempts={n} request_id={rid}")
+                    });
+                    return Ok(reply);
+                }
                 Err(e) => e,
             };
+            let status = err
+                .http_status
+                .map_or_else(|| "-".to_string(), |s| s.to_string());
+            let rid = err.request_id.as_deref().unwrap_or("-");
+            let reason = err.code.name();
+            self.log.log(LogLevel::Debug, || {
+                format!(
+                    "{m} {path} attempt={n} status={status} error={reason} request_id={rid} elapsed_ms={}",
+                    started.elapsed().as_millis()
+                )
+            });
             let delay = retry_delay(&err, attempt);
             match delay {
                 Some(d) if attempt < self.config.max_retries && should_retry(&err, method) => {
+                    self.log.log(LogLevel::Debug, || {
+                        format!(
+                            "{m} {path} retry attempt={} delay_ms={} reason={reason}",
+                            n + 1,
+                            d.as_millis()
+                        )
+                    });
                     std::thread::sleep(d);
                     attempt += 1;
                 }
-                _ => return Err(with_attempts(err, attempt + 1)),
+                _ => {
+                    self.log.log(LogLevel::Info, || {
+                        format!(
+                            "{m} {path} status={status} error={reason} attempts={n} request_id={rid}"
+                        )
+                    });
+                    return Err(self.scrub(with_attempts(err, n)));
+                }
             }
         }
+    }
+
+    /// Removes the key from text a server supplied (a message echoing the request back):
+    /// errors never hold it, whoever wrote them.
+    fn scrub(&self, mut err: Error) -> Error {
+        let key = self.config.api_key.expose();
+        let clean = |s: &mut String| {
+            if s.contains(key) {
+                *s = s.replace(key, "<redacted>");
+            }
+        };
+        clean(&mut err.message);
+        if let Some(m) = err.api_message.as_mut() {
+            clean(m);
+        }
+        if let Some(r) = err.request_id.as_mut() {
+            clean(r);
+        }
+        err
     }
 
     fn send_once(
@@ -158,7 +222,7 @@ impl Transport {
         path: &str,
         query: &[(String, String)],
         body: Option<&Value>,
-    ) -> Result<Reply> {
+    ) -> Result<(Reply, u16)> {
         let url = format!("{}{}", self.base_url, path);
         let key = self.config.api_key.expose();
         let result = match method {
@@ -196,19 +260,82 @@ impl Transport {
         let what = format!("{} {}", method.as_str(), path);
         let mut response = result.map_err(|e| transport_error(&e, method, &what))?;
         let status = response.status().as_u16();
-        let retry_after_ms = response
-            .headers()
-            .get("retry-after")
-            .and_then(|v| v.to_str().ok())
-            .and_then(parse_retry_after);
+        let header = |name: &str| {
+            response
+                .headers()
+                .get(name)
+                .and_then(|v| v.to_str().ok())
+                .map(str::to_string)
+        };
+        let retry_after_ms = header("retry-after").and_then(|v| parse_retry_after(&v));
+        // The envelope's `rid` is the request id; a gateway's header stands in when the body
+        // has none (an HTML error page).
+        let header_rid = header("x-request-id")
+            .or_else(|| header("request-id"))
+            .filter(|v| !v.is_empty() && v.len() <= 200);
+        if (300..400).contains(&status) {
+            let mut e = redirect_error(status, header("location").as_deref(), method, &what);
+            e.request_id = header_rid;
+            return Err(e);
+        }
         let bytes = response
             .body_mut()
             .with_config()
             .limit(MAX_BODY_BYTES)
             .read_to_vec()
-            .map_err(|e| transport_error(&e, method, &what))?;
-        decode_envelope(status, &bytes, retry_after_ms, method, &what)
+            .map_err(|e| {
+                let mut err = transport_error(&e, method, &what);
+                err.http_status = Some(status);
+                err.request_id = header_rid.clone();
+                err
+            })?;
+        match decode_envelope(status, &bytes, retry_after_ms, method, &what) {
+            Ok(mut reply) => {
+                if reply.request_id.is_none() {
+                    reply.request_id = header_rid;
+                }
+                Ok((reply, status))
+            }
+            Err(mut e) => {
+                if e.request_id.is_none() {
+                    e.request_id = header_rid;
+                }
+                Err(e)
+            }
+        }
     }
+}
+
+/// The longest URL we send. The `http` crate refuses URIs over 64 KiB (and ureq 3.5 panics
+/// on one built with `.query()`); servers and proxies commonly stop at 8-16 KiB. An id or a
+/// filter that long is a mistake, reported before sending and naming the parameter.
+const MAX_URL_BYTES: usize = 16 * 1024;
+
+fn check_url_length(base: &str, path: &str, query: &[(String, String)]) -> Result<()> {
+    // Worst case: every byte of the query percent-encoded (3 bytes).
+    let encoded = |s: &str| s.len() * 3;
+    let total = base.len()
+        + path.len()
+        + query
+            .iter()
+            .map(|(k, v)| encoded(k) + encoded(v) + 2)
+            .sum::<usize>();
+    if total <= MAX_URL_BYTES {
+        return Ok(());
+    }
+    let field = query
+        .iter()
+        .max_by_key(|(_, v)| v.len())
+        .filter(|(_, v)| encoded(v) >= path.len())
+        .map(|(k, _)| k.as_str())
+        .unwrap_or("path");
+    Err(Error::validation(
+        field,
+        format!(
+            "is too long to send in a URL (the request's URL would be up to {total} bytes; \
+             the limit is {MAX_URL_BYTES})"
+        ),
+    ))
 }
 
 /// Whether `err` may be cured by sending again: connection failures, timeouts, 429, 5xx and
@@ -340,8 +467,32 @@ pub(crate) fn transport_error(e: &ureq::Error, method: Method, what: &str) -> Er
     err
 }
 
+/// A 3xx from the API. The key travels in a custom header that a redirect would carry to
+/// whatever host the `Location` names, so redirects are never followed (`max_redirects(0)`);
+/// the error names the target's host so a wrong `base_url` is easy to spot.
+fn redirect_error(status: u16, location: Option<&str>, method: Method, what: &str) -> Error {
+    let target = location
+        .and_then(|l| l.parse::<ureq::http::Uri>().ok())
+        .map(|u| match u.host() {
+            Some(_) => format!(" to {}", redact_url(&u)),
+            None => format!(" to the path {}", u.path()),
+        })
+        .unwrap_or_default();
+    let mut e = Error::new(
+        Code::BadResponse,
+        format!(
+            "{what}: HTTP {status}: the server redirects{target}; redirects are not followed, \
+             so the API key is never sent to another address (check base_url)"
+        ),
+    );
+    e.http_status = Some(status);
+    // A redirect after a POST may come from a proxy that already passed it on.
+    e.maybe_processed = method != Method::Get;
+    e
+}
+
 /// The envelope rules of REFERENCE §4-5: body first, HTTP status as the fallback.
-fn decode_envelope(
+pub(crate) fn decode_envelope(
     status: u16,
     bytes: &[u8],
     retry_after_ms: Option<u64>,
@@ -411,7 +562,9 @@ fn body_retry_after(obj: &serde_json::Map<String, Value>) -> Option<u64> {
         .find_map(|k| obj.get(*k).or_else(|| data.and_then(|d| d.get(*k))))
         .and_then(Value::as_f64)
         .filter(|s| s.is_finite() && *s >= 0.0)
-        .map(|s| Duration::from_secs_f64(s).as_millis() as u64)
+        // `as` saturates: a hint of 1e300 s is "too long", never a panic (found by
+        // tests/fuzz_props.rs; Duration::from_secs_f64 panics past u64::MAX seconds).
+        .map(|s| (s * 1000.0) as u64)
 }
 
 #[cfg(test)]
@@ -480,6 +633,18 @@ mod tests {
         assert_eq!(e.retry_after_ms, Some(2000));
         assert_eq!(parse_retry_after("3"), Some(3000));
         assert_eq!(parse_retry_after("Wed, 21 Oct 2015 07:28:00 GMT"), None);
+    }
+
+    #[test]
+    fn absurd_retry_hints_do_not_panic() {
+        for hint in ["1e300", "1.8e19", "-1", "1e-300"] {
+            let body = format!(r#"{{"code":429,"msg":"slow","retryAfter":{hint}}}"#);
+            let e = decode(200, &body).unwrap_err();
+            assert_eq!(e.code, Code::RateLimited);
+        }
+        let e = decode(200, r#"{"code":429,"retryAfter":1e300}"#).unwrap_err();
+        assert_eq!(e.retry_after_ms, Some(u64::MAX));
+        assert_eq!(retry_delay(&e, 0), None, "too long to wait: reported");
     }
 
     #[test]

@@ -52,7 +52,13 @@ fn panic_error(payload: &(dyn Any + Send)) -> Error {
     )
 }
 
-/// A required input string: not NULL, valid UTF-8. Borrowed for the call only.
+/// The largest string argument accepted, in bytes: JSON requests, ids, options. The API's
+/// own requests are small (a script of a few thousand characters); anything this large is a
+/// mistake, refused before it is parsed or copied.
+pub const MAX_INPUT_BYTES: usize = 8 * 1024 * 1024;
+
+/// A required input string: not NULL, at most [`MAX_INPUT_BYTES`], valid UTF-8. Borrowed for
+/// the call only.
 ///
 /// # Safety
 /// `p` is NULL or points to a NUL-terminated string that outlives the call.
@@ -62,6 +68,13 @@ pub(crate) unsafe fn str_arg<'a>(p: *const c_char, name: &str) -> Result<&'a str
     }
     // SAFETY: non-NULL and NUL-terminated per the contract above.
     let bytes = unsafe { CStr::from_ptr(p) };
+    let len = bytes.count_bytes();
+    if len > MAX_INPUT_BYTES {
+        return Err(Error::validation(
+            name,
+            format!("is {len} bytes; the limit is {MAX_INPUT_BYTES} bytes (8 MiB)"),
+        ));
+    }
     bytes.to_str().map_err(|e| {
         let mut err = Error::new(
             Code::InvalidUtf8,
@@ -85,6 +98,8 @@ pub(crate) unsafe fn json_arg(p: *const c_char, name: &str, optional: bool) -> R
     }
     // SAFETY: forwarded contract.
     let text = unsafe { str_arg(p, name) }?;
+    // serde_json stops at 128 levels of nesting with an error, so deep input cannot
+    // overflow the stack; the error says so.
     serde_json::from_str(text).map_err(|e| {
         let mut err = Error::new(Code::InvalidJson, format!("{name}: not valid JSON: {e}"));
         err.field = Some(name.to_string());

@@ -96,6 +96,21 @@ pub struct jogg_client {
 pub type jogg_progress_cb =
     Option<unsafe extern "C" fn(userdata: *mut c_void, event_json: *const c_char) -> i32>;
 
+/// A log callback (`jogg_client_new_with_log`): `level` is `JOGG_LOG_INFO` or
+/// `JOGG_LOG_DEBUG`, `line` one log line without a newline, borrowed for the call only. It
+/// is called from whichever thread is making a request with the client, possibly from
+/// several threads at once: make it thread-safe. It must return normally and must not call
+/// back into the client. Lines never contain the API key or request bodies.
+pub type jogg_log_cb =
+    Option<unsafe extern "C" fn(userdata: *mut c_void, level: i32, line: *const c_char)>;
+
+/// Log level of a `jogg_log_cb` line: one line per request (method, path, final status,
+/// attempts, request id).
+pub const JOGG_LOG_INFO: i32 = 1;
+/// Log level of a `jogg_log_cb` line: every attempt, and every retry with its delay and
+/// reason.
+pub const JOGG_LOG_DEBUG: i32 = 2;
+
 /// The library version, `"jogg/MAJOR.MINOR.PATCH"`. Static: do not free.
 #[unsafe(no_mangle)]
 pub extern "C" fn jogg_version() -> *const c_char {
@@ -134,8 +149,10 @@ pub extern "C" fn jogg_code_name(code: jogg_code) -> *const c_char {
 /// Creates a client. `config_json` is a JSON object, all members optional:
 /// `api_key` (else env `JOGG_API_KEY`), `base_url` (else env `JOGG_BASE_URL`, else
 /// `https://api.jogg.ai`; `http://` only to a loopback host), `connect_timeout_ms` (5000),
-/// `timeout_ms` (60000, per request), `proxy` (`"env"`, `"none"` or a URL), and
-/// `user_agent_suffix`. Unknown members are an error. Nothing is sent.
+/// `timeout_ms` (60000, per request), `proxy` (`"env"`, `"none"` or a URL),
+/// `user_agent_suffix`, `max_retries` (2), `post_limit` (20 POSTs per `post_window_ms`,
+/// 60000; 0 for none) and `log` (`"off"`, `"info"` or `"debug"`; else env `JOGG_LOG`, else
+/// off; lines go to stderr). Unknown members are an error. Nothing is sent.
 ///
 /// On success `*out_client` receives a client to release with `jogg_client_free`.
 /// `error_json` may be NULL; otherwise it receives an error JSON string on failure (free it
@@ -156,6 +173,62 @@ pub unsafe extern "C" fn jogg_client_new(
         unsafe { *out_client = raw };
         Ok(())
     })
+}
+
+/// Creates a client as `jogg_client_new` does, whose log lines go to `cb` (with `userdata`)
+/// instead of stderr. The level is the config's `log`, else env `JOGG_LOG`, else `"debug"`
+/// (a callback asks for lines; filter on `level`). `cb` may be NULL: then this is
+/// `jogg_client_new`. `userdata` is never dereferenced by jogg; it must stay valid until
+/// the client is freed. See `jogg_log_cb` for threading. Ownership and `error_json` as in
+/// `jogg_client_new`.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn jogg_client_new_with_log(
+    config_json: *const c_char,
+    cb: jogg_log_cb,
+    userdata: *mut c_void,
+    out_client: *mut *mut jogg_client,
+    error_json: *mut *mut c_char,
+) -> jogg_code {
+    fallible(error_json, || {
+        out_arg(out_client, "out_client")?;
+        // SAFETY: per this function's contract.
+        let text = unsafe { str_arg(config_json, "config_json") }?;
+        let mut config = Config::from_json(text)?;
+        if let Some(cb) = cb {
+            if !log_level_chosen(text) && std::env::var_os("JOGG_LOG").is_none() {
+                config.log = crate::log::LogLevel::Debug;
+            }
+            let userdata = SendPtr(userdata);
+            config.log_sink = Some(crate::log::LogSink::new(move |level, line| {
+                let line = CString::new(line.replace('\0', " ")).unwrap_or_default();
+                let userdata = &userdata;
+                // SAFETY: the caller supplied `cb` and `userdata` for this purpose and keeps
+                // them valid while the client lives; `line` outlives the call.
+                unsafe { cb(userdata.0, level.as_i32(), line.as_ptr()) };
+            }));
+        }
+        let client = Client::new(config)?;
+        let raw = Box::into_raw(Box::new(client)).cast::<jogg_client>();
+        // SAFETY: checked non-NULL above.
+        unsafe { *out_client = raw };
+        Ok(())
+    })
+}
+
+/// The caller's `userdata`, passed back to its callback from any thread: the callback's
+/// contract (thread-safe) is what makes this sound, as in hyper's C API.
+struct SendPtr(*mut c_void);
+// SAFETY: jogg never dereferences the pointer; `jogg_log_cb` requires thread safety.
+unsafe impl Send for SendPtr {}
+// SAFETY: as above.
+unsafe impl Sync for SendPtr {}
+
+/// Whether the config JSON sets `log` itself (it parsed already, so this cannot fail).
+fn log_level_chosen(config_json: &str) -> bool {
+    serde_json::from_str::<Value>(config_json)
+        .ok()
+        .and_then(|v| v.get("log").cloned())
+        .is_some()
 }
 
 /// Releases a client. NULL is a no-op. No call on this client may be running or start

@@ -1373,6 +1373,128 @@ static void test_generic_waits(void) {
     jogg_client_free(client);
 }
 
+/* ---------------------------------------------------------------------------------------- */
+/* Hardening: deep and oversized input, the log callback from many threads.                  */
+
+static void test_input_limits(void) {
+    jogg_client *client = new_client();
+    const size_t depth = 100000;
+    const size_t big = (size_t)9 << 20;
+    char *deep;
+    char *huge;
+    char *out = OUT_SENTINEL;
+    char *err = ERR_SENTINEL;
+    size_t i;
+    if (client == NULL) {
+        return;
+    }
+    /* {"project_id":[[[[...]]]]}: a typed error, not a stack overflow. */
+    deep = malloc(depth * 2 + 32);
+    if (!CHECK(deep != NULL, "malloc")) {
+        jogg_client_free(client);
+        return;
+    }
+    strcpy(deep, "{\"project_id\":");
+    i = strlen(deep);
+    memset(deep + i, '[', depth);
+    memset(deep + i + depth, ']', depth);
+    strcpy(deep + i + 2 * depth, "}");
+    EXPECT_ERROR(jogg_call(client, "v1.get_project", deep, &out, &err), err,
+                 JOGG_ERR_INVALID_JSON, "request_json");
+    CHECK(out == OUT_SENTINEL, "output written on failure");
+    free(deep);
+    /* 9 MiB of request: refused by name before parsing. */
+    huge = malloc(big + 1);
+    if (!CHECK(huge != NULL, "malloc")) {
+        jogg_client_free(client);
+        return;
+    }
+    memset(huge, ' ', big);
+    huge[0] = '{';
+    huge[big - 1] = '}';
+    huge[big] = '\0';
+    err = ERR_SENTINEL;
+    EXPECT_ERROR(jogg_call(client, "v1.get_project", huge, &out, &err), err,
+                 JOGG_ERR_VALIDATION, "request_json");
+    free(huge);
+    jogg_client_free(client);
+}
+
+struct log_count {
+    pthread_mutex_t lock;
+    int info;
+    int debug;
+    int key_seen;
+};
+
+static void on_log(void *userdata, int32_t level, const char *line) {
+    struct log_count *c = userdata;
+    pthread_mutex_lock(&c->lock);
+    if (level == JOGG_LOG_INFO) {
+        c->info++;
+    } else if (level == JOGG_LOG_DEBUG) {
+        c->debug++;
+    }
+    if (contains(line, g_env_api_key) || line == NULL || strchr(line, '\n') != NULL) {
+        c->key_seen++;
+    }
+    pthread_mutex_unlock(&c->lock);
+}
+
+static void *log_worker(void *arg) {
+    const jogg_client *client = arg;
+    int n;
+    for (n = 0; n < 5; n++) {
+        char *out = NULL;
+        char *err = NULL;
+        jogg_code rc = jogg_call(client, "v1.get_project", "{\"project_id\":\"nope\"}", &out, &err);
+        CHECK(rc == JOGG_ERR_NOT_FOUND, "code %d: %s", (int)rc, show(err));
+        jogg_string_free(out);
+        jogg_string_free(err);
+    }
+    return NULL;
+}
+
+static void test_log_callback(void) {
+    struct log_count counts;
+    jogg_client *client = CLIENT_SENTINEL;
+    char *err = ERR_SENTINEL;
+    pthread_t threads[4];
+    int t;
+    memset(&counts, 0, sizeof counts);
+    pthread_mutex_init(&counts.lock, NULL);
+    if (!CHECK(jogg_client_new_with_log("{\"proxy\":\"none\",\"log\":\"debug\"}", on_log, &counts,
+                                        &client, &err) == JOGG_OK,
+               "jogg_client_new_with_log: %s", err == ERR_SENTINEL ? "(sentinel)" : show(err))) {
+        return;
+    }
+    CHECK(err == NULL, "error_json not reset");
+    for (t = 0; t < 4; t++) {
+        pthread_create(&threads[t], NULL, log_worker, client);
+    }
+    for (t = 0; t < 4; t++) {
+        pthread_join(threads[t], NULL);
+    }
+    jogg_client_free(client);
+    CHECK(counts.info == 20, "one info line per request: %d", counts.info);
+    CHECK(counts.debug == 20, "one debug line per attempt: %d", counts.debug);
+    CHECK(counts.key_seen == 0, "the key or a newline in %d lines", counts.key_seen);
+    pthread_mutex_destroy(&counts.lock);
+    /* A NULL callback is jogg_client_new; a bad config is an error as there. */
+    client = CLIENT_SENTINEL;
+    CHECK(jogg_client_new_with_log("{\"proxy\":\"none\"}", NULL, NULL, &client, NULL) == JOGG_OK,
+          "NULL callback");
+    jogg_client_free(client);
+    err = ERR_SENTINEL;
+    client = CLIENT_SENTINEL;
+    EXPECT_ERROR(jogg_client_new_with_log("{\"log\":\"loud\"}", on_log, &counts, &client, &err),
+                 err, JOGG_ERR_INVALID_CONFIG, "log");
+    CHECK(client == CLIENT_SENTINEL, "client written on failure");
+    err = ERR_SENTINEL;
+    EXPECT_ERROR(jogg_client_new_with_log(NULL, on_log, &counts, &client, &err), err,
+                 JOGG_ERR_NULL_ARGUMENT, "config_json");
+}
+
 int main(void) {
     g_env_base_url = getenv("JOGG_BASE_URL");
     g_env_api_key = getenv("JOGG_API_KEY");
@@ -1396,6 +1518,8 @@ int main(void) {
     run_test("webhook_parse", test_webhook_parse);
     run_test("create_webhook_endpoint", test_create_webhook_endpoint);
     run_test("upload_and_download", test_upload_and_download);
+    run_test("input_limits", test_input_limits);
+    run_test("log_callback", test_log_callback);
     printf("%d passed, %d failed\n", g_passed, g_failed);
     return g_failed == 0 ? 0 : 1;
 }
