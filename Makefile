@@ -15,7 +15,7 @@ MOCK     := $(RELEASE)/jogg-mock
 # (rustc --print native-static-libs on Linux).
 NATIVE_LIBS := -lgcc_s -lutil -lrt -lpthread -lm -ldl -lc
 
-.PHONY: all lib demo test test-rust test-c check-memory install uninstall clean fuzz fuzz-stable
+.PHONY: all lib demo test test-rust test-c check-memory install uninstall clean fuzz fuzz-stable bench
 
 all: lib $(BUILD)/quickstart $(BUILD)/webhook_receiver
 
@@ -70,6 +70,11 @@ test-c: $(BUILD)/test_abi $(BUILD)/quickstart $(BUILD)/readme_example $(BUILD)/w
 	grep -q '"event":"generated_video_success"' $(BUILD)/webhook_receiver.out
 	grep -q '"task_kind":"video"' $(BUILD)/webhook_receiver.out
 	grep -q '"status":"succeeded"' $(BUILD)/webhook_receiver.out
+
+# Waiting at scale: a batch of creates against the POST limit, and the poll schedule against
+# a fixed 5-second poll. Prints the tables and rewrites the Waiting section of BENCHMARKS.md.
+bench:
+	$(CARGO) bench --all-features --bench waiting
 
 # The C ABI tests and the webhook receiver under valgrind, then the tests rebuilt with AddressSanitizer and UBSan: 0 errors and
 # 0 leaks required. (std keeps one thread handle alive for the process: "possibly lost", not

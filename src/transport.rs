@@ -339,9 +339,11 @@ fn check_url_length(base: &str, path: &str, query: &[(String, String)]) -> Resul
 }
 
 /// Whether `err` may be cured by sending again: connection failures, timeouts, 429, 5xx and
-/// API 50000; a POST (it creates, and costs) only if it certainly was not processed.
+/// API 50000; a POST (it creates, and costs) only if it certainly was not processed. A reply
+/// that is not JSON at all is garbled in transit or by a proxy: worth one more GET.
 fn should_retry(err: &Error, method: Method) -> bool {
-    err.retryable() && (method != Method::Post || !err.maybe_processed)
+    let garbled = err.code == Code::BadResponse && method == Method::Get;
+    (err.retryable() || garbled) && (method != Method::Post || !err.maybe_processed)
 }
 
 /// How long to wait before attempt `attempt + 1`: the server's hint when it gives one (`None`

@@ -25,7 +25,35 @@ Options:
   --http-errors        send business errors with HTTP 4xx/5xx instead of 200
   --webhook-retry-ms N pause before each of the 3 retries of a webhook
                        delivery that got no 2xx answer (default 5000)
+  --post-window-kind K sliding (default: any N ms span) or fixed (consecutive
+                       spans from the first POST) rate-limit windows
   -h, --help           print this help
+
+Faults:
+  --fault 'METHOD PATH FAULT'
+                       requests with this method and path (without query;
+                       either may be *) get FAULT; repeat for several
+  --fault-rate P       probability from 0 to 1 that an API request (/v1/,
+                       /v2/) gets a random fault (default 0)
+  --faults LIST        the faults --fault-rate draws from, comma-separated
+                       (default: every kind)
+  --fault-seed N       seed of the draws (default 0): the same seed and order
+                       of requests give the same faults
+
+  FAULT is KIND[;PARAM=VALUE]..., KIND one of:
+    http5xx      HTTP 5xx with an HTML body (status=500..599, default 500)
+    api50000     the API's code 50000 envelope
+    http429      HTTP 429, Retry-After (retry_after=SECONDS, default 1) and
+                 X-RateLimit-Remaining: 0
+    slow         handle the request, answer after ms=N (default 2000)
+    drop-before  close the connection without handling the request
+    drop-after   handle the request, then close without answering
+    malformed    handle the request, answer HTTP 200 with invalid JSON
+    truncated    handle the request, send half the body under the full
+                 Content-Length, then close
+  times=N (any kind): only the first N matching requests get the fault.
+  Any HTTP client may also ask per request with the header
+  `X-Jogg-Mock-Fault: FAULT` (counted per method, path and FAULT).
 
 Prints `jogg-mock listening on http://127.0.0.1:<port>` once bound.
 Without COMMAND it serves until killed. With COMMAND it runs it with
@@ -127,6 +155,16 @@ fn parse_args(args: impl Iterator<Item = OsString>) -> Result<Cli, String> {
             "--post-window-ms" => config.post_window_ms = parse_number(&flag, &value()?)?,
             "--fail-marker" => config.fail_marker = value()?,
             "--webhook-retry-ms" => config.webhook_retry_ms = parse_number(&flag, &value()?)?,
+            "--post-window-kind" => config.post_window_kind = value()?.parse()?,
+            "--fault" => config.faults.push(value()?.parse()?),
+            "--fault-rate" => config.fault_rate = parse_rate(&flag, &value()?)?,
+            "--faults" => {
+                config.fault_kinds = value()?
+                    .split(',')
+                    .map(|fault| fault.trim().parse())
+                    .collect::<Result<_, _>>()?;
+            }
+            "--fault-seed" => config.fault_seed = parse_number(&flag, &value()?)?,
             "--api-key" => api_keys.push(value()?),
             _ => return Err(format!("unknown argument: {flag}")),
         }
@@ -162,6 +200,13 @@ fn flag_value(
 fn parse_number<T: std::str::FromStr>(flag: &str, text: &str) -> Result<T, String> {
     text.parse()
         .map_err(|_| format!("{flag} needs a non-negative integer, got {text:?}"))
+}
+
+fn parse_rate(flag: &str, text: &str) -> Result<f64, String> {
+    text.parse()
+        .ok()
+        .filter(|rate| (0.0..=1.0).contains(rate))
+        .ok_or_else(|| format!("{flag} needs a number from 0 to 1, got {text:?}"))
 }
 
 /// Runs COMMAND against the mock. The environment always overrides any

@@ -15,7 +15,9 @@
 //!   [`MockConfig::http_errors`] is set (REFERENCE D1);
 //! - validation mirrors the specs strictly, with the D34/D36 corrections;
 //! - webhook endpoints may be `http://` loopback URLs (the real API requires
-//!   HTTPS), so receivers on this machine get deliveries.
+//!   HTTPS), so receivers on this machine get deliveries;
+//! - faults (5xx, 50000, 429, slow or dropped answers, broken bodies) are
+//!   injected on request, by rule or at a seeded rate (`faults`).
 //!
 //! The HTTP server is hand-written on `std` (a thread per connection) so that
 //! transport faults can be injected. This module only uses `std`, `serde`,
@@ -25,6 +27,7 @@
 mod areas;
 mod catalog;
 mod endpoints;
+mod faults;
 mod files;
 mod http;
 mod routes;
@@ -33,6 +36,7 @@ mod store;
 mod table;
 mod webhooks;
 
+pub use faults::{FAULT_HEADER, Fault, FaultKind, FaultRule};
 pub use webhooks::DeliveryAttempt;
 
 use std::collections::HashMap;
@@ -81,8 +85,11 @@ pub struct MockConfig {
     /// POST requests allowed per key within [`MockConfig::post_window_ms`]
     /// (the documented service limit is 20 a minute). GETs are never limited.
     pub post_limit: u32,
-    /// Length of the sliding rate-limit window, in milliseconds.
+    /// Length of the rate-limit window, in milliseconds.
     pub post_window_ms: u64,
+    /// How the window counts: sliding (any `post_window_ms` span) or fixed (consecutive
+    /// spans from the first POST). The service does not document which it uses.
+    pub post_window_kind: PostWindow,
     /// A script containing this text renders to status 5 (failed), to test
     /// failure handling. An empty marker disables this.
     pub fail_marker: String,
@@ -93,6 +100,41 @@ pub struct MockConfig {
     /// Pause before each of the (at most 3) retries of a webhook delivery
     /// that got no 2xx answer, in milliseconds (documented: 5000).
     pub webhook_retry_ms: u64,
+    /// Fault rules: requests matching a rule's method and path get its fault (see
+    /// [`Fault`] for the kinds; [`MockServer::add_fault`] adds rules to a running server).
+    pub faults: Vec<FaultRule>,
+    /// Probability, from 0 to 1, that an API request (`/v1/`, `/v2/`) gets a random fault
+    /// from `fault_kinds`. Requests with a fault header or rule are not drawn.
+    pub fault_rate: f64,
+    /// The faults drawn by `fault_rate`, with equal chances; empty: every kind with its
+    /// default parameters.
+    pub fault_kinds: Vec<Fault>,
+    /// Seed of the `fault_rate` draws: with the same seed and the same order of requests,
+    /// the same requests fail the same way.
+    pub fault_seed: u64,
+}
+
+/// How the POST rate limit counts.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum PostWindow {
+    /// At most `post_limit` POSTs in any span of `post_window_ms`.
+    #[default]
+    Sliding,
+    /// At most `post_limit` POSTs in each of the consecutive spans of `post_window_ms` that
+    /// start at the first POST the server sees; the count restarts at each boundary.
+    Fixed,
+}
+
+impl std::str::FromStr for PostWindow {
+    type Err = String;
+
+    fn from_str(text: &str) -> Result<Self, String> {
+        match text {
+            "sliding" => Ok(PostWindow::Sliding),
+            "fixed" => Ok(PostWindow::Fixed),
+            _ => Err(format!("window kind {text:?} is not sliding or fixed")),
+        }
+    }
 }
 
 impl Default for MockConfig {
@@ -108,9 +150,14 @@ impl Default for MockConfig {
             render_ms: 3000,
             post_limit: 20,
             post_window_ms: 60_000,
+            post_window_kind: PostWindow::Sliding,
             fail_marker: "FAIL_RENDER".to_owned(),
             http_errors: false,
             webhook_retry_ms: 5000,
+            faults: Vec::new(),
+            fault_rate: 0.0,
+            fault_kinds: Vec::new(),
+            fault_seed: 0,
         }
     }
 }
@@ -146,9 +193,16 @@ pub struct MockServer {
 
 impl MockServer {
     /// Binds 127.0.0.1:`config.port` and starts serving on a background
-    /// thread. Errors only if the port cannot be bound or the thread cannot
-    /// be spawned. The server is accepting connections when this returns.
+    /// thread. Errors if `fault_rate` is not between 0 and 1, or the port
+    /// cannot be bound or the thread cannot be spawned. The server is
+    /// accepting connections when this returns.
     pub fn start(config: MockConfig) -> io::Result<MockServer> {
+        if !(0.0..=1.0).contains(&config.fault_rate) {
+            return Err(io::Error::new(
+                io::ErrorKind::InvalidInput,
+                format!("fault_rate {} is not between 0 and 1", config.fault_rate),
+            ));
+        }
         let listener = TcpListener::bind((Ipv4Addr::LOCALHOST, config.port))?;
         let port = listener.local_addr()?.port();
         let base_url = format!("http://127.0.0.1:{port}");
@@ -221,6 +275,18 @@ impl MockServer {
         *lock(&self.shared.download_cut) = Some(after_bytes);
     }
 
+    /// Adds a fault rule to the running server, after those of the config
+    /// (the first rule that matches a request and still strikes wins).
+    pub fn add_fault(&self, rule: FaultRule) {
+        self.shared.faults.add(rule);
+    }
+
+    /// How many requests got an injected fault so far, by header, rule or
+    /// rate.
+    pub fn faults_injected(&self) -> usize {
+        self.shared.faults.injected()
+    }
+
     /// Every webhook delivery attempt so far, in the order they completed.
     pub fn webhook_attempts(&self) -> Vec<DeliveryAttempt> {
         self.shared.hub.attempts()
@@ -276,11 +342,13 @@ pub(crate) struct Shared {
     pub(crate) hub: webhooks::Hub,
     /// Armed by [`MockServer::interrupt_next_download`].
     download_cut: Mutex<Option<usize>>,
+    faults: faults::Injector,
 }
 
 impl Shared {
     fn new(config: MockConfig, base_url: String) -> Self {
         Shared {
+            faults: faults::Injector::new(&config),
             config,
             base_url,
             clock: state::Clock,
@@ -401,7 +469,10 @@ fn serve_connection(stream: TcpStream, shared: &Shared) {
         match http::read_request(&mut reader, &mut writer) {
             Ok(Some(request)) => {
                 shared.record(&request);
-                let response = respond(shared, &request);
+                // `None`: a fault that drops the connection without an answer.
+                let Some(response) = answer(shared, &request) else {
+                    break;
+                };
                 let keep_alive = request.keep_alive && !shared.is_shutting_down();
                 if http::write_response(&mut writer, &response, keep_alive).is_err() || !keep_alive
                 {
@@ -438,6 +509,17 @@ fn linger(reader: &mut BufReader<TcpStream>, writer: &TcpStream) {
             Ok(0) | Err(_) => break,
             Ok(read) => drained += read,
         }
+    }
+}
+
+/// The reply to one request: the handler's, or what an injected fault makes
+/// of it. A fault header that does not parse is answered 400, so a typo
+/// does not pass for a server that never fails.
+fn answer(shared: &Shared, request: &http::Request) -> Option<http::Response> {
+    match shared.faults.select(&shared.config, request) {
+        Ok(None) => Some(respond(shared, request)),
+        Ok(Some(fault)) => faults::apply(shared, &fault, || respond(shared, request)),
+        Err(message) => Some(routes::transport_error(shared, 400, &message)),
     }
 }
 

@@ -412,10 +412,13 @@ pub(super) fn limited_post(
     handler: impl FnOnce() -> Response,
 ) -> Response {
     let window = Duration::from_millis(shared.config.post_window_ms);
-    let admission =
-        shared
-            .state()
-            .admit_post(key, shared.clock.now(), shared.config.post_limit, window);
+    let admission = shared.state().admit_post(
+        key,
+        shared.clock.now(),
+        shared.config.post_limit,
+        window,
+        shared.config.post_window_kind,
+    );
     match admission {
         Admission::Allowed { remaining } => {
             handler().with_header("X-RateLimit-Remaining", remaining.to_string())

@@ -13,6 +13,8 @@ use std::hash::BuildHasher;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
+use crate::mock::PostWindow;
+
 /// Assumed speaking rate used to turn a script into a video length
 /// (about 150 words a minute).
 const SCRIPT_CHARS_PER_SECOND: u64 = 15;
@@ -192,18 +194,65 @@ pub(crate) enum Admission {
     Limited { retry_after_secs: u64 },
 }
 
-/// Sliding-window log of admitted POST instants per API key.
+/// Admitted POSTs per API key, counted in sliding or fixed windows.
 ///
-/// Refused POSTs are not logged, so `Retry-After` is exact: once the oldest
-/// logged POST leaves the window, the next one is admitted. Only
-/// authenticated keys reach the limiter, so the map cannot grow unbounded.
+/// Refused POSTs are not counted, so `Retry-After` is exact: once the oldest
+/// logged POST leaves the sliding window, or the fixed window ends, the next
+/// one is admitted. Only authenticated keys reach the limiter, so the maps
+/// cannot grow unbounded.
 #[derive(Debug, Default)]
 struct PostLimiter {
+    /// Sliding: the instants of the POSTs still in the window.
     log: HashMap<String, VecDeque<Instant>>,
+    /// Fixed: the window index and the POSTs admitted in it.
+    fixed: HashMap<String, (u128, u32)>,
+    /// Fixed windows start here: the first POST the server counted.
+    origin: Option<Instant>,
 }
 
 impl PostLimiter {
-    fn admit(&mut self, key: &str, now: Instant, limit: u32, window: Duration) -> Admission {
+    fn admit(
+        &mut self,
+        key: &str,
+        now: Instant,
+        limit: u32,
+        window: Duration,
+        kind: PostWindow,
+    ) -> Admission {
+        match kind {
+            PostWindow::Sliding => self.admit_sliding(key, now, limit, window),
+            PostWindow::Fixed => self.admit_fixed(key, now, limit, window),
+        }
+    }
+
+    fn admit_fixed(&mut self, key: &str, now: Instant, limit: u32, window: Duration) -> Admission {
+        let origin = *self.origin.get_or_insert(now);
+        let span = window.as_nanos().max(1);
+        let index = now.saturating_duration_since(origin).as_nanos() / span;
+        let (current, used) = self.fixed.entry(key.to_owned()).or_insert((index, 0));
+        if *current != index {
+            (*current, *used) = (index, 0);
+        }
+        if *used >= limit {
+            let ends = Duration::from_nanos(u64::try_from((index + 1) * span).unwrap_or(u64::MAX));
+            let wait = ends.saturating_sub(now.saturating_duration_since(origin));
+            return Admission::Limited {
+                retry_after_secs: ceil_seconds(wait).max(1),
+            };
+        }
+        *used += 1;
+        Admission::Allowed {
+            remaining: limit - *used,
+        }
+    }
+
+    fn admit_sliding(
+        &mut self,
+        key: &str,
+        now: Instant,
+        limit: u32,
+        window: Duration,
+    ) -> Admission {
         let log = self.log.entry(key.to_owned()).or_default();
         while log
             .front()
@@ -286,8 +335,9 @@ impl State {
         now: Instant,
         limit: u32,
         window: Duration,
+        kind: PostWindow,
     ) -> Admission {
-        self.limiter.admit(key, now, limit, window)
+        self.limiter.admit(key, now, limit, window, kind)
     }
 
     /// Stores a new project owned by `owner`. The failure decision is taken
@@ -342,6 +392,7 @@ mod tests {
     use super::*;
 
     const WINDOW: Duration = Duration::from_secs(60);
+    const SLIDING: PostWindow = PostWindow::Sliding;
 
     #[test]
     fn limiter_slides_and_reports_exact_retry_after() {
@@ -349,39 +400,89 @@ mod tests {
         let t0 = Instant::now();
         let at = |ms: u64| t0 + Duration::from_millis(ms);
         assert_eq!(
-            limiter.admit("k", at(0), 2, WINDOW),
+            limiter.admit("k", at(0), 2, WINDOW, SLIDING),
             Admission::Allowed { remaining: 1 }
         );
         assert_eq!(
-            limiter.admit("k", at(10_000), 2, WINDOW),
+            limiter.admit("k", at(10_000), 2, WINDOW, SLIDING),
             Admission::Allowed { remaining: 0 }
         );
         // Oldest POST leaves the window at 60 s: 59.5 s from 0.5 s, rounded up.
         assert_eq!(
-            limiter.admit("k", at(500), 2, WINDOW),
+            limiter.admit("k", at(500), 2, WINDOW, SLIDING),
             Admission::Limited {
                 retry_after_secs: 60
             }
         );
         assert_eq!(
-            limiter.admit("k", at(59_900), 2, WINDOW),
+            limiter.admit("k", at(59_900), 2, WINDOW, SLIDING),
             Admission::Limited {
                 retry_after_secs: 1
             }
         );
         assert_eq!(
-            limiter.admit("k", at(60_000), 2, WINDOW),
+            limiter.admit("k", at(60_000), 2, WINDOW, SLIDING),
             Admission::Allowed { remaining: 0 }
         );
         assert_eq!(
-            limiter.admit("other", at(60_000), 2, WINDOW),
+            limiter.admit("other", at(60_000), 2, WINDOW, SLIDING),
             Admission::Allowed { remaining: 1 }
         );
         assert_eq!(
-            limiter.admit("z", at(0), 0, WINDOW),
+            limiter.admit("z", at(0), 0, WINDOW, SLIDING),
             Admission::Limited {
                 retry_after_secs: 60
             }
+        );
+    }
+
+    #[test]
+    fn fixed_windows_restart_at_each_boundary() {
+        let mut limiter = PostLimiter::default();
+        let t0 = Instant::now();
+        let at = |ms: u64| t0 + Duration::from_millis(ms);
+        let fixed = |limiter: &mut PostLimiter, key: &str, ms: u64| {
+            limiter.admit(key, at(ms), 2, WINDOW, PostWindow::Fixed)
+        };
+        // The first POST starts window 0 (0 to 60 s).
+        assert_eq!(
+            fixed(&mut limiter, "k", 0),
+            Admission::Allowed { remaining: 1 }
+        );
+        assert_eq!(
+            fixed(&mut limiter, "k", 59_000),
+            Admission::Allowed { remaining: 0 }
+        );
+        assert_eq!(
+            fixed(&mut limiter, "k", 59_500),
+            Admission::Limited {
+                retry_after_secs: 1
+            }
+        );
+        // A sliding window would refuse this one (two POSTs in the last 60 s); a fixed
+        // window has just restarted.
+        assert_eq!(
+            fixed(&mut limiter, "k", 60_000),
+            Admission::Allowed { remaining: 1 }
+        );
+        assert_eq!(
+            fixed(&mut limiter, "k", 60_001),
+            Admission::Allowed { remaining: 0 }
+        );
+        assert_eq!(
+            fixed(&mut limiter, "k", 61_000),
+            Admission::Limited {
+                retry_after_secs: 59
+            }
+        );
+        // Windows are shared by all keys; counts are not.
+        assert_eq!(
+            fixed(&mut limiter, "other", 119_999),
+            Admission::Allowed { remaining: 1 }
+        );
+        assert_eq!(
+            fixed(&mut limiter, "k", 120_000),
+            Admission::Allowed { remaining: 1 }
         );
     }
 

@@ -109,10 +109,13 @@ pub(crate) fn dispatch(shared: &Shared, request: &Request) -> Option<Response> {
     if op.method == Method::Post {
         let window = Duration::from_millis(shared.config.post_window_ms);
         let now = shared.clock.now();
-        match shared
-            .state()
-            .admit_post(key, now, shared.config.post_limit, window)
-        {
+        match shared.state().admit_post(
+            key,
+            now,
+            shared.config.post_limit,
+            window,
+            shared.config.post_window_kind,
+        ) {
             Admission::Allowed { remaining: r } => remaining = Some(r),
             Admission::Limited { retry_after_secs } => {
                 return Some(rate_limited(shared, retry_after_secs));

@@ -1,0 +1,236 @@
+//! Waiting at scale, measured: how close a batch of creates comes to the floor the POST limit
+//! sets, and what the library's poll schedule costs and saves against a fixed 5-second poll.
+//!
+//! `make bench` (`cargo bench --bench waiting`) prints the tables and rewrites the "Waiting"
+//! section of BENCHMARKS.md with them, so the committed figures always come from this file.
+
+use std::fmt::Write as _;
+use std::process::Command;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use jogg::mock::{MOCK_API_KEY, MockConfig, MockServer};
+use jogg::{Client, Code, Config, CreateTalkingAvatarVideo, Proxy, WaitOptions};
+
+/// The batch: creates, the server's limit per window, and the threads sharing one client.
+const CREATES: usize = 100;
+const LIMIT: u32 = 20;
+const WINDOW: Duration = Duration::from_secs(1);
+const THREADS: usize = 20;
+const RUNS: usize = 3;
+
+/// Render times for the poll-schedule table, in seconds.
+const RENDERS: [u64; 6] = [5, 30, 120, 300, 600, 1200];
+
+struct BatchRun {
+    wall: Duration,
+    failed: usize,
+    limited: usize,
+    created: usize,
+}
+
+/// One batch of creates against a fresh mock that enforces `LIMIT` per `WINDOW`, with the
+/// client's limiter set to the same and retries off (a 429 would be a failed create).
+fn batch() -> BatchRun {
+    let server = MockServer::start(MockConfig {
+        render_ms: 0,
+        post_limit: LIMIT,
+        post_window_ms: WINDOW.as_millis() as u64,
+        ..MockConfig::default()
+    })
+    .expect("mock starts on loopback");
+    let mut config = Config::new(MOCK_API_KEY).with_base_url(server.base_url());
+    config.proxy = Proxy::None;
+    config.max_retries = 0;
+    config.post_limit = LIMIT;
+    config.post_window = WINDOW;
+    let client = Client::new(config).expect("valid config");
+    let next = Arc::new(AtomicUsize::new(0));
+    let errors = Arc::new(Mutex::new(Vec::new()));
+    let started = Instant::now();
+    let threads: Vec<_> = (0..THREADS)
+        .map(|_| {
+            let (client, next, errors) = (client.clone(), next.clone(), errors.clone());
+            std::thread::spawn(move || {
+                while next.fetch_add(1, Ordering::SeqCst) < CREATES {
+                    let request =
+                        CreateTalkingAvatarVideo::from_script(1, "en-US-JennyNeural", "Hello");
+                    if let Err(e) = client.create_video_from_talking_avatar(&request) {
+                        errors.lock().unwrap().push(e.code);
+                    }
+                }
+            })
+        })
+        .collect();
+    for t in threads {
+        t.join().expect("batch thread");
+    }
+    let wall = started.elapsed();
+    let errors = errors.lock().unwrap();
+    BatchRun {
+        wall,
+        failed: errors.len(),
+        limited: errors.iter().filter(|c| **c == Code::RateLimited).count(),
+        created: server.projects_created(),
+    }
+}
+
+/// The poll that first sees a render finishing at `render`: how many polls it took and how
+/// long after the end it came. `None` if the schedule gives up first.
+fn detection(
+    offsets: impl Iterator<Item = Duration>,
+    render: Duration,
+) -> Option<(usize, Duration)> {
+    offsets
+        .enumerate()
+        .find(|(_, at)| *at >= render)
+        .map(|(i, at)| (i + 1, at - render))
+}
+
+/// Render times per mean delay.
+const SPREAD_SAMPLES: u32 = 1000;
+
+/// The mean detection delay over render times spread evenly from 0.8 to 1.2 times `render`
+/// (renders the schedule gives up on are left out).
+fn mean_delay(schedule: &WaitOptions, render: Duration) -> Duration {
+    let delays: Vec<Duration> = (0..SPREAD_SAMPLES)
+        .map(|i| render.mul_f64(0.8 + 0.4 * f64::from(i) / f64::from(SPREAD_SAMPLES - 1)))
+        .filter_map(|r| detection(schedule.poll_offsets(), r).map(|(_, delay)| delay))
+        .collect();
+    delays.iter().sum::<Duration>() / delays.len().max(1) as u32
+}
+
+fn command_output(program: &str, args: &[&str]) -> Option<String> {
+    let out = Command::new(program).args(args).output().ok()?;
+    let text = String::from_utf8(out.stdout).ok()?.trim().to_owned();
+    (out.status.success() && !text.is_empty()).then_some(text)
+}
+
+fn secs(d: Duration) -> String {
+    format!("{:.2} s", d.as_secs_f64())
+}
+
+fn human(seconds: u64) -> String {
+    if seconds < 60 {
+        format!("{seconds} s")
+    } else {
+        format!("{} min", seconds / 60)
+    }
+}
+
+fn main() {
+    let cores = command_output("nproc", &[]).unwrap_or_else(|| {
+        std::thread::available_parallelism().map_or("?".into(), |n| n.to_string())
+    });
+    let arch = command_output("uname", &["-m"]).unwrap_or_else(|| std::env::consts::ARCH.into());
+
+    let mut md = String::new();
+    let floor = WINDOW * (CREATES.div_ceil(LIMIT as usize) as u32 - 1);
+    writeln!(
+        md,
+        "## Waiting\n\n\
+         Generated by `make bench` (`benches/waiting.rs`) on a machine with `nproc` = {cores}, \
+         `uname -m` = {arch}.\n\n\
+         ### A batch of creates against the POST limit\n\n\
+         {CREATES} `v1.create_video_from_talking_avatar` calls from {THREADS} threads sharing \
+         one client, against an in-process jogg-mock (loopback, instant renders) that allows \
+         {LIMIT} POSTs per {} sliding window. The client's limiter is set to the same limit \
+         and its retries are off, so a 429 would show as a failed create. The floor is \
+         (ceil({CREATES}/{LIMIT}) - 1) x {} = {}: the last group of {LIMIT} cannot start \
+         sooner. Ratio = wall time / floor. The limiter holds each slot until the answer \
+         plus the window plus a margin (1 % of the window, at least 20 ms), so each group \
+         costs a round trip and the margin above the window.\n",
+        secs(WINDOW),
+        secs(WINDOW),
+        secs(floor),
+    )
+    .unwrap();
+    writeln!(
+        md,
+        "| run | wall time | floor | ratio | failed | of which 429 | projects created |\n\
+         |---|---|---|---|---|---|---|"
+    )
+    .unwrap();
+    for run in 1..=RUNS {
+        let r = batch();
+        let ratio = r.wall.as_secs_f64() / floor.as_secs_f64();
+        writeln!(
+            md,
+            "| {run} | {} | {} | {ratio:.3} | {} | {} | {} |",
+            secs(r.wall),
+            secs(floor),
+            r.failed,
+            r.limited,
+            r.created
+        )
+        .unwrap();
+    }
+
+    let library = WaitOptions::default();
+    let fixed = WaitOptions {
+        initial_interval: Duration::from_secs(5),
+        max_interval: Duration::from_secs(5),
+        ..WaitOptions::default()
+    };
+    writeln!(
+        md,
+        "\n### Polls per task and detection delay\n\n\
+         The poll instants of `WaitOptions::default()` (`poll_offsets()`: at once, then after \
+         5 s, each pause 1.5 times longer up to 30 s, for at most 30 min) against a fixed \
+         5-second poll. A render that ends at R is seen by the first poll at or after R: \
+         polls counts it, delay is its time minus R. Request time is left out. Round render \
+         times flatter both schedules (every one here is a multiple of 5 s, the fixed poll's \
+         best case), so the mean delay over {SPREAD_SAMPLES} render times spread evenly over \
+         R +/- 20 % is given too.\n\n\
+         | render time R | polls (library) | delay | mean delay, R +/- 20 % \
+         | polls (fixed 5 s) | delay | mean delay, R +/- 20 % |\n\
+         |---|---|---|---|---|---|---|"
+    )
+    .unwrap();
+    let cells = |schedule: &WaitOptions, render: Duration| {
+        let Some((polls, delay)) = detection(schedule.poll_offsets(), render) else {
+            return "gave up | - | -".to_owned();
+        };
+        format!(
+            "{polls} | {:.1} s | {:.1} s",
+            delay.as_secs_f64(),
+            mean_delay(schedule, render).as_secs_f64()
+        )
+    };
+    for render in RENDERS {
+        let r = Duration::from_secs(render);
+        writeln!(
+            md,
+            "| {} | {} | {} |",
+            human(render),
+            cells(&library, r),
+            cells(&fixed, r),
+        )
+        .unwrap();
+    }
+
+    print!("{md}");
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/BENCHMARKS.md");
+    let old = std::fs::read_to_string(path).unwrap_or_else(|_| "# Benchmarks\n".to_owned());
+    std::fs::write(path, splice(&old, &md)).expect("write BENCHMARKS.md");
+    eprintln!("wrote the Waiting section of {path}");
+}
+
+/// `doc` with its `## Waiting` section (up to the next `## ` heading) replaced by `section`,
+/// or with `section` appended; other sections are left as they are.
+fn splice(doc: &str, section: &str) -> String {
+    let start = doc
+        .find("\n## Waiting\n")
+        .map(|i| i + 1)
+        .or_else(|| doc.starts_with("## Waiting\n").then_some(0));
+    let Some(start) = start else {
+        return format!("{}\n\n{section}", doc.trim_end());
+    };
+    let end = doc[start + 1..]
+        .find("\n## ")
+        .map_or(doc.len(), |i| start + 1 + i + 1);
+    let rest = &doc[end..];
+    let sep = if rest.is_empty() { "" } else { "\n" };
+    format!("{}{section}{sep}{rest}", &doc[..start])
+}

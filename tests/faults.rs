@@ -1,0 +1,501 @@
+//! jogg-mock's injected faults against the client's retry policy: what is retried, how many
+//! attempts the mock saw, and that a create is never made twice. Then batches against the
+//! server's POST limit, sliding and fixed.
+
+mod common;
+
+use std::io::{BufRead, BufReader};
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+use common::{config_for, mock_with};
+use jogg::mock::{
+    FAULT_HEADER, Fault, FaultKind, MOCK_API_KEY, MockConfig, MockServer, PostWindow,
+};
+use jogg::{Client, Code, CreateTalkingAvatarVideo, ops};
+use serde_json::{Value, json};
+
+const CREATE: &str = "/v1/create_video_from_talking_avatar";
+/// The client's request timeout here: short, yet far above a loopback round trip even on a
+/// busy machine. `SLOW` answers well after it.
+const TIMEOUT: Duration = Duration::from_millis(600);
+const SLOW: &str = "slow;ms=1500";
+
+fn server() -> MockServer {
+    mock_with(MockConfig {
+        render_ms: 0,
+        ..MockConfig::default()
+    })
+}
+
+/// The default retry policy (2 retries), the short timeout, no POST pacing.
+fn client_for(server: &MockServer) -> Client {
+    let mut config = config_for(&server.base_url(), MOCK_API_KEY);
+    config.timeout = TIMEOUT;
+    config.post_limit = 0;
+    Client::new(config).unwrap()
+}
+
+fn arm(server: &MockServer, rule: &str) {
+    server.add_fault(rule.parse().unwrap());
+}
+
+/// Requests the mock received with this method and path.
+fn attempts(server: &MockServer, method: &str, path: &str) -> usize {
+    server
+        .requests()
+        .iter()
+        .filter(|r| r.method == method && r.path == path)
+        .count()
+}
+
+fn create(c: &Client) -> jogg::Result<String> {
+    c.create_video_from_talking_avatar(&CreateTalkingAvatarVideo::from_script(
+        1,
+        "en-US-JennyNeural",
+        "Hello",
+    ))
+    .map(|p| p.project_id)
+}
+
+// ---------------------------------------------------------------------------------------------
+// GET: every fault is retried, and a transient one is ridden out.
+
+/// The first poll of a project meets `fault` once; the retry gets the project.
+fn get_recovers_from(fault: &str) {
+    let server = server();
+    let c = client_for(&server);
+    let id = create(&c).unwrap();
+    arm(&server, &format!("GET /v1/project {fault};times=1"));
+    let p = c
+        .get_project(&id)
+        .unwrap_or_else(|e| panic!("{fault}: {e}"));
+    assert_eq!(p.id, id);
+    assert_eq!(
+        attempts(&server, "GET", "/v1/project"),
+        2,
+        "{fault}: one failure, one retry"
+    );
+    assert_eq!(server.faults_injected(), 1, "{fault}");
+    assert_eq!(server.projects_created(), 1);
+}
+
+#[test]
+fn get_retried_after_http_5xx() {
+    get_recovers_from("http5xx;status=502");
+}
+
+#[test]
+fn get_retried_after_api_50000() {
+    get_recovers_from("api50000");
+}
+
+#[test]
+fn get_retried_after_429_once_retry_after_has_passed() {
+    let started = Instant::now();
+    get_recovers_from("http429;retry_after=1");
+    assert!(
+        started.elapsed() >= Duration::from_secs(1),
+        "Retry-After honoured"
+    );
+}
+
+#[test]
+fn get_retried_after_a_reply_slower_than_the_timeout() {
+    get_recovers_from(SLOW);
+}
+
+#[test]
+fn get_retried_after_a_drop_before_processing() {
+    get_recovers_from("drop-before");
+}
+
+#[test]
+fn get_retried_after_a_drop_after_processing() {
+    get_recovers_from("drop-after");
+}
+
+#[test]
+fn get_retried_after_a_malformed_body() {
+    get_recovers_from("malformed");
+}
+
+#[test]
+fn get_retried_after_a_truncated_body() {
+    get_recovers_from("truncated");
+}
+
+#[test]
+fn slow_within_the_timeout_is_just_slow() {
+    let server = server();
+    let c = client_for(&server);
+    let id = create(&c).unwrap();
+    arm(&server, "GET /v1/project slow;ms=100");
+    let started = Instant::now();
+    c.get_project(&id).unwrap();
+    assert!(started.elapsed() >= Duration::from_millis(100));
+    assert_eq!(attempts(&server, "GET", "/v1/project"), 1);
+}
+
+#[test]
+fn two_failures_use_both_retries() {
+    let server = server();
+    let c = client_for(&server);
+    let id = create(&c).unwrap();
+    arm(&server, "GET /v1/project api50000;times=2");
+    c.get_project(&id).unwrap();
+    assert_eq!(attempts(&server, "GET", "/v1/project"), 3);
+}
+
+#[test]
+fn three_failures_exhaust_the_retries() {
+    let server = server();
+    let c = client_for(&server);
+    let id = create(&c).unwrap();
+    arm(&server, "GET /v1/project http5xx;times=3");
+    let e = c.get_project(&id).unwrap_err();
+    assert_eq!(e.code, Code::Server, "{e}");
+    assert_eq!(e.http_status, Some(500));
+    assert!(e.message.ends_with("(after 3 attempts)"), "{}", e.message);
+    assert_eq!(attempts(&server, "GET", "/v1/project"), 3);
+    assert!(!e.maybe_processed, "a GET changes nothing");
+}
+
+#[test]
+fn a_server_that_stays_slow_is_a_timeout_on_get() {
+    let server = server();
+    let c = client_for(&server);
+    let id = create(&c).unwrap();
+    arm(&server, &format!("GET /v1/project {SLOW}"));
+    let e = c.get_project(&id).unwrap_err();
+    assert_eq!(e.code, Code::Timeout, "{e}");
+    assert_eq!(e.code.as_i32(), 101, "JOGG_ERR_TIMEOUT");
+    assert!(e.message.ends_with("(after 3 attempts)"), "{}", e.message);
+    assert_eq!(attempts(&server, "GET", "/v1/project"), 3);
+}
+
+// ---------------------------------------------------------------------------------------------
+// POST: retried only when it certainly was not processed; otherwise `maybe_processed`.
+
+/// A create that meets `fault` (every time) is sent once, fails with `code` and
+/// `maybe_processed`, and the mock holds `created` projects: the fault's own effect.
+fn create_not_retried(fault: &str, code: Code, created: usize) {
+    let server = server();
+    let c = client_for(&server);
+    arm(&server, &format!("POST {CREATE} {fault}"));
+    let e = create(&c).unwrap_err();
+    assert_eq!(e.code, code, "{fault}: {e}");
+    assert!(e.maybe_processed, "{fault}: the client cannot know: {e}");
+    assert!(!e.message.contains("attempts"), "{fault}: not retried: {e}");
+    assert_eq!(attempts(&server, "POST", CREATE), 1, "{fault}");
+    assert_eq!(server.projects_created(), created, "{fault}");
+    let fault: Fault = fault.parse().unwrap();
+    assert_eq!(fault.kind.takes_effect(), created == 1, "{fault}");
+}
+
+#[test]
+fn create_after_http_5xx_may_have_been_processed_and_was_not() {
+    create_not_retried("http5xx", Code::Server, 0);
+}
+
+#[test]
+fn create_after_api_50000_may_have_been_processed_and_was_not() {
+    create_not_retried("api50000", Code::Server, 0);
+}
+
+#[test]
+fn create_dropped_before_processing_is_not_retried() {
+    create_not_retried("drop-before", Code::Transport, 0);
+}
+
+#[test]
+fn create_dropped_after_processing_is_not_retried() {
+    create_not_retried("drop-after", Code::Transport, 1);
+}
+
+#[test]
+fn create_with_a_malformed_reply_is_not_retried() {
+    create_not_retried("malformed", Code::BadResponse, 1);
+}
+
+#[test]
+fn create_with_a_truncated_reply_is_not_retried() {
+    create_not_retried("truncated", Code::Transport, 1);
+}
+
+#[test]
+fn create_answered_too_late_is_a_timeout_that_may_have_been_processed() {
+    create_not_retried(SLOW, Code::Timeout, 1);
+}
+
+#[test]
+fn create_refused_with_429_is_retried_and_made_once() {
+    let server = server();
+    let c = client_for(&server);
+    arm(
+        &server,
+        &format!("POST {CREATE} http429;retry_after=0;times=1"),
+    );
+    let id = create(&c).unwrap();
+    assert_eq!(attempts(&server, "POST", CREATE), 2);
+    assert_eq!(server.projects_created(), 1);
+    assert_eq!(c.get_project(&id).unwrap().id, id);
+}
+
+#[test]
+fn table_operations_meet_the_same_faults() {
+    // v1.create_product goes through the table-driven handlers, not the hand-written route.
+    let server = server();
+    let c = client_for(&server);
+    let op = ops::find("v1.create_product").unwrap();
+    let params = json!({"name": "Socks", "description": "Warm."});
+    arm(&server, "POST /v1/product http429;retry_after=0;times=1");
+    c.execute(op, &params).unwrap();
+    assert_eq!(server.created("product"), 1);
+    arm(&server, "POST /v1/product drop-after;times=1");
+    let e = c.execute(op, &params).unwrap_err();
+    assert!(e.maybe_processed);
+    assert_eq!(
+        server.created("product"),
+        2,
+        "the dropped create took effect, once"
+    );
+    assert_eq!(attempts(&server, "POST", "/v1/product"), 3);
+}
+
+#[test]
+fn random_faults_never_duplicate_a_create() {
+    // One thread, so the order of requests (and with the seed, every draw) is fixed.
+    let server = mock_with(MockConfig {
+        render_ms: 0,
+        // Out of the way: only the injected 429s should refuse creates here.
+        post_limit: 1000,
+        fault_rate: 0.4,
+        fault_seed: 11,
+        fault_kinds: [
+            "http5xx",
+            "api50000",
+            "http429;retry_after=0",
+            "slow;ms=20",
+            "drop-before",
+            "drop-after",
+            "malformed",
+            "truncated",
+        ]
+        .iter()
+        .map(|f| f.parse().unwrap())
+        .collect(),
+        ..MockConfig::default()
+    });
+    let c = client_for(&server);
+    let calls = 30;
+    let (mut ok, mut maybe) = (0, 0);
+    for _ in 0..calls {
+        match create(&c) {
+            Ok(_) => ok += 1,
+            Err(e) if e.maybe_processed => maybe += 1,
+            // Three 429s in a row: refused every time, certainly not created.
+            Err(e) => assert_eq!(e.code, Code::RateLimited, "{e}"),
+        }
+    }
+    let created = server.projects_created();
+    assert!(server.faults_injected() > 0);
+    assert!(ok > 0 && maybe > 0, "ok {ok}, maybe {maybe}");
+    assert!(
+        (ok..=ok + maybe).contains(&created),
+        "{created} created for {ok} successes and {maybe} uncertain failures"
+    );
+}
+
+// ---------------------------------------------------------------------------------------------
+// Asking by header (any HTTP client) and from the binary.
+
+fn raw_agent() -> ureq::Agent {
+    ureq::Agent::config_builder()
+        .http_status_as_error(false)
+        .build()
+        .into()
+}
+
+fn get_with_header(agent: &ureq::Agent, url: &str, fault: &str) -> (u16, String, Vec<String>) {
+    let mut response = agent
+        .get(url)
+        .header("x-api-key", MOCK_API_KEY)
+        .header(FAULT_HEADER, fault)
+        .call()
+        .unwrap();
+    let headers = ["content-type", "retry-after", "x-ratelimit-remaining"]
+        .iter()
+        .map(|h| {
+            response
+                .headers()
+                .get(*h)
+                .and_then(|v| v.to_str().ok())
+                .unwrap_or("")
+                .to_owned()
+        })
+        .collect();
+    let status = response.status().as_u16();
+    (
+        status,
+        response.body_mut().read_to_string().unwrap(),
+        headers,
+    )
+}
+
+#[test]
+fn a_request_header_asks_for_a_fault() {
+    let server = server();
+    let agent = raw_agent();
+    let url = format!("{}/v1/avatars", server.base_url());
+    let (status, body, headers) = get_with_header(&agent, &url, "http5xx;status=503;times=1");
+    assert_eq!(status, 503);
+    assert!(headers[0].starts_with("text/html"), "{headers:?}");
+    assert!(body.contains("<html>"));
+    // Same request, same fault text: its one failure is spent.
+    let (status, body, _) = get_with_header(&agent, &url, "http5xx;status=503;times=1");
+    assert_eq!(status, 200);
+    assert_eq!(serde_json::from_str::<Value>(&body).unwrap()["code"], 0);
+
+    let (status, body, headers) = get_with_header(&agent, &url, "http429;retry_after=3");
+    assert_eq!(status, 429);
+    assert_eq!(headers[1..], ["3", "0"]);
+    assert_eq!(serde_json::from_str::<Value>(&body).unwrap()["code"], 429);
+
+    let (status, body, _) = get_with_header(&agent, &url, "api50000");
+    assert_eq!((status, body.contains(r#""code":50000"#)), (200, true));
+
+    // A typo is refused, not served as if no fault had been asked for.
+    let (status, body, _) = get_with_header(&agent, &url, "http600");
+    assert_eq!(status, 400);
+    assert!(body.contains("X-Jogg-Mock-Fault"), "{body}");
+    assert_eq!(server.faults_injected(), 3);
+}
+
+#[test]
+fn the_binary_takes_fault_rules_and_documents_them() {
+    let exe = env!("CARGO_BIN_EXE_jogg-mock");
+    let help = Command::new(exe).arg("--help").output().unwrap();
+    let help = String::from_utf8_lossy(&help.stdout);
+    for word in FaultKind::all().map(FaultKind::name) {
+        assert!(help.contains(word), "--help lacks {word}");
+    }
+    for word in [
+        FAULT_HEADER,
+        "--fault-rate",
+        "--fault-seed",
+        "times=N",
+        "fixed",
+    ] {
+        assert!(help.contains(word), "--help lacks {word}");
+    }
+    let bad = Command::new(exe)
+        .args(["--fault", "GET /v1/avatars http600"])
+        .output()
+        .unwrap();
+    assert_eq!(bad.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&bad.stderr).contains("unknown fault"));
+
+    let mut child = Command::new(exe)
+        .args([
+            "--fault",
+            "GET /v1/avatars http5xx;times=1",
+            "--fault-rate=0",
+            "--faults",
+            "slow;ms=10,http5xx",
+            "--post-window-kind",
+            "fixed",
+        ])
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut line = String::new();
+    BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut line)
+        .unwrap();
+    let base = line.trim().rsplit(' ').next().unwrap().to_owned();
+    let agent = raw_agent();
+    let get = || {
+        agent
+            .get(format!("{base}/v1/avatars"))
+            .header("x-api-key", MOCK_API_KEY)
+            .call()
+            .unwrap()
+            .status()
+            .as_u16()
+    };
+    let statuses = [get(), get()];
+    child.kill().unwrap();
+    child.wait().unwrap();
+    assert_eq!(statuses, [500, 200]);
+}
+
+// ---------------------------------------------------------------------------------------------
+// A batch against the server's POST limit: the client's pacing means no 429 ever arrives.
+
+fn batch_of_100(window_kind: PostWindow) {
+    let window = Duration::from_millis(400);
+    let server = mock_with(MockConfig {
+        render_ms: 0,
+        post_limit: 20,
+        post_window_ms: window.as_millis() as u64,
+        post_window_kind: window_kind,
+        ..MockConfig::default()
+    });
+    let mut config = config_for(&server.base_url(), MOCK_API_KEY);
+    // No retries: a 429 would surface as a failed create.
+    config.max_retries = 0;
+    config.post_limit = 20;
+    config.post_window = window;
+    let c = Client::new(config).unwrap();
+    let threads: Vec<_> = (0..5)
+        .map(|_| {
+            let c = c.clone();
+            std::thread::spawn(move || (0..20).map(|_| create(&c)).collect::<Vec<_>>())
+        })
+        .collect();
+    let results: Vec<_> = threads
+        .into_iter()
+        .flat_map(|t| t.join().unwrap())
+        .collect();
+    let failures: Vec<String> = results
+        .iter()
+        .filter_map(|r| r.as_ref().err().map(ToString::to_string))
+        .collect();
+    assert!(failures.is_empty(), "{failures:?}");
+    assert_eq!(server.projects_created(), 100, "no duplicate, none missing");
+    assert_eq!(attempts(&server, "POST", CREATE), 100, "one request each");
+}
+
+#[test]
+fn a_batch_of_100_never_meets_a_sliding_limit() {
+    batch_of_100(PostWindow::Sliding);
+}
+
+#[test]
+fn a_batch_of_100_never_meets_a_fixed_limit() {
+    batch_of_100(PostWindow::Fixed);
+}
+
+#[test]
+fn a_fixed_window_refuses_the_post_over_the_limit() {
+    // The control for the test above: without the client's pacing, the fixed window refuses.
+    let server = mock_with(MockConfig {
+        render_ms: 0,
+        post_limit: 3,
+        post_window_ms: 60_000,
+        post_window_kind: PostWindow::Fixed,
+        ..MockConfig::default()
+    });
+    let mut config = config_for(&server.base_url(), MOCK_API_KEY);
+    config.max_retries = 0;
+    config.post_limit = 0;
+    let c = Client::new(config).unwrap();
+    for _ in 0..3 {
+        create(&c).unwrap();
+    }
+    let e = create(&c).unwrap_err();
+    assert_eq!(e.code, Code::RateLimited);
+    assert!(!e.maybe_processed);
+    assert_eq!(server.projects_created(), 3);
+}
