@@ -4,7 +4,6 @@ use serde::de::{Deserializer, Error as _};
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
-use super::videos::VideoLength;
 use crate::client::Client;
 use crate::de;
 use crate::error::Result;
@@ -12,6 +11,7 @@ use crate::ops::{Operation, Version};
 #[allow(unused_imports)]
 use crate::schema::{INT, Kind, Rule, STR, Schema, TEXT, int, opt, req};
 use crate::transport::Method;
+use crate::types::VideoLength;
 
 /// `POST /v1/ai_scripts`.
 pub static GENERATE_AI_SCRIPTS: Operation = Operation {
@@ -26,7 +26,7 @@ pub static GENERATE_AI_SCRIPTS: Operation = Operation {
             opt("name", STR),
             opt("description", STR),
             opt("target_audience", STR),
-            opt("video_length", Kind::StrEnum(&["15", "30", "60"])),
+            opt("video_length", Kind::StrEnum(VideoLength::WORDS)),
             req("language", STR),
         ],
         // A saved product, or one described by name and description (D58).

@@ -10,7 +10,7 @@ use crate::ops::{Operation, Version};
 #[allow(unused_imports)]
 use crate::schema::{INT, Kind, STR, Schema, TEXT, int, opt, req};
 use crate::transport::Method;
-use crate::types::AspectRatio;
+use crate::types::{AspectRatio, AvatarAge, AvatarStyle, Ethnicity, Scene};
 use crate::wait::TaskStatus;
 
 /// `GET /v1/avatars`: the avatar library, filtered.
@@ -22,33 +22,12 @@ pub static LIST_AVATARS: Operation = Operation {
     poll_with: None,
     schema: &Schema::of(&[
         opt("aspect_ratio", Kind::IntEnum(&[0, 1, 2])),
-        opt("style", Kind::StrEnum(&["professional", "social"])),
+        opt("style", Kind::StrEnum(AvatarStyle::WORDS)),
+        // The v2 filter lists the same two words the other way round.
         opt("gender", Kind::StrEnum(&["male", "female"])),
-        opt("age", Kind::StrEnum(&["adult", "senior", "young_adult"])),
-        opt(
-            "scene",
-            Kind::StrEnum(&[
-                "lifestyle",
-                "outdoors",
-                "business",
-                "studio",
-                "health_fitness",
-                "education",
-                "news",
-            ]),
-        ),
-        opt(
-            "ethnicity",
-            Kind::StrEnum(&[
-                "european",
-                "african",
-                "south_asian",
-                "east_asian",
-                "middle_eastern",
-                "south_american",
-                "north_american",
-            ]),
-        ),
+        opt("age", Kind::StrEnum(AvatarAge::WORDS)),
+        opt("scene", Kind::StrEnum(Scene::WORDS)),
+        opt("ethnicity", Kind::StrEnum(Ethnicity::WORDS)),
     ]),
 };
 

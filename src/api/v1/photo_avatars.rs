@@ -10,6 +10,9 @@ use crate::ops::{Operation, Version};
 #[allow(unused_imports)]
 use crate::schema::{INT, Kind, STR, Schema, TEXT, int, opt, req};
 use crate::transport::Method;
+pub use crate::types::{
+    MotionModel, PhotoAge, PhotoEthnicity, PhotoGender, PhotoModel, PhotoStyle,
+};
 use crate::wait::TaskStatus;
 
 /// `POST /v1/photo_avatar/photo/generate`.
@@ -20,29 +23,15 @@ pub static GENERATE_AVATAR_PHOTO: Operation = Operation {
     name: "generate_avatar_photo",
     poll_with: Some("/photo_avatar/generation"),
     schema: &Schema::of(&[
-        req(
-            "age",
-            Kind::StrEnum(&["Teenager", "Young adult", "Adult", "Elderly"]),
-        ),
+        req("age", Kind::StrEnum(PhotoAge::WORDS)),
         opt("appearance", STR),
         req("aspect_ratio", Kind::IntEnum(&[0, 1])),
-        req("avatar_style", Kind::StrEnum(&["Professional", "Social"])),
+        req("avatar_style", Kind::StrEnum(PhotoStyle::WORDS)),
         opt("background", STR),
-        opt(
-            "ethnicity",
-            Kind::StrEnum(&[
-                "European",
-                "African",
-                "South Asian",
-                "East Asian",
-                "Middle Eastern",
-                "South American",
-                "North American",
-            ]),
-        ),
-        req("gender", Kind::StrEnum(&["Female", "Male"])),
+        opt("ethnicity", Kind::StrEnum(PhotoEthnicity::WORDS)),
+        req("gender", Kind::StrEnum(PhotoGender::WORDS)),
         opt("image_url", STR),
-        req("model", Kind::StrEnum(&["classic", "modern"])),
+        req("model", Kind::StrEnum(PhotoModel::WORDS)),
     ]),
 };
 
@@ -54,29 +43,15 @@ pub static GENERATE_AVATAR_NEW_LOOK: Operation = Operation {
     name: "generate_avatar_new_look",
     poll_with: Some("/photo_avatar/generation"),
     schema: &Schema::of(&[
-        req(
-            "age",
-            Kind::StrEnum(&["Teenager", "Young adult", "Adult", "Elderly"]),
-        ),
+        req("age", Kind::StrEnum(PhotoAge::WORDS)),
         opt("appearance", STR),
         req("aspect_ratio", Kind::IntEnum(&[0, 1])),
-        req("avatar_style", Kind::StrEnum(&["Professional", "Social"])),
+        req("avatar_style", Kind::StrEnum(PhotoStyle::WORDS)),
         opt("background", STR),
-        opt(
-            "ethnicity",
-            Kind::StrEnum(&[
-                "European",
-                "African",
-                "South Asian",
-                "East Asian",
-                "Middle Eastern",
-                "South American",
-                "North American",
-            ]),
-        ),
-        req("gender", Kind::StrEnum(&["Female", "Male"])),
+        opt("ethnicity", Kind::StrEnum(PhotoEthnicity::WORDS)),
+        req("gender", Kind::StrEnum(PhotoGender::WORDS)),
         req("image_url", STR),
-        req("model", Kind::StrEnum(&["classic", "modern"])),
+        req("model", Kind::StrEnum(PhotoModel::WORDS)),
     ]),
 };
 
@@ -100,7 +75,7 @@ pub static ADD_PHOTO_AVATAR_MOTION: Operation = Operation {
     schema: &Schema::of(&[
         opt("description", STR),
         req("image_url", STR),
-        req("model", Kind::StrEnum(&["1.0", "2.0", "2.0-Pro", "3.0"])),
+        req("model", Kind::StrEnum(MotionModel::WORDS)),
         req("name", STR),
         opt("photo_id", STR),
         opt("welcome_msg", STR),
@@ -117,52 +92,6 @@ pub static GET_PHOTO_AVATAR_MOTION: Operation = Operation {
     poll_with: None,
     schema: &Schema::of(&[req("motion_id", STR)]),
 };
-
-/// Apparent age of a generated person (exact capitalisation, D27).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
-pub enum PhotoAge {
-    Teenager,
-    #[serde(rename = "Young adult")]
-    YoungAdult,
-    Adult,
-    Elderly,
-}
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
-pub enum PhotoStyle {
-    Professional,
-    Social,
-}
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
-pub enum PhotoGender {
-    Female,
-    Male,
-}
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
-pub enum PhotoEthnicity {
-    European,
-    African,
-    #[serde(rename = "South Asian")]
-    SouthAsian,
-    #[serde(rename = "East Asian")]
-    EastAsian,
-    #[serde(rename = "Middle Eastern")]
-    MiddleEastern,
-    #[serde(rename = "South American")]
-    SouthAmerican,
-    #[serde(rename = "North American")]
-    NorthAmerican,
-}
-
-/// The image model of photo generation.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum PhotoModel {
-    Classic,
-    Modern,
-}
 
 /// Photo shape: generation makes portrait or landscape photos only (no square, D21).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -266,19 +195,6 @@ impl PhotoGeneration {
     pub fn task_status(&self) -> TaskStatus {
         word_status(&self.status)
     }
-}
-
-/// A motion model: sent as the strings the API lists.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
-pub enum MotionModel {
-    #[serde(rename = "1.0")]
-    V1,
-    #[serde(rename = "2.0")]
-    V2,
-    #[serde(rename = "2.0-Pro")]
-    V2Pro,
-    #[serde(rename = "3.0")]
-    V3,
 }
 
 /// The request of [`Client::add_photo_avatar_motion`].
@@ -429,7 +345,10 @@ mod tests {
                 "model": "classic", "aspect_ratio": 1, "ethnicity": "East Asian",
                 "image_url": "https://x/p.png"})
         );
-        assert_eq!(serde_json::to_value(MotionModel::V2Pro).unwrap(), "2.0-Pro");
+        assert_eq!(
+            serde_json::to_value(MotionModel::V2_0Pro).unwrap(),
+            "2.0-Pro"
+        );
     }
 
     #[test]

@@ -10,6 +10,7 @@ use crate::ops::{Operation, Version};
 #[allow(unused_imports)]
 use crate::schema::{INT, Kind, STR, Schema, TEXT, int, opt, req};
 use crate::transport::Method;
+use crate::types::VoiceAge;
 
 /// `GET /v1/voices`: the voice library, filtered and paged.
 pub static LIST_VOICES: Operation = Operation {
@@ -22,7 +23,7 @@ pub static LIST_VOICES: Operation = Operation {
         opt("page", int(Some(1), None)),
         opt("page_size", int(Some(1), Some(100))),
         opt("gender", Kind::StrEnum(&["male", "female"])),
-        opt("age", Kind::StrEnum(&["young", "middle_aged", "old"])),
+        opt("age", Kind::StrEnum(VoiceAge::WORDS)),
         // An open set of lowercase English names (`english`, `spanish`...; D26).
         opt("language", STR),
     ]),

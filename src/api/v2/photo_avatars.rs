@@ -8,13 +8,16 @@ use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value, json};
 
 use super::V2;
-use super::avatars::Orientation;
 use crate::de;
 use crate::error::Result;
 use crate::ops::{Operation, Version};
 #[allow(unused_imports)]
 use crate::schema::{INT, Kind, STR, Schema, TEXT, int, opt, req};
 use crate::transport::Method;
+use crate::types::Orientation;
+pub use crate::types::{
+    MotionModel, PhotoAge, PhotoEthnicity, PhotoGender, PhotoModel, PhotoStyle,
+};
 
 /// `GET /v2/photo_avatar`.
 pub static GET_PHOTO_AVATAR_MOTION: Operation = Operation {
@@ -38,7 +41,7 @@ pub static ADD_PHOTO_AVATAR_MOTION: Operation = Operation {
         opt("photo_id", STR),
         req("name", STR),
         req("voice_id", STR),
-        req("model", Kind::StrEnum(&["1.0", "2.0", "2.0-Pro", "3.0"])),
+        req("model", Kind::StrEnum(MotionModel::WORDS)),
         opt("description", STR),
         opt("welcome_msg", STR),
     ]),
@@ -62,80 +65,17 @@ pub static GENERATE_AVATAR_PHOTO: Operation = Operation {
     name: "generate_avatar_photo",
     poll_with: Some("/v2/photo_avatar/photo"),
     schema: &Schema::of(&[
-        req(
-            "age",
-            Kind::StrEnum(&["Teenager", "Young adult", "Adult", "Elderly"]),
-        ),
-        req("avatar_style", Kind::StrEnum(&["Professional", "Social"])),
-        req("gender", Kind::StrEnum(&["Female", "Male"])),
-        req("model", Kind::StrEnum(&["classic", "modern"])),
-        req(
-            "aspect_ratio",
-            Kind::StrEnum(&["portrait", "landscape", "square"]),
-        ),
-        opt(
-            "ethnicity",
-            Kind::StrEnum(&[
-                "European",
-                "African",
-                "South Asian",
-                "East Asian",
-                "Middle Eastern",
-                "South American",
-                "North American",
-            ]),
-        ),
+        req("age", Kind::StrEnum(PhotoAge::WORDS)),
+        req("avatar_style", Kind::StrEnum(PhotoStyle::WORDS)),
+        req("gender", Kind::StrEnum(PhotoGender::WORDS)),
+        req("model", Kind::StrEnum(PhotoModel::WORDS)),
+        req("aspect_ratio", Kind::StrEnum(Orientation::WORDS)),
+        opt("ethnicity", Kind::StrEnum(PhotoEthnicity::WORDS)),
         opt("background", STR),
         opt("appearance", STR),
         opt("image_url", STR),
     ]),
 };
-
-/// Photo-generation age group (capitalised on the wire, exact case: D27).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
-pub enum PhotoAge {
-    Teenager,
-    #[serde(rename = "Young adult")]
-    YoungAdult,
-    Adult,
-    Elderly,
-}
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
-pub enum PhotoStyle {
-    Professional,
-    Social,
-}
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
-pub enum PhotoGender {
-    Female,
-    Male,
-}
-
-/// The image model that draws the portraits.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum PhotoModel {
-    Classic,
-    Modern,
-}
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
-pub enum PhotoEthnicity {
-    European,
-    African,
-    #[serde(rename = "South Asian")]
-    SouthAsian,
-    #[serde(rename = "East Asian")]
-    EastAsian,
-    #[serde(rename = "Middle Eastern")]
-    MiddleEastern,
-    #[serde(rename = "South American")]
-    SouthAmerican,
-    #[serde(rename = "North American")]
-    NorthAmerican,
-}
 
 /// The request of [`V2::generate_avatar_photo`]. `new` takes the required members; set the
 /// optional ones on the result.
@@ -228,19 +168,6 @@ pub(super) fn opt_id_string<'de, D: Deserializer<'de>>(
             &"a string or number id",
         )),
     }
-}
-
-/// The motion model that animates a photo (priced differently: REFERENCE §10).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
-pub enum MotionModel {
-    #[serde(rename = "1.0")]
-    V1_0,
-    #[serde(rename = "2.0")]
-    V2_0,
-    #[serde(rename = "2.0-Pro")]
-    V2_0Pro,
-    #[serde(rename = "3.0")]
-    V3_0,
 }
 
 /// The request of [`V2::add_photo_avatar_motion`].

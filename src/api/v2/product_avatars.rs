@@ -7,7 +7,6 @@ use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value, json};
 
 use super::V2;
-use super::avatars::Orientation;
 use super::photo_avatars::{AvatarMotion, CreatedMotion, null_as_empty};
 use crate::de;
 use crate::error::Result;
@@ -15,6 +14,7 @@ use crate::ops::{Operation, Version};
 #[allow(unused_imports)]
 use crate::schema::{INT, Kind, Rule, STR, Schema, TEXT, int, opt, req};
 use crate::transport::Method;
+use crate::types::Orientation;
 
 /// `GET /v2/product_avatar`.
 pub static GET_PRODUCT_AVATAR_MOTION: Operation = Operation {
@@ -39,10 +39,7 @@ pub static ADD_PRODUCT_AVATAR_MOTION: Operation = Operation {
         req("name", STR),
         req("voice_id", STR),
         req("description", STR),
-        opt(
-            "aspect_ratio",
-            Kind::StrEnum(&["portrait", "landscape", "square"]),
-        ),
+        opt("aspect_ratio", Kind::StrEnum(Orientation::WORDS)),
     ]),
 };
 

@@ -8,7 +8,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use serde_json::{Map, Value, json};
 
 use super::V2;
-use super::videos::{AspectRatio, CreatedVideo, Members, TaskError, VideoListQuery, word_status};
+use super::videos::{CreatedVideo, Members, TaskError, VideoListQuery, word_status};
 pub use crate::api::v1::products::{
     CreateProduct, MediaType, Product, ProductMedia, UpdateProduct,
 };
@@ -18,7 +18,8 @@ use crate::ops::{Operation, Version};
 #[allow(unused_imports)]
 use crate::schema::{INT, Kind, Rule, STR, Schema, TEXT, int, opt, req};
 use crate::transport::Method;
-use crate::types::AvatarType;
+use crate::types::{AvatarType, Orientation};
+pub use crate::types::{ScriptStyle, VideoLength};
 use crate::wait::TaskStatus;
 
 /// `POST /v2/create_video_from_product`.
@@ -34,11 +35,8 @@ pub static CREATE_VIDEO_FROM_PRODUCT: Operation = Operation {
         req(
             "video_spec",
             Kind::Object(&Schema::of(&[
-                opt(
-                    "aspect_ratio",
-                    Kind::StrEnum(&["portrait", "landscape", "square"]),
-                ),
-                req("length", Kind::StrEnum(&["15", "30", "60"])),
+                opt("aspect_ratio", Kind::StrEnum(Orientation::WORDS)),
+                req("length", Kind::StrEnum(VideoLength::WORDS)),
                 opt("caption", Kind::Bool),
                 opt("name", STR),
             ])),
@@ -77,11 +75,8 @@ pub static CREATE_PRODUCT_PREVIEWS: Operation = Operation {
         req(
             "video_spec",
             Kind::Object(&Schema::of(&[
-                opt(
-                    "aspect_ratio",
-                    Kind::StrEnum(&["portrait", "landscape", "square"]),
-                ),
-                req("length", Kind::StrEnum(&["15", "30", "60"])),
+                opt("aspect_ratio", Kind::StrEnum(Orientation::WORDS)),
+                req("length", Kind::StrEnum(VideoLength::WORDS)),
                 opt("caption", Kind::Bool),
                 opt("name", STR),
             ])),
@@ -216,48 +211,12 @@ pub static LIST_PRODUCT_VIDEOS: Operation = Operation {
 // ---------------------------------------------------------------------------
 // Typed API
 
-/// How long a product video runs, in seconds; sent as the strings `"15"`, `"30"`, `"60"`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
-pub enum VideoLength {
-    #[serde(rename = "15")]
-    S15,
-    #[serde(rename = "30")]
-    S30,
-    #[serde(rename = "60")]
-    S60,
-}
-
-/// A v2 script style. An open set (D25: the guides and the v1 responses spell styles the
-/// spec does not list), so any string can be sent; the spec's six are constants.
-#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(transparent)]
-pub struct ScriptStyle(pub String);
-
-impl ScriptStyle {
-    /// Reassuring.
-    pub const DONT_WORRY: &'static str = "Don't Worry";
-    /// Narrative.
-    pub const STORYTIME: &'static str = "Storytime";
-    /// A reveal.
-    pub const DISCOVERY: &'static str = "Discovery";
-    /// Facts and figures.
-    pub const DATA: &'static str = "Data";
-    /// A list of reasons.
-    pub const TOP_3_REASONS: &'static str = "Top 3 reasons";
-    /// A soft sell.
-    pub const LIGHT_MARKETING: &'static str = "Light marketing";
-
-    pub fn new(style: impl Into<String>) -> Self {
-        ScriptStyle(style.into())
-    }
-}
-
 /// Shape, length, subtitles and name of a product video.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct VideoSpec {
     /// Landscape unless set.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub aspect_ratio: Option<AspectRatio>,
+    pub aspect_ratio: Option<Orientation>,
     pub length: VideoLength,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub caption: Option<bool>,
@@ -615,15 +574,15 @@ mod tests {
     fn settings() -> (VideoSpec, ProductVideoAvatar, ScriptSpec) {
         (
             VideoSpec {
-                aspect_ratio: Some(AspectRatio::Landscape),
-                ..VideoSpec::new(VideoLength::S30)
+                aspect_ratio: Some(Orientation::Landscape),
+                ..VideoSpec::new(VideoLength::Seconds30)
             },
             ProductVideoAvatar {
                 id: 81,
                 avatar_type: Some(AvatarType::Public),
             },
             ScriptSpec {
-                style: ScriptStyle::new(ScriptStyle::STORYTIME),
+                style: ScriptStyle::STORYTIME,
                 language: "english".into(),
             },
         )

@@ -8,13 +8,14 @@ use serde::{Deserialize, Deserializer, Serialize};
 use serde_json::{Map, Value, json};
 
 use super::V2;
-use super::videos::{AspectRatio, Members};
+use super::videos::Members;
 use crate::de;
 use crate::error::Result;
 use crate::ops::{Operation, Version};
 #[allow(unused_imports)]
 use crate::schema::{INT, Kind, STR, Schema, TEXT, int, opt, req};
 use crate::transport::Method;
+use crate::types::Orientation;
 
 /// `GET /v2/template/custom/{id}`.
 pub static GET_CUSTOM_TEMPLATE: Operation = Operation {
@@ -33,10 +34,7 @@ pub static LIST_TEMPLATES: Operation = Operation {
     path: "/v2/templates",
     name: "list_templates",
     poll_with: None,
-    schema: &Schema::of(&[opt(
-        "aspect_ratio",
-        Kind::StrEnum(&["portrait", "landscape", "square"]),
-    )]),
+    schema: &Schema::of(&[opt("aspect_ratio", Kind::StrEnum(Orientation::WORDS))]),
 };
 
 /// `GET /v2/templates/custom`.
@@ -46,10 +44,7 @@ pub static LIST_CUSTOM_TEMPLATES: Operation = Operation {
     path: "/v2/templates/custom",
     name: "list_custom_templates",
     poll_with: None,
-    schema: &Schema::of(&[opt(
-        "aspect_ratio",
-        Kind::StrEnum(&["portrait", "landscape", "square"]),
-    )]),
+    schema: &Schema::of(&[opt("aspect_ratio", Kind::StrEnum(Orientation::WORDS))]),
 };
 
 // ---------------------------------------------------------------------------
@@ -166,20 +161,20 @@ pub struct TemplateVariableInfo {
 #[derive(Serialize)]
 struct ByShape {
     #[serde(skip_serializing_if = "Option::is_none")]
-    aspect_ratio: Option<AspectRatio>,
+    aspect_ratio: Option<Orientation>,
 }
 
 impl V2<'_> {
     /// The template library, optionally only one frame shape (a less documented
     /// operation, D14).
-    pub fn list_templates(&self, aspect_ratio: Option<AspectRatio>) -> Result<TemplateList> {
+    pub fn list_templates(&self, aspect_ratio: Option<Orientation>) -> Result<TemplateList> {
         let op = &LIST_TEMPLATES;
         let params = self.client.to_params(&ByShape { aspect_ratio })?;
         de::decode(op, self.client.execute(op, &params)?)
     }
 
     /// Your templates (designed in the web app), optionally only one frame shape.
-    pub fn list_custom_templates(&self, aspect_ratio: Option<AspectRatio>) -> Result<TemplateList> {
+    pub fn list_custom_templates(&self, aspect_ratio: Option<Orientation>) -> Result<TemplateList> {
         let op = &LIST_CUSTOM_TEMPLATES;
         let params = self.client.to_params(&ByShape { aspect_ratio })?;
         de::decode(op, self.client.execute(op, &params)?)

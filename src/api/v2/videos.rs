@@ -15,7 +15,9 @@ use crate::ops::{Operation, Version};
 #[allow(unused_imports)]
 use crate::schema::{INT, Kind, Rule, STR, Schema, TEXT, int, opt, req};
 use crate::transport::Method;
-use crate::types::{AvatarType, ScreenStyle};
+// The v2 word form of an aspect ratio, under the name this module first gave it.
+pub use crate::types::Orientation as AspectRatio;
+use crate::types::{AvatarType, Orientation, ScreenStyle};
 use crate::wait::TaskStatus;
 
 /// `GET /v2/avatar_video/{id}`.
@@ -69,10 +71,7 @@ pub static CREATE_VIDEO_FROM_AVATAR: Operation = Operation {
                 ],
             }),
         ),
-        req(
-            "aspect_ratio",
-            Kind::StrEnum(&["portrait", "landscape", "square"]),
-        ),
+        req("aspect_ratio", Kind::StrEnum(Orientation::WORDS)),
         req("screen_style", Kind::IntEnum(&[1, 2, 3])),
         opt("caption", Kind::Bool),
         opt("webhook_url", Kind::Uri),
@@ -151,39 +150,6 @@ pub static LIST_TEMPLATE_VIDEOS: Operation = Operation {
 // ---------------------------------------------------------------------------
 // Typed API
 
-/// Frame shape as v2 requests and filters spell it; v2 responses still use the integers of
-/// [`crate::types::AspectRatio`] (REFERENCE §2.1, D21).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum AspectRatio {
-    /// 9:16
-    Portrait,
-    /// 16:9
-    Landscape,
-    /// 1:1
-    Square,
-}
-
-impl From<crate::types::AspectRatio> for AspectRatio {
-    fn from(v1: crate::types::AspectRatio) -> Self {
-        match v1 {
-            crate::types::AspectRatio::Portrait => AspectRatio::Portrait,
-            crate::types::AspectRatio::Landscape => AspectRatio::Landscape,
-            crate::types::AspectRatio::Square => AspectRatio::Square,
-        }
-    }
-}
-
-impl From<AspectRatio> for crate::types::AspectRatio {
-    fn from(v2: AspectRatio) -> Self {
-        match v2 {
-            AspectRatio::Portrait => crate::types::AspectRatio::Portrait,
-            AspectRatio::Landscape => crate::types::AspectRatio::Landscape,
-            AspectRatio::Square => crate::types::AspectRatio::Square,
-        }
-    }
-}
-
 /// The avatar of [`CreateAvatarVideo`]: a library avatar, or one of yours (instant or photo
 /// avatars need [`AvatarType::Custom`]).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
@@ -208,7 +174,7 @@ pub enum VoiceInput {
 pub struct CreateAvatarVideo {
     pub avatar: AvatarRef,
     pub voice: VoiceInput,
-    pub aspect_ratio: AspectRatio,
+    pub aspect_ratio: Orientation,
     pub screen_style: ScreenStyle,
     /// Burned-in subtitles; off unless set (D69). Must stay off with
     /// [`ScreenStyle::Transparent`].
@@ -227,7 +193,7 @@ impl CreateAvatarVideo {
         avatar_id: i64,
         voice_id: impl Into<String>,
         script: impl Into<String>,
-        aspect_ratio: AspectRatio,
+        aspect_ratio: Orientation,
     ) -> Self {
         CreateAvatarVideo {
             avatar: AvatarRef {

@@ -7,13 +7,13 @@ use serde::Deserialize;
 use serde_json::{Map, Value, json};
 
 use super::V2;
-use super::avatars::Orientation;
 use crate::de;
 use crate::error::Result;
 use crate::ops::{Operation, Version};
 #[allow(unused_imports)]
 use crate::schema::{INT, Kind, STR, Schema, TEXT, int, opt, req};
 use crate::transport::Method;
+use crate::types::Orientation;
 
 /// `GET /v2/visual_styles`.
 pub static LIST_VISUAL_STYLES: Operation = Operation {
@@ -22,10 +22,7 @@ pub static LIST_VISUAL_STYLES: Operation = Operation {
     path: "/v2/visual_styles",
     name: "list_visual_styles",
     poll_with: None,
-    schema: &Schema::of(&[opt(
-        "aspect_ratio",
-        Kind::StrEnum(&["portrait", "landscape", "square"]),
-    )]),
+    schema: &Schema::of(&[opt("aspect_ratio", Kind::StrEnum(Orientation::WORDS))]),
 };
 
 /// A visual style: the layout of a product video. Pass its `name` as `visual_style`.
