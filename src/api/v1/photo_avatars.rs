@@ -3,6 +3,7 @@
 use serde::{Deserialize, Deserializer, Serialize};
 use serde_json::{Map, Value, json};
 
+use crate::api::word_status;
 use crate::client::Client;
 use crate::de;
 use crate::error::Result;
@@ -259,17 +260,6 @@ pub struct PhotoAvatarMotion {
 impl PhotoAvatarMotion {
     pub fn task_status(&self) -> TaskStatus {
         word_status(&self.status)
-    }
-}
-
-/// The photo and motion status words (REFERENCE §6.3).
-fn word_status(word: &str) -> TaskStatus {
-    match word {
-        "pending" => TaskStatus::Pending,
-        "in_progress" | "processing" => TaskStatus::Processing,
-        "success" | "completed" => TaskStatus::Succeeded,
-        "error" | "failed" => TaskStatus::Failed,
-        _ => TaskStatus::Unknown,
     }
 }
 

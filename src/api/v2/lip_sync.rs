@@ -7,6 +7,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value, json};
 
 use super::V2;
+pub use super::common::TaskError;
 use crate::de;
 use crate::error::Result;
 use crate::ops::{Operation, Version};
@@ -100,16 +101,6 @@ pub struct LipSyncResult {
     pub cover_url: Option<String>,
     #[serde(default, deserialize_with = "de::opt_f64")]
     pub duration_seconds: Option<f64>,
-}
-
-/// A task's failure: a message, and a code where the API gives one (a number or a string,
-/// D48).
-#[derive(Clone, Debug, PartialEq, Deserialize)]
-pub struct TaskError {
-    #[serde(default)]
-    pub code: Option<Value>,
-    #[serde(default)]
-    pub message: Option<String>,
 }
 
 impl V2<'_> {

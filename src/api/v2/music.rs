@@ -3,10 +3,11 @@
 //! Operation table entries (paths and parameter schemas, from the v2 spec); call them with
 //! [`Client::execute`](crate::Client::execute) or `jogg_call` from C.
 
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 use serde_json::{Map, Value};
 
 use super::V2;
+pub use super::common::{PageParams, Pagination};
 use crate::de;
 use crate::error::Result;
 use crate::ops::{Operation, Version};
@@ -27,15 +28,6 @@ pub static LIST_MUSICS: Operation = Operation {
     ]),
 };
 
-/// Which page to fetch: pages start at 1; the API's default size is 10, at most 100.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
-pub struct PageParams {
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub page: Option<u32>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub page_size: Option<u32>,
-}
-
 /// A background-music track.
 #[derive(Clone, Debug, PartialEq, Deserialize)]
 pub struct Music {
@@ -50,19 +42,6 @@ pub struct Music {
     pub duration: Option<f64>,
     #[serde(flatten)]
     pub extra: Map<String, Value>,
-}
-
-/// Where a page sits in the whole list.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize)]
-pub struct Pagination {
-    #[serde(default, deserialize_with = "de::opt_lenient_i64")]
-    pub page: Option<i64>,
-    #[serde(default, deserialize_with = "de::opt_lenient_i64")]
-    pub page_size: Option<i64>,
-    #[serde(default, deserialize_with = "de::opt_lenient_i64")]
-    pub total_items: Option<i64>,
-    #[serde(default, deserialize_with = "de::opt_lenient_i64")]
-    pub total_pages: Option<i64>,
 }
 
 /// One page of music.

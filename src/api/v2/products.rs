@@ -8,11 +8,13 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use serde_json::{Map, Value, json};
 
 use super::V2;
-use super::videos::{CreatedVideo, Members, TaskError, VideoListQuery, word_status};
+use super::common::{TaskError, VIDEO_LIST_QUERY, VideoListQuery};
+use super::videos::CreatedVideo;
 pub use crate::api::v1::products::{
     CreateProduct, MediaType, Product, ProductMedia, UpdateProduct,
 };
-use crate::de;
+use crate::api::word_status;
+use crate::de::{self, Members};
 use crate::error::Result;
 use crate::ops::{Operation, Version};
 #[allow(unused_imports)]
@@ -173,13 +175,7 @@ pub static LIST_PRODUCT_PREVIEWS: Operation = Operation {
     path: "/v2/product_previews",
     name: "list_product_previews",
     poll_with: None,
-    schema: &Schema::of(&[
-        opt("page", int(Some(1), None)),
-        opt("page_size", int(Some(1), Some(100))),
-        opt("status", Kind::IntEnum(&[3, 4, 5])),
-        opt("sort_by", STR),
-        opt("sort_order", Kind::StrEnum(&["asc", "desc"])),
-    ]),
+    schema: &VIDEO_LIST_QUERY,
 };
 
 /// `GET /v2/product_video/{product_video_id}`.
@@ -199,13 +195,7 @@ pub static LIST_PRODUCT_VIDEOS: Operation = Operation {
     path: "/v2/product_videos",
     name: "list_product_videos",
     poll_with: None,
-    schema: &Schema::of(&[
-        opt("page", int(Some(1), None)),
-        opt("page_size", int(Some(1), Some(100))),
-        opt("status", Kind::IntEnum(&[3, 4, 5])),
-        opt("sort_by", STR),
-        opt("sort_order", Kind::StrEnum(&["asc", "desc"])),
-    ]),
+    schema: &VIDEO_LIST_QUERY,
 };
 
 // ---------------------------------------------------------------------------
@@ -399,10 +389,7 @@ impl<'de> Deserialize<'de> for ProductVideo {
                 .string(&["id", "video_id", "product_video_id", "preview_id"])
                 .map_err(e)?,
             title: m.string(&["title", "video_name", "name"]).map_err(e)?,
-            status: m
-                .string(&["status"])
-                .map_err(e)?
-                .ok_or_else(|| D::Error::missing_field("status"))?,
+            status: m.required(&["status"]).map_err(e)?,
             video_url: m.string(&["video_url", "url", "result_url"]).map_err(e)?,
             cover_url: m.string(&["cover_url"]).map_err(e)?,
             video_duration: m

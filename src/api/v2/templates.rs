@@ -8,8 +8,7 @@ use serde::{Deserialize, Deserializer, Serialize};
 use serde_json::{Map, Value, json};
 
 use super::V2;
-use super::videos::Members;
-use crate::de;
+use crate::de::{self, Members};
 use crate::error::Result;
 use crate::ops::{Operation, Version};
 #[allow(unused_imports)]
@@ -67,9 +66,7 @@ pub struct Template {
 impl Template {
     fn take(m: &mut Members) -> std::result::Result<Template, String> {
         Ok(Template {
-            id: m
-                .string(&["id", "template_id"])?
-                .ok_or("missing field `id`")?,
+            id: m.required(&["id", "template_id"])?,
             name: m.string(&["name"])?,
             cover_url: m.string(&["cover_url"])?,
             preview_url: m.string(&["preview_url"])?,

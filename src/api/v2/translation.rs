@@ -8,8 +8,9 @@ use serde::{Deserialize, Deserializer, Serialize};
 use serde_json::{Map, Value, json};
 
 use super::V2;
-use super::videos::{Members, TaskError, word_status};
-use crate::de;
+use super::common::TaskError;
+use crate::api::word_status;
+use crate::de::{self, Members};
 use crate::error::Result;
 use crate::ops::{Operation, Version};
 #[allow(unused_imports)]
@@ -128,10 +129,7 @@ impl<'de> Deserialize<'de> for VideoTranslation {
         Ok(VideoTranslation {
             video_translate_id: m.string(&["video_translate_id", "id"]).map_err(e)?,
             title: m.string(&["title"]).map_err(e)?,
-            status: m
-                .string(&["status"])
-                .map_err(e)?
-                .ok_or_else(|| D::Error::missing_field("status"))?,
+            status: m.required(&["status"]).map_err(e)?,
             url: m.string(&["url", "video_url", "result_url"]).map_err(e)?,
             subtitle_url: m.string(&["subtitle_url"]).map_err(e)?,
             error: m.error().map_err(e)?,
