@@ -63,6 +63,25 @@ pub fn opt_nonempty<'de, D: Deserializer<'de>>(d: D) -> Result<Option<String>, D
     Ok(Option::<String>::deserialize(d)?.filter(|s| !s.is_empty()))
 }
 
+/// A list that may be `null` instead of empty.
+pub fn null_as_empty<'de, D, T>(d: D) -> Result<Vec<T>, D::Error>
+where
+    D: Deserializer<'de>,
+    T: Deserialize<'de>,
+{
+    Ok(Option::<Vec<T>>::deserialize(d)?.unwrap_or_default())
+}
+
+/// An optional id that may be a number or a string; `null` and `""` are absent (D46, D63).
+pub fn opt_id_string<'de, D: Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
+    match Option::<Value>::deserialize(d)? {
+        None | Some(Value::Null) => Ok(None),
+        Some(v) => id_string(v)
+            .map(|s| (!s.is_empty()).then_some(s))
+            .map_err(D::Error::custom),
+    }
+}
+
 /// An object's members, read by any of the names the documents use for them. Serde aliases
 /// would refuse an object carrying two of the names; this takes the first one that has a
 /// value and drops the others, and what is never read ends up in `extra`. Errors are

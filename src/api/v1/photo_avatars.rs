@@ -166,7 +166,7 @@ pub struct GenerateAvatarNewLook {
     pub image_url: String,
 }
 
-/// A photo generation just started.
+/// A photo generation just started (v1 and v2).
 #[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
 pub struct CreatedPhotoGeneration {
     #[serde(deserialize_with = "de::id_string")]
@@ -183,10 +183,10 @@ pub struct PhotoGeneration {
     #[serde(default, deserialize_with = "de::opt_nonempty")]
     pub msg: Option<String>,
     /// The four photos, once done (`null` before).
-    #[serde(default, deserialize_with = "list_or_null")]
+    #[serde(default, deserialize_with = "de::null_as_empty")]
     pub image_url_list: Vec<String>,
     /// Storage keys of the same photos.
-    #[serde(default, deserialize_with = "list_or_null")]
+    #[serde(default, deserialize_with = "de::null_as_empty")]
     pub image_key_list: Vec<String>,
     #[serde(flatten)]
     pub extra: Map<String, Value>,
@@ -217,19 +217,21 @@ pub struct AddPhotoAvatarMotion {
     pub welcome_msg: Option<String>,
 }
 
-/// A motion just started. Every member but the id is optional: the documents disagree on
-/// which come back (D46).
+/// A motion just started (photo avatars in v1 and v2, product avatars in v2). Every member
+/// but the id is optional: the documents disagree on which come back (D46).
 #[derive(Clone, Debug, PartialEq, Deserialize)]
 pub struct CreatedMotion {
     #[serde(deserialize_with = "de::id_string")]
     pub motion_id: String,
-    /// The photo avatar being made; use it with avatar type 1 once the motion completes.
+    /// The avatar being made; use it with avatar type 1 once the motion completes.
     #[serde(default, deserialize_with = "de::opt_lenient_i64")]
     pub avatar_id: Option<i64>,
     #[serde(default)]
     pub name: Option<String>,
     #[serde(default)]
     pub status: Option<String>,
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
 }
 
 /// A motion: `status` is `pending`, `completed` or `error` (v2 adds `processing`, `failed`).
@@ -268,10 +270,6 @@ fn opt_id<'de, D: Deserializer<'de>>(d: D) -> std::result::Result<Option<String>
         None | Some(Value::Null) => Ok(None),
         Some(v) => de::id_string(v).map(Some).map_err(serde::de::Error::custom),
     }
-}
-
-fn list_or_null<'de, D: Deserializer<'de>>(d: D) -> std::result::Result<Vec<String>, D::Error> {
-    Ok(Option::<Vec<String>>::deserialize(d)?.unwrap_or_default())
 }
 
 impl Client {

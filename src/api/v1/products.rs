@@ -159,16 +159,10 @@ pub struct Product {
     pub description: Option<String>,
     #[serde(default)]
     pub target_audience: Option<String>,
-    #[serde(default, deserialize_with = "null_as_empty")]
+    #[serde(default, deserialize_with = "de::null_as_empty")]
     pub media: Vec<ProductMedia>,
     #[serde(flatten)]
     pub extra: Map<String, Value>,
-}
-
-fn null_as_empty<'de, D: Deserializer<'de>>(
-    d: D,
-) -> std::result::Result<Vec<ProductMedia>, D::Error> {
-    Ok(Option::<Vec<ProductMedia>>::deserialize(d)?.unwrap_or_default())
 }
 
 /// The request of [`Client::create_product`] and `V2::create_product`. Either a page to

@@ -4,10 +4,10 @@
 //! [`Client::execute`](crate::Client::execute) or `jogg_call` from C.
 
 use serde::Deserialize;
-use serde_json::{Map, Value};
 
 use super::V2;
 pub use super::common::{PageParams, Pagination};
+pub use crate::api::v1::music::Music;
 use crate::de;
 use crate::error::Result;
 use crate::ops::{Operation, Version};
@@ -27,22 +27,6 @@ pub static LIST_MUSICS: Operation = Operation {
         opt("page_size", int(Some(1), Some(100))),
     ]),
 };
-
-/// A background-music track.
-#[derive(Clone, Debug, PartialEq, Deserialize)]
-pub struct Music {
-    #[serde(deserialize_with = "de::lenient_i64")]
-    pub id: i64,
-    #[serde(default)]
-    pub name: Option<String>,
-    #[serde(default, deserialize_with = "de::opt_nonempty")]
-    pub music_url: Option<String>,
-    /// Seconds (an int in the spec; read as a number of any form, D66).
-    #[serde(default, deserialize_with = "de::opt_f64")]
-    pub duration: Option<f64>,
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
 
 /// One page of music.
 #[derive(Clone, Debug, PartialEq, Deserialize)]

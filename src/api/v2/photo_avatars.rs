@@ -3,11 +3,11 @@
 //! Operation table entries (paths and parameter schemas, from the v2 spec); call them with
 //! [`Client::execute`](crate::Client::execute) or `jogg_call` from C.
 
-use serde::de::{Deserializer, Error as _, Unexpected};
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value, json};
 
 use super::V2;
+pub use crate::api::v1::photo_avatars::{CreatedMotion, CreatedPhotoGeneration};
 use crate::de;
 use crate::error::Result;
 use crate::ops::{Operation, Version};
@@ -121,13 +121,6 @@ impl GenerateAvatarPhoto {
     }
 }
 
-/// A photo-generation task just started.
-#[derive(Clone, Debug, PartialEq, Deserialize)]
-pub struct CreatedPhotoGeneration {
-    #[serde(deserialize_with = "de::id_string")]
-    pub photo_id: String,
-}
-
 /// A photo-generation task: `status` is `in_progress`, `success` or `error`.
 #[derive(Clone, Debug, PartialEq, Deserialize)]
 pub struct PhotoGeneration {
@@ -138,36 +131,12 @@ pub struct PhotoGeneration {
     #[serde(default, deserialize_with = "de::opt_nonempty")]
     pub msg: Option<String>,
     /// The generated portraits (four) once it succeeded; empty before (`null` on the wire).
-    #[serde(default, deserialize_with = "null_as_empty")]
+    #[serde(default, deserialize_with = "de::null_as_empty")]
     pub image_url_list: Vec<String>,
-    #[serde(default, deserialize_with = "null_as_empty")]
+    #[serde(default, deserialize_with = "de::null_as_empty")]
     pub image_key_list: Vec<String>,
     #[serde(flatten)]
     pub extra: Map<String, Value>,
-}
-
-pub(super) fn null_as_empty<'de, D, T>(d: D) -> std::result::Result<Vec<T>, D::Error>
-where
-    D: Deserializer<'de>,
-    T: Deserialize<'de>,
-{
-    Ok(Option::<Vec<T>>::deserialize(d)?.unwrap_or_default())
-}
-
-/// An optional id that may be a number or a string (a motion's `voice_id`, D46).
-pub(super) fn opt_id_string<'de, D: Deserializer<'de>>(
-    d: D,
-) -> std::result::Result<Option<String>, D::Error> {
-    match Option::<Value>::deserialize(d)? {
-        None | Some(Value::Null) => Ok(None),
-        Some(Value::String(s)) if s.is_empty() => Ok(None),
-        Some(Value::String(s)) => Ok(Some(s)),
-        Some(Value::Number(n)) => Ok(Some(n.to_string())),
-        Some(other) => Err(D::Error::invalid_type(
-            Unexpected::Other(&other.to_string()),
-            &"a string or number id",
-        )),
-    }
 }
 
 /// The request of [`V2::add_photo_avatar_motion`].
@@ -189,23 +158,6 @@ pub struct AddPhotoAvatarMotion {
     pub welcome_msg: Option<String>,
 }
 
-/// A motion task just started (photo or product avatar). The documents disagree on which
-/// members come back (D46), so only `motion_id` is required.
-#[derive(Clone, Debug, PartialEq, Deserialize)]
-pub struct CreatedMotion {
-    #[serde(deserialize_with = "de::id_string")]
-    pub motion_id: String,
-    /// The avatar this will become.
-    #[serde(default, deserialize_with = "de::opt_lenient_i64")]
-    pub avatar_id: Option<i64>,
-    #[serde(default)]
-    pub status: Option<String>,
-    #[serde(default)]
-    pub name: Option<String>,
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
 /// A motion task (photo or product avatar): `status` is `pending`, `processing`, `completed`
 /// or `failed`.
 #[derive(Clone, Debug, PartialEq, Deserialize)]
@@ -223,7 +175,7 @@ pub struct AvatarMotion {
     #[serde(default, deserialize_with = "de::opt_nonempty")]
     pub motion_preview_url: Option<String>,
     /// A string, or an int in one guide example (D46).
-    #[serde(default, deserialize_with = "opt_id_string")]
+    #[serde(default, deserialize_with = "de::opt_id_string")]
     pub voice_id: Option<String>,
     #[serde(default, deserialize_with = "de::opt_nonempty")]
     pub error_msg: Option<String>,

@@ -7,7 +7,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value, json};
 
 use super::V2;
-use super::photo_avatars::{AvatarMotion, CreatedMotion, null_as_empty};
+use super::photo_avatars::{AvatarMotion, CreatedMotion};
 use crate::de;
 use crate::error::Result;
 use crate::ops::{Operation, Version};
@@ -189,7 +189,7 @@ pub struct CreatedImageBatch {
     pub batch_id: String,
     #[serde(default, deserialize_with = "de::opt_lenient_i64")]
     pub total_submitted: Option<i64>,
-    #[serde(default, deserialize_with = "null_as_empty")]
+    #[serde(default, deserialize_with = "de::null_as_empty")]
     pub generations: Vec<ImageGeneration>,
 }
 
@@ -215,7 +215,7 @@ pub struct ImageBatch {
     pub batch_id: String,
     #[serde(default)]
     pub summary: BatchSummary,
-    #[serde(default, deserialize_with = "null_as_empty")]
+    #[serde(default, deserialize_with = "de::null_as_empty")]
     pub generations: Vec<ImageGeneration>,
     #[serde(flatten)]
     pub extra: Map<String, Value>,

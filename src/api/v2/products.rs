@@ -339,21 +339,12 @@ pub struct PreviewBatch {
 pub struct PreviewSubmission {
     #[serde(default)]
     pub visual_style: Option<String>,
-    #[serde(default, deserialize_with = "opt_id")]
+    #[serde(default, deserialize_with = "de::opt_id_string")]
     pub preview_id: Option<String>,
     #[serde(default, deserialize_with = "de::opt_nonempty")]
     pub err_msg: Option<String>,
     #[serde(flatten)]
     pub extra: Map<String, Value>,
-}
-
-fn opt_id<'de, D: Deserializer<'de>>(d: D) -> std::result::Result<Option<String>, D::Error> {
-    match Option::<Value>::deserialize(d)? {
-        None | Some(Value::Null) => Ok(None),
-        Some(v) => de::id_string(v)
-            .map(|s| (!s.is_empty()).then_some(s))
-            .map_err(D::Error::custom),
-    }
 }
 
 /// A product video or preview: `status` is `processing`, `completed` or `failed` (the

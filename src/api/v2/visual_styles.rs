@@ -3,10 +3,10 @@
 //! Operation table entries (paths and parameter schemas, from the v2 spec); call them with
 //! [`Client::execute`](crate::Client::execute) or `jogg_call` from C.
 
-use serde::Deserialize;
-use serde_json::{Map, Value, json};
+use serde_json::json;
 
 use super::V2;
+pub use crate::api::v1::visual_styles::{VisualStyle, VisualStyleList};
 use crate::de;
 use crate::error::Result;
 use crate::ops::{Operation, Version};
@@ -24,23 +24,6 @@ pub static LIST_VISUAL_STYLES: Operation = Operation {
     poll_with: None,
     schema: &Schema::of(&[opt("aspect_ratio", Kind::StrEnum(Orientation::WORDS))]),
 };
-
-/// A visual style: the layout of a product video. Pass its `name` as `visual_style`.
-#[derive(Clone, Debug, PartialEq, Deserialize)]
-pub struct VisualStyle {
-    #[serde(deserialize_with = "de::lenient_i64")]
-    pub id: i64,
-    #[serde(default)]
-    pub name: String,
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
-#[derive(Clone, Debug, PartialEq, Deserialize)]
-pub struct VisualStyleList {
-    #[serde(default)]
-    pub visual_styles: Vec<VisualStyle>,
-}
 
 impl V2<'_> {
     /// The visual styles, all or only those made for one frame shape.
