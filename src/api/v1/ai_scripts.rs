@@ -5,7 +5,6 @@ use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
 use crate::client::Client;
-use crate::de;
 use crate::error::Result;
 use crate::ops::{Operation, Version};
 #[allow(unused_imports)]
@@ -176,7 +175,7 @@ impl Client {
     /// template's script variable.
     pub fn generate_ai_scripts(&self, request: &GenerateAiScripts) -> Result<AiScripts> {
         let op = &GENERATE_AI_SCRIPTS;
-        de::decode(op, self.execute(op, &self.to_params(request)?)?)
+        self.request(op, request)
     }
 }
 

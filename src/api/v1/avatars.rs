@@ -81,7 +81,7 @@ impl Client {
     /// Library avatars matching `filter`.
     pub fn list_avatars(&self, filter: &AvatarFilter) -> Result<AvatarList> {
         let op = &LIST_AVATARS;
-        de::decode(op, self.execute(op, &self.to_params(filter)?)?)
+        self.request(op, filter)
     }
 }
 
@@ -265,13 +265,13 @@ impl Client {
     /// Your instant avatars, with the making status of each.
     pub fn list_custom_avatars(&self) -> Result<CustomAvatarList> {
         let op = &LIST_CUSTOM_AVATARS;
-        de::decode(op, self.execute(op, &serde_json::json!({}))?)
+        self.fetch(op, &serde_json::json!({}))
     }
 
     /// Your photo avatars, with the making status of each.
     pub fn list_photo_avatars(&self) -> Result<PhotoAvatarList> {
         let op = &LIST_PHOTO_AVATARS;
-        de::decode(op, self.execute(op, &serde_json::json!({}))?)
+        self.fetch(op, &serde_json::json!({}))
     }
 
     /// Starts making an instant avatar from a filmed video. Costs 100 credits. There is no
@@ -279,7 +279,7 @@ impl Client {
     /// status is [`AvatarStatus::Ready`] or [`AvatarStatus::Failed`] (D64).
     pub fn create_instant_avatar(&self, request: &CreateInstantAvatar) -> Result<CreatedAvatar> {
         let op = &CREATE_INSTANT_AVATAR;
-        de::decode(op, self.execute(op, &self.to_params(request)?)?)
+        self.request(op, request)
     }
 
     /// Deletes one of your instant avatars.

@@ -280,7 +280,7 @@ impl Client {
         request: &GenerateAvatarPhoto,
     ) -> Result<CreatedPhotoGeneration> {
         let op = &GENERATE_AVATAR_PHOTO;
-        de::decode(op, self.execute(op, &self.to_params(request)?)?)
+        self.request(op, request)
     }
 
     /// Starts generating four new looks of the person in a photo (async; 0.2 credits). Poll
@@ -290,13 +290,13 @@ impl Client {
         request: &GenerateAvatarNewLook,
     ) -> Result<CreatedPhotoGeneration> {
         let op = &GENERATE_AVATAR_NEW_LOOK;
-        de::decode(op, self.execute(op, &self.to_params(request)?)?)
+        self.request(op, request)
     }
 
     /// The state of a photo generation, with its photos once it succeeded.
     pub fn get_photo_generation(&self, photo_id: &str) -> Result<PhotoGeneration> {
         let op = &GET_PHOTO_GENERATION;
-        de::decode(op, self.execute(op, &json!({ "photo_id": photo_id }))?)
+        self.fetch(op, &json!({ "photo_id": photo_id }))
     }
 
     /// Starts animating a photo into a photo avatar (async, 2-3 minutes; 2-3 credits by
@@ -304,13 +304,13 @@ impl Client {
     /// [`Client::list_photo_avatars`].
     pub fn add_photo_avatar_motion(&self, request: &AddPhotoAvatarMotion) -> Result<CreatedMotion> {
         let op = &ADD_PHOTO_AVATAR_MOTION;
-        de::decode(op, self.execute(op, &self.to_params(request)?)?)
+        self.request(op, request)
     }
 
     /// The state of a motion, with its preview once completed.
     pub fn get_photo_avatar_motion(&self, motion_id: &str) -> Result<PhotoAvatarMotion> {
         let op = &GET_PHOTO_AVATAR_MOTION;
-        de::decode(op, self.execute(op, &json!({ "motion_id": motion_id }))?)
+        self.fetch(op, &json!({ "motion_id": motion_id }))
     }
 }
 

@@ -233,7 +233,7 @@ impl Client {
     /// Every product of the account.
     pub fn list_products(&self) -> Result<Vec<Product>> {
         let op = &LIST_PRODUCTS;
-        let reply: ProductsReply = de::decode(op, self.execute(op, &json!({}))?)?;
+        let reply: ProductsReply = self.fetch(op, &json!({}))?;
         Ok(match reply {
             ProductsReply::Bare(products) | ProductsReply::Wrapped { products } => products,
             ProductsReply::Nothing(()) => Vec::new(),
@@ -244,7 +244,7 @@ impl Client {
     /// is what `create_video_from_url` and the v2 product renders take.
     pub fn create_product(&self, request: &CreateProduct) -> Result<Product> {
         let op = &CREATE_PRODUCT;
-        de::decode(op, self.execute(op, &self.to_params(request)?)?)
+        self.request(op, request)
     }
 
     /// Changes a product; the API answers without a payload (D4).

@@ -147,7 +147,7 @@ impl Client {
         request: &CreateTalkingAvatarVideo,
     ) -> Result<CreatedProject> {
         let op = &CREATE_VIDEO_FROM_TALKING_AVATAR;
-        de::decode(op, self.execute(op, &self.to_params(request)?)?)
+        self.request(op, request)
     }
 }
 
@@ -547,7 +547,7 @@ impl Client {
         request: &CreateVideoWithTemplate,
     ) -> Result<CreatedProject> {
         let op = &CREATE_VIDEO_WITH_TEMPLATE;
-        de::decode(op, self.execute(op, &self.to_params(request)?)?)
+        self.request(op, request)
     }
 
     /// Starts the legacy template render (D13); poll like
@@ -557,21 +557,21 @@ impl Client {
         request: &CreateVideoWithVariables,
     ) -> Result<CreatedProject> {
         let op = &CREATE_VIDEO_WITH_VARIABLES;
-        de::decode(op, self.execute(op, &self.to_params(request)?)?)
+        self.request(op, request)
     }
 
     /// Starts rendering a marketing video of a stored product; poll the returned project
     /// with [`Client::get_project`] or [`Client::wait_for_project`]. Costs credits.
     pub fn create_video_from_url(&self, request: &CreateVideoFromUrl) -> Result<CreatedProject> {
         let op = &CREATE_VIDEO_FROM_URL;
-        de::decode(op, self.execute(op, &self.to_params(request)?)?)
+        self.request(op, request)
     }
 
     /// Starts a cheaper preview render of a product video (half the credits of a full
     /// render); poll it like [`Client::create_video_from_url`].
     pub fn create_preview_video(&self, request: &ProductVideo) -> Result<CreatedProject> {
         let op = &CREATE_PREVIEW_VIDEO;
-        de::decode(op, self.execute(op, &self.to_params(request)?)?)
+        self.request(op, request)
     }
 }
 

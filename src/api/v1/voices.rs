@@ -82,7 +82,7 @@ impl Client {
     /// One page of library voices matching `filter`.
     pub fn list_voices(&self, filter: &VoiceFilter) -> Result<VoiceList> {
         let op = &LIST_VOICES;
-        de::decode(op, self.execute(op, &self.to_params(filter)?)?)
+        self.request(op, filter)
     }
 }
 
@@ -100,12 +100,12 @@ impl Client {
     /// Your cloned voices, all of them or those of one `language` (a lowercase English
     /// name). The sample member is read from `audition_url` or `audio_url` (D28).
     pub fn list_custom_voices(&self, language: Option<&str>) -> Result<VoiceList> {
-        let op = &LIST_CUSTOM_VOICES;
         let params = match language {
             Some(language) => serde_json::json!({ "language": language }),
             None => serde_json::json!({}),
         };
-        de::decode(op, self.execute(op, &params)?)
+        let op = &LIST_CUSTOM_VOICES;
+        self.fetch(op, &params)
     }
 }
 

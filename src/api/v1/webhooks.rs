@@ -6,6 +6,7 @@
 
 use std::fmt;
 
+use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value, json};
 
@@ -220,6 +221,16 @@ pub(crate) fn unwrap_member(mut reply: Reply, member: &str) -> Reply {
     reply
 }
 
+/// Fetches a parameterless list that comes bare or wrapped in `member` (D42).
+pub(crate) fn fetch_list<T: DeserializeOwned>(
+    client: &Client,
+    op: &Operation,
+    member: &str,
+) -> Result<Vec<T>> {
+    let reply = client.execute(op, &json!({}))?;
+    de::decode(op, unwrap_member(reply, member))
+}
+
 /// Adds a path parameter to a typed request's params.
 pub(crate) fn with_path_param(mut params: Value, name: &str, value: &str) -> Value {
     if let Value::Object(m) = &mut params {
@@ -232,8 +243,7 @@ impl Client {
     /// Every webhook endpoint of this API key.
     pub fn list_webhook_endpoints(&self) -> Result<Vec<WebhookEndpoint>> {
         let op = &LIST_WEBHOOK_ENDPOINTS;
-        let reply = self.execute(op, &json!({}))?;
-        de::decode(op, unwrap_member(reply, "endpoints"))
+        fetch_list(self, op, "endpoints")
     }
 
     /// Registers an endpoint. The reply carries the `secret` that signs its deliveries.
@@ -242,7 +252,7 @@ impl Client {
         request: &CreateWebhookEndpoint,
     ) -> Result<WebhookEndpoint> {
         let op = &CREATE_WEBHOOK_ENDPOINT;
-        de::decode(op, self.execute(op, &self.to_params(request)?)?)
+        self.request(op, request)
     }
 
     /// Changes the members set in `request`; the others keep their values.
@@ -251,9 +261,9 @@ impl Client {
         endpoint_id: &str,
         request: &UpdateWebhookEndpoint,
     ) -> Result<WebhookEndpoint> {
-        let op = &UPDATE_WEBHOOK_ENDPOINT;
         let params = with_path_param(self.to_params(request)?, "endpoint_id", endpoint_id);
-        de::decode(op, self.execute(op, &params)?)
+        let op = &UPDATE_WEBHOOK_ENDPOINT;
+        self.fetch(op, &params)
     }
 
     /// Deletes an endpoint at once; deliveries to it stop.
@@ -266,8 +276,7 @@ impl Client {
     /// The event names endpoints may subscribe to.
     pub fn list_webhook_events(&self) -> Result<Vec<String>> {
         let op = &LIST_WEBHOOK_EVENTS;
-        let reply = self.execute(op, &json!({}))?;
-        de::decode(op, unwrap_member(reply, "events"))
+        fetch_list(self, op, "events")
     }
 }
 

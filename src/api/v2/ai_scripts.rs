@@ -203,16 +203,13 @@ impl V2<'_> {
     /// [`V2::get_ai_scripts_result`], usually done within a minute.
     pub fn create_ai_scripts(&self, request: &CreateAiScripts) -> Result<CreatedAiScripts> {
         let op = &CREATE_AI_SCRIPTS;
-        de::decode(
-            op,
-            self.client.execute(op, &self.client.to_params(request)?)?,
-        )
+        self.client.request(op, request)
     }
 
     /// A script task's state, with its scripts once completed.
     pub fn get_ai_scripts_result(&self, task_id: &str) -> Result<AiScriptsTask> {
         let op = &GET_AI_SCRIPTS_RESULT;
-        de::decode(op, self.client.execute(op, &json!({ "task_id": task_id }))?)
+        self.client.fetch(op, &json!({ "task_id": task_id }))
     }
 }
 

@@ -311,29 +311,20 @@ impl V2<'_> {
     /// One page of library avatars matching `filter`.
     pub fn list_public_avatars(&self, filter: &PublicAvatarFilter) -> Result<PublicAvatarList> {
         let op = &LIST_PUBLIC_AVATARS;
-        de::decode(
-            op,
-            self.client.execute(op, &self.client.to_params(filter)?)?,
-        )
+        self.client.request(op, filter)
     }
 
     /// One page of your instant avatars, optionally searched by name and filtered by status.
     pub fn list_custom_avatars(&self, filter: &CustomAvatarFilter) -> Result<CustomAvatarList> {
         let op = &LIST_CUSTOM_AVATARS;
-        de::decode(
-            op,
-            self.client.execute(op, &self.client.to_params(filter)?)?,
-        )
+        self.client.request(op, filter)
     }
 
     /// One page of your photo avatars; a new one shows as processing until its motion task
     /// ends (see [`V2::get_photo_avatar_motion`]).
     pub fn list_photo_avatars(&self, filter: &CustomAvatarFilter) -> Result<PhotoAvatarList> {
         let op = &LIST_PHOTO_AVATARS;
-        de::decode(
-            op,
-            self.client.execute(op, &self.client.to_params(filter)?)?,
-        )
+        self.client.request(op, filter)
     }
 
     /// Your product avatars (not paged), optionally only one frame shape.
@@ -341,12 +332,12 @@ impl V2<'_> {
         &self,
         aspect_ratio: Option<ProductAvatarOrientation>,
     ) -> Result<ProductAvatarList> {
-        let op = &LIST_PRODUCT_AVATARS;
         let params = match aspect_ratio {
             Some(a) => json!({ "aspect_ratio": a }),
             None => json!({}),
         };
-        de::decode(op, self.client.execute(op, &params)?)
+        let op = &LIST_PRODUCT_AVATARS;
+        self.client.fetch(op, &params)
     }
 }
 

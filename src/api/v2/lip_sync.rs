@@ -107,14 +107,11 @@ impl V2<'_> {
     /// Starts redubbing `video_url` with `audio_url`; poll with [`V2::get_lip_sync_video`].
     pub fn create_lip_sync_video(&self, request: &CreateLipSync) -> Result<CreatedLipSync> {
         let op = &CREATE_LIP_SYNC_VIDEO;
-        de::decode(
-            op,
-            self.client.execute(op, &self.client.to_params(request)?)?,
-        )
+        self.client.request(op, request)
     }
 
     pub fn get_lip_sync_video(&self, task_id: &str) -> Result<LipSyncTask> {
         let op = &GET_LIP_SYNC_VIDEO;
-        de::decode(op, self.client.execute(op, &json!({ "task_id": task_id }))?)
+        self.client.fetch(op, &json!({ "task_id": task_id }))
     }
 }

@@ -8,7 +8,6 @@ use serde::Deserialize;
 use super::V2;
 pub use super::common::{PageParams, Pagination};
 pub use crate::api::v1::music::Music;
-use crate::de;
 use crate::error::Result;
 use crate::ops::{Operation, Version};
 #[allow(unused_imports)]
@@ -63,7 +62,7 @@ impl V2<'_> {
     /// One page of the background-music library.
     pub fn list_musics(&self, page: PageParams) -> Result<MusicPage> {
         let op = &LIST_MUSICS;
-        de::decode(op, self.client.execute(op, &self.client.to_params(&page)?)?)
+        self.client.request(op, &page)
     }
 }
 

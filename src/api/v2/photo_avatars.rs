@@ -191,19 +191,13 @@ impl V2<'_> {
         request: &GenerateAvatarPhoto,
     ) -> Result<CreatedPhotoGeneration> {
         let op = &GENERATE_AVATAR_PHOTO;
-        de::decode(
-            op,
-            self.client.execute(op, &self.client.to_params(request)?)?,
-        )
+        self.client.request(op, request)
     }
 
     /// A photo-generation task's state, with the image URLs once it succeeded.
     pub fn get_photo_generation(&self, photo_id: &str) -> Result<PhotoGeneration> {
         let op = &GET_PHOTO_GENERATION;
-        de::decode(
-            op,
-            self.client.execute(op, &json!({ "photo_id": photo_id }))?,
-        )
+        self.client.fetch(op, &json!({ "photo_id": photo_id }))
     }
 
     /// Animates a portrait into a photo avatar (async, costs credits by motion model); poll
@@ -211,20 +205,13 @@ impl V2<'_> {
     /// at once, as processing.
     pub fn add_photo_avatar_motion(&self, request: &AddPhotoAvatarMotion) -> Result<CreatedMotion> {
         let op = &ADD_PHOTO_AVATAR_MOTION;
-        de::decode(
-            op,
-            self.client.execute(op, &self.client.to_params(request)?)?,
-        )
+        self.client.request(op, request)
     }
 
     /// A photo-avatar motion task's state, with the preview once completed.
     pub fn get_photo_avatar_motion(&self, motion_id: &str) -> Result<AvatarMotion> {
         let op = &GET_PHOTO_AVATAR_MOTION;
-        de::decode(
-            op,
-            self.client
-                .execute(op, &json!({ "motion_id": motion_id }))?,
-        )
+        self.client.fetch(op, &json!({ "motion_id": motion_id }))
     }
 }
 

@@ -253,19 +253,13 @@ impl V2<'_> {
         request: &GenerateProductAvatarImages,
     ) -> Result<CreatedImageBatch> {
         let op = &GENERATE_PRODUCT_AVATAR_IMAGES;
-        de::decode(
-            op,
-            self.client.execute(op, &self.client.to_params(request)?)?,
-        )
+        self.client.request(op, request)
     }
 
     /// A batch's state; it is finished when [`ImageBatch::is_finished`].
     pub fn get_product_avatar_generation(&self, batch_id: &str) -> Result<ImageBatch> {
         let op = &GET_PRODUCT_AVATAR_GENERATION;
-        de::decode(
-            op,
-            self.client.execute(op, &json!({ "batch_id": batch_id }))?,
-        )
+        self.client.fetch(op, &json!({ "batch_id": batch_id }))
     }
 
     /// Turns a completed generated image into a product avatar (async, costs credits); poll
@@ -276,20 +270,13 @@ impl V2<'_> {
         request: &AddProductAvatarMotion,
     ) -> Result<CreatedMotion> {
         let op = &ADD_PRODUCT_AVATAR_MOTION;
-        de::decode(
-            op,
-            self.client.execute(op, &self.client.to_params(request)?)?,
-        )
+        self.client.request(op, request)
     }
 
     /// A product-avatar motion task's state, with the preview once completed.
     pub fn get_product_avatar_motion(&self, motion_id: &str) -> Result<AvatarMotion> {
         let op = &GET_PRODUCT_AVATAR_MOTION;
-        de::decode(
-            op,
-            self.client
-                .execute(op, &json!({ "motion_id": motion_id }))?,
-        )
+        self.client.fetch(op, &json!({ "motion_id": motion_id }))
     }
 }
 

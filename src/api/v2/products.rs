@@ -426,10 +426,7 @@ impl V2<'_> {
     /// is what the product renders take. Same shapes as v1 `create_product`.
     pub fn create_product(&self, request: &CreateProduct) -> Result<Product> {
         let op = &CREATE_PRODUCT;
-        de::decode(
-            op,
-            self.client.execute(op, &self.client.to_params(request)?)?,
-        )
+        self.client.request(op, request)
     }
 
     /// Changes a product; `media`, when set, replaces the whole list. No payload back.
@@ -443,10 +440,7 @@ impl V2<'_> {
     /// with [`V2::get_product_video`] (renders take 5–10 minutes). Costs credits.
     pub fn create_video_from_product(&self, request: &CreateProductVideo) -> Result<CreatedVideo> {
         let op = &CREATE_VIDEO_FROM_PRODUCT;
-        de::decode(
-            op,
-            self.client.execute(op, &self.client.to_params(request)?)?,
-        )
+        self.client.request(op, request)
     }
 
     /// Starts cheap preview renders of a product, one per visual style. There is no
@@ -455,43 +449,33 @@ impl V2<'_> {
     /// preview credits.
     pub fn create_product_previews(&self, request: &CreateProductPreviews) -> Result<PreviewBatch> {
         let op = &CREATE_PRODUCT_PREVIEWS;
-        de::decode(
-            op,
-            self.client.execute(op, &self.client.to_params(request)?)?,
-        )
+        self.client.request(op, request)
     }
 
     /// Turns a finished preview into the full video (async, poll with
     /// [`V2::get_product_video`]). Costs credits.
     pub fn render_product_preview(&self, preview_id: &str) -> Result<CreatedVideo> {
         let op = &RENDER_PRODUCT_PREVIEW;
-        de::decode(
-            op,
-            self.client
-                .execute(op, &json!({ "preview_id": preview_id }))?,
-        )
+        self.client.fetch(op, &json!({ "preview_id": preview_id }))
     }
 
     /// One page of your product previews (a less documented operation, D14).
     pub fn list_product_previews(&self, query: &VideoListQuery) -> Result<ProductPreviewList> {
         let op = &LIST_PRODUCT_PREVIEWS;
-        de::decode(op, self.client.execute(op, &self.client.to_params(query)?)?)
+        self.client.request(op, query)
     }
 
     /// The state of a product video, with its URLs once completed.
     pub fn get_product_video(&self, product_video_id: &str) -> Result<ProductVideo> {
         let op = &GET_PRODUCT_VIDEO;
-        de::decode(
-            op,
-            self.client
-                .execute(op, &json!({ "product_video_id": product_video_id }))?,
-        )
+        self.client
+            .fetch(op, &json!({ "product_video_id": product_video_id }))
     }
 
     /// One page of your product videos (a less documented operation, D14).
     pub fn list_product_videos(&self, query: &VideoListQuery) -> Result<ProductVideoList> {
         let op = &LIST_PRODUCT_VIDEOS;
-        de::decode(op, self.client.execute(op, &self.client.to_params(query)?)?)
+        self.client.request(op, query)
     }
 }
 

@@ -8,7 +8,7 @@ use serde::{Deserialize, Deserializer, Serialize};
 use serde_json::{Map, Value, json};
 
 use super::V2;
-use crate::de::{self, Members};
+use crate::de::Members;
 use crate::error::Result;
 use crate::ops::{Operation, Version};
 #[allow(unused_imports)]
@@ -166,22 +166,20 @@ impl V2<'_> {
     /// operation, D14).
     pub fn list_templates(&self, aspect_ratio: Option<Orientation>) -> Result<TemplateList> {
         let op = &LIST_TEMPLATES;
-        let params = self.client.to_params(&ByShape { aspect_ratio })?;
-        de::decode(op, self.client.execute(op, &params)?)
+        self.client.request(op, &ByShape { aspect_ratio })
     }
 
     /// Your templates (designed in the web app), optionally only one frame shape.
     pub fn list_custom_templates(&self, aspect_ratio: Option<Orientation>) -> Result<TemplateList> {
         let op = &LIST_CUSTOM_TEMPLATES;
-        let params = self.client.to_params(&ByShape { aspect_ratio })?;
-        de::decode(op, self.client.execute(op, &params)?)
+        self.client.request(op, &ByShape { aspect_ratio })
     }
 
     /// One of your templates with its variables. The id is an integer in the spec; any id
     /// string is passed through (D19).
     pub fn get_custom_template(&self, id: &str) -> Result<TemplateDetail> {
         let op = &GET_CUSTOM_TEMPLATE;
-        de::decode(op, self.client.execute(op, &json!({ "id": id }))?)
+        self.client.fetch(op, &json!({ "id": id }))
     }
 }
 

@@ -153,26 +153,20 @@ impl V2<'_> {
         request: &CreateVideoTranslation,
     ) -> Result<CreatedTranslation> {
         let op = &CREATE_VIDEO_TRANSLATION;
-        de::decode(
-            op,
-            self.client.execute(op, &self.client.to_params(request)?)?,
-        )
+        self.client.request(op, request)
     }
 
     /// The state of a translation, with its URLs once completed.
     pub fn get_video_translation(&self, video_translate_id: &str) -> Result<VideoTranslation> {
         let op = &GET_VIDEO_TRANSLATION;
-        de::decode(
-            op,
-            self.client
-                .execute(op, &json!({ "video_translate_id": video_translate_id }))?,
-        )
+        self.client
+            .fetch(op, &json!({ "video_translate_id": video_translate_id }))
     }
 
     /// The languages a video can be translated into, as the names `output_language` takes.
     pub fn list_translation_languages(&self) -> Result<Vec<String>> {
         let op = &LIST_TRANSLATION_LANGUAGES;
-        let languages: Languages = de::decode(op, self.client.execute(op, &json!({}))?)?;
+        let languages: Languages = self.client.fetch(op, &json!({}))?;
         Ok(match languages {
             Languages::Wrapped { languages } | Languages::Bare(languages) => languages,
         })

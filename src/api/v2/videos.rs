@@ -11,7 +11,7 @@ use super::V2;
 use super::common::VIDEO_LIST_QUERY;
 pub use super::common::{ListStatus, Pagination, SortOrder, TaskError, VideoListQuery};
 use crate::api::word_status;
-use crate::de::{self, Members};
+use crate::de::Members;
 use crate::error::Result;
 use crate::ops::{Operation, Version};
 #[allow(unused_imports)]
@@ -529,16 +529,13 @@ impl V2<'_> {
     /// [`V2::get_avatar_video`] (renders take minutes). Costs credits when accepted.
     pub fn create_video_from_avatar(&self, request: &CreateAvatarVideo) -> Result<CreatedVideo> {
         let op = &CREATE_VIDEO_FROM_AVATAR;
-        de::decode(
-            op,
-            self.client.execute(op, &self.client.to_params(request)?)?,
-        )
+        self.client.request(op, request)
     }
 
     /// The state of a talking-avatar render, with its URLs once completed.
     pub fn get_avatar_video(&self, video_id: &str) -> Result<AvatarVideo> {
         let op = &GET_AVATAR_VIDEO;
-        de::decode(op, self.client.execute(op, &json!({ "id": video_id }))?)
+        self.client.fetch(op, &json!({ "id": video_id }))
     }
 
     /// Starts rendering a template with its variables replaced and returns the id at once;
@@ -548,25 +545,19 @@ impl V2<'_> {
         request: &CreateTemplateVideo,
     ) -> Result<CreatedVideo> {
         let op = &CREATE_VIDEO_WITH_TEMPLATE;
-        de::decode(
-            op,
-            self.client.execute(op, &self.client.to_params(request)?)?,
-        )
+        self.client.request(op, request)
     }
 
     /// The state of a template render, with its result once completed.
     pub fn get_template_video(&self, video_id: &str) -> Result<TemplateVideo> {
         let op = &GET_TEMPLATE_VIDEO;
-        de::decode(
-            op,
-            self.client.execute(op, &json!({ "video_id": video_id }))?,
-        )
+        self.client.fetch(op, &json!({ "video_id": video_id }))
     }
 
     /// One page of your template renders (a less documented operation, D14).
     pub fn list_template_videos(&self, query: &VideoListQuery) -> Result<TemplateVideoList> {
         let op = &LIST_TEMPLATE_VIDEOS;
-        de::decode(op, self.client.execute(op, &self.client.to_params(query)?)?)
+        self.client.request(op, query)
     }
 }
 

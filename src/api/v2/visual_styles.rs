@@ -7,7 +7,6 @@ use serde_json::json;
 
 use super::V2;
 pub use crate::api::v1::visual_styles::{VisualStyle, VisualStyleList};
-use crate::de;
 use crate::error::Result;
 use crate::ops::{Operation, Version};
 #[allow(unused_imports)]
@@ -28,11 +27,11 @@ pub static LIST_VISUAL_STYLES: Operation = Operation {
 impl V2<'_> {
     /// The visual styles, all or only those made for one frame shape.
     pub fn list_visual_styles(&self, aspect_ratio: Option<Orientation>) -> Result<VisualStyleList> {
-        let op = &LIST_VISUAL_STYLES;
         let params = match aspect_ratio {
             Some(a) => json!({ "aspect_ratio": a }),
             None => json!({}),
         };
-        de::decode(op, self.client.execute(op, &params)?)
+        let op = &LIST_VISUAL_STYLES;
+        self.client.fetch(op, &params)
     }
 }

@@ -113,20 +113,17 @@ impl V2<'_> {
     /// One page of library voices matching `filter`.
     pub fn list_voices(&self, filter: &LibraryVoiceFilter) -> Result<VoicePage> {
         let op = &LIST_VOICES;
-        de::decode(
-            op,
-            self.client.execute(op, &self.client.to_params(filter)?)?,
-        )
+        self.client.request(op, filter)
     }
 
     /// Your cloned voices, optionally only those of one language.
     pub fn list_custom_voices(&self, language: Option<&str>) -> Result<CustomVoiceList> {
-        let op = &LIST_CUSTOM_VOICES;
         let params = match language {
             Some(l) => json!({ "language": l }),
             None => json!({}),
         };
-        de::decode(op, self.client.execute(op, &params)?)
+        let op = &LIST_CUSTOM_VOICES;
+        self.client.fetch(op, &params)
     }
 }
 

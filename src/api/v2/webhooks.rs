@@ -5,8 +5,7 @@ use serde::Serialize;
 use serde_json::json;
 
 use super::V2;
-use crate::api::v1::webhooks::{EndpointStatus, WebhookEndpoint, unwrap_member, with_path_param};
-use crate::de;
+use crate::api::v1::webhooks::{EndpointStatus, WebhookEndpoint, fetch_list, with_path_param};
 use crate::error::Result;
 use crate::ops::{Operation, Version};
 use crate::schema::{Field, Kind, Schema};
@@ -135,15 +134,13 @@ impl V2<'_> {
     /// Every webhook endpoint of this API key.
     pub fn list_webhook_endpoints(&self) -> Result<Vec<WebhookEndpoint>> {
         let op = &LIST_WEBHOOK_ENDPOINTS;
-        let reply = self.client.execute(op, &json!({}))?;
-        de::decode(op, unwrap_member(reply, "endpoints"))
+        fetch_list(self.client, op, "endpoints")
     }
 
     /// Registers an endpoint; the reply carries its signing `secret`.
     pub fn create_webhook_endpoint(&self, spec: &WebhookEndpointSpec) -> Result<WebhookEndpoint> {
         let op = &CREATE_WEBHOOK_ENDPOINT;
-        let params = self.client.to_params(spec)?;
-        de::decode(op, self.client.execute(op, &params)?)
+        self.client.request(op, spec)
     }
 
     /// Replaces an endpoint's URL, status and events.
@@ -152,9 +149,9 @@ impl V2<'_> {
         endpoint_id: &str,
         spec: &WebhookEndpointSpec,
     ) -> Result<WebhookEndpoint> {
-        let op = &UPDATE_WEBHOOK_ENDPOINT;
         let params = with_path_param(self.client.to_params(spec)?, "endpoint_id", endpoint_id);
-        de::decode(op, self.client.execute(op, &params)?)
+        let op = &UPDATE_WEBHOOK_ENDPOINT;
+        self.client.fetch(op, &params)
     }
 
     /// Deletes an endpoint at once.
@@ -168,7 +165,6 @@ impl V2<'_> {
     /// The event names endpoints may subscribe to.
     pub fn list_webhook_events(&self) -> Result<Vec<String>> {
         let op = &LIST_WEBHOOK_EVENTS;
-        let reply = self.client.execute(op, &json!({}))?;
-        de::decode(op, unwrap_member(reply, "events"))
+        fetch_list(self.client, op, "events")
     }
 }
