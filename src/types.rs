@@ -260,6 +260,15 @@ impl From<&str> for ScriptStyle {
     }
 }
 
+word_enum! {
+    /// Whether a webhook endpoint receives deliveries (v1 and v2). `Disabled` pauses them and
+    /// keeps the settings.
+    EndpointStatus {
+        Enabled = "enabled",
+        Disabled = "disabled",
+    }
+}
+
 // The AI person of photo-avatar generation (v1 and v2 alike): capitalised words, exact case
 // (D27).
 
@@ -367,6 +376,11 @@ mod tests {
         );
         words_round_trip(PhotoModel::ALL, PhotoModel::WORDS, PhotoModel::as_str);
         words_round_trip(MotionModel::ALL, MotionModel::WORDS, MotionModel::as_str);
+        words_round_trip(
+            EndpointStatus::ALL,
+            EndpointStatus::WORDS,
+            EndpointStatus::as_str,
+        );
         assert!(serde_json::from_value::<Gender>(json!("Female")).is_err());
     }
 

@@ -198,7 +198,7 @@ impl PhotoGeneration {
     }
 }
 
-/// The request of [`Client::add_photo_avatar_motion`].
+/// The request of [`Client::add_photo_avatar_motion`] and `V2::add_photo_avatar_motion`.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct AddPhotoAvatarMotion {
     /// The photo to animate (one of a generation's `image_url_list`, or your own).

@@ -15,6 +15,36 @@ use crate::ops::{Operation, Version};
 use crate::schema::{INT, Kind, Rule, STR, Schema, TEXT, int, opt, req};
 use crate::transport::Method;
 
+/// A product's media list, as create and update take it (v1 and v2).
+const PRODUCT_MEDIA: Kind = Kind::Array(&Kind::Object(&Schema::of(&[
+    opt("type", Kind::IntEnum(&[1, 2])),
+    opt("name", STR),
+    opt("url", STR),
+    opt("description", STR),
+])));
+
+/// The parameters of `create_product`, the same in v1 and v2.
+pub(crate) static CREATE_PRODUCT_PARAMS: Schema = Schema {
+    fields: &[
+        opt("url", STR),
+        opt("name", STR),
+        opt("description", STR),
+        opt("target_audience", STR),
+        opt("media", PRODUCT_MEDIA),
+    ],
+    // Without a URL the product is described by hand (D57).
+    rules: &[Rule::AtLeastOne(&["url", "name"])],
+};
+
+/// The parameters of `update_product`, the same in v1 and v2.
+pub(crate) static UPDATE_PRODUCT_PARAMS: Schema = Schema::of(&[
+    req("product_id", STR),
+    opt("name", STR),
+    opt("description", STR),
+    opt("target_audience", STR),
+    opt("media", PRODUCT_MEDIA),
+]);
+
 /// `GET /v1/products`.
 pub static LIST_PRODUCTS: Operation = Operation {
     version: Version::V1,
@@ -32,25 +62,7 @@ pub static CREATE_PRODUCT: Operation = Operation {
     path: "/product",
     name: "create_product",
     poll_with: None,
-    schema: &Schema {
-        fields: &[
-            opt("url", STR),
-            opt("name", STR),
-            opt("description", STR),
-            opt("target_audience", STR),
-            opt(
-                "media",
-                Kind::Array(&Kind::Object(&Schema::of(&[
-                    opt("type", Kind::IntEnum(&[1, 2])),
-                    opt("name", STR),
-                    opt("url", STR),
-                    opt("description", STR),
-                ]))),
-            ),
-        ],
-        // Without a URL the product is described by hand (D57).
-        rules: &[Rule::AtLeastOne(&["url", "name"])],
-    },
+    schema: &CREATE_PRODUCT_PARAMS,
 };
 
 /// `PUT /v1/product`.
@@ -60,21 +72,7 @@ pub static UPDATE_PRODUCT: Operation = Operation {
     path: "/product",
     name: "update_product",
     poll_with: None,
-    schema: &Schema::of(&[
-        req("product_id", STR),
-        opt("name", STR),
-        opt("description", STR),
-        opt("target_audience", STR),
-        opt(
-            "media",
-            Kind::Array(&Kind::Object(&Schema::of(&[
-                opt("type", Kind::IntEnum(&[1, 2])),
-                opt("name", STR),
-                opt("url", STR),
-                opt("description", STR),
-            ]))),
-        ),
-    ]),
+    schema: &UPDATE_PRODUCT_PARAMS,
 };
 
 // ---------------------------------------------------------------------------

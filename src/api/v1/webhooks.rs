@@ -16,8 +16,14 @@ use crate::error::Result;
 use crate::ops::{Operation, Version};
 use crate::schema::{Field, Kind, Schema};
 use crate::transport::{Method, Reply};
+pub use crate::types::EndpointStatus;
 
-const STATUSES: &[&str] = &["enabled", "disabled"];
+/// The path parameter of update and delete, in v1 and v2.
+pub(crate) const ENDPOINT_ID: Field = Field {
+    name: "endpoint_id",
+    kind: Kind::Str { non_empty: true },
+    required: true,
+};
 
 /// `GET /v1/endpoints`.
 pub static LIST_WEBHOOK_ENDPOINTS: Operation = Operation {
@@ -54,7 +60,7 @@ pub static CREATE_WEBHOOK_ENDPOINT: Operation = Operation {
             },
             Field {
                 name: "status",
-                kind: Kind::StrEnum(STATUSES),
+                kind: Kind::StrEnum(EndpointStatus::WORDS),
                 required: false,
             },
         ],
@@ -71,11 +77,7 @@ pub static UPDATE_WEBHOOK_ENDPOINT: Operation = Operation {
     poll_with: None,
     schema: &Schema {
         fields: &[
-            Field {
-                name: "endpoint_id",
-                kind: Kind::Str { non_empty: true },
-                required: true,
-            },
+            ENDPOINT_ID,
             Field {
                 name: "url",
                 kind: Kind::Str { non_empty: true },
@@ -88,7 +90,7 @@ pub static UPDATE_WEBHOOK_ENDPOINT: Operation = Operation {
             },
             Field {
                 name: "status",
-                kind: Kind::StrEnum(STATUSES),
+                kind: Kind::StrEnum(EndpointStatus::WORDS),
                 required: false,
             },
         ],
@@ -104,11 +106,7 @@ pub static DELETE_WEBHOOK_ENDPOINT: Operation = Operation {
     name: "delete_webhook_endpoint",
     poll_with: None,
     schema: &Schema {
-        fields: &[Field {
-            name: "endpoint_id",
-            kind: Kind::Str { non_empty: true },
-            required: true,
-        }],
+        fields: &[ENDPOINT_ID],
         rules: &[],
     },
 };
@@ -125,14 +123,6 @@ pub static LIST_WEBHOOK_EVENTS: Operation = Operation {
         rules: &[],
     },
 };
-
-/// Whether an endpoint receives deliveries. `Disabled` pauses them and keeps the settings.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum EndpointStatus {
-    Enabled,
-    Disabled,
-}
 
 /// A registered webhook endpoint, in v1 and v2 alike. Members the API adds later are kept
 /// in `extra`.

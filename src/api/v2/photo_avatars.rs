@@ -7,7 +7,9 @@ use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value, json};
 
 use super::V2;
-pub use crate::api::v1::photo_avatars::{CreatedMotion, CreatedPhotoGeneration};
+pub use crate::api::v1::photo_avatars::{
+    AddPhotoAvatarMotion, CreatedMotion, CreatedPhotoGeneration,
+};
 use crate::de;
 use crate::error::Result;
 use crate::ops::{Operation, Version};
@@ -137,25 +139,6 @@ pub struct PhotoGeneration {
     pub image_key_list: Vec<String>,
     #[serde(flatten)]
     pub extra: Map<String, Value>,
-}
-
-/// The request of [`V2::add_photo_avatar_motion`].
-#[derive(Clone, Debug, PartialEq, Serialize)]
-pub struct AddPhotoAvatarMotion {
-    /// The portrait to animate (one of a generation's `image_url_list`, or your own).
-    pub image_url: String,
-    /// The generation the image came from, if any.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub photo_id: Option<String>,
-    pub name: String,
-    pub voice_id: String,
-    pub model: MotionModel,
-    /// How the avatar should move.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub description: Option<String>,
-    /// Replaces the default greeting.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub welcome_msg: Option<String>,
 }
 
 /// A motion task (photo or product avatar): `status` is `pending`, `processing`, `completed`

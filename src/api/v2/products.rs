@@ -10,6 +10,7 @@ use serde_json::{Map, Value, json};
 use super::V2;
 use super::common::{TaskError, VIDEO_LIST_QUERY, VideoListQuery};
 use super::videos::CreatedVideo;
+use crate::api::v1::products::{CREATE_PRODUCT_PARAMS, UPDATE_PRODUCT_PARAMS};
 pub use crate::api::v1::products::{
     CreateProduct, MediaType, Product, ProductMedia, UpdateProduct,
 };
@@ -24,6 +25,21 @@ use crate::types::{AvatarType, Orientation};
 pub use crate::types::{ScriptStyle, VideoLength};
 use crate::wait::TaskStatus;
 
+// The settings a product video and its previews share ([`VideoSpec`], [`ProductVideoAvatar`],
+// [`ProductVideoVoice`], [`ProductVideoAudio`]).
+const VIDEO_SPEC: Kind = Kind::Object(&Schema::of(&[
+    opt("aspect_ratio", Kind::StrEnum(Orientation::WORDS)),
+    req("length", Kind::StrEnum(VideoLength::WORDS)),
+    opt("caption", Kind::Bool),
+    opt("name", STR),
+]));
+const VIDEO_AVATAR: Kind = Kind::Object(&Schema::of(&[
+    req("id", INT),
+    opt("type", Kind::IntEnum(&[0, 1])),
+]));
+const VIDEO_VOICE: Kind = Kind::Object(&Schema::of(&[opt("id", STR)]));
+const VIDEO_AUDIO: Kind = Kind::Object(&Schema::of(&[opt("music_id", int(Some(0), None))]));
+
 /// `POST /v2/create_video_from_product`.
 pub static CREATE_VIDEO_FROM_PRODUCT: Operation = Operation {
     version: Version::V2,
@@ -34,27 +50,10 @@ pub static CREATE_VIDEO_FROM_PRODUCT: Operation = Operation {
     schema: &Schema::of(&[
         req("product_id", STR),
         opt("visual_style", STR),
-        req(
-            "video_spec",
-            Kind::Object(&Schema::of(&[
-                opt("aspect_ratio", Kind::StrEnum(Orientation::WORDS)),
-                req("length", Kind::StrEnum(VideoLength::WORDS)),
-                opt("caption", Kind::Bool),
-                opt("name", STR),
-            ])),
-        ),
-        req(
-            "avatar",
-            Kind::Object(&Schema::of(&[
-                req("id", INT),
-                opt("type", Kind::IntEnum(&[0, 1])),
-            ])),
-        ),
-        req("voice", Kind::Object(&Schema::of(&[opt("id", STR)]))),
-        req(
-            "audio",
-            Kind::Object(&Schema::of(&[opt("music_id", int(Some(0), None))])),
-        ),
+        req("video_spec", VIDEO_SPEC),
+        req("avatar", VIDEO_AVATAR),
+        req("voice", VIDEO_VOICE),
+        req("audio", VIDEO_AUDIO),
         req(
             "script",
             Kind::Object(&Schema::of(&[req("style", STR), req("language", STR)])),
@@ -74,27 +73,10 @@ pub static CREATE_PRODUCT_PREVIEWS: Operation = Operation {
     schema: &Schema::of(&[
         req("product_id", STR),
         req("visual_styles", Kind::Array(&STR)),
-        req(
-            "video_spec",
-            Kind::Object(&Schema::of(&[
-                opt("aspect_ratio", Kind::StrEnum(Orientation::WORDS)),
-                req("length", Kind::StrEnum(VideoLength::WORDS)),
-                opt("caption", Kind::Bool),
-                opt("name", STR),
-            ])),
-        ),
-        req(
-            "avatar",
-            Kind::Object(&Schema::of(&[
-                req("id", INT),
-                opt("type", Kind::IntEnum(&[0, 1])),
-            ])),
-        ),
-        req("voice", Kind::Object(&Schema::of(&[opt("id", STR)]))),
-        req(
-            "audio",
-            Kind::Object(&Schema::of(&[opt("music_id", int(Some(0), None))])),
-        ),
+        req("video_spec", VIDEO_SPEC),
+        req("avatar", VIDEO_AVATAR),
+        req("voice", VIDEO_VOICE),
+        req("audio", VIDEO_AUDIO),
         req(
             "script",
             // The spec's `language` slipped out of `script`; send it in both places (D37).
@@ -123,25 +105,7 @@ pub static CREATE_PRODUCT: Operation = Operation {
     path: "/v2/product",
     name: "create_product",
     poll_with: None,
-    schema: &Schema {
-        fields: &[
-            opt("url", STR),
-            opt("name", STR),
-            opt("description", STR),
-            opt("target_audience", STR),
-            opt(
-                "media",
-                Kind::Array(&Kind::Object(&Schema::of(&[
-                    opt("type", Kind::IntEnum(&[1, 2])),
-                    opt("name", STR),
-                    opt("url", STR),
-                    opt("description", STR),
-                ]))),
-            ),
-        ],
-        // Without a URL the product is described by hand (D57).
-        rules: &[Rule::AtLeastOne(&["url", "name"])],
-    },
+    schema: &CREATE_PRODUCT_PARAMS,
 };
 
 /// `PUT /v2/product`.
@@ -151,21 +115,7 @@ pub static UPDATE_PRODUCT: Operation = Operation {
     path: "/v2/product",
     name: "update_product",
     poll_with: None,
-    schema: &Schema::of(&[
-        req("product_id", STR),
-        opt("name", STR),
-        opt("description", STR),
-        opt("target_audience", STR),
-        opt(
-            "media",
-            Kind::Array(&Kind::Object(&Schema::of(&[
-                opt("type", Kind::IntEnum(&[1, 2])),
-                opt("name", STR),
-                opt("url", STR),
-                opt("description", STR),
-            ]))),
-        ),
-    ]),
+    schema: &UPDATE_PRODUCT_PARAMS,
 };
 
 /// `GET /v2/product_previews`.

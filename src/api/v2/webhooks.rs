@@ -5,13 +5,13 @@ use serde::Serialize;
 use serde_json::json;
 
 use super::V2;
-use crate::api::v1::webhooks::{EndpointStatus, WebhookEndpoint, fetch_list, with_path_param};
+use crate::api::v1::webhooks::{
+    ENDPOINT_ID, EndpointStatus, WebhookEndpoint, fetch_list, with_path_param,
+};
 use crate::error::Result;
 use crate::ops::{Operation, Version};
 use crate::schema::{Field, Kind, Schema};
 use crate::transport::Method;
-
-const STATUSES: &[&str] = &["enabled", "disabled"];
 
 // The members of a v2 create or update: all three required.
 const URL: Field = Field {
@@ -21,7 +21,7 @@ const URL: Field = Field {
 };
 const STATUS: Field = Field {
     name: "status",
-    kind: Kind::StrEnum(STATUSES),
+    kind: Kind::StrEnum(EndpointStatus::WORDS),
     required: true,
 };
 const EVENTS: Field = Field {
@@ -64,16 +64,7 @@ pub static UPDATE_WEBHOOK_ENDPOINT: Operation = Operation {
     name: "update_webhook_endpoint",
     poll_with: None,
     schema: &Schema {
-        fields: &[
-            Field {
-                name: "endpoint_id",
-                kind: Kind::Str { non_empty: true },
-                required: true,
-            },
-            URL,
-            STATUS,
-            EVENTS,
-        ],
+        fields: &[ENDPOINT_ID, URL, STATUS, EVENTS],
         rules: &[],
     },
 };
@@ -86,11 +77,7 @@ pub static DELETE_WEBHOOK_ENDPOINT: Operation = Operation {
     name: "delete_webhook_endpoint",
     poll_with: None,
     schema: &Schema {
-        fields: &[Field {
-            name: "endpoint_id",
-            kind: Kind::Str { non_empty: true },
-            required: true,
-        }],
+        fields: &[ENDPOINT_ID],
         rules: &[],
     },
 };
