@@ -15,9 +15,11 @@
  * - A failed call throws jogg::Error (a std::runtime_error whose what() is the message) with
  *   code(), name(), field(), request_id() and task_id() read from the error JSON, and json()
  *   for the rest.
- * - The progress callback is a std::function. An exception it throws never crosses the C
- *   library: it is caught, the wait is cancelled, and the exception is rethrown from
- *   wait_for_project() once the library has returned.
+ * - Every function of jogg.h has a method of Client (or, when it needs no client, a function of
+ *   namespace jogg): call_operation() is jogg_call, operations() is jogg_operations...
+ * - Progress callbacks are std::functions. An exception one throws never crosses the C
+ *   library: it is caught, the call is cancelled, and the exception is rethrown from the
+ *   method (wait_for_project(), wait(), download()...) once the library has returned.
  * - Client::call() reaches any jogg function of the usual shape, so functions added to jogg.h
  *   later are usable before this file wraps them.
  *
@@ -341,6 +343,42 @@ inline void check(jogg_code rc, const Owned &error_json) {
 /* "jogg/MAJOR.MINOR.PATCH" of the library actually loaded. */
 inline std::string version() { return jogg_version(); }
 
+/* Every operation Client::call_operation() accepts, as jogg_operations describes them. */
+inline std::string operations() {
+    detail::Owned out;
+    detail::Owned err;
+    detail::check(jogg_operations(out.slot(), err.slot()), err);
+    return out.str();
+}
+
+/* jogg_webhook_verify: true when `signature` (the X-Webhook-Signature header, nullopt when the
+ * request has none) signs the raw `body` under `secret`; false for a missing, malformed or
+ * wrong signature (answer HTTP 401). Other failures (an empty secret) throw Error. */
+inline bool webhook_verify(std::string_view body, const std::optional<std::string> &signature,
+                           const std::string &secret) {
+    jogg_code rc = jogg_webhook_verify(reinterpret_cast<const std::uint8_t *>(body.data()),
+                                       body.size(), signature ? signature->c_str() : nullptr,
+                                       secret.c_str());
+    if (rc == JOGG_ERR_SIGNATURE) {
+        return false;
+    }
+    detail::check(rc, detail::Owned());
+    return true;
+}
+
+/* jogg_webhook_parse: verifies a delivery as webhook_verify() does (a bad signature throws
+ * Error JOGG_ERR_SIGNATURE), then reads it into the event JSON. */
+inline std::string webhook_parse(std::string_view body, const std::optional<std::string> &signature,
+                                 const std::string &secret) {
+    detail::Owned out;
+    detail::Owned err;
+    detail::check(jogg_webhook_parse(reinterpret_cast<const std::uint8_t *>(body.data()),
+                                     body.size(), signature ? signature->c_str() : nullptr,
+                                     secret.c_str(), out.slot(), err.slot()),
+                  err);
+    return out.str();
+}
+
 class Client {
 public:
     /* Progress of a wait, given the event JSON; return false to cancel. */
@@ -383,10 +421,70 @@ public:
         return call(jogg_list_voices, filter_json.c_str());
     }
 
+    std::string create_webhook_endpoint(const std::string &request_json) const {
+        return call(jogg_create_webhook_endpoint, request_json.c_str());
+    }
+    /* jogg_call: any operation by name ("v2.get_current_user"; see jogg::operations()). */
+    std::string call_operation(const std::string &operation,
+                               const std::string &request_json = "{}") const {
+        return call(jogg_call, operation.c_str(), request_json.c_str());
+    }
+    std::string upload_asset(const std::string &path, const std::string &options_json = "{}") const {
+        return call(jogg_upload_asset, path.c_str(), options_json.c_str());
+    }
+
     /* Blocks until the project is done; the final project JSON. `progress` may be empty. */
     std::string wait_for_project(const std::string &project_id,
                                  const std::string &options_json = "{}",
                                  const Progress &progress = nullptr) const {
+        return call_with_progress(progress, jogg_wait_for_project, project_id.c_str(),
+                                  options_json.c_str());
+    }
+    /* jogg_wait: any task, polled with `poll_operation` ("v2.get_avatar_video"...). */
+    std::string wait(const std::string &poll_operation, const std::string &id,
+                     const std::string &options_json = "{}", const Progress &progress = nullptr) const {
+        return call_with_progress(progress, jogg_wait, poll_operation.c_str(), id.c_str(),
+                                  options_json.c_str());
+    }
+    /* jogg_wait_many: `tasks_json` is an array of {"operation", "id"}. */
+    std::string wait_many(const std::string &tasks_json, const std::string &options_json = "{}",
+                          const Progress &progress = nullptr) const {
+        return call_with_progress(progress, jogg_wait_many, tasks_json.c_str(), options_json.c_str());
+    }
+    std::string call_and_wait(const std::string &operation, const std::string &request_json,
+                              const std::string &options_json = "{}",
+                              const Progress &progress = nullptr) const {
+        return call_with_progress(progress, jogg_call_and_wait, operation.c_str(),
+                                  request_json.c_str(), options_json.c_str());
+    }
+    std::string generate_talking_avatar_video(const std::string &request_json,
+                                              const std::string &options_json = "{}",
+                                              const Progress &progress = nullptr) const {
+        return call_with_progress(progress, jogg_generate_talking_avatar_video,
+                                  request_json.c_str(), options_json.c_str());
+    }
+    /* jogg_download: `progress` receives {"bytes", "total"} events. */
+    std::string download(const std::string &url, const std::string &path,
+                         const Progress &progress = nullptr) const {
+        return call_with_progress(progress, jogg_download, url.c_str(), path.c_str());
+    }
+
+    /* Any jogg function shaped (const jogg_client *, inputs..., char **out, char **error_json):
+     * returns *out as a string or throws Error; both strings are freed. */
+    template <typename Fn, typename... In>
+    std::string call(Fn fn, In... in) const {
+        detail::Owned out;
+        detail::Owned err;
+        detail::check(fn(handle_, in..., out.slot(), err.slot()), err);
+        return out.str();
+    }
+
+private:
+    /* call() for a function that takes (..., jogg_progress_cb cb, void *userdata, out, err):
+     * `progress` (may be empty) becomes the callback, and an exception it throws is rethrown
+     * here once the library has returned. */
+    template <typename Fn, typename... In>
+    std::string call_with_progress(const Progress &progress, Fn fn, In... in) const {
         struct State {
             const Progress *progress;
             std::exception_ptr thrown;
@@ -404,8 +502,7 @@ public:
             };
         }
         try {
-            return call(jogg_wait_for_project, project_id.c_str(), options_json.c_str(), cb,
-                        static_cast<void *>(&state));
+            return call(fn, in..., cb, static_cast<void *>(&state));
         } catch (const Error &) {
             if (state.thrown) {
                 std::rethrow_exception(state.thrown); /* the caller's own exception, not CANCELLED */
@@ -414,17 +511,6 @@ public:
         }
     }
 
-    /* Any jogg function shaped (const jogg_client *, inputs..., char **out, char **error_json):
-     * returns *out as a string or throws Error; both strings are freed. */
-    template <typename Fn, typename... In>
-    std::string call(Fn fn, In... in) const {
-        detail::Owned out;
-        detail::Owned err;
-        detail::check(fn(handle_, in..., out.slot(), err.slot()), err);
-        return out.str();
-    }
-
-private:
     jogg_client *handle_ = nullptr;
 };
 

@@ -3,6 +3,7 @@
 use std::sync::Arc;
 
 use serde::Serialize;
+use serde::de::DeserializeOwned;
 use serde_json::Value;
 
 use crate::config::Config;
@@ -53,6 +54,20 @@ impl Client {
         })?;
         self.transport
             .send(p.method, &p.path, &p.query, p.body.as_ref())
+    }
+
+    /// Sends a typed request and decodes the reply's `data`: the body of most typed methods.
+    pub(crate) fn request<R: Serialize, T: DeserializeOwned>(
+        &self,
+        op: &Operation,
+        request: &R,
+    ) -> Result<T> {
+        self.fetch(op, &self.to_params(request)?)
+    }
+
+    /// Sends JSON params and decodes the reply's `data` (a mismatch is `ERR_BAD_RESPONSE`).
+    pub(crate) fn fetch<T: DeserializeOwned>(&self, op: &Operation, params: &Value) -> Result<T> {
+        crate::de::decode(op, self.execute(op, params)?)
     }
 
     /// A typed request as JSON params for [`Client::execute`].

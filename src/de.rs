@@ -3,7 +3,7 @@
 
 use serde::Deserialize;
 use serde::de::{Deserializer, Error, Unexpected};
-use serde_json::Value;
+use serde_json::{Map, Value};
 
 /// An integer, or a string holding one (D23).
 pub fn lenient_i64<'de, D: Deserializer<'de>>(d: D) -> Result<i64, D::Error> {
@@ -61,6 +61,88 @@ pub fn opt_f64<'de, D: Deserializer<'de>>(d: D) -> Result<Option<f64>, D::Error>
 /// An optional string where `""` means absent (URLs before a render finishes).
 pub fn opt_nonempty<'de, D: Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
     Ok(Option::<String>::deserialize(d)?.filter(|s| !s.is_empty()))
+}
+
+/// A list that may be `null` instead of empty.
+pub fn null_as_empty<'de, D, T>(d: D) -> Result<Vec<T>, D::Error>
+where
+    D: Deserializer<'de>,
+    T: Deserialize<'de>,
+{
+    Ok(Option::<Vec<T>>::deserialize(d)?.unwrap_or_default())
+}
+
+/// An optional id that may be a number or a string; `null` and `""` are absent (D46, D63).
+pub fn opt_id_string<'de, D: Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
+    match Option::<Value>::deserialize(d)? {
+        None | Some(Value::Null) => Ok(None),
+        Some(v) => id_string(v)
+            .map(|s| (!s.is_empty()).then_some(s))
+            .map_err(D::Error::custom),
+    }
+}
+
+/// An object's members, read by any of the names the documents use for them. Serde aliases
+/// would refuse an object carrying two of the names; this takes the first one that has a
+/// value and drops the others, and what is never read ends up in `extra`. Errors are
+/// messages naming the member (`status: ...`), for `D::Error::custom`.
+pub(crate) struct Members(pub(crate) Map<String, Value>);
+
+impl<'de> Deserialize<'de> for Members {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        Map::deserialize(d).map(Members)
+    }
+}
+
+impl Members {
+    /// Removes every one of `names` and returns the first that is neither null nor `""`.
+    pub(crate) fn take(&mut self, names: &[&str]) -> Option<Value> {
+        let mut found = None;
+        for name in names {
+            let value = self.0.remove(*name);
+            let empty = matches!(&value, None | Some(Value::Null))
+                || value.as_ref().and_then(Value::as_str) == Some("");
+            if found.is_none() && !empty {
+                found = value;
+            }
+        }
+        found
+    }
+
+    /// A string; a number is accepted and written in decimal (ids, D15).
+    pub(crate) fn string(&mut self, names: &[&str]) -> Result<Option<String>, String> {
+        self.take(names)
+            .map(|v| id_string(v).map_err(|e| format!("{}: {e}", names[0])))
+            .transpose()
+    }
+
+    /// A string that must be there, under one of `names`.
+    pub(crate) fn required(&mut self, names: &[&str]) -> Result<String, String> {
+        self.string(names)?
+            .ok_or_else(|| format!("missing field `{}`", names[0]))
+    }
+
+    /// A number, or a string holding one (D66).
+    pub(crate) fn f64(&mut self, names: &[&str]) -> Result<Option<f64>, String> {
+        Ok(self
+            .take(names)
+            .map(|v| opt_f64(v).map_err(|e| format!("{}: {e}", names[0])))
+            .transpose()?
+            .flatten())
+    }
+
+    /// An integer, or a string holding one.
+    pub(crate) fn i64(&mut self, names: &[&str]) -> Result<Option<i64>, String> {
+        Ok(self
+            .take(names)
+            .map(|v| opt_lenient_i64(v).map_err(|e| format!("{}: {e}", names[0])))
+            .transpose()?
+            .flatten())
+    }
+
+    pub(crate) fn into_extra(self) -> Map<String, Value> {
+        self.0
+    }
 }
 
 fn unexpected(v: &Value) -> Unexpected<'_> {

@@ -1004,7 +1004,7 @@ fn motion_request(image_url: &str, photo_id: Option<String>) -> AddPhotoAvatarMo
         image_url: image_url.into(),
         name: "Office Ana".into(),
         voice_id: "en-US-JennyNeural".into(),
-        model: MotionModel::V2,
+        model: MotionModel::V2_0,
         photo_id,
         description: Some("nods and smiles".into()),
         welcome_msg: None,

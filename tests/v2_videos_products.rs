@@ -728,7 +728,7 @@ fn product_video_request(product_id: &str, name: &str) -> CreateProductVideo {
             aspect_ratio: Some(AspectRatio::Portrait),
             caption: Some(true),
             name: Some(name.into()),
-            ..VideoSpec::new(VideoLength::S30)
+            ..VideoSpec::new(VideoLength::Seconds30)
         },
         avatar: ProductVideoAvatar {
             id: 81,
@@ -741,7 +741,7 @@ fn product_video_request(product_id: &str, name: &str) -> CreateProductVideo {
             music_id: Some(501),
         },
         script: ScriptSpec {
-            style: ScriptStyle::new(ScriptStyle::STORYTIME),
+            style: ScriptStyle::STORYTIME,
             language: "english".into(),
         },
         override_script: None,

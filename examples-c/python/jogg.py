@@ -19,7 +19,10 @@ import json
 import os
 import threading
 
-__all__ = ["Client", "JoggError", "version", "version_number", "code_name"]
+__all__ = [
+    "Client", "JoggError", "version", "version_number", "code_name", "operations",
+    "webhook_verify", "webhook_parse",
+]
 
 
 def _load():
@@ -67,6 +70,36 @@ _SIGNATURES = {
         ctypes.c_int32,
         [_client_p, ctypes.c_char_p, ctypes.c_char_p, _PROGRESS, ctypes.c_void_p, _out, _out],
     ),
+    "jogg_call": (ctypes.c_int32, [_client_p, ctypes.c_char_p, ctypes.c_char_p, _out, _out]),
+    "jogg_operations": (ctypes.c_int32, [_out, _out]),
+    "jogg_wait": (
+        ctypes.c_int32,
+        [_client_p, ctypes.c_char_p, ctypes.c_char_p, ctypes.c_char_p, _PROGRESS, ctypes.c_void_p, _out, _out],
+    ),
+    "jogg_wait_many": (
+        ctypes.c_int32,
+        [_client_p, ctypes.c_char_p, ctypes.c_char_p, _PROGRESS, ctypes.c_void_p, _out, _out],
+    ),
+    "jogg_call_and_wait": (
+        ctypes.c_int32,
+        [_client_p, ctypes.c_char_p, ctypes.c_char_p, ctypes.c_char_p, _PROGRESS, ctypes.c_void_p, _out, _out],
+    ),
+    "jogg_generate_talking_avatar_video": (
+        ctypes.c_int32,
+        [_client_p, ctypes.c_char_p, ctypes.c_char_p, _PROGRESS, ctypes.c_void_p, _out, _out],
+    ),
+    "jogg_upload_asset": (ctypes.c_int32, [_client_p, ctypes.c_char_p, ctypes.c_char_p, _out, _out]),
+    "jogg_download": (
+        ctypes.c_int32,
+        [_client_p, ctypes.c_char_p, ctypes.c_char_p, _PROGRESS, ctypes.c_void_p, _out, _out],
+    ),
+    # The body is bytes with a length, so it may hold NUL bytes.
+    "jogg_webhook_verify": (ctypes.c_int32, [ctypes.c_char_p, ctypes.c_size_t, ctypes.c_char_p, ctypes.c_char_p]),
+    "jogg_webhook_parse": (
+        ctypes.c_int32,
+        [ctypes.c_char_p, ctypes.c_size_t, ctypes.c_char_p, ctypes.c_char_p, _out, _out],
+    ),
+    "jogg_create_webhook_endpoint": (ctypes.c_int32, [_client_p, ctypes.c_char_p, _out, _out]),
 }
 for _name, (_restype, _argtypes) in _SIGNATURES.items():
     _fn = getattr(_lib, _name)
@@ -85,6 +118,42 @@ def version_number():
 def code_name(code):
     """The name of a code's constant in jogg.h, e.g. "JOGG_ERR_VALIDATION"."""
     return _lib.jogg_code_name(code).decode()
+
+
+def operations():
+    """Every operation Client.call accepts: a list of {"name", "version", "method", "path",
+    "async", "poll_with", "params"}."""
+    out, err = ctypes.c_void_p(), ctypes.c_void_p()
+    return _check(_lib.jogg_operations(ctypes.byref(out), ctypes.byref(err)), out, err)
+
+
+def _bytes(body):
+    return body.encode("utf-8") if isinstance(body, str) else bytes(body)
+
+
+def webhook_verify(body, signature, secret):
+    """Whether `signature` (the X-Webhook-Signature header, None when absent) signs the raw
+    request `body` (bytes, exactly as received) under the endpoint's `secret`. False for a
+    missing, malformed or wrong signature (answer HTTP 401); JoggError for an empty secret."""
+    body = _bytes(body)
+    code = _lib.jogg_webhook_verify(body, len(body), _encode(signature), _encode(secret))
+    if code == 0:
+        return True
+    if code_name(code) == "JOGG_ERR_SIGNATURE":
+        return False
+    raise JoggError(code, None)
+
+
+def webhook_parse(body, signature, secret):
+    """Verifies a delivery as webhook_verify does, then reads it: {"event", "event_id",
+    "timestamp", "task_kind", "id", "status", "video_url", "cover_url", "error", "data"}.
+    A bad signature raises JoggError JOGG_ERR_SIGNATURE."""
+    body = _bytes(body)
+    out, err = ctypes.c_void_p(), ctypes.c_void_p()
+    code = _lib.jogg_webhook_parse(
+        body, len(body), _encode(signature), _encode(secret), ctypes.byref(out), ctypes.byref(err)
+    )
+    return _check(code, out, err)
 
 
 class JoggError(Exception):
@@ -197,6 +266,59 @@ class Client:
         other value continues). An exception it raises cancels the wait and is re-raised here
         once the library has returned: it never propagates through C.
         """
+        return self._progress_call(
+            progress, _lib.jogg_wait_for_project, project_id.encode("utf-8"), _encode(options)
+        )
+
+    def call(self, operation, request=None):
+        """Runs any operation by name ("v2.get_current_user"...; see operations()): the API's
+        data. `request` may be None (no parameters) or a dict, with "all_pages": True for
+        every page of a paged list."""
+        return self._call(_lib.jogg_call, operation.encode("utf-8"), _encode(request))
+
+    def wait(self, poll_operation, task_id, options=None, progress=None):
+        """Waits for any task, polled with `poll_operation` ("v2.get_avatar_video"...):
+        {"id", "status", "polls", "elapsed_ms", "task"}. Progress as in wait_for_project."""
+        return self._progress_call(
+            progress, _lib.jogg_wait, poll_operation.encode("utf-8"), task_id.encode("utf-8"), _encode(options)
+        )
+
+    def wait_many(self, tasks, options=None, progress=None):
+        """Waits for every task of `tasks`, a list of {"operation", "id"}: a list in the same
+        order of {"id", "operation", "ok", "result" or "error"}."""
+        return self._progress_call(progress, _lib.jogg_wait_many, _encode(tasks), _encode(options))
+
+    def call_and_wait(self, operation, request=None, options=None, progress=None):
+        """Starts a task by operation name and waits for it: {"created", "id", "status",
+        "polls", "elapsed_ms", "task"}. A failure after the create has the id in task_id."""
+        return self._progress_call(
+            progress, _lib.jogg_call_and_wait, operation.encode("utf-8"), _encode(request), _encode(options)
+        )
+
+    def generate_talking_avatar_video(self, request, options=None, progress=None):
+        """Creates a talking-avatar video and waits for it: the finished project."""
+        return self._progress_call(
+            progress, _lib.jogg_generate_talking_avatar_video, _encode(request), _encode(options)
+        )
+
+    def upload_asset(self, path, options=None):
+        """Uploads a local file: {"asset_url", "filename", "content_type", "bytes", "version"}."""
+        return self._call(_lib.jogg_upload_asset, os.fsencode(path), _encode(options))
+
+    def download(self, url, path, progress=None):
+        """Downloads `url` to the file `path` (through `path`.part, resumed if present):
+        {"path", "bytes", "sha256", "resumed_from", "content_type"}. `progress` gets
+        {"bytes", "total"} events, as in wait_for_project."""
+        return self._progress_call(progress, _lib.jogg_download, url.encode("utf-8"), os.fsencode(path))
+
+    def create_webhook_endpoint(self, request):
+        """Registers a webhook endpoint (v1): the endpoint, with the `secret` that signs its
+        deliveries."""
+        return self._call(_lib.jogg_create_webhook_endpoint, _encode(request))
+
+    def _progress_call(self, progress, fn, *args):
+        """Runs a function shaped (client, inputs..., jogg_progress_cb, void *userdata, char
+        **out, char **error_json) with `progress` as its callback (see wait_for_project)."""
         raised = []
 
         def trampoline(_userdata, event_json):
@@ -210,9 +332,7 @@ class Client:
         # alive for the whole call: `callback` holds it.
         callback = _PROGRESS(trampoline) if progress is not None else _PROGRESS()
         try:
-            return self._call(
-                _lib.jogg_wait_for_project, project_id.encode("utf-8"), _encode(options), callback, None
-            )
+            return self._call(fn, *args, callback, None)
         except JoggError:
             if raised:
                 raise raised[0] from None

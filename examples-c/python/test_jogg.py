@@ -43,12 +43,15 @@ def client():
         yield c
 
 
-def create_video(client, script):
+def talking_request(client, script):
+    """A talking-avatar request with the catalogue's first avatar and voice."""
     avatar = client.list_avatars()["avatars"][0]["avatar_id"]
     voice = client.list_voices({"page_size": 1})["voices"][0]["voice_id"]
-    created = client.create_talking_avatar_video(
-        {"script": script, "voice_id": voice, "avatar_id": avatar, "avatar_type": 0, "screen_style": 1}
-    )
+    return {"script": script, "voice_id": voice, "avatar_id": avatar, "avatar_type": 0, "screen_style": 1}
+
+
+def create_video(client, script):
+    created = client.create_talking_avatar_video(talking_request(client, script))
     assert isinstance(created["project_id"], str) and created["project_id"]
     return created["project_id"]
 
@@ -187,3 +190,92 @@ def test_every_returned_string_is_freed(client, monkeypatch):
         client.create_talking_avatar_video({"avtar_id": 1})
     assert len(produced) == 6
     assert sorted(p for p in freed if p) == sorted(produced)
+
+
+def test_call_any_operation_by_name(client):
+    names = {op["name"] for op in jogg.operations()}
+    assert {"v1.get_project", "v2.get_current_user", "v2.list_voices"} <= names
+    assert client.call("v2.get_current_user")["username"] == "jogg-mock"
+    page = client.call("v2.list_voices", {"page_size": 2})
+    assert len(page["voices"]) == 2
+    every = client.call("v2.list_voices", {"all_pages": True})
+    assert every["pages"] >= 1 and len(every["voices"]) >= len(page["voices"])
+    with pytest.raises(jogg.JoggError) as info:
+        client.call("v9.nothing")
+    assert info.value.name == "JOGG_ERR_UNKNOWN_OPERATION"
+
+
+def test_wait_for_any_task_and_for_many(client):
+    first, second = create_video(client, "one"), create_video(client, "two")
+    events = []
+    done = client.wait("v1.get_project", first, WAIT, progress=events.append)
+    assert (done["id"], done["status"]) == (first, "succeeded")
+    assert done["task"]["status_code"] == 4 and events[-1]["status"] == "succeeded"
+    results = client.wait_many(
+        [{"operation": "v1.get_project", "id": second}, {"operation": "v1.get_project", "id": "no-such-project"}],
+        WAIT,
+    )
+    assert [r["id"] for r in results] == [second, "no-such-project"]
+    assert results[0]["ok"] and results[0]["result"]["task"]["status_code"] == 4
+    assert not results[1]["ok"] and results[1]["error"]["name"] == "JOGG_ERR_NOT_FOUND"
+
+
+def test_call_and_wait_and_generate(client):
+    request = talking_request(client, "created and awaited")
+    done = client.call_and_wait("v1.create_video_from_talking_avatar", request, WAIT)
+    assert done["status"] == "succeeded" and done["created"]["project_id"] == done["id"]
+    events = []
+    project = client.generate_talking_avatar_video(request, WAIT, progress=events.append)
+    assert project["status_code"] == 4 and project["video_url"].startswith("http://127.0.0.1:")
+    assert events and events[-1]["status"] == "succeeded"
+
+
+def test_upload_then_download(client, tmp_path):
+    source, target = tmp_path / "clip.mp4", tmp_path / "copy.mp4"
+    data = bytes(range(256)) * 400
+    source.write_bytes(data)
+    uploaded = client.upload_asset(str(source), {"version": "v1"})
+    assert (uploaded["bytes"], uploaded["content_type"]) == (len(data), "video/mp4")
+    events = []
+    done = client.download(uploaded["asset_url"], str(target), progress=events.append)
+    assert done["bytes"] == len(data) and target.read_bytes() == data
+    assert events and events[-1]["bytes"] == len(data)
+    with pytest.raises(jogg.JoggError) as info:
+        client.upload_asset(str(tmp_path / "missing.png"))
+    assert (info.value.code, info.value.name, info.value.field) == (400, "JOGG_ERR_IO", "path")
+
+
+# RFC 4231 test case 2, and a v2 failure event signed with "whsec_test" (as tests/c/test_abi.c).
+RFC_BODY = b"what do ya want for nothing?"
+RFC_SIG = "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843"
+EVENT_BODY = (
+    b'{"event_id":"evt_c","event":"generated_avatar_video_failed","timestamp":1732806631,'
+    b'"data":{"video_id":"v-9","status":"failed","error":{"code":50000,"message":"render crashed"}}}'
+)
+EVENT_SIG = "eebcc71e5d2172437926ac3fa2609c833f84eeb508b8954e378881e4ae1ee146"
+
+
+def test_webhook_verify_and_parse():
+    assert jogg.webhook_verify(RFC_BODY, RFC_SIG, "Jefe") is True
+    assert jogg.webhook_verify(RFC_BODY, RFC_SIG.upper(), "Jefe") is True
+    assert jogg.webhook_verify(RFC_BODY + b" ", RFC_SIG, "Jefe") is False
+    assert jogg.webhook_verify(RFC_BODY, None, "Jefe") is False
+    with pytest.raises(jogg.JoggError) as info:
+        jogg.webhook_verify(RFC_BODY, RFC_SIG, "")
+    assert info.value.name == "JOGG_ERR_VALIDATION"
+    event = jogg.webhook_parse(EVENT_BODY, EVENT_SIG, "whsec_test")
+    assert (event["task_kind"], event["id"], event["status"]) == ("avatar_video", "v-9", "failed")
+    assert event["error"] == "render crashed" and event["event_id"] == "evt_c"
+    with pytest.raises(jogg.JoggError) as info:
+        jogg.webhook_parse(EVENT_BODY, EVENT_SIG, "whsec_other")
+    assert (info.value.code, info.value.name) == (401, "JOGG_ERR_SIGNATURE")
+
+
+def test_create_webhook_endpoint(client):
+    endpoint = client.create_webhook_endpoint(
+        {"url": "https://example.com/hook", "events": ["generated_video_success"]}
+    )
+    assert endpoint["endpoint_id"] and len(endpoint["secret"]) >= 8 and endpoint["status"] == "enabled"
+    with pytest.raises(jogg.JoggError) as info:
+        client.create_webhook_endpoint({"events": []})
+    assert (info.value.name, info.value.field) == ("JOGG_ERR_VALIDATION", "url")

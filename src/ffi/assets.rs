@@ -3,11 +3,10 @@
 // As in exports.rs: each function's safety contract is its header comment.
 #![allow(clippy::missing_safety_doc)]
 
-use std::ffi::{CString, c_char, c_void};
-use std::ops::ControlFlow;
+use std::ffi::{c_char, c_void};
 
-use super::boundary::{fallible, out_arg, str_arg, write_out};
-use super::exports::{client_arg, jogg_client, jogg_code, jogg_progress_cb};
+use super::boundary::{client_arg, fallible, notify, opt_str_arg, out_arg, str_arg, write_out};
+use super::exports::{jogg_client, jogg_code, jogg_progress_cb};
 use crate::upload::UploadOptions;
 
 /// Uploads the local file at `path` as an asset and returns its URL, for `audio_url`,
@@ -36,11 +35,10 @@ pub unsafe extern "C" fn jogg_upload_asset(
         // SAFETY: per this function's contract.
         let (client, path) = unsafe { (client_arg(client)?, str_arg(path, "path")?) };
         out_arg(result_json, "result_json")?;
-        let options = if options_json.is_null() {
-            UploadOptions::default()
-        } else {
-            // SAFETY: per this function's contract.
-            UploadOptions::from_json(unsafe { str_arg(options_json, "options_json") }?)?
+        // SAFETY: per this function's contract.
+        let options = match unsafe { opt_str_arg(options_json, "options_json") }? {
+            Some(text) => UploadOptions::from_json(text)?,
+            None => UploadOptions::default(),
         };
         let uploaded = client.upload_asset(path, &options)?;
         write_out(result_json, &uploaded.to_json());
@@ -86,15 +84,7 @@ pub unsafe extern "C" fn jogg_download(
         };
         out_arg(result_json, "result_json")?;
         let done = client.download(url, path, |progress| {
-            let Some(cb) = cb else {
-                return ControlFlow::Continue(());
-            };
-            let event = CString::new(progress.to_json().to_string()).unwrap_or_default();
-            // SAFETY: the caller supplied `cb` for this purpose; `event` outlives the call.
-            match unsafe { cb(userdata, event.as_ptr()) } {
-                0 => ControlFlow::Continue(()),
-                _ => ControlFlow::Break(()),
-            }
+            notify(cb, userdata, &progress.to_json())
         })?;
         write_out(result_json, &done.to_json());
         Ok(())

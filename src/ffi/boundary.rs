@@ -5,11 +5,14 @@
 //! so that every function reports NULL, bad UTF-8 and bad JSON the same way.
 
 use std::any::Any;
-use std::ffi::{CStr, CString, c_char};
+use std::ffi::{CStr, CString, c_char, c_void};
+use std::ops::ControlFlow;
 use std::panic::{AssertUnwindSafe, catch_unwind};
 
 use serde_json::Value;
 
+use super::exports::{jogg_client, jogg_progress_cb};
+use crate::client::Client;
 use crate::error::{Code, Error, Result};
 
 /// Runs a fallible export. `error_json` (may be NULL) is set to NULL first and receives the
@@ -88,6 +91,30 @@ pub(crate) unsafe fn str_arg<'a>(p: *const c_char, name: &str) -> Result<&'a str
     })
 }
 
+/// An optional input string: NULL is `None`, anything else as [`str_arg`].
+///
+/// # Safety
+/// As [`str_arg`].
+pub(crate) unsafe fn opt_str_arg<'a>(p: *const c_char, name: &str) -> Result<Option<&'a str>> {
+    if p.is_null() {
+        return Ok(None);
+    }
+    // SAFETY: forwarded contract.
+    unsafe { str_arg(p, name) }.map(Some)
+}
+
+/// The client handle: not NULL.
+///
+/// # Safety
+/// `client` is NULL or a live pointer from `jogg_client_new`.
+pub(crate) unsafe fn client_arg<'a>(client: *const jogg_client) -> Result<&'a Client> {
+    if client.is_null() {
+        return Err(null_argument("client"));
+    }
+    // SAFETY: a non-NULL client pointer is a boxed `Client`, per the contract.
+    Ok(unsafe { &*client.cast::<Client>() })
+}
+
 /// A JSON input; NULL is `{}` when `optional`, else an error.
 ///
 /// # Safety
@@ -128,6 +155,24 @@ pub(crate) fn json_string(v: &Value) -> *mut c_char {
     CString::new(text)
         .unwrap_or_else(|_| c"null".to_owned())
         .into_raw()
+}
+
+/// Calls a progress callback (if any) with `event`, borrowed for the call; any non-zero
+/// return cancels.
+pub(crate) fn notify(
+    cb: jogg_progress_cb,
+    userdata: *mut c_void,
+    event: &Value,
+) -> ControlFlow<()> {
+    let Some(cb) = cb else {
+        return ControlFlow::Continue(());
+    };
+    let event = CString::new(event.to_string()).unwrap_or_default();
+    // SAFETY: the caller supplied `cb` for this purpose; `event` outlives the call.
+    match unsafe { cb(userdata, event.as_ptr()) } {
+        0 => ControlFlow::Continue(()),
+        _ => ControlFlow::Break(()),
+    }
 }
 
 /// Writes a successful result into its out slot (checked with [`out_arg`] beforehand).

@@ -9,12 +9,13 @@ use std::ops::ControlFlow;
 
 use serde_json::Value;
 
-use super::boundary::{fallible, infallible, json_arg, out_arg, str_arg, write_out};
+use super::boundary::{
+    client_arg, fallible, infallible, json_arg, notify, opt_str_arg, out_arg, str_arg, write_out,
+};
 use crate::api::v1::{avatars, projects, videos, voices};
 use crate::client::Client;
 use crate::config::Config;
 use crate::error::{Code, Result};
-use crate::ops::Operation;
 use crate::wait::{Progress, TaskKind, WaitOptions};
 
 /// A status code: `JOGG_OK` (0) or one of the `JOGG_ERR_*` values. Numbers are stable and
@@ -328,16 +329,21 @@ pub unsafe extern "C" fn jogg_list_avatars(
     response_json: *mut *mut c_char,
     error_json: *mut *mut c_char,
 ) -> jogg_code {
-    // SAFETY: per this function's contract.
-    unsafe {
-        run_list(
-            &avatars::LIST_AVATARS,
-            client,
-            filter_json,
+    fallible(error_json, || {
+        // SAFETY: per this function's contract.
+        let (client, filter) = unsafe {
+            (
+                client_arg(client)?,
+                json_arg(filter_json, "filter_json", true)?,
+            )
+        };
+        out_arg(response_json, "response_json")?;
+        write_out(
             response_json,
-            error_json,
-        )
-    }
+            &client.execute(&avatars::LIST_AVATARS, &filter)?.data,
+        );
+        Ok(())
+    })
 }
 
 /// One page of library voices. `filter_json` may be NULL or an object with any of `page`
@@ -352,16 +358,21 @@ pub unsafe extern "C" fn jogg_list_voices(
     response_json: *mut *mut c_char,
     error_json: *mut *mut c_char,
 ) -> jogg_code {
-    // SAFETY: per this function's contract.
-    unsafe {
-        run_list(
-            &voices::LIST_VOICES,
-            client,
-            filter_json,
+    fallible(error_json, || {
+        // SAFETY: per this function's contract.
+        let (client, filter) = unsafe {
+            (
+                client_arg(client)?,
+                json_arg(filter_json, "filter_json", true)?,
+            )
+        };
+        out_arg(response_json, "response_json")?;
+        write_out(
             response_json,
-            error_json,
-        )
-    }
+            &client.execute(&voices::LIST_VOICES, &filter)?.data,
+        );
+        Ok(())
+    })
 }
 
 /// Polls a v1 project until it succeeds, fails, is deleted, the timeout passes, or the
@@ -636,30 +647,19 @@ pub unsafe extern "C" fn jogg_operations(
 /// # Safety
 /// `options_json` is NULL or a NUL-terminated string.
 unsafe fn options_arg(options_json: *const c_char) -> Result<WaitOptions> {
-    if options_json.is_null() {
-        return Ok(WaitOptions::default());
-    }
     // SAFETY: forwarded contract.
-    WaitOptions::from_json(unsafe { str_arg(options_json, "options_json") }?)
+    match unsafe { opt_str_arg(options_json, "options_json") }? {
+        Some(text) => WaitOptions::from_json(text),
+        None => Ok(WaitOptions::default()),
+    }
 }
 
-/// A C progress callback as the Rust wait's: the event JSON lives for the call only; any
-/// non-zero return cancels.
+/// A C progress callback as the Rust wait's (see [`notify`]).
 fn progress_adapter(
     cb: jogg_progress_cb,
     userdata: *mut c_void,
 ) -> impl FnMut(&Progress) -> ControlFlow<()> {
-    move |progress| {
-        let Some(cb) = cb else {
-            return ControlFlow::Continue(());
-        };
-        let event = CString::new(progress.to_json().to_string()).unwrap_or_default();
-        // SAFETY: the caller supplied `cb` for this purpose; `event` outlives the call.
-        match unsafe { cb(userdata, event.as_ptr()) } {
-            0 => ControlFlow::Continue(()),
-            _ => ControlFlow::Break(()),
-        }
-    }
+    move |progress| notify(cb, userdata, &progress.to_json())
 }
 
 /// `[{"operation", "id"}]` of `jogg_wait_many`.
@@ -699,42 +699,6 @@ fn take_all_pages(mut request: Value) -> Result<(Value, bool)> {
         }
     };
     Ok((request, flag))
-}
-
-/// # Safety
-/// `client` is NULL or a live pointer from `jogg_client_new`.
-pub(super) unsafe fn client_arg<'a>(client: *const jogg_client) -> Result<&'a Client> {
-    if client.is_null() {
-        return Err(super::boundary::null_argument("client"));
-    }
-    // SAFETY: a non-NULL client pointer is a boxed `Client`, per the contract.
-    Ok(unsafe { &*client.cast::<Client>() })
-}
-
-/// The shared body of the list calls: optional filter JSON, reply `data` as sent.
-///
-/// # Safety
-/// As the list functions' contracts.
-unsafe fn run_list(
-    op: &Operation,
-    client: *const jogg_client,
-    filter_json: *const c_char,
-    response_json: *mut *mut c_char,
-    error_json: *mut *mut c_char,
-) -> jogg_code {
-    fallible(error_json, || {
-        // SAFETY: forwarded contract.
-        let (client, filter) = unsafe {
-            (
-                client_arg(client)?,
-                json_arg(filter_json, "filter_json", true)?,
-            )
-        };
-        out_arg(response_json, "response_json")?;
-        let reply = client.execute(op, &filter)?;
-        write_out(response_json, &reply.data);
-        Ok(())
-    })
 }
 
 #[cfg(test)]

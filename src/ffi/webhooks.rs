@@ -5,8 +5,10 @@
 
 use std::ffi::{CStr, c_char};
 
-use super::boundary::{fallible, infallible, json_arg, null_argument, out_arg, write_out};
-use super::exports::{client_arg, jogg_client, jogg_code};
+use super::boundary::{
+    client_arg, fallible, infallible, json_arg, null_argument, out_arg, write_out,
+};
+use super::exports::{jogg_client, jogg_code};
 use crate::api::v1::webhooks::CREATE_WEBHOOK_ENDPOINT;
 use crate::error::{Code, Error, Result};
 use crate::webhook::{self, WebhookEvent};

@@ -6,8 +6,12 @@
 // one line, "N passed, M failed"; the exit status is non-zero when anything failed. Run under
 // valgrind by `make check-memory`, which proves the wrapper frees every string it receives.
 #include <atomic>
+#include <chrono>
 #include <cstdlib>
+#include <filesystem>
+#include <fstream>
 #include <iostream>
+#include <iterator>
 #include <stdexcept>
 #include <string>
 #include <thread>
@@ -43,15 +47,23 @@ const char *const kWait = R"({"timeout_ms": 20000, "initial_interval_ms": 20, "m
 
 jogg::Client mock_client() { return jogg::Client(R"({"proxy": "none"})"); }
 
-// A project rendering on the mock, from the first avatar and voice of the catalogue.
-std::string create_video(const jogg::Client &client, const std::string &script) {
+// A talking-avatar request with the first avatar and voice of the catalogue.
+std::string talking_request(const jogg::Client &client, const std::string &script) {
     std::string avatar = jogg::find_member(client.list_avatars(), "avatar_id").value_or("");
     std::string voice =
         jogg::find_member(client.list_voices(R"({"page_size": 1})"), "voice_id").value_or("");
-    std::string created = client.create_talking_avatar_video(
-        R"({"script": ")" + script + R"(", "voice_id": ")" + voice + R"(", "avatar_id": )" +
-        avatar + R"(, "avatar_type": 0, "screen_style": 1})");
+    return R"({"script": ")" + script + R"(", "voice_id": ")" + voice + R"(", "avatar_id": )" +
+           avatar + R"(, "avatar_type": 0, "screen_style": 1})";
+}
+
+// A project rendering on the mock.
+std::string create_video(const jogg::Client &client, const std::string &script) {
+    std::string created = client.create_talking_avatar_video(talking_request(client, script));
     return jogg::find_member(created, "project_id").value_or("");
+}
+
+bool contains(const std::string &text, const std::string &part) {
+    return text.find(part) != std::string::npos;
 }
 
 void test_find_member() {
@@ -208,6 +220,119 @@ void test_threads_share_one_client() {
     CHECK(ok == 20, "20 calls from 4 threads, " + std::to_string(ok.load()) + " succeeded");
 }
 
+void test_call_any_operation() {
+    jogg::Client client = mock_client();
+    std::string ops = jogg::operations();
+    CHECK(contains(ops, R"("name":"v2.get_current_user")") && contains(ops, R"("name":"v1.get_project")"),
+          "operations lists them");
+    CHECK(jogg::find_member(client.call_operation("v2.get_current_user"), "username") ==
+              std::string("jogg-mock"),
+          "call_operation reaches the API");
+    std::string all = client.call_operation("v2.list_voices", R"({"all_pages": true})");
+    CHECK(jogg::find_member(all, "pages").value_or("0") != "0" && contains(all, "voice_id"), all);
+    jogg::Error e = expect_error([&] { client.call_operation("v9.nothing"); });
+    CHECK(e.code() == JOGG_ERR_UNKNOWN_OPERATION, e.json());
+}
+
+void test_wait_any_task_and_many() {
+    jogg::Client client = mock_client();
+    std::string first = create_video(client, "one");
+    std::string second = create_video(client, "two");
+    int events = 0;
+    std::string done = client.wait("v1.get_project", first, kWait, [&](const std::string &) {
+        ++events;
+        return true;
+    });
+    CHECK(jogg::find_member(done, "status") == std::string("succeeded") &&
+              jogg::find_member(done, "status_code") == std::string("4") && events > 0,
+          done);
+    std::string results = client.wait_many(
+        R"([{"operation": "v1.get_project", "id": ")" + second +
+            R"("}, {"operation": "v1.get_project", "id": "no-such-project"}])",
+        kWait);
+    CHECK(contains(results, R"("ok":true)") && contains(results, R"("ok":false)") &&
+              contains(results, "JOGG_ERR_NOT_FOUND") && contains(results, second),
+          results);
+}
+
+void test_call_and_wait_and_generate() {
+    jogg::Client client = mock_client();
+    std::string request = talking_request(client, "created and awaited");
+    std::string done = client.call_and_wait("v1.create_video_from_talking_avatar", request, kWait);
+    CHECK(jogg::find_member(done, "status") == std::string("succeeded") &&
+              jogg::find_member(done, "project_id") == jogg::find_member(done, "id"),
+          done);
+    std::string last;
+    std::string project = client.generate_talking_avatar_video(request, kWait, [&](const std::string &e) {
+        last = e;
+        return true;
+    });
+    CHECK(jogg::find_member(project, "status_code") == std::string("4") &&
+              jogg::find_member(last, "status") == std::string("succeeded"),
+          project + " / " + last);
+}
+
+void test_upload_and_download() {
+    namespace fs = std::filesystem;
+    jogg::Client client = mock_client();
+    fs::path dir = fs::temp_directory_path() /
+                   ("jogg-cpp-" + std::to_string(std::chrono::steady_clock::now().time_since_epoch().count()));
+    fs::create_directories(dir);
+    const std::string data(120000, 'j');
+    std::ofstream(dir / "clip.mp4", std::ios::binary) << data;
+    std::string uploaded = client.upload_asset((dir / "clip.mp4").string(), R"({"version": "v1"})");
+    CHECK(jogg::find_member(uploaded, "bytes") == std::to_string(data.size()) &&
+              jogg::find_member(uploaded, "content_type") == std::string("video/mp4"),
+          uploaded);
+    int events = 0;
+    std::string done = client.download(jogg::find_member(uploaded, "asset_url").value_or(""),
+                                       (dir / "copy.mp4").string(), [&](const std::string &) {
+                                           ++events;
+                                           return true;
+                                       });
+    std::ifstream copy(dir / "copy.mp4", std::ios::binary);
+    std::string copied((std::istreambuf_iterator<char>(copy)), std::istreambuf_iterator<char>());
+    CHECK(copied == data && events > 0 && jogg::find_member(done, "bytes") == std::to_string(data.size()),
+          done);
+    jogg::Error e = expect_error([&] { client.upload_asset((dir / "missing.png").string()); });
+    CHECK(e.code() == JOGG_ERR_IO && e.name() == "JOGG_ERR_IO" && e.field() == "path", e.json());
+    fs::remove_all(dir);
+}
+
+// RFC 4231 test case 2, and a v2 failure event signed with "whsec_test" (as tests/c/test_abi.c).
+const char *const kRfcBody = "what do ya want for nothing?";
+const char *const kRfcSig = "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843";
+const char *const kEventBody =
+    R"({"event_id":"evt_c","event":"generated_avatar_video_failed","timestamp":1732806631,)"
+    R"("data":{"video_id":"v-9","status":"failed","error":{"code":50000,"message":"render crashed"}}})";
+const char *const kEventSig = "eebcc71e5d2172437926ac3fa2609c833f84eeb508b8954e378881e4ae1ee146";
+
+void test_webhook_verify_and_parse() {
+    CHECK(jogg::webhook_verify(kRfcBody, std::string(kRfcSig), "Jefe"), "valid signature");
+    CHECK(!jogg::webhook_verify(std::string(kRfcBody) + " ", std::string(kRfcSig), "Jefe"), "other body");
+    CHECK(!jogg::webhook_verify(kRfcBody, std::nullopt, "Jefe"), "no signature header");
+    jogg::Error e = expect_error([] { jogg::webhook_verify(kRfcBody, std::string(kRfcSig), ""); });
+    CHECK(e.code() == JOGG_ERR_VALIDATION, "empty secret: " + e.name());
+    std::string event = jogg::webhook_parse(kEventBody, std::string(kEventSig), "whsec_test");
+    CHECK(jogg::find_member(event, "task_kind") == std::string("avatar_video") &&
+              jogg::find_member(event, "event_id") == std::string("evt_c") &&
+              contains(event, R"("error":"render crashed")"),
+          event);
+    e = expect_error([] { jogg::webhook_parse(kEventBody, std::string(kEventSig), "whsec_other"); });
+    CHECK(e.code() == JOGG_ERR_SIGNATURE && e.name() == "JOGG_ERR_SIGNATURE", e.json());
+}
+
+void test_create_webhook_endpoint() {
+    jogg::Client client = mock_client();
+    std::string endpoint = client.create_webhook_endpoint(
+        R"({"url": "https://example.com/hook", "events": ["generated_video_success"]})");
+    CHECK(jogg::find_member(endpoint, "secret").value_or("").size() >= 8 &&
+              jogg::find_member(endpoint, "status") == std::string("enabled"),
+          "endpoint with its secret");
+    jogg::Error e = expect_error([&] { client.create_webhook_endpoint(R"({"events": []})"); });
+    CHECK(e.code() == JOGG_ERR_VALIDATION && e.field() == "url", e.json());
+}
+
 }  // namespace
 
 int main() {
@@ -229,6 +354,12 @@ int main() {
         {"callback_cancels", test_callback_cancels},
         {"callback_exception_is_rethrown", test_callback_exception_is_rethrown},
         {"threads_share_one_client", test_threads_share_one_client},
+        {"call_any_operation", test_call_any_operation},
+        {"wait_any_task_and_many", test_wait_any_task_and_many},
+        {"call_and_wait_and_generate", test_call_and_wait_and_generate},
+        {"upload_and_download", test_upload_and_download},
+        {"webhook_verify_and_parse", test_webhook_verify_and_parse},
+        {"create_webhook_endpoint", test_create_webhook_endpoint},
     };
     int passed = 0, failed = 0;
     for (const Case &c : cases) {

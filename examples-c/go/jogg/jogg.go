@@ -15,13 +15,54 @@ package jogg
 extern int32_t joggGoProgress(void *userdata, char *event_json);
 
 // Go cannot name an exported Go function as a C function pointer, and must not turn the
-// integer cgo.Handle into a pointer itself: both happen here, on the C side.
+// integer cgo.Handle into a pointer itself: both happen here, on the C side, in one wrapper per
+// function that takes a progress callback.
+static jogg_progress_cb jogg_go_cb(int with_progress) {
+    return with_progress ? (jogg_progress_cb)joggGoProgress : NULL;
+}
+
 static jogg_code jogg_go_wait(const jogg_client *client, const char *project_id,
                               const char *options_json, int with_progress, uintptr_t handle,
                               char **result_json, char **error_json) {
-    jogg_progress_cb cb = with_progress ? (jogg_progress_cb)joggGoProgress : NULL;
-    return jogg_wait_for_project(client, project_id, options_json, cb, (void *)handle,
-                                 result_json, error_json);
+    return jogg_wait_for_project(client, project_id, options_json, jogg_go_cb(with_progress),
+                                 (void *)handle, result_json, error_json);
+}
+
+static jogg_code jogg_go_wait_task(const jogg_client *client, const char *poll_operation,
+                                   const char *id, const char *options_json, int with_progress,
+                                   uintptr_t handle, char **result_json, char **error_json) {
+    return jogg_wait(client, poll_operation, id, options_json, jogg_go_cb(with_progress),
+                     (void *)handle, result_json, error_json);
+}
+
+static jogg_code jogg_go_wait_many(const jogg_client *client, const char *tasks_json,
+                                   const char *options_json, int with_progress, uintptr_t handle,
+                                   char **results_json, char **error_json) {
+    return jogg_wait_many(client, tasks_json, options_json, jogg_go_cb(with_progress),
+                          (void *)handle, results_json, error_json);
+}
+
+static jogg_code jogg_go_call_and_wait(const jogg_client *client, const char *operation,
+                                       const char *request_json, const char *options_json,
+                                       int with_progress, uintptr_t handle, char **result_json,
+                                       char **error_json) {
+    return jogg_call_and_wait(client, operation, request_json, options_json,
+                              jogg_go_cb(with_progress), (void *)handle, result_json, error_json);
+}
+
+static jogg_code jogg_go_generate(const jogg_client *client, const char *request_json,
+                                  const char *options_json, int with_progress, uintptr_t handle,
+                                  char **result_json, char **error_json) {
+    return jogg_generate_talking_avatar_video(client, request_json, options_json,
+                                              jogg_go_cb(with_progress), (void *)handle,
+                                              result_json, error_json);
+}
+
+static jogg_code jogg_go_download(const jogg_client *client, const char *url, const char *path,
+                                  int with_progress, uintptr_t handle, char **result_json,
+                                  char **error_json) {
+    return jogg_download(client, url, path, jogg_go_cb(with_progress), (void *)handle,
+                         result_json, error_json);
 }
 */
 import "C"
@@ -78,6 +119,8 @@ const (
 	ErrCancelled           Code = C.JOGG_ERR_CANCELLED
 	ErrWaitTimeout         Code = C.JOGG_ERR_WAIT_TIMEOUT
 	ErrTaskFailed          Code = C.JOGG_ERR_TASK_FAILED
+	ErrIO                  Code = C.JOGG_ERR_IO
+	ErrSignature           Code = C.JOGG_ERR_SIGNATURE
 	ErrPanic               Code = C.JOGG_ERR_PANIC
 	ErrInternal            Code = C.JOGG_ERR_INTERNAL
 )
@@ -199,6 +242,152 @@ func (c *Client) WaitForProject(projectID, optionsJSON string, progress func(eve
 	defer C.free(unsafe.Pointer(id))
 	options := optionalCString(optionsJSON)
 	defer C.free(unsafe.Pointer(options))
+	return c.progressCall(progress, func(h *C.jogg_client, with C.int, handle C.uintptr_t, out, errJSON **C.char) C.jogg_code {
+		return C.jogg_go_wait(h, id, options, with, handle, out, errJSON)
+	})
+}
+
+// Call runs any operation by name ("v1.get_project", "v2.create_video_from_avatar"...; see
+// Operations) and returns the API's data. requestJSON may be "" for no parameters; paged lists
+// also take "all_pages": true.
+func (c *Client) Call(operation, requestJSON string) (string, error) {
+	name := C.CString(operation)
+	defer C.free(unsafe.Pointer(name))
+	request := optionalCString(requestJSON)
+	defer C.free(unsafe.Pointer(request))
+	return c.call(func(h *C.jogg_client, out, errJSON **C.char) C.jogg_code {
+		return C.jogg_call(h, name, request, out, errJSON)
+	})
+}
+
+// Operations lists every operation Call accepts: [{"name", "version", "method", "path",
+// "async", "poll_with", "params"}]. It needs no client.
+func Operations() (string, error) {
+	var out, errJSON *C.char
+	return take(C.jogg_operations(&out, &errJSON), out, errJSON)
+}
+
+// Wait blocks until any task ends: pollOperation is the operation that reads it
+// ("v2.get_avatar_video"...), id the task's id. The result is {"id", "status", "polls",
+// "elapsed_ms", "task"}. Options and progress as in WaitForProject.
+func (c *Client) Wait(pollOperation, id, optionsJSON string, progress func(eventJSON string) bool) (string, error) {
+	poll := C.CString(pollOperation)
+	defer C.free(unsafe.Pointer(poll))
+	task := C.CString(id)
+	defer C.free(unsafe.Pointer(task))
+	options := optionalCString(optionsJSON)
+	defer C.free(unsafe.Pointer(options))
+	return c.progressCall(progress, func(h *C.jogg_client, with C.int, handle C.uintptr_t, out, errJSON **C.char) C.jogg_code {
+		return C.jogg_go_wait_task(h, poll, task, options, with, handle, out, errJSON)
+	})
+}
+
+// WaitMany waits for every task of tasksJSON, an array of {"operation", "id"}; the result is
+// an array in the same order of {"id", "operation", "ok", "result" or "error"}.
+func (c *Client) WaitMany(tasksJSON, optionsJSON string, progress func(eventJSON string) bool) (string, error) {
+	tasks := C.CString(tasksJSON)
+	defer C.free(unsafe.Pointer(tasks))
+	options := optionalCString(optionsJSON)
+	defer C.free(unsafe.Pointer(options))
+	return c.progressCall(progress, func(h *C.jogg_client, with C.int, handle C.uintptr_t, out, errJSON **C.char) C.jogg_code {
+		return C.jogg_go_wait_many(h, tasks, options, with, handle, out, errJSON)
+	})
+}
+
+// CallAndWait starts a task by operation name and waits for it: {"created", "id", "status",
+// "polls", "elapsed_ms", "task"}. If the wait fails after the create, the *Error's TaskID
+// holds the id: wait on it instead of creating (and paying) again.
+func (c *Client) CallAndWait(operation, requestJSON, optionsJSON string, progress func(eventJSON string) bool) (string, error) {
+	name := C.CString(operation)
+	defer C.free(unsafe.Pointer(name))
+	request := optionalCString(requestJSON)
+	defer C.free(unsafe.Pointer(request))
+	options := optionalCString(optionsJSON)
+	defer C.free(unsafe.Pointer(options))
+	return c.progressCall(progress, func(h *C.jogg_client, with C.int, handle C.uintptr_t, out, errJSON **C.char) C.jogg_code {
+		return C.jogg_go_call_and_wait(h, name, request, options, with, handle, out, errJSON)
+	})
+}
+
+// GenerateTalkingAvatarVideo creates a talking-avatar video and waits for it: the finished
+// project JSON. Request as in CreateTalkingAvatarVideo, options and progress as in
+// WaitForProject.
+func (c *Client) GenerateTalkingAvatarVideo(requestJSON, optionsJSON string, progress func(eventJSON string) bool) (string, error) {
+	request := C.CString(requestJSON)
+	defer C.free(unsafe.Pointer(request))
+	options := optionalCString(optionsJSON)
+	defer C.free(unsafe.Pointer(options))
+	return c.progressCall(progress, func(h *C.jogg_client, with C.int, handle C.uintptr_t, out, errJSON **C.char) C.jogg_code {
+		return C.jogg_go_generate(h, request, options, with, handle, out, errJSON)
+	})
+}
+
+// UploadAsset uploads the local file at path: {"asset_url", "filename", "content_type",
+// "bytes", "version"}. optionsJSON may be "" for the defaults.
+func (c *Client) UploadAsset(path, optionsJSON string) (string, error) {
+	file := C.CString(path)
+	defer C.free(unsafe.Pointer(file))
+	options := optionalCString(optionsJSON)
+	defer C.free(unsafe.Pointer(options))
+	return c.call(func(h *C.jogg_client, out, errJSON **C.char) C.jogg_code {
+		return C.jogg_upload_asset(h, file, options, out, errJSON)
+	})
+}
+
+// Download fetches url into the file path (through path+".part", resumed when present):
+// {"path", "bytes", "sha256", "resumed_from", "content_type"}. progress may be nil; it
+// receives {"bytes", "total"} events and returns false to cancel.
+func (c *Client) Download(url, path string, progress func(eventJSON string) bool) (string, error) {
+	from := C.CString(url)
+	defer C.free(unsafe.Pointer(from))
+	to := C.CString(path)
+	defer C.free(unsafe.Pointer(to))
+	return c.progressCall(progress, func(h *C.jogg_client, with C.int, handle C.uintptr_t, out, errJSON **C.char) C.jogg_code {
+		return C.jogg_go_download(h, from, to, with, handle, out, errJSON)
+	})
+}
+
+// CreateWebhookEndpoint registers a webhook endpoint (v1); the reply carries the secret that
+// signs its deliveries.
+func (c *Client) CreateWebhookEndpoint(requestJSON string) (string, error) {
+	request := C.CString(requestJSON)
+	defer C.free(unsafe.Pointer(request))
+	return c.call(func(h *C.jogg_client, out, errJSON **C.char) C.jogg_code {
+		return C.jogg_create_webhook_endpoint(h, request, out, errJSON)
+	})
+}
+
+// WebhookVerify checks that signature (the X-Webhook-Signature header; "" when absent) signs
+// the raw request body under the endpoint's secret. nil when it does; an *Error with
+// ErrSignature for a missing, malformed or wrong signature (answer HTTP 401).
+func WebhookVerify(body []byte, signature, secret string) error {
+	sig := optionalCString(signature)
+	defer C.free(unsafe.Pointer(sig))
+	key := C.CString(secret)
+	defer C.free(unsafe.Pointer(key))
+	if rc := Code(C.jogg_webhook_verify(bytesArg(body), C.size_t(len(body)), sig, key)); rc != OK {
+		return newError(rc, "")
+	}
+	return nil
+}
+
+// WebhookParse verifies a delivery as WebhookVerify does, then reads it: {"event",
+// "event_id", "timestamp", "task_kind", "id", "status", "video_url", "cover_url", "error",
+// "data"}.
+func WebhookParse(body []byte, signature, secret string) (string, error) {
+	sig := optionalCString(signature)
+	defer C.free(unsafe.Pointer(sig))
+	key := C.CString(secret)
+	defer C.free(unsafe.Pointer(key))
+	var out, errJSON *C.char
+	rc := C.jogg_webhook_parse(bytesArg(body), C.size_t(len(body)), sig, key, &out, &errJSON)
+	return take(rc, out, errJSON)
+}
+
+// progressCall runs fn with progress (may be nil) reachable from C through a cgo.Handle. If
+// progress panics, the call is cancelled and the panic resumes here once C has returned.
+func (c *Client) progressCall(progress func(eventJSON string) bool,
+	fn func(h *C.jogg_client, withProgress C.int, handle C.uintptr_t, out, errJSON **C.char) C.jogg_code) (string, error) {
 	state := &waitState{progress: progress}
 	handle := cgo.NewHandle(state)
 	defer handle.Delete()
@@ -207,7 +396,7 @@ func (c *Client) WaitForProject(projectID, optionsJSON string, progress func(eve
 		withProgress = 1
 	}
 	result, err := c.call(func(h *C.jogg_client, out, errJSON **C.char) C.jogg_code {
-		return C.jogg_go_wait(h, id, options, withProgress, C.uintptr_t(handle), out, errJSON)
+		return fn(h, withProgress, C.uintptr_t(handle), out, errJSON)
 	})
 	if state.panicked {
 		panic(state.panicValue)
@@ -239,6 +428,15 @@ func take(rc C.jogg_code, out, errJSON *C.char) (string, error) {
 		return "", newError(Code(rc), detail)
 	}
 	return C.GoString(out), nil
+}
+
+// bytesArg points C at body's bytes for the call (NULL when empty). A []byte holds no Go
+// pointers, so C may read it while the call runs.
+func bytesArg(body []byte) *C.uint8_t {
+	if len(body) == 0 {
+		return nil
+	}
+	return (*C.uint8_t)(unsafe.Pointer(&body[0]))
 }
 
 // optionalCString is NULL for "", which the library reads as "no filter" or "defaults".

@@ -66,8 +66,8 @@ func asError(t *testing.T, err error, want Code) *Error {
 	return e
 }
 
-// createVideo starts a render with the catalogue's first avatar and voice; the project id.
-func createVideo(t *testing.T, c *Client, script string) string {
+// talkingRequest is a talking-avatar request with the catalogue's first avatar and voice.
+func talkingRequest(t *testing.T, c *Client, script string) string {
 	t.Helper()
 	var avatars struct {
 		Avatars []struct {
@@ -88,10 +88,16 @@ func createVideo(t *testing.T, c *Client, script string) string {
 		"script": script, "voice_id": voices.Voices[0].VoiceID,
 		"avatar_id": avatars.Avatars[0].AvatarID, "avatar_type": 0, "screen_style": 1,
 	})
+	return string(request)
+}
+
+// createVideo starts a render with the catalogue's first avatar and voice; the project id.
+func createVideo(t *testing.T, c *Client, script string) string {
+	t.Helper()
 	var created struct {
 		ProjectID string `json:"project_id"`
 	}
-	decode(t, must(c.CreateTalkingAvatarVideo(string(request)))(t), &created)
+	decode(t, must(c.CreateTalkingAvatarVideo(talkingRequest(t, c, script)))(t), &created)
 	if created.ProjectID == "" {
 		t.Fatal("no project_id")
 	}
@@ -267,5 +273,180 @@ func TestCloseIsFinal(t *testing.T) {
 	c.Close() // twice is fine
 	if _, err := c.ListVoices(""); !errors.Is(err, ErrClosed) {
 		t.Fatalf("after Close: %v", err)
+	}
+}
+
+func TestNewCodesHaveTheirNames(t *testing.T) {
+	if ErrIO != 400 || ErrIO.String() != "JOGG_ERR_IO" || ErrSignature != 401 || ErrSignature.String() != "JOGG_ERR_SIGNATURE" {
+		t.Fatalf("%d %s, %d %s", ErrIO, ErrIO, ErrSignature, ErrSignature)
+	}
+}
+
+func TestCallAnyOperationByName(t *testing.T) {
+	c := newClient(t)
+	var ops []struct {
+		Name string `json:"name"`
+	}
+	decode(t, must(Operations())(t), &ops)
+	names := map[string]bool{}
+	for _, op := range ops {
+		names[op.Name] = true
+	}
+	if !names["v1.get_project"] || !names["v2.get_current_user"] {
+		t.Fatalf("%d operations, without the expected ones", len(ops))
+	}
+	var user struct {
+		Username string `json:"username"`
+	}
+	decode(t, must(c.Call("v2.get_current_user", ""))(t), &user)
+	if user.Username != "jogg-mock" {
+		t.Fatalf("%+v", user)
+	}
+	var all struct {
+		Voices []json.RawMessage `json:"voices"`
+		Pages  int               `json:"pages"`
+	}
+	decode(t, must(c.Call("v2.list_voices", `{"all_pages": true}`))(t), &all)
+	if all.Pages < 1 || len(all.Voices) == 0 {
+		t.Fatalf("%d pages, %d voices", all.Pages, len(all.Voices))
+	}
+	_, err := c.Call("v9.nothing", "")
+	asError(t, err, ErrUnknownOperation)
+}
+
+func TestWaitForAnyTaskAndForMany(t *testing.T) {
+	c := newClient(t)
+	first, second := createVideo(t, c, "one"), createVideo(t, c, "two")
+	events := 0
+	var done struct {
+		ID     string `json:"id"`
+		Status string `json:"status"`
+		Task   struct {
+			StatusCode int `json:"status_code"`
+		} `json:"task"`
+	}
+	decode(t, must(c.Wait("v1.get_project", first, waitOptions, func(string) bool { events++; return true }))(t), &done)
+	if done.ID != first || done.Status != "succeeded" || done.Task.StatusCode != 4 || events == 0 {
+		t.Fatalf("%+v after %d events", done, events)
+	}
+	tasks := `[{"operation": "v1.get_project", "id": "` + second + `"}, {"operation": "v1.get_project", "id": "no-such-project"}]`
+	var results []struct {
+		ID    string `json:"id"`
+		OK    bool   `json:"ok"`
+		Error struct {
+			Name string `json:"name"`
+		} `json:"error"`
+	}
+	decode(t, must(c.WaitMany(tasks, waitOptions, nil))(t), &results)
+	if len(results) != 2 || results[0].ID != second || !results[0].OK || results[1].OK || results[1].Error.Name != "JOGG_ERR_NOT_FOUND" {
+		t.Fatalf("%+v", results)
+	}
+}
+
+func TestCallAndWaitAndGenerate(t *testing.T) {
+	c := newClient(t)
+	request := talkingRequest(t, c, "created and awaited")
+	var done struct {
+		ID      string `json:"id"`
+		Status  string `json:"status"`
+		Created struct {
+			ProjectID string `json:"project_id"`
+		} `json:"created"`
+	}
+	decode(t, must(c.CallAndWait("v1.create_video_from_talking_avatar", request, waitOptions, nil))(t), &done)
+	if done.Status != "succeeded" || done.ID == "" || done.Created.ProjectID != done.ID {
+		t.Fatalf("%+v", done)
+	}
+	var last string
+	var project struct {
+		StatusCode int    `json:"status_code"`
+		VideoURL   string `json:"video_url"`
+	}
+	decode(t, must(c.GenerateTalkingAvatarVideo(request, waitOptions, func(e string) bool { last = e; return true }))(t), &project)
+	if project.StatusCode != 4 || !strings.HasPrefix(project.VideoURL, "http://127.0.0.1:") || !strings.Contains(last, `"succeeded"`) {
+		t.Fatalf("%+v, last event %s", project, last)
+	}
+}
+
+func TestUploadThenDownload(t *testing.T) {
+	c := newClient(t)
+	dir := t.TempDir()
+	data := []byte(strings.Repeat("jogg upload bytes ", 5000))
+	source := filepath.Join(dir, "clip.mp4")
+	if err := os.WriteFile(source, data, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	var uploaded struct {
+		AssetURL    string `json:"asset_url"`
+		Bytes       int    `json:"bytes"`
+		ContentType string `json:"content_type"`
+	}
+	decode(t, must(c.UploadAsset(source, `{"version": "v1"}`))(t), &uploaded)
+	if uploaded.Bytes != len(data) || uploaded.ContentType != "video/mp4" {
+		t.Fatalf("%+v", uploaded)
+	}
+	target := filepath.Join(dir, "copy.mp4")
+	events := 0
+	var done struct {
+		Bytes int `json:"bytes"`
+	}
+	decode(t, must(c.Download(uploaded.AssetURL, target, func(string) bool { events++; return true }))(t), &done)
+	copied, err := os.ReadFile(target)
+	if err != nil || done.Bytes != len(data) || string(copied) != string(data) || events == 0 {
+		t.Fatalf("%+v, %d events, %v", done, events, err)
+	}
+	_, err = c.UploadAsset(filepath.Join(dir, "missing.png"), "")
+	if e := asError(t, err, ErrIO); e.Field != "path" {
+		t.Fatalf("%s", e.JSON)
+	}
+}
+
+// RFC 4231 test case 2, and a v2 failure event signed with "whsec_test" (as tests/c/test_abi.c).
+const (
+	rfcBody   = "what do ya want for nothing?"
+	rfcSig    = "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843"
+	eventBody = `{"event_id":"evt_c","event":"generated_avatar_video_failed","timestamp":1732806631,` +
+		`"data":{"video_id":"v-9","status":"failed","error":{"code":50000,"message":"render crashed"}}}`
+	eventSig = "eebcc71e5d2172437926ac3fa2609c833f84eeb508b8954e378881e4ae1ee146"
+)
+
+func TestWebhookVerifyAndParse(t *testing.T) {
+	if err := WebhookVerify([]byte(rfcBody), rfcSig, "Jefe"); err != nil {
+		t.Fatal(err)
+	}
+	if err := WebhookVerify([]byte(rfcBody), strings.ToUpper(rfcSig), "Jefe"); err != nil {
+		t.Fatal(err)
+	}
+	asError(t, WebhookVerify([]byte(rfcBody+" "), rfcSig, "Jefe"), ErrSignature)
+	asError(t, WebhookVerify([]byte(rfcBody), "", "Jefe"), ErrSignature)
+	asError(t, WebhookVerify([]byte(rfcBody), rfcSig, ""), ErrValidation)
+	var event struct {
+		TaskKind string `json:"task_kind"`
+		ID       string `json:"id"`
+		Status   string `json:"status"`
+		Error    string `json:"error"`
+	}
+	decode(t, must(WebhookParse([]byte(eventBody), eventSig, "whsec_test"))(t), &event)
+	if event.TaskKind != "avatar_video" || event.ID != "v-9" || event.Status != "failed" || event.Error != "render crashed" {
+		t.Fatalf("%+v", event)
+	}
+	_, err := WebhookParse([]byte(eventBody), eventSig, "whsec_other")
+	asError(t, err, ErrSignature)
+}
+
+func TestCreateWebhookEndpoint(t *testing.T) {
+	c := newClient(t)
+	var endpoint struct {
+		EndpointID string `json:"endpoint_id"`
+		Secret     string `json:"secret"`
+		Status     string `json:"status"`
+	}
+	decode(t, must(c.CreateWebhookEndpoint(`{"url": "https://example.com/hook", "events": ["generated_video_success"]}`))(t), &endpoint)
+	if endpoint.EndpointID == "" || len(endpoint.Secret) < 8 || endpoint.Status != "enabled" {
+		t.Fatalf("%+v", endpoint)
+	}
+	_, err := c.CreateWebhookEndpoint(`{"events": []}`)
+	if e := asError(t, err, ErrValidation); e.Field != "url" {
+		t.Fatalf("%s", e.JSON)
 	}
 }

@@ -13,8 +13,9 @@ import (
 	"unsafe"
 )
 
-// waitState is what the C library carries through `userdata` during one WaitForProject, as a
-// cgo.Handle: C may not keep Go pointers, but it may keep this integer.
+// waitState is what the C library carries through `userdata` during one call with a progress
+// callback (waits, downloads), as a cgo.Handle: C may not keep Go pointers, but it may keep
+// this integer.
 type waitState struct {
 	progress   func(eventJSON string) bool
 	panicked   bool
@@ -28,7 +29,7 @@ func joggGoProgress(userdata unsafe.Pointer, eventJSON *C.char) C.int32_t {
 }
 
 // call runs the user's callback. A panic must not unwind through the C frames below us: it is
-// recovered, the wait is cancelled, and WaitForProject panics again once C has returned.
+// recovered, the call is cancelled, and the method panics again once C has returned.
 func (s *waitState) call(eventJSON string) (rc C.int32_t) {
 	returned := false // a flag rather than recover() != nil, so that panic(nil) counts too
 	defer func() {

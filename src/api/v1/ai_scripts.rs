@@ -4,14 +4,13 @@ use serde::de::{Deserializer, Error as _};
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
-use super::videos::VideoLength;
 use crate::client::Client;
-use crate::de;
 use crate::error::Result;
 use crate::ops::{Operation, Version};
 #[allow(unused_imports)]
 use crate::schema::{INT, Kind, Rule, STR, Schema, TEXT, int, opt, req};
 use crate::transport::Method;
+use crate::types::VideoLength;
 
 /// `POST /v1/ai_scripts`.
 pub static GENERATE_AI_SCRIPTS: Operation = Operation {
@@ -26,7 +25,7 @@ pub static GENERATE_AI_SCRIPTS: Operation = Operation {
             opt("name", STR),
             opt("description", STR),
             opt("target_audience", STR),
-            opt("video_length", Kind::StrEnum(&["15", "30", "60"])),
+            opt("video_length", Kind::StrEnum(VideoLength::WORDS)),
             req("language", STR),
         ],
         // A saved product, or one described by name and description (D58).
@@ -176,7 +175,7 @@ impl Client {
     /// template's script variable.
     pub fn generate_ai_scripts(&self, request: &GenerateAiScripts) -> Result<AiScripts> {
         let op = &GENERATE_AI_SCRIPTS;
-        de::decode(op, self.execute(op, &self.to_params(request)?)?)
+        self.request(op, request)
     }
 }
 

@@ -10,7 +10,7 @@ use crate::ops::{Operation, Version};
 #[allow(unused_imports)]
 use crate::schema::{INT, Kind, STR, Schema, TEXT, int, opt, req};
 use crate::transport::Method;
-use crate::types::AspectRatio;
+use crate::types::{AspectRatio, AvatarAge, AvatarStyle, Ethnicity, Scene};
 use crate::wait::TaskStatus;
 
 /// `GET /v1/avatars`: the avatar library, filtered.
@@ -22,33 +22,12 @@ pub static LIST_AVATARS: Operation = Operation {
     poll_with: None,
     schema: &Schema::of(&[
         opt("aspect_ratio", Kind::IntEnum(&[0, 1, 2])),
-        opt("style", Kind::StrEnum(&["professional", "social"])),
+        opt("style", Kind::StrEnum(AvatarStyle::WORDS)),
+        // The v2 filter lists the same two words the other way round.
         opt("gender", Kind::StrEnum(&["male", "female"])),
-        opt("age", Kind::StrEnum(&["adult", "senior", "young_adult"])),
-        opt(
-            "scene",
-            Kind::StrEnum(&[
-                "lifestyle",
-                "outdoors",
-                "business",
-                "studio",
-                "health_fitness",
-                "education",
-                "news",
-            ]),
-        ),
-        opt(
-            "ethnicity",
-            Kind::StrEnum(&[
-                "european",
-                "african",
-                "south_asian",
-                "east_asian",
-                "middle_eastern",
-                "south_american",
-                "north_american",
-            ]),
-        ),
+        opt("age", Kind::StrEnum(AvatarAge::WORDS)),
+        opt("scene", Kind::StrEnum(Scene::WORDS)),
+        opt("ethnicity", Kind::StrEnum(Ethnicity::WORDS)),
     ]),
 };
 
@@ -102,7 +81,7 @@ impl Client {
     /// Library avatars matching `filter`.
     pub fn list_avatars(&self, filter: &AvatarFilter) -> Result<AvatarList> {
         let op = &LIST_AVATARS;
-        de::decode(op, self.execute(op, &self.to_params(filter)?)?)
+        self.request(op, filter)
     }
 }
 
@@ -286,13 +265,13 @@ impl Client {
     /// Your instant avatars, with the making status of each.
     pub fn list_custom_avatars(&self) -> Result<CustomAvatarList> {
         let op = &LIST_CUSTOM_AVATARS;
-        de::decode(op, self.execute(op, &serde_json::json!({}))?)
+        self.fetch(op, &serde_json::json!({}))
     }
 
     /// Your photo avatars, with the making status of each.
     pub fn list_photo_avatars(&self) -> Result<PhotoAvatarList> {
         let op = &LIST_PHOTO_AVATARS;
-        de::decode(op, self.execute(op, &serde_json::json!({}))?)
+        self.fetch(op, &serde_json::json!({}))
     }
 
     /// Starts making an instant avatar from a filmed video. Costs 100 credits. There is no
@@ -300,7 +279,7 @@ impl Client {
     /// status is [`AvatarStatus::Ready`] or [`AvatarStatus::Failed`] (D64).
     pub fn create_instant_avatar(&self, request: &CreateInstantAvatar) -> Result<CreatedAvatar> {
         let op = &CREATE_INSTANT_AVATAR;
-        de::decode(op, self.execute(op, &self.to_params(request)?)?)
+        self.request(op, request)
     }
 
     /// Deletes one of your instant avatars.

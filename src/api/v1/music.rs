@@ -88,13 +88,13 @@ impl Client {
     /// The background-music library.
     pub fn list_musics(&self) -> Result<MusicList> {
         let op = &LIST_MUSICS;
-        de::decode(op, self.execute(op, &json!({}))?)
+        self.fetch(op, &json!({}))
     }
 
     /// The music you uploaded in the web app.
     pub fn list_custom_musics(&self) -> Result<MusicList> {
         let op = &LIST_CUSTOM_MUSICS;
-        de::decode(op, self.execute(op, &json!({}))?)
+        self.fetch(op, &json!({}))
     }
 }
 

@@ -3,6 +3,7 @@
 use serde::{Deserialize, Deserializer, Serialize};
 use serde_json::{Map, Value, json};
 
+use crate::api::word_status;
 use crate::client::Client;
 use crate::de;
 use crate::error::Result;
@@ -10,6 +11,9 @@ use crate::ops::{Operation, Version};
 #[allow(unused_imports)]
 use crate::schema::{INT, Kind, STR, Schema, TEXT, int, opt, req};
 use crate::transport::Method;
+pub use crate::types::{
+    MotionModel, PhotoAge, PhotoEthnicity, PhotoGender, PhotoModel, PhotoStyle,
+};
 use crate::wait::TaskStatus;
 
 /// `POST /v1/photo_avatar/photo/generate`.
@@ -20,29 +24,15 @@ pub static GENERATE_AVATAR_PHOTO: Operation = Operation {
     name: "generate_avatar_photo",
     poll_with: Some("/photo_avatar/generation"),
     schema: &Schema::of(&[
-        req(
-            "age",
-            Kind::StrEnum(&["Teenager", "Young adult", "Adult", "Elderly"]),
-        ),
+        req("age", Kind::StrEnum(PhotoAge::WORDS)),
         opt("appearance", STR),
         req("aspect_ratio", Kind::IntEnum(&[0, 1])),
-        req("avatar_style", Kind::StrEnum(&["Professional", "Social"])),
+        req("avatar_style", Kind::StrEnum(PhotoStyle::WORDS)),
         opt("background", STR),
-        opt(
-            "ethnicity",
-            Kind::StrEnum(&[
-                "European",
-                "African",
-                "South Asian",
-                "East Asian",
-                "Middle Eastern",
-                "South American",
-                "North American",
-            ]),
-        ),
-        req("gender", Kind::StrEnum(&["Female", "Male"])),
+        opt("ethnicity", Kind::StrEnum(PhotoEthnicity::WORDS)),
+        req("gender", Kind::StrEnum(PhotoGender::WORDS)),
         opt("image_url", STR),
-        req("model", Kind::StrEnum(&["classic", "modern"])),
+        req("model", Kind::StrEnum(PhotoModel::WORDS)),
     ]),
 };
 
@@ -54,29 +44,15 @@ pub static GENERATE_AVATAR_NEW_LOOK: Operation = Operation {
     name: "generate_avatar_new_look",
     poll_with: Some("/photo_avatar/generation"),
     schema: &Schema::of(&[
-        req(
-            "age",
-            Kind::StrEnum(&["Teenager", "Young adult", "Adult", "Elderly"]),
-        ),
+        req("age", Kind::StrEnum(PhotoAge::WORDS)),
         opt("appearance", STR),
         req("aspect_ratio", Kind::IntEnum(&[0, 1])),
-        req("avatar_style", Kind::StrEnum(&["Professional", "Social"])),
+        req("avatar_style", Kind::StrEnum(PhotoStyle::WORDS)),
         opt("background", STR),
-        opt(
-            "ethnicity",
-            Kind::StrEnum(&[
-                "European",
-                "African",
-                "South Asian",
-                "East Asian",
-                "Middle Eastern",
-                "South American",
-                "North American",
-            ]),
-        ),
-        req("gender", Kind::StrEnum(&["Female", "Male"])),
+        opt("ethnicity", Kind::StrEnum(PhotoEthnicity::WORDS)),
+        req("gender", Kind::StrEnum(PhotoGender::WORDS)),
         req("image_url", STR),
-        req("model", Kind::StrEnum(&["classic", "modern"])),
+        req("model", Kind::StrEnum(PhotoModel::WORDS)),
     ]),
 };
 
@@ -100,7 +76,7 @@ pub static ADD_PHOTO_AVATAR_MOTION: Operation = Operation {
     schema: &Schema::of(&[
         opt("description", STR),
         req("image_url", STR),
-        req("model", Kind::StrEnum(&["1.0", "2.0", "2.0-Pro", "3.0"])),
+        req("model", Kind::StrEnum(MotionModel::WORDS)),
         req("name", STR),
         opt("photo_id", STR),
         opt("welcome_msg", STR),
@@ -117,52 +93,6 @@ pub static GET_PHOTO_AVATAR_MOTION: Operation = Operation {
     poll_with: None,
     schema: &Schema::of(&[req("motion_id", STR)]),
 };
-
-/// Apparent age of a generated person (exact capitalisation, D27).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
-pub enum PhotoAge {
-    Teenager,
-    #[serde(rename = "Young adult")]
-    YoungAdult,
-    Adult,
-    Elderly,
-}
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
-pub enum PhotoStyle {
-    Professional,
-    Social,
-}
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
-pub enum PhotoGender {
-    Female,
-    Male,
-}
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
-pub enum PhotoEthnicity {
-    European,
-    African,
-    #[serde(rename = "South Asian")]
-    SouthAsian,
-    #[serde(rename = "East Asian")]
-    EastAsian,
-    #[serde(rename = "Middle Eastern")]
-    MiddleEastern,
-    #[serde(rename = "South American")]
-    SouthAmerican,
-    #[serde(rename = "North American")]
-    NorthAmerican,
-}
-
-/// The image model of photo generation.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum PhotoModel {
-    Classic,
-    Modern,
-}
 
 /// Photo shape: generation makes portrait or landscape photos only (no square, D21).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -236,7 +166,7 @@ pub struct GenerateAvatarNewLook {
     pub image_url: String,
 }
 
-/// A photo generation just started.
+/// A photo generation just started (v1 and v2).
 #[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
 pub struct CreatedPhotoGeneration {
     #[serde(deserialize_with = "de::id_string")]
@@ -253,10 +183,10 @@ pub struct PhotoGeneration {
     #[serde(default, deserialize_with = "de::opt_nonempty")]
     pub msg: Option<String>,
     /// The four photos, once done (`null` before).
-    #[serde(default, deserialize_with = "list_or_null")]
+    #[serde(default, deserialize_with = "de::null_as_empty")]
     pub image_url_list: Vec<String>,
     /// Storage keys of the same photos.
-    #[serde(default, deserialize_with = "list_or_null")]
+    #[serde(default, deserialize_with = "de::null_as_empty")]
     pub image_key_list: Vec<String>,
     #[serde(flatten)]
     pub extra: Map<String, Value>,
@@ -268,20 +198,7 @@ impl PhotoGeneration {
     }
 }
 
-/// A motion model: sent as the strings the API lists.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
-pub enum MotionModel {
-    #[serde(rename = "1.0")]
-    V1,
-    #[serde(rename = "2.0")]
-    V2,
-    #[serde(rename = "2.0-Pro")]
-    V2Pro,
-    #[serde(rename = "3.0")]
-    V3,
-}
-
-/// The request of [`Client::add_photo_avatar_motion`].
+/// The request of [`Client::add_photo_avatar_motion`] and `V2::add_photo_avatar_motion`.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct AddPhotoAvatarMotion {
     /// The photo to animate (one of a generation's `image_url_list`, or your own).
@@ -300,19 +217,21 @@ pub struct AddPhotoAvatarMotion {
     pub welcome_msg: Option<String>,
 }
 
-/// A motion just started. Every member but the id is optional: the documents disagree on
-/// which come back (D46).
+/// A motion just started (photo avatars in v1 and v2, product avatars in v2). Every member
+/// but the id is optional: the documents disagree on which come back (D46).
 #[derive(Clone, Debug, PartialEq, Deserialize)]
 pub struct CreatedMotion {
     #[serde(deserialize_with = "de::id_string")]
     pub motion_id: String,
-    /// The photo avatar being made; use it with avatar type 1 once the motion completes.
+    /// The avatar being made; use it with avatar type 1 once the motion completes.
     #[serde(default, deserialize_with = "de::opt_lenient_i64")]
     pub avatar_id: Option<i64>,
     #[serde(default)]
     pub name: Option<String>,
     #[serde(default)]
     pub status: Option<String>,
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
 }
 
 /// A motion: `status` is `pending`, `completed` or `error` (v2 adds `processing`, `failed`).
@@ -346,26 +265,11 @@ impl PhotoAvatarMotion {
     }
 }
 
-/// The photo and motion status words (REFERENCE §6.3).
-fn word_status(word: &str) -> TaskStatus {
-    match word {
-        "pending" => TaskStatus::Pending,
-        "in_progress" | "processing" => TaskStatus::Processing,
-        "success" | "completed" => TaskStatus::Succeeded,
-        "error" | "failed" => TaskStatus::Failed,
-        _ => TaskStatus::Unknown,
-    }
-}
-
 fn opt_id<'de, D: Deserializer<'de>>(d: D) -> std::result::Result<Option<String>, D::Error> {
     match Option::<Value>::deserialize(d)? {
         None | Some(Value::Null) => Ok(None),
         Some(v) => de::id_string(v).map(Some).map_err(serde::de::Error::custom),
     }
-}
-
-fn list_or_null<'de, D: Deserializer<'de>>(d: D) -> std::result::Result<Vec<String>, D::Error> {
-    Ok(Option::<Vec<String>>::deserialize(d)?.unwrap_or_default())
 }
 
 impl Client {
@@ -376,7 +280,7 @@ impl Client {
         request: &GenerateAvatarPhoto,
     ) -> Result<CreatedPhotoGeneration> {
         let op = &GENERATE_AVATAR_PHOTO;
-        de::decode(op, self.execute(op, &self.to_params(request)?)?)
+        self.request(op, request)
     }
 
     /// Starts generating four new looks of the person in a photo (async; 0.2 credits). Poll
@@ -386,13 +290,13 @@ impl Client {
         request: &GenerateAvatarNewLook,
     ) -> Result<CreatedPhotoGeneration> {
         let op = &GENERATE_AVATAR_NEW_LOOK;
-        de::decode(op, self.execute(op, &self.to_params(request)?)?)
+        self.request(op, request)
     }
 
     /// The state of a photo generation, with its photos once it succeeded.
     pub fn get_photo_generation(&self, photo_id: &str) -> Result<PhotoGeneration> {
         let op = &GET_PHOTO_GENERATION;
-        de::decode(op, self.execute(op, &json!({ "photo_id": photo_id }))?)
+        self.fetch(op, &json!({ "photo_id": photo_id }))
     }
 
     /// Starts animating a photo into a photo avatar (async, 2-3 minutes; 2-3 credits by
@@ -400,13 +304,13 @@ impl Client {
     /// [`Client::list_photo_avatars`].
     pub fn add_photo_avatar_motion(&self, request: &AddPhotoAvatarMotion) -> Result<CreatedMotion> {
         let op = &ADD_PHOTO_AVATAR_MOTION;
-        de::decode(op, self.execute(op, &self.to_params(request)?)?)
+        self.request(op, request)
     }
 
     /// The state of a motion, with its preview once completed.
     pub fn get_photo_avatar_motion(&self, motion_id: &str) -> Result<PhotoAvatarMotion> {
         let op = &GET_PHOTO_AVATAR_MOTION;
-        de::decode(op, self.execute(op, &json!({ "motion_id": motion_id }))?)
+        self.fetch(op, &json!({ "motion_id": motion_id }))
     }
 }
 
@@ -429,7 +333,10 @@ mod tests {
                 "model": "classic", "aspect_ratio": 1, "ethnicity": "East Asian",
                 "image_url": "https://x/p.png"})
         );
-        assert_eq!(serde_json::to_value(MotionModel::V2Pro).unwrap(), "2.0-Pro");
+        assert_eq!(
+            serde_json::to_value(MotionModel::V2_0Pro).unwrap(),
+            "2.0-Pro"
+        );
     }
 
     #[test]

@@ -15,6 +15,36 @@ use crate::ops::{Operation, Version};
 use crate::schema::{INT, Kind, Rule, STR, Schema, TEXT, int, opt, req};
 use crate::transport::Method;
 
+/// A product's media list, as create and update take it (v1 and v2).
+const PRODUCT_MEDIA: Kind = Kind::Array(&Kind::Object(&Schema::of(&[
+    opt("type", Kind::IntEnum(&[1, 2])),
+    opt("name", STR),
+    opt("url", STR),
+    opt("description", STR),
+])));
+
+/// The parameters of `create_product`, the same in v1 and v2.
+pub(crate) static CREATE_PRODUCT_PARAMS: Schema = Schema {
+    fields: &[
+        opt("url", STR),
+        opt("name", STR),
+        opt("description", STR),
+        opt("target_audience", STR),
+        opt("media", PRODUCT_MEDIA),
+    ],
+    // Without a URL the product is described by hand (D57).
+    rules: &[Rule::AtLeastOne(&["url", "name"])],
+};
+
+/// The parameters of `update_product`, the same in v1 and v2.
+pub(crate) static UPDATE_PRODUCT_PARAMS: Schema = Schema::of(&[
+    req("product_id", STR),
+    opt("name", STR),
+    opt("description", STR),
+    opt("target_audience", STR),
+    opt("media", PRODUCT_MEDIA),
+]);
+
 /// `GET /v1/products`.
 pub static LIST_PRODUCTS: Operation = Operation {
     version: Version::V1,
@@ -32,25 +62,7 @@ pub static CREATE_PRODUCT: Operation = Operation {
     path: "/product",
     name: "create_product",
     poll_with: None,
-    schema: &Schema {
-        fields: &[
-            opt("url", STR),
-            opt("name", STR),
-            opt("description", STR),
-            opt("target_audience", STR),
-            opt(
-                "media",
-                Kind::Array(&Kind::Object(&Schema::of(&[
-                    opt("type", Kind::IntEnum(&[1, 2])),
-                    opt("name", STR),
-                    opt("url", STR),
-                    opt("description", STR),
-                ]))),
-            ),
-        ],
-        // Without a URL the product is described by hand (D57).
-        rules: &[Rule::AtLeastOne(&["url", "name"])],
-    },
+    schema: &CREATE_PRODUCT_PARAMS,
 };
 
 /// `PUT /v1/product`.
@@ -60,21 +72,7 @@ pub static UPDATE_PRODUCT: Operation = Operation {
     path: "/product",
     name: "update_product",
     poll_with: None,
-    schema: &Schema::of(&[
-        req("product_id", STR),
-        opt("name", STR),
-        opt("description", STR),
-        opt("target_audience", STR),
-        opt(
-            "media",
-            Kind::Array(&Kind::Object(&Schema::of(&[
-                opt("type", Kind::IntEnum(&[1, 2])),
-                opt("name", STR),
-                opt("url", STR),
-                opt("description", STR),
-            ]))),
-        ),
-    ]),
+    schema: &UPDATE_PRODUCT_PARAMS,
 };
 
 // ---------------------------------------------------------------------------
@@ -159,16 +157,10 @@ pub struct Product {
     pub description: Option<String>,
     #[serde(default)]
     pub target_audience: Option<String>,
-    #[serde(default, deserialize_with = "null_as_empty")]
+    #[serde(default, deserialize_with = "de::null_as_empty")]
     pub media: Vec<ProductMedia>,
     #[serde(flatten)]
     pub extra: Map<String, Value>,
-}
-
-fn null_as_empty<'de, D: Deserializer<'de>>(
-    d: D,
-) -> std::result::Result<Vec<ProductMedia>, D::Error> {
-    Ok(Option::<Vec<ProductMedia>>::deserialize(d)?.unwrap_or_default())
 }
 
 /// The request of [`Client::create_product`] and `V2::create_product`. Either a page to
@@ -239,7 +231,7 @@ impl Client {
     /// Every product of the account.
     pub fn list_products(&self) -> Result<Vec<Product>> {
         let op = &LIST_PRODUCTS;
-        let reply: ProductsReply = de::decode(op, self.execute(op, &json!({}))?)?;
+        let reply: ProductsReply = self.fetch(op, &json!({}))?;
         Ok(match reply {
             ProductsReply::Bare(products) | ProductsReply::Wrapped { products } => products,
             ProductsReply::Nothing(()) => Vec::new(),
@@ -250,7 +242,7 @@ impl Client {
     /// is what `create_video_from_url` and the v2 product renders take.
     pub fn create_product(&self, request: &CreateProduct) -> Result<Product> {
         let op = &CREATE_PRODUCT;
-        de::decode(op, self.execute(op, &self.to_params(request)?)?)
+        self.request(op, request)
     }
 
     /// Changes a product; the API answers without a payload (D4).

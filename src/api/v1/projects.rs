@@ -59,6 +59,6 @@ impl Client {
     /// The current state of a v1 project (any v1 video task).
     pub fn get_project(&self, project_id: &str) -> Result<Project> {
         let op = &GET_PROJECT;
-        de::decode(op, self.execute(op, &json!({ "project_id": project_id }))?)
+        self.fetch(op, &json!({ "project_id": project_id }))
     }
 }

@@ -63,20 +63,14 @@ impl Client {
     /// [`TemplateType::Common`](crate::api::v1::videos::TemplateType).
     pub fn list_templates(&self, aspect_ratio: Option<AspectRatio>) -> Result<TemplateList> {
         let op = &LIST_TEMPLATES;
-        de::decode(
-            op,
-            self.execute(op, &self.to_params(&ShapeFilter { aspect_ratio })?)?,
-        )
+        self.request(op, &ShapeFilter { aspect_ratio })
     }
 
     /// Your templates of `aspect_ratio`, or of every shape with `None`; render one with
     /// [`TemplateType::User`](crate::api::v1::videos::TemplateType).
     pub fn list_custom_templates(&self, aspect_ratio: Option<AspectRatio>) -> Result<TemplateList> {
         let op = &LIST_CUSTOM_TEMPLATES;
-        de::decode(
-            op,
-            self.execute(op, &self.to_params(&ShapeFilter { aspect_ratio })?)?,
-        )
+        self.request(op, &ShapeFilter { aspect_ratio })
     }
 }
 

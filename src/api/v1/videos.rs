@@ -1,7 +1,5 @@
 //! v1 video creation.
 
-use std::borrow::Cow;
-
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value, json};
 
@@ -12,6 +10,7 @@ use crate::ops::{Operation, Version};
 use crate::schema::{INT, Kind, Rule, STR, Schema, TEXT, int, opt, req};
 use crate::transport::Method;
 use crate::types::{AspectRatio, AvatarType, ScreenStyle};
+pub use crate::types::{ScriptStyle, VideoLength};
 
 /// `POST /v1/create_video_from_talking_avatar`: an avatar speaks a script or lip-syncs an
 /// audio file. The render runs in the background; poll it with `get_project` or
@@ -148,7 +147,7 @@ impl Client {
         request: &CreateTalkingAvatarVideo,
     ) -> Result<CreatedProject> {
         let op = &CREATE_VIDEO_FROM_TALKING_AVATAR;
-        de::decode(op, self.execute(op, &self.to_params(request)?)?)
+        self.request(op, request)
     }
 }
 
@@ -224,7 +223,7 @@ pub static CREATE_VIDEO_FROM_URL: Operation = Operation {
     schema: &Schema::of(&[
         req("product_id", STR),
         req("aspect_ratio", Kind::IntEnum(&[0, 1, 2])),
-        req("video_length", Kind::StrEnum(&["15", "30", "60"])),
+        req("video_length", Kind::StrEnum(VideoLength::WORDS)),
         // Not in the spec's `required` list, which documents `english` as the default
         // (unlike `/preview`, which requires it).
         opt("language", STR),
@@ -252,7 +251,7 @@ pub static CREATE_PREVIEW_VIDEO: Operation = Operation {
     schema: &Schema::of(&[
         req("product_id", STR),
         req("aspect_ratio", Kind::IntEnum(&[0, 1, 2])),
-        req("video_length", Kind::StrEnum(&["15", "30", "60"])),
+        req("video_length", Kind::StrEnum(VideoLength::WORDS)),
         req("language", STR),
         req("avatar_id", INT),
         req("avatar_type", Kind::IntEnum(&[0, 1])),
@@ -265,61 +264,6 @@ pub static CREATE_PREVIEW_VIDEO: Operation = Operation {
         opt("caption", Kind::Bool),
     ]),
 };
-
-/// A video length the product-video and script operations accept, sent as the strings
-/// `"15"`, `"30"`, `"60"` (seconds).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
-pub enum VideoLength {
-    #[serde(rename = "15")]
-    Seconds15,
-    #[serde(rename = "30")]
-    Seconds30,
-    #[serde(rename = "60")]
-    Seconds60,
-}
-
-/// The writing style of a product video's script. An open set (D25): the two API versions
-/// list different styles and the script generator answers with styles of its own, so any
-/// string is accepted; the constants are the sixteen the v1 spec lists plus the two v2 ones.
-#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(transparent)]
-pub struct ScriptStyle(pub Cow<'static, str>);
-
-impl ScriptStyle {
-    pub const DONT_WORRY: ScriptStyle = ScriptStyle::known("Don't Worry");
-    pub const DISCOVERY: ScriptStyle = ScriptStyle::known("Discovery");
-    pub const DATA: ScriptStyle = ScriptStyle::known("Data");
-    pub const TOP_3_REASONS: ScriptStyle = ScriptStyle::known("Top 3 reasons");
-    pub const SOFT_SELLING: ScriptStyle = ScriptStyle::known("Soft Selling");
-    pub const HUMOR_AND_MEME: ScriptStyle = ScriptStyle::known("Humor & Meme");
-    pub const FEATURE_EXPLAINER: ScriptStyle = ScriptStyle::known("Feature Explainer");
-    pub const SOFT_STORYTELLING_WITH_TWIST: ScriptStyle =
-        ScriptStyle::known("Soft Storytelling with Twist");
-    pub const EXPERT_ADVICE: ScriptStyle = ScriptStyle::known("Expert Advice");
-    pub const UNBOXING_AND_REVIEW: ScriptStyle = ScriptStyle::known("Unboxing & Review");
-    pub const CHALLENGE: ScriptStyle = ScriptStyle::known("Challenge");
-    pub const PROBLEM_SOLUTION: ScriptStyle = ScriptStyle::known("Problem/Solution");
-    pub const COMPARISON: ScriptStyle = ScriptStyle::known("Comparison");
-    pub const CREATIVE_INNOVATIVE: ScriptStyle = ScriptStyle::known("Creative/Innovative");
-    pub const EMOTIONAL_APPEAL: ScriptStyle = ScriptStyle::known("Emotional Appeal");
-    pub const IMMERSIVE_STORYTELLING: ScriptStyle = ScriptStyle::known("Immersive Storytelling");
-    /// v2 style names, also returned by the v1 script generator.
-    pub const STORYTIME: ScriptStyle = ScriptStyle::known("Storytime");
-    pub const LIGHT_MARKETING: ScriptStyle = ScriptStyle::known("Light marketing");
-
-    const fn known(name: &'static str) -> ScriptStyle {
-        ScriptStyle(Cow::Borrowed(name))
-    }
-
-    /// Any style name, sent as given.
-    pub fn new(name: impl Into<String>) -> ScriptStyle {
-        ScriptStyle(Cow::Owned(name.into()))
-    }
-
-    pub fn as_str(&self) -> &str {
-        &self.0
-    }
-}
 
 /// The avatar to put in a video in place of the template's own.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
@@ -603,7 +547,7 @@ impl Client {
         request: &CreateVideoWithTemplate,
     ) -> Result<CreatedProject> {
         let op = &CREATE_VIDEO_WITH_TEMPLATE;
-        de::decode(op, self.execute(op, &self.to_params(request)?)?)
+        self.request(op, request)
     }
 
     /// Starts the legacy template render (D13); poll like
@@ -613,21 +557,21 @@ impl Client {
         request: &CreateVideoWithVariables,
     ) -> Result<CreatedProject> {
         let op = &CREATE_VIDEO_WITH_VARIABLES;
-        de::decode(op, self.execute(op, &self.to_params(request)?)?)
+        self.request(op, request)
     }
 
     /// Starts rendering a marketing video of a stored product; poll the returned project
     /// with [`Client::get_project`] or [`Client::wait_for_project`]. Costs credits.
     pub fn create_video_from_url(&self, request: &CreateVideoFromUrl) -> Result<CreatedProject> {
         let op = &CREATE_VIDEO_FROM_URL;
-        de::decode(op, self.execute(op, &self.to_params(request)?)?)
+        self.request(op, request)
     }
 
     /// Starts a cheaper preview render of a product video (half the credits of a full
     /// render); poll it like [`Client::create_video_from_url`].
     pub fn create_preview_video(&self, request: &ProductVideo) -> Result<CreatedProject> {
         let op = &CREATE_PREVIEW_VIDEO;
-        de::decode(op, self.execute(op, &self.to_params(request)?)?)
+        self.request(op, request)
     }
 }
 

@@ -51,9 +51,6 @@ impl Client {
     /// The visual styles available for `aspect_ratio`, or for every shape with `None`.
     pub fn list_visual_styles(&self, aspect_ratio: Option<AspectRatio>) -> Result<VisualStyleList> {
         let op = &LIST_VISUAL_STYLES;
-        de::decode(
-            op,
-            self.execute(op, &self.to_params(&ShapeFilter { aspect_ratio })?)?,
-        )
+        self.request(op, &ShapeFilter { aspect_ratio })
     }
 }

@@ -10,6 +10,7 @@ use crate::ops::{Operation, Version};
 #[allow(unused_imports)]
 use crate::schema::{INT, Kind, STR, Schema, TEXT, int, opt, req};
 use crate::transport::Method;
+use crate::types::VoiceAge;
 
 /// `GET /v1/voices`: the voice library, filtered and paged.
 pub static LIST_VOICES: Operation = Operation {
@@ -22,7 +23,7 @@ pub static LIST_VOICES: Operation = Operation {
         opt("page", int(Some(1), None)),
         opt("page_size", int(Some(1), Some(100))),
         opt("gender", Kind::StrEnum(&["male", "female"])),
-        opt("age", Kind::StrEnum(&["young", "middle_aged", "old"])),
+        opt("age", Kind::StrEnum(VoiceAge::WORDS)),
         // An open set of lowercase English names (`english`, `spanish`...; D26).
         opt("language", STR),
     ]),
@@ -81,7 +82,7 @@ impl Client {
     /// One page of library voices matching `filter`.
     pub fn list_voices(&self, filter: &VoiceFilter) -> Result<VoiceList> {
         let op = &LIST_VOICES;
-        de::decode(op, self.execute(op, &self.to_params(filter)?)?)
+        self.request(op, filter)
     }
 }
 
@@ -99,12 +100,12 @@ impl Client {
     /// Your cloned voices, all of them or those of one `language` (a lowercase English
     /// name). The sample member is read from `audition_url` or `audio_url` (D28).
     pub fn list_custom_voices(&self, language: Option<&str>) -> Result<VoiceList> {
-        let op = &LIST_CUSTOM_VOICES;
         let params = match language {
             Some(language) => serde_json::json!({ "language": language }),
             None => serde_json::json!({}),
         };
-        de::decode(op, self.execute(op, &params)?)
+        let op = &LIST_CUSTOM_VOICES;
+        self.fetch(op, &params)
     }
 }
 

@@ -6,6 +6,7 @@
 
 use std::fmt;
 
+use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value, json};
 
@@ -15,8 +16,14 @@ use crate::error::Result;
 use crate::ops::{Operation, Version};
 use crate::schema::{Field, Kind, Schema};
 use crate::transport::{Method, Reply};
+pub use crate::types::EndpointStatus;
 
-const STATUSES: &[&str] = &["enabled", "disabled"];
+/// The path parameter of update and delete, in v1 and v2.
+pub(crate) const ENDPOINT_ID: Field = Field {
+    name: "endpoint_id",
+    kind: Kind::Str { non_empty: true },
+    required: true,
+};
 
 /// `GET /v1/endpoints`.
 pub static LIST_WEBHOOK_ENDPOINTS: Operation = Operation {
@@ -53,7 +60,7 @@ pub static CREATE_WEBHOOK_ENDPOINT: Operation = Operation {
             },
             Field {
                 name: "status",
-                kind: Kind::StrEnum(STATUSES),
+                kind: Kind::StrEnum(EndpointStatus::WORDS),
                 required: false,
             },
         ],
@@ -70,11 +77,7 @@ pub static UPDATE_WEBHOOK_ENDPOINT: Operation = Operation {
     poll_with: None,
     schema: &Schema {
         fields: &[
-            Field {
-                name: "endpoint_id",
-                kind: Kind::Str { non_empty: true },
-                required: true,
-            },
+            ENDPOINT_ID,
             Field {
                 name: "url",
                 kind: Kind::Str { non_empty: true },
@@ -87,7 +90,7 @@ pub static UPDATE_WEBHOOK_ENDPOINT: Operation = Operation {
             },
             Field {
                 name: "status",
-                kind: Kind::StrEnum(STATUSES),
+                kind: Kind::StrEnum(EndpointStatus::WORDS),
                 required: false,
             },
         ],
@@ -103,11 +106,7 @@ pub static DELETE_WEBHOOK_ENDPOINT: Operation = Operation {
     name: "delete_webhook_endpoint",
     poll_with: None,
     schema: &Schema {
-        fields: &[Field {
-            name: "endpoint_id",
-            kind: Kind::Str { non_empty: true },
-            required: true,
-        }],
+        fields: &[ENDPOINT_ID],
         rules: &[],
     },
 };
@@ -124,14 +123,6 @@ pub static LIST_WEBHOOK_EVENTS: Operation = Operation {
         rules: &[],
     },
 };
-
-/// Whether an endpoint receives deliveries. `Disabled` pauses them and keeps the settings.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum EndpointStatus {
-    Enabled,
-    Disabled,
-}
 
 /// A registered webhook endpoint, in v1 and v2 alike. Members the API adds later are kept
 /// in `extra`.
@@ -220,6 +211,16 @@ pub(crate) fn unwrap_member(mut reply: Reply, member: &str) -> Reply {
     reply
 }
 
+/// Fetches a parameterless list that comes bare or wrapped in `member` (D42).
+pub(crate) fn fetch_list<T: DeserializeOwned>(
+    client: &Client,
+    op: &Operation,
+    member: &str,
+) -> Result<Vec<T>> {
+    let reply = client.execute(op, &json!({}))?;
+    de::decode(op, unwrap_member(reply, member))
+}
+
 /// Adds a path parameter to a typed request's params.
 pub(crate) fn with_path_param(mut params: Value, name: &str, value: &str) -> Value {
     if let Value::Object(m) = &mut params {
@@ -232,8 +233,7 @@ impl Client {
     /// Every webhook endpoint of this API key.
     pub fn list_webhook_endpoints(&self) -> Result<Vec<WebhookEndpoint>> {
         let op = &LIST_WEBHOOK_ENDPOINTS;
-        let reply = self.execute(op, &json!({}))?;
-        de::decode(op, unwrap_member(reply, "endpoints"))
+        fetch_list(self, op, "endpoints")
     }
 
     /// Registers an endpoint. The reply carries the `secret` that signs its deliveries.
@@ -242,7 +242,7 @@ impl Client {
         request: &CreateWebhookEndpoint,
     ) -> Result<WebhookEndpoint> {
         let op = &CREATE_WEBHOOK_ENDPOINT;
-        de::decode(op, self.execute(op, &self.to_params(request)?)?)
+        self.request(op, request)
     }
 
     /// Changes the members set in `request`; the others keep their values.
@@ -251,9 +251,9 @@ impl Client {
         endpoint_id: &str,
         request: &UpdateWebhookEndpoint,
     ) -> Result<WebhookEndpoint> {
-        let op = &UPDATE_WEBHOOK_ENDPOINT;
         let params = with_path_param(self.to_params(request)?, "endpoint_id", endpoint_id);
-        de::decode(op, self.execute(op, &params)?)
+        let op = &UPDATE_WEBHOOK_ENDPOINT;
+        self.fetch(op, &params)
     }
 
     /// Deletes an endpoint at once; deliveries to it stop.
@@ -266,8 +266,7 @@ impl Client {
     /// The event names endpoints may subscribe to.
     pub fn list_webhook_events(&self) -> Result<Vec<String>> {
         let op = &LIST_WEBHOOK_EVENTS;
-        let reply = self.execute(op, &json!({}))?;
-        de::decode(op, unwrap_member(reply, "events"))
+        fetch_list(self, op, "events")
     }
 }
 

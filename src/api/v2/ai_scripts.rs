@@ -3,8 +3,6 @@
 //! Operation table entries (paths and parameter schemas, from the v2 spec); call them with
 //! [`Client::execute`](crate::Client::execute) or `jogg_call` from C.
 
-use std::borrow::Cow;
-
 use serde::de::{Deserializer, Error as _, Unexpected};
 use serde::{Deserialize, Serialize, Serializer};
 use serde_json::{Map, Value, json};
@@ -16,6 +14,7 @@ use crate::ops::{Operation, Version};
 #[allow(unused_imports)]
 use crate::schema::{INT, Kind, STR, Schema, TEXT, int, opt, req};
 use crate::transport::Method;
+pub use crate::types::{ScriptStyle, VideoLength};
 
 /// `POST /v2/ai_scripts`.
 pub static CREATE_AI_SCRIPTS: Operation = Operation {
@@ -26,7 +25,7 @@ pub static CREATE_AI_SCRIPTS: Operation = Operation {
     poll_with: Some("/v2/ai_scripts/results/{task_id}"),
     schema: &Schema::of(&[
         req("language", STR),
-        req("video_length_seconds", Kind::StrEnum(&["15", "30", "60"])),
+        req("video_length_seconds", Kind::StrEnum(VideoLength::WORDS)),
         req("script_style", STR),
         req(
             "product_info",
@@ -55,53 +54,6 @@ pub static GET_AI_SCRIPTS_RESULT: Operation = Operation {
     poll_with: None,
     schema: &Schema::of(&[req("task_id", Kind::Id)]),
 };
-
-/// A script style. The lists in the documents disagree and the service returns variants of
-/// its own (`Storytime.`, D25), so this is an open string with the v2 spec's six as constants;
-/// nothing is checked before sending.
-#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(transparent)]
-pub struct ScriptStyle(Cow<'static, str>);
-
-impl ScriptStyle {
-    /// Reassuring.
-    pub const DONT_WORRY: ScriptStyle = ScriptStyle(Cow::Borrowed("Don't Worry"));
-    /// Narrative.
-    pub const STORYTIME: ScriptStyle = ScriptStyle(Cow::Borrowed("Storytime"));
-    /// A reveal.
-    pub const DISCOVERY: ScriptStyle = ScriptStyle(Cow::Borrowed("Discovery"));
-    /// Facts and figures.
-    pub const DATA: ScriptStyle = ScriptStyle(Cow::Borrowed("Data"));
-    /// A list of reasons.
-    pub const TOP_3_REASONS: ScriptStyle = ScriptStyle(Cow::Borrowed("Top 3 reasons"));
-    /// A soft sell.
-    pub const LIGHT_MARKETING: ScriptStyle = ScriptStyle(Cow::Borrowed("Light marketing"));
-
-    pub fn new(style: impl Into<String>) -> ScriptStyle {
-        ScriptStyle(Cow::Owned(style.into()))
-    }
-
-    pub fn as_str(&self) -> &str {
-        &self.0
-    }
-}
-
-impl From<&str> for ScriptStyle {
-    fn from(s: &str) -> ScriptStyle {
-        ScriptStyle::new(s)
-    }
-}
-
-/// Target video length: the API takes these three as strings.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
-pub enum VideoLength {
-    #[serde(rename = "15")]
-    Seconds15,
-    #[serde(rename = "30")]
-    Seconds30,
-    #[serde(rename = "60")]
-    Seconds60,
-}
 
 /// What the script is about: a product saved with `create_product`, or one described here.
 /// Travels as `{source_type, data}` with only the members that source needs.
@@ -251,16 +203,13 @@ impl V2<'_> {
     /// [`V2::get_ai_scripts_result`], usually done within a minute.
     pub fn create_ai_scripts(&self, request: &CreateAiScripts) -> Result<CreatedAiScripts> {
         let op = &CREATE_AI_SCRIPTS;
-        de::decode(
-            op,
-            self.client.execute(op, &self.client.to_params(request)?)?,
-        )
+        self.client.request(op, request)
     }
 
     /// A script task's state, with its scripts once completed.
     pub fn get_ai_scripts_result(&self, task_id: &str) -> Result<AiScriptsTask> {
         let op = &GET_AI_SCRIPTS_RESULT;
-        de::decode(op, self.client.execute(op, &json!({ "task_id": task_id }))?)
+        self.client.fetch(op, &json!({ "task_id": task_id }))
     }
 }
 

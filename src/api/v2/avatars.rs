@@ -14,7 +14,7 @@ use crate::ops::{Operation, Version};
 #[allow(unused_imports)]
 use crate::schema::{INT, Kind, STR, Schema, TEXT, int, opt, req};
 use crate::transport::Method;
-use crate::types::AspectRatio;
+pub use crate::types::{AvatarAge, AvatarStyle, Ethnicity, Gender, Orientation, Scene};
 
 /// `GET /v2/avatars/public`.
 pub static LIST_PUBLIC_AVATARS: Operation = Operation {
@@ -26,39 +26,25 @@ pub static LIST_PUBLIC_AVATARS: Operation = Operation {
     schema: &Schema::of(&[
         opt("page", int(Some(1), None)),
         opt("page_size", int(Some(1), Some(100))),
-        opt(
-            "aspect_ratio",
-            Kind::StrEnum(&["portrait", "landscape", "square"]),
-        ),
-        opt("style", Kind::StrEnum(&["professional", "social"])),
-        opt("gender", Kind::StrEnum(&["female", "male"])),
-        opt("age", Kind::StrEnum(&["adult", "senior", "young_adult"])),
-        opt(
-            "scene",
-            Kind::StrEnum(&[
-                "lifestyle",
-                "outdoors",
-                "business",
-                "studio",
-                "health_fitness",
-                "education",
-                "news",
-            ]),
-        ),
-        opt(
-            "ethnicity",
-            Kind::StrEnum(&[
-                "european",
-                "african",
-                "south_asian",
-                "east_asian",
-                "middle_eastern",
-                "south_american",
-                "north_american",
-            ]),
-        ),
+        opt("aspect_ratio", Kind::StrEnum(Orientation::WORDS)),
+        opt("style", Kind::StrEnum(AvatarStyle::WORDS)),
+        opt("gender", Kind::StrEnum(Gender::WORDS)),
+        opt("age", Kind::StrEnum(AvatarAge::WORDS)),
+        opt("scene", Kind::StrEnum(Scene::WORDS)),
+        opt("ethnicity", Kind::StrEnum(Ethnicity::WORDS)),
     ]),
 };
+
+/// The query of the custom and photo avatar lists ([`CustomAvatarFilter`]).
+static CUSTOM_AVATAR_QUERY: Schema = Schema::of(&[
+    opt("page", int(Some(1), None)),
+    opt("page_size", int(Some(1), Some(100))),
+    opt("name", STR),
+    opt(
+        "status",
+        Kind::StrEnum(&["processing", "completed", "failed"]),
+    ),
+]);
 
 /// `GET /v2/avatars/custom`.
 pub static LIST_CUSTOM_AVATARS: Operation = Operation {
@@ -67,15 +53,7 @@ pub static LIST_CUSTOM_AVATARS: Operation = Operation {
     path: "/v2/avatars/custom",
     name: "list_custom_avatars",
     poll_with: None,
-    schema: &Schema::of(&[
-        opt("page", int(Some(1), None)),
-        opt("page_size", int(Some(1), Some(100))),
-        opt("name", STR),
-        opt(
-            "status",
-            Kind::StrEnum(&["processing", "completed", "failed"]),
-        ),
-    ]),
+    schema: &CUSTOM_AVATAR_QUERY,
 };
 
 /// `GET /v2/avatars/photo_avatars`.
@@ -85,15 +63,7 @@ pub static LIST_PHOTO_AVATARS: Operation = Operation {
     path: "/v2/avatars/photo_avatars",
     name: "list_photo_avatars",
     poll_with: None,
-    schema: &Schema::of(&[
-        opt("page", int(Some(1), None)),
-        opt("page_size", int(Some(1), Some(100))),
-        opt("name", STR),
-        opt(
-            "status",
-            Kind::StrEnum(&["processing", "completed", "failed"]),
-        ),
-    ]),
+    schema: &CUSTOM_AVATAR_QUERY,
 };
 
 /// `GET /v2/avatars/product_avatars`.
@@ -108,97 +78,6 @@ pub static LIST_PRODUCT_AVATARS: Operation = Operation {
         Kind::StrEnum(&["portrait", "landscape"]),
     )]),
 };
-
-/// An aspect ratio as v2 requests and query filters spell it; v2 responses carry the integer
-/// form ([`AspectRatio`]) instead (D21).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Orientation {
-    /// 9:16
-    Portrait,
-    /// 16:9
-    Landscape,
-    /// 1:1
-    Square,
-}
-
-impl Orientation {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Orientation::Portrait => "portrait",
-            Orientation::Landscape => "landscape",
-            Orientation::Square => "square",
-        }
-    }
-}
-
-impl From<Orientation> for AspectRatio {
-    fn from(o: Orientation) -> AspectRatio {
-        match o {
-            Orientation::Portrait => AspectRatio::Portrait,
-            Orientation::Landscape => AspectRatio::Landscape,
-            Orientation::Square => AspectRatio::Square,
-        }
-    }
-}
-
-impl From<AspectRatio> for Orientation {
-    fn from(a: AspectRatio) -> Orientation {
-        match a {
-            AspectRatio::Portrait => Orientation::Portrait,
-            AspectRatio::Landscape => Orientation::Landscape,
-            AspectRatio::Square => Orientation::Square,
-        }
-    }
-}
-
-/// The library-avatar and voice gender filter (lowercase on the wire).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Gender {
-    Female,
-    Male,
-}
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum AvatarStyle {
-    Professional,
-    Social,
-}
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum AvatarAge {
-    YoungAdult,
-    Adult,
-    Senior,
-}
-
-/// Where a library avatar was filmed.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Scene {
-    Lifestyle,
-    Outdoors,
-    Business,
-    Studio,
-    HealthFitness,
-    Education,
-    News,
-}
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Ethnicity {
-    European,
-    African,
-    SouthAsian,
-    EastAsian,
-    MiddleEastern,
-    SouthAmerican,
-    NorthAmerican,
-}
 
 /// Filters and page of [`V2::list_public_avatars`]; all optional, combined with AND. Pages
 /// start at 1; the API's default page size is 10, at most 100.
@@ -432,29 +311,20 @@ impl V2<'_> {
     /// One page of library avatars matching `filter`.
     pub fn list_public_avatars(&self, filter: &PublicAvatarFilter) -> Result<PublicAvatarList> {
         let op = &LIST_PUBLIC_AVATARS;
-        de::decode(
-            op,
-            self.client.execute(op, &self.client.to_params(filter)?)?,
-        )
+        self.client.request(op, filter)
     }
 
     /// One page of your instant avatars, optionally searched by name and filtered by status.
     pub fn list_custom_avatars(&self, filter: &CustomAvatarFilter) -> Result<CustomAvatarList> {
         let op = &LIST_CUSTOM_AVATARS;
-        de::decode(
-            op,
-            self.client.execute(op, &self.client.to_params(filter)?)?,
-        )
+        self.client.request(op, filter)
     }
 
     /// One page of your photo avatars; a new one shows as processing until its motion task
     /// ends (see [`V2::get_photo_avatar_motion`]).
     pub fn list_photo_avatars(&self, filter: &CustomAvatarFilter) -> Result<PhotoAvatarList> {
         let op = &LIST_PHOTO_AVATARS;
-        de::decode(
-            op,
-            self.client.execute(op, &self.client.to_params(filter)?)?,
-        )
+        self.client.request(op, filter)
     }
 
     /// Your product avatars (not paged), optionally only one frame shape.
@@ -462,18 +332,19 @@ impl V2<'_> {
         &self,
         aspect_ratio: Option<ProductAvatarOrientation>,
     ) -> Result<ProductAvatarList> {
-        let op = &LIST_PRODUCT_AVATARS;
         let params = match aspect_ratio {
             Some(a) => json!({ "aspect_ratio": a }),
             None => json!({}),
         };
-        de::decode(op, self.client.execute(op, &params)?)
+        let op = &LIST_PRODUCT_AVATARS;
+        self.client.fetch(op, &params)
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::types::AspectRatio;
 
     #[test]
     fn avatar_status_reads_words_numbers_and_either_member() {

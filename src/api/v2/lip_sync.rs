@@ -7,6 +7,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value, json};
 
 use super::V2;
+pub use super::common::TaskError;
 use crate::de;
 use crate::error::Result;
 use crate::ops::{Operation, Version};
@@ -102,28 +103,15 @@ pub struct LipSyncResult {
     pub duration_seconds: Option<f64>,
 }
 
-/// A task's failure: a message, and a code where the API gives one (a number or a string,
-/// D48).
-#[derive(Clone, Debug, PartialEq, Deserialize)]
-pub struct TaskError {
-    #[serde(default)]
-    pub code: Option<Value>,
-    #[serde(default)]
-    pub message: Option<String>,
-}
-
 impl V2<'_> {
     /// Starts redubbing `video_url` with `audio_url`; poll with [`V2::get_lip_sync_video`].
     pub fn create_lip_sync_video(&self, request: &CreateLipSync) -> Result<CreatedLipSync> {
         let op = &CREATE_LIP_SYNC_VIDEO;
-        de::decode(
-            op,
-            self.client.execute(op, &self.client.to_params(request)?)?,
-        )
+        self.client.request(op, request)
     }
 
     pub fn get_lip_sync_video(&self, task_id: &str) -> Result<LipSyncTask> {
         let op = &GET_LIP_SYNC_VIDEO;
-        de::decode(op, self.client.execute(op, &json!({ "task_id": task_id }))?)
+        self.client.fetch(op, &json!({ "task_id": task_id }))
     }
 }

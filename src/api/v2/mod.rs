@@ -6,6 +6,7 @@
 pub mod ai_scripts;
 pub mod assets;
 pub mod avatars;
+pub mod common;
 pub mod lip_sync;
 pub mod music;
 pub mod photo_avatars;

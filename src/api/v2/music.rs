@@ -3,11 +3,11 @@
 //! Operation table entries (paths and parameter schemas, from the v2 spec); call them with
 //! [`Client::execute`](crate::Client::execute) or `jogg_call` from C.
 
-use serde::{Deserialize, Serialize};
-use serde_json::{Map, Value};
+use serde::Deserialize;
 
 use super::V2;
-use crate::de;
+pub use super::common::{PageParams, Pagination};
+pub use crate::api::v1::music::Music;
 use crate::error::Result;
 use crate::ops::{Operation, Version};
 #[allow(unused_imports)]
@@ -26,44 +26,6 @@ pub static LIST_MUSICS: Operation = Operation {
         opt("page_size", int(Some(1), Some(100))),
     ]),
 };
-
-/// Which page to fetch: pages start at 1; the API's default size is 10, at most 100.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
-pub struct PageParams {
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub page: Option<u32>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub page_size: Option<u32>,
-}
-
-/// A background-music track.
-#[derive(Clone, Debug, PartialEq, Deserialize)]
-pub struct Music {
-    #[serde(deserialize_with = "de::lenient_i64")]
-    pub id: i64,
-    #[serde(default)]
-    pub name: Option<String>,
-    #[serde(default, deserialize_with = "de::opt_nonempty")]
-    pub music_url: Option<String>,
-    /// Seconds (an int in the spec; read as a number of any form, D66).
-    #[serde(default, deserialize_with = "de::opt_f64")]
-    pub duration: Option<f64>,
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
-/// Where a page sits in the whole list.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize)]
-pub struct Pagination {
-    #[serde(default, deserialize_with = "de::opt_lenient_i64")]
-    pub page: Option<i64>,
-    #[serde(default, deserialize_with = "de::opt_lenient_i64")]
-    pub page_size: Option<i64>,
-    #[serde(default, deserialize_with = "de::opt_lenient_i64")]
-    pub total_items: Option<i64>,
-    #[serde(default, deserialize_with = "de::opt_lenient_i64")]
-    pub total_pages: Option<i64>,
-}
 
 /// One page of music.
 #[derive(Clone, Debug, PartialEq, Deserialize)]
@@ -100,7 +62,7 @@ impl V2<'_> {
     /// One page of the background-music library.
     pub fn list_musics(&self, page: PageParams) -> Result<MusicPage> {
         let op = &LIST_MUSICS;
-        de::decode(op, self.client.execute(op, &self.client.to_params(&page)?)?)
+        self.client.request(op, &page)
     }
 }
 

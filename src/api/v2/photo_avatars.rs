@@ -3,18 +3,23 @@
 //! Operation table entries (paths and parameter schemas, from the v2 spec); call them with
 //! [`Client::execute`](crate::Client::execute) or `jogg_call` from C.
 
-use serde::de::{Deserializer, Error as _, Unexpected};
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value, json};
 
 use super::V2;
-use super::avatars::Orientation;
+pub use crate::api::v1::photo_avatars::{
+    AddPhotoAvatarMotion, CreatedMotion, CreatedPhotoGeneration,
+};
 use crate::de;
 use crate::error::Result;
 use crate::ops::{Operation, Version};
 #[allow(unused_imports)]
 use crate::schema::{INT, Kind, STR, Schema, TEXT, int, opt, req};
 use crate::transport::Method;
+use crate::types::Orientation;
+pub use crate::types::{
+    MotionModel, PhotoAge, PhotoEthnicity, PhotoGender, PhotoModel, PhotoStyle,
+};
 
 /// `GET /v2/photo_avatar`.
 pub static GET_PHOTO_AVATAR_MOTION: Operation = Operation {
@@ -38,7 +43,7 @@ pub static ADD_PHOTO_AVATAR_MOTION: Operation = Operation {
         opt("photo_id", STR),
         req("name", STR),
         req("voice_id", STR),
-        req("model", Kind::StrEnum(&["1.0", "2.0", "2.0-Pro", "3.0"])),
+        req("model", Kind::StrEnum(MotionModel::WORDS)),
         opt("description", STR),
         opt("welcome_msg", STR),
     ]),
@@ -62,80 +67,17 @@ pub static GENERATE_AVATAR_PHOTO: Operation = Operation {
     name: "generate_avatar_photo",
     poll_with: Some("/v2/photo_avatar/photo"),
     schema: &Schema::of(&[
-        req(
-            "age",
-            Kind::StrEnum(&["Teenager", "Young adult", "Adult", "Elderly"]),
-        ),
-        req("avatar_style", Kind::StrEnum(&["Professional", "Social"])),
-        req("gender", Kind::StrEnum(&["Female", "Male"])),
-        req("model", Kind::StrEnum(&["classic", "modern"])),
-        req(
-            "aspect_ratio",
-            Kind::StrEnum(&["portrait", "landscape", "square"]),
-        ),
-        opt(
-            "ethnicity",
-            Kind::StrEnum(&[
-                "European",
-                "African",
-                "South Asian",
-                "East Asian",
-                "Middle Eastern",
-                "South American",
-                "North American",
-            ]),
-        ),
+        req("age", Kind::StrEnum(PhotoAge::WORDS)),
+        req("avatar_style", Kind::StrEnum(PhotoStyle::WORDS)),
+        req("gender", Kind::StrEnum(PhotoGender::WORDS)),
+        req("model", Kind::StrEnum(PhotoModel::WORDS)),
+        req("aspect_ratio", Kind::StrEnum(Orientation::WORDS)),
+        opt("ethnicity", Kind::StrEnum(PhotoEthnicity::WORDS)),
         opt("background", STR),
         opt("appearance", STR),
         opt("image_url", STR),
     ]),
 };
-
-/// Photo-generation age group (capitalised on the wire, exact case: D27).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
-pub enum PhotoAge {
-    Teenager,
-    #[serde(rename = "Young adult")]
-    YoungAdult,
-    Adult,
-    Elderly,
-}
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
-pub enum PhotoStyle {
-    Professional,
-    Social,
-}
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
-pub enum PhotoGender {
-    Female,
-    Male,
-}
-
-/// The image model that draws the portraits.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum PhotoModel {
-    Classic,
-    Modern,
-}
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
-pub enum PhotoEthnicity {
-    European,
-    African,
-    #[serde(rename = "South Asian")]
-    SouthAsian,
-    #[serde(rename = "East Asian")]
-    EastAsian,
-    #[serde(rename = "Middle Eastern")]
-    MiddleEastern,
-    #[serde(rename = "South American")]
-    SouthAmerican,
-    #[serde(rename = "North American")]
-    NorthAmerican,
-}
 
 /// The request of [`V2::generate_avatar_photo`]. `new` takes the required members; set the
 /// optional ones on the result.
@@ -181,13 +123,6 @@ impl GenerateAvatarPhoto {
     }
 }
 
-/// A photo-generation task just started.
-#[derive(Clone, Debug, PartialEq, Deserialize)]
-pub struct CreatedPhotoGeneration {
-    #[serde(deserialize_with = "de::id_string")]
-    pub photo_id: String,
-}
-
 /// A photo-generation task: `status` is `in_progress`, `success` or `error`.
 #[derive(Clone, Debug, PartialEq, Deserialize)]
 pub struct PhotoGeneration {
@@ -198,83 +133,10 @@ pub struct PhotoGeneration {
     #[serde(default, deserialize_with = "de::opt_nonempty")]
     pub msg: Option<String>,
     /// The generated portraits (four) once it succeeded; empty before (`null` on the wire).
-    #[serde(default, deserialize_with = "null_as_empty")]
+    #[serde(default, deserialize_with = "de::null_as_empty")]
     pub image_url_list: Vec<String>,
-    #[serde(default, deserialize_with = "null_as_empty")]
+    #[serde(default, deserialize_with = "de::null_as_empty")]
     pub image_key_list: Vec<String>,
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
-pub(super) fn null_as_empty<'de, D, T>(d: D) -> std::result::Result<Vec<T>, D::Error>
-where
-    D: Deserializer<'de>,
-    T: Deserialize<'de>,
-{
-    Ok(Option::<Vec<T>>::deserialize(d)?.unwrap_or_default())
-}
-
-/// An optional id that may be a number or a string (a motion's `voice_id`, D46).
-pub(super) fn opt_id_string<'de, D: Deserializer<'de>>(
-    d: D,
-) -> std::result::Result<Option<String>, D::Error> {
-    match Option::<Value>::deserialize(d)? {
-        None | Some(Value::Null) => Ok(None),
-        Some(Value::String(s)) if s.is_empty() => Ok(None),
-        Some(Value::String(s)) => Ok(Some(s)),
-        Some(Value::Number(n)) => Ok(Some(n.to_string())),
-        Some(other) => Err(D::Error::invalid_type(
-            Unexpected::Other(&other.to_string()),
-            &"a string or number id",
-        )),
-    }
-}
-
-/// The motion model that animates a photo (priced differently: REFERENCE §10).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
-pub enum MotionModel {
-    #[serde(rename = "1.0")]
-    V1_0,
-    #[serde(rename = "2.0")]
-    V2_0,
-    #[serde(rename = "2.0-Pro")]
-    V2_0Pro,
-    #[serde(rename = "3.0")]
-    V3_0,
-}
-
-/// The request of [`V2::add_photo_avatar_motion`].
-#[derive(Clone, Debug, PartialEq, Serialize)]
-pub struct AddPhotoAvatarMotion {
-    /// The portrait to animate (one of a generation's `image_url_list`, or your own).
-    pub image_url: String,
-    /// The generation the image came from, if any.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub photo_id: Option<String>,
-    pub name: String,
-    pub voice_id: String,
-    pub model: MotionModel,
-    /// How the avatar should move.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub description: Option<String>,
-    /// Replaces the default greeting.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub welcome_msg: Option<String>,
-}
-
-/// A motion task just started (photo or product avatar). The documents disagree on which
-/// members come back (D46), so only `motion_id` is required.
-#[derive(Clone, Debug, PartialEq, Deserialize)]
-pub struct CreatedMotion {
-    #[serde(deserialize_with = "de::id_string")]
-    pub motion_id: String,
-    /// The avatar this will become.
-    #[serde(default, deserialize_with = "de::opt_lenient_i64")]
-    pub avatar_id: Option<i64>,
-    #[serde(default)]
-    pub status: Option<String>,
-    #[serde(default)]
-    pub name: Option<String>,
     #[serde(flatten)]
     pub extra: Map<String, Value>,
 }
@@ -296,7 +158,7 @@ pub struct AvatarMotion {
     #[serde(default, deserialize_with = "de::opt_nonempty")]
     pub motion_preview_url: Option<String>,
     /// A string, or an int in one guide example (D46).
-    #[serde(default, deserialize_with = "opt_id_string")]
+    #[serde(default, deserialize_with = "de::opt_id_string")]
     pub voice_id: Option<String>,
     #[serde(default, deserialize_with = "de::opt_nonempty")]
     pub error_msg: Option<String>,
@@ -312,19 +174,13 @@ impl V2<'_> {
         request: &GenerateAvatarPhoto,
     ) -> Result<CreatedPhotoGeneration> {
         let op = &GENERATE_AVATAR_PHOTO;
-        de::decode(
-            op,
-            self.client.execute(op, &self.client.to_params(request)?)?,
-        )
+        self.client.request(op, request)
     }
 
     /// A photo-generation task's state, with the image URLs once it succeeded.
     pub fn get_photo_generation(&self, photo_id: &str) -> Result<PhotoGeneration> {
         let op = &GET_PHOTO_GENERATION;
-        de::decode(
-            op,
-            self.client.execute(op, &json!({ "photo_id": photo_id }))?,
-        )
+        self.client.fetch(op, &json!({ "photo_id": photo_id }))
     }
 
     /// Animates a portrait into a photo avatar (async, costs credits by motion model); poll
@@ -332,20 +188,13 @@ impl V2<'_> {
     /// at once, as processing.
     pub fn add_photo_avatar_motion(&self, request: &AddPhotoAvatarMotion) -> Result<CreatedMotion> {
         let op = &ADD_PHOTO_AVATAR_MOTION;
-        de::decode(
-            op,
-            self.client.execute(op, &self.client.to_params(request)?)?,
-        )
+        self.client.request(op, request)
     }
 
     /// A photo-avatar motion task's state, with the preview once completed.
     pub fn get_photo_avatar_motion(&self, motion_id: &str) -> Result<AvatarMotion> {
         let op = &GET_PHOTO_AVATAR_MOTION;
-        de::decode(
-            op,
-            self.client
-                .execute(op, &json!({ "motion_id": motion_id }))?,
-        )
+        self.client.fetch(op, &json!({ "motion_id": motion_id }))
     }
 }
 

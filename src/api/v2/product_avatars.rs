@@ -7,14 +7,14 @@ use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value, json};
 
 use super::V2;
-use super::avatars::Orientation;
-use super::photo_avatars::{AvatarMotion, CreatedMotion, null_as_empty};
+use super::photo_avatars::{AvatarMotion, CreatedMotion};
 use crate::de;
 use crate::error::Result;
 use crate::ops::{Operation, Version};
 #[allow(unused_imports)]
 use crate::schema::{INT, Kind, Rule, STR, Schema, TEXT, int, opt, req};
 use crate::transport::Method;
+use crate::types::Orientation;
 
 /// `GET /v2/product_avatar`.
 pub static GET_PRODUCT_AVATAR_MOTION: Operation = Operation {
@@ -39,10 +39,7 @@ pub static ADD_PRODUCT_AVATAR_MOTION: Operation = Operation {
         req("name", STR),
         req("voice_id", STR),
         req("description", STR),
-        opt(
-            "aspect_ratio",
-            Kind::StrEnum(&["portrait", "landscape", "square"]),
-        ),
+        opt("aspect_ratio", Kind::StrEnum(Orientation::WORDS)),
     ]),
 };
 
@@ -192,7 +189,7 @@ pub struct CreatedImageBatch {
     pub batch_id: String,
     #[serde(default, deserialize_with = "de::opt_lenient_i64")]
     pub total_submitted: Option<i64>,
-    #[serde(default, deserialize_with = "null_as_empty")]
+    #[serde(default, deserialize_with = "de::null_as_empty")]
     pub generations: Vec<ImageGeneration>,
 }
 
@@ -218,7 +215,7 @@ pub struct ImageBatch {
     pub batch_id: String,
     #[serde(default)]
     pub summary: BatchSummary,
-    #[serde(default, deserialize_with = "null_as_empty")]
+    #[serde(default, deserialize_with = "de::null_as_empty")]
     pub generations: Vec<ImageGeneration>,
     #[serde(flatten)]
     pub extra: Map<String, Value>,
@@ -256,19 +253,13 @@ impl V2<'_> {
         request: &GenerateProductAvatarImages,
     ) -> Result<CreatedImageBatch> {
         let op = &GENERATE_PRODUCT_AVATAR_IMAGES;
-        de::decode(
-            op,
-            self.client.execute(op, &self.client.to_params(request)?)?,
-        )
+        self.client.request(op, request)
     }
 
     /// A batch's state; it is finished when [`ImageBatch::is_finished`].
     pub fn get_product_avatar_generation(&self, batch_id: &str) -> Result<ImageBatch> {
         let op = &GET_PRODUCT_AVATAR_GENERATION;
-        de::decode(
-            op,
-            self.client.execute(op, &json!({ "batch_id": batch_id }))?,
-        )
+        self.client.fetch(op, &json!({ "batch_id": batch_id }))
     }
 
     /// Turns a completed generated image into a product avatar (async, costs credits); poll
@@ -279,20 +270,13 @@ impl V2<'_> {
         request: &AddProductAvatarMotion,
     ) -> Result<CreatedMotion> {
         let op = &ADD_PRODUCT_AVATAR_MOTION;
-        de::decode(
-            op,
-            self.client.execute(op, &self.client.to_params(request)?)?,
-        )
+        self.client.request(op, request)
     }
 
     /// A product-avatar motion task's state, with the preview once completed.
     pub fn get_product_avatar_motion(&self, motion_id: &str) -> Result<AvatarMotion> {
         let op = &GET_PRODUCT_AVATAR_MOTION;
-        de::decode(
-            op,
-            self.client
-                .execute(op, &json!({ "motion_id": motion_id }))?,
-        )
+        self.client.fetch(op, &json!({ "motion_id": motion_id }))
     }
 }
 

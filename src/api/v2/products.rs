@@ -8,18 +8,37 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use serde_json::{Map, Value, json};
 
 use super::V2;
-use super::videos::{AspectRatio, CreatedVideo, Members, TaskError, VideoListQuery, word_status};
+use super::common::{TaskError, VIDEO_LIST_QUERY, VideoListQuery};
+use super::videos::CreatedVideo;
+use crate::api::v1::products::{CREATE_PRODUCT_PARAMS, UPDATE_PRODUCT_PARAMS};
 pub use crate::api::v1::products::{
     CreateProduct, MediaType, Product, ProductMedia, UpdateProduct,
 };
-use crate::de;
+use crate::api::word_status;
+use crate::de::{self, Members};
 use crate::error::Result;
 use crate::ops::{Operation, Version};
 #[allow(unused_imports)]
 use crate::schema::{INT, Kind, Rule, STR, Schema, TEXT, int, opt, req};
 use crate::transport::Method;
-use crate::types::AvatarType;
+use crate::types::{AvatarType, Orientation};
+pub use crate::types::{ScriptStyle, VideoLength};
 use crate::wait::TaskStatus;
+
+// The settings a product video and its previews share ([`VideoSpec`], [`ProductVideoAvatar`],
+// [`ProductVideoVoice`], [`ProductVideoAudio`]).
+const VIDEO_SPEC: Kind = Kind::Object(&Schema::of(&[
+    opt("aspect_ratio", Kind::StrEnum(Orientation::WORDS)),
+    req("length", Kind::StrEnum(VideoLength::WORDS)),
+    opt("caption", Kind::Bool),
+    opt("name", STR),
+]));
+const VIDEO_AVATAR: Kind = Kind::Object(&Schema::of(&[
+    req("id", INT),
+    opt("type", Kind::IntEnum(&[0, 1])),
+]));
+const VIDEO_VOICE: Kind = Kind::Object(&Schema::of(&[opt("id", STR)]));
+const VIDEO_AUDIO: Kind = Kind::Object(&Schema::of(&[opt("music_id", int(Some(0), None))]));
 
 /// `POST /v2/create_video_from_product`.
 pub static CREATE_VIDEO_FROM_PRODUCT: Operation = Operation {
@@ -31,30 +50,10 @@ pub static CREATE_VIDEO_FROM_PRODUCT: Operation = Operation {
     schema: &Schema::of(&[
         req("product_id", STR),
         opt("visual_style", STR),
-        req(
-            "video_spec",
-            Kind::Object(&Schema::of(&[
-                opt(
-                    "aspect_ratio",
-                    Kind::StrEnum(&["portrait", "landscape", "square"]),
-                ),
-                req("length", Kind::StrEnum(&["15", "30", "60"])),
-                opt("caption", Kind::Bool),
-                opt("name", STR),
-            ])),
-        ),
-        req(
-            "avatar",
-            Kind::Object(&Schema::of(&[
-                req("id", INT),
-                opt("type", Kind::IntEnum(&[0, 1])),
-            ])),
-        ),
-        req("voice", Kind::Object(&Schema::of(&[opt("id", STR)]))),
-        req(
-            "audio",
-            Kind::Object(&Schema::of(&[opt("music_id", int(Some(0), None))])),
-        ),
+        req("video_spec", VIDEO_SPEC),
+        req("avatar", VIDEO_AVATAR),
+        req("voice", VIDEO_VOICE),
+        req("audio", VIDEO_AUDIO),
         req(
             "script",
             Kind::Object(&Schema::of(&[req("style", STR), req("language", STR)])),
@@ -74,30 +73,10 @@ pub static CREATE_PRODUCT_PREVIEWS: Operation = Operation {
     schema: &Schema::of(&[
         req("product_id", STR),
         req("visual_styles", Kind::Array(&STR)),
-        req(
-            "video_spec",
-            Kind::Object(&Schema::of(&[
-                opt(
-                    "aspect_ratio",
-                    Kind::StrEnum(&["portrait", "landscape", "square"]),
-                ),
-                req("length", Kind::StrEnum(&["15", "30", "60"])),
-                opt("caption", Kind::Bool),
-                opt("name", STR),
-            ])),
-        ),
-        req(
-            "avatar",
-            Kind::Object(&Schema::of(&[
-                req("id", INT),
-                opt("type", Kind::IntEnum(&[0, 1])),
-            ])),
-        ),
-        req("voice", Kind::Object(&Schema::of(&[opt("id", STR)]))),
-        req(
-            "audio",
-            Kind::Object(&Schema::of(&[opt("music_id", int(Some(0), None))])),
-        ),
+        req("video_spec", VIDEO_SPEC),
+        req("avatar", VIDEO_AVATAR),
+        req("voice", VIDEO_VOICE),
+        req("audio", VIDEO_AUDIO),
         req(
             "script",
             // The spec's `language` slipped out of `script`; send it in both places (D37).
@@ -126,25 +105,7 @@ pub static CREATE_PRODUCT: Operation = Operation {
     path: "/v2/product",
     name: "create_product",
     poll_with: None,
-    schema: &Schema {
-        fields: &[
-            opt("url", STR),
-            opt("name", STR),
-            opt("description", STR),
-            opt("target_audience", STR),
-            opt(
-                "media",
-                Kind::Array(&Kind::Object(&Schema::of(&[
-                    opt("type", Kind::IntEnum(&[1, 2])),
-                    opt("name", STR),
-                    opt("url", STR),
-                    opt("description", STR),
-                ]))),
-            ),
-        ],
-        // Without a URL the product is described by hand (D57).
-        rules: &[Rule::AtLeastOne(&["url", "name"])],
-    },
+    schema: &CREATE_PRODUCT_PARAMS,
 };
 
 /// `PUT /v2/product`.
@@ -154,21 +115,7 @@ pub static UPDATE_PRODUCT: Operation = Operation {
     path: "/v2/product",
     name: "update_product",
     poll_with: None,
-    schema: &Schema::of(&[
-        req("product_id", STR),
-        opt("name", STR),
-        opt("description", STR),
-        opt("target_audience", STR),
-        opt(
-            "media",
-            Kind::Array(&Kind::Object(&Schema::of(&[
-                opt("type", Kind::IntEnum(&[1, 2])),
-                opt("name", STR),
-                opt("url", STR),
-                opt("description", STR),
-            ]))),
-        ),
-    ]),
+    schema: &UPDATE_PRODUCT_PARAMS,
 };
 
 /// `GET /v2/product_previews`.
@@ -178,13 +125,7 @@ pub static LIST_PRODUCT_PREVIEWS: Operation = Operation {
     path: "/v2/product_previews",
     name: "list_product_previews",
     poll_with: None,
-    schema: &Schema::of(&[
-        opt("page", int(Some(1), None)),
-        opt("page_size", int(Some(1), Some(100))),
-        opt("status", Kind::IntEnum(&[3, 4, 5])),
-        opt("sort_by", STR),
-        opt("sort_order", Kind::StrEnum(&["asc", "desc"])),
-    ]),
+    schema: &VIDEO_LIST_QUERY,
 };
 
 /// `GET /v2/product_video/{product_video_id}`.
@@ -204,60 +145,18 @@ pub static LIST_PRODUCT_VIDEOS: Operation = Operation {
     path: "/v2/product_videos",
     name: "list_product_videos",
     poll_with: None,
-    schema: &Schema::of(&[
-        opt("page", int(Some(1), None)),
-        opt("page_size", int(Some(1), Some(100))),
-        opt("status", Kind::IntEnum(&[3, 4, 5])),
-        opt("sort_by", STR),
-        opt("sort_order", Kind::StrEnum(&["asc", "desc"])),
-    ]),
+    schema: &VIDEO_LIST_QUERY,
 };
 
 // ---------------------------------------------------------------------------
 // Typed API
-
-/// How long a product video runs, in seconds; sent as the strings `"15"`, `"30"`, `"60"`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
-pub enum VideoLength {
-    #[serde(rename = "15")]
-    S15,
-    #[serde(rename = "30")]
-    S30,
-    #[serde(rename = "60")]
-    S60,
-}
-
-/// A v2 script style. An open set (D25: the guides and the v1 responses spell styles the
-/// spec does not list), so any string can be sent; the spec's six are constants.
-#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(transparent)]
-pub struct ScriptStyle(pub String);
-
-impl ScriptStyle {
-    /// Reassuring.
-    pub const DONT_WORRY: &'static str = "Don't Worry";
-    /// Narrative.
-    pub const STORYTIME: &'static str = "Storytime";
-    /// A reveal.
-    pub const DISCOVERY: &'static str = "Discovery";
-    /// Facts and figures.
-    pub const DATA: &'static str = "Data";
-    /// A list of reasons.
-    pub const TOP_3_REASONS: &'static str = "Top 3 reasons";
-    /// A soft sell.
-    pub const LIGHT_MARKETING: &'static str = "Light marketing";
-
-    pub fn new(style: impl Into<String>) -> Self {
-        ScriptStyle(style.into())
-    }
-}
 
 /// Shape, length, subtitles and name of a product video.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct VideoSpec {
     /// Landscape unless set.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub aspect_ratio: Option<AspectRatio>,
+    pub aspect_ratio: Option<Orientation>,
     pub length: VideoLength,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub caption: Option<bool>,
@@ -390,21 +289,12 @@ pub struct PreviewBatch {
 pub struct PreviewSubmission {
     #[serde(default)]
     pub visual_style: Option<String>,
-    #[serde(default, deserialize_with = "opt_id")]
+    #[serde(default, deserialize_with = "de::opt_id_string")]
     pub preview_id: Option<String>,
     #[serde(default, deserialize_with = "de::opt_nonempty")]
     pub err_msg: Option<String>,
     #[serde(flatten)]
     pub extra: Map<String, Value>,
-}
-
-fn opt_id<'de, D: Deserializer<'de>>(d: D) -> std::result::Result<Option<String>, D::Error> {
-    match Option::<Value>::deserialize(d)? {
-        None | Some(Value::Null) => Ok(None),
-        Some(v) => de::id_string(v)
-            .map(|s| (!s.is_empty()).then_some(s))
-            .map_err(D::Error::custom),
-    }
 }
 
 /// A product video or preview: `status` is `processing`, `completed` or `failed` (the
@@ -440,10 +330,7 @@ impl<'de> Deserialize<'de> for ProductVideo {
                 .string(&["id", "video_id", "product_video_id", "preview_id"])
                 .map_err(e)?,
             title: m.string(&["title", "video_name", "name"]).map_err(e)?,
-            status: m
-                .string(&["status"])
-                .map_err(e)?
-                .ok_or_else(|| D::Error::missing_field("status"))?,
+            status: m.required(&["status"]).map_err(e)?,
             video_url: m.string(&["video_url", "url", "result_url"]).map_err(e)?,
             cover_url: m.string(&["cover_url"]).map_err(e)?,
             video_duration: m
@@ -489,10 +376,7 @@ impl V2<'_> {
     /// is what the product renders take. Same shapes as v1 `create_product`.
     pub fn create_product(&self, request: &CreateProduct) -> Result<Product> {
         let op = &CREATE_PRODUCT;
-        de::decode(
-            op,
-            self.client.execute(op, &self.client.to_params(request)?)?,
-        )
+        self.client.request(op, request)
     }
 
     /// Changes a product; `media`, when set, replaces the whole list. No payload back.
@@ -506,10 +390,7 @@ impl V2<'_> {
     /// with [`V2::get_product_video`] (renders take 5–10 minutes). Costs credits.
     pub fn create_video_from_product(&self, request: &CreateProductVideo) -> Result<CreatedVideo> {
         let op = &CREATE_VIDEO_FROM_PRODUCT;
-        de::decode(
-            op,
-            self.client.execute(op, &self.client.to_params(request)?)?,
-        )
+        self.client.request(op, request)
     }
 
     /// Starts cheap preview renders of a product, one per visual style. There is no
@@ -518,43 +399,33 @@ impl V2<'_> {
     /// preview credits.
     pub fn create_product_previews(&self, request: &CreateProductPreviews) -> Result<PreviewBatch> {
         let op = &CREATE_PRODUCT_PREVIEWS;
-        de::decode(
-            op,
-            self.client.execute(op, &self.client.to_params(request)?)?,
-        )
+        self.client.request(op, request)
     }
 
     /// Turns a finished preview into the full video (async, poll with
     /// [`V2::get_product_video`]). Costs credits.
     pub fn render_product_preview(&self, preview_id: &str) -> Result<CreatedVideo> {
         let op = &RENDER_PRODUCT_PREVIEW;
-        de::decode(
-            op,
-            self.client
-                .execute(op, &json!({ "preview_id": preview_id }))?,
-        )
+        self.client.fetch(op, &json!({ "preview_id": preview_id }))
     }
 
     /// One page of your product previews (a less documented operation, D14).
     pub fn list_product_previews(&self, query: &VideoListQuery) -> Result<ProductPreviewList> {
         let op = &LIST_PRODUCT_PREVIEWS;
-        de::decode(op, self.client.execute(op, &self.client.to_params(query)?)?)
+        self.client.request(op, query)
     }
 
     /// The state of a product video, with its URLs once completed.
     pub fn get_product_video(&self, product_video_id: &str) -> Result<ProductVideo> {
         let op = &GET_PRODUCT_VIDEO;
-        de::decode(
-            op,
-            self.client
-                .execute(op, &json!({ "product_video_id": product_video_id }))?,
-        )
+        self.client
+            .fetch(op, &json!({ "product_video_id": product_video_id }))
     }
 
     /// One page of your product videos (a less documented operation, D14).
     pub fn list_product_videos(&self, query: &VideoListQuery) -> Result<ProductVideoList> {
         let op = &LIST_PRODUCT_VIDEOS;
-        de::decode(op, self.client.execute(op, &self.client.to_params(query)?)?)
+        self.client.request(op, query)
     }
 }
 
@@ -615,15 +486,15 @@ mod tests {
     fn settings() -> (VideoSpec, ProductVideoAvatar, ScriptSpec) {
         (
             VideoSpec {
-                aspect_ratio: Some(AspectRatio::Landscape),
-                ..VideoSpec::new(VideoLength::S30)
+                aspect_ratio: Some(Orientation::Landscape),
+                ..VideoSpec::new(VideoLength::Seconds30)
             },
             ProductVideoAvatar {
                 id: 81,
                 avatar_type: Some(AvatarType::Public),
             },
             ScriptSpec {
-                style: ScriptStyle::new(ScriptStyle::STORYTIME),
+                style: ScriptStyle::STORYTIME,
                 language: "english".into(),
             },
         )

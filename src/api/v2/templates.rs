@@ -8,13 +8,13 @@ use serde::{Deserialize, Deserializer, Serialize};
 use serde_json::{Map, Value, json};
 
 use super::V2;
-use super::videos::{AspectRatio, Members};
-use crate::de;
+use crate::de::Members;
 use crate::error::Result;
 use crate::ops::{Operation, Version};
 #[allow(unused_imports)]
 use crate::schema::{INT, Kind, STR, Schema, TEXT, int, opt, req};
 use crate::transport::Method;
+use crate::types::Orientation;
 
 /// `GET /v2/template/custom/{id}`.
 pub static GET_CUSTOM_TEMPLATE: Operation = Operation {
@@ -33,10 +33,7 @@ pub static LIST_TEMPLATES: Operation = Operation {
     path: "/v2/templates",
     name: "list_templates",
     poll_with: None,
-    schema: &Schema::of(&[opt(
-        "aspect_ratio",
-        Kind::StrEnum(&["portrait", "landscape", "square"]),
-    )]),
+    schema: &Schema::of(&[opt("aspect_ratio", Kind::StrEnum(Orientation::WORDS))]),
 };
 
 /// `GET /v2/templates/custom`.
@@ -46,10 +43,7 @@ pub static LIST_CUSTOM_TEMPLATES: Operation = Operation {
     path: "/v2/templates/custom",
     name: "list_custom_templates",
     poll_with: None,
-    schema: &Schema::of(&[opt(
-        "aspect_ratio",
-        Kind::StrEnum(&["portrait", "landscape", "square"]),
-    )]),
+    schema: &Schema::of(&[opt("aspect_ratio", Kind::StrEnum(Orientation::WORDS))]),
 };
 
 // ---------------------------------------------------------------------------
@@ -72,9 +66,7 @@ pub struct Template {
 impl Template {
     fn take(m: &mut Members) -> std::result::Result<Template, String> {
         Ok(Template {
-            id: m
-                .string(&["id", "template_id"])?
-                .ok_or("missing field `id`")?,
+            id: m.required(&["id", "template_id"])?,
             name: m.string(&["name"])?,
             cover_url: m.string(&["cover_url"])?,
             preview_url: m.string(&["preview_url"])?,
@@ -166,30 +158,28 @@ pub struct TemplateVariableInfo {
 #[derive(Serialize)]
 struct ByShape {
     #[serde(skip_serializing_if = "Option::is_none")]
-    aspect_ratio: Option<AspectRatio>,
+    aspect_ratio: Option<Orientation>,
 }
 
 impl V2<'_> {
     /// The template library, optionally only one frame shape (a less documented
     /// operation, D14).
-    pub fn list_templates(&self, aspect_ratio: Option<AspectRatio>) -> Result<TemplateList> {
+    pub fn list_templates(&self, aspect_ratio: Option<Orientation>) -> Result<TemplateList> {
         let op = &LIST_TEMPLATES;
-        let params = self.client.to_params(&ByShape { aspect_ratio })?;
-        de::decode(op, self.client.execute(op, &params)?)
+        self.client.request(op, &ByShape { aspect_ratio })
     }
 
     /// Your templates (designed in the web app), optionally only one frame shape.
-    pub fn list_custom_templates(&self, aspect_ratio: Option<AspectRatio>) -> Result<TemplateList> {
+    pub fn list_custom_templates(&self, aspect_ratio: Option<Orientation>) -> Result<TemplateList> {
         let op = &LIST_CUSTOM_TEMPLATES;
-        let params = self.client.to_params(&ByShape { aspect_ratio })?;
-        de::decode(op, self.client.execute(op, &params)?)
+        self.client.request(op, &ByShape { aspect_ratio })
     }
 
     /// One of your templates with its variables. The id is an integer in the spec; any id
     /// string is passed through (D19).
     pub fn get_custom_template(&self, id: &str) -> Result<TemplateDetail> {
         let op = &GET_CUSTOM_TEMPLATE;
-        de::decode(op, self.client.execute(op, &json!({ "id": id }))?)
+        self.client.fetch(op, &json!({ "id": id }))
     }
 }
 

@@ -8,8 +8,9 @@ use serde::{Deserialize, Deserializer, Serialize};
 use serde_json::{Map, Value, json};
 
 use super::V2;
-use super::videos::{Members, TaskError, word_status};
-use crate::de;
+use super::common::TaskError;
+use crate::api::word_status;
+use crate::de::{self, Members};
 use crate::error::Result;
 use crate::ops::{Operation, Version};
 #[allow(unused_imports)]
@@ -128,10 +129,7 @@ impl<'de> Deserialize<'de> for VideoTranslation {
         Ok(VideoTranslation {
             video_translate_id: m.string(&["video_translate_id", "id"]).map_err(e)?,
             title: m.string(&["title"]).map_err(e)?,
-            status: m
-                .string(&["status"])
-                .map_err(e)?
-                .ok_or_else(|| D::Error::missing_field("status"))?,
+            status: m.required(&["status"]).map_err(e)?,
             url: m.string(&["url", "video_url", "result_url"]).map_err(e)?,
             subtitle_url: m.string(&["subtitle_url"]).map_err(e)?,
             error: m.error().map_err(e)?,
@@ -155,26 +153,20 @@ impl V2<'_> {
         request: &CreateVideoTranslation,
     ) -> Result<CreatedTranslation> {
         let op = &CREATE_VIDEO_TRANSLATION;
-        de::decode(
-            op,
-            self.client.execute(op, &self.client.to_params(request)?)?,
-        )
+        self.client.request(op, request)
     }
 
     /// The state of a translation, with its URLs once completed.
     pub fn get_video_translation(&self, video_translate_id: &str) -> Result<VideoTranslation> {
         let op = &GET_VIDEO_TRANSLATION;
-        de::decode(
-            op,
-            self.client
-                .execute(op, &json!({ "video_translate_id": video_translate_id }))?,
-        )
+        self.client
+            .fetch(op, &json!({ "video_translate_id": video_translate_id }))
     }
 
     /// The languages a video can be translated into, as the names `output_language` takes.
     pub fn list_translation_languages(&self) -> Result<Vec<String>> {
         let op = &LIST_TRANSLATION_LANGUAGES;
-        let languages: Languages = de::decode(op, self.client.execute(op, &json!({}))?)?;
+        let languages: Languages = self.client.fetch(op, &json!({}))?;
         Ok(match languages {
             Languages::Wrapped { languages } | Languages::Bare(languages) => languages,
         })

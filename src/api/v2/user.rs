@@ -55,13 +55,13 @@ impl V2<'_> {
     /// Who the API key belongs to; also the cheapest way to check a key.
     pub fn get_current_user(&self) -> Result<CurrentUser> {
         let op = &GET_CURRENT_USER;
-        de::decode(op, self.client.execute(op, &json!({}))?)
+        self.client.fetch(op, &json!({}))
     }
 
     /// Credits left (a float in the spec, sometimes an integer: D66).
     pub fn get_remaining_quota(&self) -> Result<f64> {
         let op = &GET_REMAINING_QUOTA;
-        let quota: Quota = de::decode(op, self.client.execute(op, &json!({}))?)?;
+        let quota: Quota = self.client.fetch(op, &json!({}))?;
         Ok(quota.remaining_quota.unwrap_or(0.0))
     }
 }

@@ -4,18 +4,22 @@
 //! [`Client::execute`](crate::Client::execute) or `jogg_call` from C.
 
 use serde::de::Error as _;
-use serde::{Deserialize, Deserializer, Serialize, Serializer};
+use serde::{Deserialize, Deserializer, Serialize};
 use serde_json::{Map, Value, json};
 
 use super::V2;
-pub use super::lip_sync::TaskError;
-use crate::de;
+use super::common::VIDEO_LIST_QUERY;
+pub use super::common::{ListStatus, Pagination, SortOrder, TaskError, VideoListQuery};
+use crate::api::word_status;
+use crate::de::Members;
 use crate::error::Result;
 use crate::ops::{Operation, Version};
 #[allow(unused_imports)]
 use crate::schema::{INT, Kind, Rule, STR, Schema, TEXT, int, opt, req};
 use crate::transport::Method;
-use crate::types::{AvatarType, ScreenStyle};
+// The v2 word form of an aspect ratio, under the name this module first gave it.
+pub use crate::types::Orientation as AspectRatio;
+use crate::types::{AvatarType, Orientation, ScreenStyle};
 use crate::wait::TaskStatus;
 
 /// `GET /v2/avatar_video/{id}`.
@@ -69,10 +73,7 @@ pub static CREATE_VIDEO_FROM_AVATAR: Operation = Operation {
                 ],
             }),
         ),
-        req(
-            "aspect_ratio",
-            Kind::StrEnum(&["portrait", "landscape", "square"]),
-        ),
+        req("aspect_ratio", Kind::StrEnum(Orientation::WORDS)),
         req("screen_style", Kind::IntEnum(&[1, 2, 3])),
         opt("caption", Kind::Bool),
         opt("webhook_url", Kind::Uri),
@@ -139,50 +140,11 @@ pub static LIST_TEMPLATE_VIDEOS: Operation = Operation {
     path: "/v2/template_videos",
     name: "list_template_videos",
     poll_with: None,
-    schema: &Schema::of(&[
-        opt("page", int(Some(1), None)),
-        opt("page_size", int(Some(1), Some(100))),
-        opt("status", Kind::IntEnum(&[3, 4, 5])),
-        opt("sort_by", STR),
-        opt("sort_order", Kind::StrEnum(&["asc", "desc"])),
-    ]),
+    schema: &VIDEO_LIST_QUERY,
 };
 
 // ---------------------------------------------------------------------------
 // Typed API
-
-/// Frame shape as v2 requests and filters spell it; v2 responses still use the integers of
-/// [`crate::types::AspectRatio`] (REFERENCE §2.1, D21).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum AspectRatio {
-    /// 9:16
-    Portrait,
-    /// 16:9
-    Landscape,
-    /// 1:1
-    Square,
-}
-
-impl From<crate::types::AspectRatio> for AspectRatio {
-    fn from(v1: crate::types::AspectRatio) -> Self {
-        match v1 {
-            crate::types::AspectRatio::Portrait => AspectRatio::Portrait,
-            crate::types::AspectRatio::Landscape => AspectRatio::Landscape,
-            crate::types::AspectRatio::Square => AspectRatio::Square,
-        }
-    }
-}
-
-impl From<AspectRatio> for crate::types::AspectRatio {
-    fn from(v2: AspectRatio) -> Self {
-        match v2 {
-            AspectRatio::Portrait => crate::types::AspectRatio::Portrait,
-            AspectRatio::Landscape => crate::types::AspectRatio::Landscape,
-            AspectRatio::Square => crate::types::AspectRatio::Square,
-        }
-    }
-}
 
 /// The avatar of [`CreateAvatarVideo`]: a library avatar, or one of yours (instant or photo
 /// avatars need [`AvatarType::Custom`]).
@@ -208,7 +170,7 @@ pub enum VoiceInput {
 pub struct CreateAvatarVideo {
     pub avatar: AvatarRef,
     pub voice: VoiceInput,
-    pub aspect_ratio: AspectRatio,
+    pub aspect_ratio: Orientation,
     pub screen_style: ScreenStyle,
     /// Burned-in subtitles; off unless set (D69). Must stay off with
     /// [`ScreenStyle::Transparent`].
@@ -227,7 +189,7 @@ impl CreateAvatarVideo {
         avatar_id: i64,
         voice_id: impl Into<String>,
         script: impl Into<String>,
-        aspect_ratio: AspectRatio,
+        aspect_ratio: Orientation,
     ) -> Self {
         CreateAvatarVideo {
             avatar: AvatarRef {
@@ -262,9 +224,8 @@ impl<'de> Deserialize<'de> for CreatedVideo {
         let mut m = Members::deserialize(d)?;
         Ok(CreatedVideo {
             video_id: m
-                .string(&["video_id", "product_video_id", "id"])
-                .map_err(D::Error::custom)?
-                .ok_or_else(|| D::Error::missing_field("video_id"))?,
+                .required(&["video_id", "product_video_id", "id"])
+                .map_err(D::Error::custom)?,
             status: m.string(&["status"]).map_err(D::Error::custom)?,
             extra: m.into_extra(),
         })
@@ -298,10 +259,7 @@ impl<'de> Deserialize<'de> for AvatarVideo {
         let e = D::Error::custom;
         Ok(AvatarVideo {
             video_id: m.string(&["video_id", "id"]).map_err(e)?,
-            status: m
-                .string(&["status"])
-                .map_err(e)?
-                .ok_or_else(|| D::Error::missing_field("status"))?,
+            status: m.required(&["status"]).map_err(e)?,
             video_url: m.string(&["video_url", "url", "result_url"]).map_err(e)?,
             cover_url: m.string(&["cover_url"]).map_err(e)?,
             duration: m
@@ -506,79 +464,13 @@ impl<'de> Deserialize<'de> for TemplateVideo {
         let flat = TemplateVideoResult::take(&mut m).map_err(e)?;
         Ok(TemplateVideo {
             video_id: m.string(&["video_id", "id"]).map_err(e)?,
-            status: m
-                .string(&["status"])
-                .map_err(e)?
-                .ok_or_else(|| D::Error::missing_field("status"))?,
+            status: m.required(&["status"]).map_err(e)?,
             created_at: m.i64(&["created_at"]).map_err(e)?,
             completed_at: m.i64(&["completed_at"]).map_err(e)?,
             result: nested.or(flat),
             extra: m.into_extra(),
         })
     }
-}
-
-/// The `status` filter of the v2 history lists: the same numbers as v1 `status_code`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub enum ListStatus {
-    Processing,
-    Succeeded,
-    Failed,
-}
-
-impl ListStatus {
-    pub fn as_i64(self) -> i64 {
-        match self {
-            ListStatus::Processing => 3,
-            ListStatus::Succeeded => 4,
-            ListStatus::Failed => 5,
-        }
-    }
-}
-
-impl Serialize for ListStatus {
-    fn serialize<S: Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
-        s.serialize_i64(self.as_i64())
-    }
-}
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum SortOrder {
-    Asc,
-    Desc,
-}
-
-/// Paging, filter and order of the v2 history lists (template videos, product videos,
-/// product previews). Unset members take the API's defaults: page 1, 10 a page, every
-/// status, newest first by `created_at`.
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
-pub struct VideoListQuery {
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub page: Option<u32>,
-    /// 1 to 100.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub page_size: Option<u32>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub status: Option<ListStatus>,
-    /// A member of the items (`created_at` by default).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub sort_by: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub sort_order: Option<SortOrder>,
-}
-
-/// The v2 `pagination` object.
-#[derive(Clone, Debug, Default, PartialEq, Deserialize)]
-pub struct Pagination {
-    #[serde(default, deserialize_with = "de::opt_lenient_i64")]
-    pub page: Option<i64>,
-    #[serde(default, deserialize_with = "de::opt_lenient_i64")]
-    pub page_size: Option<i64>,
-    #[serde(default, deserialize_with = "de::opt_lenient_i64")]
-    pub total_items: Option<i64>,
-    #[serde(default, deserialize_with = "de::opt_lenient_i64")]
-    pub total_pages: Option<i64>,
 }
 
 /// One page of template renders.
@@ -617,15 +509,9 @@ impl<'de> Deserialize<'de> for TemplateVideoItem {
         let mut m = Members::deserialize(d)?;
         let e = D::Error::custom;
         Ok(TemplateVideoItem {
-            video_id: m
-                .string(&["video_id", "id"])
-                .map_err(e)?
-                .ok_or_else(|| D::Error::missing_field("video_id"))?,
+            video_id: m.required(&["video_id", "id"]).map_err(e)?,
             video_name: m.string(&["video_name", "title"]).map_err(e)?,
-            status: m
-                .string(&["status"])
-                .map_err(e)?
-                .ok_or_else(|| D::Error::missing_field("status"))?,
+            status: m.required(&["status"]).map_err(e)?,
             created_at: m.i64(&["created_at"]).map_err(e)?,
             cover_url: m.string(&["cover_url"]).map_err(e)?,
             url: m.string(&["url", "video_url"]).map_err(e)?,
@@ -643,16 +529,13 @@ impl V2<'_> {
     /// [`V2::get_avatar_video`] (renders take minutes). Costs credits when accepted.
     pub fn create_video_from_avatar(&self, request: &CreateAvatarVideo) -> Result<CreatedVideo> {
         let op = &CREATE_VIDEO_FROM_AVATAR;
-        de::decode(
-            op,
-            self.client.execute(op, &self.client.to_params(request)?)?,
-        )
+        self.client.request(op, request)
     }
 
     /// The state of a talking-avatar render, with its URLs once completed.
     pub fn get_avatar_video(&self, video_id: &str) -> Result<AvatarVideo> {
         let op = &GET_AVATAR_VIDEO;
-        de::decode(op, self.client.execute(op, &json!({ "id": video_id }))?)
+        self.client.fetch(op, &json!({ "id": video_id }))
     }
 
     /// Starts rendering a template with its variables replaced and returns the id at once;
@@ -662,109 +545,19 @@ impl V2<'_> {
         request: &CreateTemplateVideo,
     ) -> Result<CreatedVideo> {
         let op = &CREATE_VIDEO_WITH_TEMPLATE;
-        de::decode(
-            op,
-            self.client.execute(op, &self.client.to_params(request)?)?,
-        )
+        self.client.request(op, request)
     }
 
     /// The state of a template render, with its result once completed.
     pub fn get_template_video(&self, video_id: &str) -> Result<TemplateVideo> {
         let op = &GET_TEMPLATE_VIDEO;
-        de::decode(
-            op,
-            self.client.execute(op, &json!({ "video_id": video_id }))?,
-        )
+        self.client.fetch(op, &json!({ "video_id": video_id }))
     }
 
     /// One page of your template renders (a less documented operation, D14).
     pub fn list_template_videos(&self, query: &VideoListQuery) -> Result<TemplateVideoList> {
         let op = &LIST_TEMPLATE_VIDEOS;
-        de::decode(op, self.client.execute(op, &self.client.to_params(query)?)?)
-    }
-}
-
-// ---------------------------------------------------------------------------
-// Decoding helpers shared by the v2 result types of this group
-
-/// The normalised state of a task from the word the v2 API uses (REFERENCE §6.3).
-pub(crate) fn word_status(status: &str) -> TaskStatus {
-    match status {
-        "pending" => TaskStatus::Pending,
-        "processing" | "in_progress" => TaskStatus::Processing,
-        "completed" | "success" => TaskStatus::Succeeded,
-        "failed" | "error" => TaskStatus::Failed,
-        _ => TaskStatus::Unknown,
-    }
-}
-
-/// An object's members, read by any of the names the documents use for them. Serde aliases
-/// would refuse an object carrying two of the names; this takes the first one that has a
-/// value and drops the others, and what is never read ends up in `extra`.
-pub(crate) struct Members(pub(crate) Map<String, Value>);
-
-impl<'de> Deserialize<'de> for Members {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
-        Map::deserialize(d).map(Members)
-    }
-}
-
-impl Members {
-    /// Removes every one of `names` and returns the first that is neither null nor `""`.
-    pub(crate) fn take(&mut self, names: &[&str]) -> Option<Value> {
-        let mut found = None;
-        for name in names {
-            let value = self.0.remove(*name);
-            let empty = matches!(&value, None | Some(Value::Null))
-                || value.as_ref().and_then(Value::as_str) == Some("");
-            if found.is_none() && !empty {
-                found = value;
-            }
-        }
-        found
-    }
-
-    /// A string; a number is accepted and written in decimal (ids, D15).
-    pub(crate) fn string(&mut self, names: &[&str]) -> std::result::Result<Option<String>, String> {
-        self.take(names)
-            .map(|v| de::id_string(v).map_err(|e| format!("{}: {e}", names[0])))
-            .transpose()
-    }
-
-    /// A number, or a string holding one (D66).
-    pub(crate) fn f64(&mut self, names: &[&str]) -> std::result::Result<Option<f64>, String> {
-        Ok(self
-            .take(names)
-            .map(|v| de::opt_f64(v).map_err(|e| format!("{}: {e}", names[0])))
-            .transpose()?
-            .flatten())
-    }
-
-    /// An integer, or a string holding one.
-    pub(crate) fn i64(&mut self, names: &[&str]) -> std::result::Result<Option<i64>, String> {
-        Ok(self
-            .take(names)
-            .map(|v| de::opt_lenient_i64(v).map_err(|e| format!("{}: {e}", names[0])))
-            .transpose()?
-            .flatten())
-    }
-
-    /// A task's `error`: `{code, message}`, or a bare message string (D51).
-    pub(crate) fn error(&mut self) -> std::result::Result<Option<TaskError>, String> {
-        match self.take(&["error"]) {
-            None => Ok(None),
-            Some(Value::String(message)) => Ok(Some(TaskError {
-                code: None,
-                message: Some(message),
-            })),
-            Some(v) => serde_json::from_value(v)
-                .map(Some)
-                .map_err(|e| format!("error: {e}")),
-        }
-    }
-
-    pub(crate) fn into_extra(self) -> Map<String, Value> {
-        self.0
+        self.client.request(op, query)
     }
 }
 

@@ -3,17 +3,16 @@
 //! Operation table entries (paths and parameter schemas, from the v2 spec); call them with
 //! [`Client::execute`](crate::Client::execute) or `jogg_call` from C.
 
-use serde::Deserialize;
-use serde_json::{Map, Value, json};
+use serde_json::json;
 
 use super::V2;
-use super::avatars::Orientation;
-use crate::de;
+pub use crate::api::v1::visual_styles::{VisualStyle, VisualStyleList};
 use crate::error::Result;
 use crate::ops::{Operation, Version};
 #[allow(unused_imports)]
 use crate::schema::{INT, Kind, STR, Schema, TEXT, int, opt, req};
 use crate::transport::Method;
+use crate::types::Orientation;
 
 /// `GET /v2/visual_styles`.
 pub static LIST_VISUAL_STYLES: Operation = Operation {
@@ -22,37 +21,17 @@ pub static LIST_VISUAL_STYLES: Operation = Operation {
     path: "/v2/visual_styles",
     name: "list_visual_styles",
     poll_with: None,
-    schema: &Schema::of(&[opt(
-        "aspect_ratio",
-        Kind::StrEnum(&["portrait", "landscape", "square"]),
-    )]),
+    schema: &Schema::of(&[opt("aspect_ratio", Kind::StrEnum(Orientation::WORDS))]),
 };
-
-/// A visual style: the layout of a product video. Pass its `name` as `visual_style`.
-#[derive(Clone, Debug, PartialEq, Deserialize)]
-pub struct VisualStyle {
-    #[serde(deserialize_with = "de::lenient_i64")]
-    pub id: i64,
-    #[serde(default)]
-    pub name: String,
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
-#[derive(Clone, Debug, PartialEq, Deserialize)]
-pub struct VisualStyleList {
-    #[serde(default)]
-    pub visual_styles: Vec<VisualStyle>,
-}
 
 impl V2<'_> {
     /// The visual styles, all or only those made for one frame shape.
     pub fn list_visual_styles(&self, aspect_ratio: Option<Orientation>) -> Result<VisualStyleList> {
-        let op = &LIST_VISUAL_STYLES;
         let params = match aspect_ratio {
             Some(a) => json!({ "aspect_ratio": a }),
             None => json!({}),
         };
-        de::decode(op, self.client.execute(op, &params)?)
+        let op = &LIST_VISUAL_STYLES;
+        self.client.fetch(op, &params)
     }
 }

@@ -7,13 +7,14 @@ use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value, json};
 
 use super::V2;
-use super::avatars::Gender;
 use crate::de;
 use crate::error::Result;
 use crate::ops::{Operation, Version};
 #[allow(unused_imports)]
 use crate::schema::{INT, Kind, STR, Schema, TEXT, int, opt, req};
 use crate::transport::Method;
+use crate::types::Gender;
+pub use crate::types::VoiceAge;
 
 /// `GET /v2/voices`.
 pub static LIST_VOICES: Operation = Operation {
@@ -25,9 +26,9 @@ pub static LIST_VOICES: Operation = Operation {
     schema: &Schema::of(&[
         opt("page", int(Some(1), None)),
         opt("page_size", int(Some(1), Some(100))),
-        opt("gender", Kind::StrEnum(&["female", "male"])),
+        opt("gender", Kind::StrEnum(Gender::WORDS)),
         opt("language", STR),
-        opt("age", Kind::StrEnum(&["young", "middle_aged", "old"])),
+        opt("age", Kind::StrEnum(VoiceAge::WORDS)),
         opt("use_case", STR),
     ]),
 };
@@ -41,15 +42,6 @@ pub static LIST_CUSTOM_VOICES: Operation = Operation {
     poll_with: None,
     schema: &Schema::of(&[opt("language", STR)]),
 };
-
-/// The voice age filter.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum VoiceAge {
-    Young,
-    MiddleAged,
-    Old,
-}
 
 /// Filters and page of [`V2::list_voices`]; all optional, combined with AND. Pages start at
 /// 1; the API's default page size is 10, at most 100.
@@ -121,20 +113,17 @@ impl V2<'_> {
     /// One page of library voices matching `filter`.
     pub fn list_voices(&self, filter: &LibraryVoiceFilter) -> Result<VoicePage> {
         let op = &LIST_VOICES;
-        de::decode(
-            op,
-            self.client.execute(op, &self.client.to_params(filter)?)?,
-        )
+        self.client.request(op, filter)
     }
 
     /// Your cloned voices, optionally only those of one language.
     pub fn list_custom_voices(&self, language: Option<&str>) -> Result<CustomVoiceList> {
-        let op = &LIST_CUSTOM_VOICES;
         let params = match language {
             Some(l) => json!({ "language": l }),
             None => json!({}),
         };
-        de::decode(op, self.client.execute(op, &params)?)
+        let op = &LIST_CUSTOM_VOICES;
+        self.client.fetch(op, &params)
     }
 }
 

@@ -5,14 +5,13 @@ use serde::Serialize;
 use serde_json::json;
 
 use super::V2;
-use crate::api::v1::webhooks::{EndpointStatus, WebhookEndpoint, unwrap_member, with_path_param};
-use crate::de;
+use crate::api::v1::webhooks::{
+    ENDPOINT_ID, EndpointStatus, WebhookEndpoint, fetch_list, with_path_param,
+};
 use crate::error::Result;
 use crate::ops::{Operation, Version};
 use crate::schema::{Field, Kind, Schema};
 use crate::transport::Method;
-
-const STATUSES: &[&str] = &["enabled", "disabled"];
 
 // The members of a v2 create or update: all three required.
 const URL: Field = Field {
@@ -22,7 +21,7 @@ const URL: Field = Field {
 };
 const STATUS: Field = Field {
     name: "status",
-    kind: Kind::StrEnum(STATUSES),
+    kind: Kind::StrEnum(EndpointStatus::WORDS),
     required: true,
 };
 const EVENTS: Field = Field {
@@ -65,16 +64,7 @@ pub static UPDATE_WEBHOOK_ENDPOINT: Operation = Operation {
     name: "update_webhook_endpoint",
     poll_with: None,
     schema: &Schema {
-        fields: &[
-            Field {
-                name: "endpoint_id",
-                kind: Kind::Str { non_empty: true },
-                required: true,
-            },
-            URL,
-            STATUS,
-            EVENTS,
-        ],
+        fields: &[ENDPOINT_ID, URL, STATUS, EVENTS],
         rules: &[],
     },
 };
@@ -87,11 +77,7 @@ pub static DELETE_WEBHOOK_ENDPOINT: Operation = Operation {
     name: "delete_webhook_endpoint",
     poll_with: None,
     schema: &Schema {
-        fields: &[Field {
-            name: "endpoint_id",
-            kind: Kind::Str { non_empty: true },
-            required: true,
-        }],
+        fields: &[ENDPOINT_ID],
         rules: &[],
     },
 };
@@ -135,15 +121,13 @@ impl V2<'_> {
     /// Every webhook endpoint of this API key.
     pub fn list_webhook_endpoints(&self) -> Result<Vec<WebhookEndpoint>> {
         let op = &LIST_WEBHOOK_ENDPOINTS;
-        let reply = self.client.execute(op, &json!({}))?;
-        de::decode(op, unwrap_member(reply, "endpoints"))
+        fetch_list(self.client, op, "endpoints")
     }
 
     /// Registers an endpoint; the reply carries its signing `secret`.
     pub fn create_webhook_endpoint(&self, spec: &WebhookEndpointSpec) -> Result<WebhookEndpoint> {
         let op = &CREATE_WEBHOOK_ENDPOINT;
-        let params = self.client.to_params(spec)?;
-        de::decode(op, self.client.execute(op, &params)?)
+        self.client.request(op, spec)
     }
 
     /// Replaces an endpoint's URL, status and events.
@@ -152,9 +136,9 @@ impl V2<'_> {
         endpoint_id: &str,
         spec: &WebhookEndpointSpec,
     ) -> Result<WebhookEndpoint> {
-        let op = &UPDATE_WEBHOOK_ENDPOINT;
         let params = with_path_param(self.client.to_params(spec)?, "endpoint_id", endpoint_id);
-        de::decode(op, self.client.execute(op, &params)?)
+        let op = &UPDATE_WEBHOOK_ENDPOINT;
+        self.client.fetch(op, &params)
     }
 
     /// Deletes an endpoint at once.
@@ -168,7 +152,6 @@ impl V2<'_> {
     /// The event names endpoints may subscribe to.
     pub fn list_webhook_events(&self) -> Result<Vec<String>> {
         let op = &LIST_WEBHOOK_EVENTS;
-        let reply = self.client.execute(op, &json!({}))?;
-        de::decode(op, unwrap_member(reply, "events"))
+        fetch_list(self.client, op, "events")
     }
 }

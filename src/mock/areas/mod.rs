@@ -24,6 +24,7 @@ mod v2_videos;
 mod v2_visual_styles;
 mod v2_voices;
 
+use crate::mock::store::Phase;
 use crate::mock::table::Handler;
 
 const AREAS: &[&[(&str, Handler)]] = &[
@@ -49,6 +50,38 @@ const AREAS: &[&[(&str, Handler)]] = &[
     v2_visual_styles::HANDLERS,
     v2_voices::HANDLERS,
 ];
+
+// The status vocabularies several areas answer with.
+
+/// A v2 task's word in a poll answer (renders, translations, motions, generated images).
+pub(super) fn task_word(phase: Phase) -> &'static str {
+    match phase {
+        Phase::Pending => "pending",
+        Phase::Processing => "processing",
+        Phase::Succeeded => "completed",
+        Phase::Failed => "failed",
+    }
+}
+
+/// The same state in the v2 history lists and the avatar status filter, whose vocabulary has
+/// no `pending`.
+pub(super) fn list_word(phase: Phase) -> &'static str {
+    match phase {
+        Phase::Pending | Phase::Processing => "processing",
+        Phase::Succeeded => "completed",
+        Phase::Failed => "failed",
+    }
+}
+
+/// The integer form of an avatar's state in the avatar lists (v1 and v2): 0 while it is
+/// being made, then 1 or 2.
+pub(super) fn avatar_code(phase: Phase) -> i64 {
+    match phase {
+        Phase::Pending | Phase::Processing => 0,
+        Phase::Succeeded => 1,
+        Phase::Failed => 2,
+    }
+}
 
 /// The handler of an operation, by full name (`v2.get_current_user`).
 pub(crate) fn handler(name: &str) -> Option<Handler> {

@@ -6,6 +6,7 @@
 
 use serde_json::{Value, json};
 
+use super::avatar_code;
 use super::v1_photo_avatars::MOTION;
 use crate::mock::routes::ApiError;
 use crate::mock::store::{Phase, Record, Store};
@@ -26,15 +27,6 @@ pub(super) const INSTANT: &str = "instant_avatar";
 pub(super) fn next_avatar_id(store: &Store) -> i64 {
     let made = store.created(INSTANT) + store.created(MOTION);
     30_001 + made as i64
-}
-
-/// The list form of a phase: 0 while the avatar is being made, then 1 or 2.
-pub(super) fn status_code(phase: Phase) -> i64 {
-    match phase {
-        Phase::Pending | Phase::Processing => 0,
-        Phase::Succeeded => 1,
-        Phase::Failed => 2,
-    }
 }
 
 fn list_custom_avatars(call: &Call) -> Result<Value, ApiError> {
@@ -62,7 +54,7 @@ fn instant_view(call: &Call, record: &Record) -> Value {
         "avatar_id": record.data["avatar_id"],
         "name": record.data["name"],
         "cover_url": cover_url,
-        "status": status_code(phase),
+        "status": avatar_code(phase),
         "fail_msg": fail_msg,
     })
 }
@@ -80,7 +72,7 @@ fn list_photo_avatars(call: &Call) -> Result<Value, ApiError> {
                 "avatar_id": d["avatar_id"],
                 "name": d["name"],
                 "cover_url": d["image_url"],
-                "status": status_code(phase),
+                "status": avatar_code(phase),
                 "fail_msg": if phase == Phase::Failed { "the photo could not be animated" } else { "" },
                 "aspect_ratio": d["aspect_ratio"],
                 "style": d["style"],

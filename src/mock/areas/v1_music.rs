@@ -37,18 +37,21 @@ pub(super) fn exists(id: i64) -> bool {
     LIBRARY.iter().chain(CUSTOM).any(|t| t.0 == id)
 }
 
+/// A track as both versions list it, its file served under `base`.
+pub(super) fn track(base: &str, id: i64, name: &str, seconds: u32) -> Value {
+    json!({
+        "id": id,
+        "name": name,
+        "music_url": format!("{base}/files/music/{id}.mp3"),
+        "duration": seconds,
+    })
+}
+
 fn tracks(call: &Call, list: &[(i64, &str, u32)]) -> Value {
     let base = &call.shared.base_url;
     let items: Vec<Value> = list
         .iter()
-        .map(|(id, name, seconds)| {
-            json!({
-                "id": id,
-                "name": name,
-                "music_url": format!("{base}/files/music/{id}.mp3"),
-                "duration": seconds,
-            })
-        })
+        .map(|&(id, name, seconds)| track(base, id, name, seconds))
         .collect();
     json!({"avatars": items})
 }

@@ -17,6 +17,7 @@ use crate::mock::table::{Call, Handler};
 
 use super::v2_photo_avatars::{self as photo, MOTION_FAILURE};
 use super::v2_product_avatars as product;
+use super::{avatar_code, list_word};
 
 pub(crate) const HANDLERS: &[(&str, Handler)] = &[
     ("v2.list_public_avatars", list_public),
@@ -70,24 +71,6 @@ fn list_public(call: &Call) -> Result<Value, ApiError> {
     Ok(json!({"avatars": page}))
 }
 
-/// The status words of the custom/photo filters against a task phase.
-fn status_word(phase: Phase) -> &'static str {
-    match phase {
-        Phase::Pending | Phase::Processing => "processing",
-        Phase::Succeeded => "completed",
-        Phase::Failed => "failed",
-    }
-}
-
-/// The integer form of the same state (photo and product lists).
-fn status_code(phase: Phase) -> u8 {
-    match phase {
-        Phase::Pending | Phase::Processing => 0,
-        Phase::Succeeded => 1,
-        Phase::Failed => 2,
-    }
-}
-
 /// The caller's records of `kind`, newest first, that pass the `name` search (case-blind
 /// substring) and `status` filter.
 fn own<'a>(call: &Call, records: &'a [Record]) -> Vec<(&'a Record, Phase)> {
@@ -99,7 +82,7 @@ fn own<'a>(call: &Call, records: &'a [Record]) -> Vec<(&'a Record, Phase)> {
         .filter(|(r, phase)| {
             let name = r.data["name"].as_str().unwrap_or_default().to_lowercase();
             needle.as_ref().is_none_or(|n| name.contains(n.as_str()))
-                && call.str("status").is_none_or(|s| s == status_word(*phase))
+                && call.str("status").is_none_or(|s| s == list_word(*phase))
         })
         .collect()
 }
@@ -123,7 +106,7 @@ fn list_custom(call: &Call) -> Result<Value, ApiError> {
                 "video_url": media("mp4"),
                 "cover_url": media("jpg"),
                 "api_only": true,
-                "avatar_status": status_word(phase),
+                "avatar_status": list_word(phase),
                 "fail_msg": if phase == Phase::Failed { "training failed: the face left the frame too often" } else { "" },
                 "avatar_url": media("mp4"),
             })
@@ -155,7 +138,7 @@ fn list_photo(call: &Call) -> Result<Value, ApiError> {
                 "id": r.data["avatar_id"],
                 "name": r.data["name"],
                 "cover_url": cover,
-                "status": status_code(phase),
+                "status": avatar_code(phase),
                 "fail_msg": fail_msg(phase),
             })
         })
@@ -179,7 +162,7 @@ fn list_product(call: &Call) -> Result<Value, ApiError> {
                 "avatar_id": r.data["avatar_id"],
                 "name": r.data["name"],
                 "cover_url": if done { json!(call.media_url(&r.id, "jpg")) } else { r.data["image_url"].clone() },
-                "status": status_code(phase),
+                "status": avatar_code(phase),
                 "fail_msg": fail_msg(phase),
                 "avatar_url": if done { call.media_url(&r.id, "mp4") } else { String::new() },
                 "aspect_ratio": r.data["aspect_ratio"],

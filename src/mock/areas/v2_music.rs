@@ -2,6 +2,7 @@
 
 use serde_json::{Value, json};
 
+use super::v1_music::track;
 use crate::mock::routes::ApiError;
 use crate::mock::table::{Call, Handler};
 
@@ -36,18 +37,9 @@ const TRACKS: &[(&str, u32)] = &[
 
 fn list_musics(call: &Call) -> Result<Value, ApiError> {
     let base = &call.shared.base_url;
-    let all: Vec<Value> = TRACKS
-        .iter()
-        .enumerate()
-        .map(|(i, (name, seconds))| {
-            let id = 501 + i;
-            json!({
-                "id": id,
-                "name": name,
-                "music_url": format!("{base}/files/music/{id}.mp3"),
-                "duration": seconds,
-            })
-        })
+    let all: Vec<Value> = (501..)
+        .zip(TRACKS)
+        .map(|(id, &(name, seconds))| track(base, id, name, seconds))
         .collect();
     let (music, pagination) = call.paginate(all);
     Ok(json!({"music": music, "pagination": pagination}))

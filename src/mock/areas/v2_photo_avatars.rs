@@ -10,6 +10,7 @@
 
 use serde_json::{Value, json};
 
+use super::task_word;
 use crate::mock::routes::ApiError;
 use crate::mock::store::{Phase, Record};
 use crate::mock::table::{Call, Handler};
@@ -90,18 +91,9 @@ fn add_motion(call: &Call) -> Result<Value, ApiError> {
     }));
     record.id = format!("25-mo_{}", record.id);
     let motion_id = record.id.clone();
-    let status = motion_status(call.phase(&record));
+    let status = task_word(call.phase(&record));
     store.insert(call.key, MOTION_KIND, record);
     Ok(json!({"avatar_id": avatar_id, "motion_id": motion_id, "status": status}))
-}
-
-pub(crate) fn motion_status(phase: Phase) -> &'static str {
-    match phase {
-        Phase::Pending => "pending",
-        Phase::Processing => "processing",
-        Phase::Succeeded => "completed",
-        Phase::Failed => "failed",
-    }
 }
 
 pub(crate) const MOTION_FAILURE: &str = "motion generation failed: no face was found in the image";
@@ -124,7 +116,7 @@ pub(crate) fn motion_view(call: &Call, record: &Record) -> Value {
         "avatar_id": d["avatar_id"],
         "image_url": d["image_url"],
         "name": d["name"],
-        "status": motion_status(phase),
+        "status": task_word(phase),
         "motion_preview_url": (phase == Phase::Succeeded).then(|| call.media_url(&record.id, "mp4")),
         "voice_id": d["voice_id"],
         "error_msg": (phase == Phase::Failed).then_some(MOTION_FAILURE),

@@ -16,7 +16,8 @@ use crate::mock::routes::ApiError;
 use crate::mock::store::Phase;
 use crate::mock::table::{Call, Handler};
 
-use super::v2_photo_avatars::{motion_status, motion_view};
+use super::task_word;
+use super::v2_photo_avatars::motion_view;
 
 pub(crate) const HANDLERS: &[(&str, Handler)] = &[
     ("v2.generate_product_avatar_images", generate),
@@ -83,10 +84,6 @@ fn generate(call: &Call) -> Result<Value, ApiError> {
     Ok(json!({"batch_id": batch_id, "total_submitted": count, "generations": generations}))
 }
 
-fn image_status(phase: Phase) -> &'static str {
-    motion_status(phase)
-}
-
 fn get_generation(call: &Call) -> Result<Value, ApiError> {
     let id = call.id("batch_id");
     let store = call.store();
@@ -111,7 +108,7 @@ fn get_generation(call: &Call) -> Result<Value, ApiError> {
             counts[slot] += 1;
             let mut item = json!({
                 "generation_id": image.id,
-                "status": image_status(phase),
+                "status": task_word(phase),
                 "created_at": image.created_unix,
             });
             if matches!(phase, Phase::Succeeded | Phase::Failed) {
@@ -157,7 +154,7 @@ fn add_motion(call: &Call) -> Result<Value, ApiError> {
     if phase != Phase::Succeeded {
         return Err(ApiError::parameter(format!(
             "generation_id: image {generation_id} is {}, not completed",
-            image_status(phase)
+            task_word(phase)
         )));
     }
     let aspect = call

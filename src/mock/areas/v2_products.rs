@@ -11,8 +11,9 @@
 
 use serde_json::{Value, json};
 
+use super::list_word;
 use super::v1_products;
-use super::v2_videos::{credits, history, list_word, total};
+use super::v2_videos::{credits, history, total};
 use crate::mock::routes::ApiError;
 use crate::mock::store::{Phase, Record};
 use crate::mock::table::{Call, Handler};

@@ -3,7 +3,7 @@
 
 use serde_json::{Value, json};
 
-use super::v2_videos::task_word;
+use super::task_word;
 use crate::mock::routes::ApiError;
 use crate::mock::store::Phase;
 use crate::mock::table::{Call, Handler};

@@ -10,6 +10,7 @@ use std::cmp::Ordering;
 use serde_json::{Value, json};
 
 use super::v2_templates;
+use super::{list_word, task_word};
 use crate::mock::routes::ApiError;
 use crate::mock::store::{Phase, Record};
 use crate::mock::table::{Call, Handler};
@@ -179,25 +180,6 @@ fn list_template_videos(call: &Call) -> Result<Value, ApiError> {
 
 // ---------------------------------------------------------------------------
 // Shared by the v2 task areas of this group
-
-/// A task's word in a poll answer.
-pub(super) fn task_word(phase: Phase) -> &'static str {
-    match phase {
-        Phase::Pending => "pending",
-        Phase::Processing => "processing",
-        Phase::Succeeded => "completed",
-        Phase::Failed => "failed",
-    }
-}
-
-/// A task's word in the history lists, whose vocabulary has no `pending`.
-pub(super) fn list_word(phase: Phase) -> &'static str {
-    match phase {
-        Phase::Pending | Phase::Processing => "processing",
-        Phase::Succeeded => "completed",
-        Phase::Failed => "failed",
-    }
-}
 
 /// When a task ended, in unix seconds: its creation plus the render time.
 pub(super) fn done_at(call: &Call, record: &Record) -> u64 {
