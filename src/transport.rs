@@ -342,7 +342,11 @@ fn check_url_length(base: &str, path: &str, query: &[(String, String)]) -> Resul
 /// API 50000; a POST (it creates, and costs) only if it certainly was not processed. A reply
 /// that is not JSON at all is garbled in transit or by a proxy: worth one more GET.
 fn should_retry(err: &Error, method: Method) -> bool {
-    let garbled = err.code == Code::BadResponse && method == Method::Get;
+    // A 2xx body that is not the envelope is a garbled answer (a proxy, a cut connection):
+    // worth one more GET. A redirect is also "bad", but asking again would change nothing.
+    let garbled = err.code == Code::BadResponse
+        && method == Method::Get
+        && err.http_status.is_some_and(|s| (200..300).contains(&s));
     (err.retryable() || garbled) && (method != Method::Post || !err.maybe_processed)
 }
 
