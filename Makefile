@@ -73,8 +73,27 @@ test-c: $(BUILD)/test_abi $(BUILD)/quickstart $(BUILD)/readme_example $(BUILD)/w
 
 # Waiting at scale: a batch of creates against the POST limit, and the poll schedule against
 # a fixed 5-second poll. Prints the tables and rewrites the Waiting section of BENCHMARKS.md.
-bench:
+#
+# HTTP round trips (benches/http.rs): jogg against a static nginx, libcurl, cJSON, Python
+# requests and a raw-socket loop, in one run; rewrites the HTTP round trips section.
+# benches/http/setup.sh installs nginx, libcurl, cJSON and requests when they are missing.
+BENCH := $(BUILD)/bench
+
+bench: bench-http-programs
 	$(CARGO) bench --all-features --bench waiting
+	$(CARGO) bench --all-features --bench http
+
+.PHONY: bench-setup bench-http-programs
+bench-setup:
+	benches/http/setup.sh
+
+$(BENCH):
+	mkdir -p $(BENCH)
+
+bench-http-programs: bench-setup lib | $(BENCH)
+	$(CC) -O2 -Wall -Wextra -o $(BENCH)/raw benches/http/raw.c
+	$(CC) -O2 -Wall -Wextra -o $(BENCH)/curl benches/http/curl.c -lcurl -lcjson
+	$(CC) -O2 -Wall -Wextra -pthread -Iinclude -o $(BENCH)/jogg benches/http/jogg.c $(LIB_A) $(NATIVE_LIBS)
 
 # The C ABI tests and the webhook receiver under valgrind, then the tests rebuilt with AddressSanitizer and UBSan: 0 errors and
 # 0 leaks required. (std keeps one thread handle alive for the process: "possibly lost", not

@@ -1,0 +1,336 @@
+//! HTTP round trips: `GET /v1/project` against a static nginx on loopback (not our mock), by a
+//! raw-socket C loop (the ceiling), libcurl, libcurl + cJSON, Python requests, `jogg_get_project`
+//! through the C ABI, the typed Rust `Client::get_project`, and 1-8 threads on one client.
+//! Also RSS over 100k calls and the stripped library sizes.
+//!
+//! `make bench` builds the C programs into build/bench/ (benches/http/*.c), installs what is
+//! missing (benches/http/setup.sh), then runs this, which starts and stops nginx itself and
+//! rewrites the "HTTP round trips" section of BENCHMARKS.md.
+
+use std::fmt::Write as _;
+use std::io::Write as _;
+use std::net::{TcpListener, TcpStream};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use jogg::{Client, Config};
+
+const API_KEY: &str = "bench-key-0123456789";
+const PROJECT: &str = "p_bench";
+/// The reply nginx serves: a finished project in the API's envelope.
+const ENVELOPE: &str = r#"{"code":0,"msg":"Success","data":{"id":"p_bench","title":"Benchmark project","video_duration":12.5,"video_url":"https://res.jogg.ai/video/p_bench.mp4","cover_url":"https://res.jogg.ai/cover/p_bench.jpg","status_code":4,"status_desc":"success","created_at":1732500000},"rid":"rid-0123456789abcdef"}"#;
+const ROUNDS: usize = 3;
+const RSS_CALLS: u64 = 100_000;
+const THREADS: [u32; 4] = [1, 2, 4, 8];
+
+fn seconds() -> f64 {
+    std::env::var("BENCH_SECONDS")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(2.0)
+}
+
+struct Nginx(Child);
+
+impl Drop for Nginx {
+    fn drop(&mut self) {
+        // SIGQUIT: graceful stop of the master and its workers.
+        unsafe { libc::kill(self.0.id() as i32, libc::SIGQUIT) };
+        let _ = self.0.wait();
+    }
+}
+
+fn start_nginx(dir: &Path) -> (Nginx, u16) {
+    let port = TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .expect("free port")
+        .port();
+    let d = dir.display();
+    let conf = format!(
+        "worker_processes auto;\n\
+         pid {d}/nginx.pid;\n\
+         error_log {d}/error.log warn;\n\
+         events {{ worker_connections 256; }}\n\
+         http {{\n\
+         \x20 access_log off;\n\
+         \x20 client_body_temp_path {d}/tmp; proxy_temp_path {d}/tmp; fastcgi_temp_path {d}/tmp;\n\
+         \x20 uwsgi_temp_path {d}/tmp; scgi_temp_path {d}/tmp;\n\
+         \x20 keepalive_requests 100000000; keepalive_timeout 300s;\n\
+         \x20 server {{\n\
+         \x20   listen 127.0.0.1:{port};\n\
+         \x20   location = /v1/project {{ default_type application/json; return 200 '{ENVELOPE}'; }}\n\
+         \x20 }}\n\
+         }}\n"
+    );
+    std::fs::create_dir_all(dir.join("tmp")).expect("mkdir");
+    let path = dir.join("nginx.conf");
+    std::fs::write(&path, conf).expect("write nginx.conf");
+    let nginx = ["/usr/sbin/nginx", "nginx"]
+        .into_iter()
+        .find(|p| Command::new(p).arg("-v").output().is_ok())
+        .expect("nginx (benches/http/setup.sh installs it)");
+    let child = Command::new(nginx)
+        .arg("-p")
+        .arg(dir)
+        .arg("-e")
+        .arg(dir.join("error.log"))
+        .arg("-c")
+        .arg(&path)
+        .args(["-g", "daemon off;"])
+        .spawn()
+        .expect("start nginx");
+    let nginx = Nginx(child);
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while TcpStream::connect(("127.0.0.1", port)).is_err() {
+        assert!(Instant::now() < deadline, "nginx did not start");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    (nginx, port)
+}
+
+/// Runs a client program; its last stdout line is "<requests> <seconds>" (or other numbers).
+fn run(program: &Path, args: &[&str]) -> Vec<f64> {
+    let out = Command::new(program)
+        .args(args)
+        .stderr(Stdio::inherit())
+        .output()
+        .unwrap_or_else(|e| panic!("{}: {e}", program.display()));
+    assert!(
+        out.status.success(),
+        "{} {args:?} failed",
+        program.display()
+    );
+    String::from_utf8_lossy(&out.stdout)
+        .split_whitespace()
+        .map(|w| w.parse().expect("number"))
+        .collect()
+}
+
+fn rate(v: &[f64]) -> f64 {
+    v[0] / v[1]
+}
+
+/// (6) in this process: the typed call, result dropped each time.
+fn rust_typed(base: &str, secs: f64) -> f64 {
+    let client = rust_client(base);
+    for _ in 0..500 {
+        client.get_project(PROJECT).expect("get_project");
+    }
+    let t0 = Instant::now();
+    let mut n = 0u64;
+    while t0.elapsed().as_secs_f64() < secs {
+        for _ in 0..50 {
+            let p = client.get_project(PROJECT).expect("get_project");
+            std::hint::black_box(p);
+        }
+        n += 50;
+    }
+    n as f64 / t0.elapsed().as_secs_f64()
+}
+
+fn rust_client(base: &str) -> Client {
+    let config = format!(r#"{{"api_key":"{API_KEY}","base_url":"{base}","proxy":"none"}}"#);
+    Client::new(Config::from_json(&config).expect("config")).expect("client")
+}
+
+fn median(mut v: Vec<f64>) -> f64 {
+    v.sort_by(f64::total_cmp);
+    v[v.len() / 2]
+}
+
+fn command_output(cmd: &str, args: &[&str]) -> Option<String> {
+    let out = Command::new(cmd).args(args).output().ok()?;
+    let text =
+        String::from_utf8_lossy(&out.stdout).to_string() + &String::from_utf8_lossy(&out.stderr);
+    let line = text.lines().next()?.trim().to_string();
+    (!line.is_empty()).then_some(line)
+}
+
+fn stripped_size(file: &Path, out: &Path, flag: &str) -> u64 {
+    let ok = Command::new("strip")
+        .arg(flag)
+        .arg("-o")
+        .arg(out)
+        .arg(file)
+        .status()
+        .is_ok_and(|s| s.success());
+    assert!(ok, "strip {}", file.display());
+    std::fs::metadata(out).expect("stripped file").len()
+}
+
+fn mib(bytes: u64) -> String {
+    format!("{:.2} MiB", bytes as f64 / (1024.0 * 1024.0))
+}
+
+fn main() {
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    let dir = root.join("build/bench");
+    let bin = |name: &str| dir.join(name);
+    let python = std::env::var("PYTHON").unwrap_or_else(|_| "python3".into());
+    let secs = seconds();
+    let s = format!("{secs}");
+
+    let (nginx, port) = start_nginx(&dir);
+    let base = format!("http://127.0.0.1:{port}");
+    let port_s = port.to_string();
+    let requests = root.join("benches/http/requests_bench.py");
+    let requests = requests.to_str().unwrap();
+
+    // (label, requests/s per round)
+    let labels = [
+        "1. raw socket C loop (ceiling)",
+        "2. libcurl, one easy handle, body unparsed",
+        "3. libcurl + cJSON (parse envelope, re-serialise data)",
+        "4. Python requests.Session + .json()",
+        "5. `jogg_get_project` via the C ABI (C program)",
+        "6. typed Rust `Client::get_project`",
+        "7. C ABI, 1 thread on one `jogg_client`",
+        "7. C ABI, 2 threads on one `jogg_client`",
+        "7. C ABI, 4 threads on one `jogg_client`",
+        "7. C ABI, 8 threads on one `jogg_client`",
+    ];
+    let mut rates: Vec<Vec<f64>> = vec![Vec::new(); labels.len()];
+    for round in 0..ROUNDS {
+        eprintln!("round {}/{ROUNDS}", round + 1);
+        rates[0].push(rate(&run(&bin("raw"), &[&port_s, &s])));
+        rates[1].push(rate(&run(&bin("curl"), &[&base, &s])));
+        rates[2].push(rate(&run(&bin("curl"), &[&base, &s, "parse"])));
+        rates[3].push(rate(&run(Path::new(&python), &[requests, &base, &s])));
+        rates[4].push(rate(&run(&bin("jogg"), &[&base, &s, "1"])));
+        rates[5].push(rust_typed(&base, secs));
+        for (i, t) in THREADS.iter().enumerate() {
+            rates[6 + i].push(rate(&run(&bin("jogg"), &[&base, &s, &t.to_string()])));
+        }
+    }
+    eprintln!("rss: {RSS_CALLS} calls");
+    let rss = run(&bin("jogg"), &[&base, "rss", &RSS_CALLS.to_string()]);
+    drop(nginx);
+
+    let med: Vec<f64> = rates.iter().map(|r| median(r.clone())).collect();
+    let (ceiling, curl_cjson) = (med[0], med[2]);
+
+    let lib_so = root.join("target/release/libjogg.so");
+    let lib_a = root.join("target/release/libjogg.a");
+    let so = std::fs::metadata(&lib_so).expect("libjogg.so").len();
+    let a = std::fs::metadata(&lib_a).expect("libjogg.a").len();
+    let so_stripped = stripped_size(&lib_so, &dir.join("libjogg.stripped.so"), "--strip-all");
+    let a_stripped = stripped_size(&lib_a, &dir.join("libjogg.stripped.a"), "--strip-debug");
+
+    let cpu = std::fs::read_to_string("/proc/cpuinfo")
+        .ok()
+        .and_then(|c| {
+            c.lines()
+                .find(|l| l.starts_with("model name"))
+                .and_then(|l| l.split(':').nth(1))
+                .map(|s| s.trim().to_string())
+        })
+        .unwrap_or_else(|| "?".into());
+    let cores = command_output("nproc", &[]).unwrap_or_else(|| "?".into());
+    let kernel = command_output("uname", &["-sr"]).unwrap_or_else(|| "?".into());
+    let nginx_v = command_output("/usr/sbin/nginx", &["-v"]).unwrap_or_else(|| "?".into());
+    let curl_v = command_output("curl-config", &["--version"]).unwrap_or_else(|| "?".into());
+    let py_v = command_output(
+        &python,
+        &[
+            "-c",
+            "import sys,requests;print(sys.version.split()[0],'requests',requests.__version__)",
+        ],
+    )
+    .unwrap_or_else(|| "?".into());
+    let rustc_v = command_output("rustc", &["--version"]).unwrap_or_else(|| "?".into());
+
+    let mut md = String::new();
+    writeln!(
+        md,
+        "## HTTP round trips\n\n\
+         Generated by `make bench` (`benches/http.rs`, programs in `benches/http/`), all in one \
+         run against the same server.\n\n\
+         **Machine.** {cpu}, `nproc` = {cores}, {kernel}; server and clients on the same \
+         machine, over loopback. {nginx_v}; {curl_v}; Python {py_v}; {rustc_v}.\n\n\
+         **Method.** A static nginx (not jogg-mock), started by the benchmark as a child on \
+         127.0.0.1 with a generated config (`build/bench/nginx.conf`: `worker_processes auto`, \
+         keep-alive, `keepalive_requests` 10^8, access log off), answers \
+         `GET /v1/project?project_id={PROJECT}` with a fixed {}-byte envelope \
+         (`return 200 '...'`, `application/json`). Every client sends the same path, query and \
+         `x-api-key`/`accept` headers over one keep-alive connection, warms up (500 calls; 200 \
+         for Python), then calls for {secs} s; each row is the median of {ROUNDS} rounds, the \
+         rows interleaved within each round (min-max in brackets). The jogg clients use \
+         `{{\"api_key\", \"base_url\": \"http://127.0.0.1:<port>\", \"proxy\": \"none\"}}` and \
+         the default retries. The C programs are built with `cc -O2` and link \
+         `target/release/libjogg.a`. Ratios are to rows 1 (the ceiling: one `write()` of a \
+         fixed request, reads until Content-Length) and 3 (libcurl + cJSON, the same work as \
+         our call: parse the envelope, check `code`, re-serialise `data`).\n",
+        ENVELOPE.len()
+    )
+    .unwrap();
+    writeln!(
+        md,
+        "| client | requests/s | / (1) ceiling | / (3) curl+cJSON |"
+    )
+    .unwrap();
+    writeln!(md, "|---|---|---|---|").unwrap();
+    for (i, label) in labels.iter().enumerate() {
+        let (lo, hi) = rates[i]
+            .iter()
+            .fold((f64::MAX, 0f64), |(lo, hi), &r| (lo.min(r), hi.max(r)));
+        writeln!(
+            md,
+            "| {label} | {:.0} ({:.0}-{:.0}) | {:.2} | {:.2} |",
+            med[i],
+            lo,
+            hi,
+            med[i] / ceiling,
+            med[i] / curl_cjson
+        )
+        .unwrap();
+    }
+    let (early, late, hwm) = (rss[0], rss[1], rss[2]);
+    writeln!(
+        md,
+        "\n8 threads / 1 thread on one client: {:.2}x.\n\n\
+         **Memory.** One C program, one client, {RSS_CALLS} `jogg_get_project` calls (after the \
+         warm-up): VmRSS {early:.0} KiB after {}, {late:.0} KiB after {RSS_CALLS} ({}); peak \
+         (VmHWM) {hwm:.0} KiB.\n\n\
+         **Size.** `libjogg.so` {} ({} stripped with `strip --strip-all`); `libjogg.a` {} ({} \
+         with `strip --strip-debug`, which keeps the symbols a static library needs).\n",
+        med[9] / med[6],
+        RSS_CALLS / 10,
+        if late > early {
+            format!("+{:.0} KiB", late - early)
+        } else {
+            "no growth".to_string()
+        },
+        mib(so),
+        mib(so_stripped),
+        mib(a),
+        mib(a_stripped),
+    )
+    .unwrap();
+
+    print!("{md}");
+    std::io::stdout().flush().unwrap();
+    let path = root.join("BENCHMARKS.md");
+    let old = std::fs::read_to_string(&path).unwrap_or_else(|_| "# Benchmarks\n".to_owned());
+    std::fs::write(&path, splice(&old, "## HTTP round trips", &md)).expect("write BENCHMARKS.md");
+    eprintln!("wrote the HTTP round trips section of {}", path.display());
+}
+
+/// `doc` with its `heading` section (up to the next `## ` heading) replaced by `section`, or
+/// with `section` appended; other sections are left as they are.
+fn splice(doc: &str, heading: &str, section: &str) -> String {
+    let marker = format!("\n{heading}\n");
+    let start = doc
+        .find(&marker)
+        .map(|i| i + 1)
+        .or_else(|| doc.starts_with(&marker[1..]).then_some(0));
+    let Some(start) = start else {
+        return format!("{}\n\n{section}", doc.trim_end());
+    };
+    let end = doc[start + 1..]
+        .find("\n## ")
+        .map_or(doc.len(), |i| start + 1 + i + 1);
+    let rest = &doc[end..];
+    let sep = if rest.is_empty() { "" } else { "\n" };
+    format!("{}{section}{sep}{rest}", &doc[..start])
+}
