@@ -67,7 +67,7 @@ impl Transport {
     pub fn new(config: Config) -> Result<Transport> {
         let base_url = config.validate()?;
         let proxy = build_proxy(&config.effective_proxy())?;
-        let agent: ureq::Agent = ureq::Agent::config_builder()
+        let agent = ureq::Agent::config_builder()
             .http_status_as_error(false)
             // The key travels in a custom header, which ureq would carry across a redirect to
             // any host; the API never redirects, so a redirect is answered as an error.
@@ -76,8 +76,8 @@ impl Transport {
             .timeout_global(Some(config.timeout))
             .proxy(proxy)
             .user_agent(user_agent(&config))
-            .build()
-            .into();
+            .build();
+        let agent = new_agent(agent);
         let posts = PostLimiter::new(config.post_limit, config.post_window);
         let log = Logger::new(config.log, config.log_sink.clone(), config.api_key.expose());
         Ok(Transport {
@@ -117,7 +117,7 @@ impl Transport {
             // CDNs redirect to edge hosts; nothing secret goes along.
             Transfer::Download => builder.max_redirects(5).timeout_per_read(stall),
         };
-        Ok(builder.build().into())
+        Ok(new_agent(builder.build()))
     }
 
     pub fn base_url(&self) -> &str {
@@ -381,6 +381,65 @@ fn with_attempts(mut err: Error, attempts: u32) -> Error {
         err.message = format!("{} (after {attempts} attempts)", err.message);
     }
     err
+}
+
+/// An agent as `config.into()` builds it (ureq's default connector), with [`LiteralResolver`].
+fn new_agent(config: ureq::config::Config) -> ureq::Agent {
+    ureq::Agent::with_parts(
+        config,
+        ureq::unversioned::transport::DefaultConnector::new(),
+        LiteralResolver::default(),
+    )
+}
+
+/// ureq's resolver, except for an IP literal host (`http://127.0.0.1:8080`, `http://[::1]`):
+/// that is its own address, returned as is. ureq's `DefaultResolver` runs every lookup,
+/// literal or not, on a new thread when a timeout applies (always, here: `timeout_global`),
+/// and it is asked on every request, pooled connection or not: a thread spawned and joined
+/// per call. A host name still goes to the `DefaultResolver` (getaddrinfo, with its timeout),
+/// as do forms std would parse differently (`127.1`): those are not literals here.
+#[derive(Debug, Default)]
+struct LiteralResolver(ureq::unversioned::resolver::DefaultResolver);
+
+impl ureq::unversioned::resolver::Resolver for LiteralResolver {
+    fn resolve(
+        &self,
+        uri: &ureq::http::Uri,
+        config: &ureq::config::Config,
+        timeout: ureq::unversioned::transport::NextTimeout,
+    ) -> std::result::Result<ureq::unversioned::resolver::ResolvedSocketAddrs, ureq::Error> {
+        if let Some(addr) = literal_addr(uri)
+            && config
+                .ip_family()
+                .keep_wanted(std::iter::once(addr))
+                .count()
+                == 1
+        {
+            let mut addrs = self.empty();
+            addrs.push(addr);
+            return Ok(addrs);
+        }
+        self.0.resolve(uri, config, timeout)
+    }
+}
+
+/// The socket address of an `http`/`https` URI whose host is an IP literal.
+fn literal_addr(uri: &ureq::http::Uri) -> Option<std::net::SocketAddr> {
+    let default_port = match uri.scheme_str()? {
+        "http" => 80,
+        "https" => 443,
+        _ => return None,
+    };
+    let host = uri.host()?;
+    let host = host
+        .strip_prefix('[')
+        .and_then(|h| h.strip_suffix(']'))
+        .unwrap_or(host);
+    let ip: std::net::IpAddr = host.parse().ok()?;
+    Some(std::net::SocketAddr::new(
+        ip,
+        uri.port_u16().unwrap_or(default_port),
+    ))
 }
 
 /// What a [`Transport::file_agent`] is for.
@@ -679,6 +738,27 @@ mod tests {
             let full = BACKOFF_BASE.saturating_mul(1 << attempt).min(BACKOFF_CAP);
             assert!(d <= full && d >= full.mul_f64(0.75), "{attempt}: {d:?}");
         }
+    }
+
+    #[test]
+    fn literal_hosts_skip_the_resolver() {
+        let addr = |u: &str| literal_addr(&u.parse().unwrap());
+        assert_eq!(
+            addr("http://127.0.0.1:8080/v1"),
+            Some("127.0.0.1:8080".parse().unwrap())
+        );
+        assert_eq!(addr("https://[::1]/x"), Some("[::1]:443".parse().unwrap()));
+        assert_eq!(
+            addr("http://10.0.0.7"),
+            Some("10.0.0.7:80".parse().unwrap())
+        );
+        assert_eq!(addr("https://api.jogg.ai/v1"), None, "a name is looked up");
+        assert_eq!(
+            addr("http://127.1:80/"),
+            None,
+            "left to getaddrinfo, as before"
+        );
+        assert_eq!(addr("socks5://127.0.0.1:1080"), None);
     }
 
     #[test]
