@@ -7,6 +7,7 @@
 //! missing (benches/http/setup.sh), then runs this, which starts and stops nginx itself and
 //! rewrites the "HTTP round trips" section of BENCHMARKS.md.
 
+use std::ffi::OsStr;
 use std::fmt::Write as _;
 use std::io::Write as _;
 use std::net::{TcpListener, TcpStream};
@@ -48,7 +49,8 @@ fn start_nginx(dir: &Path) -> (Nginx, u16) {
         .port();
     let d = dir.display();
     let conf = format!(
-        "worker_processes auto;\n\
+        "worker_processes 1;\n\
+         worker_cpu_affinity 01;\n\
          pid {d}/nginx.pid;\n\
          error_log {d}/error.log warn;\n\
          events {{ worker_connections 256; }}\n\
@@ -105,6 +107,41 @@ fn run(program: &Path, args: &[&str]) -> Vec<f64> {
         .split_whitespace()
         .map(|w| w.parse().expect("number"))
         .collect()
+}
+
+/// As [`run`], on CPU 0 with nginx's worker (`taskset -c 0`).
+fn run_pinned(program: &Path, args: &[&str]) -> Vec<f64> {
+    let mut all = vec![OsStr::new("-c"), OsStr::new("0"), program.as_os_str()];
+    all.extend(args.iter().map(OsStr::new));
+    let out = Command::new("taskset")
+        .args(&all)
+        .stderr(Stdio::inherit())
+        .output()
+        .expect("taskset (util-linux)");
+    assert!(
+        out.status.success(),
+        "{} {args:?} failed",
+        program.display()
+    );
+    String::from_utf8_lossy(&out.stdout)
+        .split_whitespace()
+        .map(|w| w.parse().expect("number"))
+        .collect()
+}
+
+/// Runs `f` with this thread on CPU 0 only, then restores the thread's affinity.
+fn on_cpu0<T>(f: impl FnOnce() -> T) -> T {
+    // SAFETY: plain sched_{get,set}affinity on the calling thread with a zeroed cpu_set_t.
+    unsafe {
+        let mut old: libc::cpu_set_t = std::mem::zeroed();
+        libc::sched_getaffinity(0, std::mem::size_of::<libc::cpu_set_t>(), &mut old);
+        let mut one: libc::cpu_set_t = std::mem::zeroed();
+        libc::CPU_SET(0, &mut one);
+        libc::sched_setaffinity(0, std::mem::size_of::<libc::cpu_set_t>(), &one);
+        let r = f();
+        libc::sched_setaffinity(0, std::mem::size_of::<libc::cpu_set_t>(), &old);
+        r
+    }
 }
 
 fn rate(v: &[f64]) -> f64 {
@@ -193,18 +230,21 @@ fn main() {
     let mut rates: Vec<Vec<f64>> = vec![Vec::new(); labels.len()];
     for round in 0..ROUNDS {
         eprintln!("round {}/{ROUNDS}", round + 1);
-        rates[0].push(rate(&run(&bin("raw"), &[&port_s, &s])));
-        rates[1].push(rate(&run(&bin("curl"), &[&base, &s])));
-        rates[2].push(rate(&run(&bin("curl"), &[&base, &s, "parse"])));
-        rates[3].push(rate(&run(Path::new(&python), &[requests, &base, &s])));
-        rates[4].push(rate(&run(&bin("jogg"), &[&base, &s, "1"])));
-        rates[5].push(rust_typed(&base, secs));
+        rates[0].push(rate(&run_pinned(&bin("raw"), &[&port_s, &s])));
+        rates[1].push(rate(&run_pinned(&bin("curl"), &[&base, &s])));
+        rates[2].push(rate(&run_pinned(&bin("curl"), &[&base, &s, "parse"])));
+        rates[3].push(rate(&run_pinned(
+            Path::new(&python),
+            &[requests, &base, &s],
+        )));
+        rates[4].push(rate(&run_pinned(&bin("jogg"), &[&base, &s, "1"])));
+        rates[5].push(on_cpu0(|| rust_typed(&base, secs)));
         for (i, t) in THREADS.iter().enumerate() {
             rates[6 + i].push(rate(&run(&bin("jogg"), &[&base, &s, &t.to_string()])));
         }
     }
     eprintln!("rss: {RSS_CALLS} calls");
-    let rss = run(&bin("jogg"), &[&base, "rss", &RSS_CALLS.to_string()]);
+    let rss = run_pinned(&bin("jogg"), &[&base, "rss", &RSS_CALLS.to_string()]);
     drop(nginx);
 
     let med: Vec<f64> = rates.iter().map(|r| median(r.clone())).collect();
@@ -249,8 +289,8 @@ fn main() {
          **Machine.** {cpu}, `nproc` = {cores}, {kernel}; server and clients on the same \
          machine, over loopback. {nginx_v}; {curl_v}; Python {py_v}; {rustc_v}.\n\n\
          **Method.** A static nginx (not jogg-mock), started by the benchmark as a child on \
-         127.0.0.1 with a generated config (`build/bench/nginx.conf`: `worker_processes auto`, \
-         keep-alive, `keepalive_requests` 10^8, access log off), answers \
+         127.0.0.1 with a generated config (`build/bench/nginx.conf`: one worker pinned to \
+         CPU 0, keep-alive, `keepalive_requests` 10^8, access log off), answers \
          `GET /v1/project?project_id={PROJECT}` with a fixed {}-byte envelope \
          (`return 200 '...'`, `application/json`). Every client sends the same path, query and \
          `x-api-key`/`accept` headers over one keep-alive connection, warms up (500 calls; 200 \
@@ -260,7 +300,14 @@ fn main() {
          the default retries. The C programs are built with `cc -O2` and link \
          `target/release/libjogg.a`. Ratios are to rows 1 (the ceiling: one `write()` of a \
          fixed request, reads until Content-Length) and 3 (libcurl + cJSON, the same work as \
-         our call: parse the envelope, check `code`, re-serialise `data`).\n",
+         our call: parse the envelope, check `code`, re-serialise `data`).\n\n\
+         **Pinning.** Rows 1-6 (and the memory run) run on CPU 0 with nginx's worker \
+         (`taskset -c 0`; row 6 sets its own thread's affinity): each round trip is then two \
+         context switches on one core, and the rate measures the CPU each client spends. \
+         Unpinned, client and server end up on different cores and every round trip waits for \
+         an idle core to wake (an IPI, slow in this VM): single-connection rates then drop to \
+         11-16 k/s for every client, raw socket included, and swing between runs. Rows 7 are \
+         unpinned: their threads spread over both cores, nginx still on CPU 0.\n",
         ENVELOPE.len()
     )
     .unwrap();
@@ -288,13 +335,15 @@ fn main() {
     let (early, late, hwm) = (rss[0], rss[1], rss[2]);
     writeln!(
         md,
-        "\n8 threads / 1 thread on one client: {:.2}x.\n\n\
+        "\n8 threads / 1 thread on one client (rows 7, unpinned): {:.2}x; 8 threads (row 7) / \
+         the pinned single thread (row 5): {:.2}x.\n\n\
          **Memory.** One C program, one client, {RSS_CALLS} `jogg_get_project` calls (after the \
          warm-up): VmRSS {early:.0} KiB after {}, {late:.0} KiB after {RSS_CALLS} ({}); peak \
          (VmHWM) {hwm:.0} KiB.\n\n\
          **Size.** `libjogg.so` {} ({} stripped with `strip --strip-all`); `libjogg.a` {} ({} \
          with `strip --strip-debug`, which keeps the symbols a static library needs).\n",
         med[9] / med[6],
+        med[9] / med[4],
         RSS_CALLS / 10,
         if late > early {
             format!("+{:.0} KiB", late - early)

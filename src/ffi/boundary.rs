@@ -151,7 +151,13 @@ pub(crate) fn null_argument(name: &str) -> Error {
 /// A string for the caller, freed with `jogg_string_free`. JSON text never holds a NUL byte
 /// (serde_json escapes it), so the conversion cannot fail.
 pub(crate) fn json_string(v: &Value) -> *mut c_char {
-    let text = v.to_string();
+    // Straight into the bytes of the C string (what `to_string()` writes, without going
+    // through `fmt` and a second buffer); the spare capacity takes the NUL without a realloc.
+    let mut text = Vec::with_capacity(256);
+    if serde_json::to_writer(&mut text, v).is_err() {
+        text = b"null".to_vec();
+    }
+    text.reserve_exact(1);
     CString::new(text)
         .unwrap_or_else(|_| c"null".to_owned())
         .into_raw()
