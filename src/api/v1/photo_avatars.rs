@@ -3,7 +3,6 @@
 use serde::{Deserialize, Deserializer, Serialize};
 use serde_json::{Map, Value, json};
 
-use crate::api::word_status;
 use crate::client::Client;
 use crate::de;
 use crate::error::Result;
@@ -194,7 +193,7 @@ pub struct PhotoGeneration {
 
 impl PhotoGeneration {
     pub fn task_status(&self) -> TaskStatus {
-        word_status(&self.status)
+        TaskStatus::from_word(&self.status)
     }
 }
 
@@ -261,7 +260,7 @@ pub struct PhotoAvatarMotion {
 
 impl PhotoAvatarMotion {
     pub fn task_status(&self) -> TaskStatus {
-        word_status(&self.status)
+        TaskStatus::from_word(&self.status)
     }
 }
 

@@ -14,7 +14,6 @@ use crate::api::v1::products::{CREATE_PRODUCT_PARAMS, UPDATE_PRODUCT_PARAMS};
 pub use crate::api::v1::products::{
     CreateProduct, MediaType, Product, ProductMedia, UpdateProduct,
 };
-use crate::api::word_status;
 use crate::de::{self, Members};
 use crate::error::Result;
 use crate::ops::{Operation, Version};
@@ -317,7 +316,7 @@ pub struct ProductVideo {
 
 impl ProductVideo {
     pub fn task_status(&self) -> TaskStatus {
-        word_status(&self.status)
+        TaskStatus::from_word(&self.status)
     }
 }
 

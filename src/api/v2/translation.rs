@@ -9,7 +9,6 @@ use serde_json::{Map, Value, json};
 
 use super::V2;
 use super::common::TaskError;
-use crate::api::word_status;
 use crate::de::{self, Members};
 use crate::error::Result;
 use crate::ops::{Operation, Version};
@@ -118,7 +117,7 @@ pub struct VideoTranslation {
 
 impl VideoTranslation {
     pub fn task_status(&self) -> TaskStatus {
-        word_status(&self.status)
+        TaskStatus::from_word(&self.status)
     }
 }
 

@@ -10,7 +10,6 @@ use serde_json::{Map, Value, json};
 use super::V2;
 use super::common::VIDEO_LIST_QUERY;
 pub use super::common::{ListStatus, Pagination, SortOrder, TaskError, VideoListQuery};
-use crate::api::word_status;
 use crate::de::Members;
 use crate::error::Result;
 use crate::ops::{Operation, Version};
@@ -249,7 +248,7 @@ pub struct AvatarVideo {
 
 impl AvatarVideo {
     pub fn task_status(&self) -> TaskStatus {
-        word_status(&self.status)
+        TaskStatus::from_word(&self.status)
     }
 }
 
@@ -446,7 +445,7 @@ impl TemplateVideoResult {
 
 impl TemplateVideo {
     pub fn task_status(&self) -> TaskStatus {
-        word_status(&self.status)
+        TaskStatus::from_word(&self.status)
     }
 }
 
@@ -500,7 +499,7 @@ pub struct TemplateVideoItem {
 
 impl TemplateVideoItem {
     pub fn task_status(&self) -> TaskStatus {
-        word_status(&self.status)
+        TaskStatus::from_word(&self.status)
     }
 }
 
@@ -742,9 +741,10 @@ mod tests {
             ("completed", TaskStatus::Succeeded),
             ("success", TaskStatus::Succeeded),
             ("failed", TaskStatus::Failed),
-            ("queued", TaskStatus::Unknown),
+            ("queued", TaskStatus::Pending),
+            ("Completed", TaskStatus::Unknown),
         ] {
-            assert_eq!(word_status(word), status);
+            assert_eq!(TaskStatus::from_word(word), status);
         }
         let v1: crate::types::AspectRatio = AspectRatio::Square.into();
         assert_eq!(AspectRatio::from(v1), AspectRatio::Square);
