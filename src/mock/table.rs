@@ -6,7 +6,6 @@
 //! D61); everything else the spec constrains is enforced with a 40000 naming the field.
 
 use std::sync::MutexGuard;
-use std::time::Duration;
 
 use serde_json::{Map, Value, json};
 
@@ -14,9 +13,8 @@ use crate::mock::Shared;
 use crate::mock::areas;
 use crate::mock::http::{Request, Response};
 use crate::mock::routes::{
-    ApiError, CODE_INTERNAL, authenticate, error_response, finish, rate_limited,
+    ApiError, CODE_INTERNAL, authenticate, error_response, finish, limited_post,
 };
-use crate::mock::state::Admission;
 use crate::mock::store::{Phase, Record, Store};
 use crate::ops::{OPERATIONS, Operation};
 use crate::schema::Kind;
@@ -105,38 +103,24 @@ pub(crate) fn dispatch(shared: &Shared, request: &Request) -> Option<Response> {
         Ok(key) => key,
         Err(e) => return Some(error_response(shared, &e)),
     };
-    let mut remaining = None;
-    if op.method == Method::Post {
-        let window = Duration::from_millis(shared.config.post_window_ms);
-        let now = shared.clock.now();
-        match shared.state().admit_post(
-            key,
-            now,
-            shared.config.post_limit,
-            window,
-            shared.config.post_window_kind,
-        ) {
-            Admission::Allowed { remaining: r } => remaining = Some(r),
-            Admission::Limited { retry_after_secs } => {
-                return Some(rate_limited(shared, retry_after_secs));
-            }
-        }
-    }
-    let outcome = params(op, request, path_params).and_then(|params| {
-        let handler = areas::handler(&op.full_name()).ok_or_else(|| ApiError {
-            code: CODE_INTERNAL,
-            msg: format!("jogg-mock does not simulate {} yet", op.full_name()),
-        })?;
-        handler(&Call {
-            shared,
-            key,
-            params,
-        })
-    });
-    let response = finish(shared, outcome);
-    Some(match remaining {
-        Some(r) => response.with_header("X-RateLimit-Remaining", r.to_string()),
-        None => response,
+    let answer = || {
+        let outcome = params(op, request, path_params).and_then(|params| {
+            let handler = areas::handler(&op.full_name()).ok_or_else(|| ApiError {
+                code: CODE_INTERNAL,
+                msg: format!("jogg-mock does not simulate {} yet", op.full_name()),
+            })?;
+            handler(&Call {
+                shared,
+                key,
+                params,
+            })
+        });
+        finish(shared, outcome)
+    };
+    Some(if op.method == Method::Post {
+        limited_post(shared, key, answer)
+    } else {
+        answer()
     })
 }
 
