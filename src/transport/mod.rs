@@ -13,6 +13,8 @@ use crate::error::{Code, Error, Result};
 use crate::limiter::PostLimiter;
 use crate::log::{LogLevel, Logger};
 
+mod tcp;
+
 /// Largest response body we read into memory; larger ones are refused, not truncated.
 const MAX_BODY_BYTES: u64 = 10 * 1024 * 1024;
 /// A `Retry-After` longer than this is reported instead of waited out.
@@ -383,13 +385,15 @@ fn with_attempts(mut err: Error, attempts: u32) -> Error {
     err
 }
 
-/// An agent as `config.into()` builds it (ureq's default connector), with [`LiteralResolver`].
+/// An agent with ureq's connector chain (CONNECT proxy, TCP, rustls), our [`tcp`] connections
+/// in place of ureq's, and [`LiteralResolver`].
 fn new_agent(config: ureq::config::Config) -> ureq::Agent {
-    ureq::Agent::with_parts(
-        config,
-        ureq::unversioned::transport::DefaultConnector::new(),
-        LiteralResolver::default(),
-    )
+    use ureq::unversioned::transport::{ConnectProxyConnector, Connector, RustlsConnector};
+    let connector =
+        ().chain(ConnectProxyConnector::default())
+            .chain(tcp::TcpConnector)
+            .chain(RustlsConnector::default());
+    ureq::Agent::with_parts(config, connector, LiteralResolver::default())
 }
 
 /// ureq's resolver, except for an IP literal host (`http://127.0.0.1:8080`, `http://[::1]`):
