@@ -9,7 +9,7 @@ use serde_json::Value;
 use crate::config::Config;
 use crate::error::{Code, Error, Result};
 use crate::ops::{self, Operation};
-use crate::transport::{Reply, Transport};
+use crate::transport::{RawReply, Reply, Transport};
 
 /// A Jogg API client. Clones share one connection pool; use it from any number of threads.
 ///
@@ -48,6 +48,14 @@ impl Client {
     /// Runs any operation of the table with JSON params: validates them, sends, and returns the
     /// reply's `data` as sent. The typed methods and the C ABI are built on this.
     pub fn execute(&self, op: &Operation, params: &Value) -> Result<Reply> {
+        self.execute_raw(op, params)?.parse().map_err(|mut e| {
+            e.message = format!("{}: {}", op.full_name(), e.message);
+            e
+        })
+    }
+
+    /// [`Client::execute`] with `data` left as the JSON text the server sent.
+    pub(crate) fn execute_raw(&self, op: &Operation, params: &Value) -> Result<RawReply> {
         let p = ops::prepare(op, params).map_err(|mut e| {
             e.message = format!("{}: {}", op.full_name(), e.message);
             e
@@ -67,7 +75,7 @@ impl Client {
 
     /// Sends JSON params and decodes the reply's `data` (a mismatch is `ERR_BAD_RESPONSE`).
     pub(crate) fn fetch<T: DeserializeOwned>(&self, op: &Operation, params: &Value) -> Result<T> {
-        crate::de::decode(op, self.execute(op, params)?)
+        crate::de::decode_text(op, self.execute_raw(op, params)?)
     }
 
     /// A typed request as JSON params for [`Client::execute`].

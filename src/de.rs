@@ -172,6 +172,21 @@ pub(crate) fn decode<T: serde::de::DeserializeOwned>(
     })
 }
 
+/// [`decode`] straight from the reply's JSON text, without a [`serde_json::Value`] between.
+pub(crate) fn decode_text<T: serde::de::DeserializeOwned>(
+    op: &crate::ops::Operation,
+    reply: crate::transport::RawReply,
+) -> crate::Result<T> {
+    serde_json::from_str(&reply.data).map_err(|e| {
+        let mut err = crate::Error::new(
+            crate::Code::BadResponse,
+            format!("{}: unexpected response shape: {e}", op.full_name()),
+        );
+        err.request_id = reply.request_id;
+        err
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

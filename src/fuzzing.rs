@@ -260,7 +260,12 @@ pub fn response(data: &[u8]) {
         _ => (200, data),
     };
     for method in [crate::Method::Get, crate::Method::Post] {
-        match crate::transport::decode_envelope(status, body, None, method, "GET /v1/fuzz") {
+        crate::transport::assert_paths_agree(body);
+        let what = crate::transport::What(method, "/v1/fuzz");
+        let decoded =
+            crate::transport::decode_envelope(status, body.to_vec(), || None, method, &what)
+                .and_then(crate::transport::RawReply::parse);
+        match decoded {
             Ok(reply) => {
                 for kind in crate::TASK_KINDS {
                     let _ = (kind.observe)(&reply.data, "1");

@@ -188,7 +188,7 @@ impl Operation {
     /// The path as sent, with the version prefix (`/v1/project`, `/v2/voices`).
     pub fn http_path(&self) -> String {
         match self.version {
-            Version::V1 => format!("/v1{}", self.path),
+            Version::V1 => ["/v1", self.path].concat(),
             Version::V2 => self.path.to_string(),
         }
     }

@@ -139,7 +139,10 @@ impl Schema {
     fn check_object(&self, obj: &Map<String, Value>, prefix: &str) -> Result<Map<String, Value>> {
         let mut out = Map::new();
         for (name, value) in obj {
-            let path = format!("{prefix}{name}");
+            let path = match prefix {
+                "" => std::borrow::Cow::Borrowed(name.as_str()),
+                _ => std::borrow::Cow::Owned(format!("{prefix}{name}")),
+            };
             let Some(field) = self.field(name) else {
                 return Err(Error::validation(
                     path,

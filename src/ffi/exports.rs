@@ -11,6 +11,7 @@ use serde_json::Value;
 
 use super::boundary::{
     client_arg, fallible, infallible, json_arg, notify, opt_str_arg, out_arg, str_arg, write_out,
+    write_text,
 };
 use crate::api::v1::{avatars, projects, videos, voices};
 use crate::client::Client;
@@ -310,8 +311,8 @@ pub unsafe extern "C" fn jogg_get_project(
         let (client, id) = unsafe { (client_arg(client)?, str_arg(project_id, "project_id")?) };
         out_arg(response_json, "response_json")?;
         let params = serde_json::json!({ "project_id": id });
-        let reply = client.execute(&projects::GET_PROJECT, &params)?;
-        write_out(response_json, &reply.data);
+        let reply = client.execute_raw(&projects::GET_PROJECT, &params)?;
+        write_text(response_json, reply.data);
         Ok(())
     })
 }
@@ -338,9 +339,9 @@ pub unsafe extern "C" fn jogg_list_avatars(
             )
         };
         out_arg(response_json, "response_json")?;
-        write_out(
+        write_text(
             response_json,
-            &client.execute(&avatars::LIST_AVATARS, &filter)?.data,
+            client.execute_raw(&avatars::LIST_AVATARS, &filter)?.data,
         );
         Ok(())
     })
@@ -367,9 +368,9 @@ pub unsafe extern "C" fn jogg_list_voices(
             )
         };
         out_arg(response_json, "response_json")?;
-        write_out(
+        write_text(
             response_json,
-            &client.execute(&voices::LIST_VOICES, &filter)?.data,
+            client.execute_raw(&voices::LIST_VOICES, &filter)?.data,
         );
         Ok(())
     })
@@ -612,12 +613,14 @@ pub unsafe extern "C" fn jogg_call(
         out_arg(response_json, "response_json")?;
         let op = crate::ops::lookup(name)?;
         let (request, all_pages) = take_all_pages(request)?;
-        let data = if all_pages {
-            crate::pages::all_pages(client, op, &request)?
+        if all_pages {
+            write_out(
+                response_json,
+                &crate::pages::all_pages(client, op, &request)?,
+            );
         } else {
-            client.execute(op, &request)?.data
-        };
-        write_out(response_json, &data);
+            write_text(response_json, client.execute_raw(op, &request)?.data);
+        }
         Ok(())
     })
 }

@@ -6,7 +6,7 @@
 use std::ffi::{CStr, c_char};
 
 use super::boundary::{
-    client_arg, fallible, infallible, json_arg, null_argument, out_arg, write_out,
+    client_arg, fallible, infallible, json_arg, null_argument, out_arg, write_out, write_text,
 };
 use super::exports::{jogg_client, jogg_code};
 use crate::api::v1::webhooks::CREATE_WEBHOOK_ENDPOINT;
@@ -158,8 +158,8 @@ pub unsafe extern "C" fn jogg_create_webhook_endpoint(
             )
         };
         out_arg(response_json, "response_json")?;
-        let reply = client.execute(&CREATE_WEBHOOK_ENDPOINT, &request)?;
-        write_out(response_json, &reply.data);
+        let reply = client.execute_raw(&CREATE_WEBHOOK_ENDPOINT, &request)?;
+        write_text(response_json, reply.data);
         Ok(())
     })
 }

@@ -4,9 +4,13 @@
 //! The envelope is read whatever the HTTP status: the API reports business errors as HTTP 200
 //! with `code != 0` (REFERENCE §5, D1) and may also use 4xx/5xx with the same body.
 
+use std::fmt::Display;
 use std::time::Duration;
 
+use serde::Deserialize;
 use serde_json::Value;
+use serde_json::value::RawValue;
+use ureq::http::header::{self, HeaderName, HeaderValue};
 
 use crate::config::{Config, Proxy, is_loopback};
 use crate::error::{Code, Error, Result};
@@ -48,9 +52,53 @@ pub struct Reply {
     pub request_id: Option<String>,
 }
 
+/// A successful reply whose `data` is still the JSON text the server sent (`null` when
+/// absent): what the C ABI hands out as it is, and what typed replies decode from without a
+/// [`Value`] in between.
+#[derive(Clone, Debug, PartialEq)]
+pub(crate) struct RawReply {
+    pub data: String,
+    pub request_id: Option<String>,
+}
+
+impl RawReply {
+    /// The reply with `data` as a [`Value`]. `data` was checked to be JSON when the envelope
+    /// was read, so this fails only on nesting deeper than serde_json reads.
+    pub fn parse(self) -> Result<Reply> {
+        match serde_json::from_str(&self.data) {
+            Ok(data) => Ok(Reply {
+                data,
+                request_id: self.request_id,
+            }),
+            Err(e) => {
+                let mut err = Error::new(
+                    Code::BadResponse,
+                    format!("the reply's data could not be read: {e}"),
+                );
+                err.request_id = self.request_id;
+                Err(err)
+            }
+        }
+    }
+}
+
+/// "GET /v1/project": how errors name a request. Formatted only when an error is.
+#[derive(Clone, Copy)]
+pub(crate) struct What<'a>(pub Method, pub &'a str);
+
+impl std::fmt::Display for What<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{} {}", self.0.as_str(), self.1)
+    }
+}
+
 pub(crate) struct Transport {
     agent: ureq::Agent,
     base_url: String,
+    /// The `x-api-key` value, built once and marked sensitive.
+    key_header: HeaderValue,
+    /// The `host` value ureq would otherwise format for every request.
+    host_header: HeaderValue,
     config: Config,
     posts: PostLimiter,
     log: Logger,
@@ -82,9 +130,19 @@ impl Transport {
         let agent = new_agent(agent);
         let posts = PostLimiter::new(config.post_limit, config.post_window);
         let log = Logger::new(config.log, config.log_sink.clone(), config.api_key.expose());
+        let mut key_header = HeaderValue::from_str(config.api_key.expose()).map_err(|_| {
+            let mut e =
+                Error::validation("api_key", "contains characters other than visible ASCII");
+            e.code = Code::InvalidConfig;
+            e
+        })?;
+        key_header.set_sensitive(true);
+        let host_header = host_header(&base_url)?;
         Ok(Transport {
             agent,
             base_url,
+            key_header,
+            host_header,
             config,
             posts,
             log,
@@ -135,13 +193,17 @@ impl Transport {
         path: &str,
         query: &[(String, String)],
         body: Option<&Value>,
-    ) -> Result<Reply> {
+    ) -> Result<RawReply> {
         check_url_length(&self.base_url, path, query)?;
         let mut attempt = 0;
         let m = method.as_str();
         loop {
             let ticket = (method == Method::Post).then(|| self.posts.acquire());
-            let started = std::time::Instant::now();
+            // Only the debug log reports the time taken.
+            let started = self
+                .log
+                .enabled(LogLevel::Debug)
+                .then(std::time::Instant::now);
             let result = self.send_once(method, path, query, body);
             if let Some(ticket) = ticket {
                 self.posts.release(ticket);
@@ -153,7 +215,7 @@ impl Transport {
                     self.log.log(LogLevel::Debug, || {
                         format!(
                             "{m} {path} attempt={n} status={status} request_id={rid} elapsed_ms={}",
-                            started.elapsed().as_millis()
+                            started.map_or(0, |t| t.elapsed().as_millis())
                         )
                     });
                     self.log.log(LogLevel::Info, || {
@@ -171,7 +233,7 @@ impl Transport {
             self.log.log(LogLevel::Debug, || {
                 format!(
                     "{m} {path} attempt={n} status={status} error={reason} request_id={rid} elapsed_ms={}",
-                    started.elapsed().as_millis()
+                    started.map_or(0, |t| t.elapsed().as_millis())
                 )
             });
             let delay = retry_delay(&err, attempt);
@@ -218,92 +280,152 @@ impl Transport {
         err
     }
 
+    /// The request as the API wants it: the URL built and parsed once, the key and `accept`
+    /// headers, and a POST/PUT body as JSON (`content-type` as ureq's `send_json` sets it).
+    fn run(
+        &self,
+        method: Method,
+        path: &str,
+        query: &[(String, String)],
+        body: Option<&Value>,
+    ) -> std::result::Result<ureq::http::Response<ureq::Body>, ureq::Error> {
+        use ureq::http::Method as M;
+        let mut url = String::with_capacity(self.base_url.len() + path.len() + 64);
+        url.push_str(&self.base_url);
+        url.push_str(path);
+        for (i, (k, v)) in query.iter().enumerate() {
+            url.push(if i == 0 { '?' } else { '&' });
+            encode_query(k, &mut url);
+            url.push('=');
+            encode_query(v, &mut url);
+        }
+        let uri = ureq::http::Uri::try_from(url).map_err(ureq::http::Error::from)?;
+        let request = ureq::http::Request::builder()
+            .method(match method {
+                Method::Get => M::GET,
+                Method::Post => M::POST,
+                Method::Put => M::PUT,
+                Method::Delete => M::DELETE,
+            })
+            .uri(uri)
+            .header(header::HOST, self.host_header.clone())
+            .header("x-api-key", self.key_header.clone())
+            .header(header::ACCEPT, HeaderValue::from_static("application/json"));
+        match (method, body) {
+            (Method::Get | Method::Delete, _) => self.agent.run(request.body(())?),
+            (_, Some(body)) => {
+                let json = serde_json::to_vec_pretty(body)?;
+                let request = request.header(
+                    header::CONTENT_TYPE,
+                    HeaderValue::from_static("application/json; charset=utf-8"),
+                );
+                self.agent.run(request.body(json)?)
+            }
+            (_, None) => self.agent.run(request.body(&[][..])?),
+        }
+    }
+
     fn send_once(
         &self,
         method: Method,
         path: &str,
         query: &[(String, String)],
         body: Option<&Value>,
-    ) -> Result<(Reply, u16)> {
-        let url = format!("{}{}", self.base_url, path);
-        let key = self.config.api_key.expose();
-        let result = match method {
-            Method::Get | Method::Delete => {
-                let mut req = if method == Method::Get {
-                    self.agent.get(&url)
-                } else {
-                    self.agent.delete(&url)
-                };
-                for (k, v) in query {
-                    req = req.query(k, v);
-                }
-                req.header("x-api-key", key)
-                    .header("accept", "application/json")
-                    .call()
-            }
-            Method::Post | Method::Put => {
-                let mut req = if method == Method::Post {
-                    self.agent.post(&url)
-                } else {
-                    self.agent.put(&url)
-                };
-                for (k, v) in query {
-                    req = req.query(k, v);
-                }
-                let req = req
-                    .header("x-api-key", key)
-                    .header("accept", "application/json");
-                match body {
-                    Some(b) => req.send_json(b),
-                    None => req.send_empty(),
-                }
-            }
-        };
-        let what = format!("{} {}", method.as_str(), path);
-        let mut response = result.map_err(|e| transport_error(&e, method, &what))?;
+    ) -> Result<(RawReply, u16)> {
+        let what = What(method, path);
+        let mut response = self
+            .run(method, path, query, body)
+            .map_err(|e| transport_error(&e, method, &what))?;
         let status = response.status().as_u16();
-        let header = |name: &str| {
-            response
-                .headers()
-                .get(name)
-                .and_then(|v| v.to_str().ok())
-                .map(str::to_string)
-        };
-        let retry_after_ms = header("retry-after").and_then(|v| parse_retry_after(&v));
         // The envelope's `rid` is the request id; a gateway's header stands in when the body
         // has none (an HTML error page).
-        let header_rid = header("x-request-id")
-            .or_else(|| header("request-id"))
-            .filter(|v| !v.is_empty() && v.len() <= 200);
+        let header_rid = |headers: &ureq::http::HeaderMap| {
+            header_str(headers, &X_REQUEST_ID)
+                .or_else(|| header_str(headers, &REQUEST_ID))
+                .filter(|v| !v.is_empty() && v.len() <= 200)
+                .map(str::to_string)
+        };
         if (300..400).contains(&status) {
-            let mut e = redirect_error(status, header("location").as_deref(), method, &what);
-            e.request_id = header_rid;
+            let headers = response.headers();
+            let location = header_str(headers, &header::LOCATION);
+            let mut e = redirect_error(status, location, method, &what);
+            e.request_id = header_rid(headers);
             return Err(e);
         }
-        let bytes = response
-            .body_mut()
-            .with_config()
-            .limit(MAX_BODY_BYTES)
-            .read_to_vec()
-            .map_err(|e| {
-                let mut err = transport_error(&e, method, &what);
-                err.http_status = Some(status);
-                err.request_id = header_rid.clone();
-                err
-            })?;
-        match decode_envelope(status, &bytes, retry_after_ms, method, &what) {
+        // Sized from Content-Length, with a byte to spare for the NUL of a C string.
+        let expected = response.body().content_length().unwrap_or(0);
+        let mut body = Vec::with_capacity(expected.min(MAX_BODY_BYTES) as usize + 1);
+        let read = std::io::Read::read_to_end(
+            &mut response
+                .body_mut()
+                .with_config()
+                .limit(MAX_BODY_BYTES)
+                .reader(),
+            &mut body,
+        );
+        let headers = response.headers();
+        let body = read.map(|_| body).map_err(ureq::Error::from);
+        let body = body.map_err(|e| {
+            let mut err = transport_error(&e, method, &what);
+            err.http_status = Some(status);
+            err.request_id = header_rid(headers);
+            err
+        })?;
+        let retry_after = || header_str(headers, &header::RETRY_AFTER).and_then(parse_retry_after);
+        match decode_envelope(status, body, retry_after, method, &what) {
             Ok(mut reply) => {
                 if reply.request_id.is_none() {
-                    reply.request_id = header_rid;
+                    reply.request_id = header_rid(headers);
                 }
                 Ok((reply, status))
             }
             Err(mut e) => {
                 if e.request_id.is_none() {
-                    e.request_id = header_rid;
+                    e.request_id = header_rid(headers);
                 }
                 Err(e)
             }
+        }
+    }
+}
+
+/// `host` as ureq sets it: the base URL's host, with the port unless it is the scheme's own.
+fn host_header(base_url: &str) -> Result<HeaderValue> {
+    let uri: ureq::http::Uri = base_url
+        .parse()
+        .map_err(|_| Error::validation("base_url", "is not a valid URL"))?;
+    let host = uri.host().unwrap_or_default();
+    let default_port = match uri.scheme_str() {
+        Some("http") => Some(80),
+        Some("https") => Some(443),
+        _ => None,
+    };
+    let value = match uri.port_u16() {
+        Some(port) if Some(port) != default_port => format!("{host}:{port}"),
+        _ => host.to_string(),
+    };
+    HeaderValue::from_str(&value).map_err(|_| Error::validation("base_url", "has an invalid host"))
+}
+
+const X_REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
+const REQUEST_ID: HeaderName = HeaderName::from_static("request-id");
+
+fn header_str<'a>(headers: &'a ureq::http::HeaderMap, name: &HeaderName) -> Option<&'a str> {
+    headers.get(name).and_then(|v| v.to_str().ok())
+}
+
+/// Appends `s` percent-encoded for a query string, with the set ureq's `.query()` uses:
+/// controls, space, non-ASCII and `"#$%&'+,/:;<=>?@[\]^` and backquote, `{|}`.
+fn encode_query(s: &str, out: &mut String) {
+    const HEX: &[u8; 16] = b"0123456789ABCDEF";
+    for b in s.bytes() {
+        let plain = b.is_ascii_graphic() && !br##""#$%&'+,/:;<=>?@[\]^`{|}"##.contains(&b);
+        if plain {
+            out.push(b as char);
+        } else {
+            out.push('%');
+            out.push(HEX[usize::from(b >> 4)] as char);
+            out.push(HEX[usize::from(b & 15)] as char);
         }
     }
 }
@@ -514,7 +636,7 @@ fn parse_retry_after(v: &str) -> Option<u64> {
     (secs.is_finite() && secs >= 0.0).then_some((secs * 1000.0) as u64)
 }
 
-pub(crate) fn transport_error(e: &ureq::Error, method: Method, what: &str) -> Error {
+pub(crate) fn transport_error(e: &ureq::Error, method: Method, what: &dyn Display) -> Error {
     use ureq::Error as U;
     let (code, sent) = match e {
         U::Timeout(t) => {
@@ -539,7 +661,12 @@ pub(crate) fn transport_error(e: &ureq::Error, method: Method, what: &str) -> Er
 /// A 3xx from the API. The key travels in a custom header that a redirect would carry to
 /// whatever host the `Location` names, so redirects are never followed (`max_redirects(0)`);
 /// the error names the target's host so a wrong `base_url` is easy to spot.
-fn redirect_error(status: u16, location: Option<&str>, method: Method, what: &str) -> Error {
+fn redirect_error(
+    status: u16,
+    location: Option<&str>,
+    method: Method,
+    what: &dyn Display,
+) -> Error {
     let target = location
         .and_then(|l| l.parse::<ureq::http::Uri>().ok())
         .map(|u| match u.host() {
@@ -561,16 +688,36 @@ fn redirect_error(status: u16, location: Option<&str>, method: Method, what: &st
 }
 
 /// The envelope rules of REFERENCE §4-5: body first, HTTP status as the fallback.
+/// `retry_after_ms` (the header's hint) is asked for only when the reply is an error.
 pub(crate) fn decode_envelope(
     status: u16,
-    bytes: &[u8],
+    body: Vec<u8>,
+    retry_after_ms: impl FnOnce() -> Option<u64>,
+    method: Method,
+    what: &dyn Display,
+) -> Result<RawReply> {
+    let http_ok = (200..300).contains(&status);
+    let body = match http_ok {
+        true => match plain_success(body) {
+            Ok(reply) => return Ok(reply),
+            Err(body) => body,
+        },
+        false => body,
+    };
+    general_rules(status, &body, retry_after_ms(), method, what)
+}
+
+/// [`decode_envelope`] for any reply, through a [`Value`].
+fn general_rules(
+    status: u16,
+    body: &[u8],
     retry_after_ms: Option<u64>,
     method: Method,
-    what: &str,
-) -> Result<Reply> {
+    what: &dyn Display,
+) -> Result<RawReply> {
     let http_ok = (200..300).contains(&status);
-    let body: Option<Value> = serde_json::from_slice(bytes).ok();
-    let Some(Value::Object(mut obj)) = body else {
+    let parsed: Option<Value> = serde_json::from_slice(body).ok();
+    let Some(Value::Object(mut obj)) = parsed else {
         let mut e = if http_ok {
             Error::new(
                 Code::BadResponse,
@@ -603,7 +750,10 @@ pub(crate) fn decode_envelope(
         } else {
             Value::Object(obj)
         };
-        return Ok(Reply { data, request_id });
+        return Ok(RawReply {
+            data: data.to_string(),
+            request_id,
+        });
     }
     let api_message = obj.get("msg").and_then(Value::as_str).map(str::to_string);
     let code = Code::for_api(api_code.filter(|c| *c != 0), status);
@@ -621,6 +771,66 @@ pub(crate) fn decode_envelope(
     e.retry_after_ms = retry_after_ms.or_else(|| body_retry_after(&obj));
     e.maybe_processed = method != Method::Get && code == Code::Server;
     Err(e)
+}
+
+/// The reply nearly every call gets, `{"code": 0, "msg": ..., "data": ..., "rid": "..."}`,
+/// read without building a tree: `data` stays the text the server sent, cut out of the body
+/// in place. Anything else (another code or a code as a string, a bare object, a member twice,
+/// a `rid` that is not a string, text that is not JSON) gives the body back for the general
+/// rules, so both paths agree wherever this one answers (`tests::fast_and_general_paths_agree`).
+fn plain_success(body: Vec<u8>) -> std::result::Result<RawReply, Vec<u8>> {
+    #[derive(Deserialize)]
+    struct Envelope<'a> {
+        #[serde(borrow)]
+        code: Option<&'a RawValue>,
+        #[serde(borrow)]
+        data: Option<&'a RawValue>,
+        #[serde(borrow)]
+        rid: Option<std::borrow::Cow<'a, str>>,
+    }
+    let text = String::from_utf8(body).map_err(|e| e.into_bytes())?;
+    let (span, request_id) = match serde_json::from_str::<Envelope>(&text) {
+        Ok(env) if env.code.is_some_and(|c| c.get() == "0") => {
+            let span = env.data.map(|d| {
+                let start = d.get().as_ptr() as usize - text.as_ptr() as usize;
+                start..start + d.get().len()
+            });
+            let rid = env.rid.filter(|r| !r.is_empty()).map(|r| r.into_owned());
+            (span, rid)
+        }
+        _ => return Err(text.into_bytes()),
+    };
+    let data = match span {
+        Some(span) => {
+            let mut text = text;
+            text.truncate(span.end);
+            text.drain(..span.start);
+            text
+        }
+        None => "null".to_string(),
+    };
+    Ok(RawReply { data, request_id })
+}
+
+/// Panics if [`plain_success`] answers for `body` otherwise than the general rules would:
+/// run by the unit tests and on every fuzz input.
+pub(crate) fn assert_paths_agree(body: &[u8]) {
+    let Ok(fast) = plain_success(body.to_vec()) else {
+        return;
+    };
+    let what = What(Method::Get, "/v1/x");
+    let general = general_rules(200, body, None, Method::Get, &what);
+    // Text may differ in spacing, key order and number spelling; the JSON may not. What only
+    // the text form can hold (a number past f64, nesting past serde_json's limit) fails
+    // wherever a Value is made of it.
+    match (fast.parse(), general.and_then(RawReply::parse)) {
+        (Ok(f), Ok(g)) => {
+            assert_eq!(f.data, g.data, "data of {body:?}");
+            assert_eq!(f.request_id, g.request_id, "rid of {body:?}");
+        }
+        (Err(_), Err(_)) => {}
+        (f, g) => panic!("{body:?}: fast path {f:?}, general rules {g:?}"),
+    }
 }
 
 /// D5: the retry hint may also come in the body, as `retryAfter`/`retry_after` seconds.
@@ -642,7 +852,39 @@ mod tests {
     use serde_json::json;
 
     fn decode(status: u16, body: &str) -> Result<Reply> {
-        decode_envelope(status, body.as_bytes(), None, Method::Get, "GET /v1/x")
+        let what = What(Method::Get, "/v1/x");
+        decode_envelope(status, body.into(), || None, Method::Get, &what).and_then(RawReply::parse)
+    }
+
+    #[test]
+    fn fast_and_general_paths_agree() {
+        for body in [
+            r#"{"code":0,"msg":"Success","data":{"a":1,"b":[1,2.5,"x\u00e9"]},"rid":"ab"}"#,
+            r#" { "rid" : "r\"1" , "data" : [ 1 , 2 ] , "code" : 0 } "#,
+            r#"{"code":0,"data":null,"rid":null}"#,
+            r#"{"code":0}"#,
+            r#"{"code":0,"rid":""}"#,
+            r#"{"code":0,"data":"text","extra":{"deep":[[[]]]}}"#,
+            r#"{"code":0,"data":1e400}"#,
+            r#"{"code":"0","data":{}}"#,
+            r#"{"code":0.0,"data":{}}"#,
+            r#"{"code":0,"data":{},"data":[]}"#,
+            r#"{"code":0,"data":{},"rid":7}"#,
+            r#"{"data":{"a":1}}"#,
+            r#"{"endpoint_id":"e1"}"#,
+            r#"{"code":0,"data":{}} trailing"#,
+            "[1,2]",
+            "",
+        ] {
+            assert_paths_agree(body.as_bytes());
+        }
+        // The fast path answers the common shape, keeping `data` as sent.
+        let r = plain_success(br#"{"code":0,"data":{"b":1, "a":2},"rid":"x"}"#.to_vec()).unwrap();
+        assert_eq!(r.data, r#"{"b":1, "a":2}"#);
+        assert_eq!(r.request_id.as_deref(), Some("x"));
+        // And gives every other shape back untouched.
+        let odd = br#"{"code":"0","data":{}}"#.to_vec();
+        assert_eq!(plain_success(odd.clone()).unwrap_err(), odd);
     }
 
     #[test]
@@ -783,14 +1025,9 @@ mod tests {
 
     #[test]
     fn server_error_on_post_may_have_been_processed() {
-        let e = decode_envelope(
-            200,
-            br#"{"code":50000,"msg":"x"}"#,
-            None,
-            Method::Post,
-            "POST /v1/x",
-        )
-        .unwrap_err();
+        let what = What(Method::Post, "/v1/x");
+        let body = br#"{"code":50000,"msg":"x"}"#.to_vec();
+        let e = decode_envelope(200, body, || None, Method::Post, &what).unwrap_err();
         assert!(e.maybe_processed);
     }
 }
