@@ -300,28 +300,29 @@ impl Transport {
             encode_query(v, &mut url);
         }
         let uri = ureq::http::Uri::try_from(url).map_err(ureq::http::Error::from)?;
-        let request = ureq::http::Request::builder()
-            .method(match method {
-                Method::Get => M::GET,
-                Method::Post => M::POST,
-                Method::Put => M::PUT,
-                Method::Delete => M::DELETE,
-            })
-            .uri(uri)
-            .header(header::HOST, self.host_header.clone())
-            .header("x-api-key", self.key_header.clone())
-            .header(header::ACCEPT, HeaderValue::from_static("application/json"));
+        let mut request = ureq::http::Request::new(());
+        *request.method_mut() = match method {
+            Method::Get => M::GET,
+            Method::Post => M::POST,
+            Method::Put => M::PUT,
+            Method::Delete => M::DELETE,
+        };
+        *request.uri_mut() = uri;
+        let headers = request.headers_mut();
+        headers.insert(header::HOST, self.host_header.clone());
+        headers.insert(X_API_KEY, self.key_header.clone());
+        headers.insert(header::ACCEPT, HeaderValue::from_static("application/json"));
         match (method, body) {
-            (Method::Get | Method::Delete, _) => self.agent.run(request.body(())?),
+            (Method::Get | Method::Delete, _) => self.agent.run(request),
             (_, Some(body)) => {
                 let json = serde_json::to_vec_pretty(body)?;
-                let request = request.header(
+                request.headers_mut().insert(
                     header::CONTENT_TYPE,
                     HeaderValue::from_static("application/json; charset=utf-8"),
                 );
-                self.agent.run(request.body(json)?)
+                self.agent.run(request.map(|()| json))
             }
-            (_, None) => self.agent.run(request.body(&[][..])?),
+            (_, None) => self.agent.run(request.map(|()| &[][..])),
         }
     }
 
@@ -407,6 +408,7 @@ fn host_header(base_url: &str) -> Result<HeaderValue> {
     HeaderValue::from_str(&value).map_err(|_| Error::validation("base_url", "has an invalid host"))
 }
 
+const X_API_KEY: HeaderName = HeaderName::from_static("x-api-key");
 const X_REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
 const REQUEST_ID: HeaderName = HeaderName::from_static("request-id");
 
@@ -415,17 +417,31 @@ fn header_str<'a>(headers: &'a ureq::http::HeaderMap, name: &HeaderName) -> Opti
 }
 
 /// Appends `s` percent-encoded for a query string, with the set ureq's `.query()` uses:
-/// controls, space, non-ASCII and `"#$%&'+,/:;<=>?@[\]^` and backquote, `{|}`.
+/// controls, space, non-ASCII and ``"#$%&'+,/:;<=>?@[\]^`{|}``.
 fn encode_query(s: &str, out: &mut String) {
     const HEX: &[u8; 16] = b"0123456789ABCDEF";
+    const PLAIN: [bool; 256] = {
+        let mut plain = [false; 256];
+        let mut b = 0x21;
+        while b < 0x7f {
+            plain[b] = true;
+            b += 1;
+        }
+        let encoded = br##""#$%&'+,/:;<=>?@[\]^`{|}"##;
+        let mut i = 0;
+        while i < encoded.len() {
+            plain[encoded[i] as usize] = false;
+            i += 1;
+        }
+        plain
+    };
     for b in s.bytes() {
-        let plain = b.is_ascii_graphic() && !br##""#$%&'+,/:;<=>?@[\]^`{|}"##.contains(&b);
-        if plain {
-            out.push(b as char);
+        if PLAIN[usize::from(b)] {
+            out.push(char::from(b));
         } else {
             out.push('%');
-            out.push(HEX[usize::from(b >> 4)] as char);
-            out.push(HEX[usize::from(b & 15)] as char);
+            out.push(char::from(HEX[usize::from(b >> 4)]));
+            out.push(char::from(HEX[usize::from(b & 15)]));
         }
     }
 }
@@ -854,6 +870,21 @@ mod tests {
     fn decode(status: u16, body: &str) -> Result<Reply> {
         let what = What(Method::Get, "/v1/x");
         decode_envelope(status, body.into(), || None, Method::Get, &what).and_then(RawReply::parse)
+    }
+
+    #[test]
+    fn query_encoding_is_ureqs() {
+        let mut out = String::new();
+        encode_query("a b&c=d/é~_.-!*()", &mut out);
+        assert_eq!(out, "a%20b%26c%3Dd%2F%C3%A9~_.-!*()");
+        // Every ASCII byte: the visible ones pass but for ureq's set, the rest are encoded.
+        for b in 0u8..128 {
+            let mut out = String::new();
+            encode_query(&char::from(b).to_string(), &mut out);
+            let special = br##""#$%&'+,/:;<=>?@[\]^`{|}"##.contains(&b);
+            let plain = b.is_ascii_graphic() && !special;
+            assert_eq!(out.len() == 1, plain, "byte {b:#04x} gave {out}");
+        }
     }
 
     #[test]
