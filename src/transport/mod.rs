@@ -127,7 +127,7 @@ impl Transport {
             .proxy(proxy)
             .user_agent(user_agent(&config))
             .build();
-        let agent = new_agent(agent);
+        let agent = new_agent(agent, LiteralResolver::knowing(&base_url));
         let posts = PostLimiter::new(config.post_limit, config.post_window);
         let log = Logger::new(config.log, config.log_sink.clone(), config.api_key.expose());
         let mut key_header = HeaderValue::from_str(config.api_key.expose()).map_err(|_| {
@@ -177,7 +177,7 @@ impl Transport {
             // CDNs redirect to edge hosts; nothing secret goes along.
             Transfer::Download => builder.max_redirects(5).timeout_per_read(stall),
         };
-        Ok(new_agent(builder.build()))
+        Ok(new_agent(builder.build(), LiteralResolver::default()))
     }
 
     pub fn base_url(&self) -> &str {
@@ -525,13 +525,13 @@ fn with_attempts(mut err: Error, attempts: u32) -> Error {
 
 /// An agent with ureq's connector chain (CONNECT proxy, TCP, rustls), our [`tcp`] connections
 /// in place of ureq's, and [`LiteralResolver`].
-fn new_agent(config: ureq::config::Config) -> ureq::Agent {
+fn new_agent(config: ureq::config::Config, resolver: LiteralResolver) -> ureq::Agent {
     use ureq::unversioned::transport::{ConnectProxyConnector, Connector, RustlsConnector};
     let connector =
         ().chain(ConnectProxyConnector::default())
             .chain(tcp::TcpConnector)
             .chain(RustlsConnector::default());
-    ureq::Agent::with_parts(config, connector, LiteralResolver::default())
+    ureq::Agent::with_parts(config, connector, resolver)
 }
 
 /// ureq's resolver, except for an IP literal host (`http://127.0.0.1:8080`, `http://[::1]`):
@@ -541,7 +541,41 @@ fn new_agent(config: ureq::config::Config) -> ureq::Agent {
 /// per call. A host name still goes to the `DefaultResolver` (getaddrinfo, with its timeout),
 /// as do forms std would parse differently (`127.1`): those are not literals here.
 #[derive(Debug, Default)]
-struct LiteralResolver(ureq::unversioned::resolver::DefaultResolver);
+struct LiteralResolver {
+    names: ureq::unversioned::resolver::DefaultResolver,
+    /// The base URL's scheme and authority with its address, when its host is a literal:
+    /// every request of the API agent asks for it, so it is parsed once.
+    known: Option<(String, String, std::net::SocketAddr)>,
+}
+
+impl LiteralResolver {
+    fn knowing(base_url: &str) -> LiteralResolver {
+        let known = base_url.parse::<ureq::http::Uri>().ok().and_then(|uri| {
+            let addr = literal_addr(&uri)?;
+            Some((
+                uri.scheme_str()?.to_string(),
+                uri.authority()?.as_str().to_string(),
+                addr,
+            ))
+        });
+        LiteralResolver {
+            known,
+            ..LiteralResolver::default()
+        }
+    }
+
+    fn literal(&self, uri: &ureq::http::Uri) -> Option<std::net::SocketAddr> {
+        match &self.known {
+            Some((scheme, authority, addr))
+                if uri.scheme_str() == Some(scheme.as_str())
+                    && uri.authority().map(|a| a.as_str()) == Some(authority.as_str()) =>
+            {
+                Some(*addr)
+            }
+            _ => literal_addr(uri),
+        }
+    }
+}
 
 impl ureq::unversioned::resolver::Resolver for LiteralResolver {
     fn resolve(
@@ -550,7 +584,7 @@ impl ureq::unversioned::resolver::Resolver for LiteralResolver {
         config: &ureq::config::Config,
         timeout: ureq::unversioned::transport::NextTimeout,
     ) -> std::result::Result<ureq::unversioned::resolver::ResolvedSocketAddrs, ureq::Error> {
-        if let Some(addr) = literal_addr(uri)
+        if let Some(addr) = self.literal(uri)
             && config
                 .ip_family()
                 .keep_wanted(std::iter::once(addr))
@@ -561,7 +595,7 @@ impl ureq::unversioned::resolver::Resolver for LiteralResolver {
             addrs.push(addr);
             return Ok(addrs);
         }
-        self.0.resolve(uri, config, timeout)
+        self.names.resolve(uri, config, timeout)
     }
 }
 
@@ -1036,6 +1070,27 @@ mod tests {
             "left to getaddrinfo, as before"
         );
         assert_eq!(addr("socks5://127.0.0.1:1080"), None);
+        // The base URL's own literal is remembered; other URIs are still read as they come.
+        let r = LiteralResolver::knowing("http://127.0.0.1:8080");
+        let lit = |u: &str| r.literal(&u.parse().unwrap());
+        assert_eq!(
+            lit("http://127.0.0.1:8080/v1/project?x=1"),
+            Some("127.0.0.1:8080".parse().unwrap())
+        );
+        assert_eq!(
+            lit("http://127.0.0.1:9090/"),
+            Some("127.0.0.1:9090".parse().unwrap())
+        );
+        assert_eq!(
+            lit("https://127.0.0.1:8080/"),
+            Some("127.0.0.1:8080".parse().unwrap())
+        );
+        assert_eq!(lit("https://files.example.com/"), None);
+        assert!(
+            LiteralResolver::knowing("https://api.jogg.ai")
+                .known
+                .is_none()
+        );
     }
 
     #[test]
