@@ -166,6 +166,38 @@ fn rust_typed(base: &str, secs: f64) -> f64 {
     n as f64 / t0.elapsed().as_secs_f64()
 }
 
+/// (R) The library under ours, for reference: ureq with its defaults (its own connector and
+/// resolver, no timeouts), the same request, the body read to a Vec and not parsed.
+fn ureq_alone(base: &str, secs: f64) -> f64 {
+    let agent = ureq::Agent::new_with_defaults();
+    let url = format!("{base}/v1/project");
+    let one = || {
+        let body = agent
+            .get(&url)
+            .query("project_id", PROJECT)
+            .header("x-api-key", API_KEY)
+            .header("accept", "application/json")
+            .call()
+            .expect("ureq call")
+            .body_mut()
+            .read_to_vec()
+            .expect("ureq body");
+        std::hint::black_box(body);
+    };
+    for _ in 0..500 {
+        one();
+    }
+    let t0 = Instant::now();
+    let mut n = 0u64;
+    while t0.elapsed().as_secs_f64() < secs {
+        for _ in 0..50 {
+            one();
+        }
+        n += 50;
+    }
+    n as f64 / t0.elapsed().as_secs_f64()
+}
+
 fn rust_client(base: &str) -> Client {
     let config = format!(r#"{{"api_key":"{API_KEY}","base_url":"{base}","proxy":"none"}}"#);
     Client::new(Config::from_json(&config).expect("config")).expect("client")
@@ -226,6 +258,7 @@ fn main() {
         "7. C ABI, 2 threads on one `jogg_client`",
         "7. C ABI, 4 threads on one `jogg_client`",
         "7. C ABI, 8 threads on one `jogg_client`",
+        "R. for reference: ureq 3 alone (its defaults), body read, not parsed",
     ];
     let mut rates: Vec<Vec<f64>> = vec![Vec::new(); labels.len()];
     for round in 0..ROUNDS {
@@ -242,6 +275,7 @@ fn main() {
         for (i, t) in THREADS.iter().enumerate() {
             rates[6 + i].push(rate(&run(&bin("jogg"), &[&base, &s, &t.to_string()])));
         }
+        rates[10].push(on_cpu0(|| ureq_alone(&base, secs)));
     }
     eprintln!("rss: {RSS_CALLS} calls");
     let rss = run_pinned(&bin("jogg"), &[&base, "rss", &RSS_CALLS.to_string()]);
@@ -301,8 +335,11 @@ fn main() {
          `target/release/libjogg.a`. Ratios are to rows 1 (the ceiling: one `write()` of a \
          fixed request, reads until Content-Length) and 3 (libcurl + cJSON, the same work as \
          our call: parse the envelope, check `code`, re-serialise `data`).\n\n\
-         **Pinning.** Rows 1-6 (and the memory run) run on CPU 0 with nginx's worker \
-         (`taskset -c 0`; row 6 sets its own thread's affinity): each round trip is then two \
+         Row R is not a client of the API: it is ureq, the HTTP library under ours, called \
+         the plain way with its defaults, to show what of the gap to the ceiling is the HTTP \
+         layer's.\n\n\
+         **Pinning.** Rows 1-6 and R (and the memory run) run on CPU 0 with nginx's worker \
+         (`taskset -c 0`; rows 6 and R set their own thread's affinity): each round trip is then two \
          context switches on one core, and the rate measures the CPU each client spends. \
          Unpinned, client and server end up on different cores and every round trip waits for \
          an idle core to wake (an IPI, slow in this VM): single-connection rates then drop to \

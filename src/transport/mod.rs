@@ -97,8 +97,9 @@ pub(crate) struct Transport {
     base_url: String,
     /// The `x-api-key` value, built once and marked sensitive.
     key_header: HeaderValue,
-    /// The `host` value ureq would otherwise format for every request.
+    /// The `host` and `user-agent` values ureq would otherwise make for every request.
     host_header: HeaderValue,
+    agent_header: HeaderValue,
     config: Config,
     posts: PostLimiter,
     log: Logger,
@@ -138,11 +139,17 @@ impl Transport {
         })?;
         key_header.set_sensitive(true);
         let host_header = host_header(&base_url)?;
+        let agent_header = HeaderValue::from_str(&user_agent(&config)).map_err(|_| {
+            let mut e = Error::validation("user_agent_suffix", "must be visible ASCII");
+            e.code = Code::InvalidConfig;
+            e
+        })?;
         Ok(Transport {
             agent,
             base_url,
             key_header,
             host_header,
+            agent_header,
             config,
             posts,
             log,
@@ -312,6 +319,9 @@ impl Transport {
         headers.insert(header::HOST, self.host_header.clone());
         headers.insert(X_API_KEY, self.key_header.clone());
         headers.insert(header::ACCEPT, HeaderValue::from_static("application/json"));
+        headers.insert(header::USER_AGENT, self.agent_header.clone());
+        // What ureq sends with its gzip feature on (it decodes by the reply's headers).
+        headers.insert(header::ACCEPT_ENCODING, HeaderValue::from_static("gzip"));
         match (method, body) {
             (Method::Get | Method::Delete, _) => self.agent.run(request),
             (_, Some(body)) => {
@@ -904,6 +914,21 @@ mod tests {
     fn decode(status: u16, body: &str) -> Result<Reply> {
         let what = What(Method::Get, "/v1/x");
         decode_envelope(status, body.into(), || None, Method::Get, &what).and_then(RawReply::parse)
+    }
+
+    #[test]
+    fn a_user_agent_suffix_that_cannot_be_a_header_is_a_config_error() {
+        let mut config = Config::new("k").with_base_url("http://127.0.0.1:1");
+        config.user_agent_suffix = Some("myapp/1.0\r\nx-evil: 1".into());
+        let e = Transport::new(config.clone()).unwrap_err();
+        assert_eq!(e.code, Code::InvalidConfig);
+        assert_eq!(e.field.as_deref(), Some("user_agent_suffix"));
+        config.user_agent_suffix = Some("myapp/1.0 (build 7)".into());
+        let t = Transport::new(config).unwrap();
+        assert_eq!(
+            t.agent_header.to_str().unwrap(),
+            format!("{} myapp/1.0 (build 7)", user_agent(&Config::new("k")))
+        );
     }
 
     #[test]
