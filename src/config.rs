@@ -61,10 +61,13 @@ pub struct Config {
     pub base_url: String,
     /// Time allowed to establish a connection (including TLS).
     pub connect_timeout: Duration,
-    /// Time allowed for one whole request, from connecting to the last body byte.
+    /// Time allowed for one whole request, from connecting to the last body byte. Kept to
+    /// within 0.1 % (60 ms of 60 s): a reused connection's socket timeouts are reset only
+    /// when they would move by more than that.
     pub timeout: Duration,
     pub proxy: Proxy,
-    /// Appended to our `User-Agent` (`jogg/0.1.0 (linux; rust) <suffix>`).
+    /// Appended to our `User-Agent` (`jogg/0.1.0 (linux; rust) <suffix>`); visible ASCII and
+    /// spaces, else the client is not created.
     pub user_agent_suffix: Option<String>,
     /// Further attempts after a failure worth retrying (connection errors, timeouts, 429,
     /// 5xx, API 50000); a POST only when it certainly was not processed.

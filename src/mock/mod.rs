@@ -281,6 +281,12 @@ impl MockServer {
         self.shared.faults.add(rule);
     }
 
+    /// How many TCP connections the server has taken so far: a test can
+    /// assert that clients reuse them.
+    pub fn connections_opened(&self) -> u64 {
+        self.shared.next_connection.load(Ordering::Relaxed)
+    }
+
     /// How many requests got an injected fault so far, by header, rule or
     /// rate.
     pub fn faults_injected(&self) -> usize {

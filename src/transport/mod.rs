@@ -23,6 +23,8 @@ mod tcp;
 const MAX_BODY_BYTES: u64 = 10 * 1024 * 1024;
 /// A `Retry-After` longer than this is reported instead of waited out.
 const MAX_RETRY_AFTER: Duration = Duration::from_secs(60);
+/// Idle connections the API agent keeps (see [`Transport::new`]).
+const IDLE_CONNECTIONS: usize = 16;
 const BACKOFF_BASE: Duration = Duration::from_millis(500);
 const BACKOFF_CAP: Duration = Duration::from_secs(8);
 
@@ -123,6 +125,10 @@ impl Transport {
             // The key travels in a custom header, which ureq would carry across a redirect to
             // any host; the API never redirects, so a redirect is answered as an error.
             .max_redirects(0)
+            // Every request goes to one host: keep a connection for each of up to 16 threads
+            // sharing the client (ureq keeps 3 a host), or the rest reconnect, TLS and all.
+            .max_idle_connections(IDLE_CONNECTIONS)
+            .max_idle_connections_per_host(IDLE_CONNECTIONS)
             .timeout_connect(Some(config.connect_timeout))
             .timeout_global(Some(config.timeout))
             .proxy(proxy)
