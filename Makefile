@@ -82,6 +82,7 @@ BENCH := $(BUILD)/bench
 bench: bench-http-programs
 	$(CARGO) bench --all-features --bench waiting
 	$(CARGO) bench --all-features --bench http
+	$(CARGO) bench --all-features --bench inprocess
 
 .PHONY: bench-setup bench-http-programs
 bench-setup:

@@ -17,6 +17,9 @@ use std::time::{Duration, Instant};
 
 use jogg::{Client, Config};
 
+mod common;
+use common::splice;
+
 const API_KEY: &str = "bench-key-0123456789";
 const PROJECT: &str = "p_bench";
 /// The reply nginx serves: a finished project in the API's envelope.
@@ -400,23 +403,4 @@ fn main() {
     let old = std::fs::read_to_string(&path).unwrap_or_else(|_| "# Benchmarks\n".to_owned());
     std::fs::write(&path, splice(&old, "## HTTP round trips", &md)).expect("write BENCHMARKS.md");
     eprintln!("wrote the HTTP round trips section of {}", path.display());
-}
-
-/// `doc` with its `heading` section (up to the next `## ` heading) replaced by `section`, or
-/// with `section` appended; other sections are left as they are.
-fn splice(doc: &str, heading: &str, section: &str) -> String {
-    let marker = format!("\n{heading}\n");
-    let start = doc
-        .find(&marker)
-        .map(|i| i + 1)
-        .or_else(|| doc.starts_with(&marker[1..]).then_some(0));
-    let Some(start) = start else {
-        return format!("{}\n\n{section}", doc.trim_end());
-    };
-    let end = doc[start + 1..]
-        .find("\n## ")
-        .map_or(doc.len(), |i| start + 1 + i + 1);
-    let rest = &doc[end..];
-    let sep = if rest.is_empty() { "" } else { "\n" };
-    format!("{}{section}{sep}{rest}", &doc[..start])
 }

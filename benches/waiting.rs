@@ -13,6 +13,9 @@ use std::time::{Duration, Instant};
 use jogg::mock::{MOCK_API_KEY, MockConfig, MockServer};
 use jogg::{Client, Code, Config, CreateTalkingAvatarVideo, Proxy, WaitOptions};
 
+mod common;
+use common::splice;
+
 /// The batch: creates, the server's limit per window, and the threads sharing one client.
 const CREATES: usize = 100;
 const LIMIT: u32 = 20;
@@ -213,24 +216,6 @@ fn main() {
     print!("{md}");
     let path = concat!(env!("CARGO_MANIFEST_DIR"), "/BENCHMARKS.md");
     let old = std::fs::read_to_string(path).unwrap_or_else(|_| "# Benchmarks\n".to_owned());
-    std::fs::write(path, splice(&old, &md)).expect("write BENCHMARKS.md");
+    std::fs::write(path, splice(&old, "## Waiting", &md)).expect("write BENCHMARKS.md");
     eprintln!("wrote the Waiting section of {path}");
-}
-
-/// `doc` with its `## Waiting` section (up to the next `## ` heading) replaced by `section`,
-/// or with `section` appended; other sections are left as they are.
-fn splice(doc: &str, section: &str) -> String {
-    let start = doc
-        .find("\n## Waiting\n")
-        .map(|i| i + 1)
-        .or_else(|| doc.starts_with("## Waiting\n").then_some(0));
-    let Some(start) = start else {
-        return format!("{}\n\n{section}", doc.trim_end());
-    };
-    let end = doc[start + 1..]
-        .find("\n## ")
-        .map_or(doc.len(), |i| start + 1 + i + 1);
-    let rest = &doc[end..];
-    let sep = if rest.is_empty() { "" } else { "\n" };
-    format!("{}{section}{sep}{rest}", &doc[..start])
 }

@@ -37,6 +37,9 @@ pub mod ffi;
 /// Fuzz targets for `fuzz/` and `tests/fuzz_props.rs`; not part of the API.
 #[doc(hidden)]
 pub mod fuzzing;
+/// Hooks for `benches/inprocess.rs` into parts the API does not expose; not part of the API.
+#[doc(hidden)]
+pub mod hooks;
 mod limiter;
 pub mod log;
 #[cfg(feature = "mock")]

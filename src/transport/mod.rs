@@ -303,16 +303,8 @@ impl Transport {
         body: Option<&Value>,
     ) -> std::result::Result<ureq::http::Response<ureq::Body>, ureq::Error> {
         use ureq::http::Method as M;
-        let mut url = String::with_capacity(self.base_url.len() + path.len() + 64);
-        url.push_str(&self.base_url);
-        url.push_str(path);
-        for (i, (k, v)) in query.iter().enumerate() {
-            url.push(if i == 0 { '?' } else { '&' });
-            encode_query(k, &mut url);
-            url.push('=');
-            encode_query(v, &mut url);
-        }
-        let uri = ureq::http::Uri::try_from(url).map_err(ureq::http::Error::from)?;
+        let uri = ureq::http::Uri::try_from(build_url(&self.base_url, path, query))
+            .map_err(ureq::http::Error::from)?;
         let mut request = ureq::http::Request::new(());
         *request.method_mut() = match method {
             Method::Get => M::GET,
@@ -430,6 +422,20 @@ const REQUEST_ID: HeaderName = HeaderName::from_static("request-id");
 
 fn header_str<'a>(headers: &'a ureq::http::HeaderMap, name: &HeaderName) -> Option<&'a str> {
     headers.get(name).and_then(|v| v.to_str().ok())
+}
+
+/// `base` + `path` + the query, encoded as ureq's `.query()` does.
+pub(crate) fn build_url(base: &str, path: &str, query: &[(String, String)]) -> String {
+    let mut url = String::with_capacity(base.len() + path.len() + 64);
+    url.push_str(base);
+    url.push_str(path);
+    for (i, (k, v)) in query.iter().enumerate() {
+        url.push(if i == 0 { '?' } else { '&' });
+        encode_query(k, &mut url);
+        url.push('=');
+        encode_query(v, &mut url);
+    }
+    url
 }
 
 /// Appends `s` percent-encoded for a query string, with the set ureq's `.query()` uses:
@@ -774,7 +780,7 @@ pub(crate) fn decode_envelope(
 }
 
 /// [`decode_envelope`] for any reply, through a [`Value`].
-fn general_rules(
+pub(crate) fn general_rules(
     status: u16,
     body: &[u8],
     retry_after_ms: Option<u64>,
