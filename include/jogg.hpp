@@ -7,6 +7,9 @@
  *         std::cerr << event << "\n";
  *         return true;                           // false cancels the wait
  *     });
+ *     jogg::Client logged("{}", [](int level, std::string_view line) {
+ *         std::cerr << level << " " << line << "\n"; // JOGG_LOG_INFO or JOGG_LOG_DEBUG
+ *     });
  *
  * What it adds to the C interface, and nothing else:
  * - jogg::Client owns a jogg_client: move-only, freed by its destructor.
@@ -20,6 +23,8 @@
  * - Progress callbacks are std::functions. An exception one throws never crosses the C
  *   library: it is caught, the call is cancelled, and the exception is rethrown from the
  *   method (wait_for_project(), wait(), download()...) once the library has returned.
+ * - A log callback (jogg_client_new_with_log) is a std::function owned by the Client, so it
+ *   lives exactly as long as the jogg_client; an exception it throws is caught and dropped.
  * - Client::call() reaches any jogg function of the usual shape, so functions added to jogg.h
  *   later are usable before this file wraps them.
  *
@@ -33,6 +38,7 @@
 #include <cstdint>
 #include <exception>
 #include <functional>
+#include <memory>
 #include <optional>
 #include <stdexcept>
 #include <string>
@@ -383,6 +389,10 @@ class Client {
 public:
     /* Progress of a wait, given the event JSON; return false to cancel. */
     using Progress = std::function<bool(const std::string &event_json)>;
+    /* A log line: `level` is JOGG_LOG_INFO or JOGG_LOG_DEBUG, `line` has no newline and is
+     * borrowed for the call only. Called from whichever thread makes a request, possibly from
+     * several at once: make it thread-safe. It must not call back into the client. */
+    using Log = std::function<void(int level, std::string_view line)>;
 
     /* config_json as for jogg_client_new; "{}" takes JOGG_API_KEY and JOGG_BASE_URL. */
     explicit Client(const std::string &config_json = "{}") {
@@ -391,13 +401,42 @@ public:
         detail::check(jogg_client_new(config_json.c_str(), &client, err.slot()), err);
         handle_ = client;
     }
+    /* jogg_client_new_with_log: log lines go to `log` instead of stderr. The level is the
+     * config's "log", else JOGG_LOG, else "debug" (filter on `level`). An exception `log` throws
+     * is caught and dropped (with its line): it never crosses the C library. An empty `log` is
+     * the constructor above. */
+    Client(const std::string &config_json, Log log) {
+        detail::Owned err;
+        jogg_client *client = nullptr;
+        std::unique_ptr<Log> owned;
+        jogg_log_cb cb = nullptr;
+        if (log) {
+            owned = std::make_unique<Log>(std::move(log));
+            cb = [](void *userdata, std::int32_t level, const char *line) noexcept {
+                try {
+                    (*static_cast<const Log *>(userdata))(
+                        static_cast<int>(level), line ? std::string_view(line) : std::string_view());
+                } catch (...) {
+                    /* Dropped: a log line is not worth failing, or aborting, the request. */
+                }
+            };
+        }
+        detail::check(jogg_client_new_with_log(config_json.c_str(), cb, owned.get(), &client, err.slot()),
+                      err);
+        handle_ = client;
+        log_ = std::move(owned);
+    }
+    /* The handle is freed before log_ (a member) is destroyed: no line can arrive after. */
     ~Client() { jogg_client_free(handle_); }
 
-    Client(Client &&other) noexcept : handle_(std::exchange(other.handle_, nullptr)) {}
+    /* The log callable is on the heap, so its address (the C side's userdata) survives moves. */
+    Client(Client &&other) noexcept
+        : handle_(std::exchange(other.handle_, nullptr)), log_(std::move(other.log_)) {}
     Client &operator=(Client &&other) noexcept {
         if (this != &other) {
             jogg_client_free(handle_);
             handle_ = std::exchange(other.handle_, nullptr);
+            log_ = std::move(other.log_);
         }
         return *this;
     }
@@ -512,6 +551,8 @@ private:
     }
 
     jogg_client *handle_ = nullptr;
+    /* The log callable of jogg_client_new_with_log (NULL without one); handle_'s userdata. */
+    std::unique_ptr<Log> log_;
 };
 
 }  // namespace jogg

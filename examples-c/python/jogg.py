@@ -4,6 +4,7 @@
     with jogg.Client() as client:            # key and base URL from JOGG_API_KEY, JOGG_BASE_URL
         voices = client.list_voices({"language": "english"})
         project = client.wait_for_project(project_id, progress=lambda event: print(event))
+    client = jogg.Client({}, log=lambda level, line: print(level, line))  # instead of stderr
 
 Requests and results are dicts (the library's JSON, decoded). A failed call raises JoggError
 with the code, name, message, field and request id. Every string the library returns is
@@ -21,7 +22,7 @@ import threading
 
 __all__ = [
     "Client", "JoggError", "version", "version_number", "code_name", "operations",
-    "webhook_verify", "webhook_parse",
+    "webhook_verify", "webhook_parse", "LOG_INFO", "LOG_DEBUG",
 ]
 
 
@@ -52,6 +53,11 @@ _client_p = ctypes.c_void_p
 # to bytes at once and lose the pointer that jogg_string_free needs.
 _out = ctypes.POINTER(ctypes.c_void_p)
 _PROGRESS = ctypes.CFUNCTYPE(ctypes.c_int32, ctypes.c_void_p, ctypes.c_char_p)
+_LOG = ctypes.CFUNCTYPE(None, ctypes.c_void_p, ctypes.c_int32, ctypes.c_char_p)
+
+# The levels a log callback receives (jogg.h's JOGG_LOG_*).
+LOG_INFO = 1  # one line per request: method, path, status, attempts, request id
+LOG_DEBUG = 2  # also every attempt, and every retry with its delay and reason
 
 # name: (restype, argtypes). An operation of the usual shape (client, inputs..., out, err)
 # needs one line here and a one-line method below.
@@ -60,6 +66,10 @@ _SIGNATURES = {
     "jogg_version_number": (ctypes.c_uint32, []),
     "jogg_code_name": (ctypes.c_char_p, [ctypes.c_int32]),
     "jogg_client_new": (ctypes.c_int32, [ctypes.c_char_p, ctypes.POINTER(_client_p), _out]),
+    "jogg_client_new_with_log": (
+        ctypes.c_int32,
+        [ctypes.c_char_p, _LOG, ctypes.c_void_p, ctypes.POINTER(_client_p), _out],
+    ),
     "jogg_client_free": (None, [_client_p]),
     "jogg_string_free": (None, [ctypes.c_void_p]),
     "jogg_create_talking_avatar_video": (ctypes.c_int32, [_client_p, ctypes.c_char_p, _out, _out]),
@@ -207,17 +217,40 @@ class Client:
 
     `config` is a dict or JSON string as for jogg_client_new; {} takes the key and base URL
     from JOGG_API_KEY and JOGG_BASE_URL. Use it as a context manager, or call close().
+
+    `log(level, line)`, when given, receives the log lines instead of stderr
+    (jogg_client_new_with_log): `level` is LOG_INFO or LOG_DEBUG, `line` a str. The level sent
+    is the config's "log", else JOGG_LOG, else "debug" (filter on `level`). It is called from
+    whichever thread makes a request, possibly several at once, and must not call the client.
+    An exception it raises is caught and dropped, with its line: it never propagates through C.
     """
 
-    def __init__(self, config=None):
+    def __init__(self, config=None, log=None):
         # Calls hold the lock shared and close() exclusively: the C contract forbids freeing
         # a client while a call on it runs. A condition variable makes a tiny shared lock.
         self._users = 0
         self._cond = threading.Condition()
         self._handle = None
+        self._log_callback = None
         handle, err = _client_p(), ctypes.c_void_p()
         config = _encode(config if config is not None else {})
-        code = _lib.jogg_client_new(config, ctypes.byref(handle), ctypes.byref(err))
+        if log is None:
+            code = _lib.jogg_client_new(config, ctypes.byref(handle), ctypes.byref(err))
+        else:
+            def trampoline(_userdata, level, line):
+                try:
+                    log(level, line.decode("utf-8", "replace"))
+                except BaseException:  # noqa: BLE001 - must not reach C; the line is dropped
+                    pass
+
+            # The C side keeps the function pointer as long as the client lives, so the
+            # CFUNCTYPE object must too: close() lets go of it once the client is freed.
+            callback = _LOG(trampoline)
+            code = _lib.jogg_client_new_with_log(
+                config, callback, None, ctypes.byref(handle), ctypes.byref(err)
+            )
+            if code == 0:
+                self._log_callback = callback
         _check(code, ctypes.c_void_p(), err)
         self._handle = handle
 
@@ -229,6 +262,7 @@ class Client:
             handle, self._handle = self._handle, None
         if handle:
             _lib.jogg_client_free(handle)
+            self._log_callback = None  # only now: a freed client sends no more lines
 
     def __del__(self):
         # At interpreter exit the module may already be torn down; nothing useful is left to do.

@@ -279,3 +279,38 @@ def test_create_webhook_endpoint(client):
     with pytest.raises(jogg.JoggError) as info:
         client.create_webhook_endpoint({"events": []})
     assert (info.value.name, info.value.field) == ("JOGG_ERR_VALIDATION", "url")
+
+
+def test_log_callback_gets_lines_without_the_key():
+    lines, lock = [], threading.Lock()
+
+    def log(level, line):
+        with lock:
+            lines.append((level, line))
+
+    with jogg.Client({"proxy": "none"}, log=log) as c:
+        assert c.list_voices({"page_size": 1})["voices"]
+    key = os.environ["JOGG_API_KEY"]
+    levels = {level for level, _ in lines}
+    assert levels == {jogg.LOG_INFO, jogg.LOG_DEBUG}  # no "log" in the config: debug, so both
+    assert all(isinstance(line, str) for _, line in lines)
+    assert any("/v1/voices" in line for _, line in lines), lines
+    assert key and not any(key in line for _, line in lines)
+    assert c._log_callback is None  # let go once the client is freed
+    with pytest.raises(jogg.JoggError) as info:
+        jogg.Client({"log": "loud"}, log=log)
+    assert (info.value.name, info.value.field) == ("JOGG_ERR_INVALID_CONFIG", "log")
+
+
+def test_exception_in_log_callback_is_dropped(capfd):
+    calls = []
+
+    def log(level, line):
+        calls.append(level)
+        raise RuntimeError("not here")
+
+    with jogg.Client({"proxy": "none", "log": "info"}, log=log) as c:
+        assert c.list_voices({"page_size": 1})["voices"]
+        assert c.get_project(create_video(c, "logged")) is not None
+    assert calls == [jogg.LOG_INFO] * 5  # list_voices; list_avatars, list_voices, create; get
+    assert "not here" not in capfd.readouterr().err  # ctypes never saw it

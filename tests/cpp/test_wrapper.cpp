@@ -12,6 +12,7 @@
 #include <fstream>
 #include <iostream>
 #include <iterator>
+#include <mutex>
 #include <stdexcept>
 #include <string>
 #include <thread>
@@ -333,6 +334,63 @@ void test_create_webhook_endpoint() {
     CHECK(e.code() == JOGG_ERR_VALIDATION && e.field() == "url", e.json());
 }
 
+// Log lines gathered from any thread.
+struct LogLines {
+    std::mutex lock;
+    std::vector<std::pair<int, std::string>> lines;
+
+    jogg::Client::Log callback() {
+        return [this](int level, std::string_view line) {
+            std::lock_guard<std::mutex> guard(lock);
+            lines.emplace_back(level, std::string(line));
+        };
+    }
+};
+
+void test_log_callback() {
+    LogLines log;
+    jogg::Client client(R"({"proxy": "none"})", log.callback());
+    // The callable moves with the client: the C side's userdata stays valid.
+    jogg::Client moved = std::move(client);
+    CHECK(contains(moved.list_voices(R"({"page_size": 1})"), "voice_id"), "request through a logged client");
+    std::lock_guard<std::mutex> guard(log.lock);
+    const char *key = std::getenv("JOGG_API_KEY");
+    bool info = false, debug = false, path = false, other_level = false, leaked = false;
+    for (const auto &[level, line] : log.lines) {
+        info |= level == JOGG_LOG_INFO;
+        debug |= level == JOGG_LOG_DEBUG;
+        other_level |= level != JOGG_LOG_INFO && level != JOGG_LOG_DEBUG;
+        path |= contains(line, "/v1/voices");
+        leaked |= key != nullptr && *key != '\0' && contains(line, key);
+    }
+    CHECK(info && debug, "info and debug lines (no \"log\" in the config: debug), " +
+                             std::to_string(log.lines.size()) + " lines");
+    CHECK(!other_level, "levels are JOGG_LOG_INFO or JOGG_LOG_DEBUG");
+    CHECK(path, "a line names the path: " + (log.lines.empty() ? std::string("(none)") : log.lines[0].second));
+    CHECK(key != nullptr && !leaked, "the API key never appears in a line");
+    // An empty callable is plain jogg_client_new.
+    jogg::Client quiet(R"({"proxy": "none"})", jogg::Client::Log());
+    CHECK(contains(quiet.list_voices(R"({"page_size": 1})"), "voice_id"), "empty log callable");
+    jogg::Error e = expect_error([] { jogg::Client bad(R"({"log": "loud"})", [](int, std::string_view) {}); });
+    CHECK(e.code() == JOGG_ERR_INVALID_CONFIG && e.field() == "log", e.json());
+}
+
+void test_log_callback_exception_is_dropped() {
+    std::atomic<int> calls{0};
+    jogg::Client client(R"({"proxy": "none", "log": "info"})", [&](int, std::string_view) {
+        ++calls;
+        throw std::runtime_error("not here");
+    });
+    std::string voices;
+    try {
+        voices = client.list_voices(R"({"page_size": 1})");
+    } catch (const std::exception &e) {
+        voices = std::string("thrown: ") + e.what();
+    }
+    CHECK(contains(voices, "voice_id"), "the request succeeds despite the throwing callback: " + voices);
+    CHECK(calls == 1, "one info line, one call: " + std::to_string(calls.load()));
+}
+
 }  // namespace
 
 int main() {
@@ -360,6 +418,8 @@ int main() {
         {"upload_and_download", test_upload_and_download},
         {"webhook_verify_and_parse", test_webhook_verify_and_parse},
         {"create_webhook_endpoint", test_create_webhook_endpoint},
+        {"log_callback", test_log_callback},
+        {"log_callback_exception_is_dropped", test_log_callback_exception_is_dropped},
     };
     int passed = 0, failed = 0;
     for (const Case &c : cases) {

@@ -11,14 +11,21 @@ package jogg
 #include <stdlib.h>
 #include "jogg.h"
 
-// Exported by progress.go.
+// Exported by progress.go and log.go.
 extern int32_t joggGoProgress(void *userdata, char *event_json);
+extern void joggGoLog(void *userdata, int32_t level, char *line);
 
 // Go cannot name an exported Go function as a C function pointer, and must not turn the
 // integer cgo.Handle into a pointer itself: both happen here, on the C side, in one wrapper per
-// function that takes a progress callback.
+// function that takes a progress or log callback.
 static jogg_progress_cb jogg_go_cb(int with_progress) {
     return with_progress ? (jogg_progress_cb)joggGoProgress : NULL;
+}
+
+static jogg_code jogg_go_client_new_with_log(const char *config_json, uintptr_t handle,
+                                             jogg_client **out_client, char **error_json) {
+    return jogg_client_new_with_log(config_json, (jogg_log_cb)joggGoLog, (void *)handle, out_client,
+                                    error_json);
 }
 
 static jogg_code jogg_go_wait(const jogg_client *client, const char *project_id,
@@ -171,6 +178,9 @@ type Client struct {
 	// client while a call on it is running.
 	mu     sync.RWMutex
 	handle *C.jogg_client
+	// The log callback's handle (NewClientWithLog), deleted by Close after the client is
+	// freed; 0 without one.
+	logHandle cgo.Handle
 }
 
 // NewClient makes a client from config JSON as for jogg_client_new; "{}" takes the key and
@@ -188,6 +198,31 @@ func NewClient(configJSON string) (*Client, error) {
 	return c, nil
 }
 
+// NewClientWithLog makes a client as NewClient does, whose log lines go to log instead of
+// stderr (jogg_client_new_with_log). level is LogInfo or LogDebug; the level sent is the
+// config's "log", else JOGG_LOG, else "debug" (filter on level). log is called from whichever
+// goroutine makes a request, possibly from several at once: make it safe for concurrent use.
+// It must not call the client. A panic in log is recovered and dropped, with its line. log
+// travels through C as a runtime/cgo.Handle, deleted by Close. A nil log is NewClient.
+func NewClientWithLog(configJSON string, log func(level int, line string)) (*Client, error) {
+	if log == nil {
+		return NewClient(configJSON)
+	}
+	config := C.CString(configJSON)
+	defer C.free(unsafe.Pointer(config))
+	logHandle := cgo.NewHandle(&logState{log: log})
+	var handle *C.jogg_client
+	var errJSON *C.char
+	rc := C.jogg_go_client_new_with_log(config, C.uintptr_t(logHandle), &handle, &errJSON)
+	if _, err := take(rc, nil, errJSON); err != nil {
+		logHandle.Delete()
+		return nil, err
+	}
+	c := &Client{handle: handle, logHandle: logHandle}
+	runtime.SetFinalizer(c, (*Client).Close) // in case the caller forgets
+	return c, nil
+}
+
 // Close releases the client once all running calls have returned. Calling it again does
 // nothing.
 func (c *Client) Close() {
@@ -195,6 +230,10 @@ func (c *Client) Close() {
 	defer c.mu.Unlock()
 	C.jogg_client_free(c.handle)
 	c.handle = nil
+	if c.logHandle != 0 { // only now: no line can arrive from a freed client
+		c.logHandle.Delete()
+		c.logHandle = 0
+	}
 }
 
 // CreateTalkingAvatarVideo starts a render; the reply is {"project_id": "..."}.

@@ -450,3 +450,98 @@ func TestCreateWebhookEndpoint(t *testing.T) {
 		t.Fatalf("%s", e.JSON)
 	}
 }
+
+func TestLogCallbackGetsLinesWithoutTheKey(t *testing.T) {
+	type logLine struct {
+		level int
+		line  string
+	}
+	var mu sync.Mutex
+	var lines []logLine
+	c, err := NewClientWithLog(`{"proxy": "none"}`, func(level int, line string) {
+		mu.Lock()
+		defer mu.Unlock()
+		lines = append(lines, logLine{level, line})
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	if c.logHandle == 0 {
+		t.Fatal("no handle for the callback")
+	}
+	must(c.ListVoices(`{"page_size": 1}`))(t)
+	mu.Lock()
+	defer mu.Unlock()
+	key := os.Getenv("JOGG_API_KEY")
+	info, debug, path := false, false, false
+	for _, l := range lines {
+		switch l.level {
+		case LogInfo:
+			info = true
+		case LogDebug:
+			debug = true
+		default:
+			t.Errorf("level %d: %s", l.level, l.line)
+		}
+		path = path || strings.Contains(l.line, "/v1/voices")
+		if key == "" || strings.Contains(l.line, key) {
+			t.Errorf("the key (%q) in %q", key, l.line)
+		}
+	}
+	// No "log" in the config: a callback gets debug lines, so both levels.
+	if !info || !debug || !path {
+		t.Fatalf("info %v, debug %v, path %v in %+v", info, debug, path, lines)
+	}
+}
+
+func TestLogHandleIsDeletedByClose(t *testing.T) {
+	c, err := NewClientWithLog(`{"proxy": "none"}`, func(int, string) {})
+	if err != nil {
+		t.Fatal(err)
+	}
+	h := c.logHandle
+	c.Close()
+	c.Close() // twice is fine
+	deleted := func() (r any) {
+		defer func() { r = recover() }()
+		h.Value() // panics for a deleted handle
+		return nil
+	}()
+	if c.logHandle != 0 || deleted == nil {
+		t.Fatalf("handle %v still live after Close", h)
+	}
+	_, err = NewClientWithLog(`{"log": "loud"}`, func(int, string) {})
+	if e := asError(t, err, ErrInvalidConfig); e.Field != "log" {
+		t.Fatalf("%s", e.JSON)
+	}
+	plain, err := NewClientWithLog(`{"proxy": "none"}`, nil) // nil: NewClient
+	if err != nil || plain.logHandle != 0 {
+		t.Fatalf("nil log: %v", err)
+	}
+	plain.Close()
+}
+
+func TestPanicInLogCallbackIsDropped(t *testing.T) {
+	var calls int32
+	var mu sync.Mutex
+	c, err := NewClientWithLog(`{"proxy": "none", "log": "info"}`, func(int, string) {
+		mu.Lock()
+		calls++
+		mu.Unlock()
+		panic("not here")
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	voices := must(c.ListVoices(`{"page_size": 1}`))(t)
+	if !strings.Contains(voices, "voice_id") {
+		t.Fatalf("%s", voices)
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	if calls != 1 {
+		t.Fatalf("%d calls for one request at info", calls)
+	}
+}
