@@ -222,7 +222,7 @@ $(BUILD)/readme.%: README.md | $(BUILD)
 	awk -v fence='```$*' '$$0 == fence {on=1; next} /^```$$/ {if (on) exit} on' $< > $@
 	test -s $@
 
-$(BUILD)/test_wrapper $(BUILD)/example_cpp $(BUILD)/readme_cpp: include/jogg.hpp include/jogg.h lib
+$(BUILD)/test_wrapper $(BUILD)/example_cpp $(BUILD)/readme_cpp: include/jogg.hpp include/jogg.h lib | $(BUILD)
 	$(CXX) $(CXXFLAGS) $(CXX_STRICT) -pthread -Iinclude $(filter %.cpp,$^) $(LIB_A) $(NATIVE_LIBS) -o $@
 $(BUILD)/test_wrapper: tests/cpp/test_wrapper.cpp
 $(BUILD)/example_cpp: examples-c/cpp/example.cpp
