@@ -18,12 +18,10 @@ use std::time::{Duration, Instant};
 use jogg::{Client, Config};
 
 mod common;
-use common::splice;
+use common::{ENVELOPE, splice};
 
 const API_KEY: &str = "bench-key-0123456789";
 const PROJECT: &str = "p_bench";
-/// The reply nginx serves: a finished project in the API's envelope.
-const ENVELOPE: &str = r#"{"code":0,"msg":"Success","data":{"id":"p_bench","title":"Benchmark project","video_duration":12.5,"video_url":"https://res.jogg.ai/video/p_bench.mp4","cover_url":"https://res.jogg.ai/cover/p_bench.jpg","status_code":4,"status_desc":"success","created_at":1732500000},"rid":"rid-0123456789abcdef"}"#;
 const ROUNDS: usize = 3;
 const RSS_CALLS: u64 = 100_000;
 const THREADS: [u32; 4] = [1, 2, 4, 8];

@@ -14,10 +14,8 @@ use criterion::Criterion;
 use serde_json::{Value, json};
 
 mod common;
-use common::splice;
+use common::{ENVELOPE, splice};
 
-/// The reply of `benches/http.rs`'s nginx: a finished project in the API's envelope.
-const ENVELOPE: &str = r#"{"code":0,"msg":"Success","data":{"id":"p_bench","title":"Benchmark project","video_duration":12.5,"video_url":"https://res.jogg.ai/video/p_bench.mp4","cover_url":"https://res.jogg.ai/cover/p_bench.jpg","status_code":4,"status_desc":"success","created_at":1732500000},"rid":"rid-0123456789abcdef"}"#;
 const BASE: &str = "https://api.jogg.ai";
 const SECRET: &str = "whsec_0123456789abcdef";
 const EVENT: &str = r#"{"event_id":"evt_1","event":"generated_video_success","timestamp":1700000000,"data":{"project_id":"p1","video_url":"https://cdn.example.com/p1.mp4","cover_url":"https://cdn.example.com/p1.jpg","duration":12,"status":"success"}}"#;

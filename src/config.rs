@@ -239,6 +239,16 @@ impl Config {
         if self.connect_timeout.is_zero() || self.timeout.is_zero() {
             return Err(config_error("timeout_ms", "must be greater than 0"));
         }
+        // It ends the User-Agent header: a CR/LF or a control byte there would be refused by
+        // the HTTP layer at the first request, or split the header.
+        if let Some(suffix) = &self.user_agent_suffix
+            && !suffix.bytes().all(|b| b == b' ' || b.is_ascii_graphic())
+        {
+            return Err(config_error(
+                "user_agent_suffix",
+                "must be visible ASCII and spaces",
+            ));
+        }
         Ok(base)
     }
 

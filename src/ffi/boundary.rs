@@ -181,15 +181,16 @@ pub(crate) fn notify(
     }
 }
 
-/// Writes a successful result into its out slot (checked with [`out_arg`] beforehand).
 /// Hands JSON text the server sent (checked to be JSON, so it holds no NUL byte) to the caller
-/// as it is: no tree is built and no second copy made.
+/// as it is, into its out slot (checked with [`out_arg`] beforehand): no tree is built and no
+/// second copy made.
 pub(crate) fn write_text(out: *mut *mut c_char, text: String) {
     let text = CString::new(text).unwrap_or_else(|_| c"null".to_owned());
     // SAFETY: `out` was checked non-NULL by `out_arg` and points to a writable slot.
     unsafe { *out = text.into_raw() };
 }
 
+/// Writes a successful result into its out slot (checked with [`out_arg`] beforehand).
 pub(crate) fn write_out(out: *mut *mut c_char, v: &Value) {
     // SAFETY: `out` was checked non-NULL by `out_arg` and points to a writable slot.
     unsafe { *out = json_string(v) };

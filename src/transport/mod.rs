@@ -132,24 +132,15 @@ impl Transport {
             .timeout_connect(Some(config.connect_timeout))
             .timeout_global(Some(config.timeout))
             .proxy(proxy)
-            .user_agent(user_agent(&config))
             .build();
         let agent = new_agent(agent, LiteralResolver::knowing(&base_url));
         let posts = PostLimiter::new(config.post_limit, config.post_window);
         let log = Logger::new(config.log, config.log_sink.clone(), config.api_key.expose());
-        let mut key_header = HeaderValue::from_str(config.api_key.expose()).map_err(|_| {
-            let mut e =
-                Error::validation("api_key", "contains characters other than visible ASCII");
-            e.code = Code::InvalidConfig;
-            e
-        })?;
+        // Config::validate has checked the key and the suffix; the base URL parsed there too.
+        let mut key_header = header_value(config.api_key.expose())?;
         key_header.set_sensitive(true);
-        let host_header = host_header(&base_url)?;
-        let agent_header = HeaderValue::from_str(&user_agent(&config)).map_err(|_| {
-            let mut e = Error::validation("user_agent_suffix", "must be visible ASCII");
-            e.code = Code::InvalidConfig;
-            e
-        })?;
+        let host_header = header_value(&host_and_port(&base_url))?;
+        let agent_header = header_value(&user_agent(&config))?;
         Ok(Transport {
             agent,
             base_url,
@@ -373,9 +364,8 @@ impl Transport {
             &mut body,
         );
         let headers = response.headers();
-        let body = read.map(|_| body).map_err(ureq::Error::from);
-        let body = body.map_err(|e| {
-            let mut err = transport_error(&e, method, &what);
+        let body = read.map(|_| body).map_err(|e| {
+            let mut err = transport_error(&ureq::Error::from(e), method, &what);
             err.http_status = Some(status);
             err.request_id = header_rid(headers);
             err
@@ -398,22 +388,34 @@ impl Transport {
     }
 }
 
-/// `host` as ureq sets it: the base URL's host, with the port unless it is the scheme's own.
-fn host_header(base_url: &str) -> Result<HeaderValue> {
-    let uri: ureq::http::Uri = base_url
-        .parse()
-        .map_err(|_| Error::validation("base_url", "is not a valid URL"))?;
+/// `host` as ureq sets it: the URL's host, with the port unless it is the scheme's own.
+fn host_and_port(url: &str) -> String {
+    let Ok(uri) = url.parse::<ureq::http::Uri>() else {
+        return String::new();
+    };
     let host = uri.host().unwrap_or_default();
-    let default_port = match uri.scheme_str() {
-        Some("http") => Some(80),
-        Some("https") => Some(443),
-        _ => None,
-    };
-    let value = match uri.port_u16() {
-        Some(port) if Some(port) != default_port => format!("{host}:{port}"),
+    match uri.port_u16() {
+        Some(port) if Some(port) != default_port(&uri) => format!("{host}:{port}"),
         _ => host.to_string(),
-    };
-    HeaderValue::from_str(&value).map_err(|_| Error::validation("base_url", "has an invalid host"))
+    }
+}
+
+/// A header value made once per client from text the config checked.
+fn header_value(text: &str) -> Result<HeaderValue> {
+    HeaderValue::from_str(text).map_err(|_| {
+        Error::new(
+            Code::Internal,
+            "a checked config value is not a header value",
+        )
+    })
+}
+
+fn default_port(uri: &ureq::http::Uri) -> Option<u16> {
+    match uri.scheme_str()? {
+        "http" => Some(80),
+        "https" => Some(443),
+        _ => None,
+    }
 }
 
 const X_API_KEY: HeaderName = HeaderName::from_static("x-api-key");
@@ -623,11 +625,7 @@ impl ureq::unversioned::resolver::Resolver for LiteralResolver {
 
 /// The socket address of an `http`/`https` URI whose host is an IP literal.
 fn literal_addr(uri: &ureq::http::Uri) -> Option<std::net::SocketAddr> {
-    let default_port = match uri.scheme_str()? {
-        "http" => 80,
-        "https" => 443,
-        _ => return None,
-    };
+    let default_port = default_port(uri)?;
     let host = uri.host()?;
     let host = host
         .strip_prefix('[')
