@@ -10,8 +10,8 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use jogg::mock::{MOCK_API_KEY, MockConfig, MockServer};
 use jogg::{Client, Code, Config, CreateTalkingAvatarVideo, Proxy, WaitOptions};
+use jogg_mock::{MOCK_API_KEY, MockConfig, MockServer};
 
 mod common;
 use common::splice;

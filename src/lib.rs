@@ -42,8 +42,6 @@ pub mod fuzzing;
 pub mod hooks;
 mod limiter;
 pub mod log;
-#[cfg(feature = "mock")]
-pub mod mock;
 pub mod ops;
 pub mod pages;
 pub mod schema;

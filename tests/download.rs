@@ -23,7 +23,7 @@ fn keep_going(_: &DownloadProgress) -> ControlFlow<()> {
 }
 
 /// A file of `len` bytes hosted on the mock (through the upload flow), and its URL.
-fn hosted(server: &jogg::mock::MockServer, dir: &TempDir, len: usize) -> (String, Vec<u8>) {
+fn hosted(server: &jogg_mock::MockServer, dir: &TempDir, len: usize) -> (String, Vec<u8>) {
     let bytes = sample_bytes(len, len as u64);
     let source = dir.file("source.mp4", &bytes);
     let asset = client(server)
@@ -32,7 +32,7 @@ fn hosted(server: &jogg::mock::MockServer, dir: &TempDir, len: usize) -> (String
     (asset.asset_url, bytes)
 }
 
-fn range_headers(server: &jogg::mock::MockServer) -> Vec<Option<String>> {
+fn range_headers(server: &jogg_mock::MockServer) -> Vec<Option<String>> {
     server
         .requests()
         .iter()

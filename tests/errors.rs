@@ -8,8 +8,8 @@ use common::{
     canned, client, config_for, config_no_retry, http_response, http_response_with, mock,
     mock_with, scripted,
 };
-use jogg::mock::MockConfig;
 use jogg::{Client, Code, Config, VoiceFilter, ops};
+use jogg_mock::MockConfig;
 use serde_json::{Value, json};
 
 fn create_op() -> &'static jogg::ops::Operation {
@@ -140,7 +140,7 @@ fn rate_limit_is_reported_with_retry_after() {
         ..MockConfig::default()
     });
     // Neither the client's own POST limit nor its retries: this is about the report.
-    let mut config = config_no_retry(&server.base_url(), jogg::mock::MOCK_API_KEY);
+    let mut config = config_no_retry(&server.base_url(), jogg_mock::MOCK_API_KEY);
     config.post_limit = 0;
     let c = Client::new(config).unwrap();
     let op = create_op();
@@ -336,7 +336,7 @@ fn a_batch_never_meets_the_server_limit() {
         post_window_ms: 300,
         ..MockConfig::default()
     });
-    let mut config = config_no_retry(&server.base_url(), jogg::mock::MOCK_API_KEY);
+    let mut config = config_no_retry(&server.base_url(), jogg_mock::MOCK_API_KEY);
     config.post_limit = 4;
     config.post_window = std::time::Duration::from_millis(300);
     let c = Client::new(config).unwrap();

@@ -145,7 +145,7 @@ fn the_mock_simulates_every_operation() {
             .collect::<Vec<_>>()
             .join("/");
         let url = format!("{}{path}", server.base_url());
-        let key = jogg::mock::MOCK_API_KEY;
+        let key = jogg_mock::MOCK_API_KEY;
         let response = match row.method.as_str() {
             "GET" => agent.get(&url).header("x-api-key", key).call(),
             "DELETE" => agent.delete(&url).header("x-api-key", key).call(),

@@ -6,8 +6,8 @@ mod common;
 use std::path::Path;
 
 use common::{TempDir, client, mock, sample_bytes};
-use jogg::mock::MOCK_API_KEY;
 use jogg::{Code, UploadOptions, Version};
+use jogg_mock::MOCK_API_KEY;
 
 fn v1() -> UploadOptions {
     UploadOptions {
@@ -134,7 +134,7 @@ fn explicit_content_type_and_unknown_extension() {
 
 /// Asserts an Io error naming `path` with `fragment` in its message, and that nothing was sent.
 fn assert_refused(
-    server: &jogg::mock::MockServer,
+    server: &jogg_mock::MockServer,
     path: &Path,
     options: &UploadOptions,
     fragment: &str,

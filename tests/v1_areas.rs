@@ -23,8 +23,8 @@ use jogg::api::v1::videos::{
     LegacyVariable, ProductTemplateType, ProductVideo, ScriptStyle, TemplateType, TemplateVariable,
     VideoLength,
 };
-use jogg::mock::{MockConfig, MockServer};
 use jogg::{AspectRatio, AvatarType, Client, Code, TaskStatus, WaitOptions};
+use jogg_mock::{MockConfig, MockServer};
 use serde_json::{Value, json};
 
 /// Long enough that nothing finishes during a test.

@@ -96,7 +96,7 @@ fn create_then_get_project() {
             "caption": true, "video_name": "greeting"})
     );
     let key = sent.headers.iter().find(|(k, _)| k == "x-api-key").unwrap();
-    assert_eq!(key.1, jogg::mock::MOCK_API_KEY);
+    assert_eq!(key.1, jogg_mock::MOCK_API_KEY);
 
     let p = c.get_project(&created.project_id).unwrap();
     assert_eq!(p.id, created.project_id);

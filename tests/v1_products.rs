@@ -5,11 +5,11 @@ mod common;
 
 use common::{CClient, client, config_for, mock, mock_with};
 use jogg::api::v1::products::{CreateProduct, MediaType, ProductMedia, UpdateProduct};
-use jogg::mock::{MOCK_API_KEY, MockConfig};
 use jogg::{Client, Code};
+use jogg_mock::{MOCK_API_KEY, MockConfig};
 use serde_json::json;
 
-fn two_keys() -> jogg::mock::MockServer {
+fn two_keys() -> jogg_mock::MockServer {
     mock_with(MockConfig {
         api_keys: vec![MOCK_API_KEY.into(), "k2".into()],
         render_ms: 0,
@@ -17,7 +17,7 @@ fn two_keys() -> jogg::mock::MockServer {
     })
 }
 
-fn body(server: &jogg::mock::MockServer) -> serde_json::Value {
+fn body(server: &jogg_mock::MockServer) -> serde_json::Value {
     serde_json::from_slice(&server.requests().pop().unwrap().body).unwrap()
 }
 

@@ -19,8 +19,8 @@ use jogg::api::v2::product_avatars::{
     ImageQuality, SourceAvatarType,
 };
 use jogg::api::v2::voices::{LibraryVoiceFilter, VoiceAge};
-use jogg::mock::{MockConfig, MockServer};
 use jogg::{Client, Code};
+use jogg_mock::{MockConfig, MockServer};
 use serde_json::{Value, json};
 
 /// Long enough that nothing finishes while a test runs.

@@ -162,14 +162,14 @@ fn music_pages() {
 
 #[test]
 fn table_operations_need_the_key_and_count_posts() {
-    let server = jogg::mock::MockServer::start(jogg::mock::MockConfig {
+    let server = jogg_mock::MockServer::start(jogg_mock::MockConfig {
         render_ms: 0,
         post_limit: 1,
         ..Default::default()
     })
     .unwrap();
     // Without the client's own limiter and retries, the mock's 429 shows.
-    let mut config = common::config_no_retry(&server.base_url(), jogg::mock::MOCK_API_KEY);
+    let mut config = common::config_no_retry(&server.base_url(), jogg_mock::MOCK_API_KEY);
     config.post_limit = 0;
     let c = jogg::Client::new(config).unwrap();
     c.v2().create_lip_sync_video(&lip_sync_request()).unwrap();

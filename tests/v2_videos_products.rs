@@ -16,8 +16,8 @@ use jogg::api::v2::videos::{
     AspectRatio, CreateAvatarVideo, CreateTemplateVideo, ListStatus, SortOrder, TemplateVariable,
     VariableKind, VariableProperties, VideoListQuery, VoiceInput,
 };
-use jogg::mock::{MOCK_API_KEY, MockConfig, MockServer};
 use jogg::{AvatarType, Client, Code, ScreenStyle, TaskStatus};
+use jogg_mock::{MOCK_API_KEY, MockConfig, MockServer};
 use serde_json::{Value, json};
 
 /// Long enough that nothing finishes during a test.

@@ -7,12 +7,12 @@ mod common;
 use std::time::Duration;
 
 use common::{Receiver, client, mock, mock_with};
-use jogg::mock::{MOCK_API_KEY, MockConfig, MockServer};
 use jogg::webhook::{self, KNOWN_EVENTS};
 use jogg::{
     Code, CreateTalkingAvatarVideo, CreateWebhookEndpoint, EndpointStatus, TaskStatus,
     UpdateWebhookEndpoint, WebhookEndpointSpec,
 };
+use jogg_mock::{MOCK_API_KEY, MockConfig, MockServer};
 use serde_json::json;
 
 const SETTLE: Duration = Duration::from_secs(20);
@@ -196,7 +196,7 @@ fn mock_enforces_the_documented_endpoint_rules() {
         ..MockConfig::default()
     });
     // Nor may the client's own POST limit (20 a minute) pace this test.
-    let mut config = common::config_for(&server.base_url(), jogg::mock::MOCK_API_KEY);
+    let mut config = common::config_for(&server.base_url(), jogg_mock::MOCK_API_KEY);
     config.post_limit = 0;
     let c = jogg::Client::new(config).unwrap();
     let refused = |url: &str, events: &[&str]| {

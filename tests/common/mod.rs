@@ -6,8 +6,8 @@ use std::net::TcpListener;
 use std::thread;
 use std::time::Duration;
 
-use jogg::mock::{MOCK_API_KEY, MockConfig, MockServer};
 use jogg::{Client, Config, Proxy};
+use jogg_mock::{MOCK_API_KEY, MockConfig, MockServer};
 
 /// A mock whose renders take `render_ms`.
 pub fn mock(render_ms: u64) -> MockServer {

@@ -1,0 +1,537 @@
+//! `jogg-mock`: a local simulator of the Jogg.ai HTTP API.
+//!
+//! Why it exists: the client must be testable (and demoable) without a real
+//! API key, credits or network access. The mock serves the operations the
+//! client implements (v1 talking-avatar videos, projects, avatars, voices;
+//! webhook endpoints and upload URLs in v1 and v2) with the real response
+//! envelope, key check, POST rate limit and a simulated render clock, plus:
+//! fake media under `/files/` with `Range` support, signed upload URLs that
+//! accept PUT, and signed webhook deliveries when renders end.
+//!
+//! Contract highlights (details in `routes`, `endpoints`, `files`,
+//! `webhooks`):
+//! - every JSON answer is `{code, msg, data, rid}` with a fresh 32-hex `rid`;
+//! - business errors are HTTP 200 with `code != 0` unless
+//!   [`MockConfig::http_errors`] is set (REFERENCE D1);
+//! - validation mirrors the specs strictly, with the D34/D36 corrections;
+//! - webhook endpoints may be `http://` loopback URLs (the real API requires
+//!   HTTPS), so receivers on this machine get deliveries;
+//! - faults (5xx, 50000, 429, slow or dropped answers, broken bodies) are
+//!   injected on request, by rule or at a seeded rate (`faults`).
+//!
+//! The HTTP server is hand-written on `std` (a thread per connection) so that
+//! transport faults can be injected. This module only uses `std`, `serde`,
+//! `serde_json` and RustCrypto's `hmac`/`sha2` (to sign deliveries), and names
+//! itself `crate`, so it can be moved between crates unchanged.
+
+mod areas;
+mod catalog;
+mod endpoints;
+mod faults;
+mod files;
+mod http;
+mod routes;
+mod state;
+mod store;
+mod table;
+mod webhooks;
+
+pub use faults::{FAULT_HEADER, Fault, FaultKind, FaultRule};
+pub use webhooks::DeliveryAttempt;
+
+use std::collections::HashMap;
+use std::io::{self, BufReader, Read};
+use std::net::{Ipv4Addr, Shutdown, SocketAddr, TcpListener, TcpStream};
+use std::panic::{self, AssertUnwindSafe};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
+use std::thread::{self, JoinHandle};
+use std::time::{Duration, Instant};
+
+/// The API key the mock accepts by default. It is deliberately not a real
+/// key shape, so a leaked log line can never be mistaken for a credential.
+pub const MOCK_API_KEY: &str = "jogg-mock-key";
+
+/// How long an idle keep-alive connection (or a stalled request) may wait
+/// for bytes before its thread gives up and closes it.
+const IDLE_TIMEOUT: Duration = Duration::from_secs(5);
+/// Bound on a blocked write, so a client that stops reading cannot pin a
+/// thread forever.
+const WRITE_TIMEOUT: Duration = Duration::from_secs(10);
+/// How long shutdown waits for its wake-up connection to the listener.
+const WAKE_TIMEOUT: Duration = Duration::from_secs(1);
+/// Pause after a failed `accept` (e.g. out of file descriptors) so the
+/// accept loop backs off instead of spinning.
+const ACCEPT_BACKOFF: Duration = Duration::from_millis(20);
+/// Bounds on the input drained after refusing a request (see `linger`).
+const LINGER_TIME: Duration = Duration::from_secs(1);
+const LINGER_BYTES: usize = 1024 * 1024;
+
+/// Settings for one [`MockServer`]. Start from [`MockConfig::default`] and
+/// override what a test needs, e.g. `render_ms: 0` for instant results.
+#[derive(Clone, Debug)]
+pub struct MockConfig {
+    /// TCP port; 0 lets the OS choose (read it back with
+    /// [`MockServer::port`]). The server always binds 127.0.0.1 only, so it
+    /// is never reachable from other machines.
+    pub port: u16,
+    /// Accepted `x-api-key` values; any other key (or none) gets `10105`.
+    /// Projects are private to the key that created them.
+    pub api_keys: Vec<String>,
+    /// Simulated total render time of a project, in milliseconds. Status
+    /// goes start (first 10 %), waiting (to 25 %), processing, then success
+    /// or failed. 0 makes every project terminal immediately.
+    pub render_ms: u64,
+    /// POST requests allowed per key within [`MockConfig::post_window_ms`]
+    /// (the documented service limit is 20 a minute). GETs are never limited.
+    pub post_limit: u32,
+    /// Length of the rate-limit window, in milliseconds.
+    pub post_window_ms: u64,
+    /// How the window counts: sliding (any `post_window_ms` span) or fixed (consecutive
+    /// spans from the first POST). The service does not document which it uses.
+    pub post_window_kind: PostWindow,
+    /// A script containing this text renders to status 5 (failed), to test
+    /// failure handling. An empty marker disables this.
+    pub fail_marker: String,
+    /// `false`: business errors are HTTP 200 with `code != 0` (the service's
+    /// usual behaviour). `true`: the same body with HTTP 400/401/404/429/500,
+    /// to test a client's handling of non-2xx statuses.
+    pub http_errors: bool,
+    /// Pause before each of the (at most 3) retries of a webhook delivery
+    /// that got no 2xx answer, in milliseconds (documented: 5000).
+    pub webhook_retry_ms: u64,
+    /// Fault rules: requests matching a rule's method and path get its fault (see
+    /// [`Fault`] for the kinds; [`MockServer::add_fault`] adds rules to a running server).
+    pub faults: Vec<FaultRule>,
+    /// Probability, from 0 to 1, that an API request (`/v1/`, `/v2/`) gets a random fault
+    /// from `fault_kinds`. Requests with a fault header or rule are not drawn.
+    pub fault_rate: f64,
+    /// The faults drawn by `fault_rate`, with equal chances; empty: every kind with its
+    /// default parameters.
+    pub fault_kinds: Vec<Fault>,
+    /// Seed of the `fault_rate` draws: with the same seed and the same order of requests,
+    /// the same requests fail the same way.
+    pub fault_seed: u64,
+}
+
+/// How the POST rate limit counts.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum PostWindow {
+    /// At most `post_limit` POSTs in any span of `post_window_ms`.
+    #[default]
+    Sliding,
+    /// At most `post_limit` POSTs in each of the consecutive spans of `post_window_ms` that
+    /// start at the first POST the server sees; the count restarts at each boundary.
+    Fixed,
+}
+
+impl std::str::FromStr for PostWindow {
+    type Err = String;
+
+    fn from_str(text: &str) -> Result<Self, String> {
+        match text {
+            "sliding" => Ok(PostWindow::Sliding),
+            "fixed" => Ok(PostWindow::Fixed),
+            _ => Err(format!("window kind {text:?} is not sliding or fixed")),
+        }
+    }
+}
+
+impl Default for MockConfig {
+    /// Mirrors the real service where it documents a value (20 POSTs a
+    /// minute per key, webhook retries 5 s apart) and otherwise picks values
+    /// that keep demos snappy:
+    /// OS-chosen port, the [`MOCK_API_KEY`] key, 3 s renders, HTTP 200
+    /// business errors and `FAIL_RENDER` as the failure marker.
+    fn default() -> Self {
+        MockConfig {
+            port: 0,
+            api_keys: vec![MOCK_API_KEY.to_owned()],
+            render_ms: 3000,
+            post_limit: 20,
+            post_window_ms: 60_000,
+            post_window_kind: PostWindow::Sliding,
+            fail_marker: "FAIL_RENDER".to_owned(),
+            http_errors: false,
+            webhook_retry_ms: 5000,
+            faults: Vec::new(),
+            fault_rate: 0.0,
+            fault_kinds: Vec::new(),
+            fault_seed: 0,
+        }
+    }
+}
+
+/// A request as the mock received it, so tests can assert on exactly what a
+/// client sent (headers, query encoding, body bytes).
+#[derive(Clone, Debug)]
+pub struct RecordedRequest {
+    /// Request method, e.g. `GET`.
+    pub method: String,
+    /// Path without the query string, as sent (not percent-decoded).
+    pub path: String,
+    /// Query parameters in order, percent-decoded (`+` becomes a space).
+    pub query: Vec<(String, String)>,
+    /// Headers in order; names lowercased, values trimmed.
+    pub headers: Vec<(String, String)>,
+    /// Raw body bytes.
+    pub body: Vec<u8>,
+}
+
+/// A running mock server on 127.0.0.1.
+///
+/// Dropping it stops the server: the accept loop ends, the port is released
+/// and open connections are shut down. It is `Send + Sync`, so it can live in
+/// a `static` or be shared between test threads.
+pub struct MockServer {
+    port: u16,
+    base_url: String,
+    shared: Arc<Shared>,
+    accept_thread: Option<JoinHandle<()>>,
+    dispatcher_thread: Option<JoinHandle<()>>,
+}
+
+impl MockServer {
+    /// Binds 127.0.0.1:`config.port` and starts serving on a background
+    /// thread. Errors if `fault_rate` is not between 0 and 1, or the port
+    /// cannot be bound or the thread cannot be spawned. The server is
+    /// accepting connections when this returns.
+    pub fn start(config: MockConfig) -> io::Result<MockServer> {
+        if !(0.0..=1.0).contains(&config.fault_rate) {
+            return Err(io::Error::new(
+                io::ErrorKind::InvalidInput,
+                format!("fault_rate {} is not between 0 and 1", config.fault_rate),
+            ));
+        }
+        let listener = TcpListener::bind((Ipv4Addr::LOCALHOST, config.port))?;
+        let port = listener.local_addr()?.port();
+        let base_url = format!("http://127.0.0.1:{port}");
+        let shared = Arc::new(Shared::new(config, base_url.clone()));
+        let accept_shared = Arc::clone(&shared);
+        let dispatcher_shared = Arc::clone(&shared);
+        let dispatcher_thread = thread::Builder::new()
+            .name("jogg-mock-webhooks".to_owned())
+            .spawn(move || webhooks::run_dispatcher(&dispatcher_shared))?;
+        let accept_thread = thread::Builder::new()
+            .name("jogg-mock-accept".to_owned())
+            .spawn(move || accept_loop(&listener, &accept_shared));
+        let accept_thread = match accept_thread {
+            Ok(handle) => handle,
+            Err(error) => {
+                shared.hub.stop();
+                let _ = dispatcher_thread.join();
+                return Err(error);
+            }
+        };
+        Ok(MockServer {
+            port,
+            base_url,
+            shared,
+            accept_thread: Some(accept_thread),
+            dispatcher_thread: Some(dispatcher_thread),
+        })
+    }
+
+    /// The bound port (the OS-chosen one when the config said 0).
+    pub fn port(&self) -> u16 {
+        self.port
+    }
+
+    /// Root URL to configure a client with: `http://127.0.0.1:<port>`.
+    /// API paths are below it (`/v1/...`), as with `https://api.jogg.ai`.
+    pub fn base_url(&self) -> String {
+        self.base_url.clone()
+    }
+
+    /// A snapshot of every request received so far, in arrival order,
+    /// including rejected ones (bad key, unknown route). Requests too
+    /// malformed to parse are not recorded.
+    pub fn requests(&self) -> Vec<RecordedRequest> {
+        lock(&self.shared.requests).clone()
+    }
+
+    /// How many records of a kind the table-driven operations created, deleted ones
+    /// included (`"lip_sync"`, `"product"`...; each area module names its kinds).
+    pub fn created(&self, kind: &str) -> usize {
+        self.shared.store().created(kind)
+    }
+
+    /// How many create calls were accepted (passed auth, rate limit and
+    /// validation) and produced a project.
+    pub fn projects_created(&self) -> usize {
+        self.shared.state().projects_created()
+    }
+
+    /// The bytes PUT to the signed URL behind `asset_url` (as returned by
+    /// the upload-URL call), or `None` if nothing was uploaded there.
+    pub fn uploaded(&self, asset_url: &str) -> Option<Vec<u8>> {
+        files::uploaded(&self.shared, asset_url)
+    }
+
+    /// Fault injection: the next file served under `/files/` sends its full
+    /// `Content-Length` but only `after_bytes` bytes of body, then the
+    /// connection drops, as when a network fails mid-download. One-shot.
+    pub fn interrupt_next_download(&self, after_bytes: usize) {
+        *lock(&self.shared.download_cut) = Some(after_bytes);
+    }
+
+    /// Adds a fault rule to the running server, after those of the config
+    /// (the first rule that matches a request and still strikes wins).
+    pub fn add_fault(&self, rule: FaultRule) {
+        self.shared.faults.add(rule);
+    }
+
+    /// How many TCP connections the server has taken so far: a test can
+    /// assert that clients reuse them.
+    pub fn connections_opened(&self) -> u64 {
+        self.shared.next_connection.load(Ordering::Relaxed)
+    }
+
+    /// How many requests got an injected fault so far, by header, rule or
+    /// rate.
+    pub fn faults_injected(&self) -> usize {
+        self.shared.faults.injected()
+    }
+
+    /// Every webhook delivery attempt so far, in the order they completed.
+    pub fn webhook_attempts(&self) -> Vec<DeliveryAttempt> {
+        self.shared.hub.attempts()
+    }
+
+    /// Blocks until every render that has ended has been delivered to its
+    /// endpoints, retries included, or `timeout` passes; returns whether
+    /// deliveries settled. Lets a test assert that something was *not*
+    /// delivered without sleeping.
+    pub fn wait_for_webhooks(&self, timeout: Duration) -> bool {
+        self.shared.hub.wait_idle(timeout)
+    }
+}
+
+impl Drop for MockServer {
+    /// Sets the shutdown flag, wakes the blocking `accept` with a throwaway
+    /// connection, waits for the accept thread (which owns the listener, so
+    /// the port is free afterwards) and shuts down live connections so their
+    /// threads end at once instead of at their idle timeout.
+    fn drop(&mut self) {
+        self.shared.shutdown.store(true, Ordering::SeqCst);
+        self.shared.hub.stop();
+        if let Some(handle) = self.dispatcher_thread.take() {
+            let _ = handle.join();
+        }
+        let address = SocketAddr::from((Ipv4Addr::LOCALHOST, self.port));
+        let woke = TcpStream::connect_timeout(&address, WAKE_TIMEOUT).is_ok();
+        if let Some(handle) = self.accept_thread.take() {
+            // Joining without a successful wake-up could block forever; the
+            // detached thread then exits on the next connection it sees.
+            if woke {
+                let _ = handle.join();
+            }
+        }
+        self.shared.close_connections();
+    }
+}
+
+/// State shared by the accept loop, connection threads and handlers.
+pub(crate) struct Shared {
+    pub(crate) config: MockConfig,
+    pub(crate) base_url: String,
+    pub(crate) clock: state::Clock,
+    pub(crate) ids: state::IdGen,
+    state: Mutex<state::State>,
+    /// Everything the table-driven operations create (products, tasks, templates...).
+    store: Mutex<store::Store>,
+    requests: Mutex<Vec<RecordedRequest>>,
+    shutdown: AtomicBool,
+    /// Clones of live connection sockets, so shutdown can unblock readers.
+    connections: Mutex<HashMap<u64, TcpStream>>,
+    next_connection: AtomicU64,
+    pub(crate) hub: webhooks::Hub,
+    /// Armed by [`MockServer::interrupt_next_download`].
+    download_cut: Mutex<Option<usize>>,
+    faults: faults::Injector,
+}
+
+impl Shared {
+    fn new(config: MockConfig, base_url: String) -> Self {
+        Shared {
+            faults: faults::Injector::new(&config),
+            config,
+            base_url,
+            clock: state::Clock,
+            ids: state::IdGen::new(),
+            state: Mutex::new(state::State::default()),
+            store: Mutex::new(store::Store::default()),
+            requests: Mutex::new(Vec::new()),
+            shutdown: AtomicBool::new(false),
+            connections: Mutex::new(HashMap::new()),
+            next_connection: AtomicU64::new(0),
+            hub: webhooks::Hub::default(),
+            download_cut: Mutex::new(None),
+        }
+    }
+
+    /// Disarms and returns the download-interruption hook.
+    pub(crate) fn take_download_cut(&self) -> Option<usize> {
+        lock(&self.download_cut).take()
+    }
+
+    /// The mutable simulation state. A panic in another handler must not
+    /// take the whole mock down, so a poisoned lock is simply reused.
+    pub(crate) fn state(&self) -> MutexGuard<'_, state::State> {
+        lock(&self.state)
+    }
+
+    /// Records of the table-driven operations; poisoning is ignored as for `state`.
+    pub(crate) fn store(&self) -> MutexGuard<'_, store::Store> {
+        lock(&self.store)
+    }
+
+    fn is_shutting_down(&self) -> bool {
+        self.shutdown.load(Ordering::SeqCst)
+    }
+
+    fn record(&self, request: &http::Request) {
+        lock(&self.requests).push(RecordedRequest {
+            method: request.method.clone(),
+            path: request.path.clone(),
+            query: request.query.clone(),
+            headers: request.headers.clone(),
+            body: request.body.clone(),
+        });
+    }
+
+    /// Registers a live connection; `None` if the server is already stopping
+    /// (checked after inserting, so `close_connections` cannot miss it).
+    fn register(&self, stream: &TcpStream) -> Option<Registration<'_>> {
+        let id = self.next_connection.fetch_add(1, Ordering::Relaxed);
+        let clone = stream.try_clone().ok()?;
+        lock(&self.connections).insert(id, clone);
+        let registration = Registration { shared: self, id };
+        (!self.is_shutting_down()).then_some(registration)
+    }
+
+    fn close_connections(&self) {
+        for stream in lock(&self.connections).values() {
+            let _ = stream.shutdown(Shutdown::Both);
+        }
+    }
+}
+
+/// Removes a connection from the registry when its thread ends, however it
+/// ends.
+struct Registration<'a> {
+    shared: &'a Shared,
+    id: u64,
+}
+
+impl Drop for Registration<'_> {
+    fn drop(&mut self) {
+        lock(&self.shared.connections).remove(&self.id);
+    }
+}
+
+fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
+    mutex.lock().unwrap_or_else(PoisonError::into_inner)
+}
+
+/// Accepts connections until shutdown, one thread each. The listener is
+/// owned by this loop, so the port is released when it returns.
+fn accept_loop(listener: &TcpListener, shared: &Arc<Shared>) {
+    for incoming in listener.incoming() {
+        if shared.is_shutting_down() {
+            break;
+        }
+        match incoming {
+            Ok(stream) => spawn_connection(stream, shared),
+            Err(_) => thread::sleep(ACCEPT_BACKOFF),
+        }
+    }
+}
+
+fn spawn_connection(stream: TcpStream, shared: &Arc<Shared>) {
+    let shared = Arc::clone(shared);
+    // If no thread can be spawned the closure (and the stream) is dropped,
+    // which closes the connection: the client sees a reset, not a hang.
+    let _ = thread::Builder::new()
+        .name("jogg-mock-conn".to_owned())
+        .spawn(move || serve_connection(stream, &shared));
+}
+
+/// Serves requests on one connection until the client closes it, asks for
+/// `Connection: close`, idles past [`IDLE_TIMEOUT`], sends something
+/// unparseable, or the server stops.
+fn serve_connection(stream: TcpStream, shared: &Shared) {
+    let configured = stream.set_read_timeout(Some(IDLE_TIMEOUT)).is_ok()
+        && stream.set_write_timeout(Some(WRITE_TIMEOUT)).is_ok()
+        && stream.set_nodelay(true).is_ok();
+    let Ok(mut writer) = stream.try_clone() else {
+        return;
+    };
+    let Some(_registration) = configured.then(|| shared.register(&stream)).flatten() else {
+        return;
+    };
+    let mut reader = BufReader::new(stream);
+    while !shared.is_shutting_down() {
+        match http::read_request(&mut reader, &mut writer) {
+            Ok(Some(request)) => {
+                shared.record(&request);
+                // `None`: a fault that drops the connection without an answer.
+                let Some(response) = answer(shared, &request) else {
+                    break;
+                };
+                let keep_alive = request.keep_alive && !shared.is_shutting_down();
+                if http::write_response(&mut writer, &response, keep_alive).is_err() || !keep_alive
+                {
+                    break;
+                }
+            }
+            Ok(None) | Err(http::ReadError::Closed) => break,
+            Err(http::ReadError::Reject { status, message }) => {
+                let response = routes::transport_error(shared, status, &message);
+                let _ = http::write_response(&mut writer, &response, false);
+                linger(&mut reader, &writer);
+                break;
+            }
+        }
+    }
+    let _ = writer.shutdown(Shutdown::Both);
+}
+
+/// After refusing a request whose rest was not read, drain what the client
+/// is still sending for a short while before closing. Closing a socket with
+/// unread input makes the kernel send a reset, which can destroy the error
+/// response before the client reads it ("lingering close").
+fn linger(reader: &mut BufReader<TcpStream>, writer: &TcpStream) {
+    let _ = writer.shutdown(Shutdown::Write);
+    let deadline = Instant::now() + LINGER_TIME;
+    let mut drained = 0usize;
+    let mut scratch = [0u8; 8192];
+    while drained < LINGER_BYTES {
+        let left = deadline.saturating_duration_since(Instant::now());
+        if left.is_zero() || writer.set_read_timeout(Some(left)).is_err() {
+            break;
+        }
+        match reader.read(&mut scratch) {
+            Ok(0) | Err(_) => break,
+            Ok(read) => drained += read,
+        }
+    }
+}
+
+/// The reply to one request: the handler's, or what an injected fault makes
+/// of it. A fault header that does not parse is answered 400, so a typo
+/// does not pass for a server that never fails.
+fn answer(shared: &Shared, request: &http::Request) -> Option<http::Response> {
+    match shared.faults.select(&shared.config, request) {
+        Ok(None) => Some(respond(shared, request)),
+        Ok(Some(fault)) => faults::apply(shared, &fault, || respond(shared, request)),
+        Err(message) => Some(routes::transport_error(shared, 400, &message)),
+    }
+}
+
+/// Runs the handler, turning a panic (a mock bug) into a 50000 envelope so
+/// the client still gets an answer and the connection thread survives.
+fn respond(shared: &Shared, request: &http::Request) -> http::Response {
+    panic::catch_unwind(AssertUnwindSafe(|| routes::dispatch(shared, request)))
+        .unwrap_or_else(|_| routes::internal_error(shared))
+}

@@ -1,0 +1,248 @@
+//! `jogg-mock`: run the Jogg.ai API simulator from the command line, either
+//! serving until killed or wrapping one command that is pointed at it via
+//! `JOGG_BASE_URL` / `JOGG_API_KEY` (handy for examples and CI).
+
+use std::ffi::OsString;
+use std::io::Write;
+use std::process::{Command, ExitStatus};
+use std::thread;
+
+use jogg_mock::{MockConfig, MockServer};
+
+const USAGE: &str = "\
+Usage: jogg-mock [OPTIONS] [-- COMMAND [ARGS...]]
+
+Local simulator of the Jogg.ai HTTP API, bound to 127.0.0.1.
+
+Options:
+  --port N             port to bind (default 0: chosen by the OS)
+  --render-ms N        simulated render time of a video in ms (default 3000)
+  --api-key KEY        accepted x-api-key; repeat for several
+                       (default: jogg-mock-key)
+  --post-limit N       POSTs allowed per key per window (default 20)
+  --post-window-ms N   rate-limit window in ms (default 60000)
+  --fail-marker WORD   scripts containing WORD fail to render (default FAIL_RENDER)
+  --http-errors        send business errors with HTTP 4xx/5xx instead of 200
+  --webhook-retry-ms N pause before each of the 3 retries of a webhook
+                       delivery that got no 2xx answer (default 5000)
+  --post-window-kind K sliding (default: any N ms span) or fixed (consecutive
+                       spans from the first POST) rate-limit windows
+  -h, --help           print this help
+
+Faults:
+  --fault 'METHOD PATH FAULT'
+                       requests with this method and path (without query;
+                       either may be *) get FAULT; repeat for several
+  --fault-rate P       probability from 0 to 1 that an API request (/v1/,
+                       /v2/) gets a random fault (default 0)
+  --faults LIST        the faults --fault-rate draws from, comma-separated
+                       (default: every kind)
+  --fault-seed N       seed of the draws (default 0): the same seed and order
+                       of requests give the same faults
+
+  FAULT is KIND[;PARAM=VALUE]..., KIND one of:
+    http5xx      HTTP 5xx with an HTML body (status=500..599, default 500)
+    api50000     the API's code 50000 envelope
+    http429      HTTP 429, Retry-After (retry_after=SECONDS, default 1) and
+                 X-RateLimit-Remaining: 0
+    slow         handle the request, answer after ms=N (default 2000)
+    drop-before  close the connection without handling the request
+    drop-after   handle the request, then close without answering
+    malformed    handle the request, answer HTTP 200 with invalid JSON
+    truncated    handle the request, send half the body under the full
+                 Content-Length, then close
+  times=N (any kind): only the first N matching requests get the fault.
+  Any HTTP client may also ask per request with the header
+  `X-Jogg-Mock-Fault: FAULT` (counted per method, path and FAULT).
+
+Prints `jogg-mock listening on http://127.0.0.1:<port>` once bound.
+Without COMMAND it serves until killed. With COMMAND it runs it with
+JOGG_BASE_URL and JOGG_API_KEY (the first key) set, then stops and exits
+with the command's exit status (128+N if killed by signal N, 127 if it
+could not be started).
+";
+
+/// Exit status for command-line mistakes (the usual convention).
+const EXIT_USAGE: i32 = 2;
+/// Exit status when COMMAND cannot be started (as in POSIX shells).
+const EXIT_CANNOT_RUN: i32 = 127;
+
+/// What the command line asks for.
+enum Cli {
+    Help,
+    Run {
+        config: MockConfig,
+        command: Vec<OsString>,
+    },
+}
+
+fn main() {
+    let cli = match parse_args(std::env::args_os().skip(1)) {
+        Ok(cli) => cli,
+        Err(message) => {
+            eprintln!("jogg-mock: {message}\n\n{USAGE}");
+            std::process::exit(EXIT_USAGE);
+        }
+    };
+    let (config, command) = match cli {
+        Cli::Help => {
+            print!("{USAGE}");
+            return;
+        }
+        Cli::Run { config, command } => (config, command),
+    };
+    let api_key = config.api_keys.first().cloned().unwrap_or_default();
+    let server = match MockServer::start(config) {
+        Ok(server) => server,
+        Err(error) => {
+            eprintln!("jogg-mock: cannot start the server: {error}");
+            std::process::exit(1);
+        }
+    };
+    announce(&server);
+    if command.is_empty() {
+        loop {
+            thread::park();
+        }
+    }
+    let code = run_child(&server, &api_key, &command);
+    // `process::exit` skips destructors, so stop the server explicitly.
+    drop(server);
+    std::process::exit(code);
+}
+
+/// The one line other tools wait for; flushed because stdout may be a pipe.
+fn announce(server: &MockServer) {
+    let mut stdout = std::io::stdout().lock();
+    // A closed stdout must not stop the mock from serving.
+    let _ = writeln!(stdout, "jogg-mock listening on {}", server.base_url());
+    let _ = stdout.flush();
+}
+
+fn parse_args(args: impl Iterator<Item = OsString>) -> Result<Cli, String> {
+    let mut config = MockConfig::default();
+    let mut api_keys = Vec::new();
+    let mut args = args;
+    while let Some(raw) = args.next() {
+        let arg = raw
+            .into_string()
+            .map_err(|raw| format!("argument is not valid UTF-8: {raw:?}"))?;
+        if arg == "--" {
+            let command: Vec<OsString> = args.by_ref().collect();
+            if command.is_empty() {
+                return Err("expected a COMMAND after --".to_owned());
+            }
+            finish_keys(&mut config, api_keys);
+            return Ok(Cli::Run { config, command });
+        }
+        // Accept both `--flag value` and `--flag=value`.
+        let (flag, inline) = match arg.split_once('=') {
+            Some((flag, value)) if flag.starts_with("--") => {
+                (flag.to_owned(), Some(value.to_owned()))
+            }
+            _ => (arg, None),
+        };
+        let mut value = || flag_value(&flag, inline.clone(), &mut args);
+        match flag.as_str() {
+            "-h" | "--help" => return Ok(Cli::Help),
+            "--http-errors" if inline.is_some() => {
+                return Err("--http-errors takes no value".to_owned());
+            }
+            "--http-errors" => config.http_errors = true,
+            "--port" => config.port = parse_number(&flag, &value()?)?,
+            "--render-ms" => config.render_ms = parse_number(&flag, &value()?)?,
+            "--post-limit" => config.post_limit = parse_number(&flag, &value()?)?,
+            "--post-window-ms" => config.post_window_ms = parse_number(&flag, &value()?)?,
+            "--fail-marker" => config.fail_marker = value()?,
+            "--webhook-retry-ms" => config.webhook_retry_ms = parse_number(&flag, &value()?)?,
+            "--post-window-kind" => config.post_window_kind = value()?.parse()?,
+            "--fault" => config.faults.push(value()?.parse()?),
+            "--fault-rate" => config.fault_rate = parse_rate(&flag, &value()?)?,
+            "--faults" => {
+                config.fault_kinds = value()?
+                    .split(',')
+                    .map(|fault| fault.trim().parse())
+                    .collect::<Result<_, _>>()?;
+            }
+            "--fault-seed" => config.fault_seed = parse_number(&flag, &value()?)?,
+            "--api-key" => api_keys.push(value()?),
+            _ => return Err(format!("unknown argument: {flag}")),
+        }
+    }
+    finish_keys(&mut config, api_keys);
+    Ok(Cli::Run {
+        config,
+        command: Vec::new(),
+    })
+}
+
+/// Keys given on the command line replace the default key entirely.
+fn finish_keys(config: &mut MockConfig, api_keys: Vec<String>) {
+    if !api_keys.is_empty() {
+        config.api_keys = api_keys;
+    }
+}
+
+fn flag_value(
+    flag: &str,
+    inline: Option<String>,
+    args: &mut impl Iterator<Item = OsString>,
+) -> Result<String, String> {
+    if let Some(value) = inline {
+        return Ok(value);
+    }
+    args.next()
+        .ok_or_else(|| format!("{flag} needs a value"))?
+        .into_string()
+        .map_err(|raw| format!("value of {flag} is not valid UTF-8: {raw:?}"))
+}
+
+fn parse_number<T: std::str::FromStr>(flag: &str, text: &str) -> Result<T, String> {
+    text.parse()
+        .map_err(|_| format!("{flag} needs a non-negative integer, got {text:?}"))
+}
+
+fn parse_rate(flag: &str, text: &str) -> Result<f64, String> {
+    text.parse()
+        .ok()
+        .filter(|rate| (0.0..=1.0).contains(rate))
+        .ok_or_else(|| format!("{flag} needs a number from 0 to 1, got {text:?}"))
+}
+
+/// Runs COMMAND against the mock. The environment always overrides any
+/// inherited `JOGG_*` values so a real key is never sent to the mock.
+fn run_child(server: &MockServer, api_key: &str, command: &[OsString]) -> i32 {
+    let Some((program, args)) = command.split_first() else {
+        return 0;
+    };
+    let status = Command::new(program)
+        .args(args)
+        .env("JOGG_BASE_URL", server.base_url())
+        .env("JOGG_API_KEY", api_key)
+        .status();
+    match status {
+        Ok(status) => exit_code(status),
+        Err(error) => {
+            eprintln!(
+                "jogg-mock: cannot run {}: {error}",
+                program.to_string_lossy()
+            );
+            EXIT_CANNOT_RUN
+        }
+    }
+}
+
+/// The child's exit code, or 128 + signal number as shells report it.
+#[cfg(unix)]
+fn exit_code(status: ExitStatus) -> i32 {
+    use std::os::unix::process::ExitStatusExt;
+    status
+        .code()
+        .or_else(|| status.signal().map(|signal| 128 + signal))
+        .unwrap_or(1)
+}
+
+#[cfg(not(unix))]
+fn exit_code(status: ExitStatus) -> i32 {
+    status.code().unwrap_or(1)
+}

@@ -1,0 +1,437 @@
+//! Webhook delivery: when a project's render ends, POST a signed event to
+//! every enabled endpoint of its owner that subscribed to it (REFERENCE 8).
+//!
+//! Renders end in simulated time that nobody polls, so one dispatcher thread
+//! sleeps until the next render ends. Each delivery then runs on its own
+//! thread, so a slow receiver or a retry pause never delays another event.
+//! Everything waits on one condition variable, which shutdown signals: no
+//! thread outlives the server by more than one in-flight request.
+//!
+//! The mock can only speak plain HTTP, so it delivers to `http://` loopback
+//! endpoints (which the real API would refuse, D56) and skips `https://` ones.
+
+use std::cmp::Reverse;
+use std::collections::BinaryHeap;
+use std::io::{BufRead, BufReader, Write};
+use std::net::{SocketAddr, TcpStream, ToSocketAddrs};
+use std::sync::{Arc, Condvar, Mutex, MutexGuard, PoisonError};
+use std::thread;
+use std::time::{Duration, Instant};
+
+use hmac::{Hmac, Mac};
+use serde::Serialize;
+use serde_json::{Value, json};
+use sha2::Sha256;
+
+use crate::Shared;
+use crate::state::{ApiVersion, Endpoint, RenderStatus};
+
+/// How long a receiver has to answer (v2 docs: 5 s).
+const DELIVERY_TIMEOUT: Duration = Duration::from_secs(5);
+/// Retries after the first attempt (v1 docs: at most 3).
+const RETRIES: u32 = 3;
+
+/// One POST of an event to an endpoint, as a test hook reports it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct DeliveryAttempt {
+    pub endpoint_id: String,
+    pub url: String,
+    pub event: String,
+    pub event_id: String,
+    /// 1 for the first try, up to 4 after three retries.
+    pub attempt: u32,
+    /// The receiver's HTTP status; `None` when it could not be reached or did
+    /// not answer in time.
+    pub status: Option<u16>,
+}
+
+/// The dispatcher's queue and the bookkeeping the test hooks read.
+#[derive(Default)]
+pub(crate) struct Hub {
+    inner: Mutex<HubState>,
+    changed: Condvar,
+}
+
+#[derive(Default)]
+struct HubState {
+    /// Renders still to end, earliest first: (end, sequence, project id).
+    due: BinaryHeap<Reverse<(Instant, u64, String)>>,
+    sequence: u64,
+    /// Renders being turned into deliveries plus deliveries in progress.
+    busy: usize,
+    stopping: bool,
+    attempts: Vec<DeliveryAttempt>,
+}
+
+impl Hub {
+    fn lock(&self) -> MutexGuard<'_, HubState> {
+        self.inner.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// Arranges for `project_id`'s outcome to be delivered at `at`.
+    pub(crate) fn schedule(&self, at: Instant, project_id: String) {
+        let mut state = self.lock();
+        state.sequence += 1;
+        let sequence = state.sequence;
+        state.due.push(Reverse((at, sequence, project_id)));
+        self.changed.notify_all();
+    }
+
+    /// Wakes every waiting thread and makes them return.
+    pub(crate) fn stop(&self) {
+        self.lock().stopping = true;
+        self.changed.notify_all();
+    }
+
+    pub(crate) fn attempts(&self) -> Vec<DeliveryAttempt> {
+        self.lock().attempts.clone()
+    }
+
+    /// Blocks until no render that has ended is waiting for delivery and no
+    /// delivery is in progress, or until `timeout`. Returns whether that
+    /// quiet state was reached.
+    pub(crate) fn wait_idle(&self, timeout: Duration) -> bool {
+        let deadline = Instant::now() + timeout;
+        let mut state = self.lock();
+        loop {
+            let now = Instant::now();
+            let ended_waiting = state
+                .due
+                .peek()
+                .is_some_and(|Reverse((at, _, _))| *at <= now);
+            if state.busy == 0 && !ended_waiting {
+                return true;
+            }
+            let Some(left) = deadline
+                .checked_duration_since(now)
+                .filter(|d| !d.is_zero())
+            else {
+                return false;
+            };
+            // A render may end while we wait: wake at the next end at the latest.
+            let next_end = state
+                .due
+                .peek()
+                .map(|Reverse((at, _, _))| at.saturating_duration_since(now));
+            let pause = next_end
+                .map_or(left, |d| d.min(left))
+                .max(Duration::from_millis(1));
+            state = self
+                .changed
+                .wait_timeout(state, pause)
+                .unwrap_or_else(PoisonError::into_inner)
+                .0;
+        }
+    }
+
+    /// Sleeps `pause` unless the server stops first; returns false if it did.
+    fn pause(&self, pause: Duration) -> bool {
+        let deadline = Instant::now() + pause;
+        let mut state = self.lock();
+        while !state.stopping {
+            let Some(left) = deadline.checked_duration_since(Instant::now()) else {
+                return true;
+            };
+            state = self
+                .changed
+                .wait_timeout(state, left)
+                .unwrap_or_else(PoisonError::into_inner)
+                .0;
+        }
+        false
+    }
+
+    fn finish_one(&self) {
+        let mut state = self.lock();
+        state.busy = state.busy.saturating_sub(1);
+        self.changed.notify_all();
+    }
+}
+
+/// The dispatcher thread: sleeps until the next render ends, then fans its
+/// event out to the subscribed endpoints.
+pub(crate) fn run_dispatcher(shared: &Arc<Shared>) {
+    let hub = &shared.hub;
+    let mut state = hub.lock();
+    while !state.stopping {
+        let now = Instant::now();
+        let next = state.due.peek().map(|Reverse((at, _, _))| *at);
+        match next {
+            Some(at) if at <= now => {
+                let Some(Reverse((_, _, project_id))) = state.due.pop() else {
+                    continue;
+                };
+                // Counted busy before the lock is released, so `wait_idle`
+                // never sees the gap between "ended" and "being delivered".
+                state.busy += 1;
+                drop(state);
+                dispatch(shared, &project_id);
+                hub.finish_one();
+                state = hub.lock();
+            }
+            Some(at) => {
+                state = hub
+                    .changed
+                    .wait_timeout(state, at - now)
+                    .unwrap_or_else(PoisonError::into_inner)
+                    .0;
+            }
+            None => {
+                state = hub
+                    .changed
+                    .wait(state)
+                    .unwrap_or_else(PoisonError::into_inner);
+            }
+        }
+    }
+}
+
+/// What every endpoint of one event receives.
+struct Event {
+    name: &'static str,
+    event_id: String,
+    body: Vec<u8>,
+}
+
+#[derive(Serialize)]
+struct Payload<'a> {
+    event_id: &'a str,
+    event: &'a str,
+    timestamp: u64,
+    data: Value,
+}
+
+/// Builds the project's event (REFERENCE 8.3, v1 shapes) and starts one
+/// delivery per subscribed endpoint.
+fn dispatch(shared: &Arc<Shared>, project_id: &str) {
+    let (owner, outcome, duration) = {
+        let state = shared.state();
+        let Some(project) = state.project(project_id) else {
+            return;
+        };
+        let outcome = project.outcome();
+        (
+            project.owner().to_owned(),
+            outcome,
+            project.duration_for(outcome),
+        )
+    };
+    let event_id = format!("evt_{}", shared.ids.hex32());
+    let (name, data) = match outcome {
+        RenderStatus::Success => (
+            "generated_video_success",
+            json!({
+                "project_id": project_id,
+                "video_url": format!("{}/files/{project_id}.mp4", shared.base_url),
+                "duration": duration,
+            }),
+        ),
+        _ => (
+            "generated_video_failed",
+            json!({
+                "project_id": project_id,
+                "error": {"message": "Rendering failed: the script contains the failure marker"},
+            }),
+        ),
+    };
+    let payload = Payload {
+        event_id: &event_id,
+        event: name,
+        timestamp: shared.clock.unix_seconds(),
+        data,
+    };
+    let Ok(body) = serde_json::to_vec(&payload) else {
+        return;
+    };
+    let event = Arc::new(Event {
+        name,
+        event_id,
+        body,
+    });
+    let endpoints: Vec<Endpoint> = shared
+        .state()
+        .endpoints
+        .iter()
+        .filter(|e| e.owner == owner && e.enabled && e.events.iter().any(|n| n == name))
+        .cloned()
+        .collect();
+    for endpoint in endpoints {
+        if !endpoint.url.starts_with("http://") {
+            continue;
+        }
+        shared.hub.lock().busy += 1;
+        let shared_for_thread = Arc::clone(shared);
+        let event = Arc::clone(&event);
+        let spawned = thread::Builder::new()
+            .name("jogg-mock-webhook".to_owned())
+            .spawn(move || {
+                deliver(&shared_for_thread, &endpoint, &event);
+                shared_for_thread.hub.finish_one();
+            });
+        if spawned.is_err() {
+            shared.hub.finish_one();
+        }
+    }
+}
+
+/// POSTs one event to one endpoint, retrying non-2xx answers and failures.
+fn deliver(shared: &Shared, endpoint: &Endpoint, event: &Event) {
+    let signature = sign(&event.body, &endpoint.secret);
+    let user_agent = match endpoint.version {
+        ApiVersion::V1 => "Jogg-Webhook/1.0",
+        ApiVersion::V2 => "JoggAI-Webhook/2.0",
+    };
+    let headers = [
+        ("Content-Type", "application/json"),
+        ("User-Agent", user_agent),
+        ("X-Webhook-Event", event.name),
+        ("X-Webhook-Signature", signature.as_str()),
+    ];
+    let retry = Duration::from_millis(shared.config.webhook_retry_ms);
+    for attempt in 1..=RETRIES + 1 {
+        let status = post(&endpoint.url, &headers, &event.body);
+        shared.hub.lock().attempts.push(DeliveryAttempt {
+            endpoint_id: endpoint.id.clone(),
+            url: endpoint.url.clone(),
+            event: event.name.to_owned(),
+            event_id: event.event_id.clone(),
+            attempt,
+            status,
+        });
+        let delivered = status.is_some_and(|s| (200..300).contains(&s));
+        if delivered || attempt > RETRIES || !shared.hub.pause(retry) {
+            return;
+        }
+    }
+}
+
+/// Lowercase hex HMAC-SHA256 of the exact bytes sent, keyed with the secret.
+pub(crate) fn sign(body: &[u8], secret: &str) -> String {
+    let Ok(mut mac) = Hmac::<Sha256>::new_from_slice(secret.as_bytes()) else {
+        return String::new();
+    };
+    mac.update(body);
+    mac.finalize()
+        .into_bytes()
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+/// A minimal HTTP/1.1 POST to an `http://` loopback URL; returns the status
+/// of the answer, or `None` if there was none in time.
+fn post(url: &str, headers: &[(&str, &str)], body: &[u8]) -> Option<u16> {
+    let (address, host, target) = loopback_target(url)?;
+    let mut stream = TcpStream::connect_timeout(&address, DELIVERY_TIMEOUT).ok()?;
+    stream.set_read_timeout(Some(DELIVERY_TIMEOUT)).ok()?;
+    stream.set_write_timeout(Some(DELIVERY_TIMEOUT)).ok()?;
+    let mut head = format!("POST {target} HTTP/1.1\r\nHost: {host}\r\n");
+    for (name, value) in headers {
+        head.push_str(&format!("{name}: {value}\r\n"));
+    }
+    head.push_str(&format!(
+        "Content-Length: {}\r\nConnection: close\r\n\r\n",
+        body.len()
+    ));
+    stream.write_all(head.as_bytes()).ok()?;
+    stream.write_all(body).ok()?;
+    stream.flush().ok()?;
+    let mut status_line = String::new();
+    BufReader::new(stream).read_line(&mut status_line).ok()?;
+    let mut parts = status_line.split(' ');
+    let version = parts.next()?;
+    if !version.starts_with("HTTP/1.") {
+        return None;
+    }
+    parts.next()?.trim().parse().ok()
+}
+
+/// Socket address, `Host` value and request target of an `http://` URL whose
+/// host is loopback; `None` for anything else.
+fn loopback_target(url: &str) -> Option<(SocketAddr, String, String)> {
+    let rest = url.strip_prefix("http://")?;
+    let (authority, path) = match rest.find(['/', '?']) {
+        Some(i) => (&rest[..i], &rest[i..]),
+        None => (rest, "/"),
+    };
+    let target = if path.starts_with('?') {
+        format!("/{path}")
+    } else {
+        path.to_owned()
+    };
+    let with_port = if authority.rsplit_once(':').is_some_and(|(h, p)| {
+        !h.is_empty() && !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit())
+    }) {
+        authority.to_owned()
+    } else {
+        format!("{authority}:80")
+    };
+    let address = with_port
+        .to_socket_addrs()
+        .ok()?
+        .find(|a| a.ip().is_loopback())?;
+    Some((address, authority.to_owned(), target))
+}
+
+/// Whether the mock accepts `url` for an endpoint: HTTPS as the real API
+/// requires, or plain HTTP to this machine so local receivers can be tested.
+pub(crate) fn acceptable_endpoint_url(url: &str) -> bool {
+    if let Some(rest) = url.strip_prefix("https://") {
+        return !rest.is_empty() && !rest.starts_with('/');
+    }
+    is_loopback_http(url)
+}
+
+fn is_loopback_http(url: &str) -> bool {
+    let Some(rest) = url.strip_prefix("http://") else {
+        return false;
+    };
+    let authority = rest.split(['/', '?']).next().unwrap_or("");
+    let host = match authority.rsplit_once(':') {
+        Some((host, port)) if port.bytes().all(|b| b.is_ascii_digit()) => host,
+        _ => authority,
+    };
+    let host = host.trim_start_matches('[').trim_end_matches(']');
+    host.eq_ignore_ascii_case("localhost")
+        || host
+            .parse::<std::net::IpAddr>()
+            .is_ok_and(|ip| ip.is_loopback())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn endpoint_urls() {
+        assert!(acceptable_endpoint_url("https://example.com/hook"));
+        assert!(acceptable_endpoint_url("http://127.0.0.1:8080/hook"));
+        assert!(acceptable_endpoint_url("http://localhost/hook"));
+        assert!(acceptable_endpoint_url("http://[::1]:9/x"));
+        assert!(!acceptable_endpoint_url("http://example.com/hook"));
+        assert!(!acceptable_endpoint_url("ftp://127.0.0.1/x"));
+        assert!(!acceptable_endpoint_url("https://"));
+    }
+
+    #[test]
+    fn targets() {
+        let (address, host, target) = loopback_target("http://127.0.0.1:9000/a/b?c=d").unwrap();
+        assert_eq!(address.port(), 9000);
+        assert_eq!(
+            (host.as_str(), target.as_str()),
+            ("127.0.0.1:9000", "/a/b?c=d")
+        );
+        let (_, _, target) = loopback_target("http://127.0.0.1:9000").unwrap();
+        assert_eq!(target, "/");
+        assert!(loopback_target("http://192.0.2.1:80/x").is_none());
+    }
+
+    #[test]
+    fn signature_is_hex_hmac() {
+        // RFC 4231 test case 2.
+        assert_eq!(
+            sign(b"what do ya want for nothing?", "Jefe"),
+            "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843"
+        );
+    }
+}
