@@ -7,8 +7,8 @@
  * NULL on success); error_json may be NULL when only the code is wanted.
  *
  * Errors: every fallible function returns a jogg_code (JOGG_OK = 0) and, in *error_json, an
- * object with code, name, message, field, http_status, api_code, api_message, request_id,
- * retry_after_ms, retryable, maybe_processed and task_id.
+ * object with code, name, message, field, http_status, api_code, api_message, api_data,
+ * request_id, retry_after_ms, retryable, maybe_processed and task_id.
  *
  * Threads: every function may be called from any thread, concurrently, and one jogg_client
  * may be shared by any number of threads at once (one connection pool); the exceptions are
@@ -531,9 +531,11 @@ jogg_code jogg_call(const jogg_client *client,
 
 /**
  * Every operation `jogg_call` accepts, as a JSON array of `{"name", "version", "method",
- * "path", "async", "poll_with", "params": [{"name", "required", "in"}]}`; `async` operations
- * start work to wait for, polled with the `poll_with` path. Needs no client. Ownership and
- * `error_json` as in `jogg_client_new`.
+ * "path", "async", "poll_with", "polls", "items", "params": [{"name", "required", "in"}]}`:
+ * `async` operations start work to wait for, polled by the operation named in `poll_with`
+ * (the `poll_operation` of `jogg_wait`); `polls` marks those poll operations; `items` names
+ * the member holding a paged list's items (`null` when not paged). Needs no client.
+ * Ownership and `error_json` as in `jogg_client_new`.
  */
 jogg_code jogg_operations(char **operations_json,
                           char **error_json);

@@ -8,7 +8,7 @@ use serde_json::Value;
 
 use crate::config::Config;
 use crate::error::{Code, Error, Result};
-use crate::ops::{self, Operation};
+use crate::ops::{self, Endpoint, Operation};
 use crate::transport::{RawReply, Reply, Transport};
 
 /// A Jogg API client. Clones share one connection pool; use it from any number of threads.
@@ -67,15 +67,20 @@ impl Client {
     /// Sends a typed request and decodes the reply's `data`: the body of most typed methods.
     pub(crate) fn request<R: Serialize, T: DeserializeOwned>(
         &self,
-        op: &Operation,
+        endpoint: &Endpoint<T>,
         request: &R,
     ) -> Result<T> {
-        self.fetch(op, &self.to_params(request)?)
+        self.fetch(endpoint, &self.to_params(request)?)
     }
 
-    /// Sends JSON params and decodes the reply's `data` (a mismatch is `ERR_BAD_RESPONSE`).
-    pub(crate) fn fetch<T: DeserializeOwned>(&self, op: &Operation, params: &Value) -> Result<T> {
-        crate::de::decode_text(op, self.execute_raw(op, params)?)
+    /// Sends JSON params and decodes the reply's `data` into the endpoint's type (a mismatch
+    /// is `ERR_BAD_RESPONSE`).
+    pub(crate) fn fetch<T: DeserializeOwned>(
+        &self,
+        endpoint: &Endpoint<T>,
+        params: &Value,
+    ) -> Result<T> {
+        crate::de::decode_text(endpoint, self.execute_raw(endpoint, params)?)
     }
 
     /// A typed request as JSON params for [`Client::execute`].

@@ -172,6 +172,44 @@ pub(crate) fn decode<T: serde::de::DeserializeOwned>(
     })
 }
 
+/// A list that comes bare (`[...]`) or as the one array member of an object
+/// (`{"endpoints": [...]}`): the two shapes of D42.
+#[derive(Debug)]
+pub(crate) struct Listed<T>(pub Vec<T>);
+
+impl<'de, T: serde::de::DeserializeOwned> Deserialize<'de> for Listed<T> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let items = match Value::deserialize(d)? {
+            Value::Array(items) => items,
+            Value::Object(members) => {
+                let mut lists = members.into_iter().filter_map(|(_, v)| match v {
+                    Value::Array(items) => Some(items),
+                    _ => None,
+                });
+                match (lists.next(), lists.next()) {
+                    (Some(items), None) => items,
+                    _ => {
+                        return Err(D::Error::custom(
+                            "expected a list, or an object with one member that is a list",
+                        ));
+                    }
+                }
+            }
+            other => {
+                return Err(D::Error::invalid_type(
+                    unexpected(&other),
+                    &"a list, or an object holding one",
+                ));
+            }
+        };
+        items
+            .into_iter()
+            .map(|item| T::deserialize(item).map_err(D::Error::custom))
+            .collect::<Result<Vec<T>, D::Error>>()
+            .map(Listed)
+    }
+}
+
 /// [`decode`] straight from the reply's JSON text, without a [`serde_json::Value`] between.
 pub(crate) fn decode_text<T: serde::de::DeserializeOwned>(
     op: &crate::ops::Operation,

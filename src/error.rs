@@ -184,6 +184,9 @@ pub struct ErrorInfo {
     /// The envelope's `code` when the API answered with one.
     pub api_code: Option<i64>,
     pub api_message: Option<String>,
+    /// The envelope's `data` when the API sent one with its error (some errors carry the
+    /// details of what failed there, D6).
+    pub api_data: Option<Value>,
     /// The envelope's `rid`: quote it when reporting a problem to Jogg.
     pub request_id: Option<String>,
     pub retry_after_ms: Option<u64>,
@@ -216,6 +219,7 @@ impl Error {
             http_status: None,
             api_code: None,
             api_message: None,
+            api_data: None,
             request_id: None,
             retry_after_ms: None,
             maybe_processed: false,
@@ -258,6 +262,7 @@ impl Error {
         m.insert("http_status".into(), json!(self.http_status));
         m.insert("api_code".into(), json!(self.api_code));
         m.insert("api_message".into(), json!(self.api_message));
+        m.insert("api_data".into(), json!(self.api_data));
         m.insert("request_id".into(), json!(self.request_id));
         m.insert("retry_after_ms".into(), json!(self.retry_after_ms));
         m.insert("retryable".into(), json!(self.retryable()));
@@ -304,6 +309,7 @@ mod tests {
             "http_status",
             "api_code",
             "api_message",
+            "api_data",
             "request_id",
             "retry_after_ms",
             "retryable",

@@ -267,8 +267,8 @@ pub fn response(data: &[u8]) {
                 .and_then(crate::transport::RawReply::parse);
         match decoded {
             Ok(reply) => {
-                for kind in crate::TASK_KINDS {
-                    let _ = (kind.observe)(&reply.data, "1");
+                for kind in crate::TaskKind::all() {
+                    let _ = kind.observe(&reply.data, "1");
                 }
                 let d = &reply.data;
                 let _ = serde_json::from_value::<crate::Project>(d.clone());

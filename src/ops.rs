@@ -5,11 +5,15 @@
 //!
 //! [`Client::execute`]: crate::Client::execute
 
+use std::marker::PhantomData;
+
+use serde::de::DeserializeOwned;
 use serde_json::{Map, Value};
 
 use crate::api::{v1, v2};
 use crate::error::{Code, Error, Result};
 use crate::schema::{Schema, query_value};
+use crate::task::TaskKind;
 use crate::transport::Method;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -27,8 +31,13 @@ impl Version {
     }
 }
 
-/// One API operation. `path` is as in `operations.tsv`: relative to `/v1` for v1, starting
-/// with `/v2` for v2; `{name}` segments are filled from the params of the same name.
+/// One API operation, and everything about it: its parameters, the task it starts or polls,
+/// the member holding a page's items, and the type its reply decodes into. Each operation is
+/// declared once, as an [`Endpoint`] static beside its typed method; this table, `jogg_call`,
+/// waits, paging and the tests all read that one declaration.
+///
+/// `path` is relative to `/v1` for v1 and starts with `/v2` for v2; `{name}` segments are
+/// filled from the params of the same name.
 #[derive(Debug)]
 pub struct Operation {
     pub version: Version,
@@ -36,100 +45,171 @@ pub struct Operation {
     pub path: &'static str,
     /// Our name, without the version (`get_project`).
     pub name: &'static str,
-    /// For operations that start background work: the path of the operation that polls it.
-    pub poll_with: Option<&'static str>,
     pub schema: &'static Schema,
+    /// The kind of background task a call starts, for operations that start one.
+    pub starts: Option<&'static TaskKind>,
+    /// The kind of background task this operation reads, for the operations waits poll.
+    pub polls: Option<&'static TaskKind>,
+    /// For paged lists: the member of the reply holding the page's items.
+    pub items: Option<&'static str>,
+    /// Decodes a reply's `data` into the type the typed method returns (set by
+    /// [`Endpoint::new`], so the two cannot drift apart).
+    pub(crate) decode: fn(&str) -> std::result::Result<(), String>,
 }
 
 impl Operation {
+    /// The members every declaration shares unless it says otherwise: no task, no paging.
+    /// Declarations spell out version, method, path, name and schema.
+    pub const BASE: Operation = Operation {
+        version: Version::V1,
+        method: Method::Get,
+        path: "",
+        name: "",
+        schema: &Schema::of(&[]),
+        starts: None,
+        polls: None,
+        items: None,
+        decode: |_| Ok(()),
+    };
+
     /// `v1.get_project`: the name C callers use.
     pub fn full_name(&self) -> String {
         format!("{}.{}", self.version.as_str(), self.name)
     }
+
+    /// Checks that `data` (a reply's `data` as JSON text) decodes into the typed method's
+    /// response type; the error says why not.
+    pub fn decodes(&self, data: &str) -> std::result::Result<(), String> {
+        (self.decode)(data)
+    }
+}
+
+/// An [`Operation`] whose reply decodes into `T`: the typed methods send through it, so the
+/// type they return is the type the declaration checks.
+pub struct Endpoint<T> {
+    op: Operation,
+    _reply: PhantomData<fn() -> T>,
+}
+
+impl<T: DeserializeOwned> Endpoint<T> {
+    pub const fn new(op: Operation) -> Endpoint<T> {
+        let mut op = op;
+        op.decode = decodes_as::<T>;
+        Endpoint {
+            op,
+            _reply: PhantomData,
+        }
+    }
+}
+
+impl<T> Endpoint<T> {
+    /// The declaration, for tables (`&ENDPOINT.op()` in a static).
+    pub const fn op(&self) -> &Operation {
+        &self.op
+    }
+}
+
+impl<T> std::ops::Deref for Endpoint<T> {
+    type Target = Operation;
+    fn deref(&self) -> &Operation {
+        &self.op
+    }
+}
+
+impl<T> std::fmt::Debug for Endpoint<T> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        self.op.fmt(f)
+    }
+}
+
+fn decodes_as<T: DeserializeOwned>(data: &str) -> std::result::Result<(), String> {
+    serde_json::from_str::<T>(data)
+        .map(drop)
+        .map_err(|e| e.to_string())
 }
 
 /// Every operation this library implements.
 pub static OPERATIONS: &[&Operation] = &[
-    &v1::videos::CREATE_VIDEO_FROM_TALKING_AVATAR,
-    &v1::projects::GET_PROJECT,
-    &v1::avatars::LIST_AVATARS,
-    &v1::voices::LIST_VOICES,
-    &v1::videos::CREATE_VIDEO_WITH_VARIABLES,
-    &v1::videos::CREATE_VIDEO_WITH_TEMPLATE,
-    &v1::products::LIST_PRODUCTS,
-    &v1::products::CREATE_PRODUCT,
-    &v1::products::UPDATE_PRODUCT,
-    &v1::ai_scripts::GENERATE_AI_SCRIPTS,
-    &v1::videos::CREATE_VIDEO_FROM_URL,
-    &v1::videos::CREATE_PREVIEW_VIDEO,
-    &v1::music::LIST_MUSICS,
-    &v1::music::LIST_CUSTOM_MUSICS,
-    &v1::avatars::LIST_CUSTOM_AVATARS,
-    &v1::avatars::LIST_PHOTO_AVATARS,
-    &v1::voices::LIST_CUSTOM_VOICES,
-    &v1::avatars::CREATE_INSTANT_AVATAR,
-    &v1::avatars::DELETE_INSTANT_AVATAR,
-    &v1::visual_styles::LIST_VISUAL_STYLES,
-    &v1::templates::LIST_TEMPLATES,
-    &v1::templates::LIST_CUSTOM_TEMPLATES,
-    &v1::photo_avatars::GENERATE_AVATAR_PHOTO,
-    &v1::photo_avatars::GENERATE_AVATAR_NEW_LOOK,
-    &v1::photo_avatars::GET_PHOTO_GENERATION,
-    &v1::photo_avatars::ADD_PHOTO_AVATAR_MOTION,
-    &v1::photo_avatars::GET_PHOTO_AVATAR_MOTION,
-    &v2::lip_sync::CREATE_LIP_SYNC_VIDEO,
-    &v2::lip_sync::GET_LIP_SYNC_VIDEO,
-    &v2::ai_scripts::CREATE_AI_SCRIPTS,
-    &v2::ai_scripts::GET_AI_SCRIPTS_RESULT,
-    &v2::videos::GET_AVATAR_VIDEO,
-    &v2::avatars::LIST_PUBLIC_AVATARS,
-    &v2::avatars::LIST_CUSTOM_AVATARS,
-    &v2::avatars::LIST_PHOTO_AVATARS,
-    &v2::avatars::LIST_PRODUCT_AVATARS,
-    &v2::videos::CREATE_VIDEO_FROM_AVATAR,
-    &v2::products::CREATE_VIDEO_FROM_PRODUCT,
-    &v2::products::CREATE_PRODUCT_PREVIEWS,
-    &v2::products::RENDER_PRODUCT_PREVIEW,
-    &v2::videos::CREATE_VIDEO_WITH_TEMPLATE,
-    &v2::music::LIST_MUSICS,
-    &v2::photo_avatars::GET_PHOTO_AVATAR_MOTION,
-    &v2::photo_avatars::ADD_PHOTO_AVATAR_MOTION,
-    &v2::photo_avatars::GET_PHOTO_GENERATION,
-    &v2::photo_avatars::GENERATE_AVATAR_PHOTO,
-    &v2::products::CREATE_PRODUCT,
-    &v2::products::UPDATE_PRODUCT,
-    &v2::product_avatars::GET_PRODUCT_AVATAR_MOTION,
-    &v2::product_avatars::ADD_PRODUCT_AVATAR_MOTION,
-    &v2::product_avatars::GENERATE_PRODUCT_AVATAR_IMAGES,
-    &v2::product_avatars::GET_PRODUCT_AVATAR_GENERATION,
-    &v2::products::LIST_PRODUCT_PREVIEWS,
-    &v2::products::GET_PRODUCT_VIDEO,
-    &v2::products::LIST_PRODUCT_VIDEOS,
-    &v2::templates::GET_CUSTOM_TEMPLATE,
-    &v2::videos::GET_TEMPLATE_VIDEO,
-    &v2::videos::LIST_TEMPLATE_VIDEOS,
-    &v2::templates::LIST_TEMPLATES,
-    &v2::templates::LIST_CUSTOM_TEMPLATES,
-    &v2::user::GET_REMAINING_QUOTA,
-    &v2::user::GET_CURRENT_USER,
-    &v2::translation::CREATE_VIDEO_TRANSLATION,
-    &v2::translation::GET_VIDEO_TRANSLATION,
-    &v2::translation::LIST_TRANSLATION_LANGUAGES,
-    &v2::visual_styles::LIST_VISUAL_STYLES,
-    &v2::voices::LIST_VOICES,
-    &v2::voices::LIST_CUSTOM_VOICES,
-    &v1::assets::CREATE_UPLOAD_URL,
-    &v1::webhooks::LIST_WEBHOOK_ENDPOINTS,
-    &v1::webhooks::CREATE_WEBHOOK_ENDPOINT,
-    &v1::webhooks::UPDATE_WEBHOOK_ENDPOINT,
-    &v1::webhooks::DELETE_WEBHOOK_ENDPOINT,
-    &v1::webhooks::LIST_WEBHOOK_EVENTS,
-    &v2::assets::CREATE_UPLOAD_URL,
-    &v2::webhooks::LIST_WEBHOOK_ENDPOINTS,
-    &v2::webhooks::CREATE_WEBHOOK_ENDPOINT,
-    &v2::webhooks::UPDATE_WEBHOOK_ENDPOINT,
-    &v2::webhooks::DELETE_WEBHOOK_ENDPOINT,
-    &v2::webhooks::LIST_WEBHOOK_EVENTS,
+    v1::videos::CREATE_VIDEO_FROM_TALKING_AVATAR.op(),
+    v1::projects::GET_PROJECT.op(),
+    v1::avatars::LIST_AVATARS.op(),
+    v1::voices::LIST_VOICES.op(),
+    v1::videos::CREATE_VIDEO_WITH_VARIABLES.op(),
+    v1::videos::CREATE_VIDEO_WITH_TEMPLATE.op(),
+    v1::products::LIST_PRODUCTS.op(),
+    v1::products::CREATE_PRODUCT.op(),
+    v1::products::UPDATE_PRODUCT.op(),
+    v1::ai_scripts::GENERATE_AI_SCRIPTS.op(),
+    v1::videos::CREATE_VIDEO_FROM_URL.op(),
+    v1::videos::CREATE_PREVIEW_VIDEO.op(),
+    v1::music::LIST_MUSICS.op(),
+    v1::music::LIST_CUSTOM_MUSICS.op(),
+    v1::avatars::LIST_CUSTOM_AVATARS.op(),
+    v1::avatars::LIST_PHOTO_AVATARS.op(),
+    v1::voices::LIST_CUSTOM_VOICES.op(),
+    v1::avatars::CREATE_INSTANT_AVATAR.op(),
+    v1::avatars::DELETE_INSTANT_AVATAR.op(),
+    v1::visual_styles::LIST_VISUAL_STYLES.op(),
+    v1::templates::LIST_TEMPLATES.op(),
+    v1::templates::LIST_CUSTOM_TEMPLATES.op(),
+    v1::photo_avatars::GENERATE_AVATAR_PHOTO.op(),
+    v1::photo_avatars::GENERATE_AVATAR_NEW_LOOK.op(),
+    v1::photo_avatars::GET_PHOTO_GENERATION.op(),
+    v1::photo_avatars::ADD_PHOTO_AVATAR_MOTION.op(),
+    v1::photo_avatars::GET_PHOTO_AVATAR_MOTION.op(),
+    v2::lip_sync::CREATE_LIP_SYNC_VIDEO.op(),
+    v2::lip_sync::GET_LIP_SYNC_VIDEO.op(),
+    v2::ai_scripts::CREATE_AI_SCRIPTS.op(),
+    v2::ai_scripts::GET_AI_SCRIPTS_RESULT.op(),
+    v2::videos::GET_AVATAR_VIDEO.op(),
+    v2::avatars::LIST_PUBLIC_AVATARS.op(),
+    v2::avatars::LIST_CUSTOM_AVATARS.op(),
+    v2::avatars::LIST_PHOTO_AVATARS.op(),
+    v2::avatars::LIST_PRODUCT_AVATARS.op(),
+    v2::videos::CREATE_VIDEO_FROM_AVATAR.op(),
+    v2::products::CREATE_VIDEO_FROM_PRODUCT.op(),
+    v2::products::CREATE_PRODUCT_PREVIEWS.op(),
+    v2::products::RENDER_PRODUCT_PREVIEW.op(),
+    v2::videos::CREATE_VIDEO_WITH_TEMPLATE.op(),
+    v2::music::LIST_MUSICS.op(),
+    v2::photo_avatars::GET_PHOTO_AVATAR_MOTION.op(),
+    v2::photo_avatars::ADD_PHOTO_AVATAR_MOTION.op(),
+    v2::photo_avatars::GET_PHOTO_GENERATION.op(),
+    v2::photo_avatars::GENERATE_AVATAR_PHOTO.op(),
+    v2::products::CREATE_PRODUCT.op(),
+    v2::products::UPDATE_PRODUCT.op(),
+    v2::product_avatars::GET_PRODUCT_AVATAR_MOTION.op(),
+    v2::product_avatars::ADD_PRODUCT_AVATAR_MOTION.op(),
+    v2::product_avatars::GENERATE_PRODUCT_AVATAR_IMAGES.op(),
+    v2::product_avatars::GET_PRODUCT_AVATAR_GENERATION.op(),
+    v2::products::LIST_PRODUCT_PREVIEWS.op(),
+    v2::products::GET_PRODUCT_VIDEO.op(),
+    v2::products::LIST_PRODUCT_VIDEOS.op(),
+    v2::templates::GET_CUSTOM_TEMPLATE.op(),
+    v2::videos::GET_TEMPLATE_VIDEO.op(),
+    v2::videos::LIST_TEMPLATE_VIDEOS.op(),
+    v2::templates::LIST_TEMPLATES.op(),
+    v2::templates::LIST_CUSTOM_TEMPLATES.op(),
+    v2::user::GET_REMAINING_QUOTA.op(),
+    v2::user::GET_CURRENT_USER.op(),
+    v2::translation::CREATE_VIDEO_TRANSLATION.op(),
+    v2::translation::GET_VIDEO_TRANSLATION.op(),
+    v2::translation::LIST_TRANSLATION_LANGUAGES.op(),
+    v2::visual_styles::LIST_VISUAL_STYLES.op(),
+    v2::voices::LIST_VOICES.op(),
+    v2::voices::LIST_CUSTOM_VOICES.op(),
+    v1::assets::CREATE_UPLOAD_URL.op(),
+    v1::webhooks::LIST_WEBHOOK_ENDPOINTS.op(),
+    v1::webhooks::CREATE_WEBHOOK_ENDPOINT.op(),
+    v1::webhooks::UPDATE_WEBHOOK_ENDPOINT.op(),
+    v1::webhooks::DELETE_WEBHOOK_ENDPOINT.op(),
+    v1::webhooks::LIST_WEBHOOK_EVENTS.op(),
+    v2::assets::CREATE_UPLOAD_URL.op(),
+    v2::webhooks::LIST_WEBHOOK_ENDPOINTS.op(),
+    v2::webhooks::CREATE_WEBHOOK_ENDPOINT.op(),
+    v2::webhooks::UPDATE_WEBHOOK_ENDPOINT.op(),
+    v2::webhooks::DELETE_WEBHOOK_ENDPOINT.op(),
+    v2::webhooks::LIST_WEBHOOK_EVENTS.op(),
 ];
 
 /// Looks an operation up by its full name (`v1.get_project`).
@@ -216,8 +296,10 @@ impl Operation {
             "version": self.version.as_str(),
             "method": self.method.as_str(),
             "path": http_path,
-            "async": self.poll_with.is_some(),
-            "poll_with": self.poll_with,
+            "async": self.starts.is_some(),
+            "poll_with": self.starts.map(|kind| kind.poll.full_name()),
+            "polls": self.polls.is_some(),
+            "items": self.items,
             "params": params,
         })
     }
@@ -235,8 +317,11 @@ pub(crate) struct Prepared {
 /// Validates `params` and places each one: path template names fill the path, the rest go to
 /// the query string (GET, DELETE) or the JSON body (POST, PUT).
 pub(crate) fn prepare(op: &Operation, params: &Value) -> Result<Prepared> {
-    let mut fields = op.schema.check(params)?;
     let mut path = op.http_path();
+    let in_query = matches!(op.method, Method::Get | Method::Delete);
+    let mut fields = op.schema.check_placed(params, &|name| {
+        in_query || path.contains(&format!("{{{name}}}"))
+    })?;
     while let Some(start) = path.find('{') {
         let end = path[start..]
             .find('}')
@@ -351,7 +436,7 @@ mod tests {
             .unwrap()
             .describe();
         assert_eq!(d["async"], true);
-        assert_eq!(d["poll_with"], "/project");
+        assert_eq!(d["poll_with"], "v1.get_project");
         assert!(
             d["params"]
                 .as_array()

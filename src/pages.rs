@@ -18,19 +18,6 @@ const MAX_PAGES: i64 = 10_000;
 /// The page size a walk asks for when the caller does not set one (the API's maximum).
 const WALK_PAGE_SIZE: i64 = 100;
 
-/// The member holding a paged operation's items, or `None` for unpaged operations.
-pub fn items_member(op: &Operation) -> Option<&'static str> {
-    Some(match (op.version.as_str(), op.name) {
-        ("v1", "list_voices") | ("v2", "list_voices") => "voices",
-        ("v2", "list_musics") => "music",
-        ("v2", "list_template_videos") => "data",
-        ("v2", "list_product_videos") => "videos",
-        ("v2", "list_product_previews") => "previews",
-        ("v2", "list_public_avatars" | "list_custom_avatars" | "list_photo_avatars") => "avatars",
-        _ => return None,
-    })
-}
-
 /// An iterator over every item of a paged list, fetching pages as it goes. Yields `Err`
 /// once (then ends) if a page cannot be fetched or decoded.
 pub struct Items<'a, T> {
@@ -82,7 +69,7 @@ struct Walk<'a> {
 
 impl Walk<'_> {
     fn new<'a>(client: &'a Client, op: &'static Operation, params: &Value) -> Result<Walk<'a>> {
-        let member = items_member(op).ok_or_else(|| {
+        let member = op.items.ok_or_else(|| {
             Error::validation(
                 "all_pages",
                 format!("{} is not a paged list", op.full_name()),
@@ -228,7 +215,7 @@ mod tests {
     #[test]
     fn paged_operations_take_page_params() {
         for op in crate::ops::OPERATIONS {
-            if items_member(op).is_some() {
+            if op.items.is_some() {
                 assert!(op.schema.field("page").is_some(), "{}", op.full_name());
                 assert!(op.schema.field("page_size").is_some(), "{}", op.full_name());
             }

@@ -10,380 +10,11 @@ use std::time::{Duration, Instant};
 use serde::Deserialize;
 use serde_json::{Value, json};
 
-use crate::api::v1::projects::Project;
+use crate::api::v1::projects::{self, Project};
 use crate::client::Client;
 use crate::error::{Code, Error, Result};
-use crate::ops::{self, Operation};
-
-/// One status vocabulary for every kind of task (REFERENCE §6.3).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub enum TaskStatus {
-    Pending,
-    Processing,
-    Succeeded,
-    Failed,
-    /// The task was deleted before it finished; waiters treat it as a failure.
-    Deleted,
-    /// A value this library does not know: not terminal, so the deadline decides.
-    Unknown,
-}
-
-impl TaskStatus {
-    /// From a v1 project's `status_code`.
-    pub fn from_project_code(code: i64) -> TaskStatus {
-        match code {
-            1 | 2 => TaskStatus::Pending,
-            3 => TaskStatus::Processing,
-            4 => TaskStatus::Succeeded,
-            5 => TaskStatus::Failed,
-            99 => TaskStatus::Deleted,
-            _ => TaskStatus::Unknown,
-        }
-    }
-
-    /// From the words the v2 tasks, photo jobs and lip sync use (D32).
-    pub fn from_word(word: &str) -> TaskStatus {
-        match word {
-            "pending" | "waiting" | "queued" => TaskStatus::Pending,
-            "processing" | "in_progress" | "running" => TaskStatus::Processing,
-            "completed" | "success" | "succeeded" => TaskStatus::Succeeded,
-            "failed" | "error" => TaskStatus::Failed,
-            "deleted" => TaskStatus::Deleted,
-            _ => TaskStatus::Unknown,
-        }
-    }
-
-    /// From the integer status of avatar lists: 0 processing, 1 done, 2 failed (D31).
-    pub fn from_avatar_code(code: i64) -> TaskStatus {
-        match code {
-            0 => TaskStatus::Processing,
-            1 => TaskStatus::Succeeded,
-            2 => TaskStatus::Failed,
-            _ => TaskStatus::Unknown,
-        }
-    }
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            TaskStatus::Pending => "pending",
-            TaskStatus::Processing => "processing",
-            TaskStatus::Succeeded => "succeeded",
-            TaskStatus::Failed => "failed",
-            TaskStatus::Deleted => "deleted",
-            TaskStatus::Unknown => "unknown",
-        }
-    }
-
-    pub fn is_terminal(self) -> bool {
-        matches!(
-            self,
-            TaskStatus::Succeeded | TaskStatus::Failed | TaskStatus::Deleted
-        )
-    }
-}
-
-/// What one poll says about a task: its normalised status, the raw status value, and the
-/// task object (for list-polled kinds, the matching list item).
-pub struct Observed {
-    pub status: TaskStatus,
-    pub raw_status: Value,
-    pub task: Value,
-}
-
-/// How to follow one kind of background task.
-#[derive(Debug)]
-pub struct TaskKind {
-    /// The operation that polls it (`v1.get_project`).
-    pub poll: &'static str,
-    /// The poll operation's parameter that takes the task id.
-    pub id_param: &'static str,
-    /// The operations that start such a task, and the members of their reply that may hold
-    /// the new task's id, in order of preference (D16: names vary).
-    pub created_by: &'static [&'static str],
-    pub id_members: &'static [&'static str],
-    /// Reads the status from a poll reply's `data`; `id` finds the task in list replies.
-    pub observe: fn(data: &Value, id: &str) -> Observed,
-}
-
-fn observe_project(data: &Value, _id: &str) -> Observed {
-    // `status_code`, or `status` in one guide (D33); an int or a numeric string.
-    let raw = data
-        .get("status_code")
-        .or_else(|| data.get("status"))
-        .cloned()
-        .unwrap_or(Value::Null);
-    let code = raw
-        .as_i64()
-        .or_else(|| raw.as_str().and_then(|s| s.trim().parse().ok()));
-    Observed {
-        status: code.map_or(TaskStatus::Unknown, TaskStatus::from_project_code),
-        raw_status: raw,
-        task: data.clone(),
-    }
-}
-
-fn observe_word(data: &Value, _id: &str) -> Observed {
-    let raw = data.get("status").cloned().unwrap_or(Value::Null);
-    Observed {
-        status: raw
-            .as_str()
-            .map_or(TaskStatus::Unknown, TaskStatus::from_word),
-        raw_status: raw,
-        task: data.clone(),
-    }
-}
-
-/// A product-avatar image batch is done when nothing is pending or processing; it failed
-/// only if every image failed.
-fn observe_batch(data: &Value, _id: &str) -> Observed {
-    let count = |k: &str| {
-        data.pointer(&format!("/summary/{k}"))
-            .and_then(Value::as_i64)
-            .unwrap_or(0)
-    };
-    let (pending, processing, completed) =
-        (count("pending"), count("processing"), count("completed"));
-    let status = if data.get("summary").is_none() {
-        TaskStatus::Unknown
-    } else if pending > 0 && processing == 0 && completed == 0 {
-        TaskStatus::Pending
-    } else if pending + processing > 0 {
-        TaskStatus::Processing
-    } else if completed > 0 {
-        TaskStatus::Succeeded
-    } else {
-        TaskStatus::Failed
-    };
-    Observed {
-        status,
-        raw_status: data.get("summary").cloned().unwrap_or(Value::Null),
-        task: data.clone(),
-    }
-}
-
-/// The v1 instant avatar has no status operation: find it in the custom-avatar list (D64).
-fn observe_in_avatar_list(data: &Value, id: &str) -> Observed {
-    observe_list_item(data, id, "avatars", &["avatar_id", "id"], |raw| {
-        raw.as_i64()
-            .map_or(TaskStatus::Unknown, TaskStatus::from_avatar_code)
-    })
-}
-
-/// Product previews are only visible in their list, by `id` == `preview_id` (D63).
-fn observe_in_preview_list(data: &Value, id: &str) -> Observed {
-    observe_list_item(data, id, "previews", &["id", "preview_id"], |raw| {
-        raw.as_str()
-            .map_or(TaskStatus::Unknown, TaskStatus::from_word)
-    })
-}
-
-fn observe_list_item(
-    data: &Value,
-    id: &str,
-    list: &str,
-    id_members: &[&str],
-    status: fn(&Value) -> TaskStatus,
-) -> Observed {
-    let item = data.get(list).and_then(Value::as_array).and_then(|items| {
-        items.iter().find(|item| {
-            id_members
-                .iter()
-                .any(|m| item.get(*m).is_some_and(|v| id_text(v) == id))
-        })
-    });
-    match item {
-        Some(item) => {
-            let raw = item
-                .get("status")
-                .or_else(|| item.get("avatar_status"))
-                .cloned()
-                .unwrap_or(Value::Null);
-            Observed {
-                status: status(&raw),
-                raw_status: raw,
-                task: item.clone(),
-            }
-        }
-        // Not listed (yet): keep waiting; the deadline decides.
-        None => Observed {
-            status: TaskStatus::Unknown,
-            raw_status: Value::Null,
-            task: Value::Null,
-        },
-    }
-}
-
-fn id_text(v: &Value) -> String {
-    match v {
-        Value::String(s) => s.clone(),
-        other => other.to_string(),
-    }
-}
-
-/// Every kind of background task the API has (REFERENCE §6.2).
-pub static TASK_KINDS: &[TaskKind] = &[
-    TaskKind {
-        poll: "v1.get_project",
-        id_param: "project_id",
-        created_by: &[
-            "v1.create_video_from_talking_avatar",
-            "v1.create_video_with_template",
-            "v1.create_video_with_variables",
-            "v1.create_video_from_url",
-            "v1.create_preview_video",
-        ],
-        id_members: &["project_id", "prj_id"],
-        observe: observe_project,
-    },
-    TaskKind {
-        poll: "v1.list_custom_avatars",
-        id_param: "",
-        created_by: &["v1.create_instant_avatar"],
-        id_members: &["avatar_id", "id"],
-        observe: observe_in_avatar_list,
-    },
-    TaskKind {
-        poll: "v1.get_photo_generation",
-        id_param: "photo_id",
-        created_by: &["v1.generate_avatar_photo", "v1.generate_avatar_new_look"],
-        id_members: &["photo_id"],
-        observe: observe_word,
-    },
-    TaskKind {
-        poll: "v1.get_photo_avatar_motion",
-        id_param: "motion_id",
-        created_by: &["v1.add_photo_avatar_motion"],
-        id_members: &["motion_id"],
-        observe: observe_word,
-    },
-    TaskKind {
-        poll: "v2.get_avatar_video",
-        id_param: "id",
-        created_by: &["v2.create_video_from_avatar"],
-        id_members: &["video_id", "id"],
-        observe: observe_word,
-    },
-    TaskKind {
-        poll: "v2.get_template_video",
-        id_param: "video_id",
-        created_by: &["v2.create_video_with_template"],
-        id_members: &["video_id", "id"],
-        observe: observe_word,
-    },
-    TaskKind {
-        poll: "v2.get_product_video",
-        id_param: "product_video_id",
-        created_by: &["v2.create_video_from_product", "v2.render_product_preview"],
-        id_members: &["video_id", "product_video_id", "id"],
-        observe: observe_word,
-    },
-    TaskKind {
-        poll: "v2.list_product_previews",
-        id_param: "",
-        created_by: &[],
-        id_members: &["preview_id"],
-        observe: observe_in_preview_list,
-    },
-    TaskKind {
-        poll: "v2.get_lip_sync_video",
-        id_param: "task_id",
-        created_by: &["v2.create_lip_sync_video"],
-        id_members: &["task_id"],
-        observe: observe_word,
-    },
-    TaskKind {
-        poll: "v2.get_video_translation",
-        id_param: "video_translate_id",
-        created_by: &["v2.create_video_translation"],
-        id_members: &["video_translate_id", "id"],
-        observe: observe_word,
-    },
-    TaskKind {
-        poll: "v2.get_ai_scripts_result",
-        id_param: "task_id",
-        created_by: &["v2.create_ai_scripts"],
-        id_members: &["task_id"],
-        observe: observe_word,
-    },
-    TaskKind {
-        poll: "v2.get_photo_generation",
-        id_param: "photo_id",
-        created_by: &["v2.generate_avatar_photo"],
-        id_members: &["photo_id"],
-        observe: observe_word,
-    },
-    TaskKind {
-        poll: "v2.get_photo_avatar_motion",
-        id_param: "motion_id",
-        created_by: &["v2.add_photo_avatar_motion"],
-        id_members: &["motion_id"],
-        observe: observe_word,
-    },
-    TaskKind {
-        poll: "v2.get_product_avatar_generation",
-        id_param: "batch_id",
-        created_by: &["v2.generate_product_avatar_images"],
-        id_members: &["batch_id"],
-        observe: observe_batch,
-    },
-    TaskKind {
-        poll: "v2.get_product_avatar_motion",
-        id_param: "motion_id",
-        created_by: &["v2.add_product_avatar_motion"],
-        id_members: &["motion_id"],
-        observe: observe_word,
-    },
-];
-
-impl TaskKind {
-    /// The kind polled by `poll` (a full operation name).
-    pub fn polled_by(poll: &str) -> Result<&'static TaskKind> {
-        TASK_KINDS.iter().find(|k| k.poll == poll).ok_or_else(|| {
-            let known: Vec<&str> = TASK_KINDS.iter().map(|k| k.poll).collect();
-            Error::validation(
-                "operation",
-                format!("{poll:?} does not poll a task; one of {}", known.join(", ")),
-            )
-        })
-    }
-
-    /// The kind started by `create` (a full operation name).
-    pub fn created_by(create: &str) -> Result<&'static TaskKind> {
-        TASK_KINDS
-            .iter()
-            .find(|k| k.created_by.contains(&create))
-            .ok_or_else(|| {
-                Error::validation(
-                    "operation",
-                    format!("{create:?} does not start a task to wait for"),
-                )
-            })
-    }
-
-    /// The new task's id in a create reply.
-    pub fn id_in(&self, created: &Value) -> Option<String> {
-        self.id_members
-            .iter()
-            .find_map(|m| created.get(*m))
-            .filter(|v| v.is_string() || v.is_number())
-            .map(id_text)
-    }
-
-    fn poll_op(&self) -> &'static Operation {
-        ops::find(self.poll).expect("every task kind polls an operation of the table")
-    }
-
-    fn poll_params(&self, id: &str) -> Value {
-        if self.id_param.is_empty() {
-            // List-polled kinds: the largest page, so the task is on it.
-            if self.poll_op().schema.field("page_size").is_some() {
-                return json!({ "page_size": 100 });
-            }
-            return json!({});
-        }
-        json!({ self.id_param: id })
-    }
-}
+use crate::ops::Operation;
+use crate::task::{TaskKind, TaskStatus};
 
 /// How long, how often and how many times to poll.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -508,7 +139,7 @@ pub struct Progress<'a> {
     /// The task's id.
     pub id: &'a str,
     /// The operation polling it (`v1.get_project`).
-    pub operation: &'static str,
+    pub operation: String,
     pub status: TaskStatus,
     /// The status as the API wrote it (`3`, `"in_progress"`...).
     pub raw_status: &'a Value,
@@ -656,7 +287,7 @@ impl Client {
         deadline: Instant,
         on_progress: &mut impl FnMut(&Progress) -> ControlFlow<()>,
     ) -> bool {
-        let op = t.kind.poll_op();
+        let op = t.kind.poll;
         let reply = match self.execute(op, &t.kind.poll_params(&t.id)) {
             Ok(reply) => reply,
             Err(e) => {
@@ -665,7 +296,7 @@ impl Client {
             }
         };
         t.polls += 1;
-        let seen = (t.kind.observe)(&reply.data, &t.id);
+        let seen = t.kind.observe(&reply.data, &t.id);
         let now = Instant::now();
         let elapsed = now - start;
         let budget_left = options.max_polls.is_none_or(|max| t.polls < max);
@@ -673,7 +304,7 @@ impl Client {
             .then(|| t.interval.min(deadline - now));
         let progress = Progress {
             id: &t.id,
-            operation: t.kind.poll,
+            operation: t.kind.poll.full_name(),
             status: seen.status,
             raw_status: &seen.raw_status,
             elapsed,
@@ -698,7 +329,7 @@ impl Client {
                     Code::TaskFailed,
                     format!(
                         "{} {id} ended {} (status {})",
-                        t.kind.poll,
+                        t.kind.poll.full_name(),
                         seen.status.as_str(),
                         seen.raw_status
                     ),
@@ -734,8 +365,7 @@ impl Client {
         options: &WaitOptions,
         on_progress: impl FnMut(&Progress) -> ControlFlow<()>,
     ) -> Result<Project> {
-        let kind = TaskKind::polled_by("v1.get_project")?;
-        let done = self.wait(kind, project_id, options, on_progress)?;
+        let done = self.wait(&projects::PROJECT, project_id, options, on_progress)?;
         serde_json::from_value(done.task).map_err(|e| {
             Error::new(Code::BadResponse, format!("project: {e}")).with_task(project_id)
         })
@@ -751,7 +381,12 @@ impl Client {
         options: &WaitOptions,
         on_progress: impl FnMut(&Progress) -> ControlFlow<()>,
     ) -> Result<(Value, Finished)> {
-        let kind = TaskKind::created_by(&create.full_name())?;
+        let kind = create.starts.ok_or_else(|| {
+            Error::validation(
+                "operation",
+                format!("{:?} does not start a task to wait for", create.full_name()),
+            )
+        })?;
         options.validate()?;
         let created = self.execute(create, params)?.data;
         let id = kind.id_in(&created).ok_or_else(|| {
@@ -772,68 +407,6 @@ impl Client {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn status_vocabularies() {
-        assert_eq!(TaskStatus::from_project_code(2), TaskStatus::Pending);
-        assert_eq!(TaskStatus::from_project_code(99), TaskStatus::Deleted);
-        assert!(TaskStatus::from_project_code(5).is_terminal());
-        assert!(!TaskStatus::from_project_code(42).is_terminal());
-        assert_eq!(TaskStatus::from_word("in_progress"), TaskStatus::Processing);
-        assert_eq!(TaskStatus::from_word("success"), TaskStatus::Succeeded);
-        assert_eq!(TaskStatus::from_word("error"), TaskStatus::Failed);
-        assert_eq!(TaskStatus::from_word("Completed"), TaskStatus::Unknown);
-        assert_eq!(TaskStatus::from_avatar_code(2), TaskStatus::Failed);
-    }
-
-    #[test]
-    fn observers() {
-        let o = observe_project(&json!({"id": "p", "status": "4"}), "p");
-        assert_eq!(o.status, TaskStatus::Succeeded);
-        let o = observe_batch(
-            &json!({"summary": {"total": 2, "pending": 0, "processing": 1, "completed": 1}}),
-            "b",
-        );
-        assert_eq!(o.status, TaskStatus::Processing);
-        let o = observe_batch(
-            &json!({"summary": {"total": 2, "pending": 0, "processing": 0, "failed": 2}}),
-            "b",
-        );
-        assert_eq!(o.status, TaskStatus::Failed);
-        let list =
-            json!({"avatars": [{"avatar_id": 7, "status": 0}, {"avatar_id": 8, "status": 1}]});
-        let o = observe_in_avatar_list(&list, "8");
-        assert_eq!(o.status, TaskStatus::Succeeded);
-        assert_eq!(o.task["avatar_id"], 8);
-        assert_eq!(
-            observe_in_avatar_list(&list, "9").status,
-            TaskStatus::Unknown
-        );
-    }
-
-    #[test]
-    fn every_kind_is_in_the_table() {
-        for kind in TASK_KINDS {
-            let op = kind.poll_op();
-            if !kind.id_param.is_empty() {
-                assert!(op.schema.field(kind.id_param).is_some(), "{}", kind.poll);
-            }
-            for create in kind.created_by {
-                let op = ops::find(create).unwrap_or_else(|| panic!("{create}"));
-                assert!(op.poll_with.is_some(), "{create} is not async in the table");
-            }
-        }
-        // Every async create of the table is covered by a kind.
-        for op in ops::OPERATIONS.iter().filter(|op| op.poll_with.is_some()) {
-            let name = op.full_name();
-            if name != "v2.create_product_previews" {
-                assert!(
-                    TaskKind::created_by(&name).is_ok(),
-                    "{name} has no task kind"
-                );
-            }
-        }
-    }
 
     #[test]
     fn poll_offsets_follow_the_schedule() {

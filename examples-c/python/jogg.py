@@ -132,7 +132,7 @@ def code_name(code):
 
 def operations():
     """Every operation Client.call accepts: a list of {"name", "version", "method", "path",
-    "async", "poll_with", "params"}."""
+    "async", "poll_with", "polls", "items", "params"}."""
     out, err = ctypes.c_void_p(), ctypes.c_void_p()
     return _check(_lib.jogg_operations(ctypes.byref(out), ctypes.byref(err)), out, err)
 
@@ -176,6 +176,7 @@ class JoggError(Exception):
         self.message = self.json.get("message") or self.name
         self.field = self.json.get("field")
         self.request_id = self.json.get("request_id")  # quote it to Jogg support
+        self.api_data = self.json.get("api_data")  # the envelope's data sent with the error
         self.task_id = self.json.get("task_id")  # the project a failed or cancelled wait was about
         super().__init__(self.message)
 

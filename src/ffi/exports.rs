@@ -17,7 +17,8 @@ use crate::api::v1::{avatars, projects, videos, voices};
 use crate::client::Client;
 use crate::config::Config;
 use crate::error::{Code, Result};
-use crate::wait::{Progress, TaskKind, WaitOptions};
+use crate::task::TaskKind;
+use crate::wait::{Progress, WaitOptions};
 
 /// A status code: `JOGG_OK` (0) or one of the `JOGG_ERR_*` values. Numbers are stable and
 /// never reused; new ones may be added, so treat an unknown value as a generic failure.
@@ -495,8 +496,8 @@ pub unsafe extern "C" fn jogg_wait_many(
             .iter()
             .zip(results)
             .map(|((kind, id), r)| match r {
-                Ok(done) => serde_json::json!({"id": id, "operation": kind.poll, "ok": true, "result": done.to_json()}),
-                Err(e) => serde_json::json!({"id": id, "operation": kind.poll, "ok": false, "error": e.to_json()}),
+                Ok(done) => serde_json::json!({"id": id, "operation": kind.poll.full_name(), "ok": true, "result": done.to_json()}),
+                Err(e) => serde_json::json!({"id": id, "operation": kind.poll.full_name(), "ok": false, "error": e.to_json()}),
             })
             .collect();
         write_out(results_json, &Value::Array(out));
@@ -626,9 +627,11 @@ pub unsafe extern "C" fn jogg_call(
 }
 
 /// Every operation `jogg_call` accepts, as a JSON array of `{"name", "version", "method",
-/// "path", "async", "poll_with", "params": [{"name", "required", "in"}]}`; `async` operations
-/// start work to wait for, polled with the `poll_with` path. Needs no client. Ownership and
-/// `error_json` as in `jogg_client_new`.
+/// "path", "async", "poll_with", "polls", "items", "params": [{"name", "required", "in"}]}`:
+/// `async` operations start work to wait for, polled by the operation named in `poll_with`
+/// (the `poll_operation` of `jogg_wait`); `polls` marks those poll operations; `items` names
+/// the member holding a paged list's items (`null` when not paged). Needs no client.
+/// Ownership and `error_json` as in `jogg_client_new`.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn jogg_operations(
     operations_json: *mut *mut c_char,

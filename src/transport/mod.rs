@@ -787,7 +787,7 @@ pub(crate) fn general_rules(
 ) -> Result<RawReply> {
     let http_ok = (200..300).contains(&status);
     let parsed: Option<Value> = serde_json::from_slice(body).ok();
-    let Some(Value::Object(mut obj)) = parsed else {
+    let Some(Value::Object(obj)) = parsed else {
         let mut e = if http_ok {
             Error::new(
                 Code::BadResponse,
@@ -815,15 +815,13 @@ pub(crate) fn general_rules(
     };
     if http_ok && api_code.unwrap_or(0) == 0 {
         // Some v1 replies carry no envelope at all (D42): then the object is the payload.
+        // Either way `data` is the server's own text, member order and spelling included.
         let data = if obj.contains_key("code") || obj.contains_key("data") {
-            obj.remove("data").unwrap_or(Value::Null)
+            raw_member(body, "data").unwrap_or_else(|| "null".to_string())
         } else {
-            Value::Object(obj)
+            String::from_utf8_lossy(body).trim().to_string()
         };
-        return Ok(RawReply {
-            data: data.to_string(),
-            request_id,
-        });
+        return Ok(RawReply { data, request_id });
     }
     let api_message = obj.get("msg").and_then(Value::as_str).map(str::to_string);
     let code = Code::for_api(api_code.filter(|c| *c != 0), status);
@@ -837,10 +835,19 @@ pub(crate) fn general_rules(
     e.http_status = Some(status);
     e.api_code = api_code.filter(|c| *c != 0);
     e.api_message = api_message;
+    e.api_data = obj.get("data").filter(|data| !data.is_null()).cloned();
     e.request_id = request_id;
     e.retry_after_ms = retry_after_ms.or_else(|| body_retry_after(&obj));
     e.maybe_processed = method != Method::Get && code == Code::Server;
     Err(e)
+}
+
+/// The text of one member of a JSON object, as sent (the last one, where a member is repeated,
+/// as a parse into a tree would keep).
+fn raw_member(body: &[u8], name: &str) -> Option<String> {
+    let members: std::collections::HashMap<String, &RawValue> =
+        serde_json::from_slice(body).ok()?;
+    members.get(name).map(|raw| raw.get().to_string())
 }
 
 /// The reply nearly every call gets, `{"code": 0, "msg": ..., "data": ..., "rid": "..."}`,

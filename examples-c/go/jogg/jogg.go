@@ -137,19 +137,20 @@ func (c Code) String() string { return C.GoString(C.jogg_code_name(C.jogg_code(c
 
 // Error is a failed call: the library's error JSON, decoded.
 type Error struct {
-	Code           Code   `json:"code"`
-	Name           string `json:"name"`
-	Message        string `json:"message"`
-	Field          string `json:"field"`       // the request member or parameter at fault
-	HTTPStatus     int    `json:"http_status"` // 0 when no response came
-	APICode        int    `json:"api_code"`
-	APIMessage     string `json:"api_message"`
-	RequestID      string `json:"request_id"` // quote it to Jogg support
-	RetryAfterMs   int64  `json:"retry_after_ms"`
-	Retryable      bool   `json:"retryable"`
-	MaybeProcessed bool   `json:"maybe_processed"`
-	TaskID         string `json:"task_id"` // the project a failed or cancelled wait was about
-	JSON           string `json:"-"`       // the error JSON as the library wrote it
+	Code           Code            `json:"code"`
+	Name           string          `json:"name"`
+	Message        string          `json:"message"`
+	Field          string          `json:"field"`       // the request member or parameter at fault
+	HTTPStatus     int             `json:"http_status"` // 0 when no response came
+	APICode        int             `json:"api_code"`
+	APIMessage     string          `json:"api_message"`
+	APIData        json.RawMessage `json:"api_data"`   // the envelope's data sent with the error, or null
+	RequestID      string          `json:"request_id"` // quote it to Jogg support
+	RetryAfterMs   int64           `json:"retry_after_ms"`
+	Retryable      bool            `json:"retryable"`
+	MaybeProcessed bool            `json:"maybe_processed"`
+	TaskID         string          `json:"task_id"` // the project a failed or cancelled wait was about
+	JSON           string          `json:"-"`       // the error JSON as the library wrote it
 }
 
 func (e *Error) Error() string {
@@ -300,7 +301,7 @@ func (c *Client) Call(operation, requestJSON string) (string, error) {
 }
 
 // Operations lists every operation Call accepts: [{"name", "version", "method", "path",
-// "async", "poll_with", "params"}]. It needs no client.
+// "async", "poll_with", "polls", "items", "params"}]. It needs no client.
 func Operations() (string, error) {
 	var out, errJSON *C.char
 	return take(C.jogg_operations(&out, &errJSON), out, errJSON)

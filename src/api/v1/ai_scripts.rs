@@ -6,19 +6,18 @@ use serde_json::{Map, Value};
 
 use crate::client::Client;
 use crate::error::Result;
-use crate::ops::{Operation, Version};
+use crate::ops::{Endpoint, Operation, Version};
 #[allow(unused_imports)]
 use crate::schema::{INT, Kind, Rule, STR, Schema, TEXT, int, opt, req};
 use crate::transport::Method;
 use crate::types::VideoLength;
 
 /// `POST /v1/ai_scripts`.
-pub static GENERATE_AI_SCRIPTS: Operation = Operation {
+pub(crate) static GENERATE_AI_SCRIPTS: Endpoint<AiScripts> = Endpoint::new(Operation {
     version: Version::V1,
     method: Method::Post,
     path: "/ai_scripts",
     name: "generate_ai_scripts",
-    poll_with: None,
     schema: &Schema {
         fields: &[
             opt("product_id", STR),
@@ -37,7 +36,8 @@ pub static GENERATE_AI_SCRIPTS: Operation = Operation {
             },
         ],
     },
-};
+    ..Operation::BASE
+});
 
 /// What the scripts are about: a stored product, or one described here (D58).
 #[derive(Clone, Debug, PartialEq, Eq)]

@@ -8,18 +8,17 @@ use serde_json::json;
 
 use crate::client::Client;
 use crate::de;
-use crate::error::{Code, Error, Result};
-use crate::ops::{Operation, Version};
+use crate::error::Result;
+use crate::ops::{Endpoint, Operation, Version};
 use crate::schema::{Field, Kind, Schema};
-use crate::transport::{Method, Reply};
+use crate::transport::Method;
 
 /// `POST /v1/upload/asset`.
-pub static CREATE_UPLOAD_URL: Operation = Operation {
+pub(crate) static CREATE_UPLOAD_URL: Endpoint<UploadUrl> = Endpoint::new(Operation {
     version: Version::V1,
     method: Method::Post,
     path: "/upload/asset",
     name: "create_upload_url",
-    poll_with: None,
     schema: &Schema {
         fields: &[Field {
             name: "filename",
@@ -28,10 +27,12 @@ pub static CREATE_UPLOAD_URL: Operation = Operation {
         }],
         rules: &[],
     },
-};
+    ..Operation::BASE
+});
 
 /// Where to PUT a file, and the address it will have afterwards.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
+#[serde(try_from = "UploadUrlReply")]
 pub struct UploadUrl {
     /// A pre-signed URL: PUT the raw bytes there, without the API key.
     pub sign_url: String,
@@ -40,8 +41,9 @@ pub struct UploadUrl {
     pub asset_url: String,
 }
 
+/// The reply of either version, before its two names for the asset's address are merged.
 #[derive(Deserialize)]
-struct Wire {
+pub(crate) struct UploadUrlReply {
     sign_url: String,
     #[serde(default, deserialize_with = "de::opt_nonempty")]
     asset_url: Option<String>,
@@ -49,31 +51,23 @@ struct Wire {
     asset_id: Option<String>,
 }
 
-/// Reads either version's reply into one shape.
-pub(crate) fn decode_upload_url(op: &Operation, reply: Reply) -> Result<UploadUrl> {
-    let request_id = reply.request_id.clone();
-    let wire: Wire = de::decode(op, reply)?;
-    let asset_url = wire.asset_url.or(wire.asset_id).ok_or_else(|| {
-        let mut e = Error::new(
-            Code::BadResponse,
-            format!(
-                "{}: the reply has neither asset_url nor asset_id",
-                op.full_name()
-            ),
-        );
-        e.request_id = request_id;
-        e
-    })?;
-    Ok(UploadUrl {
-        sign_url: wire.sign_url,
-        asset_url,
-    })
+impl TryFrom<UploadUrlReply> for UploadUrl {
+    type Error = &'static str;
+
+    fn try_from(reply: UploadUrlReply) -> std::result::Result<UploadUrl, &'static str> {
+        Ok(UploadUrl {
+            sign_url: reply.sign_url,
+            asset_url: reply
+                .asset_url
+                .or(reply.asset_id)
+                .ok_or("the reply has neither asset_url nor asset_id")?,
+        })
+    }
 }
 
 impl Client {
     /// Asks for a signed URL to upload `filename` to (v1).
     pub fn create_upload_url(&self, filename: &str) -> Result<UploadUrl> {
-        let op = &CREATE_UPLOAD_URL;
-        decode_upload_url(op, self.execute(op, &json!({ "filename": filename }))?)
+        self.fetch(&CREATE_UPLOAD_URL, &json!({ "filename": filename }))
     }
 }

@@ -1,25 +1,26 @@
 //! v1 avatars: the library, and the instant and photo avatars you made.
 
+use serde::de::IgnoredAny;
 use serde::{Deserialize, Deserializer, Serialize};
 use serde_json::{Map, Value};
 
 use crate::client::Client;
 use crate::de;
 use crate::error::Result;
-use crate::ops::{Operation, Version};
+use crate::ops::{Endpoint, Operation, Version};
 #[allow(unused_imports)]
 use crate::schema::{INT, Kind, STR, Schema, TEXT, int, opt, req};
+#[allow(unused_imports)]
+use crate::task::{Found, StatusForm, StatusValues, TaskKind, TaskStatus};
 use crate::transport::Method;
 use crate::types::{AspectRatio, AvatarAge, AvatarStyle, Ethnicity, Scene};
-use crate::wait::TaskStatus;
 
 /// `GET /v1/avatars`: the avatar library, filtered.
-pub static LIST_AVATARS: Operation = Operation {
+pub(crate) static LIST_AVATARS: Endpoint<AvatarList> = Endpoint::new(Operation {
     version: Version::V1,
     method: Method::Get,
     path: "/avatars",
     name: "list_avatars",
-    poll_with: None,
     schema: &Schema::of(&[
         opt("aspect_ratio", Kind::IntEnum(&[0, 1, 2])),
         opt("style", Kind::StrEnum(AvatarStyle::WORDS)),
@@ -29,7 +30,8 @@ pub static LIST_AVATARS: Operation = Operation {
         opt("scene", Kind::StrEnum(Scene::WORDS)),
         opt("ethnicity", Kind::StrEnum(Ethnicity::WORDS)),
     ]),
-};
+    ..Operation::BASE
+});
 
 /// Filters of [`Client::list_avatars`]; every member optional, all combined with AND.
 /// String filters take the API's lowercase values (`professional`, `female`, `young_adult`,
@@ -86,44 +88,58 @@ impl Client {
 }
 
 /// `GET /v1/avatars/custom`.
-pub static LIST_CUSTOM_AVATARS: Operation = Operation {
+pub(crate) static LIST_CUSTOM_AVATARS: Endpoint<CustomAvatarList> = Endpoint::new(Operation {
     version: Version::V1,
     method: Method::Get,
     path: "/avatars/custom",
     name: "list_custom_avatars",
-    poll_with: None,
     schema: &Schema::of(&[]),
+    polls: Some(&INSTANT_AVATAR),
+    ..Operation::BASE
+});
+
+/// An instant avatar: it has no status operation, so it is found in the custom-avatar list (D64).
+pub(crate) static INSTANT_AVATAR: TaskKind = TaskKind {
+    poll: LIST_CUSTOM_AVATARS.op(),
+    found: Found::InList {
+        list: "avatars",
+        id_members: &["avatar_id", "id"],
+    },
+    id_members: &["avatar_id", "id"],
+    status: StatusForm::Values(&crate::task::AVATAR_STATUS),
+    events: &["create_avatar_success", "create_avatar_failed"],
 };
 
 /// `GET /v1/avatars/photo_avatars`.
-pub static LIST_PHOTO_AVATARS: Operation = Operation {
+pub(crate) static LIST_PHOTO_AVATARS: Endpoint<PhotoAvatarList> = Endpoint::new(Operation {
     version: Version::V1,
     method: Method::Get,
     path: "/avatars/photo_avatars",
     name: "list_photo_avatars",
-    poll_with: None,
     schema: &Schema::of(&[]),
-};
+    ..Operation::BASE
+});
 
 /// `POST /v1/avatar/create`.
-pub static CREATE_INSTANT_AVATAR: Operation = Operation {
+pub(crate) static CREATE_INSTANT_AVATAR: Endpoint<CreatedAvatar> = Endpoint::new(Operation {
     version: Version::V1,
     method: Method::Post,
     path: "/avatar/create",
     name: "create_instant_avatar",
-    poll_with: Some("/avatars/custom"),
     schema: &Schema::of(&[req("origin_url", STR), req("name", STR)]),
-};
+    starts: Some(&INSTANT_AVATAR),
+    ..Operation::BASE
+});
 
 /// `DELETE /v1/avatar/custom/delete`.
-pub static DELETE_INSTANT_AVATAR: Operation = Operation {
+pub(crate) static DELETE_INSTANT_AVATAR: Endpoint<IgnoredAny> = Endpoint::new(Operation {
     version: Version::V1,
     method: Method::Delete,
     path: "/avatar/custom/delete",
     name: "delete_instant_avatar",
-    poll_with: None,
     schema: &Schema::of(&[req("avatar_id", INT)]),
-};
+    ..Operation::BASE
+});
 
 /// Where an avatar you made stands. The lists send an integer (0, 1, 2); the v1 spec writes
 /// the values as `"0 processing"`, `"1 success"`, `"2 failed"`, and v2 lists use words
@@ -285,7 +301,7 @@ impl Client {
     /// Deletes one of your instant avatars.
     pub fn delete_instant_avatar(&self, avatar_id: i64) -> Result<()> {
         let op = &DELETE_INSTANT_AVATAR;
-        self.execute(op, &serde_json::json!({ "avatar_id": avatar_id }))?;
+        self.fetch(op, &serde_json::json!({ "avatar_id": avatar_id }))?;
         Ok(())
     }
 }

@@ -6,30 +6,30 @@ use serde_json::{Map, Value, json};
 use crate::client::Client;
 use crate::de;
 use crate::error::Result;
-use crate::ops::{Operation, Version};
+use crate::ops::{Endpoint, Operation, Version};
 #[allow(unused_imports)]
 use crate::schema::{INT, Kind, STR, Schema, TEXT, int, opt, req};
 use crate::transport::Method;
 
 /// `GET /v1/musics`.
-pub static LIST_MUSICS: Operation = Operation {
+pub(crate) static LIST_MUSICS: Endpoint<MusicList> = Endpoint::new(Operation {
     version: Version::V1,
     method: Method::Get,
     path: "/musics",
     name: "list_musics",
-    poll_with: None,
     schema: &Schema::of(&[]),
-};
+    ..Operation::BASE
+});
 
 /// `GET /v1/musics/custom`.
-pub static LIST_CUSTOM_MUSICS: Operation = Operation {
+pub(crate) static LIST_CUSTOM_MUSICS: Endpoint<MusicList> = Endpoint::new(Operation {
     version: Version::V1,
     method: Method::Get,
     path: "/musics/custom",
     name: "list_custom_musics",
-    poll_with: None,
     schema: &Schema::of(&[]),
-};
+    ..Operation::BASE
+});
 
 /// One background-music track; its `id` is what video requests take as `music_id`.
 #[derive(Clone, Debug, PartialEq, Deserialize)]

@@ -6,72 +6,94 @@ use serde_json::{Map, Value, json};
 use crate::client::Client;
 use crate::de;
 use crate::error::Result;
-use crate::ops::{Operation, Version};
+use crate::ops::{Endpoint, Operation, Version};
 #[allow(unused_imports)]
 use crate::schema::{INT, Kind, STR, Schema, TEXT, int, opt, req};
+#[allow(unused_imports)]
+use crate::task::{Found, StatusForm, StatusValues, TaskKind, TaskStatus};
 use crate::transport::Method;
 pub use crate::types::{
     MotionModel, PhotoAge, PhotoEthnicity, PhotoGender, PhotoModel, PhotoStyle,
 };
-use crate::wait::TaskStatus;
 
 /// `POST /v1/photo_avatar/photo/generate`.
-pub static GENERATE_AVATAR_PHOTO: Operation = Operation {
-    version: Version::V1,
-    method: Method::Post,
-    path: "/photo_avatar/photo/generate",
-    name: "generate_avatar_photo",
-    poll_with: Some("/photo_avatar/generation"),
-    schema: &Schema::of(&[
-        req("age", Kind::StrEnum(PhotoAge::WORDS)),
-        opt("appearance", STR),
-        req("aspect_ratio", Kind::IntEnum(&[0, 1])),
-        req("avatar_style", Kind::StrEnum(PhotoStyle::WORDS)),
-        opt("background", STR),
-        opt("ethnicity", Kind::StrEnum(PhotoEthnicity::WORDS)),
-        req("gender", Kind::StrEnum(PhotoGender::WORDS)),
-        opt("image_url", STR),
-        req("model", Kind::StrEnum(PhotoModel::WORDS)),
-    ]),
-};
+pub(crate) static GENERATE_AVATAR_PHOTO: Endpoint<CreatedPhotoGeneration> =
+    Endpoint::new(Operation {
+        version: Version::V1,
+        method: Method::Post,
+        path: "/photo_avatar/photo/generate",
+        name: "generate_avatar_photo",
+        schema: &Schema::of(&[
+            req("age", Kind::StrEnum(PhotoAge::WORDS)),
+            opt("appearance", STR),
+            req("aspect_ratio", Kind::IntEnum(&[0, 1])),
+            req("avatar_style", Kind::StrEnum(PhotoStyle::WORDS)),
+            opt("background", STR),
+            opt("ethnicity", Kind::StrEnum(PhotoEthnicity::WORDS)),
+            req("gender", Kind::StrEnum(PhotoGender::WORDS)),
+            opt("image_url", STR),
+            req("model", Kind::StrEnum(PhotoModel::WORDS)),
+        ]),
+        starts: Some(&PHOTO_GENERATION),
+        ..Operation::BASE
+    });
 
 /// `POST /v1/photo_avatar/new_look/generate`.
-pub static GENERATE_AVATAR_NEW_LOOK: Operation = Operation {
-    version: Version::V1,
-    method: Method::Post,
-    path: "/photo_avatar/new_look/generate",
-    name: "generate_avatar_new_look",
-    poll_with: Some("/photo_avatar/generation"),
-    schema: &Schema::of(&[
-        req("age", Kind::StrEnum(PhotoAge::WORDS)),
-        opt("appearance", STR),
-        req("aspect_ratio", Kind::IntEnum(&[0, 1])),
-        req("avatar_style", Kind::StrEnum(PhotoStyle::WORDS)),
-        opt("background", STR),
-        opt("ethnicity", Kind::StrEnum(PhotoEthnicity::WORDS)),
-        req("gender", Kind::StrEnum(PhotoGender::WORDS)),
-        req("image_url", STR),
-        req("model", Kind::StrEnum(PhotoModel::WORDS)),
-    ]),
-};
+pub(crate) static GENERATE_AVATAR_NEW_LOOK: Endpoint<CreatedPhotoGeneration> =
+    Endpoint::new(Operation {
+        version: Version::V1,
+        method: Method::Post,
+        path: "/photo_avatar/new_look/generate",
+        name: "generate_avatar_new_look",
+        schema: &Schema::of(&[
+            req("age", Kind::StrEnum(PhotoAge::WORDS)),
+            opt("appearance", STR),
+            req("aspect_ratio", Kind::IntEnum(&[0, 1])),
+            req("avatar_style", Kind::StrEnum(PhotoStyle::WORDS)),
+            opt("background", STR),
+            opt("ethnicity", Kind::StrEnum(PhotoEthnicity::WORDS)),
+            req("gender", Kind::StrEnum(PhotoGender::WORDS)),
+            req("image_url", STR),
+            req("model", Kind::StrEnum(PhotoModel::WORDS)),
+        ]),
+        starts: Some(&PHOTO_GENERATION),
+        ..Operation::BASE
+    });
 
 /// `GET /v1/photo_avatar/generation`.
-pub static GET_PHOTO_GENERATION: Operation = Operation {
+pub(crate) static GET_PHOTO_GENERATION: Endpoint<PhotoGeneration> = Endpoint::new(Operation {
     version: Version::V1,
     method: Method::Get,
     path: "/photo_avatar/generation",
     name: "get_photo_generation",
-    poll_with: None,
     schema: &Schema::of(&[opt("photo_id", STR)]),
+    polls: Some(&PHOTO_GENERATION),
+    ..Operation::BASE
+});
+
+/// Photos of a new photo avatar, or a new look.
+pub(crate) static PHOTO_GENERATION: TaskKind = TaskKind {
+    poll: GET_PHOTO_GENERATION.op(),
+    found: Found::ById("photo_id"),
+    id_members: &["photo_id"],
+    status: StatusForm::Values(&StatusValues {
+        members: &["status"],
+        values: &[
+            ("in_progress", TaskStatus::Processing),
+            ("success", TaskStatus::Succeeded),
+            ("error", TaskStatus::Failed),
+        ],
+        words: true,
+    }),
+    events: &["generated_image_success", "generated_image_failed"],
 };
 
 /// `POST /v1/photo_avatar/add_motion`.
-pub static ADD_PHOTO_AVATAR_MOTION: Operation = Operation {
+pub(crate) static ADD_PHOTO_AVATAR_MOTION: Endpoint<CreatedMotion> = Endpoint::new(Operation {
     version: Version::V1,
     method: Method::Post,
     path: "/photo_avatar/add_motion",
     name: "add_photo_avatar_motion",
-    poll_with: Some("/photo_avatar"),
     schema: &Schema::of(&[
         opt("description", STR),
         req("image_url", STR),
@@ -81,16 +103,36 @@ pub static ADD_PHOTO_AVATAR_MOTION: Operation = Operation {
         opt("welcome_msg", STR),
         req("voice_id", STR),
     ]),
-};
+    starts: Some(&MOTION),
+    ..Operation::BASE
+});
 
 /// `GET /v1/photo_avatar`.
-pub static GET_PHOTO_AVATAR_MOTION: Operation = Operation {
+pub(crate) static GET_PHOTO_AVATAR_MOTION: Endpoint<PhotoAvatarMotion> = Endpoint::new(Operation {
     version: Version::V1,
     method: Method::Get,
     path: "/photo_avatar",
     name: "get_photo_avatar_motion",
-    poll_with: None,
     schema: &Schema::of(&[req("motion_id", STR)]),
+    polls: Some(&MOTION),
+    ..Operation::BASE
+});
+
+/// Motion added to a photo avatar.
+pub(crate) static MOTION: TaskKind = TaskKind {
+    poll: GET_PHOTO_AVATAR_MOTION.op(),
+    found: Found::ById("motion_id"),
+    id_members: &["motion_id"],
+    status: StatusForm::Values(&StatusValues {
+        members: &["status"],
+        values: &[
+            ("pending", TaskStatus::Pending),
+            ("completed", TaskStatus::Succeeded),
+            ("error", TaskStatus::Failed),
+        ],
+        words: true,
+    }),
+    events: &["generated_motion_success", "generated_motion_failed"],
 };
 
 /// Photo shape: generation makes portrait or landscape photos only (no square, D21).

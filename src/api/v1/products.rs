@@ -4,13 +4,14 @@
 //! [`Client::execute`](crate::Client::execute) or `jogg_call` from C.
 
 use serde::de::Error as _;
+use serde::de::IgnoredAny;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use serde_json::{Map, Value, json};
 
 use crate::client::Client;
 use crate::de;
 use crate::error::Result;
-use crate::ops::{Operation, Version};
+use crate::ops::{Endpoint, Operation, Version};
 #[allow(unused_imports)]
 use crate::schema::{INT, Kind, Rule, STR, Schema, TEXT, int, opt, req};
 use crate::transport::Method;
@@ -46,34 +47,34 @@ pub(crate) static UPDATE_PRODUCT_PARAMS: Schema = Schema::of(&[
 ]);
 
 /// `GET /v1/products`.
-pub static LIST_PRODUCTS: Operation = Operation {
+pub(crate) static LIST_PRODUCTS: Endpoint<ProductsReply> = Endpoint::new(Operation {
     version: Version::V1,
     method: Method::Get,
     path: "/products",
     name: "list_products",
-    poll_with: None,
     schema: &Schema::of(&[]),
-};
+    ..Operation::BASE
+});
 
 /// `POST /v1/product`.
-pub static CREATE_PRODUCT: Operation = Operation {
+pub(crate) static CREATE_PRODUCT: Endpoint<Product> = Endpoint::new(Operation {
     version: Version::V1,
     method: Method::Post,
     path: "/product",
     name: "create_product",
-    poll_with: None,
     schema: &CREATE_PRODUCT_PARAMS,
-};
+    ..Operation::BASE
+});
 
 /// `PUT /v1/product`.
-pub static UPDATE_PRODUCT: Operation = Operation {
+pub(crate) static UPDATE_PRODUCT: Endpoint<IgnoredAny> = Endpoint::new(Operation {
     version: Version::V1,
     method: Method::Put,
     path: "/product",
     name: "update_product",
-    poll_with: None,
     schema: &UPDATE_PRODUCT_PARAMS,
-};
+    ..Operation::BASE
+});
 
 // ---------------------------------------------------------------------------
 // Typed API (the product object and its requests are the same in v1 and v2)
@@ -218,7 +219,7 @@ pub struct UpdateProduct {
 /// wrapping it in `products` is read as well.
 #[derive(Deserialize)]
 #[serde(untagged)]
-enum ProductsReply {
+pub(crate) enum ProductsReply {
     Bare(Vec<Product>),
     Wrapped {
         #[serde(alias = "list", alias = "data")]
@@ -248,7 +249,7 @@ impl Client {
     /// Changes a product; the API answers without a payload (D4).
     pub fn update_product(&self, request: &UpdateProduct) -> Result<()> {
         let op = &UPDATE_PRODUCT;
-        self.execute(op, &self.to_params(request)?)?;
+        self.request(op, request)?;
         Ok(())
     }
 }

@@ -6,20 +6,31 @@ use serde_json::{Map, Value, json};
 use crate::client::Client;
 use crate::de;
 use crate::error::Result;
-use crate::ops::{Operation, Version};
+use crate::ops::{Endpoint, Operation, Version};
 #[allow(unused_imports)]
 use crate::schema::{INT, Kind, STR, Schema, TEXT, int, opt, req};
+#[allow(unused_imports)]
+use crate::task::{Found, StatusForm, StatusValues, TaskKind, TaskStatus};
 use crate::transport::Method;
-use crate::wait::TaskStatus;
 
 /// `GET /v1/project?project_id=`.
-pub static GET_PROJECT: Operation = Operation {
+pub(crate) static GET_PROJECT: Endpoint<Project> = Endpoint::new(Operation {
     version: Version::V1,
     method: Method::Get,
     path: "/project",
     name: "get_project",
-    poll_with: None,
     schema: &Schema::of(&[req("project_id", STR)]),
+    polls: Some(&PROJECT),
+    ..Operation::BASE
+});
+
+/// A v1 video of any kind (talking avatar, template, variables, URL, preview).
+pub(crate) static PROJECT: TaskKind = TaskKind {
+    poll: GET_PROJECT.op(),
+    found: Found::ById("project_id"),
+    id_members: &["project_id", "prj_id"],
+    status: StatusForm::Values(&crate::task::PROJECT_STATUS),
+    events: &["generated_video_success", "generated_video_failed"],
 };
 
 /// A v1 project. Members the API adds later are kept in `extra`.

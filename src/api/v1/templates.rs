@@ -7,31 +7,31 @@ use super::visual_styles::ShapeFilter;
 use crate::client::Client;
 use crate::de;
 use crate::error::Result;
-use crate::ops::{Operation, Version};
+use crate::ops::{Endpoint, Operation, Version};
 #[allow(unused_imports)]
 use crate::schema::{INT, Kind, STR, Schema, TEXT, int, opt, req};
 use crate::transport::Method;
 use crate::types::AspectRatio;
 
 /// `GET /v1/templates`.
-pub static LIST_TEMPLATES: Operation = Operation {
+pub(crate) static LIST_TEMPLATES: Endpoint<TemplateList> = Endpoint::new(Operation {
     version: Version::V1,
     method: Method::Get,
     path: "/templates",
     name: "list_templates",
-    poll_with: None,
     schema: &Schema::of(&[opt("aspect_ratio", Kind::IntEnum(&[-1, 0, 1, 2]))]),
-};
+    ..Operation::BASE
+});
 
 /// `GET /v1/templates/custom`.
-pub static LIST_CUSTOM_TEMPLATES: Operation = Operation {
+pub(crate) static LIST_CUSTOM_TEMPLATES: Endpoint<TemplateList> = Endpoint::new(Operation {
     version: Version::V1,
     method: Method::Get,
     path: "/templates/custom",
     name: "list_custom_templates",
-    poll_with: None,
     schema: &Schema::of(&[opt("aspect_ratio", Kind::IntEnum(&[-1, 0, 1, 2]))]),
-};
+    ..Operation::BASE
+});
 
 /// A video template.
 #[derive(Clone, Debug, PartialEq, Deserialize)]

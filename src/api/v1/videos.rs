@@ -6,7 +6,7 @@ use serde_json::{Map, Value, json};
 use crate::client::Client;
 use crate::de;
 use crate::error::Result;
-use crate::ops::{Operation, Version};
+use crate::ops::{Endpoint, Operation, Version};
 use crate::schema::{INT, Kind, Rule, STR, Schema, TEXT, int, opt, req};
 use crate::transport::Method;
 use crate::types::{AspectRatio, AvatarType, ScreenStyle};
@@ -15,35 +15,37 @@ pub use crate::types::{ScriptStyle, VideoLength};
 /// `POST /v1/create_video_from_talking_avatar`: an avatar speaks a script or lip-syncs an
 /// audio file. The render runs in the background; poll it with `get_project` or
 /// [`Client::wait_for_project`].
-pub static CREATE_VIDEO_FROM_TALKING_AVATAR: Operation = Operation {
-    version: Version::V1,
-    method: Method::Post,
-    path: "/create_video_from_talking_avatar",
-    name: "create_video_from_talking_avatar",
-    poll_with: Some("/project"),
-    schema: &Schema {
-        fields: &[
-            opt("script", STR),
-            opt("audio_url", STR),
-            opt("aspect_ratio", Kind::IntEnum(&[0, 1, 2])),
-            req("screen_style", Kind::IntEnum(&[1, 2, 3])),
-            req("avatar_id", int(Some(0), None)),
-            req("avatar_type", Kind::IntEnum(&[0, 1])),
-            // The spec requires it; with audio_url the voice comes from the audio (D36).
-            opt("voice_id", STR),
-            opt("caption", Kind::Bool),
-            // A free string, whatever the spec's copied bool enum says (D34).
-            opt("video_name", TEXT),
-        ],
-        rules: &[
-            Rule::ExactlyOne(&["script", "audio_url"]),
-            Rule::RequiredWith {
-                field: "voice_id",
-                when: "script",
-            },
-        ],
-    },
-};
+pub(crate) static CREATE_VIDEO_FROM_TALKING_AVATAR: Endpoint<CreatedProject> =
+    Endpoint::new(Operation {
+        version: Version::V1,
+        method: Method::Post,
+        path: "/create_video_from_talking_avatar",
+        name: "create_video_from_talking_avatar",
+        schema: &Schema {
+            fields: &[
+                opt("script", STR),
+                opt("audio_url", STR),
+                opt("aspect_ratio", Kind::IntEnum(&[0, 1, 2])),
+                req("screen_style", Kind::IntEnum(&[1, 2, 3])),
+                req("avatar_id", int(Some(0), None)),
+                req("avatar_type", Kind::IntEnum(&[0, 1])),
+                // The spec requires it; with audio_url the voice comes from the audio (D36).
+                opt("voice_id", STR),
+                opt("caption", Kind::Bool),
+                // A free string, whatever the spec's copied bool enum says (D34).
+                opt("video_name", TEXT),
+            ],
+            rules: &[
+                Rule::ExactlyOne(&["script", "audio_url"]),
+                Rule::RequiredWith {
+                    field: "voice_id",
+                    when: "script",
+                },
+            ],
+        },
+        starts: Some(&super::projects::PROJECT),
+        ..Operation::BASE
+    });
 
 /// What the avatar says: text read by a voice, or an audio file to lip-sync to.
 #[derive(Clone, Debug, PartialEq)]
@@ -152,38 +154,39 @@ impl Client {
 }
 
 /// `POST /v1/create_video_with_variable`.
-pub static CREATE_VIDEO_WITH_VARIABLES: Operation = Operation {
-    version: Version::V1,
-    method: Method::Post,
-    path: "/create_video_with_variable",
-    name: "create_video_with_variables",
-    poll_with: Some("/project"),
-    schema: &Schema::of(&[
-        req("text", STR),
-        req("lang", STR),
-        req("template_id", INT),
-        req("template_type", STR),
-        opt("dp_id", INT),
-        opt("timbre_id", INT),
-        opt("without_tts", INT),
-        req(
-            "variables",
-            Kind::Array(&Kind::Object(&Schema::of(&[
-                opt("name", STR),
-                opt("type", STR),
-                opt("properties", Kind::AnyObject),
-            ]))),
-        ),
-    ]),
-};
+pub(crate) static CREATE_VIDEO_WITH_VARIABLES: Endpoint<CreatedProject> =
+    Endpoint::new(Operation {
+        version: Version::V1,
+        method: Method::Post,
+        path: "/create_video_with_variable",
+        name: "create_video_with_variables",
+        schema: &Schema::of(&[
+            req("text", STR),
+            req("lang", STR),
+            req("template_id", INT),
+            req("template_type", STR),
+            opt("dp_id", INT),
+            opt("timbre_id", INT),
+            opt("without_tts", INT),
+            req(
+                "variables",
+                Kind::Array(&Kind::Object(&Schema::of(&[
+                    opt("name", STR),
+                    opt("type", STR),
+                    opt("properties", Kind::AnyObject),
+                ]))),
+            ),
+        ]),
+        starts: Some(&super::projects::PROJECT),
+        ..Operation::BASE
+    });
 
 /// `POST /v1/create_video_with_template`.
-pub static CREATE_VIDEO_WITH_TEMPLATE: Operation = Operation {
+pub(crate) static CREATE_VIDEO_WITH_TEMPLATE: Endpoint<CreatedProject> = Endpoint::new(Operation {
     version: Version::V1,
     method: Method::Post,
     path: "/create_video_with_template",
     name: "create_video_with_template",
-    poll_with: Some("/project"),
     schema: &Schema::of(&[
         req("template_id", INT),
         req("lang", STR),
@@ -211,15 +214,16 @@ pub static CREATE_VIDEO_WITH_TEMPLATE: Operation = Operation {
             ]))),
         ),
     ]),
-};
+    starts: Some(&super::projects::PROJECT),
+    ..Operation::BASE
+});
 
 /// `POST /v1/create_video_from_url`.
-pub static CREATE_VIDEO_FROM_URL: Operation = Operation {
+pub(crate) static CREATE_VIDEO_FROM_URL: Endpoint<CreatedProject> = Endpoint::new(Operation {
     version: Version::V1,
     method: Method::Post,
     path: "/create_video_from_url",
     name: "create_video_from_url",
-    poll_with: Some("/project"),
     schema: &Schema::of(&[
         req("product_id", STR),
         req("aspect_ratio", Kind::IntEnum(&[0, 1, 2])),
@@ -239,15 +243,16 @@ pub static CREATE_VIDEO_FROM_URL: Operation = Operation {
         opt("caption", Kind::Bool),
         opt("video_name", TEXT),
     ]),
-};
+    starts: Some(&super::projects::PROJECT),
+    ..Operation::BASE
+});
 
 /// `POST /v1/preview`.
-pub static CREATE_PREVIEW_VIDEO: Operation = Operation {
+pub(crate) static CREATE_PREVIEW_VIDEO: Endpoint<CreatedProject> = Endpoint::new(Operation {
     version: Version::V1,
     method: Method::Post,
     path: "/preview",
     name: "create_preview_video",
-    poll_with: Some("/project"),
     schema: &Schema::of(&[
         req("product_id", STR),
         req("aspect_ratio", Kind::IntEnum(&[0, 1, 2])),
@@ -263,7 +268,9 @@ pub static CREATE_PREVIEW_VIDEO: Operation = Operation {
         opt("override_script", STR),
         opt("caption", Kind::Bool),
     ]),
-};
+    starts: Some(&super::projects::PROJECT),
+    ..Operation::BASE
+});
 
 /// The avatar to put in a video in place of the template's own.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]

@@ -6,21 +6,21 @@ use serde_json::{Map, Value};
 use crate::client::Client;
 use crate::de;
 use crate::error::Result;
-use crate::ops::{Operation, Version};
+use crate::ops::{Endpoint, Operation, Version};
 #[allow(unused_imports)]
 use crate::schema::{INT, Kind, STR, Schema, TEXT, int, opt, req};
 use crate::transport::Method;
 use crate::types::AspectRatio;
 
 /// `GET /v1/visual_styles`.
-pub static LIST_VISUAL_STYLES: Operation = Operation {
+pub(crate) static LIST_VISUAL_STYLES: Endpoint<VisualStyleList> = Endpoint::new(Operation {
     version: Version::V1,
     method: Method::Get,
     path: "/visual_styles",
     name: "list_visual_styles",
-    poll_with: None,
     schema: &Schema::of(&[opt("aspect_ratio", Kind::IntEnum(&[-1, 0, 1, 2]))]),
-};
+    ..Operation::BASE
+});
 
 /// A layout for product videos; its `name` is what they take as `visual_style`.
 #[derive(Clone, Debug, PartialEq, Deserialize)]

@@ -6,19 +6,18 @@ use serde_json::{Map, Value};
 use crate::client::Client;
 use crate::de;
 use crate::error::Result;
-use crate::ops::{Operation, Version};
+use crate::ops::{Endpoint, Operation, Version};
 #[allow(unused_imports)]
 use crate::schema::{INT, Kind, STR, Schema, TEXT, int, opt, req};
 use crate::transport::Method;
 use crate::types::VoiceAge;
 
 /// `GET /v1/voices`: the voice library, filtered and paged.
-pub static LIST_VOICES: Operation = Operation {
+pub(crate) static LIST_VOICES: Endpoint<VoiceList> = Endpoint::new(Operation {
     version: Version::V1,
     method: Method::Get,
     path: "/voices",
     name: "list_voices",
-    poll_with: None,
     schema: &Schema::of(&[
         opt("page", int(Some(1), None)),
         opt("page_size", int(Some(1), Some(100))),
@@ -27,7 +26,9 @@ pub static LIST_VOICES: Operation = Operation {
         // An open set of lowercase English names (`english`, `spanish`...; D26).
         opt("language", STR),
     ]),
-};
+    items: Some("voices"),
+    ..Operation::BASE
+});
 
 /// Filters and paging of [`Client::list_voices`]. Pages start at 1; the API's default page
 /// size is 10, at most 100.
@@ -87,14 +88,14 @@ impl Client {
 }
 
 /// `GET /v1/voices/custom`.
-pub static LIST_CUSTOM_VOICES: Operation = Operation {
+pub(crate) static LIST_CUSTOM_VOICES: Endpoint<VoiceList> = Endpoint::new(Operation {
     version: Version::V1,
     method: Method::Get,
     path: "/voices/custom",
     name: "list_custom_voices",
-    poll_with: None,
     schema: &Schema::of(&[opt("language", STR)]),
-};
+    ..Operation::BASE
+});
 
 impl Client {
     /// Your cloned voices, all of them or those of one `language` (a lowercase English

@@ -6,16 +6,17 @@
 
 use std::fmt;
 
-use serde::de::DeserializeOwned;
+use serde::de::IgnoredAny;
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value, json};
 
 use crate::client::Client;
 use crate::de;
+use crate::de::Listed;
 use crate::error::Result;
-use crate::ops::{Operation, Version};
+use crate::ops::{Endpoint, Operation, Version};
 use crate::schema::{Field, Kind, Schema};
-use crate::transport::{Method, Reply};
+use crate::transport::Method;
 pub use crate::types::EndpointStatus;
 
 /// The path parameter of update and delete, in v1 and v2.
@@ -26,25 +27,25 @@ pub(crate) const ENDPOINT_ID: Field = Field {
 };
 
 /// `GET /v1/endpoints`.
-pub static LIST_WEBHOOK_ENDPOINTS: Operation = Operation {
-    version: Version::V1,
-    method: Method::Get,
-    path: "/endpoints",
-    name: "list_webhook_endpoints",
-    poll_with: None,
-    schema: &Schema {
-        fields: &[],
-        rules: &[],
-    },
-};
+pub(crate) static LIST_WEBHOOK_ENDPOINTS: Endpoint<Listed<WebhookEndpoint>> =
+    Endpoint::new(Operation {
+        version: Version::V1,
+        method: Method::Get,
+        path: "/endpoints",
+        name: "list_webhook_endpoints",
+        schema: &Schema {
+            fields: &[],
+            rules: &[],
+        },
+        ..Operation::BASE
+    });
 
 /// `POST /v1/endpoint`. The API requires an HTTPS `url` (D56); that rule is left to it.
-pub static CREATE_WEBHOOK_ENDPOINT: Operation = Operation {
+pub(crate) static CREATE_WEBHOOK_ENDPOINT: Endpoint<WebhookEndpoint> = Endpoint::new(Operation {
     version: Version::V1,
     method: Method::Post,
     path: "/endpoint",
     name: "create_webhook_endpoint",
-    poll_with: None,
     schema: &Schema {
         fields: &[
             Field {
@@ -66,15 +67,15 @@ pub static CREATE_WEBHOOK_ENDPOINT: Operation = Operation {
         ],
         rules: &[],
     },
-};
+    ..Operation::BASE
+});
 
 /// `PUT /v1/endpoint/{endpoint_id}`: a partial update, every member optional (D43).
-pub static UPDATE_WEBHOOK_ENDPOINT: Operation = Operation {
+pub(crate) static UPDATE_WEBHOOK_ENDPOINT: Endpoint<WebhookEndpoint> = Endpoint::new(Operation {
     version: Version::V1,
     method: Method::Put,
     path: "/endpoint/{endpoint_id}",
     name: "update_webhook_endpoint",
-    poll_with: None,
     schema: &Schema {
         fields: &[
             ENDPOINT_ID,
@@ -96,33 +97,34 @@ pub static UPDATE_WEBHOOK_ENDPOINT: Operation = Operation {
         ],
         rules: &[],
     },
-};
+    ..Operation::BASE
+});
 
 /// `DELETE /v1/endpoint/{endpoint_id}`: immediate and permanent.
-pub static DELETE_WEBHOOK_ENDPOINT: Operation = Operation {
+pub(crate) static DELETE_WEBHOOK_ENDPOINT: Endpoint<IgnoredAny> = Endpoint::new(Operation {
     version: Version::V1,
     method: Method::Delete,
     path: "/endpoint/{endpoint_id}",
     name: "delete_webhook_endpoint",
-    poll_with: None,
     schema: &Schema {
         fields: &[ENDPOINT_ID],
         rules: &[],
     },
-};
+    ..Operation::BASE
+});
 
 /// `GET /v1/events`: the event names an endpoint may subscribe to.
-pub static LIST_WEBHOOK_EVENTS: Operation = Operation {
+pub(crate) static LIST_WEBHOOK_EVENTS: Endpoint<Listed<String>> = Endpoint::new(Operation {
     version: Version::V1,
     method: Method::Get,
     path: "/events",
     name: "list_webhook_events",
-    poll_with: None,
     schema: &Schema {
         fields: &[],
         rules: &[],
     },
-};
+    ..Operation::BASE
+});
 
 /// A registered webhook endpoint, in v1 and v2 alike. Members the API adds later are kept
 /// in `extra`.
@@ -201,26 +203,6 @@ pub struct UpdateWebhookEndpoint {
     pub status: Option<EndpointStatus>,
 }
 
-/// Takes `member` out of an object reply, or the reply itself: the two shapes of D42.
-pub(crate) fn unwrap_member(mut reply: Reply, member: &str) -> Reply {
-    if let Value::Object(m) = &mut reply.data {
-        if let Some(inner) = m.remove(member) {
-            reply.data = inner;
-        }
-    }
-    reply
-}
-
-/// Fetches a parameterless list that comes bare or wrapped in `member` (D42).
-pub(crate) fn fetch_list<T: DeserializeOwned>(
-    client: &Client,
-    op: &Operation,
-    member: &str,
-) -> Result<Vec<T>> {
-    let reply = client.execute(op, &json!({}))?;
-    de::decode(op, unwrap_member(reply, member))
-}
-
 /// Adds a path parameter to a typed request's params.
 pub(crate) fn with_path_param(mut params: Value, name: &str, value: &str) -> Value {
     if let Value::Object(m) = &mut params {
@@ -232,8 +214,7 @@ pub(crate) fn with_path_param(mut params: Value, name: &str, value: &str) -> Val
 impl Client {
     /// Every webhook endpoint of this API key.
     pub fn list_webhook_endpoints(&self) -> Result<Vec<WebhookEndpoint>> {
-        let op = &LIST_WEBHOOK_ENDPOINTS;
-        fetch_list(self, op, "endpoints")
+        Ok(self.fetch(&LIST_WEBHOOK_ENDPOINTS, &json!({}))?.0)
     }
 
     /// Registers an endpoint. The reply carries the `secret` that signs its deliveries.
@@ -258,28 +239,22 @@ impl Client {
 
     /// Deletes an endpoint at once; deliveries to it stop.
     pub fn delete_webhook_endpoint(&self, endpoint_id: &str) -> Result<()> {
-        let op = &DELETE_WEBHOOK_ENDPOINT;
-        self.execute(op, &json!({ "endpoint_id": endpoint_id }))?;
+        self.fetch(
+            &DELETE_WEBHOOK_ENDPOINT,
+            &json!({ "endpoint_id": endpoint_id }),
+        )?;
         Ok(())
     }
 
     /// The event names endpoints may subscribe to.
     pub fn list_webhook_events(&self) -> Result<Vec<String>> {
-        let op = &LIST_WEBHOOK_EVENTS;
-        fetch_list(self, op, "events")
+        Ok(self.fetch(&LIST_WEBHOOK_EVENTS, &json!({}))?.0)
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn reply(data: Value) -> Reply {
-        Reply {
-            data,
-            request_id: None,
-        }
-    }
 
     #[test]
     fn both_list_shapes_decode() {
@@ -289,18 +264,16 @@ mod tests {
             json!([endpoint.clone()]),
             json!({ "endpoints": [endpoint] }),
         ] {
-            let list: Vec<WebhookEndpoint> = de::decode(
-                &LIST_WEBHOOK_ENDPOINTS,
-                unwrap_member(reply(data), "endpoints"),
-            )
-            .unwrap();
+            assert_eq!(LIST_WEBHOOK_ENDPOINTS.decodes(&data.to_string()), Ok(()));
+            let list = serde_json::from_value::<Listed<WebhookEndpoint>>(data)
+                .unwrap()
+                .0;
             assert_eq!(list.len(), 1);
             assert_eq!(list[0].endpoint_id, "e1");
             assert_eq!(list[0].created_at, Some(7));
         }
         for data in [json!(["a", "b"]), json!({"events": ["a", "b"]})] {
-            let events: Vec<String> =
-                de::decode(&LIST_WEBHOOK_EVENTS, unwrap_member(reply(data), "events")).unwrap();
+            let events = serde_json::from_value::<Listed<String>>(data).unwrap().0;
             assert_eq!(events, ["a", "b"]);
         }
     }

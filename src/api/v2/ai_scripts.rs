@@ -10,19 +10,20 @@ use serde_json::{Map, Value, json};
 use super::V2;
 use crate::de;
 use crate::error::Result;
-use crate::ops::{Operation, Version};
+use crate::ops::{Endpoint, Operation, Version};
 #[allow(unused_imports)]
 use crate::schema::{INT, Kind, STR, Schema, TEXT, int, opt, req};
+#[allow(unused_imports)]
+use crate::task::{Found, StatusForm, StatusValues, TaskKind, TaskStatus};
 use crate::transport::Method;
 pub use crate::types::{ScriptStyle, VideoLength};
 
 /// `POST /v2/ai_scripts`.
-pub static CREATE_AI_SCRIPTS: Operation = Operation {
+pub(crate) static CREATE_AI_SCRIPTS: Endpoint<CreatedAiScripts> = Endpoint::new(Operation {
     version: Version::V2,
     method: Method::Post,
     path: "/v2/ai_scripts",
     name: "create_ai_scripts",
-    poll_with: Some("/v2/ai_scripts/results/{task_id}"),
     schema: &Schema::of(&[
         req("language", STR),
         req("video_length_seconds", Kind::StrEnum(VideoLength::WORDS)),
@@ -43,16 +44,37 @@ pub static CREATE_AI_SCRIPTS: Operation = Operation {
         ),
         opt("target_audience", STR),
     ]),
-};
+    starts: Some(&AI_SCRIPTS),
+    ..Operation::BASE
+});
 
 /// `GET /v2/ai_scripts/results/{task_id}`.
-pub static GET_AI_SCRIPTS_RESULT: Operation = Operation {
+pub(crate) static GET_AI_SCRIPTS_RESULT: Endpoint<AiScriptsTask> = Endpoint::new(Operation {
     version: Version::V2,
     method: Method::Get,
     path: "/v2/ai_scripts/results/{task_id}",
     name: "get_ai_scripts_result",
-    poll_with: None,
     schema: &Schema::of(&[req("task_id", Kind::Id)]),
+    polls: Some(&AI_SCRIPTS),
+    ..Operation::BASE
+});
+
+/// AI-written scripts.
+pub(crate) static AI_SCRIPTS: TaskKind = TaskKind {
+    poll: GET_AI_SCRIPTS_RESULT.op(),
+    found: Found::ById("task_id"),
+    id_members: &["task_id"],
+    status: StatusForm::Values(&StatusValues {
+        members: &["status"],
+        values: &[
+            ("pending", TaskStatus::Pending),
+            ("processing", TaskStatus::Processing),
+            ("completed", TaskStatus::Succeeded),
+            ("failed", TaskStatus::Failed),
+        ],
+        words: true,
+    }),
+    events: &["generated_script_success", "generated_script_failed"],
 };
 
 /// What the script is about: a product saved with `create_product`, or one described here.

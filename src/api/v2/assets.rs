@@ -3,19 +3,18 @@
 use serde::Serialize;
 
 use super::V2;
-use crate::api::v1::assets::{UploadUrl, decode_upload_url};
+use crate::api::v1::assets::UploadUrl;
 use crate::error::Result;
-use crate::ops::{Operation, Version};
+use crate::ops::{Endpoint, Operation, Version};
 use crate::schema::{Field, Kind, Schema};
 use crate::transport::Method;
 
 /// `POST /v2/upload/asset`.
-pub static CREATE_UPLOAD_URL: Operation = Operation {
+pub(crate) static CREATE_UPLOAD_URL: Endpoint<UploadUrl> = Endpoint::new(Operation {
     version: Version::V2,
     method: Method::Post,
     path: "/v2/upload/asset",
     name: "create_upload_url",
-    poll_with: None,
     schema: &Schema {
         fields: &[
             Field {
@@ -40,7 +39,8 @@ pub static CREATE_UPLOAD_URL: Operation = Operation {
         ],
         rules: &[],
     },
-};
+    ..Operation::BASE
+});
 
 /// The request of [`V2::create_upload_url`].
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
@@ -56,8 +56,6 @@ pub struct CreateUploadUrl {
 impl V2<'_> {
     /// Asks for a signed URL to upload a file to.
     pub fn create_upload_url(&self, request: &CreateUploadUrl) -> Result<UploadUrl> {
-        let op = &CREATE_UPLOAD_URL;
-        let params = self.client.to_params(request)?;
-        decode_upload_url(op, self.client.execute(op, &params)?)
+        self.client.request(&CREATE_UPLOAD_URL, request)
     }
 }

@@ -10,19 +10,18 @@ use serde_json::{Map, Value, json};
 use super::V2;
 use crate::de;
 use crate::error::Result;
-use crate::ops::{Operation, Version};
+use crate::ops::{Endpoint, Operation, Version};
 #[allow(unused_imports)]
 use crate::schema::{INT, Kind, STR, Schema, TEXT, int, opt, req};
 use crate::transport::Method;
 pub use crate::types::{AvatarAge, AvatarStyle, Ethnicity, Gender, Orientation, Scene};
 
 /// `GET /v2/avatars/public`.
-pub static LIST_PUBLIC_AVATARS: Operation = Operation {
+pub(crate) static LIST_PUBLIC_AVATARS: Endpoint<PublicAvatarList> = Endpoint::new(Operation {
     version: Version::V2,
     method: Method::Get,
     path: "/v2/avatars/public",
     name: "list_public_avatars",
-    poll_with: None,
     schema: &Schema::of(&[
         opt("page", int(Some(1), None)),
         opt("page_size", int(Some(1), Some(100))),
@@ -33,7 +32,9 @@ pub static LIST_PUBLIC_AVATARS: Operation = Operation {
         opt("scene", Kind::StrEnum(Scene::WORDS)),
         opt("ethnicity", Kind::StrEnum(Ethnicity::WORDS)),
     ]),
-};
+    items: Some("avatars"),
+    ..Operation::BASE
+});
 
 /// The query of the custom and photo avatar lists ([`CustomAvatarFilter`]).
 static CUSTOM_AVATAR_QUERY: Schema = Schema::of(&[
@@ -47,37 +48,39 @@ static CUSTOM_AVATAR_QUERY: Schema = Schema::of(&[
 ]);
 
 /// `GET /v2/avatars/custom`.
-pub static LIST_CUSTOM_AVATARS: Operation = Operation {
+pub(crate) static LIST_CUSTOM_AVATARS: Endpoint<CustomAvatarList> = Endpoint::new(Operation {
     version: Version::V2,
     method: Method::Get,
     path: "/v2/avatars/custom",
     name: "list_custom_avatars",
-    poll_with: None,
     schema: &CUSTOM_AVATAR_QUERY,
-};
+    items: Some("avatars"),
+    ..Operation::BASE
+});
 
 /// `GET /v2/avatars/photo_avatars`.
-pub static LIST_PHOTO_AVATARS: Operation = Operation {
+pub(crate) static LIST_PHOTO_AVATARS: Endpoint<PhotoAvatarList> = Endpoint::new(Operation {
     version: Version::V2,
     method: Method::Get,
     path: "/v2/avatars/photo_avatars",
     name: "list_photo_avatars",
-    poll_with: None,
     schema: &CUSTOM_AVATAR_QUERY,
-};
+    items: Some("avatars"),
+    ..Operation::BASE
+});
 
 /// `GET /v2/avatars/product_avatars`.
-pub static LIST_PRODUCT_AVATARS: Operation = Operation {
+pub(crate) static LIST_PRODUCT_AVATARS: Endpoint<ProductAvatarList> = Endpoint::new(Operation {
     version: Version::V2,
     method: Method::Get,
     path: "/v2/avatars/product_avatars",
     name: "list_product_avatars",
-    poll_with: None,
     schema: &Schema::of(&[opt(
         "aspect_ratio",
         Kind::StrEnum(&["portrait", "landscape"]),
     )]),
-};
+    ..Operation::BASE
+});
 
 /// Filters and page of [`V2::list_public_avatars`]; all optional, combined with AND. Pages
 /// start at 1; the API's default page size is 10, at most 100.

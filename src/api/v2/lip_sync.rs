@@ -10,18 +10,19 @@ use super::V2;
 pub use super::common::TaskError;
 use crate::de;
 use crate::error::Result;
-use crate::ops::{Operation, Version};
+use crate::ops::{Endpoint, Operation, Version};
 #[allow(unused_imports)]
 use crate::schema::{INT, Kind, STR, Schema, TEXT, int, opt, req};
+#[allow(unused_imports)]
+use crate::task::{Found, StatusForm, StatusValues, TaskKind, TaskStatus};
 use crate::transport::Method;
 
 /// `POST /v2/create_lip_sync_video`.
-pub static CREATE_LIP_SYNC_VIDEO: Operation = Operation {
+pub(crate) static CREATE_LIP_SYNC_VIDEO: Endpoint<CreatedLipSync> = Endpoint::new(Operation {
     version: Version::V2,
     method: Method::Post,
     path: "/v2/create_lip_sync_video",
     name: "create_lip_sync_video",
-    poll_with: Some("/v2/lip_sync_video/{task_id}"),
     schema: &Schema::of(&[
         req("video_url", Kind::Uri),
         req("audio_url", Kind::Uri),
@@ -30,16 +31,37 @@ pub static CREATE_LIP_SYNC_VIDEO: Operation = Operation {
             Kind::StrEnum(&["normal", "normal_reverse", "normal_reverse_by_audio"]),
         ),
     ]),
-};
+    starts: Some(&LIP_SYNC),
+    ..Operation::BASE
+});
 
 /// `GET /v2/lip_sync_video/{task_id}`.
-pub static GET_LIP_SYNC_VIDEO: Operation = Operation {
+pub(crate) static GET_LIP_SYNC_VIDEO: Endpoint<LipSyncTask> = Endpoint::new(Operation {
     version: Version::V2,
     method: Method::Get,
     path: "/v2/lip_sync_video/{task_id}",
     name: "get_lip_sync_video",
-    poll_with: None,
     schema: &Schema::of(&[req("task_id", Kind::Id)]),
+    polls: Some(&LIP_SYNC),
+    ..Operation::BASE
+});
+
+/// A lip-sync video (it says `success` where the others say `completed`).
+pub(crate) static LIP_SYNC: TaskKind = TaskKind {
+    poll: GET_LIP_SYNC_VIDEO.op(),
+    found: Found::ById("task_id"),
+    id_members: &["task_id"],
+    status: StatusForm::Values(&StatusValues {
+        members: &["status"],
+        values: &[
+            ("pending", TaskStatus::Pending),
+            ("processing", TaskStatus::Processing),
+            ("success", TaskStatus::Succeeded),
+            ("failed", TaskStatus::Failed),
+        ],
+        words: true,
+    }),
+    events: &[],
 };
 
 /// What to do when the video is shorter than the audio.

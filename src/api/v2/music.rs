@@ -9,23 +9,24 @@ use super::V2;
 pub use super::common::{PageParams, Pagination};
 pub use crate::api::v1::music::Music;
 use crate::error::Result;
-use crate::ops::{Operation, Version};
+use crate::ops::{Endpoint, Operation, Version};
 #[allow(unused_imports)]
 use crate::schema::{INT, Kind, STR, Schema, TEXT, int, opt, req};
 use crate::transport::Method;
 
 /// `GET /v2/musics`.
-pub static LIST_MUSICS: Operation = Operation {
+pub(crate) static LIST_MUSICS: Endpoint<MusicPage> = Endpoint::new(Operation {
     version: Version::V2,
     method: Method::Get,
     path: "/v2/musics",
     name: "list_musics",
-    poll_with: None,
     schema: &Schema::of(&[
         opt("page", int(Some(1), None)),
         opt("page_size", int(Some(1), Some(100))),
     ]),
-};
+    items: Some("music"),
+    ..Operation::BASE
+});
 
 /// One page of music.
 #[derive(Clone, Debug, PartialEq, Deserialize)]

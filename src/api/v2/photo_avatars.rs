@@ -12,9 +12,11 @@ pub use crate::api::v1::photo_avatars::{
 };
 use crate::de;
 use crate::error::Result;
-use crate::ops::{Operation, Version};
+use crate::ops::{Endpoint, Operation, Version};
 #[allow(unused_imports)]
 use crate::schema::{INT, Kind, STR, Schema, TEXT, int, opt, req};
+#[allow(unused_imports)]
+use crate::task::{Found, StatusForm, StatusValues, TaskKind, TaskStatus};
 use crate::transport::Method;
 use crate::types::Orientation;
 pub use crate::types::{
@@ -22,22 +24,45 @@ pub use crate::types::{
 };
 
 /// `GET /v2/photo_avatar`.
-pub static GET_PHOTO_AVATAR_MOTION: Operation = Operation {
+pub(crate) static GET_PHOTO_AVATAR_MOTION: Endpoint<AvatarMotion> = Endpoint::new(Operation {
     version: Version::V2,
     method: Method::Get,
     path: "/v2/photo_avatar",
     name: "get_photo_avatar_motion",
-    poll_with: None,
     schema: &Schema::of(&[req("motion_id", STR)]),
+    polls: Some(&MOTION),
+    ..Operation::BASE
+});
+
+/// Motion added to a v2 photo avatar.
+pub(crate) static MOTION: TaskKind = TaskKind {
+    poll: GET_PHOTO_AVATAR_MOTION.op(),
+    found: Found::ById("motion_id"),
+    id_members: &["motion_id"],
+    status: StatusForm::Values(&StatusValues {
+        members: &["status"],
+        values: &[
+            ("pending", TaskStatus::Pending),
+            ("processing", TaskStatus::Processing),
+            ("completed", TaskStatus::Succeeded),
+            ("failed", TaskStatus::Failed),
+        ],
+        words: true,
+    }),
+    events: &[
+        "generated_motion_success",
+        "generated_motion_failed",
+        "generated_photo_avatar_success",
+        "generated_photo_avatar_failed",
+    ],
 };
 
 /// `POST /v2/photo_avatar/add_motion`.
-pub static ADD_PHOTO_AVATAR_MOTION: Operation = Operation {
+pub(crate) static ADD_PHOTO_AVATAR_MOTION: Endpoint<CreatedMotion> = Endpoint::new(Operation {
     version: Version::V2,
     method: Method::Post,
     path: "/v2/photo_avatar/add_motion",
     name: "add_photo_avatar_motion",
-    poll_with: Some("/v2/photo_avatar"),
     schema: &Schema::of(&[
         req("image_url", Kind::Uri),
         opt("photo_id", STR),
@@ -47,37 +72,59 @@ pub static ADD_PHOTO_AVATAR_MOTION: Operation = Operation {
         opt("description", STR),
         opt("welcome_msg", STR),
     ]),
-};
+    starts: Some(&MOTION),
+    ..Operation::BASE
+});
 
 /// `GET /v2/photo_avatar/photo`.
-pub static GET_PHOTO_GENERATION: Operation = Operation {
+pub(crate) static GET_PHOTO_GENERATION: Endpoint<PhotoGeneration> = Endpoint::new(Operation {
     version: Version::V2,
     method: Method::Get,
     path: "/v2/photo_avatar/photo",
     name: "get_photo_generation",
-    poll_with: None,
     schema: &Schema::of(&[req("photo_id", STR)]),
+    polls: Some(&PHOTO_GENERATION),
+    ..Operation::BASE
+});
+
+/// Photos of a new v2 photo avatar.
+pub(crate) static PHOTO_GENERATION: TaskKind = TaskKind {
+    poll: GET_PHOTO_GENERATION.op(),
+    found: Found::ById("photo_id"),
+    id_members: &["photo_id"],
+    status: StatusForm::Values(&StatusValues {
+        members: &["status"],
+        values: &[
+            ("in_progress", TaskStatus::Processing),
+            ("success", TaskStatus::Succeeded),
+            ("error", TaskStatus::Failed),
+        ],
+        words: true,
+    }),
+    events: &["generated_image_success", "generated_image_failed"],
 };
 
 /// `POST /v2/photo_avatar/photo/generate`.
-pub static GENERATE_AVATAR_PHOTO: Operation = Operation {
-    version: Version::V2,
-    method: Method::Post,
-    path: "/v2/photo_avatar/photo/generate",
-    name: "generate_avatar_photo",
-    poll_with: Some("/v2/photo_avatar/photo"),
-    schema: &Schema::of(&[
-        req("age", Kind::StrEnum(PhotoAge::WORDS)),
-        req("avatar_style", Kind::StrEnum(PhotoStyle::WORDS)),
-        req("gender", Kind::StrEnum(PhotoGender::WORDS)),
-        req("model", Kind::StrEnum(PhotoModel::WORDS)),
-        req("aspect_ratio", Kind::StrEnum(Orientation::WORDS)),
-        opt("ethnicity", Kind::StrEnum(PhotoEthnicity::WORDS)),
-        opt("background", STR),
-        opt("appearance", STR),
-        opt("image_url", STR),
-    ]),
-};
+pub(crate) static GENERATE_AVATAR_PHOTO: Endpoint<CreatedPhotoGeneration> =
+    Endpoint::new(Operation {
+        version: Version::V2,
+        method: Method::Post,
+        path: "/v2/photo_avatar/photo/generate",
+        name: "generate_avatar_photo",
+        schema: &Schema::of(&[
+            req("age", Kind::StrEnum(PhotoAge::WORDS)),
+            req("avatar_style", Kind::StrEnum(PhotoStyle::WORDS)),
+            req("gender", Kind::StrEnum(PhotoGender::WORDS)),
+            req("model", Kind::StrEnum(PhotoModel::WORDS)),
+            req("aspect_ratio", Kind::StrEnum(Orientation::WORDS)),
+            opt("ethnicity", Kind::StrEnum(PhotoEthnicity::WORDS)),
+            opt("background", STR),
+            opt("appearance", STR),
+            opt("image_url", STR),
+        ]),
+        starts: Some(&PHOTO_GENERATION),
+        ..Operation::BASE
+    });
 
 /// The request of [`V2::generate_avatar_photo`]. `new` takes the required members; set the
 /// optional ones on the result.

@@ -10,29 +10,52 @@ use super::V2;
 use super::photo_avatars::{AvatarMotion, CreatedMotion};
 use crate::de;
 use crate::error::Result;
-use crate::ops::{Operation, Version};
+use crate::ops::{Endpoint, Operation, Version};
 #[allow(unused_imports)]
 use crate::schema::{INT, Kind, Rule, STR, Schema, TEXT, int, opt, req};
+#[allow(unused_imports)]
+use crate::task::{Found, StatusForm, StatusValues, TaskKind, TaskStatus};
 use crate::transport::Method;
 use crate::types::Orientation;
 
 /// `GET /v2/product_avatar`.
-pub static GET_PRODUCT_AVATAR_MOTION: Operation = Operation {
+pub(crate) static GET_PRODUCT_AVATAR_MOTION: Endpoint<AvatarMotion> = Endpoint::new(Operation {
     version: Version::V2,
     method: Method::Get,
     path: "/v2/product_avatar",
     name: "get_product_avatar_motion",
-    poll_with: None,
     schema: &Schema::of(&[req("motion_id", STR)]),
+    polls: Some(&MOTION),
+    ..Operation::BASE
+});
+
+/// Motion added to a product avatar.
+pub(crate) static MOTION: TaskKind = TaskKind {
+    poll: GET_PRODUCT_AVATAR_MOTION.op(),
+    found: Found::ById("motion_id"),
+    id_members: &["motion_id"],
+    status: StatusForm::Values(&StatusValues {
+        members: &["status"],
+        values: &[
+            ("pending", TaskStatus::Pending),
+            ("processing", TaskStatus::Processing),
+            ("completed", TaskStatus::Succeeded),
+            ("failed", TaskStatus::Failed),
+        ],
+        words: true,
+    }),
+    events: &[
+        "generated_product_avatar_success",
+        "generated_product_avatar_failed",
+    ],
 };
 
 /// `POST /v2/product_avatar/add_motion`.
-pub static ADD_PRODUCT_AVATAR_MOTION: Operation = Operation {
+pub(crate) static ADD_PRODUCT_AVATAR_MOTION: Endpoint<CreatedMotion> = Endpoint::new(Operation {
     version: Version::V2,
     method: Method::Post,
     path: "/v2/product_avatar/add_motion",
     name: "add_product_avatar_motion",
-    poll_with: Some("/v2/product_avatar"),
     schema: &Schema::of(&[
         req("generation_id", STR),
         opt("model", int(Some(0), Some(2))),
@@ -41,64 +64,78 @@ pub static ADD_PRODUCT_AVATAR_MOTION: Operation = Operation {
         req("description", STR),
         opt("aspect_ratio", Kind::StrEnum(Orientation::WORDS)),
     ]),
-};
+    starts: Some(&MOTION),
+    ..Operation::BASE
+});
 
 /// `POST /v2/product_avatar/generation`.
-pub static GENERATE_PRODUCT_AVATAR_IMAGES: Operation = Operation {
-    version: Version::V2,
-    method: Method::Post,
-    path: "/v2/product_avatar/generation",
-    name: "generate_product_avatar_images",
-    poll_with: Some("/v2/product_avatar/generation/{batch_id}"),
-    schema: &Schema::of(&[
-        req("product_image_url", Kind::Uri),
-        req(
-            "avatar_source",
-            Kind::Object(&Schema {
-                fields: &[
-                    req("type", Kind::StrEnum(&["id", "image", "description"])),
-                    opt("value", STR),
-                    opt("avatar_id", INT),
-                    opt("avatar_type", Kind::StrEnum(&["public", "photo", "custom"])),
-                ],
-                rules: &[
-                    Rule::Case {
-                        when: "type",
-                        equals: "id",
-                        require: &["avatar_id", "avatar_type"],
-                        forbid: &[],
-                    },
-                    Rule::Case {
-                        when: "type",
-                        equals: "image",
-                        require: &["value"],
-                        forbid: &[],
-                    },
-                    Rule::Case {
-                        when: "type",
-                        equals: "description",
-                        require: &["value"],
-                        forbid: &[],
-                    },
-                ],
-            }),
-        ),
-        opt("prompt", STR),
-        req("quality", Kind::StrEnum(&["medium", "high", "low"])),
-        req("aspect_ratio", Kind::StrEnum(&["3:2", "2:3", "1:1"])),
-        req("num_images", int(Some(1), Some(4))),
-        opt("webhook_url", Kind::Uri),
-    ]),
-};
+pub(crate) static GENERATE_PRODUCT_AVATAR_IMAGES: Endpoint<CreatedImageBatch> =
+    Endpoint::new(Operation {
+        version: Version::V2,
+        method: Method::Post,
+        path: "/v2/product_avatar/generation",
+        name: "generate_product_avatar_images",
+        schema: &Schema::of(&[
+            req("product_image_url", Kind::Uri),
+            req(
+                "avatar_source",
+                Kind::Object(&Schema {
+                    fields: &[
+                        req("type", Kind::StrEnum(&["id", "image", "description"])),
+                        opt("value", STR),
+                        opt("avatar_id", INT),
+                        opt("avatar_type", Kind::StrEnum(&["public", "photo", "custom"])),
+                    ],
+                    rules: &[
+                        Rule::Case {
+                            when: "type",
+                            equals: "id",
+                            require: &["avatar_id", "avatar_type"],
+                            forbid: &[],
+                        },
+                        Rule::Case {
+                            when: "type",
+                            equals: "image",
+                            require: &["value"],
+                            forbid: &[],
+                        },
+                        Rule::Case {
+                            when: "type",
+                            equals: "description",
+                            require: &["value"],
+                            forbid: &[],
+                        },
+                    ],
+                }),
+            ),
+            opt("prompt", STR),
+            req("quality", Kind::StrEnum(&["medium", "high", "low"])),
+            req("aspect_ratio", Kind::StrEnum(&["3:2", "2:3", "1:1"])),
+            req("num_images", int(Some(1), Some(4))),
+            opt("webhook_url", Kind::Uri),
+        ]),
+        starts: Some(&IMAGE_BATCH),
+        ..Operation::BASE
+    });
 
 /// `GET /v2/product_avatar/generation/{batch_id}`.
-pub static GET_PRODUCT_AVATAR_GENERATION: Operation = Operation {
+pub(crate) static GET_PRODUCT_AVATAR_GENERATION: Endpoint<ImageBatch> = Endpoint::new(Operation {
     version: Version::V2,
     method: Method::Get,
     path: "/v2/product_avatar/generation/{batch_id}",
     name: "get_product_avatar_generation",
-    poll_with: None,
     schema: &Schema::of(&[req("batch_id", Kind::Id)]),
+    polls: Some(&IMAGE_BATCH),
+    ..Operation::BASE
+});
+
+/// A batch of product-avatar images.
+pub(crate) static IMAGE_BATCH: TaskKind = TaskKind {
+    poll: GET_PRODUCT_AVATAR_GENERATION.op(),
+    found: Found::ById("batch_id"),
+    id_members: &["batch_id"],
+    status: StatusForm::BatchSummary,
+    events: &[],
 };
 
 /// Which kind of avatar an [`AvatarSource::Id`] names (words here, unlike `avatar_type`

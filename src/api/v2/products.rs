@@ -4,6 +4,7 @@
 //! [`Client::execute`](crate::Client::execute) or `jogg_call` from C.
 
 use serde::de::Error as _;
+use serde::de::IgnoredAny;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use serde_json::{Map, Value, json};
 
@@ -16,13 +17,14 @@ pub use crate::api::v1::products::{
 };
 use crate::de::{self, Members};
 use crate::error::Result;
-use crate::ops::{Operation, Version};
+use crate::ops::{Endpoint, Operation, Version};
 #[allow(unused_imports)]
 use crate::schema::{INT, Kind, Rule, STR, Schema, TEXT, int, opt, req};
+#[allow(unused_imports)]
+use crate::task::{Found, StatusForm, StatusValues, TaskKind, TaskStatus};
 use crate::transport::Method;
 use crate::types::{AvatarType, Orientation};
 pub use crate::types::{ScriptStyle, VideoLength};
-use crate::wait::TaskStatus;
 
 // The settings a product video and its previews share ([`VideoSpec`], [`ProductVideoAvatar`],
 // [`ProductVideoVoice`], [`ProductVideoAudio`]).
@@ -40,12 +42,11 @@ const VIDEO_VOICE: Kind = Kind::Object(&Schema::of(&[opt("id", STR)]));
 const VIDEO_AUDIO: Kind = Kind::Object(&Schema::of(&[opt("music_id", int(Some(0), None))]));
 
 /// `POST /v2/create_video_from_product`.
-pub static CREATE_VIDEO_FROM_PRODUCT: Operation = Operation {
+pub(crate) static CREATE_VIDEO_FROM_PRODUCT: Endpoint<CreatedVideo> = Endpoint::new(Operation {
     version: Version::V2,
     method: Method::Post,
     path: "/v2/create_video_from_product",
     name: "create_video_from_product",
-    poll_with: Some("/v2/product_video/{product_video_id}"),
     schema: &Schema::of(&[
         req("product_id", STR),
         opt("visual_style", STR),
@@ -60,15 +61,16 @@ pub static CREATE_VIDEO_FROM_PRODUCT: Operation = Operation {
         opt("override_script", STR),
         opt("webhook_url", Kind::Uri),
     ]),
-};
+    starts: Some(&PRODUCT_VIDEO),
+    ..Operation::BASE
+});
 
 /// `POST /v2/create_video_from_product/preview_list`.
-pub static CREATE_PRODUCT_PREVIEWS: Operation = Operation {
+pub(crate) static CREATE_PRODUCT_PREVIEWS: Endpoint<PreviewBatch> = Endpoint::new(Operation {
     version: Version::V2,
     method: Method::Post,
     path: "/v2/create_video_from_product/preview_list",
     name: "create_product_previews",
-    poll_with: Some("/v2/product_previews"),
     schema: &Schema::of(&[
         req("product_id", STR),
         req("visual_styles", Kind::Array(&STR)),
@@ -85,67 +87,115 @@ pub static CREATE_PRODUCT_PREVIEWS: Operation = Operation {
         opt("override_script", STR),
         opt("webhook_url", Kind::Uri),
     ]),
-};
+    ..Operation::BASE
+});
 
 /// `POST /v2/create_video_from_product/render_single_preview`.
-pub static RENDER_PRODUCT_PREVIEW: Operation = Operation {
+pub(crate) static RENDER_PRODUCT_PREVIEW: Endpoint<CreatedVideo> = Endpoint::new(Operation {
     version: Version::V2,
     method: Method::Post,
     path: "/v2/create_video_from_product/render_single_preview",
     name: "render_product_preview",
-    poll_with: Some("/v2/product_video/{product_video_id}"),
     schema: &Schema::of(&[req("preview_id", STR)]),
-};
+    starts: Some(&PRODUCT_VIDEO),
+    ..Operation::BASE
+});
 
 /// `POST /v2/product`.
-pub static CREATE_PRODUCT: Operation = Operation {
+pub(crate) static CREATE_PRODUCT: Endpoint<Product> = Endpoint::new(Operation {
     version: Version::V2,
     method: Method::Post,
     path: "/v2/product",
     name: "create_product",
-    poll_with: None,
     schema: &CREATE_PRODUCT_PARAMS,
-};
+    ..Operation::BASE
+});
 
 /// `PUT /v2/product`.
-pub static UPDATE_PRODUCT: Operation = Operation {
+pub(crate) static UPDATE_PRODUCT: Endpoint<IgnoredAny> = Endpoint::new(Operation {
     version: Version::V2,
     method: Method::Put,
     path: "/v2/product",
     name: "update_product",
-    poll_with: None,
     schema: &UPDATE_PRODUCT_PARAMS,
-};
+    ..Operation::BASE
+});
 
 /// `GET /v2/product_previews`.
-pub static LIST_PRODUCT_PREVIEWS: Operation = Operation {
+pub(crate) static LIST_PRODUCT_PREVIEWS: Endpoint<ProductPreviewList> = Endpoint::new(Operation {
     version: Version::V2,
     method: Method::Get,
     path: "/v2/product_previews",
     name: "list_product_previews",
-    poll_with: None,
     schema: &VIDEO_LIST_QUERY,
+    polls: Some(&PRODUCT_PREVIEW),
+    items: Some("previews"),
+    ..Operation::BASE
+});
+
+/// One preview of a preview batch: only its list shows it, with `id` equal to the `preview_id` (D63).
+pub(crate) static PRODUCT_PREVIEW: TaskKind = TaskKind {
+    poll: LIST_PRODUCT_PREVIEWS.op(),
+    found: Found::InList {
+        list: "previews",
+        id_members: &["id", "preview_id"],
+    },
+    id_members: &["preview_id"],
+    status: StatusForm::Values(&StatusValues {
+        members: &["status"],
+        values: &[
+            ("pending", TaskStatus::Pending),
+            ("processing", TaskStatus::Processing),
+            ("completed", TaskStatus::Succeeded),
+            ("failed", TaskStatus::Failed),
+        ],
+        words: true,
+    }),
+    events: &[],
 };
 
 /// `GET /v2/product_video/{product_video_id}`.
-pub static GET_PRODUCT_VIDEO: Operation = Operation {
+pub(crate) static GET_PRODUCT_VIDEO: Endpoint<ProductVideo> = Endpoint::new(Operation {
     version: Version::V2,
     method: Method::Get,
     path: "/v2/product_video/{product_video_id}",
     name: "get_product_video",
-    poll_with: None,
     schema: &Schema::of(&[req("product_video_id", Kind::Id)]),
+    polls: Some(&PRODUCT_VIDEO),
+    ..Operation::BASE
+});
+
+/// A product video, rendered directly or from a chosen preview.
+pub(crate) static PRODUCT_VIDEO: TaskKind = TaskKind {
+    poll: GET_PRODUCT_VIDEO.op(),
+    found: Found::ById("product_video_id"),
+    id_members: &["video_id", "product_video_id", "id"],
+    status: StatusForm::Values(&StatusValues {
+        members: &["status"],
+        values: &[
+            ("pending", TaskStatus::Pending),
+            ("processing", TaskStatus::Processing),
+            ("completed", TaskStatus::Succeeded),
+            ("failed", TaskStatus::Failed),
+        ],
+        words: true,
+    }),
+    events: &[
+        "generated_product_video_success",
+        "generated_product_video_failed",
+    ],
 };
 
 /// `GET /v2/product_videos`.
-pub static LIST_PRODUCT_VIDEOS: Operation = Operation {
+pub(crate) static LIST_PRODUCT_VIDEOS: Endpoint<ProductVideoList> = Endpoint::new(Operation {
     version: Version::V2,
     method: Method::Get,
     path: "/v2/product_videos",
     name: "list_product_videos",
-    poll_with: None,
     schema: &VIDEO_LIST_QUERY,
-};
+    items: Some("videos"),
+    ..Operation::BASE
+});
 
 // ---------------------------------------------------------------------------
 // Typed API
@@ -381,7 +431,7 @@ impl V2<'_> {
     /// Changes a product; `media`, when set, replaces the whole list. No payload back.
     pub fn update_product(&self, request: &UpdateProduct) -> Result<()> {
         let op = &UPDATE_PRODUCT;
-        self.client.execute(op, &self.client.to_params(request)?)?;
+        self.client.request(op, request)?;
         Ok(())
     }
 

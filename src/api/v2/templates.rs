@@ -10,41 +10,41 @@ use serde_json::{Map, Value, json};
 use super::V2;
 use crate::de::Members;
 use crate::error::Result;
-use crate::ops::{Operation, Version};
+use crate::ops::{Endpoint, Operation, Version};
 #[allow(unused_imports)]
 use crate::schema::{INT, Kind, STR, Schema, TEXT, int, opt, req};
 use crate::transport::Method;
 use crate::types::Orientation;
 
 /// `GET /v2/template/custom/{id}`.
-pub static GET_CUSTOM_TEMPLATE: Operation = Operation {
+pub(crate) static GET_CUSTOM_TEMPLATE: Endpoint<TemplateDetail> = Endpoint::new(Operation {
     version: Version::V2,
     method: Method::Get,
     path: "/v2/template/custom/{id}",
     name: "get_custom_template",
-    poll_with: None,
     schema: &Schema::of(&[req("id", Kind::Id)]),
-};
+    ..Operation::BASE
+});
 
 /// `GET /v2/templates`.
-pub static LIST_TEMPLATES: Operation = Operation {
+pub(crate) static LIST_TEMPLATES: Endpoint<TemplateList> = Endpoint::new(Operation {
     version: Version::V2,
     method: Method::Get,
     path: "/v2/templates",
     name: "list_templates",
-    poll_with: None,
     schema: &Schema::of(&[opt("aspect_ratio", Kind::StrEnum(Orientation::WORDS))]),
-};
+    ..Operation::BASE
+});
 
 /// `GET /v2/templates/custom`.
-pub static LIST_CUSTOM_TEMPLATES: Operation = Operation {
+pub(crate) static LIST_CUSTOM_TEMPLATES: Endpoint<TemplateList> = Endpoint::new(Operation {
     version: Version::V2,
     method: Method::Get,
     path: "/v2/templates/custom",
     name: "list_custom_templates",
-    poll_with: None,
     schema: &Schema::of(&[opt("aspect_ratio", Kind::StrEnum(Orientation::WORDS))]),
-};
+    ..Operation::BASE
+});
 
 // ---------------------------------------------------------------------------
 // Typed API

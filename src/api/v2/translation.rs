@@ -11,50 +11,75 @@ use super::V2;
 use super::common::TaskError;
 use crate::de::{self, Members};
 use crate::error::Result;
-use crate::ops::{Operation, Version};
+use crate::ops::{Endpoint, Operation, Version};
 #[allow(unused_imports)]
 use crate::schema::{INT, Kind, STR, Schema, TEXT, int, opt, req};
+#[allow(unused_imports)]
+use crate::task::{Found, StatusForm, StatusValues, TaskKind, TaskStatus};
 use crate::transport::Method;
-use crate::wait::TaskStatus;
 
 /// `POST /v2/video_translate/`.
-pub static CREATE_VIDEO_TRANSLATION: Operation = Operation {
-    version: Version::V2,
-    method: Method::Post,
-    path: "/v2/video_translate/",
-    name: "create_video_translation",
-    poll_with: Some("/v2/video_translate/{video_translate_id}"),
-    schema: &Schema::of(&[
-        req("video_url", Kind::Uri),
-        req("output_language", STR),
-        opt("title", STR),
-        opt("translate_audio_only", Kind::Bool),
-        opt("output_voice", STR),
-        opt("add_subtitles", Kind::Bool),
-        opt("enable_dynamic_duration", Kind::Bool),
-        opt("callback_url", Kind::Uri),
-    ]),
-};
+pub(crate) static CREATE_VIDEO_TRANSLATION: Endpoint<CreatedTranslation> =
+    Endpoint::new(Operation {
+        version: Version::V2,
+        method: Method::Post,
+        path: "/v2/video_translate/",
+        name: "create_video_translation",
+        schema: &Schema::of(&[
+            req("video_url", Kind::Uri),
+            req("output_language", STR),
+            opt("title", STR),
+            opt("translate_audio_only", Kind::Bool),
+            opt("output_voice", STR),
+            opt("add_subtitles", Kind::Bool),
+            opt("enable_dynamic_duration", Kind::Bool),
+            opt("callback_url", Kind::Uri),
+        ]),
+        starts: Some(&TRANSLATION),
+        ..Operation::BASE
+    });
 
 /// `GET /v2/video_translate/{video_translate_id}`.
-pub static GET_VIDEO_TRANSLATION: Operation = Operation {
+pub(crate) static GET_VIDEO_TRANSLATION: Endpoint<VideoTranslation> = Endpoint::new(Operation {
     version: Version::V2,
     method: Method::Get,
     path: "/v2/video_translate/{video_translate_id}",
     name: "get_video_translation",
-    poll_with: None,
     schema: &Schema::of(&[req("video_translate_id", Kind::Id)]),
+    polls: Some(&TRANSLATION),
+    ..Operation::BASE
+});
+
+/// A translated video.
+pub(crate) static TRANSLATION: TaskKind = TaskKind {
+    poll: GET_VIDEO_TRANSLATION.op(),
+    found: Found::ById("video_translate_id"),
+    id_members: &["video_translate_id", "id"],
+    status: StatusForm::Values(&StatusValues {
+        members: &["status"],
+        values: &[
+            ("pending", TaskStatus::Pending),
+            ("processing", TaskStatus::Processing),
+            ("completed", TaskStatus::Succeeded),
+            ("failed", TaskStatus::Failed),
+        ],
+        words: true,
+    }),
+    events: &[
+        "generated_translate_video_success",
+        "generated_translate_video_failed",
+    ],
 };
 
 /// `GET /v2/video_translate/target_languages`.
-pub static LIST_TRANSLATION_LANGUAGES: Operation = Operation {
+pub(crate) static LIST_TRANSLATION_LANGUAGES: Endpoint<Languages> = Endpoint::new(Operation {
     version: Version::V2,
     method: Method::Get,
     path: "/v2/video_translate/target_languages",
     name: "list_translation_languages",
-    poll_with: None,
     schema: &Schema::of(&[]),
-};
+    ..Operation::BASE
+});
 
 // ---------------------------------------------------------------------------
 // Typed API
@@ -139,7 +164,7 @@ impl<'de> Deserialize<'de> for VideoTranslation {
 
 #[derive(Deserialize)]
 #[serde(untagged)]
-enum Languages {
+pub(crate) enum Languages {
     Wrapped { languages: Vec<String> },
     Bare(Vec<String>),
 }

@@ -9,30 +9,30 @@ use serde_json::{Map, Value, json};
 use super::V2;
 use crate::de;
 use crate::error::Result;
-use crate::ops::{Operation, Version};
+use crate::ops::{Endpoint, Operation, Version};
 #[allow(unused_imports)]
 use crate::schema::{INT, Kind, STR, Schema, TEXT, int, opt, req};
 use crate::transport::Method;
 
 /// `GET /v2/user/remaining_quota`.
-pub static GET_REMAINING_QUOTA: Operation = Operation {
+pub(crate) static GET_REMAINING_QUOTA: Endpoint<Quota> = Endpoint::new(Operation {
     version: Version::V2,
     method: Method::Get,
     path: "/v2/user/remaining_quota",
     name: "get_remaining_quota",
-    poll_with: None,
     schema: &Schema::of(&[]),
-};
+    ..Operation::BASE
+});
 
 /// `GET /v2/user/whoami`.
-pub static GET_CURRENT_USER: Operation = Operation {
+pub(crate) static GET_CURRENT_USER: Endpoint<CurrentUser> = Endpoint::new(Operation {
     version: Version::V2,
     method: Method::Get,
     path: "/v2/user/whoami",
     name: "get_current_user",
-    poll_with: None,
     schema: &Schema::of(&[]),
-};
+    ..Operation::BASE
+});
 
 /// The account a key belongs to.
 #[derive(Clone, Debug, PartialEq, Deserialize)]
@@ -46,7 +46,7 @@ pub struct CurrentUser {
 }
 
 #[derive(Deserialize)]
-struct Quota {
+pub(crate) struct Quota {
     #[serde(deserialize_with = "de::opt_f64")]
     remaining_quota: Option<f64>,
 }

@@ -12,32 +12,54 @@ use super::common::VIDEO_LIST_QUERY;
 pub use super::common::{ListStatus, Pagination, SortOrder, TaskError, VideoListQuery};
 use crate::de::Members;
 use crate::error::Result;
-use crate::ops::{Operation, Version};
+use crate::ops::{Endpoint, Operation, Version};
 #[allow(unused_imports)]
 use crate::schema::{INT, Kind, Rule, STR, Schema, TEXT, int, opt, req};
+#[allow(unused_imports)]
+use crate::task::{Found, StatusForm, StatusValues, TaskKind, TaskStatus};
 use crate::transport::Method;
 // The v2 word form of an aspect ratio, under the name this module first gave it.
 pub use crate::types::Orientation as AspectRatio;
 use crate::types::{AvatarType, Orientation, ScreenStyle};
-use crate::wait::TaskStatus;
 
 /// `GET /v2/avatar_video/{id}`.
-pub static GET_AVATAR_VIDEO: Operation = Operation {
+pub(crate) static GET_AVATAR_VIDEO: Endpoint<AvatarVideo> = Endpoint::new(Operation {
     version: Version::V2,
     method: Method::Get,
     path: "/v2/avatar_video/{id}",
     name: "get_avatar_video",
-    poll_with: None,
     schema: &Schema::of(&[req("id", Kind::Id)]),
+    polls: Some(&AVATAR_VIDEO),
+    ..Operation::BASE
+});
+
+/// A v2 avatar video.
+pub(crate) static AVATAR_VIDEO: TaskKind = TaskKind {
+    poll: GET_AVATAR_VIDEO.op(),
+    found: Found::ById("id"),
+    id_members: &["video_id", "id"],
+    status: StatusForm::Values(&StatusValues {
+        members: &["status"],
+        values: &[
+            ("pending", TaskStatus::Pending),
+            ("processing", TaskStatus::Processing),
+            ("completed", TaskStatus::Succeeded),
+            ("failed", TaskStatus::Failed),
+        ],
+        words: true,
+    }),
+    events: &[
+        "generated_avatar_video_success",
+        "generated_avatar_video_failed",
+    ],
 };
 
 /// `POST /v2/create_video_from_avatar`.
-pub static CREATE_VIDEO_FROM_AVATAR: Operation = Operation {
+pub(crate) static CREATE_VIDEO_FROM_AVATAR: Endpoint<CreatedVideo> = Endpoint::new(Operation {
     version: Version::V2,
     method: Method::Post,
     path: "/v2/create_video_from_avatar",
     name: "create_video_from_avatar",
-    poll_with: Some("/v2/avatar_video/{id}"),
     schema: &Schema::of(&[
         req(
             "avatar",
@@ -78,15 +100,16 @@ pub static CREATE_VIDEO_FROM_AVATAR: Operation = Operation {
         opt("webhook_url", Kind::Uri),
         opt("video_name", TEXT),
     ]),
-};
+    starts: Some(&AVATAR_VIDEO),
+    ..Operation::BASE
+});
 
 /// `POST /v2/create_video_with_template`.
-pub static CREATE_VIDEO_WITH_TEMPLATE: Operation = Operation {
+pub(crate) static CREATE_VIDEO_WITH_TEMPLATE: Endpoint<CreatedVideo> = Endpoint::new(Operation {
     version: Version::V2,
     method: Method::Post,
     path: "/v2/create_video_with_template",
     name: "create_video_with_template",
-    poll_with: Some("/v2/template_video/{video_id}"),
     schema: &Schema::of(&[
         req("template_id", INT),
         opt("video_name", TEXT),
@@ -120,27 +143,52 @@ pub static CREATE_VIDEO_WITH_TEMPLATE: Operation = Operation {
         // Documented at the top level by the guide, inside `properties` by the spec (D38).
         opt("webhook_url", Kind::Uri),
     ]),
-};
+    starts: Some(&TEMPLATE_VIDEO),
+    ..Operation::BASE
+});
 
 /// `GET /v2/template_video/{video_id}`.
-pub static GET_TEMPLATE_VIDEO: Operation = Operation {
+pub(crate) static GET_TEMPLATE_VIDEO: Endpoint<TemplateVideo> = Endpoint::new(Operation {
     version: Version::V2,
     method: Method::Get,
     path: "/v2/template_video/{video_id}",
     name: "get_template_video",
-    poll_with: None,
     schema: &Schema::of(&[req("video_id", Kind::Id)]),
+    polls: Some(&TEMPLATE_VIDEO),
+    ..Operation::BASE
+});
+
+/// A v2 template video.
+pub(crate) static TEMPLATE_VIDEO: TaskKind = TaskKind {
+    poll: GET_TEMPLATE_VIDEO.op(),
+    found: Found::ById("video_id"),
+    id_members: &["video_id", "id"],
+    status: StatusForm::Values(&StatusValues {
+        members: &["status"],
+        values: &[
+            ("pending", TaskStatus::Pending),
+            ("processing", TaskStatus::Processing),
+            ("completed", TaskStatus::Succeeded),
+            ("failed", TaskStatus::Failed),
+        ],
+        words: true,
+    }),
+    events: &[
+        "generated_template_video_success",
+        "generated_template_video_failed",
+    ],
 };
 
 /// `GET /v2/template_videos`.
-pub static LIST_TEMPLATE_VIDEOS: Operation = Operation {
+pub(crate) static LIST_TEMPLATE_VIDEOS: Endpoint<TemplateVideoList> = Endpoint::new(Operation {
     version: Version::V2,
     method: Method::Get,
     path: "/v2/template_videos",
     name: "list_template_videos",
-    poll_with: None,
     schema: &VIDEO_LIST_QUERY,
-};
+    items: Some("data"),
+    ..Operation::BASE
+});
 
 // ---------------------------------------------------------------------------
 // Typed API

@@ -8,21 +8,21 @@ use serde_json::json;
 use super::V2;
 pub use crate::api::v1::visual_styles::{VisualStyle, VisualStyleList};
 use crate::error::Result;
-use crate::ops::{Operation, Version};
+use crate::ops::{Endpoint, Operation, Version};
 #[allow(unused_imports)]
 use crate::schema::{INT, Kind, STR, Schema, TEXT, int, opt, req};
 use crate::transport::Method;
 use crate::types::Orientation;
 
 /// `GET /v2/visual_styles`.
-pub static LIST_VISUAL_STYLES: Operation = Operation {
+pub(crate) static LIST_VISUAL_STYLES: Endpoint<VisualStyleList> = Endpoint::new(Operation {
     version: Version::V2,
     method: Method::Get,
     path: "/v2/visual_styles",
     name: "list_visual_styles",
-    poll_with: None,
     schema: &Schema::of(&[opt("aspect_ratio", Kind::StrEnum(Orientation::WORDS))]),
-};
+    ..Operation::BASE
+});
 
 impl V2<'_> {
     /// The visual styles, all or only those made for one frame shape.

@@ -9,7 +9,7 @@ use serde_json::{Map, Value, json};
 use super::V2;
 use crate::de;
 use crate::error::Result;
-use crate::ops::{Operation, Version};
+use crate::ops::{Endpoint, Operation, Version};
 #[allow(unused_imports)]
 use crate::schema::{INT, Kind, STR, Schema, TEXT, int, opt, req};
 use crate::transport::Method;
@@ -17,12 +17,11 @@ use crate::types::Gender;
 pub use crate::types::VoiceAge;
 
 /// `GET /v2/voices`.
-pub static LIST_VOICES: Operation = Operation {
+pub(crate) static LIST_VOICES: Endpoint<VoicePage> = Endpoint::new(Operation {
     version: Version::V2,
     method: Method::Get,
     path: "/v2/voices",
     name: "list_voices",
-    poll_with: None,
     schema: &Schema::of(&[
         opt("page", int(Some(1), None)),
         opt("page_size", int(Some(1), Some(100))),
@@ -31,17 +30,19 @@ pub static LIST_VOICES: Operation = Operation {
         opt("age", Kind::StrEnum(VoiceAge::WORDS)),
         opt("use_case", STR),
     ]),
-};
+    items: Some("voices"),
+    ..Operation::BASE
+});
 
 /// `GET /v2/voices/custom`.
-pub static LIST_CUSTOM_VOICES: Operation = Operation {
+pub(crate) static LIST_CUSTOM_VOICES: Endpoint<CustomVoiceList> = Endpoint::new(Operation {
     version: Version::V2,
     method: Method::Get,
     path: "/v2/voices/custom",
     name: "list_custom_voices",
-    poll_with: None,
     schema: &Schema::of(&[opt("language", STR)]),
-};
+    ..Operation::BASE
+});
 
 /// Filters and page of [`V2::list_voices`]; all optional, combined with AND. Pages start at
 /// 1; the API's default page size is 10, at most 100.

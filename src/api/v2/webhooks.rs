@@ -2,14 +2,14 @@
 //! `url`, `status` and `events`, and an update replaces all three (D43, D44).
 
 use serde::Serialize;
+use serde::de::IgnoredAny;
 use serde_json::json;
 
 use super::V2;
-use crate::api::v1::webhooks::{
-    ENDPOINT_ID, EndpointStatus, WebhookEndpoint, fetch_list, with_path_param,
-};
+use crate::api::v1::webhooks::{ENDPOINT_ID, EndpointStatus, WebhookEndpoint, with_path_param};
+use crate::de::Listed;
 use crate::error::Result;
-use crate::ops::{Operation, Version};
+use crate::ops::{Endpoint, Operation, Version};
 use crate::schema::{Field, Kind, Schema};
 use crate::transport::Method;
 
@@ -31,69 +31,70 @@ const EVENTS: Field = Field {
 };
 
 /// `GET /v2/endpoints`.
-pub static LIST_WEBHOOK_ENDPOINTS: Operation = Operation {
-    version: Version::V2,
-    method: Method::Get,
-    path: "/v2/endpoints",
-    name: "list_webhook_endpoints",
-    poll_with: None,
-    schema: &Schema {
-        fields: &[],
-        rules: &[],
-    },
-};
+pub(crate) static LIST_WEBHOOK_ENDPOINTS: Endpoint<Listed<WebhookEndpoint>> =
+    Endpoint::new(Operation {
+        version: Version::V2,
+        method: Method::Get,
+        path: "/v2/endpoints",
+        name: "list_webhook_endpoints",
+        schema: &Schema {
+            fields: &[],
+            rules: &[],
+        },
+        ..Operation::BASE
+    });
 
 /// `POST /v2/endpoint`.
-pub static CREATE_WEBHOOK_ENDPOINT: Operation = Operation {
+pub(crate) static CREATE_WEBHOOK_ENDPOINT: Endpoint<WebhookEndpoint> = Endpoint::new(Operation {
     version: Version::V2,
     method: Method::Post,
     path: "/v2/endpoint",
     name: "create_webhook_endpoint",
-    poll_with: None,
     schema: &Schema {
         fields: &[URL, STATUS, EVENTS],
         rules: &[],
     },
-};
+    ..Operation::BASE
+});
 
 /// `PUT /v2/endpoint/{endpoint_id}`: a full replacement.
-pub static UPDATE_WEBHOOK_ENDPOINT: Operation = Operation {
+pub(crate) static UPDATE_WEBHOOK_ENDPOINT: Endpoint<WebhookEndpoint> = Endpoint::new(Operation {
     version: Version::V2,
     method: Method::Put,
     path: "/v2/endpoint/{endpoint_id}",
     name: "update_webhook_endpoint",
-    poll_with: None,
     schema: &Schema {
         fields: &[ENDPOINT_ID, URL, STATUS, EVENTS],
         rules: &[],
     },
-};
+    ..Operation::BASE
+});
 
 /// `DELETE /v2/endpoint/{endpoint_id}`.
-pub static DELETE_WEBHOOK_ENDPOINT: Operation = Operation {
+pub(crate) static DELETE_WEBHOOK_ENDPOINT: Endpoint<IgnoredAny> = Endpoint::new(Operation {
     version: Version::V2,
     method: Method::Delete,
     path: "/v2/endpoint/{endpoint_id}",
     name: "delete_webhook_endpoint",
-    poll_with: None,
     schema: &Schema {
         fields: &[ENDPOINT_ID],
         rules: &[],
     },
-};
+    ..Operation::BASE
+});
 
 /// `GET /v2/events`.
-pub static LIST_WEBHOOK_EVENTS: Operation = Operation {
+pub(crate) static LIST_WEBHOOK_EVENTS: Endpoint<Listed<String>> = Endpoint::new(Operation {
     version: Version::V2,
     method: Method::Get,
     path: "/v2/events",
     name: "list_webhook_events",
-    poll_with: None,
     schema: &Schema {
         fields: &[],
         rules: &[],
     },
-};
+    ..Operation::BASE
+});
 
 /// A whole v2 endpoint configuration, for create and for update.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
@@ -120,8 +121,7 @@ impl WebhookEndpointSpec {
 impl V2<'_> {
     /// Every webhook endpoint of this API key.
     pub fn list_webhook_endpoints(&self) -> Result<Vec<WebhookEndpoint>> {
-        let op = &LIST_WEBHOOK_ENDPOINTS;
-        fetch_list(self.client, op, "endpoints")
+        Ok(self.client.fetch(&LIST_WEBHOOK_ENDPOINTS, &json!({}))?.0)
     }
 
     /// Registers an endpoint; the reply carries its signing `secret`.
@@ -143,15 +143,15 @@ impl V2<'_> {
 
     /// Deletes an endpoint at once.
     pub fn delete_webhook_endpoint(&self, endpoint_id: &str) -> Result<()> {
-        let op = &DELETE_WEBHOOK_ENDPOINT;
-        self.client
-            .execute(op, &json!({ "endpoint_id": endpoint_id }))?;
+        self.client.fetch(
+            &DELETE_WEBHOOK_ENDPOINT,
+            &json!({ "endpoint_id": endpoint_id }),
+        )?;
         Ok(())
     }
 
     /// The event names endpoints may subscribe to.
     pub fn list_webhook_events(&self) -> Result<Vec<String>> {
-        let op = &LIST_WEBHOOK_EVENTS;
-        fetch_list(self.client, op, "events")
+        Ok(self.client.fetch(&LIST_WEBHOOK_EVENTS, &json!({}))?.0)
     }
 }

@@ -1,0 +1,354 @@
+//! Background tasks: what a create starts, how it is polled and how its status reads.
+//!
+//! Each kind of task is one [`TaskKind`] static, declared beside the operation that polls it
+//! and referenced by the operations that start it ([`Operation::starts`]) and by the one that
+//! polls it ([`Operation::polls`]). The wait loop, `jogg_wait`, `jogg_call_and_wait` and the
+//! webhook event list all read these declarations; nothing names a task kind by a string.
+//!
+//! [`Operation::starts`]: crate::ops::Operation::starts
+//! [`Operation::polls`]: crate::ops::Operation::polls
+
+use serde_json::Value;
+
+use crate::ops::Operation;
+
+/// One status vocabulary for every kind of task (api-notes §6.3).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum TaskStatus {
+    Pending,
+    Processing,
+    Succeeded,
+    Failed,
+    /// The task was deleted before it finished; waiters treat it as a failure.
+    Deleted,
+    /// A value this library does not know: not terminal, so the deadline decides.
+    Unknown,
+}
+
+impl TaskStatus {
+    /// From a v1 project's `status_code`.
+    pub fn from_project_code(code: i64) -> TaskStatus {
+        PROJECT_STATUS.read(&Value::from(code))
+    }
+
+    /// From any of the words the tasks use (D32): the vocabulary every word-status kind falls
+    /// back on when a value is not among those its operation declares.
+    pub fn from_word(word: &str) -> TaskStatus {
+        match word {
+            "pending" | "waiting" | "queued" => TaskStatus::Pending,
+            "processing" | "in_progress" | "running" => TaskStatus::Processing,
+            "completed" | "success" | "succeeded" => TaskStatus::Succeeded,
+            "failed" | "error" => TaskStatus::Failed,
+            "deleted" => TaskStatus::Deleted,
+            _ => TaskStatus::Unknown,
+        }
+    }
+
+    /// From the integer status of avatar lists: 0 processing, 1 done, 2 failed (D31).
+    pub fn from_avatar_code(code: i64) -> TaskStatus {
+        AVATAR_STATUS.read(&Value::from(code))
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            TaskStatus::Pending => "pending",
+            TaskStatus::Processing => "processing",
+            TaskStatus::Succeeded => "succeeded",
+            TaskStatus::Failed => "failed",
+            TaskStatus::Deleted => "deleted",
+            TaskStatus::Unknown => "unknown",
+        }
+    }
+
+    pub fn is_terminal(self) -> bool {
+        matches!(
+            self,
+            TaskStatus::Succeeded | TaskStatus::Failed | TaskStatus::Deleted
+        )
+    }
+}
+
+/// What one poll says about a task: its normalised status, the raw status value, and the
+/// task object (for list-polled kinds, the matching list item).
+#[derive(Clone, Debug, PartialEq)]
+pub struct Observed {
+    pub status: TaskStatus,
+    pub raw_status: Value,
+    pub task: Value,
+}
+
+/// How to follow one kind of background task.
+#[derive(Debug)]
+pub struct TaskKind {
+    /// The operation that polls it.
+    pub poll: &'static Operation,
+    /// Where the poll finds the task: by its id as a parameter, or as an item of a list.
+    pub found: Found,
+    /// The members of a create reply that may hold the new task's id, in order of preference
+    /// (D16: the names vary).
+    pub id_members: &'static [&'static str],
+    /// How the poll reply's status reads.
+    pub status: StatusForm,
+    /// The webhook events a task of this kind ends with (api-notes §8.1).
+    pub events: &'static [&'static str],
+}
+
+/// Where a poll reply holds the task.
+#[derive(Debug)]
+pub enum Found {
+    /// The poll takes the id in this parameter and answers with the task itself.
+    ById(&'static str),
+    /// The poll lists tasks (largest page); the task is the item of `list` whose member
+    /// among `id_members` equals the id.
+    InList {
+        list: &'static str,
+        id_members: &'static [&'static str],
+    },
+}
+
+/// How a task's status reads.
+#[derive(Debug)]
+pub enum StatusForm {
+    /// The first of `members` present holds a value; `values` gives each value the specs
+    /// declare (an integer written as its decimal text) its meaning. A value missing from the
+    /// table is read as a word of the common vocabulary ([`TaskStatus::from_word`]) when
+    /// `words` is set, else it is unknown.
+    Values(&'static StatusValues),
+    /// A batch with a `summary` of counts: done when nothing is pending or processing,
+    /// failed only if every item failed.
+    BatchSummary,
+}
+
+/// See [`StatusForm::Values`].
+#[derive(Debug)]
+pub struct StatusValues {
+    pub members: &'static [&'static str],
+    pub values: &'static [(&'static str, TaskStatus)],
+    pub words: bool,
+}
+
+/// The v1 project's `status_code` (`status` in one guide, D33).
+pub static PROJECT_STATUS: StatusValues = StatusValues {
+    members: &["status_code", "status"],
+    values: &[
+        ("1", TaskStatus::Pending),
+        ("2", TaskStatus::Pending),
+        ("3", TaskStatus::Processing),
+        ("4", TaskStatus::Succeeded),
+        ("5", TaskStatus::Failed),
+        ("99", TaskStatus::Deleted),
+    ],
+    words: false,
+};
+
+/// Avatars you made: integers in the lists, the v1 spec's `"0 processing"` forms, and the v2
+/// instant avatars' words in `avatar_status` (D31).
+pub static AVATAR_STATUS: StatusValues = StatusValues {
+    members: &["status", "avatar_status"],
+    values: &[
+        ("0", TaskStatus::Processing),
+        ("1", TaskStatus::Succeeded),
+        ("2", TaskStatus::Failed),
+        ("0 processing", TaskStatus::Processing),
+        ("1 success", TaskStatus::Succeeded),
+        ("2 failed", TaskStatus::Failed),
+    ],
+    words: true,
+};
+
+impl StatusValues {
+    /// The status of one raw value.
+    pub fn read(&self, raw: &Value) -> TaskStatus {
+        let text = match raw {
+            Value::String(s) => s.trim().to_string(),
+            Value::Number(n) => match n.as_i64() {
+                Some(i) => i.to_string(),
+                None => return TaskStatus::Unknown,
+            },
+            _ => return TaskStatus::Unknown,
+        };
+        if let Some((_, status)) = self.values.iter().find(|(v, _)| *v == text) {
+            return *status;
+        }
+        if self.words {
+            return TaskStatus::from_word(&text);
+        }
+        TaskStatus::Unknown
+    }
+
+    fn observe(&self, task: &Value) -> Observed {
+        let raw = self
+            .members
+            .iter()
+            .find_map(|m| task.get(*m))
+            .cloned()
+            .unwrap_or(Value::Null);
+        Observed {
+            status: self.read(&raw),
+            raw_status: raw,
+            task: task.clone(),
+        }
+    }
+}
+
+impl StatusForm {
+    fn observe(&self, task: &Value) -> Observed {
+        match self {
+            StatusForm::Values(values) => values.observe(task),
+            StatusForm::BatchSummary => observe_batch(task),
+        }
+    }
+}
+
+fn observe_batch(data: &Value) -> Observed {
+    let count = |k: &str| {
+        data.pointer(&format!("/summary/{k}"))
+            .and_then(Value::as_i64)
+            .unwrap_or(0)
+    };
+    let (pending, processing, completed) =
+        (count("pending"), count("processing"), count("completed"));
+    let status = if data.get("summary").is_none() {
+        TaskStatus::Unknown
+    } else if pending > 0 && processing == 0 && completed == 0 {
+        TaskStatus::Pending
+    } else if pending + processing > 0 {
+        TaskStatus::Processing
+    } else if completed > 0 {
+        TaskStatus::Succeeded
+    } else {
+        TaskStatus::Failed
+    };
+    Observed {
+        status,
+        raw_status: data.get("summary").cloned().unwrap_or(Value::Null),
+        task: data.clone(),
+    }
+}
+
+impl TaskKind {
+    /// Reads a poll reply's `data` for the task `id`.
+    pub fn observe(&self, data: &Value, id: &str) -> Observed {
+        match &self.found {
+            Found::ById(_) => self.status.observe(data),
+            Found::InList { list, id_members } => {
+                let item = data.get(*list).and_then(Value::as_array).and_then(|items| {
+                    items.iter().find(|item| {
+                        id_members
+                            .iter()
+                            .any(|m| item.get(*m).is_some_and(|v| id_text(v) == id))
+                    })
+                });
+                match item {
+                    Some(item) => self.status.observe(item),
+                    // Not listed (yet): keep waiting; the deadline decides.
+                    None => Observed {
+                        status: TaskStatus::Unknown,
+                        raw_status: Value::Null,
+                        task: Value::Null,
+                    },
+                }
+            }
+        }
+    }
+
+    /// The new task's id in a create reply.
+    pub fn id_in(&self, created: &Value) -> Option<String> {
+        self.id_members
+            .iter()
+            .find_map(|m| created.get(*m))
+            .filter(|v| v.is_string() || v.is_number())
+            .map(id_text)
+    }
+
+    /// The parameters of the poll for task `id`.
+    pub(crate) fn poll_params(&self, id: &str) -> Value {
+        match self.found {
+            Found::ById(param) => serde_json::json!({ param: id }),
+            // List-polled kinds: the largest page, so the task is on it.
+            Found::InList { .. } if self.poll.schema.field("page_size").is_some() => {
+                serde_json::json!({ "page_size": 100 })
+            }
+            Found::InList { .. } => serde_json::json!({}),
+        }
+    }
+
+    /// The kind polled by the operation named `poll` (`v1.get_project`).
+    pub fn polled_by(poll: &str) -> crate::Result<&'static TaskKind> {
+        let op = crate::ops::find(poll).and_then(|op| op.polls);
+        op.ok_or_else(|| {
+            let known: Vec<String> = crate::ops::OPERATIONS
+                .iter()
+                .filter(|op| op.polls.is_some())
+                .map(|op| op.full_name())
+                .collect();
+            crate::Error::validation(
+                "operation",
+                format!("{poll:?} does not poll a task; one of {}", known.join(", ")),
+            )
+        })
+    }
+
+    /// Every kind of task, once each, in the order of the operation table.
+    pub fn all() -> impl Iterator<Item = &'static TaskKind> {
+        crate::ops::OPERATIONS.iter().filter_map(|op| op.polls)
+    }
+}
+
+fn id_text(v: &Value) -> String {
+    match v {
+        Value::String(s) => s.clone(),
+        other => other.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn status_vocabularies() {
+        assert_eq!(TaskStatus::from_project_code(2), TaskStatus::Pending);
+        assert_eq!(TaskStatus::from_project_code(99), TaskStatus::Deleted);
+        assert!(TaskStatus::from_project_code(5).is_terminal());
+        assert!(!TaskStatus::from_project_code(42).is_terminal());
+        assert_eq!(TaskStatus::from_word("in_progress"), TaskStatus::Processing);
+        assert_eq!(TaskStatus::from_word("success"), TaskStatus::Succeeded);
+        assert_eq!(TaskStatus::from_word("error"), TaskStatus::Failed);
+        assert_eq!(TaskStatus::from_word("Completed"), TaskStatus::Unknown);
+        assert_eq!(TaskStatus::from_avatar_code(2), TaskStatus::Failed);
+    }
+
+    #[test]
+    fn values_read_numbers_numeric_text_and_spec_strings() {
+        assert_eq!(PROJECT_STATUS.read(&json!("4")), TaskStatus::Succeeded);
+        assert_eq!(PROJECT_STATUS.read(&json!(" 5 ")), TaskStatus::Failed);
+        assert_eq!(
+            PROJECT_STATUS.read(&json!("completed")),
+            TaskStatus::Unknown
+        );
+        assert_eq!(
+            AVATAR_STATUS.read(&json!("1 success")),
+            TaskStatus::Succeeded
+        );
+        assert_eq!(AVATAR_STATUS.read(&json!("2 failed")), TaskStatus::Failed);
+        assert_eq!(
+            AVATAR_STATUS.read(&json!("completed")),
+            TaskStatus::Succeeded
+        );
+        assert_eq!(AVATAR_STATUS.read(&json!(1.5)), TaskStatus::Unknown);
+    }
+
+    #[test]
+    fn batches() {
+        let o = observe_batch(
+            &json!({"summary": {"total": 2, "pending": 0, "processing": 1, "completed": 1}}),
+        );
+        assert_eq!(o.status, TaskStatus::Processing);
+        let o = observe_batch(
+            &json!({"summary": {"total": 2, "pending": 0, "processing": 0, "failed": 2}}),
+        );
+        assert_eq!(o.status, TaskStatus::Failed);
+    }
+}
