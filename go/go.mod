@@ -1,3 +1,3 @@
-module jogg.local
+module github.com/jogg-rs/jogg/go
 
 go 1.19

@@ -1,13 +1,12 @@
-//go:build !jogg_pkgconfig
-
 package jogg
 
-// By default the package links the static library of this source tree (`make lib` builds
-// it), so the program needs no libjogg.so at run time. The list after the archive is what
-// Rust's standard library needs from the system (rustc --print native-static-libs).
+// The package finds libjogg through pkg-config, whichever jogg it is: an installed one
+// (`make install`; PKG_CONFIG_PATH=PREFIX/lib/pkgconfig for a prefix of your own, and an rpath
+// or ldconfig for the shared library it links), or, in this repository, the tree's own build
+// through the jogg-uninstalled.pc that `make lib` writes (PKG_CONFIG_PATH=build/pkgconfig),
+// which links libjogg.a. There is no build tag for the repository's build: a tag could only
+// name a path fixed relative to this file, which neither follows CARGO_TARGET_DIR nor exists
+// in a module fetched with go get.
 
-/*
-#cgo CFLAGS: -I${SRCDIR}/../../../include
-#cgo LDFLAGS: ${SRCDIR}/../../../target/release/libjogg.a -lgcc_s -lutil -lrt -lpthread -lm -ldl -lc
-*/
+// #cgo pkg-config: jogg
 import "C"
