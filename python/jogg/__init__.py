@@ -36,7 +36,7 @@ Request = Union[Mapping[str, Any], str, None]
 Progress = Callable[[Dict[str, Any]], object]
 # A log callback gets the level (LOG_INFO or LOG_DEBUG) and the line.
 Log = Callable[[int, str], object]
-# A decoded JSON object, as every call returns.
+# A decoded JSON object, as most calls return (`call` may return any JSON value).
 Result = Dict[str, Any]
 
 _client_p = _library.client_p
@@ -172,9 +172,11 @@ class Client:
         if log is None:
             code = _lib.jogg_client_new(config_json, ctypes.byref(handle), ctypes.byref(err))
         else:
+            sink = log
+
             def trampoline(_userdata: Optional[int], level: int, line: bytes) -> None:
                 try:
-                    log(level, line.decode("utf-8", "replace"))
+                    sink(level, line.decode("utf-8", "replace"))
                 except BaseException:  # noqa: BLE001 - must not reach C; the line is dropped
                     pass
 
@@ -312,9 +314,9 @@ class Client:
 
             return _PROGRESS(call)
 
-        # A NULL function pointer when there is no callback. The CFUNCTYPE object must stay
-        # alive for the whole call: `callback` holds it.
-        callback = trampoline(progress) if progress is not None else _PROGRESS()
+        # A NULL function pointer (address 0) when there is no callback. The CFUNCTYPE object
+        # must stay alive for the whole call: `callback` holds it.
+        callback = trampoline(progress) if progress is not None else _PROGRESS(0)
         try:
             return self._call(fn, *args, callback, None)
         except JoggError:
