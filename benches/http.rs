@@ -285,8 +285,15 @@ fn main() {
     let med: Vec<f64> = rates.iter().map(|r| median(r.clone())).collect();
     let (ceiling, curl_cjson) = (med[0], med[2]);
 
-    let lib_so = root.join("target/release/libjogg.so");
-    let lib_a = root.join("target/release/libjogg.a");
+    // `make lib` puts the libraries in the release directory this benchmark runs from
+    // (<target>/release/deps/http-*), wherever CARGO_TARGET_DIR points.
+    let exe = std::env::current_exe().expect("current_exe");
+    let release = exe
+        .parent()
+        .and_then(Path::parent)
+        .expect("the release directory");
+    let lib_so = release.join("libjogg.so");
+    let lib_a = release.join("libjogg.a");
     let so = std::fs::metadata(&lib_so).expect("libjogg.so").len();
     let a = std::fs::metadata(&lib_a).expect("libjogg.a").len();
     let so_stripped = stripped_size(&lib_so, &dir.join("libjogg.stripped.so"), "--strip-all");

@@ -1,7 +1,7 @@
 // Command quickstart lists voices and avatars, creates a talking-avatar video and waits for
 // it, printing progress. From the repository root, after `make lib`:
 //
-//	cd examples-c/go && ../../target/release/jogg-mock --render-ms 2000 -- go run ./cmd/quickstart
+//	cd go && PKG_CONFIG_PATH=$PWD/../build/pkgconfig ../target/release/jogg-mock --render-ms 2000 -- go run ./cmd/quickstart
 //
 // Configuration comes from JOGG_API_KEY and JOGG_BASE_URL, as for every jogg program.
 package main
@@ -13,7 +13,7 @@ import (
 	"os"
 	"strings"
 
-	"jogg.local/jogg"
+	"github.com/jogg-rs/jogg/go/jogg"
 )
 
 func main() {

@@ -17,19 +17,19 @@ import (
 const waitOptions = `{"timeout_ms": 20000, "initial_interval_ms": 20, "max_interval_ms": 100}`
 
 // TestMain runs against the jogg-mock named by JOGG_BASE_URL (`jogg-mock -- go test ./...`,
-// as `make test-go` does). Without it, it starts the repository's target/release/jogg-mock
-// itself, so that a plain `go test ./...` works too.
+// as `make test-go` does). Without it, it starts a jogg-mock itself (see mockBinary), so that a
+// plain `go test ./...` works too.
 func TestMain(m *testing.M) {
 	if os.Getenv("JOGG_BASE_URL") != "" {
 		os.Exit(m.Run())
 	}
-	mock := exec.Command(filepath.Join("..", "..", "..", "target", "release", "jogg-mock"), "--render-ms", "300")
+	mock := exec.Command(mockBinary(), "--render-ms", "300")
 	stdout, err := mock.StdoutPipe()
 	if err == nil {
 		err = mock.Start()
 	}
 	if err != nil {
-		fmt.Fprintf(os.Stderr, "JOGG_BASE_URL is unset and jogg-mock could not start (%v): run `make lib` first, or `jogg-mock -- go test ./...`\n", err)
+		fmt.Fprintf(os.Stderr, "JOGG_BASE_URL is unset and jogg-mock could not start (%v): run `make lib` first, set JOGG_MOCK, or `jogg-mock -- go test ./...`\n", err)
 		os.Exit(1)
 	}
 	// The mock's first line: "jogg-mock listening on http://127.0.0.1:PORT".
@@ -41,6 +41,22 @@ func TestMain(m *testing.M) {
 	mock.Process.Kill()
 	mock.Wait()
 	os.Exit(code)
+}
+
+// mockBinary is the jogg-mock to start: $JOGG_MOCK, else one on PATH (an installed jogg's),
+// else this repository's release build, in $CARGO_TARGET_DIR or target/.
+func mockBinary() string {
+	if path := os.Getenv("JOGG_MOCK"); path != "" {
+		return path
+	}
+	if path, err := exec.LookPath("jogg-mock"); err == nil {
+		return path
+	}
+	target := os.Getenv("CARGO_TARGET_DIR")
+	if target == "" {
+		target = filepath.Join("..", "..", "target")
+	}
+	return filepath.Join(target, "release", "jogg-mock")
 }
 
 func newClient(t *testing.T) *Client {
@@ -125,7 +141,7 @@ func TestVersionAgreesWithHeaderAndCargoToml(t *testing.T) {
 	if Version() != HeaderVersion || LibraryVersionNumber() != HeaderVersionNumber {
 		t.Fatalf("library %s (%d), header %s (%d)", Version(), LibraryVersionNumber(), HeaderVersion, HeaderVersionNumber)
 	}
-	toml, err := os.ReadFile(filepath.Join("..", "..", "..", "Cargo.toml"))
+	toml, err := os.ReadFile(filepath.Join("..", "..", "Cargo.toml"))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,12 +1,15 @@
-"""Tests of jogg.py against jogg-mock.
+"""Tests of the jogg package against jogg-mock, run on the installed wheel by `make test-python`:
 
-    jogg-mock --render-ms 300 -- python3 -m pytest examples-c/python
+    jogg-mock --render-ms 300 -- python3 -m pytest python/tests
 
-With JOGG_BASE_URL unset, the tests start the repository's target/release/jogg-mock themselves.
+With JOGG_BASE_URL unset, the tests start a jogg-mock themselves: $JOGG_MOCK, else one on PATH,
+else this repository's release build (in $CARGO_TARGET_DIR or target/).
 """
 
+import importlib.metadata
 import os
 import re
+import shutil
 import subprocess
 import threading
 
@@ -18,12 +21,21 @@ ROOT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..")
 WAIT = {"timeout_ms": 20000, "initial_interval_ms": 20, "max_interval_ms": 100}
 
 
+def mock_binary():
+    target = os.environ.get("CARGO_TARGET_DIR") or os.path.join(ROOT, "target")
+    return (
+        os.environ.get("JOGG_MOCK")
+        or shutil.which("jogg-mock")
+        or os.path.join(target, "release", "jogg-mock")
+    )
+
+
 @pytest.fixture(scope="session", autouse=True)
 def mock_server():
     if os.environ.get("JOGG_BASE_URL"):
         yield
         return
-    binary = os.path.join(ROOT, "target", "release", "jogg-mock")
+    binary = mock_binary()
     if not os.path.exists(binary):
         pytest.exit("JOGG_BASE_URL is unset and %s is missing: run `make lib` first" % binary, 1)
     mock = subprocess.Popen([binary, "--render-ms", "300"], stdout=subprocess.PIPE, text=True)
@@ -56,7 +68,7 @@ def create_video(client, script):
     return created["project_id"]
 
 
-def test_version_agrees_with_header_and_cargo_toml():
+def test_version_agrees_with_header_cargo_toml_and_the_distribution():
     with open(os.path.join(ROOT, "Cargo.toml")) as f:
         cargo = re.search(r'^version = "(\d+)\.(\d+)\.(\d+)"', f.read(), re.M).groups()
     with open(os.path.join(ROOT, "include", "jogg.h")) as f:
@@ -66,6 +78,16 @@ def test_version_agrees_with_header_and_cargo_toml():
     assert jogg.version_number() == major * 1000000 + minor * 1000 + patch
     assert macros["JOGG_VERSION_STRING"] == '"%d.%d.%d"' % (major, minor, patch)
     assert int(macros["JOGG_VERSION_NUMBER"]) == jogg.version_number()
+    # The installed distribution (the wheel's metadata) carries the library's version.
+    assert importlib.metadata.version("jogg") == "%d.%d.%d" % (major, minor, patch)
+
+
+def test_the_library_loaded_is_jogg_lib_else_the_one_inside_the_package():
+    """What a pip-installed jogg relies on: with no environment variable, the wheel's own copy."""
+    package = os.path.dirname(os.path.abspath(jogg.__file__))
+    expected = os.environ.get("JOGG_LIB") or os.path.join(package, jogg._library.FILE_NAME)
+    assert jogg._library.path == expected
+    assert os.path.isfile(os.path.join(package, "py.typed"))
 
 
 def test_config_error_names_the_member():

@@ -1,3 +1,0 @@
-module jogg.local
-
-go 1.19

@@ -1,0 +1,3 @@
+module github.com/jogg-rs/jogg/go
+
+go 1.19
