@@ -26,6 +26,7 @@
 
 mod areas;
 mod catalog;
+pub mod description;
 mod endpoints;
 mod faults;
 mod files;

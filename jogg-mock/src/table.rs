@@ -1,9 +1,9 @@
-//! The operations of the library's table, simulated: routing by path template, the same
-//! authentication and POST rate limit as the hand-written v1 routes, parameter validation
-//! against the operation's schema (the specs' transcription), then an area handler.
+//! The operations of the API description, simulated: routing by path template, the same
+//! authentication and POST rate limit as the hand-written v1 routes, the description's judge
+//! (`crate::description`), then an area handler.
 //!
-//! Unknown members are dropped before validation, as the real service ignores them (D24,
-//! D61); everything else the spec constrains is enforced with a 40000 naming the field.
+//! Unknown members are dropped, as the real service ignores them (D24, D61); everything else
+//! the description constrains is enforced with a 40000 naming the field.
 
 use std::sync::MutexGuard;
 
@@ -11,12 +11,10 @@ use serde_json::{Map, Value, json};
 
 use crate::Shared;
 use crate::areas;
+use crate::description::{self, Operation};
 use crate::http::{Request, Response};
 use crate::routes::{ApiError, CODE_INTERNAL, authenticate, error_response, finish, limited_post};
 use crate::store::{Phase, Record, Store};
-use jogg::Method;
-use jogg::ops::{OPERATIONS, Operation};
-use jogg::schema::Kind;
 
 /// What a handler gets: the caller's key and the validated parameters (path, query and body
 /// together, with the spec's types).
@@ -103,7 +101,7 @@ pub(crate) fn dispatch(shared: &Shared, request: &Request) -> Option<Response> {
     };
     let answer = || {
         let outcome = params(op, request, path_params).and_then(|params| {
-            let handler = areas::handler(&op.full_name()).ok_or_else(|| ApiError {
+            let handler = areas::handler(op.full_name()).ok_or_else(|| ApiError {
                 code: CODE_INTERNAL,
                 msg: format!("jogg-mock does not simulate {} yet", op.full_name()),
             })?;
@@ -115,7 +113,7 @@ pub(crate) fn dispatch(shared: &Shared, request: &Request) -> Option<Response> {
         });
         finish(shared, outcome)
     };
-    Some(if op.method == Method::Post {
+    Some(if op.method() == "POST" {
         limited_post(shared, key, answer)
     } else {
         answer()
@@ -127,13 +125,11 @@ pub(crate) fn dispatch(shared: &Shared, request: &Request) -> Option<Response> {
 /// trailing slash is optional (the spec's `POST /v2/video_translate/`).
 fn find_route(method: &str, path: &str) -> Option<(&'static Operation, Vec<(String, String)>)> {
     let path = path.trim_end_matches('/');
-    OPERATIONS
+    description::operations()
         .iter()
-        .copied()
-        .filter(|op| op.method.as_str() == method)
+        .filter(|op| op.method() == method)
         .filter_map(|op| {
-            let template = op.http_path();
-            match_template(template.trim_end_matches('/'), path).map(|params| (op, params))
+            match_template(op.path().trim_end_matches('/'), path).map(|params| (op, params))
         })
         .min_by_key(|(_, params)| params.len())
 }
@@ -162,45 +158,31 @@ fn percent_decode(s: &str) -> String {
         .unwrap_or_default()
 }
 
-/// Gathers path, query and body params into one object typed per the schema, drops unknown
-/// members, and validates.
+/// Gathers path, query and body params into one flat object, judges it against the
+/// description, and returns the declared members typed as the description says (query and
+/// path text as numbers where numbers are meant).
 fn params(
     op: &Operation,
     request: &Request,
     path_params: Vec<(String, String)>,
 ) -> Result<Map<String, Value>, ApiError> {
     let mut raw = Map::new();
-    match op.method {
-        Method::Post | Method::Put => match serde_json::from_slice::<Value>(&request.body) {
+    if matches!(op.method(), "POST" | "PUT") && !request.body.is_empty() {
+        match serde_json::from_slice::<Value>(&request.body) {
             Ok(Value::Object(body)) => raw = body,
-            Ok(_) | Err(_) if request.body.is_empty() => {}
             _ => return Err(ApiError::parameter("body must be a JSON object")),
-        },
-        Method::Get | Method::Delete => {
-            for (name, value) in &request.query {
-                raw.insert(name.clone(), typed_query(op, name, value));
-            }
         }
+    }
+    for (name, value) in &request.query {
+        raw.insert(name.clone(), Value::String(value.clone()));
     }
     for (name, value) in path_params {
         raw.insert(name, Value::String(value));
     }
-    raw.retain(|name, _| op.schema.field(name).is_some());
-    op.schema
-        .check(&Value::Object(raw))
-        .map_err(|e| ApiError::parameter(&e.message))
-}
-
-/// A query string value as the JSON type its schema expects; left as a string when it does
-/// not parse, so validation reports the bad value.
-fn typed_query(op: &Operation, name: &str, value: &str) -> Value {
-    let parsed = match op.schema.field(name).map(|f| &f.kind) {
-        Some(Kind::Int { .. } | Kind::IntEnum(_)) => value.parse::<i64>().ok().map(Value::from),
-        Some(Kind::Num) => value.parse::<f64>().ok().map(Value::from),
-        Some(Kind::Bool) => value.parse::<bool>().ok().map(Value::from),
-        _ => None,
-    };
-    parsed.unwrap_or_else(|| Value::String(value.to_owned()))
+    if let Some(violation) = description::judge(op, &raw).into_iter().next() {
+        return Err(ApiError::parameter(violation));
+    }
+    Ok(description::typed_params(op, &raw))
 }
 
 /// Whether `/files/tasks/<id>.<ext>` exists: the output of a task that has succeeded, for
@@ -218,16 +200,16 @@ mod tests {
     #[test]
     fn literal_routes_beat_templates() {
         let (op, params) = find_route("GET", "/v2/video_translate/target_languages").unwrap();
-        assert_eq!(op.name, "list_translation_languages");
+        assert_eq!(op.name(), "list_translation_languages");
         assert!(params.is_empty());
         let (op, params) = find_route("GET", "/v2/video_translate/abc").unwrap();
-        assert_eq!(op.name, "get_video_translation");
+        assert_eq!(op.name(), "get_video_translation");
         assert_eq!(
             params,
             vec![("video_translate_id".to_owned(), "abc".to_owned())]
         );
         let (op, _) = find_route("POST", "/v2/video_translate").unwrap();
-        assert_eq!(op.name, "create_video_translation");
+        assert_eq!(op.name(), "create_video_translation");
         assert!(find_route("GET", "/v2/nothing").is_none());
     }
 }

@@ -101,7 +101,7 @@ mod tests {
         let mut seen = std::collections::HashSet::new();
         for (name, _) in AREAS.iter().flat_map(|a| a.iter()) {
             assert!(
-                jogg::ops::find(name).is_some(),
+                crate::description::find(name).is_some(),
                 "{name} is not in the table"
             );
             assert!(seen.insert(*name), "{name} handled twice");
