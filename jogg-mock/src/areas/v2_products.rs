@@ -14,9 +14,9 @@ use serde_json::{Value, json};
 use super::list_word;
 use super::v1_products;
 use super::v2_videos::{credits, history, total};
-use crate::routes::ApiError;
+use crate::api::{Call, Handler};
+use crate::envelope::ApiError;
 use crate::store::{Phase, Record};
-use crate::table::{Call, Handler};
 
 pub(crate) const HANDLERS: &[(&str, Handler)] = &[
     ("v2.create_product", v1_products::create),
