@@ -141,7 +141,7 @@ fn authenticate<'a>(shared: &'a Shared, request: &Request) -> Result<&'a str, Ap
         .ok_or_else(ApiError::bad_key)
 }
 
-/// Counts a POST against the key's window (every POST does, REFERENCE 7) and runs `handler`
+/// Counts a POST against the key's window (every POST does, api-notes §7) and runs `handler`
 /// if it fits, labelling its answer with the remainder.
 fn limited_post(shared: &Shared, key: &str, handler: impl FnOnce() -> Response) -> Response {
     let window = Duration::from_millis(shared.config.post_window_ms);

@@ -10,7 +10,7 @@ use std::sync::OnceLock;
 
 use crate::clock::splitmix64;
 
-/// The values of the `/avatars` filters (REFERENCE 2.2) the catalogue spreads its avatars
+/// The values of the `/avatars` filters (api-notes §2.2) the catalogue spreads its avatars
 /// over, so that every filter value finds some; the description holds requests to them.
 const AVATAR_STYLES: &[&str] = &["professional", "social"];
 const AVATAR_AGES: &[&str] = &["adult", "senior", "young_adult"];

@@ -11,7 +11,7 @@ use serde_json::Value;
 use crate::Shared;
 use crate::http::Response;
 
-/// Envelope codes used by the mock (REFERENCE 5).
+/// Envelope codes used by the mock (api-notes §5).
 pub(crate) const CODE_OK: i64 = 0;
 pub(crate) const CODE_RATE_LIMITED: i64 = 429;
 pub(crate) const CODE_NOT_FOUND: i64 = 10104;

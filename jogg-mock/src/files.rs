@@ -1,5 +1,5 @@
 //! What the mock serves outside the API: the signed upload URLs that accept PUT, and the
-//! files under `/files/` (REFERENCE 3.10, 9).
+//! files under `/files/` (api-notes §3.10, §9).
 //!
 //! An upload slot is a record of kind [`UPLOAD`] made by `create_upload_url`
 //! (`areas::uploads`): the PUT needs no API key, only the URL's signature, and for v2 the

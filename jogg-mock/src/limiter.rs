@@ -1,5 +1,5 @@
 //! The POST rate limit: at most `post_limit` POSTs per API key in a window, counted sliding
-//! or fixed (the service documents 20 a minute, not how the window moves, REFERENCE §7).
+//! or fixed (the service documents 20 a minute, not how the window moves, api-notes §7).
 
 use std::collections::{HashMap, VecDeque};
 use std::time::{Duration, Instant};

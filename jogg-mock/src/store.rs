@@ -28,7 +28,7 @@ pub(crate) struct Record {
     pub(crate) data: Value,
 }
 
-/// Where a simulated task stands, from its age against `render_ms` (REFERENCE §6.2 gives
+/// Where a simulated task stands, from its age against `render_ms` (api-notes §6.2 gives
 /// each task kind's words for these).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) enum Phase {

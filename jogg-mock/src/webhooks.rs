@@ -1,5 +1,5 @@
 //! Webhook delivery: when a project's render ends, POST a signed event to
-//! every enabled endpoint of its owner that subscribed to it (REFERENCE 8).
+//! every enabled endpoint of its owner that subscribed to it (api-notes §8).
 //!
 //! Renders end in simulated time that nobody polls, so one dispatcher thread
 //! sleeps until the next render ends. Each delivery then runs on its own
@@ -210,7 +210,7 @@ struct Endpoint {
     version: String,
 }
 
-/// Builds the project's event (REFERENCE 8.3, v1 shapes) and starts one
+/// Builds the project's event (api-notes §8.3, v1 shapes) and starts one
 /// delivery per subscribed endpoint.
 fn dispatch(shared: &Arc<Shared>, project_id: &str) {
     let render_ms = shared.config.render_ms;

@@ -918,7 +918,7 @@ fn invalid_voice_queries_are_rejected() {
         ("page=-1", "page"),
         ("gender=Male", "gender"),
         ("age=adult", "age"),
-        // The spec's language names are a closed set (REFERENCE 2.3).
+        // The specs list the language names (api-notes §2.3).
         ("language=klingon", "language"),
     ] {
         let reply = get(&server, &format!("/v1/voices?{query}")).json();

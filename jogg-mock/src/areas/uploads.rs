@@ -1,4 +1,4 @@
-//! Signed upload URLs (REFERENCE 3.10, 9): `create_upload_url` hands out
+//! Signed upload URLs (api-notes §3.10, §9): `create_upload_url` hands out
 //! `/upload/<token>?signature=...` on the mock itself and the address the file will have,
 //! `/files/assets/<token>/<name>`. The slot is a record of kind `files::UPLOAD`; `files`
 //! takes the PUT and serves the file.

@@ -1,6 +1,6 @@
 //! v1 video renders: talking avatar, template, legacy variable, product URL and preview.
 //! Each becomes a project (store kind [`PROJECT`]) that `GET /v1/project` follows through
-//! `status_code` 1, 2, 3 and 4 or 5 (REFERENCE 6.1); a talking-avatar render also announces
+//! `status_code` 1, 2, 3 and 4 or 5 (api-notes §6.1); a talking-avatar render also announces
 //! its end to the owner's webhook endpoints (`webhooks`).
 //!
 //! Reads the `"product"` records of the products area (`Record.id` = `product_id`,
@@ -45,7 +45,7 @@ const AUDIO_VIDEO_SECONDS: u64 = 10;
 /// Title given to talking-avatar projects created without `video_name`.
 const DEFAULT_TITLE: &str = "Untitled talking avatar video";
 
-/// v1 `status_code` values (REFERENCE 6.1) that the simulation goes through.
+/// v1 `status_code` values (api-notes §6.1) that the simulation goes through.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) enum RenderStatus {
     Start,

@@ -1,7 +1,7 @@
 //! v2 AI scripts: an async task that writes a few short scripts about a product.
 //!
 //! Store kind: `ai_script` (one record per task; `data` keeps what the scripts are written
-//! from). Statuses: pending -> processing -> completed | failed (REFERENCE §6.2).
+//! from). Statuses: pending -> processing -> completed | failed (api-notes §6.2).
 
 use serde_json::{Value, json};
 

@@ -1,5 +1,5 @@
 //! v2 lip sync: a task that redubs a video with an audio track. Its success word is
-//! `success`, not `completed` (REFERENCE §3.13).
+//! `success`, not `completed` (api-notes §3.13).
 
 use serde_json::{Value, json};
 

@@ -3,7 +3,7 @@
 //!
 //! Kinds: `"avatar_video"` (data `{video_name, duration}`) and `"template_video"` (data
 //! `{video_name, duration}`); both are tasks whose words are `pending`, `processing`,
-//! `completed`, `failed` (REFERENCE §6.2).
+//! `completed`, `failed` (api-notes §6.2).
 
 use std::cmp::Ordering;
 
@@ -155,7 +155,7 @@ pub(super) fn done_at(call: &Call, record: &Record) -> u64 {
     record.created_unix + call.shared.config.render_ms.div_ceil(1000)
 }
 
-/// Credits for a render: `per_block` for every started 2 minutes (REFERENCE §10).
+/// Credits for a render: `per_block` for every started 2 minutes (api-notes §10).
 pub(super) fn credits(seconds: f64, per_block: f64) -> f64 {
     (seconds / 120.0).ceil().max(1.0) * per_block
 }

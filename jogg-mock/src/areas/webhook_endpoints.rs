@@ -1,4 +1,4 @@
-//! Webhook endpoint management (REFERENCE 3.16), v1 and v2, and the event lists.
+//! Webhook endpoint management (api-notes §3.16), v1 and v2, and the event lists.
 //!
 //! Endpoints are records of kind [`ENDPOINT`], one list per API key shared by both
 //! versions. Replies use the enveloped shapes the official n8n node reads
