@@ -1,19 +1,21 @@
-//! The operations of the API description, simulated: routing by path template, the same
-//! authentication and POST rate limit as the hand-written v1 routes, the description's judge
-//! (`crate::description`), then an area handler.
+//! An API request, from its route to its answer: the key check, the POST rate limit, the
+//! description's judge (`crate::description`), then the operation's handler (`areas`).
 //!
-//! Unknown members are dropped, as the real service ignores them (D24, D61); everything else
-//! the description constrains is enforced with a 40000 naming the field.
+//! Every operation of the description goes through here, so they all authenticate, count and
+//! validate the same way. Unknown members are dropped, as the real service ignores them (D24,
+//! D61); everything else the description constrains is refused with a 40000 naming the field.
 
 use std::sync::MutexGuard;
+use std::time::Duration;
 
 use serde_json::{Map, Value, json};
 
 use crate::Shared;
 use crate::areas;
 use crate::description::{self, Operation};
+use crate::envelope::{ApiError, CODE_INTERNAL, error_response, finish, rate_limited};
 use crate::http::{Request, Response};
-use crate::routes::{ApiError, CODE_INTERNAL, authenticate, error_response, finish, limited_post};
+use crate::limiter::Admission;
 use crate::store::{Phase, Record, Store};
 
 /// What a handler gets: the caller's key and the validated parameters (path, query and body
@@ -83,7 +85,7 @@ impl Call<'_> {
         let pages = total.div_ceil(size);
         let slice = items
             .into_iter()
-            .skip((page - 1) * size)
+            .skip((page - 1).saturating_mul(size))
             .take(size)
             .collect();
         let pagination =
@@ -92,18 +94,22 @@ impl Call<'_> {
     }
 }
 
-/// Answers a request for a table operation, or `None` when no operation has that route.
-pub(crate) fn dispatch(shared: &Shared, request: &Request) -> Option<Response> {
-    let (op, path_params) = find_route(&request.method, &request.path)?;
+/// Answers a request routed to `op`, with the path parameters its template matched.
+pub(crate) fn answer(
+    shared: &Shared,
+    request: &Request,
+    op: &Operation,
+    path_params: Vec<(String, String)>,
+) -> Response {
     let key = match authenticate(shared, request) {
         Ok(key) => key,
-        Err(e) => return Some(error_response(shared, &e)),
+        Err(e) => return error_response(shared, &e),
     };
-    let answer = || {
+    let run = || {
         let outcome = params(op, request, path_params).and_then(|params| {
             let handler = areas::handler(op.full_name()).ok_or_else(|| ApiError {
                 code: CODE_INTERNAL,
-                msg: format!("jogg-mock does not simulate {} yet", op.full_name()),
+                msg: format!("jogg-mock does not simulate {}", op.full_name()),
             })?;
             handler(&Call {
                 shared,
@@ -113,49 +119,45 @@ pub(crate) fn dispatch(shared: &Shared, request: &Request) -> Option<Response> {
         });
         finish(shared, outcome)
     };
-    Some(if op.method() == "POST" {
-        limited_post(shared, key, answer)
+    // The limit is applied before the body is even parsed, so invalid POSTs use up the
+    // quota just as on the real service.
+    if op.method() == "POST" {
+        limited_post(shared, key, run)
     } else {
-        answer()
-    })
+        run()
+    }
 }
 
-/// The operation whose method and path template match; a literal segment beats a
-/// parameter (`/v2/video_translate/target_languages` is not a translation id, D12), and a
-/// trailing slash is optional (the spec's `POST /v2/video_translate/`).
-fn find_route(method: &str, path: &str) -> Option<(&'static Operation, Vec<(String, String)>)> {
-    let path = path.trim_end_matches('/');
-    description::operations()
+/// The caller's key, if `x-api-key` is one the mock accepts; checked before anything else,
+/// including the rate limit.
+fn authenticate<'a>(shared: &'a Shared, request: &Request) -> Result<&'a str, ApiError> {
+    let presented = request.header("x-api-key").ok_or_else(ApiError::bad_key)?;
+    shared
+        .config
+        .api_keys
         .iter()
-        .filter(|op| op.method() == method)
-        .filter_map(|op| {
-            match_template(op.path().trim_end_matches('/'), path).map(|params| (op, params))
-        })
-        .min_by_key(|(_, params)| params.len())
+        .find(|key| key.as_str() == presented)
+        .map(String::as_str)
+        .ok_or_else(ApiError::bad_key)
 }
 
-fn match_template(template: &str, path: &str) -> Option<Vec<(String, String)>> {
-    let (t, p): (Vec<&str>, Vec<&str>) = (template.split('/').collect(), path.split('/').collect());
-    if t.len() != p.len() {
-        return None;
-    }
-    let mut params = Vec::new();
-    for (ts, ps) in t.iter().zip(&p) {
-        match ts.strip_prefix('{').and_then(|s| s.strip_suffix('}')) {
-            Some(name) if !ps.is_empty() => params.push((name.to_owned(), percent_decode(ps))),
-            Some(_) => return None,
-            None if ts == ps => {}
-            None => return None,
+/// Counts a POST against the key's window (every POST does, api-notes §7) and runs `handler`
+/// if it fits, labelling its answer with the remainder.
+fn limited_post(shared: &Shared, key: &str, handler: impl FnOnce() -> Response) -> Response {
+    let window = Duration::from_millis(shared.config.post_window_ms);
+    let admission = shared.store().admit_post(
+        key,
+        shared.clock.now(),
+        shared.config.post_limit,
+        window,
+        shared.config.post_window_kind,
+    );
+    match admission {
+        Admission::Allowed { remaining } => {
+            handler().with_header("X-RateLimit-Remaining", remaining.to_string())
         }
+        Admission::Limited { retry_after_secs } => rate_limited(shared, retry_after_secs),
     }
-    Some(params)
-}
-
-fn percent_decode(s: &str) -> String {
-    crate::http::parse_query(&format!("x={s}"))
-        .pop()
-        .map(|(_, v)| v)
-        .unwrap_or_default()
 }
 
 /// Gathers path, query and body params into one flat object, judges it against the
@@ -183,33 +185,4 @@ fn params(
         return Err(ApiError::parameter(violation));
     }
     Ok(description::typed_params(op, &raw))
-}
-
-/// Whether `/files/tasks/<id>.<ext>` exists: the output of a task that has succeeded, for
-/// any key (like signed media URLs on the real service).
-pub(crate) fn task_media_exists(shared: &Shared, id: &str) -> bool {
-    shared
-        .store()
-        .has_succeeded_task(id, shared.clock.now(), shared.config.render_ms)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn literal_routes_beat_templates() {
-        let (op, params) = find_route("GET", "/v2/video_translate/target_languages").unwrap();
-        assert_eq!(op.name(), "list_translation_languages");
-        assert!(params.is_empty());
-        let (op, params) = find_route("GET", "/v2/video_translate/abc").unwrap();
-        assert_eq!(op.name(), "get_video_translation");
-        assert_eq!(
-            params,
-            vec![("video_translate_id".to_owned(), "abc".to_owned())]
-        );
-        let (op, _) = find_route("POST", "/v2/video_translate").unwrap();
-        assert_eq!(op.name(), "create_video_translation");
-        assert!(find_route("GET", "/v2/nothing").is_none());
-    }
 }
