@@ -236,9 +236,11 @@ impl Schema {
                     let whole = |group: &&[&str]| group.iter().all(|m| has_path(&out, m));
                     if !groups.iter().any(whole) {
                         // Name the first member missing from the group closest to complete.
+                        let present = |g: &&[&str]| g.iter().filter(|m| has_path(&out, m)).count();
+                        let most = groups.iter().map(present).max().unwrap_or(0);
                         let closest = groups
                             .iter()
-                            .max_by_key(|g| g.iter().filter(|m| has_path(&out, m)).count())
+                            .find(|g| present(g) == most)
                             .expect("a rule names at least one group");
                         let missing = closest
                             .iter()
@@ -705,7 +707,11 @@ mod tests {
         ])
         .with_rules(&[Rule::AnyOf(&[&["name"], &["voice.id", "url"]])]);
         assert!(GROUPS.check(&json!({"name": "n"})).is_ok());
-        assert!(GROUPS.check(&json!({"url": "u", "voice": {"id": 3}})).is_ok());
+        assert!(
+            GROUPS
+                .check(&json!({"url": "u", "voice": {"id": 3}}))
+                .is_ok()
+        );
         let e = GROUPS.check(&json!({"url": "u"})).unwrap_err();
         assert_eq!(e.field.as_deref(), Some("voice.id"));
         assert_eq!(
@@ -713,7 +719,11 @@ mod tests {
             "voice.id: is required: give name, or voice.id and url"
         );
         // A null member is absent, nested or not.
-        assert!(GROUPS.check(&json!({"url": "u", "voice": {"id": null}})).is_err());
+        assert!(
+            GROUPS
+                .check(&json!({"url": "u", "voice": {"id": null}}))
+                .is_err()
+        );
     }
 
     #[test]

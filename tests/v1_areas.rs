@@ -670,7 +670,7 @@ fn custom_voices_by_language() {
     );
     assert_refused(
         &server,
-        || cc.call("v1.list_custom_voices", &json!({"language": 5})),
+        || cc.call("v1.list_custom_voices", &json!({"language": true})),
         "language",
     );
 }
