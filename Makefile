@@ -25,7 +25,8 @@ CARGO_BUILD := $(CARGO) build --release --workspace --all-features
 # (rustc --print native-static-libs on Linux).
 NATIVE_LIBS := -lgcc_s -lutil -lrt -lpthread -lm -ldl -lc
 
-.PHONY: all lib demo test test-rust test-c check-lib-contents check-memory install uninstall clean fuzz fuzz-stable bench
+.PHONY: all lib demo test test-rust test-c check-lib-contents check-memory install uninstall clean fuzz fuzz-stable bench \
+	check-description
 
 all: lib $(BUILD)/quickstart $(BUILD)/webhook_receiver
 
@@ -92,6 +93,21 @@ check-lib-contents: lib
 	! nm -C $(LIB_A) 2>/dev/null | grep -i 'jogg_mock'
 	nm -C $(RELEASE)/libjogg.so | grep -q 'jogg::'
 	! nm -C $(RELEASE)/libjogg.so | grep -i 'jogg_mock'
+
+# api/description.json must be exactly what tools/import-api.py makes of the vendor's specs
+# (JOGG_API_SPECS, else ../shared/jogg-api). Without the specs there is nothing to compare
+# with: the check says so and passes, and nothing else in the build needs them.
+JOGG_API_SPECS ?= ../shared/jogg-api
+
+check-description:
+	@if [ -d "$(JOGG_API_SPECS)" ]; then \
+		out=$$(mktemp) && trap 'rm -f "$$out"' EXIT && \
+		$(PYTHON) tools/import-api.py "$(JOGG_API_SPECS)" -o "$$out" && \
+		diff -u api/description.json "$$out" && \
+		echo "api/description.json matches the specs in $(JOGG_API_SPECS)"; \
+	else \
+		echo "no vendor specs at $(JOGG_API_SPECS): api/description.json not checked"; \
+	fi
 
 # Waiting at scale: a batch of creates against the POST limit, and the poll schedule against
 # a fixed 5-second poll. Prints the tables and rewrites the Waiting section of BENCHMARKS.md.

@@ -17,7 +17,7 @@ pub const DEFAULT_BASE_URL: &str = "https://api.jogg.ai";
 const DEFAULT_CONNECT_TIMEOUT_MS: u64 = 5_000;
 const DEFAULT_TIMEOUT_MS: u64 = 60_000;
 const DEFAULT_MAX_RETRIES: u32 = 2;
-/// The documented limit: 20 POSTs per minute per key (REFERENCE §7).
+/// The documented limit: 20 POSTs per minute per key (api-notes §7).
 const DEFAULT_POST_LIMIT: u32 = 20;
 const DEFAULT_POST_WINDOW_MS: u64 = 60_000;
 

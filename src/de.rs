@@ -1,5 +1,5 @@
 //! Lenient decoders for the places where the API's documents disagree on a member's type
-//! (DISCREPANCIES.md §B): ids that are numbers or strings, numbers sent as strings.
+//! (api-notes, part 2: identifiers and scalar types): ids that are numbers or strings, numbers sent as strings.
 
 use serde::Deserialize;
 use serde::de::{Deserializer, Error, Unexpected};

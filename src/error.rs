@@ -141,7 +141,7 @@ impl Code {
         )
     }
 
-    /// The code for an API envelope `code` (REFERENCE §5) or, failing that, an HTTP status.
+    /// The code for an API envelope `code` (api-notes §5) or, failing that, an HTTP status.
     pub(crate) fn for_api(api_code: Option<i64>, http_status: u16) -> Code {
         match api_code {
             Some(10105) => Code::Auth,

@@ -1,7 +1,7 @@
 //! The client-side POST limiter: never more than `limit` POSTs in any `window`.
 //!
 //! The API allows 20 POSTs per minute per key and does not say whether it counts fixed or
-//! sliding windows (REFERENCE §7). A request is counted by the server when it arrives, which
+//! sliding windows (api-notes §7). A request is counted by the server when it arrives, which
 //! is somewhere between our send and our receipt of the answer. So each slot is held from
 //! the send until the answer came back plus `window` (plus a small margin for clock
 //! granularity): then any two POSTs `limit` apart arrive at least `window` apart, which

@@ -59,13 +59,16 @@ pub enum Rule {
     },
     /// At least one of these members must be present.
     AtLeastOne(&'static [&'static str]),
-    /// When member `when` equals `equals`: every `require` member must be present and no
-    /// `forbid` member may be (`voice.type = "script"` needs `script`, not `audio_url`).
+    /// At least one of these groups must be present whole; a member may be a dotted path into
+    /// a nested object (`script.language`).
+    AnyOf(&'static [&'static [&'static str]]),
+    /// When member `when` equals `equals`, every `require` member must be present
+    /// (`voice.type = "script"` needs `script`). Other members are not refused: the vendor's
+    /// own examples send `audio_url` beside a script.
     Case {
         when: &'static str,
         equals: &'static str,
         require: &'static [&'static str],
-        forbid: &'static [&'static str],
     },
 }
 
@@ -113,6 +116,14 @@ impl Schema {
     /// A schema without cross-field rules.
     pub const fn of(fields: &'static [Field]) -> Schema {
         Schema { fields, rules: &[] }
+    }
+
+    /// This schema with rules across its members.
+    pub const fn with_rules(self, rules: &'static [Rule]) -> Schema {
+        Schema {
+            fields: self.fields,
+            rules,
+        }
     }
 
     pub fn field(&self, name: &str) -> Option<&Field> {
@@ -221,11 +232,31 @@ impl Schema {
                         ));
                     }
                 }
+                Rule::AnyOf(groups) => {
+                    let whole = |group: &&[&str]| group.iter().all(|m| has_path(&out, m));
+                    if !groups.iter().any(whole) {
+                        // Name the first member missing from the group closest to complete.
+                        let present = |g: &&[&str]| g.iter().filter(|m| has_path(&out, m)).count();
+                        let most = groups.iter().map(present).max().unwrap_or(0);
+                        let closest = groups
+                            .iter()
+                            .find(|g| present(g) == most)
+                            .expect("a rule names at least one group");
+                        let missing = closest
+                            .iter()
+                            .find(|m| !has_path(&out, m))
+                            .expect("an incomplete group misses a member");
+                        let choices: Vec<String> = groups.iter().map(|g| g.join(" and ")).collect();
+                        return Err(Error::validation(
+                            format!("{prefix}{missing}"),
+                            format!("is required: give {}", choices.join(", or ")),
+                        ));
+                    }
+                }
                 Rule::Case {
                     when,
                     equals,
                     require,
-                    forbid,
                 } => {
                     if out.get(*when).and_then(Value::as_str) != Some(*equals) {
                         continue;
@@ -234,12 +265,6 @@ impl Schema {
                         return Err(Error::validation(
                             format!("{prefix}{missing}"),
                             format!("is required when {when} is {equals:?}"),
-                        ));
-                    }
-                    if let Some(extra) = forbid.iter().find(|n| out.contains_key(**n)) {
-                        return Err(Error::validation(
-                            format!("{prefix}{extra}"),
-                            format!("must not be set when {when} is {equals:?}"),
                         ));
                     }
                 }
@@ -254,6 +279,17 @@ impl Schema {
             .map(|f| f.name)
             .collect::<Vec<_>>()
             .join(", ")
+    }
+}
+
+/// Whether a member, possibly a dotted path into nested objects, is present.
+fn has_path(obj: &Map<String, Value>, path: &str) -> bool {
+    match path.split_once('.') {
+        None => obj.get(path).is_some_and(|v| !v.is_null()),
+        Some((head, rest)) => obj
+            .get(head)
+            .and_then(Value::as_object)
+            .is_some_and(|inner| has_path(inner, rest)),
     }
 }
 
@@ -311,6 +347,8 @@ fn check_kind(kind: &Kind, value: &Value, name: &str, place: Place) -> Result<Va
                 ));
             }
         }
+        // In a URL every value is text: a number given for a string is written as it reads.
+        Kind::Str { .. } | Kind::Id if place.in_url && value.is_number() => {}
         Kind::Str { non_empty } => {
             let s = value.as_str().ok_or_else(|| bad_type("a string"))?;
             if *non_empty && place.required && s.trim().is_empty() {
@@ -632,7 +670,6 @@ mod tests {
                 when: "type",
                 equals: "script",
                 require: &["script"],
-                forbid: &["audio_url"],
             },
             Rule::AtLeastOne(&["name", "url"]),
         ],
@@ -644,12 +681,14 @@ mod tests {
             .check(&json!({"type": "script", "name": "n"}))
             .unwrap_err();
         assert_eq!(e.message, "script: is required when type is \"script\"");
-        let e = CASES
-            .check(
-                &json!({"type": "script", "script": "s", "audio_url": "https://a/b", "name": "n"}),
-            )
-            .unwrap_err();
-        assert_eq!(e.field.as_deref(), Some("audio_url"));
+        // A member the case does not need is not refused: the vendor's examples send both.
+        assert!(
+            CASES
+                .check(
+                    &json!({"type": "script", "script": "s", "audio_url": "https://a/b", "name": "n"}),
+                )
+                .is_ok()
+        );
         assert!(
             CASES
                 .check(&json!({"type": "audio", "audio_url": "https://a/b", "url": "u"}))
@@ -657,6 +696,34 @@ mod tests {
         );
         let e = CASES.check(&json!({"type": "audio"})).unwrap_err();
         assert_eq!(e.message, "name: at least one of name, url is required");
+    }
+
+    #[test]
+    fn any_of_whole_groups_with_nested_members() {
+        static GROUPS: Schema = Schema::of(&[
+            opt("name", STR),
+            opt("url", STR),
+            opt("voice", Kind::AnyObject),
+        ])
+        .with_rules(&[Rule::AnyOf(&[&["name"], &["voice.id", "url"]])]);
+        assert!(GROUPS.check(&json!({"name": "n"})).is_ok());
+        assert!(
+            GROUPS
+                .check(&json!({"url": "u", "voice": {"id": 3}}))
+                .is_ok()
+        );
+        let e = GROUPS.check(&json!({"url": "u"})).unwrap_err();
+        assert_eq!(e.field.as_deref(), Some("voice.id"));
+        assert_eq!(
+            e.message,
+            "voice.id: is required: give name, or voice.id and url"
+        );
+        // A null member is absent, nested or not.
+        assert!(
+            GROUPS
+                .check(&json!({"url": "u", "voice": {"id": null}}))
+                .is_err()
+        );
     }
 
     #[test]

@@ -1,4 +1,4 @@
-//! Value sets shared by several operations (REFERENCE §2), as Rust enums so a typed request
+//! Value sets shared by several operations (api-notes §2), as Rust enums so a typed request
 //! cannot hold a value the API would refuse. Each is declared once and used by both API
 //! versions; the modules of the operations that take one re-export it.
 
@@ -102,7 +102,7 @@ int_enum! {
 
 word_enum! {
     /// Frame shape as v2 requests and query filters spell it; v2 responses still carry the
-    /// integers of [`AspectRatio`] (REFERENCE §2.1, D21).
+    /// integers of [`AspectRatio`] (api-notes §2.1, D21).
     Orientation {
         /// 9:16
         Portrait = "portrait",
@@ -318,7 +318,7 @@ word_enum! {
 
 word_enum! {
     /// The motion model that animates a photo into an avatar (priced differently:
-    /// REFERENCE §10).
+    /// api-notes §10).
     MotionModel {
         V1_0 = "1.0",
         V2_0 = "2.0",

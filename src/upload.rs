@@ -1,4 +1,4 @@
-//! Uploading a local file as an asset (REFERENCE §9): ask the API for a signed URL, PUT the
+//! Uploading a local file as an asset (api-notes §9): ask the API for a signed URL, PUT the
 //! file's bytes there, return the address to put in a create request.
 //!
 //! Everything that can be known about the file is checked before the first request, so a
@@ -18,7 +18,7 @@ use crate::ops::Version;
 use crate::transport::{Method, Transfer, check_file_url, redact_url, transport_error};
 
 const MIB: u64 = 1024 * 1024;
-/// The documented limits (REFERENCE §9), read as MiB: the API has the last word, this check
+/// The documented limits (api-notes §9), read as MiB: the API has the last word, this check
 /// only spares a doomed upload of a file that is clearly too large.
 const IMAGE_LIMIT: u64 = 10 * MIB;
 const AUDIO_LIMIT: u64 = 20 * MIB;

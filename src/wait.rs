@@ -2,7 +2,7 @@
 //! deadline, a poll budget and a progress callback that can cancel. One loop serves every
 //! kind of task (v1 projects, v2 videos, lip sync, translations, photo avatars...): each
 //! [`TaskKind`] says how to poll it and how to read its status, and the result speaks one
-//! status vocabulary whatever words the task kind uses (REFERENCE §6.3).
+//! status vocabulary whatever words the task kind uses (api-notes §6.3).
 
 use std::ops::ControlFlow;
 use std::time::{Duration, Instant};

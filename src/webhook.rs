@@ -1,4 +1,4 @@
-//! Receiving webhook deliveries (REFERENCE §8): check the signature, then read the event.
+//! Receiving webhook deliveries (api-notes §8): check the signature, then read the event.
 //!
 //! Jogg signs each delivery with the endpoint's secret: the `X-Webhook-Signature` header is
 //! the lowercase hex HMAC-SHA256 of the raw request body. Verify the bytes exactly as they
@@ -48,7 +48,7 @@ pub fn known_events() -> Vec<&'static str> {
     events
 }
 
-/// Where each kind of task puts its id, in the order they are tried (REFERENCE §8.3).
+/// Where each kind of task puts its id, in the order they are tried (api-notes §8.3).
 const ID_FIELDS: &[&str] = &[
     "video_id",
     "project_id",

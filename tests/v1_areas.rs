@@ -204,7 +204,9 @@ fn template_video_through_jogg_call() {
         .unwrap_err();
     assert_eq!(e["api_code"], 40000);
     assert!(
-        e["message"].as_str().unwrap().contains("url or asset_id"),
+        e["message"].as_str().unwrap().contains(
+            "variables[0].properties.url: is required (or give variables[0].properties.asset_id)"
+        ),
         "{e}"
     );
     let e = cc
@@ -374,7 +376,7 @@ fn product_video_and_preview() {
     let p = c.get_project(&preview).unwrap();
     assert_eq!(p.title.as_deref(), Some("Preview: Trail Bottle"));
 
-    let mut own_script = ProductVideo::new(&product_id, 81, ScriptStyle::new("Anything"));
+    let mut own_script = ProductVideo::new(&product_id, 81, ScriptStyle::new("Challenge"));
     own_script.override_script = Some("Thirty characters of my script".into());
     let id = c
         .create_video_from_url(&own_script.into())
@@ -433,11 +435,20 @@ fn product_videos_through_jogg_call() {
         assert_eq!(p["status_code"], 4, "{op}");
         assert_eq!(p["video_duration"], 15, "{op}");
     }
-    // `language` may be left out of the full render (the spec defaults it) but not of the
-    // preview.
+    // The spec lists `language` as required for both renders (it also gives it a default):
+    // the client lets the full render go without it, and the service refuses it.
     let mut no_language = ok.clone();
     no_language.as_object_mut().unwrap().remove("language");
-    cc.call("v1.create_video_from_url", &no_language).unwrap();
+    let e = cc
+        .call("v1.create_video_from_url", &no_language)
+        .unwrap_err();
+    assert_eq!(
+        (e["api_code"].clone(), e["api_message"].clone()),
+        (
+            json!(40000),
+            json!("Parameter error: language: is required")
+        )
+    );
     assert_refused(
         &server,
         || cc.call("v1.create_preview_video", &no_language),
@@ -453,7 +464,7 @@ fn product_videos_through_jogg_call() {
         (p["status_code"].clone(), p["video_url"].clone()),
         (json!(5), json!(""))
     );
-    assert_eq!(server.projects_created(), 4);
+    assert_eq!(server.projects_created(), 3);
 
     let with = |member: &str, value: Value| {
         let mut r = ok.clone();
@@ -492,7 +503,7 @@ fn product_videos_through_jogg_call() {
         || cc.call("v1.create_video_from_url", &no_style),
         "script_style",
     );
-    assert_eq!(server.projects_created(), 4);
+    assert_eq!(server.projects_created(), 3);
 }
 
 // ---------------------------------------------------------------------------------------
@@ -659,7 +670,7 @@ fn custom_voices_by_language() {
     );
     assert_refused(
         &server,
-        || cc.call("v1.list_custom_voices", &json!({"language": 5})),
+        || cc.call("v1.list_custom_voices", &json!({"language": true})),
         "language",
     );
 }

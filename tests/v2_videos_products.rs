@@ -174,11 +174,6 @@ fn avatar_video_through_jogg_call_and_validation() {
             ),
             "voice.voice_id",
         ),
-        // Only the member matching `type`.
-        (
-            with(&["voice", "audio_url"], json!("https://x.example/a.mp3")),
-            "voice.audio_url",
-        ),
         // Unknown member.
         (with(&["avatar", "id"], json!(81)), "avatar.id"),
     ] {
@@ -1095,16 +1090,19 @@ fn product_renders_through_jogg_call() {
         )
         .unwrap();
     assert_eq!(rendered["status"], "processing");
-    // Without any language the API refuses.
+    // Without any language (at the top or in the script) nothing is sent.
     previews.as_object_mut().unwrap().remove("language");
+    let before = server.requests().len();
     let e = cc
         .call("v2.create_product_previews", &previews)
         .unwrap_err();
-    assert_eq!(e["api_code"], 40000);
+    assert_eq!(e["name"], "JOGG_ERR_VALIDATION", "{e}");
+    assert_eq!(e["field"], "language", "{e}");
     assert!(
         e["message"].as_str().unwrap().contains("script.language"),
         "{e}"
     );
+    assert_eq!(server.requests().len(), before);
     let mut none = previews.clone();
     none["visual_styles"] = json!([]);
     none["language"] = json!("english");

@@ -8,13 +8,13 @@
 
 use std::sync::OnceLock;
 
-use crate::state::splitmix64;
+use crate::clock::splitmix64;
 
-/// Allowed values of the `/avatars` filters (REFERENCE 2.2), strict case.
-pub(crate) const AVATAR_STYLES: &[&str] = &["professional", "social"];
-pub(crate) const AVATAR_GENDERS: &[&str] = &["male", "female"];
-pub(crate) const AVATAR_AGES: &[&str] = &["adult", "senior", "young_adult"];
-pub(crate) const AVATAR_SCENES: &[&str] = &[
+/// The values of the `/avatars` filters (api-notes §2.2) the catalogue spreads its avatars
+/// over, so that every filter value finds some; the description holds requests to them.
+const AVATAR_STYLES: &[&str] = &["professional", "social"];
+const AVATAR_AGES: &[&str] = &["adult", "senior", "young_adult"];
+const AVATAR_SCENES: &[&str] = &[
     "lifestyle",
     "outdoors",
     "business",
@@ -23,7 +23,7 @@ pub(crate) const AVATAR_SCENES: &[&str] = &[
     "education",
     "news",
 ];
-pub(crate) const AVATAR_ETHNICITIES: &[&str] = &[
+const AVATAR_ETHNICITIES: &[&str] = &[
     "european",
     "african",
     "south_asian",
@@ -32,13 +32,6 @@ pub(crate) const AVATAR_ETHNICITIES: &[&str] = &[
     "south_american",
     "north_american",
 ];
-/// v1 aspect ratios as query strings: 0 = 9:16, 1 = 16:9, 2 = 1:1.
-pub(crate) const ASPECT_RATIOS: &[&str] = &["0", "1", "2"];
-
-/// Allowed values of the `/voices` filters (REFERENCE 2.2).
-pub(crate) const VOICE_GENDERS: &[&str] = &["male", "female"];
-pub(crate) const VOICE_AGES: &[&str] = &["young", "middle_aged", "old"];
-
 /// Id of the first library avatar (the id used in the vendor examples).
 const FIRST_AVATAR_ID: i64 = 81;
 

@@ -32,11 +32,11 @@ use std::time::Duration;
 
 use serde_json::Value;
 
-use crate::http::{Request, Response};
-use crate::routes::{
+use crate::clock::splitmix64;
+use crate::envelope::{
     self, ApiError, CODE_INTERNAL, CODE_RATE_LIMITED, base_response, json_response,
 };
-use crate::state::splitmix64;
+use crate::http::{Request, Response};
 use crate::{MockConfig, Shared, lock};
 
 /// The request header that asks for a fault.
@@ -303,6 +303,11 @@ pub(crate) struct Injector {
     /// API requests that went through the rate draw, in arrival order.
     drawn: AtomicU64,
     injected: AtomicUsize,
+    /// Armed by [`MockServer::interrupt_next_download`]: the next file served under
+    /// `/files/` is cut after this many body bytes.
+    ///
+    /// [`MockServer::interrupt_next_download`]: crate::MockServer::interrupt_next_download
+    download_cut: Mutex<Option<usize>>,
 }
 
 impl Injector {
@@ -312,7 +317,18 @@ impl Injector {
             header_seen: Mutex::new(HashMap::new()),
             drawn: AtomicU64::new(0),
             injected: AtomicUsize::new(0),
+            download_cut: Mutex::new(None),
         }
+    }
+
+    /// One-shot: the next file download sends only `after_bytes` of its body.
+    pub(crate) fn cut_next_download(&self, after_bytes: usize) {
+        *lock(&self.download_cut) = Some(after_bytes);
+    }
+
+    /// Disarms and returns the download cut, if one is armed.
+    pub(crate) fn take_download_cut(&self) -> Option<usize> {
+        lock(&self.download_cut).take()
     }
 
     pub(crate) fn add(&self, rule: FaultRule) {
@@ -411,7 +427,7 @@ pub(crate) fn apply(
                 body.into_bytes(),
             )))
         }
-        FaultKind::Api50000 => Some(tag(routes::error_response(
+        FaultKind::Api50000 => Some(tag(envelope::error_response(
             shared,
             &ApiError {
                 code: CODE_INTERNAL,

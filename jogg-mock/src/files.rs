@@ -1,87 +1,104 @@
-//! Signed upload URLs and the files the mock serves (REFERENCE 3.10, 9).
+//! What the mock serves outside the API: the signed upload URLs that accept PUT, and the
+//! files under `/files/` (api-notes §3.10, §9).
 //!
-//! `POST /v{1,2}/upload/asset` hands out `/upload/<token>?signature=...` on
-//! the mock itself. A PUT there needs no API key, only the signature, and for
-//! v2 the declared content type and size, as cloud storage binds them. The
-//! file is then served under `/files/assets/<token>/<name>`. Every file under
-//! `/files/` honours single `Range` requests, so clients can resume.
+//! An upload slot is a record of kind [`UPLOAD`] made by `create_upload_url`
+//! (`areas::uploads`): the PUT needs no API key, only the URL's signature, and for v2 the
+//! declared content type and size, as cloud storage binds them. The file is then served
+//! under `/files/assets/<token>/<name>`. Every file under `/files/` honours single `Range`
+//! requests, so clients can resume; none needs a key, like the service's media links.
 
-use serde_json::{Map, Value, json};
+use serde_json::{Value, json};
 
 use crate::Shared;
+use crate::catalog;
+use crate::envelope::{CODE_NOT_FOUND, base_response, json_response};
 use crate::http::{Request, Response};
-use crate::routes::{
-    ApiError, base_response, file_not_found, json_object, member, non_empty, optional_string,
-};
-use crate::state::{ApiVersion, Upload};
 
-/// `POST /v1/upload/asset {filename}` -> `{sign_url, asset_id}`;
-/// `POST /v2/upload/asset {filename, content_type, file_size?}` ->
-/// `{sign_url, asset_url}`.
-pub(crate) fn upload_url(
-    shared: &Shared,
-    version: ApiVersion,
-    body: &[u8],
-) -> Result<Value, ApiError> {
-    let fields = json_object(body)?;
-    let filename = non_empty(optional_string(&fields, "filename")?)
-        .ok_or_else(|| ApiError::parameter("filename is required"))?
-        .to_owned();
-    let (declared_type, declared_size) = match version {
-        ApiVersion::V1 => (None, None),
-        ApiVersion::V2 => {
-            let content_type = non_empty(optional_string(&fields, "content_type")?)
-                .ok_or_else(|| ApiError::parameter("content_type is required"))?;
-            (Some(content_type.to_owned()), file_size(&fields)?)
-        }
-    };
-    let token = shared.ids.hex32();
-    let signature = shared.ids.hex32();
-    let sign_url = format!("{}/upload/{token}?signature={signature}", shared.base_url);
-    let asset_url = format!(
-        "{}/files/assets/{token}/{}",
-        shared.base_url,
-        encode_segment(&filename)
-    );
-    let upload = Upload {
-        signature,
-        content_type: declared_type
-            .clone()
-            .unwrap_or_else(|| "application/octet-stream".to_owned()),
-        declared_type,
-        declared_size,
-        bytes: None,
-    };
-    shared.state().uploads.insert(token, upload);
-    Ok(match version {
-        // v1 calls the address of the uploaded file `asset_id`.
-        ApiVersion::V1 => json!({ "sign_url": sign_url, "asset_id": asset_url }),
-        ApiVersion::V2 => json!({ "sign_url": sign_url, "asset_url": asset_url }),
-    })
+/// Store kind of upload slots: `Record.id` is the token, `Record.data` holds `signature`,
+/// `declared_type`, `declared_size` and the `content_type` the file is served with.
+pub(crate) const UPLOAD: &str = "upload";
+
+/// A file under `/files/`.
+#[derive(Debug, PartialEq, Eq)]
+pub(crate) enum Media<'a> {
+    /// The output of a task or project once it has succeeded: `tasks/<id>.<ext>`, or
+    /// `<project id>.mp4` and `.jpg`.
+    Task(&'a str, &'a str),
+    /// An uploaded file: `assets/<token>/<name>`.
+    Asset(&'a str),
+    /// A library avatar's cover and preview video.
+    AvatarCover(&'a str),
+    AvatarVideo(&'a str),
+    /// A template's cover (`jpg`) or preview (`mp4`).
+    Template(&'a str, &'a str),
+    /// A background-music track.
+    Music(&'a str),
+    /// A voice's sample.
+    VoiceSample(&'a str),
 }
 
-fn file_size(fields: &Map<String, Value>) -> Result<Option<u64>, ApiError> {
-    match member(fields, "file_size") {
-        None => Ok(None),
-        Some(value) => value
-            .as_u64()
-            .filter(|size| *size >= 1)
-            .map(Some)
-            .ok_or_else(|| ApiError::parameter("file_size must be an integer >= 1")),
+/// Serves one file, or a 404 when it does not exist (yet).
+pub(crate) fn serve(shared: &Shared, request: &Request, media: Media) -> Response {
+    let file = match media {
+        Media::Task(id, ext) if task_succeeded(shared, id) => Some(match ext {
+            "jpg" | "png" => (catalog::fake_jpeg(id), "image/jpeg".to_owned()),
+            "mp3" | "wav" => (catalog::fake_mp3(id), "audio/mpeg".to_owned()),
+            "srt" => (
+                b"1\n00:00:00,000 --> 00:00:02,000\nHello\n".to_vec(),
+                "text/plain".to_owned(),
+            ),
+            _ => (catalog::fake_mp4(id), "video/mp4".to_owned()),
+        }),
+        Media::Task(..) => None,
+        Media::Asset(token) => asset(shared, token),
+        Media::AvatarCover(id) => catalog::find_avatar(id).map(|a| {
+            (
+                catalog::fake_jpeg(&a.id.to_string()),
+                "image/jpeg".to_owned(),
+            )
+        }),
+        Media::AvatarVideo(id) => catalog::find_avatar(id)
+            .map(|a| (catalog::fake_mp4(&a.id.to_string()), "video/mp4".to_owned())),
+        Media::Template(id, ext) if id.parse::<u32>().is_ok() => match ext {
+            "jpg" => Some((catalog::fake_jpeg(id), "image/jpeg".to_owned())),
+            "mp4" => Some((catalog::fake_mp4(id), "video/mp4".to_owned())),
+            _ => None,
+        },
+        Media::Template(..) => None,
+        Media::Music(id) => id
+            .parse::<u32>()
+            .is_ok()
+            .then(|| (catalog::fake_mp3(id), "audio/mpeg".to_owned())),
+        Media::VoiceSample(id) => match catalog::find_voice(id) {
+            Some(voice) => Some((catalog::fake_mp3(voice.voice_id), "audio/mpeg".to_owned())),
+            // Cloned ("timbre") voices of the custom-voice lists.
+            None if id.starts_with("tb_") => Some((catalog::fake_mp3(id), "audio/mpeg".to_owned())),
+            None => None,
+        },
+    };
+    match file {
+        Some((bytes, content_type)) => ranged(shared, request, bytes, &content_type),
+        None => file_not_found(shared, request),
     }
 }
 
-/// Percent-encodes a file name for a URL path segment.
-fn encode_segment(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for byte in text.bytes() {
-        if byte.is_ascii_alphanumeric() || matches!(byte, b'-' | b'_' | b'.' | b'~') {
-            out.push(char::from(byte));
-        } else {
-            out.push_str(&format!("%{byte:02X}"));
-        }
-    }
-    out
+/// Whether the task or project `id` has succeeded, for any key (like signed media URLs on
+/// the real service): its output exists from then on.
+fn task_succeeded(shared: &Shared, id: &str) -> bool {
+    shared
+        .store()
+        .has_succeeded_task(id, shared.clock.now(), shared.config.render_ms)
+}
+
+/// Always HTTP 404: this is a file server, not an API call.
+fn file_not_found(shared: &Shared, request: &Request) -> Response {
+    json_response(
+        shared,
+        404,
+        CODE_NOT_FOUND,
+        &format!("Record not found: file {}", request.path),
+        Value::Null,
+    )
 }
 
 /// A refusal from the storage host: plain text, like a bucket's error page
@@ -92,19 +109,20 @@ fn refused(status: u16, reason: &str) -> Response {
 
 /// `PUT /upload/<token>?signature=...`: stores the raw body.
 pub(crate) fn put_upload(shared: &Shared, request: &Request, token: &str) -> Response {
-    let mut state = shared.state();
-    let Some(upload) = state.uploads.get_mut(token) else {
+    let mut store = shared.store();
+    let Some(slot) = store.find_any_mut(UPLOAD, token) else {
         return refused(404, "NoSuchUpload: unknown upload URL");
     };
-    if request.query_param("signature") != Some(upload.signature.as_str()) {
+    if request.query_param("signature") != slot.data["signature"].as_str() {
         return refused(
             403,
             "SignatureDoesNotMatch: the URL's signature is missing or wrong",
         );
     }
     let sent_type = request.header("content-type");
-    if let Some(declared) = &upload.declared_type {
-        if sent_type != Some(declared.as_str()) {
+    let declared_type = slot.data["declared_type"].as_str();
+    if let Some(declared) = declared_type {
+        if sent_type != Some(declared) {
             return refused(
                 403,
                 &format!(
@@ -114,7 +132,7 @@ pub(crate) fn put_upload(shared: &Shared, request: &Request, token: &str) -> Res
             );
         }
     }
-    if let Some(size) = upload.declared_size {
+    if let Some(size) = slot.data["declared_size"].as_u64() {
         if request.body.len() as u64 != size {
             return refused(
                 403,
@@ -122,32 +140,31 @@ pub(crate) fn put_upload(shared: &Shared, request: &Request, token: &str) -> Res
             );
         }
     }
-    if upload.declared_type.is_none() {
+    if declared_type.is_none() {
         if let Some(sent) = sent_type.filter(|t| !t.is_empty()) {
-            upload.content_type = sent.to_owned();
+            slot.data["content_type"] = json!(sent);
         }
     }
-    upload.bytes = Some(request.body.clone());
+    store.put_upload(token, request.body.clone());
     base_response(200, "text/plain", Vec::new())
 }
 
-/// `GET /files/assets/<token>/<name>`: an uploaded file, once PUT.
-pub(crate) fn asset(shared: &Shared, request: &Request, token: &str) -> Response {
-    let found = shared.state().uploads.get(token).and_then(|upload| {
-        let bytes = upload.bytes.clone()?;
-        Some((bytes, upload.content_type.clone()))
-    });
-    match found {
-        Some((bytes, content_type)) => ranged(shared, request, bytes, &content_type),
-        None => file_not_found(shared, request),
-    }
+/// An uploaded file and its type, once PUT.
+fn asset(shared: &Shared, token: &str) -> Option<(Vec<u8>, String)> {
+    let store = shared.store();
+    let bytes = store.uploaded(token)?.to_vec();
+    let (_, slot) = store.find_any(UPLOAD, token)?;
+    let content_type = slot.data["content_type"]
+        .as_str()
+        .unwrap_or("application/octet-stream");
+    Some((bytes, content_type.to_owned()))
 }
 
 /// The bytes PUT for the upload behind an asset URL (test hook).
 pub(crate) fn uploaded(shared: &Shared, asset_url: &str) -> Option<Vec<u8>> {
     let rest = asset_url.split("/files/assets/").nth(1)?;
     let token = rest.split('/').next()?;
-    shared.state().uploads.get(token)?.bytes.clone()
+    shared.store().uploaded(token).map(<[u8]>::to_vec)
 }
 
 /// What a `Range` header asks for, against a file of `len` bytes.
@@ -202,13 +219,8 @@ fn wanted(range: Option<&str>, len: usize) -> Wanted {
 }
 
 /// Serves `bytes`, or the part a `Range` header asks for; applies the
-/// download-interruption test hook.
-pub(crate) fn ranged(
-    shared: &Shared,
-    request: &Request,
-    bytes: Vec<u8>,
-    content_type: &str,
-) -> Response {
+/// download-interruption fault.
+fn ranged(shared: &Shared, request: &Request, bytes: Vec<u8>, content_type: &str) -> Response {
     let len = bytes.len();
     let response = match wanted(request.header("range"), len) {
         Wanted::Whole => base_response(200, content_type, bytes),
@@ -221,7 +233,7 @@ pub(crate) fn ranged(
         }
     };
     let mut response = response.with_header("Accept-Ranges", "bytes");
-    response.cut_after = shared.take_download_cut();
+    response.cut_after = shared.faults.take_download_cut();
     response
 }
 
@@ -240,10 +252,5 @@ mod tests {
         assert_eq!(wanted(Some("bytes=0-1,4-5"), 10), Wanted::Whole);
         assert_eq!(wanted(Some("items=0-1"), 10), Wanted::Whole);
         assert_eq!(wanted(Some("bytes=5-2"), 10), Wanted::Whole);
-    }
-
-    #[test]
-    fn names_are_encoded() {
-        assert_eq!(encode_segment("my photo.png"), "my%20photo.png");
     }
 }

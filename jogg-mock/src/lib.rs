@@ -1,39 +1,45 @@
 //! `jogg-mock`: a local simulator of the Jogg.ai HTTP API.
 //!
 //! Why it exists: the client must be testable (and demoable) without a real
-//! API key, credits or network access. The mock serves the operations the
-//! client implements (v1 talking-avatar videos, projects, avatars, voices;
-//! webhook endpoints and upload URLs in v1 and v2) with the real response
-//! envelope, key check, POST rate limit and a simulated render clock, plus:
-//! fake media under `/files/` with `Range` support, signed upload URLs that
-//! accept PUT, and signed webhook deliveries when renders end.
+//! API key, credits or network access. The mock serves every operation of the
+//! API description ([`description`], built from the vendor's specs) with the
+//! real response envelope, key check, POST rate limit and a simulated render
+//! clock, plus: fake media under `/files/` with `Range` support, signed upload
+//! URLs that accept PUT, and signed webhook deliveries when renders end.
 //!
-//! Contract highlights (details in `routes`, `endpoints`, `files`,
-//! `webhooks`):
+//! Contract highlights (details in `routes`, `api`, `files`, `webhooks`):
 //! - every JSON answer is `{code, msg, data, rid}` with a fresh 32-hex `rid`;
 //! - business errors are HTTP 200 with `code != 0` unless
-//!   [`MockConfig::http_errors`] is set (REFERENCE D1);
-//! - validation mirrors the specs strictly, with the D34/D36 corrections;
+//!   [`MockConfig::http_errors`] is set (D1);
+//! - every request is judged against the API description, never against the
+//!   client library's own checks: what the description refuses gets 40000
+//!   naming the member;
 //! - webhook endpoints may be `http://` loopback URLs (the real API requires
 //!   HTTPS), so receivers on this machine get deliveries;
-//! - faults (5xx, 50000, 429, slow or dropped answers, broken bodies) are
-//!   injected on request, by rule or at a seeded rate (`faults`).
+//! - faults (5xx, 50000, 429, slow or dropped answers, broken bodies, cut
+//!   downloads) are injected on request, by rule or at a seeded rate (`faults`).
+//!
+//! One router (`routes`) sends each request to the handler of its operation
+//! (`areas`, one per operation of the description) or to the mock's own files
+//! and uploads; one store (`store`) keeps every record; one fault system
+//! (`faults`) breaks replies on purpose.
 //!
 //! The HTTP server is hand-written on `std` (a thread per connection) so that
-//! transport faults can be injected. This module only uses `std`, `serde`,
-//! `serde_json` and RustCrypto's `hmac`/`sha2` (to sign deliveries), and names
-//! itself `crate`, so it can be moved between crates unchanged.
+//! transport faults can be injected. The crate only uses `std`, `serde`,
+//! `serde_json` and RustCrypto's `hmac`/`sha2` (to sign deliveries).
 
+mod api;
 mod areas;
 mod catalog;
-mod endpoints;
+mod clock;
+pub mod description;
+mod envelope;
 mod faults;
 mod files;
 mod http;
+mod limiter;
 mod routes;
-mod state;
 mod store;
-mod table;
 mod webhooks;
 
 pub use faults::{FAULT_HEADER, Fault, FaultKind, FaultRule};
@@ -250,8 +256,8 @@ impl MockServer {
         lock(&self.shared.requests).clone()
     }
 
-    /// How many records of a kind the table-driven operations created, deleted ones
-    /// included (`"lip_sync"`, `"product"`...; each area module names its kinds).
+    /// How many records of a kind the operations created, deleted ones included
+    /// (`"lip_sync"`, `"product"`, `"project"`...; each area module names its kinds).
     pub fn created(&self, kind: &str) -> usize {
         self.shared.store().created(kind)
     }
@@ -259,7 +265,7 @@ impl MockServer {
     /// How many create calls were accepted (passed auth, rate limit and
     /// validation) and produced a project.
     pub fn projects_created(&self) -> usize {
-        self.shared.state().projects_created()
+        self.shared.store().created(areas::PROJECT)
     }
 
     /// The bytes PUT to the signed URL behind `asset_url` (as returned by
@@ -272,7 +278,7 @@ impl MockServer {
     /// `Content-Length` but only `after_bytes` bytes of body, then the
     /// connection drops, as when a network fails mid-download. One-shot.
     pub fn interrupt_next_download(&self, after_bytes: usize) {
-        *lock(&self.shared.download_cut) = Some(after_bytes);
+        self.shared.faults.cut_next_download(after_bytes);
     }
 
     /// Adds a fault rule to the running server, after those of the config
@@ -335,10 +341,10 @@ impl Drop for MockServer {
 pub(crate) struct Shared {
     pub(crate) config: MockConfig,
     pub(crate) base_url: String,
-    pub(crate) clock: state::Clock,
-    pub(crate) ids: state::IdGen,
-    state: Mutex<state::State>,
-    /// Everything the table-driven operations create (products, tasks, templates...).
+    pub(crate) clock: clock::Clock,
+    pub(crate) ids: clock::IdGen,
+    /// Everything the simulation remembers (records of every kind, uploads, the POST
+    /// limiter).
     store: Mutex<store::Store>,
     requests: Mutex<Vec<RecordedRequest>>,
     shutdown: AtomicBool,
@@ -346,9 +352,7 @@ pub(crate) struct Shared {
     connections: Mutex<HashMap<u64, TcpStream>>,
     next_connection: AtomicU64,
     pub(crate) hub: webhooks::Hub,
-    /// Armed by [`MockServer::interrupt_next_download`].
-    download_cut: Mutex<Option<usize>>,
-    faults: faults::Injector,
+    pub(crate) faults: faults::Injector,
 }
 
 impl Shared {
@@ -357,31 +361,19 @@ impl Shared {
             faults: faults::Injector::new(&config),
             config,
             base_url,
-            clock: state::Clock,
-            ids: state::IdGen::new(),
-            state: Mutex::new(state::State::default()),
+            clock: clock::Clock,
+            ids: clock::IdGen::new(),
             store: Mutex::new(store::Store::default()),
             requests: Mutex::new(Vec::new()),
             shutdown: AtomicBool::new(false),
             connections: Mutex::new(HashMap::new()),
             next_connection: AtomicU64::new(0),
             hub: webhooks::Hub::default(),
-            download_cut: Mutex::new(None),
         }
     }
 
-    /// Disarms and returns the download-interruption hook.
-    pub(crate) fn take_download_cut(&self) -> Option<usize> {
-        lock(&self.download_cut).take()
-    }
-
-    /// The mutable simulation state. A panic in another handler must not
-    /// take the whole mock down, so a poisoned lock is simply reused.
-    pub(crate) fn state(&self) -> MutexGuard<'_, state::State> {
-        lock(&self.state)
-    }
-
-    /// Records of the table-driven operations; poisoning is ignored as for `state`.
+    /// The simulation's memory. A panic in another handler must not take the whole mock
+    /// down, so a poisoned lock is simply reused.
     pub(crate) fn store(&self) -> MutexGuard<'_, store::Store> {
         lock(&self.store)
     }
@@ -487,7 +479,7 @@ fn serve_connection(stream: TcpStream, shared: &Shared) {
             }
             Ok(None) | Err(http::ReadError::Closed) => break,
             Err(http::ReadError::Reject { status, message }) => {
-                let response = routes::transport_error(shared, status, &message);
+                let response = envelope::transport_error(shared, status, &message);
                 let _ = http::write_response(&mut writer, &response, false);
                 linger(&mut reader, &writer);
                 break;
@@ -525,7 +517,7 @@ fn answer(shared: &Shared, request: &http::Request) -> Option<http::Response> {
     match shared.faults.select(&shared.config, request) {
         Ok(None) => Some(respond(shared, request)),
         Ok(Some(fault)) => faults::apply(shared, &fault, || respond(shared, request)),
-        Err(message) => Some(routes::transport_error(shared, 400, &message)),
+        Err(message) => Some(envelope::transport_error(shared, 400, &message)),
     }
 }
 
@@ -533,5 +525,5 @@ fn answer(shared: &Shared, request: &http::Request) -> Option<http::Response> {
 /// the client still gets an answer and the connection thread survives.
 fn respond(shared: &Shared, request: &http::Request) -> http::Response {
     panic::catch_unwind(AssertUnwindSafe(|| routes::dispatch(shared, request)))
-        .unwrap_or_else(|_| routes::internal_error(shared))
+        .unwrap_or_else(|_| envelope::internal_error(shared))
 }

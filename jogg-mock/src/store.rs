@@ -1,12 +1,19 @@
-//! Records created through the table-driven operations (products, tasks, endpoints...).
+//! Everything the simulation remembers, in one place: the records every operation creates
+//! (projects, tasks, products, webhook endpoints, upload slots...), the bytes uploaded to
+//! signed URLs, and the POST rate limiter.
 //!
-//! Every record belongs to the API key that created it, like projects: another key sees
-//! "not found". Records keep creation order, which the list operations return newest first.
+//! Every record belongs to the API key that created it: another key sees "not found", as on
+//! the service. Records keep creation order, which the list operations return newest first.
+//! Progress is not driven by a thread: a task's phase is computed from its age whenever it is
+//! asked for, so there is nothing to race with in tests.
 
 use std::collections::HashMap;
 use std::time::{Duration, Instant};
 
 use serde_json::Value;
+
+use crate::PostWindow;
+use crate::limiter::{Admission, PostLimiter};
 
 /// One stored object. `data` holds whatever the area's handlers need to answer later;
 /// `created` drives the simulated progress of tasks.
@@ -18,12 +25,10 @@ pub(crate) struct Record {
     /// Decided once at creation (the request carried the fail marker), so every later read
     /// of the same task agrees.
     pub(crate) fails: bool,
-    // Read by the area handlers that store what they created (products, endpoints...).
-    #[allow(dead_code)]
     pub(crate) data: Value,
 }
 
-/// Where a simulated task stands, from its age against `render_ms` (REFERENCE §6.2 gives
+/// Where a simulated task stands, from its age against `render_ms` (api-notes §6.2 gives
 /// each task kind's words for these).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) enum Phase {
@@ -48,12 +53,20 @@ impl Record {
             Phase::Succeeded
         }
     }
+
+    /// When the task is over for a simulation lasting `render_ms`.
+    pub(crate) fn finishes_at(&self, render_ms: u64) -> Instant {
+        self.created + Duration::from_millis(render_ms)
+    }
 }
 
 #[derive(Debug, Default)]
 pub(crate) struct Store {
     records: HashMap<(String, &'static str), Vec<Record>>,
     created: HashMap<&'static str, usize>,
+    /// Bytes PUT to signed upload URLs, by upload token.
+    uploads: HashMap<String, Vec<u8>>,
+    limiter: PostLimiter,
 }
 
 impl Store {
@@ -69,8 +82,6 @@ impl Store {
         self.list(key, kind).iter().find(|r| r.id == id)
     }
 
-    // For the area handlers that update and delete records (products, endpoints...).
-    #[allow(dead_code)]
     pub(crate) fn get_mut(
         &mut self,
         key: &str,
@@ -90,11 +101,28 @@ impl Store {
             .map_or(&[], Vec::as_slice)
     }
 
-    #[allow(dead_code)]
     pub(crate) fn remove(&mut self, key: &str, kind: &'static str, id: &str) -> Option<Record> {
         let list = self.records.get_mut(&(key.to_owned(), kind))?;
         let at = list.iter().position(|r| r.id == id)?;
         Some(list.remove(at))
+    }
+
+    /// A record of `kind` whoever owns it, with its owner's key: for what needs no key
+    /// (media downloads, upload PUTs) and for webhook deliveries.
+    pub(crate) fn find_any(&self, kind: &'static str, id: &str) -> Option<(&str, &Record)> {
+        self.records
+            .iter()
+            .filter(|((_, k), _)| *k == kind)
+            .find_map(|((key, _), list)| {
+                list.iter().find(|r| r.id == id).map(|r| (key.as_str(), r))
+            })
+    }
+
+    pub(crate) fn find_any_mut(&mut self, kind: &'static str, id: &str) -> Option<&mut Record> {
+        self.records
+            .iter_mut()
+            .filter(|((_, k), _)| *k == kind)
+            .find_map(|(_, list)| list.iter_mut().find(|r| r.id == id))
     }
 
     /// Whether any key's record `id` is a task that has succeeded (its media are served).
@@ -109,6 +137,27 @@ impl Store {
     /// lets tests assert that a retried create made no duplicate.
     pub(crate) fn created(&self, kind: &str) -> usize {
         self.created.get(kind).copied().unwrap_or(0)
+    }
+
+    /// Keeps the bytes uploaded for `token`.
+    pub(crate) fn put_upload(&mut self, token: &str, bytes: Vec<u8>) {
+        self.uploads.insert(token.to_owned(), bytes);
+    }
+
+    pub(crate) fn uploaded(&self, token: &str) -> Option<&[u8]> {
+        self.uploads.get(token).map(Vec::as_slice)
+    }
+
+    /// Counts a POST by `key` against its window, or refuses it.
+    pub(crate) fn admit_post(
+        &mut self,
+        key: &str,
+        now: Instant,
+        limit: u32,
+        window: Duration,
+        kind: PostWindow,
+    ) -> Admission {
+        self.limiter.admit(key, now, limit, window, kind)
     }
 }
 
@@ -135,6 +184,8 @@ mod tests {
         assert!(store.get("k2", "product", "a").is_none());
         store.get_mut("k1", "product", "a").unwrap().data = json!({"n": 2});
         assert_eq!(store.get("k1", "product", "a").unwrap().data["n"], 2);
+        assert_eq!(store.find_any("product", "a").unwrap().0, "k1");
+        assert!(store.find_any("endpoint", "a").is_none());
         assert_eq!(store.remove("k1", "product", "a").unwrap().id, "a");
         let ids: Vec<&str> = store
             .list("k1", "product")
@@ -158,6 +209,7 @@ mod tests {
             r.phase(t0 + Duration::from_millis(1000), 1000),
             Phase::Succeeded
         );
+        assert_eq!(r.finishes_at(1000), t0 + Duration::from_millis(1000));
         r.fails = true;
         assert_eq!(r.phase(t0, 0), Phase::Failed);
     }

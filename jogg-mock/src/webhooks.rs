@@ -1,5 +1,5 @@
 //! Webhook delivery: when a project's render ends, POST a signed event to
-//! every enabled endpoint of its owner that subscribed to it (REFERENCE 8).
+//! every enabled endpoint of its owner that subscribed to it (api-notes §8).
 //!
 //! Renders end in simulated time that nobody polls, so one dispatcher thread
 //! sleeps until the next render ends. Each delivery then runs on its own
@@ -24,7 +24,7 @@ use serde_json::{Value, json};
 use sha2::Sha256;
 
 use crate::Shared;
-use crate::state::{ApiVersion, Endpoint, RenderStatus};
+use crate::areas::{ENDPOINT, PROJECT, RenderStatus, project_status};
 
 /// How long a receiver has to answer (v2 docs: 5 s).
 const DELIVERY_TIMEOUT: Duration = Duration::from_secs(5);
@@ -201,20 +201,35 @@ struct Payload<'a> {
     data: Value,
 }
 
-/// Builds the project's event (REFERENCE 8.3, v1 shapes) and starts one
+/// Where one event goes: a registered endpoint, as its record says.
+struct Endpoint {
+    id: String,
+    url: String,
+    secret: String,
+    /// `v1` or `v2`: the API it was registered through picks the `User-Agent` (D52).
+    version: String,
+}
+
+/// Builds the project's event (api-notes §8.3, v1 shapes) and starts one
 /// delivery per subscribed endpoint.
 fn dispatch(shared: &Arc<Shared>, project_id: &str) {
-    let (owner, outcome, duration) = {
-        let state = shared.state();
-        let Some(project) = state.project(project_id) else {
+    let render_ms = shared.config.render_ms;
+    let (outcome, duration, endpoints) = {
+        let store = shared.store();
+        let Some((owner, project)) = store.find_any(PROJECT, project_id) else {
             return;
         };
-        let outcome = project.outcome();
-        (
-            project.owner().to_owned(),
-            outcome,
-            project.duration_for(outcome),
-        )
+        let outcome = project_status(project, project.finishes_at(render_ms), render_ms);
+        let duration = match outcome {
+            RenderStatus::Success => project.data["duration"].clone(),
+            _ => json!(0),
+        };
+        let endpoints: Vec<(String, Value)> = store
+            .list(owner, ENDPOINT)
+            .iter()
+            .map(|r| (r.id.clone(), r.data.clone()))
+            .collect();
+        (outcome, duration, endpoints)
     };
     let event_id = format!("evt_{}", shared.ids.hex32());
     let (name, data) = match outcome {
@@ -248,14 +263,20 @@ fn dispatch(shared: &Arc<Shared>, project_id: &str) {
         event_id,
         body,
     });
-    let endpoints: Vec<Endpoint> = shared
-        .state()
-        .endpoints
-        .iter()
-        .filter(|e| e.owner == owner && e.enabled && e.events.iter().any(|n| n == name))
-        .cloned()
-        .collect();
-    for endpoint in endpoints {
+    let subscribed = endpoints.into_iter().filter(|(_, d)| {
+        d["enabled"] == true
+            && d["events"]
+                .as_array()
+                .is_some_and(|events| events.iter().any(|n| n == name))
+    });
+    for (id, data) in subscribed {
+        let text = |member: &str| data[member].as_str().unwrap_or_default().to_owned();
+        let endpoint = Endpoint {
+            id,
+            url: text("url"),
+            secret: text("secret"),
+            version: text("version"),
+        };
         if !endpoint.url.starts_with("http://") {
             continue;
         }
@@ -277,9 +298,9 @@ fn dispatch(shared: &Arc<Shared>, project_id: &str) {
 /// POSTs one event to one endpoint, retrying non-2xx answers and failures.
 fn deliver(shared: &Shared, endpoint: &Endpoint, event: &Event) {
     let signature = sign(&event.body, &endpoint.secret);
-    let user_agent = match endpoint.version {
-        ApiVersion::V1 => "Jogg-Webhook/1.0",
-        ApiVersion::V2 => "JoggAI-Webhook/2.0",
+    let user_agent = match endpoint.version.as_str() {
+        "v1" => "Jogg-Webhook/1.0",
+        _ => "JoggAI-Webhook/2.0",
     };
     let headers = [
         ("Content-Type", "application/json"),

@@ -2,7 +2,7 @@
 //! `{code, msg, data, rid}` envelope turned into `Ok(data)` or an [`Error`].
 //!
 //! The envelope is read whatever the HTTP status: the API reports business errors as HTTP 200
-//! with `code != 0` (REFERENCE §5, D1) and may also use 4xx/5xx with the same body.
+//! with `code != 0` (api-notes §5, D1) and may also use 4xx/5xx with the same body.
 
 use std::fmt::Display;
 use std::time::Duration;
@@ -757,7 +757,7 @@ fn redirect_error(
     e
 }
 
-/// The envelope rules of REFERENCE §4-5: body first, HTTP status as the fallback.
+/// The envelope rules of api-notes §4-5: body first, HTTP status as the fallback.
 /// `retry_after_ms` (the header's hint) is asked for only when the reply is an error.
 pub(crate) fn decode_envelope(
     status: u16,

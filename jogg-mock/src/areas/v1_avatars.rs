@@ -1,4 +1,4 @@
-//! v1 avatars you make: instant avatars (kind `"instant_avatar"`, created here, listed in
+//! v1 avatars: the library (the catalogue, filtered), and the avatars you make: instant avatars (kind `"instant_avatar"`, created here, listed in
 //! `/avatars/custom` with status 0 processing, 1 done, 2 failed) and the photo avatars made
 //! by photo-avatar motions (kind `"photo_motion"` of `v1_photo_avatars`, listed in
 //! `/avatars/photo_avatars`). There is no status operation for instant avatars: the list
@@ -8,11 +8,13 @@ use serde_json::{Value, json};
 
 use super::avatar_code;
 use super::v1_photo_avatars::MOTION;
-use crate::routes::ApiError;
+use crate::api::{Call, Handler};
+use crate::catalog;
+use crate::envelope::ApiError;
 use crate::store::{Phase, Record, Store};
-use crate::table::{Call, Handler};
 
 pub(crate) const HANDLERS: &[(&str, Handler)] = &[
+    ("v1.list_avatars", list_avatars),
     ("v1.list_custom_avatars", list_custom_avatars),
     ("v1.list_photo_avatars", list_photo_avatars),
     ("v1.create_instant_avatar", create_instant_avatar),
@@ -27,6 +29,37 @@ pub(super) const INSTANT: &str = "instant_avatar";
 pub(super) fn next_avatar_id(store: &Store) -> i64 {
     let made = store.created(INSTANT) + store.created(MOTION);
     30_001 + made as i64
+}
+
+/// `GET /v1/avatars`: filters combine with AND; an absent filter matches everything. The
+/// description holds the values to the spec's sets (exact case, D27).
+fn list_avatars(call: &Call) -> Result<Value, ApiError> {
+    let accepts = |name: &str, value: &str| call.str(name).is_none_or(|wanted| wanted == value);
+    let aspect = call.i64("aspect_ratio");
+    let base = &call.shared.base_url;
+    let avatars: Vec<Value> = catalog::avatars()
+        .iter()
+        .filter(|a| {
+            aspect.is_none_or(|wanted| wanted == i64::from(a.aspect_ratio))
+                && accepts("style", a.style)
+                && accepts("gender", a.gender)
+                && accepts("age", a.age)
+                && accepts("scene", a.scene)
+                && accepts("ethnicity", a.ethnicity)
+        })
+        .map(|a| {
+            json!({
+                "avatar_id": a.id,
+                "name": a.name,
+                "cover_url": format!("{base}/files/avatars/{}.jpg", a.id),
+                "aspect_ratio": a.aspect_ratio,
+                "style": a.style,
+                "gender": a.gender,
+                "age": a.age,
+            })
+        })
+        .collect();
+    Ok(json!({"avatars": avatars}))
 }
 
 fn list_custom_avatars(call: &Call) -> Result<Value, ApiError> {

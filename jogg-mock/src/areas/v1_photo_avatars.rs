@@ -8,9 +8,9 @@
 use serde_json::{Value, json};
 
 use super::v1_avatars::next_avatar_id;
-use crate::routes::ApiError;
+use crate::api::{Call, Handler};
+use crate::envelope::ApiError;
 use crate::store::Phase;
-use crate::table::{Call, Handler};
 
 pub(crate) const HANDLERS: &[(&str, Handler)] = &[
     ("v1.generate_avatar_photo", generate),

@@ -1,12 +1,54 @@
-//! v1 custom voices: the account's cloned voices (made in the web app), a fixed list
-//! filtered by `language`. The sample member is `audition_url`, as in the v1 spec (D28).
+//! v1 voices: the library (the catalogue's voices, paged and filtered) and the account's
+//! cloned voices (made in the web app), a fixed list filtered by `language`. The sample
+//! member is `audition_url`, as in the v1 spec (D28).
 
 use serde_json::{Value, json};
 
-use crate::routes::ApiError;
-use crate::table::{Call, Handler};
+use crate::api::{Call, Handler};
+use crate::catalog::{self, Voice};
+use crate::envelope::ApiError;
 
-pub(crate) const HANDLERS: &[(&str, Handler)] = &[("v1.list_custom_voices", list_custom_voices)];
+pub(crate) const HANDLERS: &[(&str, Handler)] = &[
+    ("v1.list_voices", list_voices),
+    ("v1.list_custom_voices", list_custom_voices),
+];
+
+/// Page size when none is asked for (the v1 spec's default).
+const DEFAULT_PAGE_SIZE: u64 = 10;
+
+/// `GET /v1/voices`: filters combine with AND; `total` counts every match, `voices` is one
+/// page of them.
+fn list_voices(call: &Call) -> Result<Value, ApiError> {
+    let page = call.i64("page").map_or(1, |p| p.max(1) as u64);
+    let page_size = call
+        .i64("page_size")
+        .map_or(DEFAULT_PAGE_SIZE, |s| s.max(1) as u64);
+    let accepts = |name: &str, value: &str| call.str(name).is_none_or(|wanted| wanted == value);
+    let matching: Vec<&Voice> = catalog::VOICES
+        .iter()
+        .filter(|v| {
+            accepts("gender", v.gender) && accepts("age", v.age) && accepts("language", v.language)
+        })
+        .collect();
+    let skip = (page - 1).saturating_mul(page_size);
+    let base = &call.shared.base_url;
+    let voices: Vec<Value> = matching
+        .iter()
+        .skip(usize::try_from(skip).unwrap_or(usize::MAX))
+        .take(usize::try_from(page_size).unwrap_or(usize::MAX))
+        .map(|voice| {
+            json!({
+                "name": voice.name,
+                "voice_id": voice.voice_id,
+                "audition_url": format!("{base}/files/voices/{}.mp3", voice.voice_id),
+                "language": voice.language,
+                "gender": voice.gender,
+                "age": voice.age,
+            })
+        })
+        .collect();
+    Ok(json!({"total": matching.len(), "voices": voices}))
+}
 
 /// (voice_id, name, language): custom timbres have `tb_` ids.
 const VOICES: &[(&str, &str, &str)] = &[

@@ -10,10 +10,10 @@
 
 use serde_json::{Value, json};
 
+use crate::api::{Call, Handler};
 use crate::catalog::{self, Avatar};
-use crate::routes::ApiError;
+use crate::envelope::ApiError;
 use crate::store::{Phase, Record};
-use crate::table::{Call, Handler};
 
 use super::v2_photo_avatars::{self as photo, MOTION_FAILURE};
 use super::v2_product_avatars as product;

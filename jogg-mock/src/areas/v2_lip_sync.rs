@@ -1,11 +1,11 @@
 //! v2 lip sync: a task that redubs a video with an audio track. Its success word is
-//! `success`, not `completed` (REFERENCE §3.13).
+//! `success`, not `completed` (api-notes §3.13).
 
 use serde_json::{Value, json};
 
-use crate::routes::ApiError;
+use crate::api::{Call, Handler};
+use crate::envelope::ApiError;
 use crate::store::Phase;
-use crate::table::{Call, Handler};
 
 pub(crate) const HANDLERS: &[(&str, Handler)] = &[
     ("v2.create_lip_sync_video", create),

@@ -3,8 +3,8 @@
 use serde_json::{Value, json};
 
 use super::v1_music::track;
-use crate::routes::ApiError;
-use crate::table::{Call, Handler};
+use crate::api::{Call, Handler};
+use crate::envelope::ApiError;
 
 pub(crate) const HANDLERS: &[(&str, Handler)] = &[("v2.list_musics", list_musics)];
 

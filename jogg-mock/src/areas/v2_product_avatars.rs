@@ -11,10 +11,10 @@
 
 use serde_json::{Value, json};
 
+use crate::api::{Call, Handler};
 use crate::catalog;
-use crate::routes::ApiError;
+use crate::envelope::ApiError;
 use crate::store::Phase;
-use crate::table::{Call, Handler};
 
 use super::task_word;
 use super::v2_photo_avatars::motion_view;

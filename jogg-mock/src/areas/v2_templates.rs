@@ -4,8 +4,8 @@
 
 use serde_json::{Value, json};
 
-use crate::routes::ApiError;
-use crate::table::{Call, Handler};
+use crate::api::{Call, Handler};
+use crate::envelope::ApiError;
 
 pub(crate) const HANDLERS: &[(&str, Handler)] = &[
     ("v2.list_templates", list_templates),

@@ -4,9 +4,9 @@
 use serde_json::{Value, json};
 
 use super::task_word;
-use crate::routes::ApiError;
+use crate::api::{Call, Handler};
+use crate::envelope::ApiError;
 use crate::store::Phase;
-use crate::table::{Call, Handler};
 
 pub(crate) const HANDLERS: &[(&str, Handler)] = &[
     ("v2.create_video_translation", create),

@@ -3,7 +3,7 @@
 //!
 //! Kinds: `"avatar_video"` (data `{video_name, duration}`) and `"template_video"` (data
 //! `{video_name, duration}`); both are tasks whose words are `pending`, `processing`,
-//! `completed`, `failed` (REFERENCE §6.2).
+//! `completed`, `failed` (api-notes §6.2).
 
 use std::cmp::Ordering;
 
@@ -11,9 +11,9 @@ use serde_json::{Value, json};
 
 use super::v2_templates;
 use super::{list_word, task_word};
-use crate::routes::ApiError;
+use crate::api::{Call, Handler};
+use crate::envelope::ApiError;
 use crate::store::{Phase, Record};
-use crate::table::{Call, Handler};
 
 pub(crate) const HANDLERS: &[(&str, Handler)] = &[
     ("v2.create_video_from_avatar", create_avatar_video),
@@ -71,14 +71,6 @@ fn create_template_video(call: &Call) -> Result<Value, ApiError> {
     let template_id = call.i64("template_id").unwrap_or_default();
     let template = v2_templates::find(template_id)
         .ok_or_else(|| ApiError::not_found(format!("template {template_id}")))?;
-    let variables = call
-        .params
-        .get("variables")
-        .and_then(Value::as_array)
-        .map_or(&[][..], Vec::as_slice);
-    for (i, variable) in variables.iter().enumerate() {
-        check_variable(i, variable)?;
-    }
     let video_name = call
         .str("video_name")
         .map_or_else(|| template.name.to_owned(), str::to_owned);
@@ -89,29 +81,6 @@ fn create_template_video(call: &Call) -> Result<Value, ApiError> {
     let id = record.id.clone();
     call.store().insert(call.key, TEMPLATE_VIDEO, record);
     Ok(json!({ "video_id": id }))
-}
-
-/// Text and script variables need `content`; images and videos a `url` or `asset_id`, or
-/// the URL in `content` (D39).
-fn check_variable(i: usize, variable: &Value) -> Result<(), ApiError> {
-    let kind = variable["type"].as_str().unwrap_or_default();
-    let props = &variable["properties"];
-    let has = |name: &str| match &props[name] {
-        Value::String(s) => !s.trim().is_empty(),
-        Value::Null => false,
-        _ => true,
-    };
-    match kind {
-        "text" | "script" if !has("content") => Err(ApiError::parameter(format!(
-            "variables[{i}].properties.content: is required for a {kind} variable"
-        ))),
-        "image" | "video" if !(has("url") || has("asset_id") || has("content")) => {
-            Err(ApiError::parameter(format!(
-                "variables[{i}].properties.url: url or asset_id is required for an {kind} variable"
-            )))
-        }
-        _ => Ok(()),
-    }
 }
 
 /// Results nested in `data` as in the spec (D48), present once completed.
@@ -186,7 +155,7 @@ pub(super) fn done_at(call: &Call, record: &Record) -> u64 {
     record.created_unix + call.shared.config.render_ms.div_ceil(1000)
 }
 
-/// Credits for a render: `per_block` for every started 2 minutes (REFERENCE §10).
+/// Credits for a render: `per_block` for every started 2 minutes (api-notes §10).
 pub(super) fn credits(seconds: f64, per_block: f64) -> f64 {
     (seconds / 120.0).ceil().max(1.0) * per_block
 }

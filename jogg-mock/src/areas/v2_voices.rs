@@ -7,9 +7,9 @@
 
 use serde_json::{Value, json};
 
+use crate::api::{Call, Handler};
 use crate::catalog::{self, Voice};
-use crate::routes::ApiError;
-use crate::table::{Call, Handler};
+use crate::envelope::ApiError;
 
 pub(crate) const HANDLERS: &[(&str, Handler)] = &[
     ("v2.list_voices", list_voices),

@@ -28,13 +28,7 @@ pub(crate) static GENERATE_AI_SCRIPTS: Endpoint<AiScripts> = Endpoint::new(Opera
             req("language", STR),
         ],
         // A saved product, or one described by name and description (D58).
-        rules: &[
-            Rule::AtLeastOne(&["product_id", "name"]),
-            Rule::RequiredWith {
-                field: "description",
-                when: "name",
-            },
-        ],
+        rules: &[Rule::AnyOf(&[&["product_id"], &["name", "description"]])],
     },
     ..Operation::BASE
 });

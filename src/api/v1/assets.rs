@@ -1,4 +1,4 @@
-//! v1 asset upload URLs (REFERENCE §3.10, §9). [`Client::upload_asset`] runs the whole
+//! v1 asset upload URLs (api-notes §3.10, §9). [`Client::upload_asset`] runs the whole
 //! upload; this is its first step, for callers who PUT the bytes themselves.
 //!
 //! [`Client::upload_asset`]: crate::Client::upload_asset

@@ -181,6 +181,13 @@ impl AvatarStatus {
     }
 }
 
+impl Default for AvatarStatus {
+    /// No status given.
+    fn default() -> Self {
+        AvatarStatus::Other(String::new())
+    }
+}
+
 impl<'de> Deserialize<'de> for AvatarStatus {
     fn deserialize<D: Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
         Ok(match Value::deserialize(d)? {
@@ -200,8 +207,8 @@ pub struct CustomAvatar {
     pub name: Option<String>,
     #[serde(default, deserialize_with = "de::opt_nonempty")]
     pub cover_url: Option<String>,
-    /// `status` in v1, `avatar_status` in v2 (D31).
-    #[serde(alias = "avatar_status")]
+    /// `status` in v1, `avatar_status` in v2 (D31); `Other("")` when the reply has neither.
+    #[serde(alias = "avatar_status", default)]
     pub status: AvatarStatus,
     /// Why the avatar could not be made.
     #[serde(default, deserialize_with = "de::opt_nonempty")]
@@ -231,7 +238,7 @@ pub struct PhotoAvatar {
     pub name: Option<String>,
     #[serde(default, deserialize_with = "de::opt_nonempty")]
     pub cover_url: Option<String>,
-    #[serde(alias = "avatar_status")]
+    #[serde(alias = "avatar_status", default)]
     pub status: AvatarStatus,
     #[serde(default, deserialize_with = "de::opt_nonempty")]
     pub fail_msg: Option<String>,

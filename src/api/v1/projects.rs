@@ -47,7 +47,7 @@ pub struct Project {
     pub video_url: Option<String>,
     #[serde(default, deserialize_with = "de::opt_nonempty")]
     pub cover_url: Option<String>,
-    /// 1 start, 2 waiting, 3 processing, 4 success, 5 failed, 99 deleted (REFERENCE §6.1);
+    /// 1 start, 2 waiting, 3 processing, 4 success, 5 failed, 99 deleted (api-notes §6.1);
     /// one guide calls it `status` (D33).
     #[serde(deserialize_with = "de::lenient_i64", alias = "status")]
     pub status_code: i64,

@@ -7,7 +7,7 @@ use crate::client::Client;
 use crate::de;
 use crate::error::Result;
 use crate::ops::{Endpoint, Operation, Version};
-use crate::schema::{INT, Kind, Rule, STR, Schema, TEXT, int, opt, req};
+use crate::schema::{INT, Kind, Rule, STR, Schema, TEXT, opt, req};
 use crate::transport::Method;
 use crate::types::{AspectRatio, AvatarType, ScreenStyle};
 pub use crate::types::{ScriptStyle, VideoLength};
@@ -27,7 +27,7 @@ pub(crate) static CREATE_VIDEO_FROM_TALKING_AVATAR: Endpoint<CreatedProject> =
                 opt("audio_url", STR),
                 opt("aspect_ratio", Kind::IntEnum(&[0, 1, 2])),
                 req("screen_style", Kind::IntEnum(&[1, 2, 3])),
-                req("avatar_id", int(Some(0), None)),
+                req("avatar_id", INT),
                 req("avatar_type", Kind::IntEnum(&[0, 1])),
                 // The spec requires it; with audio_url the voice comes from the audio (D36).
                 opt("voice_id", STR),
@@ -167,7 +167,7 @@ pub(crate) static CREATE_VIDEO_WITH_VARIABLES: Endpoint<CreatedProject> =
             req("template_type", STR),
             opt("dp_id", INT),
             opt("timbre_id", INT),
-            opt("without_tts", INT),
+            opt("without_tts", Kind::IntEnum(&[0, 1])),
             req(
                 "variables",
                 Kind::Array(&Kind::Object(&Schema::of(&[

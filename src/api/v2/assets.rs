@@ -1,4 +1,4 @@
-//! v2 asset upload URLs (REFERENCE §3.10, §9).
+//! v2 asset upload URLs (api-notes §3.10, §9).
 
 use serde::Serialize;
 

@@ -86,7 +86,8 @@ pub(crate) static CREATE_PRODUCT_PREVIEWS: Endpoint<PreviewBatch> = Endpoint::ne
         opt("language", STR),
         opt("override_script", STR),
         opt("webhook_url", Kind::Uri),
-    ]),
+    ])
+    .with_rules(&[Rule::AnyOf(&[&["language"], &["script.language"]])]),
     ..Operation::BASE
 });
 

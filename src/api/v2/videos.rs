@@ -83,13 +83,11 @@ pub(crate) static CREATE_VIDEO_FROM_AVATAR: Endpoint<CreatedVideo> = Endpoint::n
                         when: "type",
                         equals: "script",
                         require: &["script"],
-                        forbid: &["audio_url"],
                     },
                     Rule::Case {
                         when: "type",
                         equals: "audio",
                         require: &["audio_url"],
-                        forbid: &["script"],
                     },
                 ],
             }),

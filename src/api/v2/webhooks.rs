@@ -16,7 +16,7 @@ use crate::transport::Method;
 // The members of a v2 create or update: all three required.
 const URL: Field = Field {
     name: "url",
-    kind: Kind::Str { non_empty: true },
+    kind: Kind::Uri,
     required: true,
 };
 const STATUS: Field = Field {

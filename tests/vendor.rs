@@ -1,0 +1,818 @@
+//! The client held against the API description (`api/description.json`, imported from the
+//! vendor's specs), not against itself:
+//! - every operation of the description is declared once in the client, with the same method,
+//!   path, task, polling, status values, paging and events;
+//! - every vendor example request the description accepts goes through `jogg_call` and is sent
+//!   exactly as written; every example response decodes, through `jogg_call` and through the
+//!   typed method's own type;
+//! - generated requests, valid and invalid, get the same verdict from the client's checks and
+//!   from the description's judge, except where `docs/validation-differences.md` says the
+//!   client is deliberately stricter or looser, and why.
+
+mod common;
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::ffi::{CStr, CString, c_char};
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::TcpListener;
+use std::sync::{Arc, Mutex};
+use std::thread;
+
+use jogg::ops;
+use jogg::{Found, StatusForm, TaskStatus};
+use jogg_mock::description::{
+    self as desc, JsonType, Place, Schema, TaskState, judge, unknown_members,
+};
+use jogg_mock::{MOCK_API_KEY, MockConfig, MockServer};
+use proptest::prelude::*;
+use proptest::test_runner::{
+    Config as RunnerConfig, RngAlgorithm, TestCaseError, TestRng, TestRunner,
+};
+use serde_json::{Map, Value, json};
+
+// ---------------------------------------------------------------------------------------------
+// The facts
+
+#[test]
+fn the_client_declares_every_operation_of_the_description_and_no_other() {
+    let described: BTreeSet<&str> = desc::operations().iter().map(|op| op.full_name()).collect();
+    let declared: BTreeSet<String> = ops::OPERATIONS.iter().map(|op| op.full_name()).collect();
+    let declared: BTreeSet<&str> = declared.iter().map(String::as_str).collect();
+    assert_eq!(
+        described.len(),
+        80,
+        "the description lists the API's 80 operations"
+    );
+    assert_eq!(declared, described);
+    for d in desc::operations() {
+        let op = ops::find(d.full_name()).unwrap();
+        assert_eq!(op.method.as_str(), d.method(), "{}", d.full_name());
+        assert_eq!(op.http_path(), d.path(), "{}", d.full_name());
+        for param in d.params() {
+            assert!(
+                op.schema.field(param.name()).is_some(),
+                "{}: the client does not declare the parameter {}",
+                d.full_name(),
+                param.name()
+            );
+            let client_required = op.schema.field(param.name()).unwrap().required;
+            if param.place() == Place::Path {
+                assert!(client_required, "{}: {}", d.full_name(), param.name());
+            }
+        }
+    }
+}
+
+/// What a task kind of the client says about a raw status value, read the way a poll reads it.
+fn client_reads(kind: &jogg::TaskKind, member: &str, raw: &Value) -> TaskStatus {
+    let task = json!({ member: raw, "id": "t1", "avatar_id": "t1", "preview_id": "t1" });
+    let data = match &kind.found {
+        Found::ById(_) => task,
+        Found::InList { list, .. } => json!({ *list: [task] }),
+    };
+    kind.observe(&data, "t1").status
+}
+
+fn same_state(state: TaskState, status: TaskStatus) -> bool {
+    matches!(
+        (state, status),
+        (TaskState::Pending, TaskStatus::Pending)
+            | (TaskState::Processing, TaskStatus::Processing)
+            | (TaskState::Succeeded, TaskStatus::Succeeded)
+            | (TaskState::Failed, TaskStatus::Failed)
+            | (TaskState::Deleted, TaskStatus::Deleted)
+    )
+}
+
+#[test]
+fn tasks_polls_status_values_paging_and_events_agree() {
+    let mut problems = Vec::new();
+    for d in desc::operations() {
+        let name = d.full_name();
+        let op = ops::find(name).unwrap();
+        match (d.task(), op.starts) {
+            (None, None) => {}
+            // Several tasks at once (ids in an array of the reply): waited on one by one.
+            (Some(task), None) if task.id_array().is_some() => {}
+            (Some(task), Some(kind)) => {
+                if kind.poll.full_name() != task.poll() {
+                    problems.push(format!(
+                        "{name}: polled by {} in the client, {} in the description",
+                        kind.poll.full_name(),
+                        task.poll()
+                    ));
+                }
+                for member in task.id_members() {
+                    if !kind.id_members.contains(&member.as_str()) {
+                        problems.push(format!("{name}: the client never reads the id in {member}"));
+                    }
+                }
+                match (&kind.found, task.poll_param(), task.list()) {
+                    (Found::ById(param), Some(p), None) if *param == p => {}
+                    (Found::InList { list, id_members }, None, Some(l))
+                        if *list == l.items() && id_members.contains(&l.id_member()) => {}
+                    (found, param, list) => problems.push(format!(
+                        "{name}: the client finds the task by {found:?}, the description by \
+                         {param:?} / {list:?}"
+                    )),
+                }
+                let status = task.status();
+                match (&kind.status, status.each_of()) {
+                    (StatusForm::BatchSummary, Some(_)) => {}
+                    (StatusForm::Values(values), None) => {
+                        for member in status.members() {
+                            if !values.members.contains(&member.as_str()) {
+                                problems.push(format!(
+                                    "{name}: the client never reads the status in {member}"
+                                ));
+                            }
+                        }
+                        for (raw, state) in status.states() {
+                            let got = client_reads(kind, &status.members()[0], raw);
+                            if !same_state(state, got) {
+                                problems.push(format!(
+                                    "{name}: status {raw} means {state:?}, the client reads {got:?}"
+                                ));
+                            }
+                        }
+                    }
+                    (form, each) => problems.push(format!(
+                        "{name}: status read as {form:?} by the client, per item of {each:?} by \
+                         the description"
+                    )),
+                }
+                let mut client_events: Vec<&str> = kind.events.to_vec();
+                let mut described_events: Vec<&str> =
+                    d.events().iter().map(String::as_str).collect();
+                client_events.sort_unstable();
+                described_events.sort_unstable();
+                if client_events != described_events {
+                    problems.push(format!(
+                        "{name}: events {client_events:?} in the client, {described_events:?} in \
+                         the description"
+                    ));
+                }
+            }
+            (task, kind) => problems.push(format!(
+                "{name}: starts {:?} in the client, {:?} in the description",
+                kind.map(|k| k.poll.full_name()),
+                task.map(|t| t.poll())
+            )),
+        }
+        if op.items != d.paging().map(|p| p.items()) {
+            problems.push(format!(
+                "{name}: pages in {:?} in the client, {:?} in the description",
+                op.items,
+                d.paging().map(|p| p.items())
+            ));
+        }
+        if let Some(paging) = d.paging() {
+            for param in [paging.page(), paging.page_size()] {
+                if op.schema.field(param).is_none() {
+                    problems.push(format!("{name}: no {param} parameter in the client"));
+                }
+            }
+        }
+    }
+    assert!(problems.is_empty(), "{problems:#?}");
+}
+
+// ---------------------------------------------------------------------------------------------
+// The C calls, with the strings as the library wrote them
+
+struct C(*mut jogg::ffi::jogg_client);
+
+impl Drop for C {
+    fn drop(&mut self) {
+        // SAFETY: created by jogg_client_new, freed once.
+        unsafe { jogg::ffi::jogg_client_free(self.0) };
+    }
+}
+
+impl C {
+    fn new(base_url: &str) -> C {
+        // No retries: each test request is answered once, as given; no POST pacing either.
+        let config = CString::new(
+            json!({"api_key": MOCK_API_KEY, "base_url": base_url, "proxy": "none",
+                   "max_retries": 0, "post_limit": 100_000})
+            .to_string(),
+        )
+        .unwrap();
+        let mut client = std::ptr::null_mut();
+        // SAFETY: valid C string and out pointer; error detail not requested.
+        let rc = unsafe {
+            jogg::ffi::jogg_client_new(config.as_ptr(), &mut client, std::ptr::null_mut())
+        };
+        assert_eq!(rc, jogg::ffi::JOGG_OK);
+        C(client)
+    }
+
+    /// `jogg_call`: the output text, or the error JSON.
+    fn call(&self, operation: &str, request: &str) -> Result<String, Value> {
+        let op = CString::new(operation).unwrap();
+        let req = CString::new(request).unwrap();
+        let mut out: *mut c_char = std::ptr::null_mut();
+        let mut err: *mut c_char = std::ptr::null_mut();
+        // SAFETY: live client, valid C strings, writable out slots.
+        let rc =
+            unsafe { jogg::ffi::jogg_call(self.0, op.as_ptr(), req.as_ptr(), &mut out, &mut err) };
+        let take = |p: *mut c_char| {
+            // SAFETY: a string returned by the library, read once then freed.
+            let text = unsafe { CStr::from_ptr(p) }.to_str().unwrap().to_owned();
+            unsafe { jogg::ffi::jogg_string_free(p) };
+            text
+        };
+        if rc == jogg::ffi::JOGG_OK {
+            Ok(take(out))
+        } else {
+            Err(serde_json::from_str(&take(err)).unwrap())
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Vendor example requests
+
+/// The request as the API reads it, from what the mock recorded: path parameters from the
+/// path, query parameters as text, body members as JSON.
+fn as_sent(d: &desc::Operation, sent: &jogg_mock::RecordedRequest) -> Map<String, Value> {
+    let mut params = Map::new();
+    let template: Vec<&str> = d.path().split('/').collect();
+    let actual: Vec<&str> = sent.path.split('/').collect();
+    for (t, a) in template.iter().zip(&actual) {
+        if let Some(name) = t.strip_prefix('{').and_then(|t| t.strip_suffix('}')) {
+            params.insert(name.to_string(), Value::String(percent_decode(a)));
+        }
+    }
+    for (k, v) in &sent.query {
+        params.insert(k.clone(), Value::String(v.clone()));
+    }
+    if !sent.body.is_empty() {
+        let body: Value = serde_json::from_slice(&sent.body).unwrap();
+        params.extend(body.as_object().cloned().unwrap_or_default());
+    }
+    params
+}
+
+fn percent_decode(s: &str) -> String {
+    let bytes = s.as_bytes();
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'%' && i + 2 < bytes.len() {
+            if let Ok(b) = u8::from_str_radix(&s[i + 1..i + 3], 16) {
+                out.push(b);
+                i += 3;
+                continue;
+            }
+        }
+        out.push(bytes[i]);
+        i += 1;
+    }
+    String::from_utf8(out).unwrap()
+}
+
+/// A value as it stands in a URL.
+fn url_text(v: &Value) -> Value {
+    match v {
+        Value::String(_) => v.clone(),
+        other => Value::String(other.to_string()),
+    }
+}
+
+#[test]
+fn vendor_example_requests_that_obey_the_spec_are_sent_as_written() {
+    let server = MockServer::start(MockConfig {
+        render_ms: 0,
+        post_limit: 10_000,
+        ..MockConfig::default()
+    })
+    .unwrap();
+    let c = C::new(&server.base_url());
+    let (mut obeying, mut total, mut refused) = (0, 0, Vec::new());
+    for d in desc::operations() {
+        for example in d.examples().requests() {
+            total += 1;
+            let params = example.params();
+            if !judge(d, params).is_empty() || !unknown_members(d, params).is_empty() {
+                continue;
+            }
+            obeying += 1;
+            let before = server.requests().len();
+            let result = c.call(d.full_name(), &Value::Object(params.clone()).to_string());
+            if let Err(e) = &result {
+                if e["name"] == "JOGG_ERR_VALIDATION" {
+                    refused.push(format!("{} ({}): {}", d.full_name(), example.source(), e));
+                    continue;
+                }
+            }
+            let requests = server.requests();
+            assert_eq!(requests.len(), before + 1, "{}: one request", d.full_name());
+            let sent = as_sent(d, requests.last().unwrap());
+            // What was given, in the form it travels: URL members as text.
+            let expected: Map<String, Value> = params
+                .iter()
+                .filter(|(_, v)| !v.is_null())
+                .map(|(k, v)| match d.param(k).map(|p| p.place()) {
+                    Some(Place::Body) => (k.clone(), v.clone()),
+                    _ => (k.clone(), url_text(v)),
+                })
+                .collect();
+            assert_eq!(
+                sent,
+                expected,
+                "{} ({}): not sent as written",
+                d.full_name(),
+                example.source()
+            );
+        }
+    }
+    assert!(
+        refused.is_empty(),
+        "the client refuses the vendor's own requests: {refused:#?}"
+    );
+    // The description holds the vendor's examples; most of them obey their own spec.
+    assert!(
+        obeying * 2 > total,
+        "{obeying} of {total} examples obey the spec"
+    );
+    eprintln!("{obeying} of {total} vendor example requests obey their spec; all were sent");
+}
+
+// ---------------------------------------------------------------------------------------------
+// Vendor example responses
+
+/// A loopback server answering every request with the body the test sets last.
+struct Replay {
+    base_url: String,
+    body: Arc<Mutex<(u16, String)>>,
+}
+
+impl Replay {
+    fn start() -> Replay {
+        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+        let base_url = format!("http://{}", listener.local_addr().unwrap());
+        let body = Arc::new(Mutex::new((200, String::new())));
+        let shared = body.clone();
+        thread::spawn(move || {
+            for stream in listener.incoming() {
+                let Ok(mut stream) = stream else { return };
+                let shared = shared.clone();
+                thread::spawn(move || {
+                    let mut reader = BufReader::new(stream.try_clone().unwrap());
+                    loop {
+                        let mut length = 0usize;
+                        let mut line = String::new();
+                        if reader.read_line(&mut line).unwrap_or(0) == 0 {
+                            return;
+                        }
+                        loop {
+                            let mut header = String::new();
+                            if reader.read_line(&mut header).unwrap_or(0) == 0 {
+                                return;
+                            }
+                            let header = header.trim_end();
+                            if header.is_empty() {
+                                break;
+                            }
+                            if let Some((k, v)) = header.split_once(':') {
+                                if k.eq_ignore_ascii_case("content-length") {
+                                    length = v.trim().parse().unwrap_or(0);
+                                }
+                            }
+                        }
+                        let mut body = vec![0; length];
+                        if reader.read_exact(&mut body).is_err() {
+                            return;
+                        }
+                        let (status, text) = shared.lock().unwrap().clone();
+                        let reply = format!(
+                            "HTTP/1.1 {status} X\r\ncontent-type: application/json\r\n\
+                             content-length: {}\r\n\r\n{text}",
+                            text.len()
+                        );
+                        if stream.write_all(reply.as_bytes()).is_err() {
+                            return;
+                        }
+                    }
+                });
+            }
+        });
+        Replay { base_url, body }
+    }
+
+    fn answer(&self, status: u16, body: String) {
+        *self.body.lock().unwrap() = (status, body);
+    }
+}
+
+/// A request the client accepts for `d`: the first obeying vendor example, else one made of
+/// each required parameter's simplest valid value.
+fn valid_request(d: &desc::Operation) -> Map<String, Value> {
+    if let Some(example) = d
+        .examples()
+        .requests()
+        .iter()
+        .find(|e| judge(d, e.params()).is_empty() && unknown_members(d, e.params()).is_empty())
+    {
+        return example.params().clone();
+    }
+    let mut params = Map::new();
+    for param in d.params().iter().filter(|p| p.required()) {
+        params.insert(param.name().to_string(), simplest(param.schema()));
+    }
+    params
+}
+
+/// The simplest value a schema accepts (for required members only).
+fn simplest(schema: &Schema) -> Value {
+    if let Some(allowed) = schema.allowed() {
+        return allowed[0].clone();
+    }
+    match schema.types().first() {
+        Some(JsonType::Integer) => json!(schema.minimum().map_or(1, |m| m.max(1.0) as i64)),
+        Some(JsonType::Number) => json!(schema.minimum().unwrap_or(1.0)),
+        Some(JsonType::Boolean) => json!(true),
+        Some(JsonType::Array) => json!([]),
+        Some(JsonType::Object) => {
+            let mut m = Map::new();
+            for name in schema.required() {
+                if let Some(s) = schema.property(name) {
+                    m.insert(name.clone(), simplest(s));
+                }
+            }
+            Value::Object(m)
+        }
+        _ if schema.is_uri() => json!("https://example.com/a.mp4"),
+        _ => json!("x1"),
+    }
+}
+
+#[test]
+fn vendor_example_responses_decode_through_jogg_call_and_the_typed_reply() {
+    let replay = Replay::start();
+    let c = C::new(&replay.base_url);
+    let (mut decoded, mut errors, mut skipped_without_data) = (0, 0, 0);
+    let mut problems = Vec::new();
+    for d in desc::operations() {
+        let op = ops::find(d.full_name()).unwrap();
+        let request = Value::Object(valid_request(d)).to_string();
+        for example in d.examples().responses() {
+            let body = example.body();
+            // An envelope assembled from the examples of its members, where the specs give
+            // none for `data`: nothing to decode.
+            if body.get("code") == Some(&json!(0)) && body.get("data").is_none() {
+                skipped_without_data += 1;
+                continue;
+            }
+            replay.answer(example.status().unwrap_or(200), body.to_string());
+            let code = body.get("code").and_then(Value::as_i64).unwrap_or(0);
+            let result = c.call(d.full_name(), &request);
+            let what = format!("{} ({})", d.full_name(), example.source());
+            // Without `code` or `data`, a v1 reply is the payload itself (D42).
+            let enveloped = body.get("code").is_some() || body.get("data").is_some();
+            match (code, result) {
+                (0, Ok(text)) => {
+                    let expected = match enveloped {
+                        true => body.get("data").cloned().unwrap_or(Value::Null),
+                        false => body.clone(),
+                    };
+                    let got: Value = serde_json::from_str(&text).unwrap();
+                    if got != expected {
+                        problems.push(format!("{what}: jogg_call gave {got}, not {expected}"));
+                    }
+                    if let Err(e) = op.decodes(&text) {
+                        problems.push(format!("{what}: the typed reply does not decode: {e}"));
+                    }
+                    decoded += 1;
+                }
+                (0, Err(e)) => problems.push(format!("{what}: jogg_call failed: {e}")),
+                (code, Err(e)) => {
+                    if e["api_code"] != json!(code) {
+                        problems.push(format!("{what}: api_code {} for {code}", e["api_code"]));
+                    }
+                    if let Some(data) = body.get("data").filter(|d| !d.is_null()) {
+                        if e["api_data"] != *data {
+                            problems.push(format!("{what}: api_data lost: {e}"));
+                        }
+                    }
+                    errors += 1;
+                }
+                (code, Ok(text)) => {
+                    problems.push(format!("{what}: code {code} answered as success: {text}"))
+                }
+            }
+        }
+    }
+    assert!(problems.is_empty(), "{problems:#?}");
+    assert!(decoded > 0);
+    eprintln!(
+        "{decoded} vendor example responses decoded, {errors} example errors reported, \
+         {skipped_without_data} success envelopes without data"
+    );
+}
+
+// ---------------------------------------------------------------------------------------------
+// Generated requests: the client's verdict against the description's
+
+/// `docs/validation-differences.md`: the rows of its table, `(operation, member, direction,
+/// values)`. `*` stands for any operation or member; a member ending in `.*` covers every
+/// member below it; values are `""` (an empty text) or `any`.
+fn documented_differences() -> Vec<(String, String, String, String)> {
+    let text = include_str!("../docs/validation-differences.md");
+    text.lines()
+        .filter(|l| l.starts_with("| `"))
+        .map(|l| {
+            let cells: Vec<String> = l
+                .split('|')
+                .map(|c| c.trim().trim_matches('`').to_string())
+                .collect();
+            let values = cells[4].trim_matches('"').to_string();
+            (cells[1].clone(), cells[2].clone(), cells[3].clone(), values)
+        })
+        .collect()
+}
+
+/// Whether a difference is in the table: `empty` when the value at fault is an empty text.
+fn documented(op: &str, member: &str, direction: &str, empty: bool) -> bool {
+    let member = strip_indices(member);
+    documented_differences().iter().any(|(o, m, d, values)| {
+        (o == "*" || o == op)
+            && d == direction
+            && (values == "any" || (values.is_empty() && empty))
+            && (m == "*"
+                || *m == member
+                || m.strip_suffix(".*")
+                    .is_some_and(|prefix| member.starts_with(&format!("{prefix}."))))
+    })
+}
+
+/// The value at a dotted path (`voice.voice_id`, `variables[0].name`) of a request.
+fn value_at<'a>(params: &'a Map<String, Value>, path: &str) -> Option<&'a Value> {
+    let mut current: Option<&Value> = None;
+    for part in path.split('.') {
+        let (name, index) = match part.split_once('[') {
+            Some((name, rest)) => (name, rest.trim_end_matches(']').parse::<usize>().ok()),
+            None => (part, None),
+        };
+        let next = match current {
+            None => params.get(name),
+            Some(v) => v.get(name),
+        }?;
+        current = Some(match index {
+            Some(i) => next.get(i)?,
+            None => next,
+        });
+    }
+    current
+}
+
+fn is_empty_text(v: Option<&Value>) -> bool {
+    v.and_then(Value::as_str)
+        .is_some_and(|s| s.trim().is_empty())
+}
+
+/// `variables[2].name` -> `variables[].name`: the table names members, not positions.
+fn strip_indices(path: &str) -> String {
+    let mut out = String::new();
+    let mut skipping = false;
+    for ch in path.chars() {
+        match ch {
+            '[' => {
+                skipping = true;
+                out.push('[');
+            }
+            ']' => {
+                skipping = false;
+                out.push(']');
+            }
+            _ if skipping => {}
+            _ => out.push(ch),
+        }
+    }
+    out
+}
+
+/// A strategy for values of `schema`: mostly valid ones, with `in_url` integers sometimes as
+/// their decimal text.
+fn value_of(schema: &Schema, in_url: bool, depth: u32) -> BoxedStrategy<Value> {
+    if let Some(allowed) = schema.allowed() {
+        let allowed = allowed.to_vec();
+        return proptest::sample::select(allowed).boxed();
+    }
+    let types = schema.types();
+    match types.first() {
+        Some(JsonType::Integer) => {
+            let lo = schema.minimum().map_or(-3, |m| m as i64);
+            let hi = schema.maximum().map_or(lo + 1000, |m| m as i64);
+            let n = lo..=hi;
+            if in_url {
+                prop_oneof![
+                    n.clone().prop_map(|n| json!(n)),
+                    n.prop_map(|n| json!(n.to_string()))
+                ]
+                .boxed()
+            } else {
+                n.prop_map(|n| json!(n)).boxed()
+            }
+        }
+        Some(JsonType::Number) => {
+            let lo = schema.minimum().unwrap_or(0.0);
+            let hi = schema.maximum().unwrap_or(lo + 100.0);
+            (lo..=hi).prop_map(|f| json!(f)).boxed()
+        }
+        Some(JsonType::Boolean) => any::<bool>().prop_map(Value::Bool).boxed(),
+        Some(JsonType::Array) if depth < 3 => {
+            let item = schema
+                .items()
+                .map(|s| value_of(s, false, depth + 1))
+                .unwrap_or_else(|| Just(json!("a")).boxed());
+            proptest::collection::vec(item, 0..3)
+                .prop_map(Value::Array)
+                .boxed()
+        }
+        Some(JsonType::Object) if depth < 3 => object_of(schema, depth + 1),
+        Some(JsonType::Array) => Just(json!([])).boxed(),
+        Some(JsonType::Object) => Just(json!({})).boxed(),
+        _ if schema.is_uri() => "[a-z]{1,8}"
+            .prop_map(|p| json!(format!("https://example.com/{p}")))
+            .boxed(),
+        _ => "[a-zA-Z0-9 _-]{0,10}".prop_map(Value::String).boxed(),
+    }
+}
+
+/// An object of the schema's members: required ones always, optional ones at random.
+fn object_of(schema: &Schema, depth: u32) -> BoxedStrategy<Value> {
+    let mut acc: BoxedStrategy<Map<String, Value>> = Just(Map::new()).boxed();
+    for (name, member) in schema.properties() {
+        let required = schema.required().contains(name);
+        let value = value_of(member, false, depth);
+        let name = name.clone();
+        let entry: BoxedStrategy<Option<Value>> = if required {
+            value.prop_map(Some).boxed()
+        } else {
+            proptest::option::of(value).boxed()
+        };
+        acc = (acc, entry)
+            .prop_map(move |(mut m, v)| {
+                if let Some(v) = v {
+                    m.insert(name.clone(), v);
+                }
+                m
+            })
+            .boxed();
+    }
+    acc.prop_map(Value::Object).boxed()
+}
+
+/// A request for `d`, valid as far as types and sets go (rules across members may still fail).
+fn request_of(d: &desc::Operation) -> BoxedStrategy<Map<String, Value>> {
+    let mut acc: BoxedStrategy<Map<String, Value>> = Just(Map::new()).boxed();
+    for param in d.params() {
+        let value = value_of(param.schema(), param.place() != Place::Body, 0);
+        let name = param.name().to_string();
+        let entry: BoxedStrategy<Option<Value>> = if param.required() {
+            value.prop_map(Some).boxed()
+        } else {
+            proptest::option::weighted(0.6, value).boxed()
+        };
+        acc = (acc, entry)
+            .prop_map(move |(mut m, v)| {
+                if let Some(v) = v {
+                    m.insert(name.clone(), v);
+                }
+                m
+            })
+            .boxed();
+    }
+    acc
+}
+
+/// How a generated request is spoiled, if at all.
+#[derive(Clone, Debug)]
+enum Spoil {
+    Nothing,
+    /// Drop the n-th member.
+    Drop(usize),
+    /// Replace the n-th member's value.
+    Replace(usize, Value),
+}
+
+fn spoil() -> impl Strategy<Value = Spoil> {
+    let wrong = prop_oneof![
+        Just(json!("not-a-number")),
+        Just(json!(-1)),
+        Just(json!(1_000_000)),
+        Just(json!(true)),
+        Just(json!([1])),
+        Just(json!({"x": 1})),
+        Just(json!("")),
+        Just(json!(2.5)),
+        Just(json!("http//not a url")),
+    ];
+    prop_oneof![
+        2 => Just(Spoil::Nothing),
+        1 => (0usize..8).prop_map(Spoil::Drop),
+        2 => (0usize..8, wrong).prop_map(|(i, v)| Spoil::Replace(i, v)),
+    ]
+}
+
+fn apply(params: &mut Map<String, Value>, spoil: &Spoil) {
+    let keys: Vec<String> = params.keys().cloned().collect();
+    if keys.is_empty() {
+        return;
+    }
+    match spoil {
+        Spoil::Nothing => {}
+        Spoil::Drop(i) => {
+            params.remove(&keys[i % keys.len()]);
+        }
+        Spoil::Replace(i, v) => {
+            params.insert(keys[i % keys.len()].clone(), v.clone());
+        }
+    }
+}
+
+#[test]
+fn the_client_and_the_description_agree_on_generated_requests() {
+    // The same cases on every run (a failure can be replayed); a longer run with another seed
+    // is a matter of setting both variables.
+    let cases_per_operation: u32 = std::env::var("JOGG_DIFFERENTIAL_CASES")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(256);
+    let seed: u64 = std::env::var("JOGG_DIFFERENTIAL_SEED")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(1);
+    let mut disagreements: BTreeMap<String, String> = BTreeMap::new();
+    let mut counts = (0u64, 0u64, 0u64);
+    for d in desc::operations() {
+        let op = ops::find(d.full_name()).unwrap();
+        let mut bytes = [0u8; 32];
+        let tag = d.full_name().bytes().fold(seed, |h, b| {
+            h.wrapping_mul(0x100_0000_01b3).wrapping_add(u64::from(b))
+        });
+        bytes[..8].copy_from_slice(&tag.to_le_bytes());
+        let config = RunnerConfig {
+            cases: cases_per_operation,
+            failure_persistence: None,
+            ..RunnerConfig::default()
+        };
+        let rng = TestRng::from_seed(RngAlgorithm::ChaCha, &bytes);
+        let mut runner = TestRunner::new_with_rng(config, rng);
+        let strategy = (request_of(d), spoil());
+        let seen = std::cell::RefCell::new((&mut disagreements, &mut counts));
+        let result = runner.run(&strategy, |(mut params, how)| {
+            apply(&mut params, &how);
+            let verdict = judge(d, &params);
+            let unknown = unknown_members(d, &params);
+            let client = jogg::hooks::prepare(op, &Value::Object(params.clone()), "http://h");
+            let mut seen = seen.borrow_mut();
+            seen.1.0 += 1;
+            if verdict.is_empty() {
+                seen.1.1 += 1;
+            } else {
+                seen.1.2 += 1;
+            }
+            let key_for = |member: &str, direction: &str| {
+                format!("{} {} {}", d.full_name(), strip_indices(member), direction)
+            };
+            match (verdict.is_empty() && unknown.is_empty(), client) {
+                (true, Ok(_)) | (false, Err(_)) => {}
+                (true, Err(e)) => {
+                    let member = e.field.clone().unwrap_or_default();
+                    let empty = is_empty_text(value_at(&params, &member));
+                    if !documented(d.full_name(), &member, "stricter", empty) {
+                        seen.0
+                            .entry(key_for(&member, "stricter"))
+                            .or_insert(format!("{params:?}: the client refuses: {}", e.message));
+                    }
+                }
+                (false, Ok(_)) => {
+                    let member = verdict
+                        .first()
+                        .map(|v| v.field.clone())
+                        .or_else(|| unknown.first().cloned())
+                        .unwrap_or_default();
+                    let empty = is_empty_text(value_at(&params, &member));
+                    if !documented(d.full_name(), &member, "looser", empty) {
+                        seen.0.entry(key_for(&member, "looser")).or_insert(format!(
+                            "{params:?}: the description refuses: {verdict:?} {unknown:?}"
+                        ));
+                    }
+                }
+            }
+            Ok::<(), TestCaseError>(())
+        });
+        result.unwrap();
+    }
+    let (run, valid, invalid) = counts;
+    eprintln!("{run} generated requests judged by both ({valid} valid, {invalid} invalid)");
+    assert!(
+        disagreements.is_empty(),
+        "{} undocumented disagreements (document them in docs/validation-differences.md or \
+         fix the client):\n{disagreements:#?}",
+        disagreements.len()
+    );
+}
