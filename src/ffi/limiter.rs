@@ -1,6 +1,9 @@
 //! A POST limiter store of the caller's own, through C callbacks: the C form of
 //! [`PostSlotStore`](crate::PostSlotStore).
 
+// As in exports.rs: each function's safety contract is its header comment, written for C.
+#![allow(clippy::missing_safety_doc)]
+
 use std::ffi::{CString, c_char, c_void};
 use std::time::Duration;
 
