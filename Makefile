@@ -59,7 +59,14 @@ test: test-rust test-c
 test-rust:
 	$(CARGO) test --all-features
 
-test-c: $(BUILD)/test_abi $(BUILD)/quickstart $(BUILD)/readme_example $(BUILD)/webhook_receiver
+# A README block marked `<!-- PATH -->` is the file PATH, word for word.
+README_BLOCK = awk -v mark='<!-- $(1) -->' '$$0 == mark {m=1; next} m && /^```/ && !on {on=1; next} on && /^```$$/ {exit} on' README.md | diff - $(1)
+
+$(BUILD)/worker_pool: examples-c/worker_pool.c include/jogg.h lib | $(BUILD)
+	$(CC) $(CFLAGS) $(C_STRICT) -Iinclude $< $(LIB_A) $(NATIVE_LIBS) -o $@
+
+test-c: $(BUILD)/test_abi $(BUILD)/quickstart $(BUILD)/readme_example $(BUILD)/webhook_receiver \
+		$(BUILD)/worker_pool
 	$(MOCK) --render-ms 300 -- $(BUILD)/test_abi
 	$(MOCK) --render-ms 300 -- $(BUILD)/quickstart > $(BUILD)/quickstart.out
 	grep -q '"status_code":4' $(BUILD)/quickstart.out
@@ -70,9 +77,15 @@ test-c: $(BUILD)/test_abi $(BUILD)/quickstart $(BUILD)/readme_example $(BUILD)/w
 	grep -q '"event":"generated_video_success"' $(BUILD)/webhook_receiver.out
 	grep -q '"task_kind":"video"' $(BUILD)/webhook_receiver.out
 	grep -q '"status":"succeeded"' $(BUILD)/webhook_receiver.out
+	$(call README_BLOCK,examples-c/worker_pool.c)
+	$(MOCK) --render-ms 300 -- $(BUILD)/worker_pool > $(BUILD)/worker_pool.out
+	test "$$(grep -c '"project_id":' $(BUILD)/worker_pool.out)" -eq 20
 
 # Waiting at scale: a batch of creates against the POST limit, and the poll schedule against
 # a fixed 5-second poll. Prints the tables and rewrites the Waiting section of BENCHMARKS.md.
+#
+# One key, many workers (benches/shared_limit.rs): 4 processes sharing the POST limit through
+# the host scope and a redis-server it starts; rewrites the Shared POST limit section.
 #
 # HTTP round trips (benches/http.rs): jogg against a static nginx, libcurl, cJSON, Python
 # requests and a raw-socket loop, in one run; rewrites the HTTP round trips section.
@@ -81,6 +94,7 @@ BENCH := $(BUILD)/bench
 
 bench: bench-http-programs
 	$(CARGO) bench --all-features --bench waiting
+	$(CARGO) bench --all-features --bench shared_limit
 	$(CARGO) bench --all-features --bench http
 	$(CARGO) bench --all-features --bench inprocess
 
@@ -260,6 +274,10 @@ test-python: lib $(BUILD)/readme.python
 	$(MOCK) --render-ms 300 -- env PYTHONPATH=examples-c/python PYTHONDONTWRITEBYTECODE=1 \
 		$(PYTHON) $(BUILD)/readme.python > $(BUILD)/readme-python.out
 	grep -q '^video: http://127.0.0.1:' $(BUILD)/readme-python.out
+	$(call README_BLOCK,examples-c/python/worker_pool.py)
+	$(MOCK) --render-ms 300 -- env JOGG_LIB=$(abspath $(RELEASE)/libjogg.so) PYTHONPATH=examples-c/python \
+		PYTHONDONTWRITEBYTECODE=1 $(PYTHON) examples-c/python/worker_pool.py > $(BUILD)/worker-pool-python.out
+	test "$$(grep -o ' [0-9a-f]\{32\}' $(BUILD)/worker-pool-python.out | sort -u | wc -l)" -eq 20
 
 test-install: lib $(BUILD)/native-static-libs
 	MAKE='$(MAKE)' TEST_CC='$(CC)' GO='$(GO)' NATIVE_LIBS='$(NATIVE_LIBS)' tests/install/test_install.sh
