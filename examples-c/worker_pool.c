@@ -2,6 +2,7 @@
  * minute, so none is answered 429. Key and base URL come from JOGG_API_KEY and JOGG_BASE_URL. */
 #define _POSIX_C_SOURCE 200809L
 #include <stdio.h>
+#include <stdlib.h>
 #include <sys/wait.h>
 #include <unistd.h>
 #include "jogg.h"
@@ -41,8 +42,7 @@ int main(void) {
     for (n = 0; n < WORKERS; n++) {
         pid_t pid = fork();
         if (pid == 0) {
-            fflush(stdout);
-            _exit(worker(n));
+            exit(worker(n)); /* exit, not _exit: stdout is flushed */
         }
         failures += pid < 0;
     }

@@ -168,6 +168,10 @@ pub(crate) struct PostLimiter {
 
 struct Inner {
     store: Arc<dyn PostSlotStore>,
+    /// One thread of the client asks the store at a time; the others queue here. Otherwise
+    /// every waiting thread wakes when a slot frees, all but one find it taken, and each asks
+    /// again: round trips to Redis or the lock file that buy nothing.
+    turnstile: Mutex<()>,
     /// The process scope, when the config asks to fall back to it.
     fallback: Option<Arc<dyn PostSlotStore>>,
     /// When the store last failed, while the fallback is in use.
@@ -227,6 +231,7 @@ impl PostLimiter {
         PostLimiter {
             inner: Some(Inner {
                 store,
+                turnstile: Mutex::new(()),
                 fallback,
                 failed_at: Mutex::new(None),
                 key_id,
@@ -247,6 +252,10 @@ impl PostLimiter {
         };
         let id = next_slot_id();
         let started = Instant::now();
+        let _turn = inner
+            .turnstile
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner);
         loop {
             let (store, fallback) = inner.current();
             let slot = inner.slot(&id, inner.lease);

@@ -17,8 +17,10 @@ use redis::Script;
 use super::{Admission, PostSlot, PostSlotStore};
 
 /// KEYS: the slots, the cooldown. ARGV: limit, lease in ms, slot id. Returns 0 when the slot
-/// was taken, else the ms to wait.
+/// was taken, else the ms to wait. (`replicate_commands` lets Redis 3.2 to 4 write after
+/// `TIME`; from Redis 5 on it is the default and the call does nothing.)
 const ACQUIRE: &str = r"
+redis.replicate_commands()
 local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
 redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now)
@@ -36,6 +38,7 @@ return math.max(1, tonumber(first[2]) - now)
 
 /// KEYS: the slots. ARGV: hold in ms, slot id. The slot now expires `hold` from now.
 const RELEASE: &str = r"
+redis.replicate_commands()
 local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
 local hold = tonumber(ARGV[1])
