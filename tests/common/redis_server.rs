@@ -79,16 +79,24 @@ impl RedisServer {
         redis::cmd("PING").query(&mut self.connection()?)
     }
 
-    /// Commands the server has processed (`INFO stats`), this query included.
-    pub fn commands_processed(&self) -> u64 {
+    /// Commands clients have sent: the scripts' EVALSHA (and EVAL, SCRIPT LOAD) and the
+    /// connections' handshakes, from `INFO commandstats`; not the commands the scripts ran
+    /// inside the server, nor INFO itself. Each is one round trip.
+    pub fn client_commands(&self) -> u64 {
         let info: String = redis::cmd("INFO")
-            .arg("stats")
+            .arg("commandstats")
             .query(&mut self.connection().expect("connect to redis"))
-            .expect("INFO stats");
+            .expect("INFO commandstats");
         info.lines()
-            .find_map(|l| l.strip_prefix("total_commands_processed:"))
-            .and_then(|n| n.trim().parse().ok())
-            .expect("total_commands_processed in INFO")
+            .filter_map(|l| l.strip_prefix("cmdstat_")?.split_once(":calls="))
+            .filter(|(name, _)| {
+                [
+                    "eval", "evalsha", "script", "hello", "client", "select", "auth", "ping",
+                ]
+                .contains(&name.split('|').next().unwrap_or(name))
+            })
+            .filter_map(|(_, rest)| rest.split(',').next()?.parse::<u64>().ok())
+            .sum()
     }
 
     /// Stops the server now (a store going away mid-run).
