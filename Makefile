@@ -74,7 +74,14 @@ test: test-rust test-c check-lib-contents
 test-rust:
 	$(CARGO) test --workspace --all-features
 
-test-c: $(BUILD)/test_abi $(BUILD)/quickstart $(BUILD)/readme_example $(BUILD)/webhook_receiver
+# A README block marked `<!-- PATH -->` is the file PATH, word for word.
+README_BLOCK = awk -v mark='<!-- $(1) -->' '$$0 == mark {m=1; next} m && /^```/ && !on {on=1; next} on && /^```$$/ {exit} on' README.md | diff - $(1)
+
+$(BUILD)/worker_pool: examples-c/worker_pool.c include/jogg.h lib | $(BUILD)
+	$(CC) $(CFLAGS) $(C_STRICT) -Iinclude $< $(LIB_A) $(NATIVE_LIBS) -o $@
+
+test-c: $(BUILD)/test_abi $(BUILD)/quickstart $(BUILD)/readme_example $(BUILD)/webhook_receiver \
+		$(BUILD)/worker_pool
 	$(MOCK) --render-ms 300 -- $(BUILD)/test_abi
 	$(MOCK) --render-ms 300 -- $(BUILD)/quickstart > $(BUILD)/quickstart.out
 	grep -q '"status_code":4' $(BUILD)/quickstart.out
@@ -85,6 +92,9 @@ test-c: $(BUILD)/test_abi $(BUILD)/quickstart $(BUILD)/readme_example $(BUILD)/w
 	grep -q '"event":"generated_video_success"' $(BUILD)/webhook_receiver.out
 	grep -q '"task_kind":"video"' $(BUILD)/webhook_receiver.out
 	grep -q '"status":"succeeded"' $(BUILD)/webhook_receiver.out
+	$(call README_BLOCK,examples-c/worker_pool.c)
+	$(MOCK) --render-ms 300 -- $(BUILD)/worker_pool > $(BUILD)/worker_pool.out
+	test "$$(grep -c '"project_id":' $(BUILD)/worker_pool.out)" -eq 20
 
 # The libraries users link carry the client only: the simulator is its own crate and must
 # not end up in them. The first grep proves nm read the symbols at all.
@@ -112,6 +122,9 @@ check-description:
 # Waiting at scale: a batch of creates against the POST limit, and the poll schedule against
 # a fixed 5-second poll. Prints the tables and rewrites the Waiting section of BENCHMARKS.md.
 #
+# One key, many workers (benches/shared_limit.rs): 4 processes sharing the POST limit through
+# the host scope and a redis-server it starts; rewrites the Shared POST limit section.
+#
 # HTTP round trips (benches/http.rs): jogg against a static nginx, libcurl, cJSON, Python
 # requests and a raw-socket loop, in one run; rewrites the HTTP round trips section.
 # benches/http/setup.sh installs nginx, libcurl, cJSON and requests when they are missing.
@@ -119,6 +132,7 @@ BENCH := $(BUILD)/bench
 
 bench: bench-http-programs
 	$(CARGO) bench --all-features --bench waiting
+	$(CARGO) bench --all-features --bench shared_limit
 	$(CARGO) bench --all-features --bench http
 	$(CARGO) bench --all-features --bench inprocess
 
@@ -341,6 +355,10 @@ test-python: wheel $(BUILD)/readme.python
 	$(MOCK) --render-ms 300 -- env -u JOGG_LIB -u PYTHONPATH PYTHONDONTWRITEBYTECODE=1 \
 		$(VENV)/bin/python $(BUILD)/readme.python > $(BUILD)/readme-python.out
 	grep -q '^video: http://127.0.0.1:' $(BUILD)/readme-python.out
+	$(call README_BLOCK,examples-c/python/worker_pool.py)
+	$(MOCK) --render-ms 300 -- env JOGG_LIB=$(abspath $(RELEASE)/libjogg.so) PYTHONPATH=examples-c/python \
+		PYTHONDONTWRITEBYTECODE=1 $(PYTHON) examples-c/python/worker_pool.py > $(BUILD)/worker-pool-python.out
+	test "$$(grep -o ' [0-9a-f]\{32\}' $(BUILD)/worker-pool-python.out | sort -u | wc -l)" -eq 20
 
 # The package's type hints, checked strictly (python/pyproject.toml [tool.mypy]); CI runs it.
 check-python-types:

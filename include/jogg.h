@@ -97,6 +97,73 @@ typedef void (*jogg_log_cb)(void *userdata,
                             const char *line);
 
 /**
+ * One POST's slot, borrowed for the duration of a `jogg_post_limiter` callback.
+ */
+typedef struct {
+  /**
+   * Unique across processes and hosts.
+   */
+  const char *id;
+  /**
+   * Which shared count: 32 hex digits, a hash of the base URL and the API key (never the
+   * key itself). Clients with the same key and base URL share one count.
+   */
+  const char *key_id;
+  /**
+   * How many slots of `key_id` may be held at once (the config's `post_limit`).
+   */
+  uint32_t limit;
+  /**
+   * How long the slot is held from now, in ms: in `acquire` its lease (request timeout +
+   * window + margin, in case its answer is never reported), in `release` the window +
+   * margin.
+   */
+  uint64_t hold_ms;
+} jogg_post_slot;
+
+/**
+ * Takes `slot` if fewer than `slot->limit` slots of `slot->key_id` are held and no cooldown
+ * runs: drops the expired slots and records `slot->id` as expiring `slot->hold_ms` from now,
+ * atomically, then sets `*wait_ms` to 0. Otherwise sets `*wait_ms` to how long to wait
+ * before jogg asks again (it may ask sooner). Returns 0, or non-zero when the store failed
+ * (the POST then fails with `JOGG_ERR_LIMITER_STORE`, or falls back as configured).
+ */
+typedef int32_t (*jogg_post_acquire_cb)(void *userdata,
+                                        const jogg_post_slot *slot,
+                                        uint64_t *wait_ms);
+
+/**
+ * The slot's POST was answered (or failed): it now expires `slot->hold_ms` from now. Returns
+ * 0, or non-zero when the store failed (logged; the slot then ends with its lease).
+ */
+typedef int32_t (*jogg_post_release_cb)(void *userdata,
+                                        const jogg_post_slot *slot);
+
+/**
+ * A POST of `key_id` was answered 429 with `Retry-After`: no slot of `key_id` may be taken
+ * for `pause_ms` from now (extend a running cooldown, never shorten it). Returns 0, or
+ * non-zero when the store failed (logged).
+ */
+typedef int32_t (*jogg_post_cooldown_cb)(void *userdata,
+                                         const char *key_id,
+                                         uint64_t pause_ms);
+
+/**
+ * A store of POST slots of the caller's own, shared by every client (in any process, on any
+ * host) whose store shares its state. `acquire` and `release` are required, `cooldown` may
+ * be NULL (a 429 then pauses no one else). The callbacks run on whichever thread makes a
+ * POST, possibly several at once: make them thread-safe. They must return normally and
+ * must not call back into the client. `userdata` is passed to each, never dereferenced by
+ * jogg, and must stay valid until the client is freed.
+ */
+typedef struct {
+  jogg_post_acquire_cb acquire;
+  jogg_post_release_cb release;
+  jogg_post_cooldown_cb cooldown;
+  void *userdata;
+} jogg_post_limiter;
+
+/**
  * Success.
  */
 #define JOGG_OK 0
@@ -232,6 +299,14 @@ typedef void (*jogg_log_cb)(void *userdata,
 #define JOGG_ERR_SIGNATURE 401
 
 /**
+ * The POST limiter's shared store could not be used: the `"host"` scope's directory, the
+ * Redis server of a `redis://` scope, or the store of `jogg_client_new_with_post_limiter`
+ * (`field` is `post_limit_scope`, `message` names the store and the problem). Nothing was
+ * sent. Set `post_limit_fallback` to `"process"` to count in the process instead.
+ */
+#define JOGG_ERR_LIMITER_STORE 402
+
+/**
  * A bug in jogg was caught at the boundary; the client remains usable.
  */
 #define JOGG_ERR_PANIC 900
@@ -323,8 +398,14 @@ const char *jogg_code_name(jogg_code code);
  * `https://api.jogg.ai`; `http://` only to a loopback host), `connect_timeout_ms` (5000),
  * `timeout_ms` (60000, per request), `proxy` (`"env"`, `"none"` or a URL),
  * `user_agent_suffix`, `max_retries` (2), `post_limit` (20 POSTs per `post_window_ms`,
- * 60000; 0 for none) and `log` (`"off"`, `"info"` or `"debug"`; else env `JOGG_LOG`, else
- * off; lines go to stderr). Unknown members are an error. Nothing is sent.
+ * 60000; 0 for none), `post_limit_scope` (who shares that count, among clients with the
+ * same key and base URL: `"client"`, `"process"` (the default), `"host"` (the processes of
+ * this user, through files in the private directory `post_limit_dir`, default
+ * `/tmp/jogg-<uid>`) or a `redis://host:port/db` URL (every host using that server)),
+ * `post_limit_fallback` (`"error"`, the default: a POST fails with
+ * `JOGG_ERR_LIMITER_STORE` when the shared store cannot be used; `"process"`: it is counted
+ * in the process instead, logged) and `log` (`"off"`, `"info"` or `"debug"`; else env
+ * `JOGG_LOG`, else off; lines go to stderr). Unknown members are an error. Nothing is sent.
  *
  * On success `*out_client` receives a client to release with `jogg_client_free`.
  * `error_json` may be NULL; otherwise it receives an error JSON string on failure (free it
@@ -539,6 +620,17 @@ jogg_code jogg_call(const jogg_client *client,
  */
 jogg_code jogg_operations(char **operations_json,
                           char **error_json);
+
+/**
+ * Creates a client as `jogg_client_new` does, whose POSTs are counted in the caller's store
+ * `limiter` (copied; see `jogg_post_limiter`) instead of a `post_limit_scope`, which
+ * `config_json` must then leave out. `post_limit`, `post_window_ms` and
+ * `post_limit_fallback` apply as usual. Ownership and `error_json` as in `jogg_client_new`.
+ */
+jogg_code jogg_client_new_with_post_limiter(const char *config_json,
+                                            const jogg_post_limiter *limiter,
+                                            jogg_client **out_client,
+                                            char **error_json);
 
 /**
  * Checks a webhook delivery: `signature` (the `X-Webhook-Signature` header, NULL when the

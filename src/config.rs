@@ -5,11 +5,13 @@
 
 use std::fmt;
 use std::net::IpAddr;
+use std::path::PathBuf;
 use std::time::Duration;
 
 use serde::Deserialize;
 
 use crate::error::{Code, Error, Result};
+use crate::limiter::{PostLimitFallback, PostLimitScope};
 use crate::log::{LogLevel, LogSink};
 
 /// The API root; v1 and v2 paths are appended to it (`/v1/project`, `/v2/voices`).
@@ -72,10 +74,22 @@ pub struct Config {
     /// Further attempts after a failure worth retrying (connection errors, timeouts, 429,
     /// 5xx, API 50000); a POST only when it certainly was not processed.
     pub max_retries: u32,
-    /// POSTs allowed in any `post_window`, across all threads using this client; 0 = no
-    /// client-side limit.
+    /// POSTs allowed in any `post_window`, across everything sharing `post_limit_scope`;
+    /// 0 = no client-side limit.
     pub post_limit: u32,
     pub post_window: Duration,
+    /// Who shares the count of POSTs: this client, the process (the default), the host, a
+    /// Redis server, or a store of the caller's own. Clients share a count when they have
+    /// the same API key and base URL.
+    pub post_limit_scope: PostLimitScope,
+    /// The host scope's directory: private (0700), created if missing; absolute. Default
+    /// `/tmp/jogg-<uid>`. Processes share a count only if they use the same directory.
+    pub post_limit_dir: Option<PathBuf>,
+    /// What a POST does when the shared store cannot be used.
+    pub post_limit_fallback: PostLimitFallback,
+    /// Test hook: the host scope's clock reads this many ms off in this process.
+    #[doc(hidden)]
+    pub test_clock_skew_ms: i64,
     /// How much to log (see [`crate::log`]): by default what the `JOGG_LOG` environment
     /// variable says (`debug`, `info`), else `Off`.
     pub log: LogLevel,
@@ -96,6 +110,9 @@ struct ConfigJson {
     max_retries: Option<u32>,
     post_limit: Option<u32>,
     post_window_ms: Option<u64>,
+    post_limit_scope: Option<String>,
+    post_limit_dir: Option<String>,
+    post_limit_fallback: Option<String>,
     log: Option<String>,
 }
 
@@ -113,6 +130,10 @@ impl Config {
             max_retries: DEFAULT_MAX_RETRIES,
             post_limit: DEFAULT_POST_LIMIT,
             post_window: Duration::from_millis(DEFAULT_POST_WINDOW_MS),
+            post_limit_scope: PostLimitScope::default(),
+            post_limit_dir: None,
+            post_limit_fallback: PostLimitFallback::default(),
+            test_clock_skew_ms: 0,
             log: env_log_level(),
             log_sink: None,
         }
@@ -127,8 +148,10 @@ impl Config {
     /// Parses the config JSON of `jogg_client_new`. `api_key` falls back to the environment
     /// variable `JOGG_API_KEY`, `base_url` to `JOGG_BASE_URL`, then to the real API. Members:
     /// `api_key`, `base_url`, `connect_timeout_ms`, `timeout_ms`, `proxy`,
-    /// `user_agent_suffix`, `max_retries`, `post_limit`, `post_window_ms`, `log` (`"off"`,
-    /// `"info"`, `"debug"`; else the `JOGG_LOG` environment variable, else off).
+    /// `user_agent_suffix`, `max_retries`, `post_limit`, `post_window_ms`, `post_limit_scope`
+    /// (`"client"`, `"process"`, `"host"` or a `redis://host:port/db` URL), `post_limit_dir`,
+    /// `post_limit_fallback` (`"error"` or `"process"`), `log` (`"off"`, `"info"`,
+    /// `"debug"`; else the `JOGG_LOG` environment variable, else off).
     pub fn from_json(text: &str) -> Result<Config> {
         let parsed: ConfigJson = if text.trim().is_empty() {
             ConfigJson::default()
@@ -181,6 +204,27 @@ impl Config {
         }
         if let Some(ms) = parsed.post_window_ms {
             config.post_window = positive_ms("post_window_ms", ms)?;
+        }
+        if let Some(text) = parsed.post_limit_scope {
+            config.post_limit_scope = PostLimitScope::parse(&text).ok_or_else(|| {
+                config_error(
+                    "post_limit_scope",
+                    "must be \"client\", \"process\", \"host\" or a redis:// URL",
+                )
+            })?;
+        }
+        config.post_limit_dir = parsed.post_limit_dir.map(PathBuf::from);
+        if let Some(text) = parsed.post_limit_fallback {
+            config.post_limit_fallback = match text.as_str() {
+                "error" => PostLimitFallback::Error,
+                "process" => PostLimitFallback::Process,
+                _ => {
+                    return Err(config_error(
+                        "post_limit_fallback",
+                        "must be \"error\" or \"process\"",
+                    ));
+                }
+            };
         }
         if let Some(text) = parsed.log {
             config.log = LogLevel::parse(&text)
@@ -249,7 +293,40 @@ impl Config {
                 "must be visible ASCII and spaces",
             ));
         }
+        self.validate_post_limit()?;
         Ok(base)
+    }
+
+    /// The scope's own members agree with it: a Redis URL that reads, a directory only for
+    /// the host scope, a fallback only where a store can fail.
+    fn validate_post_limit(&self) -> Result<()> {
+        if let PostLimitScope::Redis(url) = &self.post_limit_scope {
+            crate::limiter::check_redis_url(url)
+                .map_err(|problem| config_error("post_limit_scope", problem))?;
+        }
+        if let Some(dir) = &self.post_limit_dir {
+            if !matches!(self.post_limit_scope, PostLimitScope::Host) {
+                return Err(config_error(
+                    "post_limit_dir",
+                    "applies only to the \"host\" post_limit_scope",
+                ));
+            }
+            if !dir.is_absolute() {
+                return Err(config_error(
+                    "post_limit_dir",
+                    "must be an absolute path (processes in other directories must find it)",
+                ));
+            }
+        }
+        if self.post_limit_fallback == PostLimitFallback::Process
+            && !self.post_limit_scope.is_shared_store()
+        {
+            return Err(config_error(
+                "post_limit_fallback",
+                "applies only to a shared post_limit_scope (\"host\", redis://, a store of your own)",
+            ));
+        }
+        Ok(())
     }
 
     /// The proxy to use once the base URL is known: `Env` never applies to loopback.
@@ -378,6 +455,39 @@ mod tests {
         let c = cfg("{\"api_key\":\"sk-SENTINEL\\n\"}").unwrap();
         let e = c.validate().unwrap_err();
         assert!(!format!("{e:?}{e}").contains("SENTINEL"));
+    }
+
+    #[test]
+    fn post_limit_scope_members() {
+        let c = cfg(r#"{"api_key":"k","post_limit_scope":"host","post_limit_dir":"/tmp/x","post_limit_fallback":"process"}"#).unwrap();
+        assert!(matches!(c.post_limit_scope, PostLimitScope::Host));
+        assert!(c.validate().is_ok());
+        let c = cfg(r#"{"api_key":"k","post_limit_scope":"redis://:s3cret@127.0.0.1:6379/1"}"#)
+            .unwrap();
+        assert!(c.validate().is_ok());
+        assert!(!format!("{c:?}").contains("s3cret"), "{c:?}");
+        for (json, field) in [
+            (r#"{"post_limit_scope":"cluster"}"#, "post_limit_scope"),
+            (
+                r#"{"post_limit_scope":"redis://h:port/0"}"#,
+                "post_limit_scope",
+            ),
+            (r#"{"post_limit_dir":"/tmp/x"}"#, "post_limit_dir"),
+            (
+                r#"{"post_limit_scope":"host","post_limit_dir":"rel"}"#,
+                "post_limit_dir",
+            ),
+            (
+                r#"{"post_limit_fallback":"process"}"#,
+                "post_limit_fallback",
+            ),
+            (r#"{"post_limit_fallback":"maybe"}"#, "post_limit_fallback"),
+        ] {
+            let json = json.replacen('{', r#"{"api_key":"k","#, 1);
+            let e = cfg(&json).and_then(|c| c.validate().map(drop)).unwrap_err();
+            assert_eq!(e.code, Code::InvalidConfig, "{json}");
+            assert_eq!(e.field.as_deref(), Some(field), "{json}: {e}");
+        }
     }
 
     #[test]

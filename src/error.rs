@@ -48,6 +48,9 @@ pub enum Code {
     // webhook receiver must tell a forged delivery (answer 401) from its own mistakes.
     Io = 400,
     Signature = 401,
+    /// The shared store of the POST limiter (the host scope's directory, Redis, the
+    /// caller's store) could not be used; nothing was sent.
+    LimiterStore = 402,
     // 900-999: bugs in this library.
     Panic = 900,
     Internal = 901,
@@ -82,6 +85,7 @@ impl Code {
         Code::TaskFailed,
         Code::Io,
         Code::Signature,
+        Code::LimiterStore,
         Code::Panic,
         Code::Internal,
     ];
@@ -124,6 +128,7 @@ impl Code {
             Code::TaskFailed => c"JOGG_ERR_TASK_FAILED",
             Code::Io => c"JOGG_ERR_IO",
             Code::Signature => c"JOGG_ERR_SIGNATURE",
+            Code::LimiterStore => c"JOGG_ERR_LIMITER_STORE",
             Code::Panic => c"JOGG_ERR_PANIC",
             Code::Internal => c"JOGG_ERR_INTERNAL",
         }
@@ -137,7 +142,12 @@ impl Code {
     fn retryable(self) -> bool {
         matches!(
             self,
-            Code::Connect | Code::Timeout | Code::Transport | Code::RateLimited | Code::Server
+            Code::Connect
+                | Code::Timeout
+                | Code::Transport
+                | Code::RateLimited
+                | Code::Server
+                | Code::LimiterStore
         )
     }
 

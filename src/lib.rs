@@ -67,6 +67,7 @@ pub use client::Client;
 pub use config::{ApiKey, Config, DEFAULT_BASE_URL, Proxy};
 pub use download::{DownloadProgress, Downloaded, part_path};
 pub use error::{Code, Error, ErrorInfo, Result};
+pub use limiter::{Admission, PostLimitFallback, PostLimitScope, PostSlot, PostSlotStore};
 pub use log::{LogLevel, LogSink};
 pub use ops::Version;
 pub use task::{Found, Observed, StatusForm, StatusValues, TaskKind, TaskStatus};

@@ -128,6 +128,7 @@ const (
 	ErrTaskFailed          Code = C.JOGG_ERR_TASK_FAILED
 	ErrIO                  Code = C.JOGG_ERR_IO
 	ErrSignature           Code = C.JOGG_ERR_SIGNATURE
+	ErrLimiterStore        Code = C.JOGG_ERR_LIMITER_STORE // the post_limit_scope's shared store could not be used
 	ErrPanic               Code = C.JOGG_ERR_PANIC
 	ErrInternal            Code = C.JOGG_ERR_INTERNAL
 )

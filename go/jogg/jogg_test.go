@@ -164,6 +164,34 @@ func TestConfigErrorNamesTheMember(t *testing.T) {
 	}
 }
 
+// The POST limit's scope travels in the config JSON like any member.
+func TestPostLimitScopeFromConfig(t *testing.T) {
+	_, err := NewClient(`{"post_limit_scope": "cluster"}`)
+	if e := asError(t, err, ErrInvalidConfig); e.Field != "post_limit_scope" {
+		t.Fatalf("%s", e.JSON)
+	}
+	dir := t.TempDir()
+	shared, err := NewClient(`{"proxy": "none", "post_limit_scope": "host", "post_limit_dir": "` + dir + `/locks"}`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer shared.Close()
+	createVideo(t, shared, "Counted in a host-wide state file.")
+	// A directory that cannot be made: the create fails naming it, before anything is sent.
+	if err := os.WriteFile(dir+"/file", []byte("x"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	broken, err := NewClient(`{"proxy": "none", "post_limit_scope": "host", "post_limit_dir": "` + dir + `/file"}`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer broken.Close()
+	_, err = broken.CreateTalkingAvatarVideo(talkingRequest(t, broken, "never sent"))
+	if e := asError(t, err, ErrLimiterStore); e.Field != "post_limit_scope" || !strings.Contains(e.Message, dir+"/file") {
+		t.Fatalf("%s", e.JSON)
+	}
+}
+
 func TestValidationHappensBeforeSending(t *testing.T) {
 	c := newClient(t)
 	_, err := c.CreateTalkingAvatarVideo(`{"script": "hi", "voice_id": "v", "avtar_id": 1, "avatar_type": 0}`)

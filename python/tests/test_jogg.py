@@ -98,6 +98,23 @@ def test_config_error_names_the_member():
     assert "bogus" in str(e) and e.request_id is None
 
 
+def test_post_limit_scope_from_config(tmp_path):
+    """The POST limit's scope travels in the config dict like any member."""
+    with pytest.raises(jogg.JoggError) as info:
+        jogg.Client({"post_limit_scope": "cluster"})
+    assert (info.value.name, info.value.field) == ("JOGG_ERR_INVALID_CONFIG", "post_limit_scope")
+    config = {"proxy": "none", "post_limit_scope": "host", "post_limit_dir": str(tmp_path / "locks")}
+    with jogg.Client(config) as shared:
+        create_video(shared, "Counted in a host-wide state file.")
+    # A directory that cannot be made: the create fails naming it, before anything is sent.
+    (tmp_path / "file").write_text("x")
+    with jogg.Client(dict(config, post_limit_dir=str(tmp_path / "file"))) as broken:
+        with pytest.raises(jogg.JoggError) as info:
+            broken.create_talking_avatar_video(talking_request(broken, "never sent"))
+    assert (info.value.name, info.value.field) == ("JOGG_ERR_LIMITER_STORE", "post_limit_scope")
+    assert str(tmp_path / "file") in str(info.value)
+
+
 def test_validation_happens_before_sending(client):
     with pytest.raises(jogg.JoggError) as info:
         client.create_talking_avatar_video({"script": "hi", "voice_id": "v", "avtar_id": 1, "avatar_type": 0})

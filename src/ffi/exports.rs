@@ -81,6 +81,11 @@ pub const JOGG_ERR_IO: jogg_code = 400;
 /// A webhook delivery failed verification: the signature is missing, is not 64 hex digits,
 /// or does not match the body and secret. Answer such a request with HTTP 401 and ignore it.
 pub const JOGG_ERR_SIGNATURE: jogg_code = 401;
+/// The POST limiter's shared store could not be used: the `"host"` scope's directory, the
+/// Redis server of a `redis://` scope, or the store of `jogg_client_new_with_post_limiter`
+/// (`field` is `post_limit_scope`, `message` names the store and the problem). Nothing was
+/// sent. Set `post_limit_fallback` to `"process"` to count in the process instead.
+pub const JOGG_ERR_LIMITER_STORE: jogg_code = 402;
 /// A bug in jogg was caught at the boundary; the client remains usable.
 pub const JOGG_ERR_PANIC: jogg_code = 900;
 /// Another internal error.
@@ -154,8 +159,14 @@ pub extern "C" fn jogg_code_name(code: jogg_code) -> *const c_char {
 /// `https://api.jogg.ai`; `http://` only to a loopback host), `connect_timeout_ms` (5000),
 /// `timeout_ms` (60000, per request), `proxy` (`"env"`, `"none"` or a URL),
 /// `user_agent_suffix`, `max_retries` (2), `post_limit` (20 POSTs per `post_window_ms`,
-/// 60000; 0 for none) and `log` (`"off"`, `"info"` or `"debug"`; else env `JOGG_LOG`, else
-/// off; lines go to stderr). Unknown members are an error. Nothing is sent.
+/// 60000; 0 for none), `post_limit_scope` (who shares that count, among clients with the
+/// same key and base URL: `"client"`, `"process"` (the default), `"host"` (the processes of
+/// this user, through files in the private directory `post_limit_dir`, default
+/// `/tmp/jogg-<uid>`) or a `redis://host:port/db` URL (every host using that server)),
+/// `post_limit_fallback` (`"error"`, the default: a POST fails with
+/// `JOGG_ERR_LIMITER_STORE` when the shared store cannot be used; `"process"`: it is counted
+/// in the process instead, logged) and `log` (`"off"`, `"info"` or `"debug"`; else env
+/// `JOGG_LOG`, else off; lines go to stderr). Unknown members are an error. Nothing is sent.
 ///
 /// On success `*out_client` receives a client to release with `jogg_client_free`.
 /// `error_json` may be NULL; otherwise it receives an error JSON string on failure (free it
@@ -220,7 +231,7 @@ pub unsafe extern "C" fn jogg_client_new_with_log(
 
 /// The caller's `userdata`, passed back to its callback from any thread: the callback's
 /// contract (thread-safe) is what makes this sound, as in hyper's C API.
-struct SendPtr(*mut c_void);
+pub(super) struct SendPtr(pub(super) *mut c_void);
 // SAFETY: jogg never dereferences the pointer; `jogg_log_cb` requires thread safety.
 unsafe impl Send for SendPtr {}
 // SAFETY: as above.
@@ -746,6 +757,7 @@ mod tests {
             (JOGG_ERR_TASK_FAILED, Code::TaskFailed),
             (JOGG_ERR_IO, Code::Io),
             (JOGG_ERR_SIGNATURE, Code::Signature),
+            (JOGG_ERR_LIMITER_STORE, Code::LimiterStore),
             (JOGG_ERR_PANIC, Code::Panic),
             (JOGG_ERR_INTERNAL, Code::Internal),
         ];

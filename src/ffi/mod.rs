@@ -11,8 +11,10 @@
 mod assets;
 mod boundary;
 mod exports;
+mod limiter;
 mod webhooks;
 
 pub use assets::*;
 pub use exports::*;
+pub use limiter::*;
 pub use webhooks::*;

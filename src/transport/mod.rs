@@ -134,7 +134,7 @@ impl Transport {
             .proxy(proxy)
             .build();
         let agent = new_agent(agent, LiteralResolver::knowing(&base_url));
-        let posts = PostLimiter::new(config.post_limit, config.post_window);
+        let posts = PostLimiter::new(&config, &base_url);
         let log = Logger::new(config.log, config.log_sink.clone(), config.api_key.expose());
         // Config::validate has checked the key and the suffix; the base URL parsed there too.
         let mut key_header = header_value(config.api_key.expose())?;
@@ -190,7 +190,9 @@ impl Transport {
 
     /// Sends a request, retrying what is safe to retry (see [`should_retry`]) up to
     /// `max_retries` times with jittered exponential backoff or the server's `Retry-After`.
-    /// POSTs wait for the client's POST limiter first. `path` starts with `/v1/` or `/v2/`.
+    /// POSTs wait for the POST limiter first (a limiter whose store cannot be used fails the
+    /// call before anything is sent); a POST answered 429 with `Retry-After` pauses every
+    /// client sharing the limiter. `path` starts with `/v1/` or `/v2/`.
     pub fn send(
         &self,
         method: Method,
@@ -202,7 +204,10 @@ impl Transport {
         let mut attempt = 0;
         let m = method.as_str();
         loop {
-            let ticket = (method == Method::Post).then(|| self.posts.acquire());
+            let ticket = match method {
+                Method::Post => self.posts.acquire(&self.log)?,
+                _ => None,
+            };
             // Only the debug log reports the time taken.
             let started = self
                 .log
@@ -210,7 +215,14 @@ impl Transport {
                 .then(std::time::Instant::now);
             let result = self.send_once(method, path, query, body);
             if let Some(ticket) = ticket {
-                self.posts.release(ticket);
+                self.posts.release(ticket, &self.log);
+            }
+            if let Err(e) = &result
+                && method == Method::Post
+                && e.code == Code::RateLimited
+                && let Some(ms) = e.retry_after_ms
+            {
+                self.posts.cooldown(Duration::from_millis(ms), &self.log);
             }
             let n = attempt + 1;
             let err = match result {

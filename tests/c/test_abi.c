@@ -15,6 +15,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "jogg.h"
@@ -1495,6 +1496,177 @@ static void test_log_callback(void) {
                  JOGG_ERR_NULL_ARGUMENT, "config_json");
 }
 
+/* ---------------------------------------------------------------------------------------- */
+/* A POST limiter store of the caller's own: jogg_client_new_with_post_limiter               */
+
+/* A sliding log of slots in memory, as a program would keep in its own shared store. */
+struct c_store {
+    pthread_mutex_t lock;
+    struct {
+        char id[96];
+        int64_t expiry_ms;
+    } slots[16];
+    int n;
+    int fail;          /* acquire returns this when non-zero */
+    int acquires;      /* acquire calls */
+    int taken;         /* slots taken */
+    int told_to_wait;  /* acquire calls that answered "wait" */
+    int releases;
+    int unknown_releases; /* a release of an id never taken */
+    uint32_t limit;
+    uint64_t acquire_hold_ms, release_hold_ms;
+    char key_id[64];
+};
+
+static int64_t monotonic_ms(void) {
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+static int32_t store_acquire(void *userdata, const jogg_post_slot *slot, uint64_t *wait_ms) {
+    struct c_store *s = userdata;
+    int64_t now = monotonic_ms(), first = INT64_MAX;
+    int i, kept = 0;
+    pthread_mutex_lock(&s->lock);
+    s->acquires++;
+    s->limit = slot->limit;
+    s->acquire_hold_ms = slot->hold_ms;
+    snprintf(s->key_id, sizeof s->key_id, "%s", slot->key_id);
+    if (s->fail) {
+        pthread_mutex_unlock(&s->lock);
+        return s->fail;
+    }
+    for (i = 0; i < s->n; i++) {
+        if (s->slots[i].expiry_ms > now) {
+            s->slots[kept++] = s->slots[i];
+        }
+    }
+    s->n = kept;
+    if ((uint32_t)s->n < slot->limit && s->n < 16) {
+        snprintf(s->slots[s->n].id, sizeof s->slots[s->n].id, "%s", slot->id);
+        s->slots[s->n].expiry_ms = now + (int64_t)slot->hold_ms;
+        s->n++;
+        s->taken++;
+        *wait_ms = 0;
+    } else {
+        for (i = 0; i < s->n; i++) {
+            first = s->slots[i].expiry_ms < first ? s->slots[i].expiry_ms : first;
+        }
+        s->told_to_wait++;
+        *wait_ms = (uint64_t)(first - now);
+    }
+    pthread_mutex_unlock(&s->lock);
+    return 0;
+}
+
+static int32_t store_release(void *userdata, const jogg_post_slot *slot) {
+    struct c_store *s = userdata;
+    int i, found = 0;
+    pthread_mutex_lock(&s->lock);
+    s->releases++;
+    s->release_hold_ms = slot->hold_ms;
+    for (i = 0; i < s->n; i++) {
+        if (strcmp(s->slots[i].id, slot->id) == 0) {
+            s->slots[i].expiry_ms = monotonic_ms() + (int64_t)slot->hold_ms;
+            found = 1;
+        }
+    }
+    s->unknown_releases += !found;
+    pthread_mutex_unlock(&s->lock);
+    return 0;
+}
+
+/* POSTs to a port where nothing listens: each takes a slot, fails to connect, gives it back.
+ * The mock's own POST budget is left alone. */
+#define NOWHERE_CONFIG(extra)                                                                   \
+    "{\"api_key\":\"k\",\"base_url\":\"http://127.0.0.1:1\",\"proxy\":\"none\","               \
+    "\"max_retries\":0,\"post_limit\":2,\"post_window_ms\":200,\"timeout_ms\":1000" extra "}"
+#define A_CREATE                                                                               \
+    "{\"script\":\"hi\",\"voice_id\":\"en-US-JennyNeural\",\"avatar_id\":81,"                 \
+    "\"avatar_type\":0,\"screen_style\":1}"
+
+static void test_post_limiter(void) {
+    struct c_store store;
+    jogg_post_limiter limiter;
+    jogg_client *client = CLIENT_SENTINEL;
+    char *err = ERR_SENTINEL, *out = OUT_SENTINEL;
+    size_t i;
+    memset(&store, 0, sizeof store);
+    pthread_mutex_init(&store.lock, NULL);
+    limiter.acquire = store_acquire;
+    limiter.release = store_release;
+    limiter.cooldown = NULL;
+    limiter.userdata = &store;
+
+    if (!CHECK(jogg_client_new_with_post_limiter(NOWHERE_CONFIG(""), &limiter, &client, &err) ==
+                   JOGG_OK && err == NULL,
+               "jogg_client_new_with_post_limiter: %s",
+               err == ERR_SENTINEL ? "(sentinel)" : show(err))) {
+        return;
+    }
+    /* Three creates with a limit of 2: the third is told to wait until a slot's hold (the
+     * window + margin after its answer) has passed, then goes. */
+    for (i = 0; i < 3; i++) {
+        err = ERR_SENTINEL;
+        EXPECT_ERROR(jogg_create_talking_avatar_video(client, A_CREATE, &out, &err), err,
+                     JOGG_ERR_CONNECT, NULL);
+    }
+    CHECK(store.taken == 3 && store.releases == 3, "taken %d, released %d", store.taken,
+          store.releases);
+    CHECK(store.told_to_wait >= 1, "the third create did not wait");
+    CHECK(store.acquires == store.taken + store.told_to_wait, "acquire calls %d", store.acquires);
+    CHECK(store.unknown_releases == 0, "released a slot it never took");
+    CHECK(store.limit == 2, "limit %u", (unsigned)store.limit);
+    CHECK(strlen(store.key_id) == 32 && strspn(store.key_id, "0123456789abcdef") == 32,
+          "key_id %s", store.key_id);
+    CHECK(store.acquire_hold_ms == 1000 + 200 + 20, "lease %llu ms: timeout + window + margin",
+          (unsigned long long)store.acquire_hold_ms);
+    CHECK(store.release_hold_ms == 200 + 20, "hold %llu ms: window + margin",
+          (unsigned long long)store.release_hold_ms);
+    /* GETs are not counted. */
+    err = ERR_SENTINEL;
+    EXPECT_ERROR(jogg_get_project(client, "p1", &out, &err), err, JOGG_ERR_CONNECT, NULL);
+    CHECK(store.acquires == store.taken + store.told_to_wait, "a GET asked the store");
+    /* A failing store: nothing is sent, the error names the store. */
+    store.fail = 7;
+    err = ERR_SENTINEL;
+    jogg_code rc = jogg_create_talking_avatar_video(client, A_CREATE, &out, &err);
+    CHECK(contains(err, "acquire callback returned 7"), "message: %s", show(err));
+    EXPECT_ERROR(rc, err, JOGG_ERR_LIMITER_STORE, "post_limit_scope");
+    jogg_client_free(client);
+    /* ...unless the config asks to count in the process instead. */
+    client = CLIENT_SENTINEL;
+    err = ERR_SENTINEL;
+    if (CHECK(jogg_client_new_with_post_limiter(
+                  NOWHERE_CONFIG(",\"post_limit_fallback\":\"process\""), &limiter, &client,
+                  &err) == JOGG_OK,
+              "fallback config: %s", err == ERR_SENTINEL ? "(sentinel)" : show(err))) {
+        err = ERR_SENTINEL;
+        EXPECT_ERROR(jogg_create_talking_avatar_video(client, A_CREATE, &out, &err), err,
+                     JOGG_ERR_CONNECT, NULL);
+        jogg_client_free(client);
+    }
+    CHECK(out == OUT_SENTINEL, "an out parameter was written on failure");
+
+    /* Misuse: NULL limiter or callbacks, a scope chosen twice. */
+    client = CLIENT_SENTINEL;
+    err = ERR_SENTINEL;
+    EXPECT_ERROR(jogg_client_new_with_post_limiter(NOWHERE_CONFIG(""), NULL, &client, &err), err,
+                 JOGG_ERR_NULL_ARGUMENT, "limiter");
+    limiter.acquire = NULL;
+    err = ERR_SENTINEL;
+    EXPECT_ERROR(jogg_client_new_with_post_limiter(NOWHERE_CONFIG(""), &limiter, &client, &err),
+                 err, JOGG_ERR_NULL_ARGUMENT, "limiter.acquire");
+    limiter.acquire = store_acquire;
+    err = ERR_SENTINEL;
+    EXPECT_ERROR(jogg_client_new_with_post_limiter(
+                     NOWHERE_CONFIG(",\"post_limit_scope\":\"host\""), &limiter, &client, &err),
+                 err, JOGG_ERR_INVALID_CONFIG, "post_limit_scope");
+    CHECK(client == CLIENT_SENTINEL, "out_client written on failure");
+    pthread_mutex_destroy(&store.lock);
+}
+
 int main(void) {
     g_env_base_url = getenv("JOGG_BASE_URL");
     g_env_api_key = getenv("JOGG_API_KEY");
@@ -1520,6 +1692,7 @@ int main(void) {
     run_test("upload_and_download", test_upload_and_download);
     run_test("input_limits", test_input_limits);
     run_test("log_callback", test_log_callback);
+    run_test("post_limiter", test_post_limiter);
     printf("%d passed, %d failed\n", g_passed, g_failed);
     return g_failed == 0 ? 0 : 1;
 }
