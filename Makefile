@@ -355,9 +355,9 @@ test-python: wheel $(BUILD)/readme.python
 	$(MOCK) --render-ms 300 -- env -u JOGG_LIB -u PYTHONPATH PYTHONDONTWRITEBYTECODE=1 \
 		$(VENV)/bin/python $(BUILD)/readme.python > $(BUILD)/readme-python.out
 	grep -q '^video: http://127.0.0.1:' $(BUILD)/readme-python.out
-	$(call README_BLOCK,examples-c/python/worker_pool.py)
-	$(MOCK) --render-ms 300 -- env JOGG_LIB=$(abspath $(RELEASE)/libjogg.so) PYTHONPATH=examples-c/python \
-		PYTHONDONTWRITEBYTECODE=1 $(PYTHON) examples-c/python/worker_pool.py > $(BUILD)/worker-pool-python.out
+	$(call README_BLOCK,python/examples/worker_pool.py)
+	$(MOCK) --render-ms 300 -- env -u JOGG_LIB -u PYTHONPATH PYTHONDONTWRITEBYTECODE=1 \
+		$(VENV)/bin/python python/examples/worker_pool.py > $(BUILD)/worker-pool-python.out
 	test "$$(grep -o ' [0-9a-f]\{32\}' $(BUILD)/worker-pool-python.out | sort -u | wc -l)" -eq 20
 
 # The package's type hints, checked strictly (python/pyproject.toml [tool.mypy]); CI runs it.
