@@ -243,29 +243,33 @@ fn check_kind(kind: &Kind, value: &Value, name: &str) -> Result<Value> {
         |want: &str| Error::validation(name, format!("must be {want} (got {})", describe(value)));
     match kind {
         Kind::Int { min, max } => {
-            let n = value.as_i64().ok_or_else(|| bad_type("an integer"))?;
-            if min.is_some_and(|m| n < m) || max.is_some_and(|m| n > m) {
+            let n = integer(value).ok_or_else(|| bad_type("an integer"))?;
+            let fits = n.is_ok_and(|n| !min.is_some_and(|m| n < m) && !max.is_some_and(|m| n > m));
+            if !fits {
                 let range = match (min, max) {
                     (Some(a), Some(b)) => format!("between {a} and {b}"),
                     (Some(a), None) => format!("at least {a}"),
-                    (None, Some(b)) => format!("at most {b}"),
-                    (None, None) => unreachable!("no bound was violated"),
+                    (None, b) => format!("at most {}", b.unwrap_or(i64::MAX)),
                 };
+                let got = n.map_or_else(|big| big.to_string(), |n| n.to_string());
                 return Err(Error::validation(
                     name,
-                    format!("must be {range} (got {n})"),
+                    format!("must be {range} (got {got})"),
                 ));
             }
+            return Ok(Value::from(n.unwrap_or_default()));
         }
         Kind::IntEnum(allowed) => {
-            let n = value.as_i64().ok_or_else(|| bad_type("an integer"))?;
-            if !allowed.contains(&n) {
+            let n = integer(value).ok_or_else(|| bad_type("an integer"))?;
+            if !n.is_ok_and(|n| allowed.contains(&n)) {
                 let list: Vec<String> = allowed.iter().map(i64::to_string).collect();
+                let got = n.map_or_else(|big| big.to_string(), |n| n.to_string());
                 return Err(Error::validation(
                     name,
-                    format!("must be one of {} (got {n})", list.join(", ")),
+                    format!("must be one of {} (got {got})", list.join(", ")),
                 ));
             }
+            return Ok(Value::from(n.unwrap_or_default()));
         }
         Kind::Str { non_empty } => {
             let s = value.as_str().ok_or_else(|| bad_type("a string"))?;
@@ -283,8 +287,9 @@ fn check_kind(kind: &Kind, value: &Value, name: &str) -> Result<Value> {
             }
         }
         Kind::Id => {
-            let ok =
-                value.as_i64().is_some() || value.as_str().is_some_and(|s| !s.trim().is_empty());
+            let ok = value.as_i64().is_some()
+                || value.as_u64().is_some()
+                || value.as_str().is_some_and(|s| !s.trim().is_empty());
             if !ok {
                 return Err(bad_type("a non-empty string or integer id"));
             }
@@ -325,6 +330,21 @@ fn check_kind(kind: &Kind, value: &Value, name: &str) -> Result<Value> {
         }
     }
     Ok(value.clone())
+}
+
+/// An integer as JSON writes it: `Ok` when it fits an i64, `Err` with the value when it is
+/// a larger unsigned one (out of range, not of the wrong type). `-0`, which serde_json reads
+/// as a float, is 0.
+fn integer(value: &Value) -> Option<std::result::Result<i64, u64>> {
+    let n = value.as_number()?;
+    if let Some(i) = n.as_i64() {
+        return Some(Ok(i));
+    }
+    if let Some(u) = n.as_u64() {
+        return Some(Err(u));
+    }
+    let f = n.as_f64()?;
+    (f == 0.0 && f.is_sign_negative()).then_some(Ok(0))
 }
 
 fn type_name(v: &Value) -> &'static str {

@@ -15,6 +15,10 @@ use crate::client::Client;
 use crate::error::{Code, Error, Result};
 use crate::ops::{self, Operation};
 
+/// The least time a poll gets to answer, even at the wait's deadline (where the last poll
+/// happens): a wait ends within `timeout` plus this.
+pub(crate) const POLL_GRACE: Duration = Duration::from_secs(1);
+
 /// One status vocabulary for every kind of task (REFERENCE §6.3).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum TaskStatus {
@@ -389,6 +393,9 @@ impl TaskKind {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct WaitOptions {
     /// Give up after this long (`ERR_WAIT_TIMEOUT`); the last poll happens at the deadline.
+    /// Each poll request gets what is left of it (at least 1 s) and no retry starts past it,
+    /// so the wait returns within `timeout` plus 1 s whatever the server does; a poll that
+    /// gets no answer by then is `ERR_WAIT_TIMEOUT` too.
     pub timeout: Duration,
     /// Pause after the first poll (which is immediate); each later pause is 1.5 times longer.
     pub initial_interval: Duration,
@@ -642,7 +649,7 @@ impl Client {
         }
         tracked
             .into_iter()
-            .map(|t| t.outcome.expect("every task ends with an outcome"))
+            .map(|t| self.scrubbed(t.outcome.expect("every task ends with an outcome")))
             .collect()
     }
 
@@ -657,8 +664,31 @@ impl Client {
         on_progress: &mut impl FnMut(&Progress) -> ControlFlow<()>,
     ) -> bool {
         let op = t.kind.poll_op();
-        let reply = match self.execute(op, &t.kind.poll_params(&t.id)) {
+        let until = deadline.max(Instant::now() + POLL_GRACE);
+        let reply = match self.execute_until(op, &t.kind.poll_params(&t.id), Some(until)) {
             Ok(reply) => reply,
+            // The wait's time ran out while the poll waited for an answer: a wait timeout,
+            // like a last poll that says "still rendering".
+            Err(e)
+                if matches!(e.code, Code::Timeout | Code::Connect)
+                    && Instant::now() >= deadline =>
+            {
+                let waited = start.elapsed().as_millis();
+                let mut w = Error::new(
+                    Code::WaitTimeout,
+                    format!(
+                        "{} got no answer about {} within the wait's {} ms ({waited} ms \
+                         waited): {}",
+                        t.kind.poll,
+                        t.id,
+                        options.timeout.as_millis(),
+                        e.message
+                    ),
+                );
+                w.request_id = e.request_id.clone();
+                t.outcome = Some(Err(w.with_task(&t.id)));
+                return false;
+            }
             Err(e) => {
                 t.outcome = Some(Err(e.with_task(&t.id)));
                 return false;
@@ -736,9 +766,9 @@ impl Client {
     ) -> Result<Project> {
         let kind = TaskKind::polled_by("v1.get_project")?;
         let done = self.wait(kind, project_id, options, on_progress)?;
-        serde_json::from_value(done.task).map_err(|e| {
+        self.scrubbed(serde_json::from_value(done.task).map_err(|e| {
             Error::new(Code::BadResponse, format!("project: {e}")).with_task(project_id)
-        })
+        }))
     }
 
     /// Starts a task with `create` (JSON params, validated) and waits for it. If the wait
@@ -754,7 +784,7 @@ impl Client {
         let kind = TaskKind::created_by(&create.full_name())?;
         options.validate()?;
         let created = self.execute(create, params)?.data;
-        let id = kind.id_in(&created).ok_or_else(|| {
+        let id = self.scrubbed(kind.id_in(&created).ok_or_else(|| {
             Error::new(
                 Code::BadResponse,
                 format!(
@@ -763,7 +793,7 @@ impl Client {
                     kind.id_members.join(" or ")
                 ),
             )
-        })?;
+        }))?;
         let done = self.wait(kind, &id, options, on_progress)?;
         Ok((created, done))
     }
