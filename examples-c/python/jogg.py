@@ -98,7 +98,10 @@ _SIGNATURES = {
         ctypes.c_int32,
         [_client_p, ctypes.c_char_p, ctypes.c_char_p, _PROGRESS, ctypes.c_void_p, _out, _out],
     ),
-    "jogg_upload_asset": (ctypes.c_int32, [_client_p, ctypes.c_char_p, ctypes.c_char_p, _out, _out]),
+    "jogg_upload_asset": (
+        ctypes.c_int32,
+        [_client_p, ctypes.c_char_p, ctypes.c_char_p, _PROGRESS, ctypes.c_void_p, _out, _out],
+    ),
     "jogg_download": (
         ctypes.c_int32,
         [_client_p, ctypes.c_char_p, ctypes.c_char_p, _PROGRESS, ctypes.c_void_p, _out, _out],
@@ -335,9 +338,12 @@ class Client:
             progress, _lib.jogg_generate_talking_avatar_video, _encode(request), _encode(options)
         )
 
-    def upload_asset(self, path, options=None):
-        """Uploads a local file: {"asset_url", "filename", "content_type", "bytes", "version"}."""
-        return self._call(_lib.jogg_upload_asset, os.fsencode(path), _encode(options))
+    def upload_asset(self, path, options=None, progress=None):
+        """Uploads a local file: {"asset_url", "filename", "content_type", "bytes", "version"}.
+        `progress` gets {"bytes", "total"} events, as in wait_for_project."""
+        return self._progress_call(
+            progress, _lib.jogg_upload_asset, os.fsencode(path), _encode(options)
+        )
 
     def download(self, url, path, progress=None):
         """Downloads `url` to the file `path` (through `path`.part, resumed if present):

@@ -145,7 +145,7 @@ pub(crate) unsafe fn json_arg(p: *const c_char, name: &str, optional: bool) -> R
 }
 
 /// The deepest nesting of arrays and objects a JSON argument may have.
-pub const MAX_JSON_DEPTH: usize = 128;
+pub(crate) const MAX_JSON_DEPTH: usize = 128;
 
 /// The offset of the bracket that opens level `max + 1`, if the text nests that deep. Brackets
 /// inside strings do not count; the text need not be valid JSON (the parser says what else is
