@@ -40,14 +40,24 @@ impl ApiKey {
 
 impl Config {
     /// What the client's scrubber takes out of everything it lets out: the key and the
-    /// password of a proxy URL.
+    /// password of the proxy URL (configured, or read from the environment).
     pub(crate) fn secrets(&self) -> Vec<String> {
         let mut secrets = vec![self.api_key.expose().to_string()];
-        if let Proxy::Url(url) = &self.proxy
-            && let Some(pw) = url_password(url)
-        {
-            secrets.push(pw.to_string());
-        }
+        let proxies = match &self.proxy {
+            Proxy::Url(url) => vec![url.clone()],
+            Proxy::None => Vec::new(),
+            // What ureq may read from the environment.
+            Proxy::Env => ["ALL_PROXY", "all_proxy", "HTTPS_PROXY", "https_proxy"]
+                .into_iter()
+                .filter_map(|name| std::env::var(name).ok())
+                .collect(),
+        };
+        secrets.extend(
+            proxies
+                .iter()
+                .filter_map(|url| url_password(url))
+                .map(str::to_string),
+        );
         secrets
     }
 }

@@ -52,13 +52,14 @@ impl<T: DeserializeOwned> Iterator for Items<'_, T> {
         }
         loop {
             if let Some(v) = self.buffer.next() {
-                return Some(serde_json::from_value(v).map_err(|e| {
+                let item = serde_json::from_value(v).map_err(|e| {
                     self.failed = true;
                     Error::new(
                         Code::BadResponse,
                         format!("{}: unexpected item shape: {e}", self.walk.op.full_name()),
                     )
-                }));
+                });
+                return Some(self.walk.client.scrubbed(item));
             }
             match self.walk.next_page()? {
                 Ok(items) => self.buffer = items.into_iter(),

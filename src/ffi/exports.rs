@@ -293,7 +293,8 @@ pub unsafe extern "C" fn jogg_create_talking_avatar_video(
         out_arg(response_json, "response_json")?;
         let op = &videos::CREATE_VIDEO_FROM_TALKING_AVATAR;
         let reply = client.execute(op, &request)?;
-        let created: videos::CreatedProject = crate::de::decode(op, reply.clone())?;
+        let created: videos::CreatedProject =
+            client.scrubbed(crate::de::decode(op, reply.clone()))?;
         let mut data = reply.data;
         if let Value::Object(m) = &mut data {
             m.remove("prj_id");

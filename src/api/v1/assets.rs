@@ -74,6 +74,9 @@ impl Client {
     /// Asks for a signed URL to upload `filename` to (v1).
     pub fn create_upload_url(&self, filename: &str) -> Result<UploadUrl> {
         let op = &CREATE_UPLOAD_URL;
-        decode_upload_url(op, self.execute(op, &json!({ "filename": filename }))?)
+        self.scrubbed(decode_upload_url(
+            op,
+            self.execute(op, &json!({ "filename": filename }))?,
+        ))
     }
 }

@@ -218,7 +218,7 @@ pub(crate) fn fetch_list<T: DeserializeOwned>(
     member: &str,
 ) -> Result<Vec<T>> {
     let reply = client.execute(op, &json!({}))?;
-    de::decode(op, unwrap_member(reply, member))
+    client.scrubbed(de::decode(op, unwrap_member(reply, member)))
 }
 
 /// Adds a path parameter to a typed request's params.

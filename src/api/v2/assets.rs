@@ -58,6 +58,7 @@ impl V2<'_> {
     pub fn create_upload_url(&self, request: &CreateUploadUrl) -> Result<UploadUrl> {
         let op = &CREATE_UPLOAD_URL;
         let params = self.client.to_params(request)?;
-        decode_upload_url(op, self.client.execute(op, &params)?)
+        let reply = self.client.execute(op, &params)?;
+        self.client.scrubbed(decode_upload_url(op, reply))
     }
 }
