@@ -349,35 +349,55 @@ fn upload_short_file_ends_by_deadline() {
 
 #[test]
 fn upload_opens_the_file_once_so_a_swapped_in_fifo_cannot_block() {
-    // Another program swaps a FIFO and a regular file at the path as fast as it can. Checking
-    // the path and then opening it by name can open the FIFO, and open() then waits forever
-    // for a writer; opening once and checking what was opened cannot.
+    // Another program swaps a FIFO and a regular file at the path as fast as it can (one
+    // atomic exchange each time, so both are there as often). Checking the path and then
+    // opening it by name can open the FIFO, and open() then waits forever for a writer;
+    // opening once and checking what was opened cannot.
     let dir = TempDir::new("upload-fifo-race");
     let path = dir.path("clip.mp4");
-    let (stage_file, stage_fifo) = (dir.path("stage.mp4"), dir.path("stage-fifo.mp4"));
+    let other = dir.path("other.mp4");
     std::fs::write(&path, b"video bytes").unwrap();
+    let c_other = std::ffi::CString::new(other.to_str().unwrap()).unwrap();
+    // SAFETY: a valid NUL-terminated path.
+    assert_eq!(unsafe { libc::mkfifo(c_other.as_ptr(), 0o600) }, 0);
     let stop = Arc::new(AtomicBool::new(false));
+    let started = Arc::new(std::sync::Barrier::new(2));
     let racer = {
-        let (stop, path) = (stop.clone(), path.clone());
+        let (stop, started) = (stop.clone(), started.clone());
+        let c_path = std::ffi::CString::new(path.to_str().unwrap()).unwrap();
         std::thread::spawn(move || {
-            let fifo = std::ffi::CString::new(stage_fifo.to_str().unwrap()).unwrap();
+            started.wait();
+            let mut swaps = 0u64;
             while !stop.load(Ordering::Relaxed) {
-                std::fs::write(&stage_file, b"video bytes").unwrap();
-                std::fs::rename(&stage_file, &path).unwrap();
-                // SAFETY: a valid NUL-terminated path.
-                assert_eq!(unsafe { libc::mkfifo(fifo.as_ptr(), 0o600) }, 0);
-                std::fs::rename(&stage_fifo, &path).unwrap();
+                // SAFETY: two valid NUL-terminated paths; renameat2 with RENAME_EXCHANGE swaps
+                // them atomically.
+                let rc = unsafe {
+                    libc::syscall(
+                        libc::SYS_renameat2,
+                        libc::AT_FDCWD,
+                        c_path.as_ptr(),
+                        libc::AT_FDCWD,
+                        c_other.as_ptr(),
+                        libc::RENAME_EXCHANGE,
+                    )
+                };
+                assert_eq!(rc, 0, "{}", std::io::Error::last_os_error());
+                swaps += 1;
             }
+            swaps
         })
     };
     // Nothing listens on port 1: a regular file gets as far as the API and fails to connect.
     let mut config = jogg::Config::new("k").with_base_url("http://127.0.0.1:1");
     config.proxy = jogg::Proxy::None;
     config.max_retries = 0;
+    // Each attempt asks for a signed URL with a POST: no pacing of those.
+    config.post_limit = 0;
     let c = jogg::Client::new(config).unwrap();
+    started.wait();
     let (fifos, files) = within(GUARD, move || {
         let (mut fifos, mut files) = (0, 0);
-        for _ in 0..5000 {
+        for _ in 0..20_000 {
             let e = c
                 .upload_asset(&path, &UploadOptions::default(), go_on)
                 .expect_err("never uploaded");
@@ -389,17 +409,14 @@ fn upload_opens_the_file_once_so_a_swapped_in_fifo_cannot_block() {
                 Code::Connect => files += 1,
                 other => panic!("{other:?}: {e}"),
             }
-            if fifos >= 20 && files >= 20 {
-                break;
-            }
         }
         (fifos, files)
     });
     stop.store(true, Ordering::Relaxed);
-    racer.join().unwrap();
+    let swaps = racer.join().unwrap();
     assert!(
-        fifos >= 20 && files >= 20,
-        "{fifos} FIFOs, {files} files: the race never ran"
+        fifos > 0 && files > 0 && swaps > 0,
+        "{fifos} FIFOs, {files} files, {swaps} swaps: the race never ran"
     );
 }
 
