@@ -217,8 +217,9 @@ pub(crate) fn all_pages(client: &Client, op: &'static Operation, params: &Value)
     let mut all = Vec::new();
     let mut pages = 0u64;
     while let Some(items) = walk.next_page() {
-        all.extend(items?);
+        let items = items?;
         pages += 1;
+        // Checked before the page joins the others: the reply never holds more.
         if walk.bytes > ALL_PAGES_MAX_BYTES {
             let mut e = Error::new(
                 Code::BodyTooLarge,
@@ -232,6 +233,7 @@ pub(crate) fn all_pages(client: &Client, op: &'static Operation, params: &Value)
             e.field = Some("all_pages".into());
             return Err(e);
         }
+        all.extend(items);
     }
     let mut out = Map::new();
     out.insert(walk.member.to_string(), Value::Array(all));

@@ -664,7 +664,11 @@ impl Client {
         on_progress: &mut impl FnMut(&Progress) -> ControlFlow<()>,
     ) -> bool {
         let op = t.kind.poll_op();
-        let until = deadline.max(Instant::now() + POLL_GRACE);
+        // Never past deadline + grace: with many tasks due at the deadline, the later polls
+        // share one grace rather than get one each.
+        let until = deadline
+            .max(Instant::now() + POLL_GRACE)
+            .min(deadline + POLL_GRACE);
         let reply = match self.execute_until(op, &t.kind.poll_params(&t.id), Some(until)) {
             Ok(reply) => reply,
             // The wait's time ran out while the poll waited for an answer: a wait timeout,
