@@ -8,7 +8,30 @@
  *
  * Errors: every fallible function returns a jogg_code (JOGG_OK = 0) and, in *error_json, an
  * object with code, name, message, field, http_status, api_code, api_message, api_data,
- * request_id, retry_after_ms, retryable, maybe_processed and task_id.
+ * request_id, retry_after_ms, retryable, maybe_processed and task_id. retryable means "safe to send again
+ * as it is, and it may then succeed"; it is false whenever maybe_processed is true (the
+ * request, a create perhaps, may have been acted on: check before sending it again).
+ * retry_after_ms is the server's Retry-After (seconds or an HTTP date) or its body hint, at
+ * most 86400000 (one day); a call itself waits out hints of up to 60 s and reports longer
+ * ones. No string the library hands out (error JSON, log line) holds the API key or a proxy
+ * password, and control characters in server-given text (request ids, messages) are escaped
+ * as \n, \u{1b}...: one event is one line.
+ *
+ * Deadlines: no call blocks past its deadline, whatever the server or the file system does.
+ * A request ends within the config's timeout_ms (per attempt; retries add at most
+ * max_retries attempts and their pauses); a wait within its timeout_ms plus 1 s (the last
+ * poll's grace); an upload or download within transfer_timeout_ms, each stall within
+ * timeout_ms. Files are opened without waiting (a FIFO is refused, never waited on).
+ *
+ * Processes: a jogg_client may be used in a process forked from the one that created it.
+ * The child never uses the connections its parent pooled (they are the same sockets): its
+ * first request starts a fresh pool of its own, and the parent's is left untouched. POSTs
+ * are then counted as post_limit_scope says: the host and Redis scopes share one count
+ * between processes, the process and client scopes do not.
+ *
+ * Limits: string arguments up to 8 MiB; JSON arguments nested up to 128 levels (deeper is
+ * JOGG_ERR_INVALID_JSON); response bodies up to 10 MiB; jogg_call's all_pages up to 64 MiB
+ * of page data (JOGG_ERR_BODY_TOO_LARGE past it).
  *
  * Threads: every function may be called from any thread, concurrently, and one jogg_client
  * may be shared by any number of threads at once (one connection pool); the exceptions are
@@ -60,13 +83,21 @@
 #define JOGG_LOG_DEBUG 2
 
 /**
+ * The most page data (`data` as sent, summed over the pages) that `all_pages` gathers into
+ * one reply: 64 MiB. Past it the call fails rather than grow without bound.
+ */
+#define ALL_PAGES_MAX_BYTES ((64 * 1024) * 1024)
+
+/**
  * The type and allowed values of one parameter.
  */
 typedef struct Kind Kind;
 
 /**
  * An opaque client: configuration, API key and one connection pool. Immutable after
- * `jogg_client_new` and thread-safe: any number of threads may use one client at once.
+ * `jogg_client_new` and thread-safe: any number of threads may use one client at once. A
+ * process forked from the one that created it may use it too: the child starts a pool of
+ * its own at its first request and never touches the parent's connections.
  */
 typedef struct jogg_client jogg_client;
 
@@ -179,7 +210,7 @@ typedef struct {
 #define JOGG_ERR_INVALID_UTF8 2
 
 /**
- * A JSON parameter could not be parsed.
+ * A JSON parameter could not be parsed, or is nested deeper than 128 levels.
  */
 #define JOGG_ERR_INVALID_JSON 3
 
@@ -200,12 +231,14 @@ typedef struct {
 #define JOGG_ERR_INVALID_CONFIG 6
 
 /**
- * Could not connect (refused, DNS failure, connect timeout).
+ * Could not connect (refused, DNS failure, or no connection within `connect_timeout_ms`).
+ * Nothing was sent.
  */
 #define JOGG_ERR_CONNECT 100
 
 /**
- * The request timed out.
+ * Connected, but the answer did not come in time: no reply within `timeout_ms`, an upload
+ * or download that stalled for `timeout_ms`, or one that ran past `transfer_timeout_ms`.
  */
 #define JOGG_ERR_TIMEOUT 101
 
@@ -220,7 +253,8 @@ typedef struct {
 #define JOGG_ERR_TRANSPORT 103
 
 /**
- * The response body was larger than the limit.
+ * The response body was larger than the limit (10 MiB, once decoded), or `jogg_call`'s
+ * `all_pages` gathered more than 64 MiB of page data.
  */
 #define JOGG_ERR_BODY_TOO_LARGE 104
 
@@ -240,7 +274,8 @@ typedef struct {
 #define JOGG_ERR_NOT_FOUND 202
 
 /**
- * Too many requests (API code 429); `retry_after_ms` says when to try again.
+ * Too many requests (API code 429); `retry_after_ms` says when to try again (at most one
+ * day; a hint over 60 s is not waited out inside the call).
  */
 #define JOGG_ERR_RATE_LIMITED 203
 
@@ -275,7 +310,8 @@ typedef struct {
 #define JOGG_ERR_CANCELLED 300
 
 /**
- * A wait reached its `timeout_ms`; the task may still finish (`task_id` has it).
+ * A wait reached its `timeout_ms` (its last poll said "not yet", or got no answer in time);
+ * the task may still finish (`task_id` has it).
  */
 #define JOGG_ERR_WAIT_TIMEOUT 301
 
@@ -337,14 +373,27 @@ extern "C" {
  * `.mov` `.mp3` `.wav` `.m4a`, required for others), `max_bytes` (default: the documented
  * limit, 10 MiB for images, 20 MiB for audio, 100 MiB otherwise).
  *
- * A missing, non-regular, empty, unreadable or oversized file fails with `JOGG_ERR_IO`
- * (`field` `"path"`) before any request. On success `*result_json` receives
- * `{"asset_url", "filename", "content_type", "bytes", "version"}`. Blocks the calling
- * thread. Ownership and `error_json` as in `jogg_client_new`.
+ * A missing, non-regular (directory, FIFO, device), empty, unreadable or oversized file
+ * fails with `JOGG_ERR_IO` (`field` `"path"`) before any request. The file is opened once,
+ * without waiting (a FIFO cannot block the call); its size then is what is declared to the
+ * API, sent (as the PUT's Content-Length, exactly) and returned as `bytes`. A file that
+ * shrinks during the upload fails with `JOGG_ERR_IO`; bytes it gains are not sent.
+ *
+ * `cb` may be NULL; otherwise it is called when the PUT starts and after every chunk sent
+ * with `{"bytes": N, "total": M}` (`total` is the size counted at open; `bytes` never
+ * decreases), and `userdata` is passed through. A non-zero return cancels with
+ * `JOGG_ERR_CANCELLED`. The whole upload ends by the client's `transfer_timeout_ms`, each
+ * stall (no byte accepted, or no answer) by its `timeout_ms`: `JOGG_ERR_TIMEOUT`.
+ *
+ * On success `*result_json` receives `{"asset_url", "filename", "content_type", "bytes",
+ * "version"}`. Blocks the calling thread. Ownership and `error_json` as in
+ * `jogg_client_new`.
  */
 jogg_code jogg_upload_asset(const jogg_client *client,
                             const char *path,
                             const char *options_json,
+                            jogg_progress_cb cb,
+                            void *userdata,
                             char **result_json,
                             char **error_json);
 
@@ -352,15 +401,24 @@ jogg_code jogg_upload_asset(const jogg_client *client,
  * Downloads `url` (a finished video's `video_url`, an asset...) to the file `path`. The bytes
  * are streamed to `<path>.part` beside it, which is renamed to `path` only when complete:
  * `path` never holds a partial file, and an existing file there is replaced only by a
- * complete download. The API key is not sent. `url` must be `https://` (or `http://` to a
- * loopback host).
+ * complete download. The API key is not sent. `url`, and every redirect target, must be
+ * `https://` (or `http://` to a loopback host); a redirect elsewhere is
+ * `JOGG_ERR_BAD_RESPONSE`. The bytes are saved as the server sent them (the request asks
+ * for no content coding, and a `Content-Encoding` in the reply is not undone).
  *
  * If a `<path>.part` from an earlier failed or cancelled attempt exists, only the rest is
- * requested (HTTP Range) and appended; delete it to start over. Do not run two downloads to
- * the same `path` at once. `cb` may be NULL; otherwise
- * it is called before the first byte and after every chunk with `{"bytes": N, "total": M}`
- * (`total` is null when the server does not say; `bytes` never decreases), and `userdata` is
- * passed through. A non-zero return cancels with `JOGG_ERR_CANCELLED`, keeping the `.part`.
+ * requested (HTTP Range) and appended; delete it to start over. The `.part` is opened
+ * without following links: one that is a symbolic link, a hard link to another name, a FIFO
+ * or anything but a regular file is refused with `JOGG_ERR_IO` before any request. Do not
+ * run two downloads to the same `path` at once. `cb` may be NULL; otherwise it is called
+ * before the first byte and after every chunk with `{"bytes": N, "total": M}` (`total` is
+ * null when the server does not say; `bytes` never decreases), and `userdata` is passed
+ * through. A non-zero return cancels with `JOGG_ERR_CANCELLED`. After a failure or a cancel
+ * the message ends by saying what became of the `.part`: kept (with its size) when bytes
+ * were received, removed when none were.
+ *
+ * The whole download ends by the client's `transfer_timeout_ms` (redirects included), each
+ * stall (no answer, or no byte) by its `timeout_ms`: `JOGG_ERR_TIMEOUT`.
  *
  * On success `*result_json` receives `{"path", "bytes", "sha256" (lowercase hex of the whole
  * file), "resumed_from" (bytes reused from a `.part`), "content_type"}`. A target that cannot
@@ -395,8 +453,10 @@ const char *jogg_code_name(jogg_code code);
 /**
  * Creates a client. `config_json` is a JSON object, all members optional:
  * `api_key` (else env `JOGG_API_KEY`), `base_url` (else env `JOGG_BASE_URL`, else
- * `https://api.jogg.ai`; `http://` only to a loopback host), `connect_timeout_ms` (5000),
- * `timeout_ms` (60000, per request), `proxy` (`"env"`, `"none"` or a URL),
+ * `https://api.jogg.ai`; `http://` only to a loopback host; no `user:password@`),
+ * `connect_timeout_ms` (5000), `timeout_ms` (60000, per request attempt; for uploads and
+ * downloads, per stall), `transfer_timeout_ms` (3600000, a whole upload or download),
+ * `proxy` (`"env"`, `"none"` or a URL),
  * `user_agent_suffix`, `max_retries` (2), `post_limit` (20 POSTs per `post_window_ms`,
  * 60000; 0 for none), `post_limit_scope` (who shares that count, among clients with the
  * same key and base URL: `"client"`, `"process"` (the default), `"host"` (the processes of
@@ -503,10 +563,14 @@ jogg_code jogg_list_voices(const jogg_client *client,
  * API's value: 1, 2, 3, 4, 5 or 99 for projects), "elapsed_ms", "polls", "next_poll_ms"}`,
  * and `userdata` is passed through untouched.
  *
+ * The wait returns within `timeout_ms` plus 1 s whatever the server does: each poll request
+ * gets what is left of the wait (at least 1 s, the last poll's grace), and no retry starts
+ * past it.
+ *
  * On success `*result_json` receives the final project as `jogg_get_project` returns it.
  * Failure, deletion (`JOGG_ERR_TASK_FAILED`), timeout or spent budget
- * (`JOGG_ERR_WAIT_TIMEOUT`) and cancellation (`JOGG_ERR_CANCELLED`) put the project id in
- * the error JSON's `task_id`. Blocks the calling thread. Ownership and `error_json` as in
+ * (`JOGG_ERR_WAIT_TIMEOUT`, also when the last poll got no answer by the deadline) and
+ * cancellation (`JOGG_ERR_CANCELLED`) put the project id in the error JSON's `task_id`. Blocks the calling thread. Ownership and `error_json` as in
  * `jogg_client_new`.
  */
 jogg_code jogg_wait_for_project(const jogg_client *client,
@@ -599,7 +663,9 @@ jogg_code jogg_generate_talking_avatar_video(const jogg_client *client,
  *
  * Paged lists (voices, music, template and product videos, previews, v2 avatar lists) also
  * take `"all_pages": true`: every page is fetched (100 items a page unless `page_size` is
- * given) and `*response_json` receives `{"<items member>": [all items], "pages": N}`.
+ * given) and `*response_json` receives `{"<items member>": [all items], "pages": N}`. The
+ * pages may hold at most 64 MiB of data between them: past that the call fails with
+ * `JOGG_ERR_BODY_TOO_LARGE` (`field` `"all_pages"`); fetch page by page instead.
  *
  * On success `*response_json` receives the API's `data` as sent (`null` for operations
  * without a payload). Ownership and `error_json` as in `jogg_client_new`.

@@ -468,8 +468,10 @@ public:
                                const std::string &request_json = "{}") const {
         return call(jogg_call, operation.c_str(), request_json.c_str());
     }
-    std::string upload_asset(const std::string &path, const std::string &options_json = "{}") const {
-        return call(jogg_upload_asset, path.c_str(), options_json.c_str());
+    /* jogg_upload_asset: `progress` receives {"bytes", "total"} events; false cancels. */
+    std::string upload_asset(const std::string &path, const std::string &options_json = "{}",
+                             const Progress &progress = nullptr) const {
+        return call_with_progress(progress, jogg_upload_asset, path.c_str(), options_json.c_str());
     }
 
     /* Blocks until the project is done; the final project JSON. `progress` may be empty. */

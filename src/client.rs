@@ -48,20 +48,48 @@ impl Client {
     /// Runs any operation of the table with JSON params: validates them, sends, and returns the
     /// reply's `data` as sent. The typed methods and the C ABI are built on this.
     pub fn execute(&self, op: &Operation, params: &Value) -> Result<Reply> {
-        self.execute_raw(op, params)?.parse().map_err(|mut e| {
+        self.execute_until(op, params, None)
+    }
+
+    /// [`Client::execute`] ending by `until` when given.
+    pub(crate) fn execute_until(
+        &self,
+        op: &Operation,
+        params: &Value,
+        until: Option<std::time::Instant>,
+    ) -> Result<Reply> {
+        let reply = self.execute_raw_until(op, params, until)?;
+        self.scrubbed(reply.parse().map_err(|mut e| {
             e.message = format!("{}: {}", op.full_name(), e.message);
             e
-        })
+        }))
     }
 
     /// [`Client::execute`] with `data` left as the JSON text the server sent.
     pub(crate) fn execute_raw(&self, op: &Operation, params: &Value) -> Result<RawReply> {
+        self.execute_raw_until(op, params, None)
+    }
+
+    /// [`Client::execute_raw`] ending by `until` when given, retries included (a wait's poll
+    /// near the wait's deadline).
+    pub(crate) fn execute_raw_until(
+        &self,
+        op: &Operation,
+        params: &Value,
+        until: Option<std::time::Instant>,
+    ) -> Result<RawReply> {
         let p = ops::prepare(op, params).map_err(|mut e| {
             e.message = format!("{}: {}", op.full_name(), e.message);
             e
         })?;
         self.transport
-            .send(p.method, &p.path, &p.query, p.body.as_ref())
+            .send(p.method, &p.path, &p.query, p.body.as_ref(), until)
+    }
+
+    /// A result on its way out: its error scrubbed (see [`crate::scrub`]). Every public
+    /// method that can quote what a server sent ends with this.
+    pub(crate) fn scrubbed<T>(&self, r: Result<T>) -> Result<T> {
+        self.transport.scrubber().result(r)
     }
 
     /// Sends a typed request and decodes the reply's `data`: the body of most typed methods.
@@ -80,7 +108,10 @@ impl Client {
         endpoint: &Endpoint<T>,
         params: &Value,
     ) -> Result<T> {
-        crate::de::decode_text(endpoint, self.execute_raw(endpoint, params)?)
+        self.scrubbed(crate::de::decode_text(
+            endpoint,
+            self.execute_raw(endpoint, params)?,
+        ))
     }
 
     /// A typed request as JSON params for [`Client::execute`].

@@ -13,11 +13,14 @@ use serde::Deserialize;
 use crate::error::{Code, Error, Result};
 use crate::limiter::{PostLimitFallback, PostLimitScope};
 use crate::log::{LogLevel, LogSink};
+use crate::scrub::{redact_userinfo, url_password};
 
 /// The API root; v1 and v2 paths are appended to it (`/v1/project`, `/v2/voices`).
 pub const DEFAULT_BASE_URL: &str = "https://api.jogg.ai";
 const DEFAULT_CONNECT_TIMEOUT_MS: u64 = 5_000;
 const DEFAULT_TIMEOUT_MS: u64 = 60_000;
+/// One hour: a large video on a slow link (500 MB at 150 kB/s) still arrives.
+const DEFAULT_TRANSFER_TIMEOUT_MS: u64 = 3_600_000;
 const DEFAULT_MAX_RETRIES: u32 = 2;
 /// The documented limit: 20 POSTs per minute per key (api-notes §7).
 const DEFAULT_POST_LIMIT: u32 = 20;
@@ -37,14 +40,38 @@ impl ApiKey {
     }
 }
 
+impl Config {
+    /// What the client's scrubber takes out of everything it lets out: the key and the
+    /// password of the proxy URL (configured, or read from the environment).
+    pub(crate) fn secrets(&self) -> Vec<String> {
+        let mut secrets = vec![self.api_key.expose().to_string()];
+        let proxies = match &self.proxy {
+            Proxy::Url(url) => vec![url.clone()],
+            Proxy::None => Vec::new(),
+            // What ureq may read from the environment.
+            Proxy::Env => ["ALL_PROXY", "all_proxy", "HTTPS_PROXY", "https_proxy"]
+                .into_iter()
+                .filter_map(|name| std::env::var(name).ok())
+                .collect(),
+        };
+        secrets.extend(
+            proxies
+                .iter()
+                .filter_map(|url| url_password(url))
+                .map(str::to_string),
+        );
+        secrets
+    }
+}
+
 impl fmt::Debug for ApiKey {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str("ApiKey(<redacted>)")
     }
 }
 
-/// Where requests go through.
-#[derive(Clone, Debug, PartialEq, Eq)]
+/// Where requests go through. Its `Debug` hides the password of a proxy URL.
+#[derive(Clone, PartialEq, Eq)]
 pub enum Proxy {
     /// `HTTPS_PROXY`/`ALL_PROXY`/`NO_PROXY` from the environment (the default, except for
     /// loopback base URLs, which a proxy could never reach).
@@ -55,8 +82,19 @@ pub enum Proxy {
     Url(String),
 }
 
-/// Everything a client needs. Build it with [`Config::new`] or [`Config::from_json`].
-#[derive(Clone, Debug)]
+impl fmt::Debug for Proxy {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Proxy::Env => f.write_str("Env"),
+            Proxy::None => f.write_str("None"),
+            Proxy::Url(url) => f.debug_tuple("Url").field(&redact_userinfo(url)).finish(),
+        }
+    }
+}
+
+/// Everything a client needs. Build it with [`Config::new`] or [`Config::from_json`]. Its
+/// `Debug` shows neither the key nor the credentials of a URL.
+#[derive(Clone)]
 pub struct Config {
     pub api_key: ApiKey,
     /// API root, without `/v1` or `/v2`; `https://`, or `http://` to a loopback host only.
@@ -65,8 +103,13 @@ pub struct Config {
     pub connect_timeout: Duration,
     /// Time allowed for one whole request, from connecting to the last body byte. Kept to
     /// within 0.1 % (60 ms of 60 s): a reused connection's socket timeouts are reset only
-    /// when they would move by more than that.
+    /// when they would move by more than that. For file transfers (upload, download), the
+    /// longest wait for the response head or for any progress of the body.
     pub timeout: Duration,
+    /// Time allowed for one whole file transfer (`upload_asset`, `download`), redirects and
+    /// all; default one hour. A body that keeps trickling in slower than it could ever finish
+    /// is cut off here, with [`Code::Timeout`](crate::Code::Timeout).
+    pub transfer_timeout: Duration,
     pub proxy: Proxy,
     /// Appended to our `User-Agent` (`jogg/0.1.0 (linux; rust) <suffix>`); visible ASCII and
     /// spaces, else the client is not created.
@@ -97,6 +140,25 @@ pub struct Config {
     pub log_sink: Option<LogSink>,
 }
 
+impl fmt::Debug for Config {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Config")
+            .field("api_key", &self.api_key)
+            .field("base_url", &redact_userinfo(&self.base_url))
+            .field("connect_timeout", &self.connect_timeout)
+            .field("timeout", &self.timeout)
+            .field("transfer_timeout", &self.transfer_timeout)
+            .field("proxy", &self.proxy)
+            .field("user_agent_suffix", &self.user_agent_suffix)
+            .field("max_retries", &self.max_retries)
+            .field("post_limit", &self.post_limit)
+            .field("post_window", &self.post_window)
+            .field("log", &self.log)
+            .field("log_sink", &self.log_sink)
+            .finish()
+    }
+}
+
 /// The JSON form. Every member optional; unknown members are an error so a typo is caught.
 #[derive(Deserialize, Default)]
 #[serde(deny_unknown_fields)]
@@ -105,6 +167,7 @@ struct ConfigJson {
     base_url: Option<String>,
     connect_timeout_ms: Option<u64>,
     timeout_ms: Option<u64>,
+    transfer_timeout_ms: Option<u64>,
     proxy: Option<String>,
     user_agent_suffix: Option<String>,
     max_retries: Option<u32>,
@@ -125,6 +188,7 @@ impl Config {
             base_url: DEFAULT_BASE_URL.to_string(),
             connect_timeout: Duration::from_millis(DEFAULT_CONNECT_TIMEOUT_MS),
             timeout: Duration::from_millis(DEFAULT_TIMEOUT_MS),
+            transfer_timeout: Duration::from_millis(DEFAULT_TRANSFER_TIMEOUT_MS),
             proxy: Proxy::Env,
             user_agent_suffix: None,
             max_retries: DEFAULT_MAX_RETRIES,
@@ -147,7 +211,7 @@ impl Config {
 
     /// Parses the config JSON of `jogg_client_new`. `api_key` falls back to the environment
     /// variable `JOGG_API_KEY`, `base_url` to `JOGG_BASE_URL`, then to the real API. Members:
-    /// `api_key`, `base_url`, `connect_timeout_ms`, `timeout_ms`, `proxy`,
+    /// `api_key`, `base_url`, `connect_timeout_ms`, `timeout_ms`, `transfer_timeout_ms`, `proxy`,
     /// `user_agent_suffix`, `max_retries`, `post_limit`, `post_window_ms`, `post_limit_scope`
     /// (`"client"`, `"process"`, `"host"` or a `redis://host:port/db` URL), `post_limit_dir`,
     /// `post_limit_fallback` (`"error"` or `"process"`), `log` (`"off"`, `"info"`,
@@ -192,6 +256,9 @@ impl Config {
         }
         if let Some(ms) = parsed.timeout_ms {
             config.timeout = positive_ms("timeout_ms", ms)?;
+        }
+        if let Some(ms) = parsed.transfer_timeout_ms {
+            config.transfer_timeout = positive_ms("transfer_timeout_ms", ms)?;
         }
         if let Some(n) = parsed.max_retries {
             if n > 10 {
@@ -248,6 +315,14 @@ impl Config {
             ));
         }
         let base = self.base_url.trim_end_matches('/').to_string();
+        // Checked first, so that no message below quotes a password. The key is the API's
+        // only credential; a user:password@ has no use here.
+        if url_password(&base).is_some() || base.contains('@') {
+            return Err(config_error(
+                "base_url",
+                "must not contain credentials (user:password@); the API key is the only one",
+            ));
+        }
         let uri: ureq::http::Uri = base
             .parse()
             .map_err(|_| config_error("base_url", format!("is not a valid URL: {base:?}")))?;
@@ -280,7 +355,10 @@ impl Config {
                 ),
             ));
         }
-        if self.connect_timeout.is_zero() || self.timeout.is_zero() {
+        if self.connect_timeout.is_zero()
+            || self.timeout.is_zero()
+            || self.transfer_timeout.is_zero()
+        {
             return Err(config_error("timeout_ms", "must be greater than 0"));
         }
         // It ends the User-Agent header: a CR/LF or a control byte there would be refused by

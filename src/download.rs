@@ -3,21 +3,32 @@
 //! The bytes go to `<target>.part` beside the target and are renamed into place only once
 //! complete, so the target path never holds a partial file: a reader sees the old file or the
 //! new one. A `.part` left by a failed or cancelled attempt is resumed with a Range request.
+//!
+//! The `.part` is opened without following a link and must be a regular file with no other
+//! name: a link or a FIFO planted there is refused, never written through, read from, or
+//! announced in a Range header. Redirects are followed here, each target held to the rule of
+//! the first URL (`https://`, or `http://` to a loopback host), and the bytes are saved as
+//! they arrive: no content coding is undone.
 
 use std::ffi::OsString;
 use std::fs::{File, OpenOptions};
 use std::io::{self, Read, Seek, SeekFrom, Write};
 use std::ops::ControlFlow;
 use std::path::{Path, PathBuf};
+use std::time::Instant;
 
 use serde_json::{Value, json};
 use sha2::{Digest, Sha256};
 
 use crate::client::Client;
 use crate::error::{Code, Error, Result};
-use crate::transport::{Method, Transfer, check_file_url, redact_url, transport_error};
+use crate::transport::{
+    Method, Transfer, check_file_url, redact_url, stream_error_code, transport_error,
+};
 
 const CHUNK: usize = 64 * 1024;
+/// Redirects followed at most (CDNs send one or two, to an edge host).
+const MAX_REDIRECTS: usize = 5;
 
 /// Reported to the progress callback: before the first byte, then after every chunk.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -137,12 +148,7 @@ impl<F: FnMut(&DownloadProgress) -> ControlFlow<()>> Sink<'_, F> {
             ControlFlow::Continue(()) => Ok(()),
             ControlFlow::Break(()) => Err(Error::new(
                 Code::Cancelled,
-                format!(
-                    "download cancelled after {} bytes; {} is kept, and downloading to the \
-                     same path again resumes from it",
-                    self.bytes,
-                    self.part.display()
-                ),
+                format!("download cancelled after {} bytes", self.bytes),
             )),
         }
     }
@@ -187,11 +193,16 @@ impl Client {
     /// when complete. `progress` runs before the first byte and after every chunk; returning
     /// `Break` cancels with [`Code::Cancelled`].
     ///
-    /// A failed or cancelled attempt keeps what it received in `<path>.part`, and the next
-    /// call for the same `path` asks only for the rest (`Range`); delete the `.part` to start
-    /// over. An existing file at `path` is replaced only by a complete download. Two downloads
-    /// to one `path` at the same time would share the `.part`: don't. The API key is not sent:
-    /// the URL is on another host. `url` must be `https://` (or `http://` to a loopback host).
+    /// A failed or cancelled attempt keeps what it received in `<path>.part` (one that
+    /// received nothing removes the `.part` it made; the error message says which), and the
+    /// next call for the same `path` asks only for the rest (`Range`); delete the `.part` to
+    /// start over. A `.part` that is a link, a FIFO or has other names is refused
+    /// ([`Code::Io`]). An existing file at `path` is replaced only by a complete download. Two
+    /// downloads to one `path` at the same time would share the `.part`: don't. The API key is
+    /// not sent: the URL is on another host. `url`, and every redirect target, must be
+    /// `https://` (or `http://` to a loopback host). The bytes are saved as sent (a
+    /// `Content-Encoding` is not undone). The whole download ends by the client's
+    /// `transfer_timeout`, and each stall by its `timeout` ([`Code::Timeout`]).
     ///
     /// ```no_run
     /// # let client = jogg::Client::new(jogg::Config::new("k"))?;
@@ -210,7 +221,16 @@ impl Client {
         path: impl AsRef<Path>,
         progress: impl FnMut(&DownloadProgress) -> ControlFlow<()>,
     ) -> Result<Downloaded> {
-        let target = path.as_ref();
+        self.scrubbed(self.download_to(url, path.as_ref(), progress))
+    }
+
+    fn download_to(
+        &self,
+        url: &str,
+        target: &Path,
+        progress: impl FnMut(&DownloadProgress) -> ControlFlow<()>,
+    ) -> Result<Downloaded> {
+        let deadline = Instant::now() + self.transport().config().transfer_timeout;
         let uri = check_file_url(url).map_err(|why| Error::validation("url", why))?;
         if target.as_os_str().is_empty() {
             return Err(Error::validation("path", "must not be empty"));
@@ -223,13 +243,7 @@ impl Client {
         }
         let part = part_path(target);
         // Opened before any request: an unwritable target costs nothing.
-        let file = OpenOptions::new()
-            .read(true)
-            .write(true)
-            .create(true)
-            .truncate(false)
-            .open(&part)
-            .map_err(|e| io_error("path", format!("cannot write {}: {e}", part.display())))?;
+        let file = open_part(&part)?;
         let mut sink = Sink {
             file,
             part: &part,
@@ -239,13 +253,27 @@ impl Client {
             content_type: None,
             progress,
         };
-        if let Err(e) = self.fill(&uri, url, &mut sink) {
+        if let Err(mut e) = self.fill(&uri, &mut sink, deadline) {
             let received = sink.bytes;
             drop(sink);
-            // Keep received bytes for a resume; an empty part is only clutter.
-            if received == 0 {
-                let _ = std::fs::remove_file(&part);
-            }
+            // Keep received bytes for a resume; an empty part is only clutter. Either way the
+            // message says what became of it.
+            let fate = if received > 0 {
+                format!(
+                    "{} is kept ({received} bytes), and downloading to the same path again \
+                     resumes from it",
+                    part.display()
+                )
+            } else {
+                match std::fs::remove_file(&part) {
+                    Ok(()) => format!("nothing was received, so {} was removed", part.display()),
+                    Err(err) => format!(
+                        "nothing was received; {} could not be removed: {err}",
+                        part.display()
+                    ),
+                }
+            };
+            e.message = format!("{}; {fate}", e.message);
             return Err(e);
         }
         let Sink {
@@ -278,26 +306,64 @@ impl Client {
         })
     }
 
-    /// Fills the part file from `url`, resuming from what it already holds when it can.
-    fn fill<F: FnMut(&DownloadProgress) -> ControlFlow<()>>(
+    /// GETs `uri` (with a Range from `from` when not 0), following redirects whose targets
+    /// pass [`check_file_url`]. Returns the final response and the name of the request.
+    fn get_following(
         &self,
         uri: &ureq::http::Uri,
-        url: &str,
-        sink: &mut Sink<'_, F>,
-    ) -> Result<()> {
-        let what = format!("GET {}", redact_url(uri));
-        sink.absorb_existing()?;
-        let agent = self.transport().file_agent(uri, Transfer::Download)?;
-        let mut restarted = false;
-        loop {
-            // Byte offsets must mean the same thing on both attempts: no transparent gzip.
-            let mut request = agent.get(url).header("accept-encoding", "identity");
-            if sink.bytes > 0 {
-                request = request.header("range", format!("bytes={}-", sink.bytes));
+        from: u64,
+        deadline: Instant,
+    ) -> Result<(ureq::http::Response<ureq::Body>, String)> {
+        let mut uri = uri.clone();
+        for _ in 0..=MAX_REDIRECTS {
+            let what = format!("GET {}", redact_url(&uri));
+            let agent = self
+                .transport()
+                .file_agent(&uri, Transfer::Download, deadline)?;
+            // Byte offsets must mean the same thing on every attempt: no content coding.
+            let mut request = agent.get(&uri).header("accept-encoding", "identity");
+            if from > 0 {
+                request = request.header("range", format!("bytes={from}-"));
             }
             let response = request
                 .call()
                 .map_err(|e| transport_error(&e, Method::Get, &what))?;
+            let status = response.status().as_u16();
+            if !(300..400).contains(&status) || status == 304 {
+                return Ok((response, what));
+            }
+            let location = header(&response, "location").unwrap_or_default();
+            let next = resolve(&uri, location)
+                .ok_or_else(|| redirect_error(&what, status, "to an address that is not a URL"))?;
+            uri = check_file_url(&next).map_err(|why| {
+                let target = next
+                    .parse::<ureq::http::Uri>()
+                    .map(|u| redact_url(&u))
+                    .unwrap_or_default();
+                redirect_error(&what, status, &format!("to {target}, which {why}"))
+            })?;
+        }
+        Err(Error::new(
+            Code::BadResponse,
+            format!(
+                "GET {}: more than {MAX_REDIRECTS} redirects",
+                redact_url(&uri)
+            ),
+        ))
+    }
+
+    /// Fills the part file from `uri`, resuming from what it already holds when it can.
+    fn fill<F: FnMut(&DownloadProgress) -> ControlFlow<()>>(
+        &self,
+        uri: &ureq::http::Uri,
+        sink: &mut Sink<'_, F>,
+        deadline: Instant,
+    ) -> Result<()> {
+        sink.absorb_existing()?;
+        let mut restarted = false;
+        loop {
+            let (response, what) = self.get_following(uri, sink.bytes, deadline)?;
+            let what = what.as_str();
             let status = response.status().as_u16();
             let range = header(&response, "content-range").and_then(content_range);
             let length = header(&response, "content-length").and_then(|v| v.trim().parse().ok());
@@ -327,7 +393,7 @@ impl Client {
                     restarted = true;
                     continue;
                 }
-                _ => return Err(status_error(&what, status)),
+                _ => return Err(status_error(what, status)),
             };
             sink.content_type = header(&response, "content-type").map(str::to_string);
             sink.report(total)?;
@@ -338,7 +404,7 @@ impl Client {
                     Ok(0) => break,
                     Ok(n) => n,
                     Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
-                    Err(e) => return Err(read_error(&what, &e, sink.bytes, total)),
+                    Err(e) => return Err(read_error(what, &e, sink.bytes, total)),
                 };
                 sink.write(&buf[..n])?;
                 sink.report(total)?;
@@ -357,12 +423,124 @@ impl Client {
     }
 }
 
+/// Opens (or creates) the `.part` for reading and writing, without following a link and
+/// without waiting on a FIFO, and checks it is a regular file with no other name: writing
+/// through anything else would change a file this call did not make.
+fn open_part(part: &Path) -> Result<File> {
+    let shown = part.display();
+    let file = open_no_follow(part).map_err(|e| {
+        let why = if e.raw_os_error() == Some(libc::ELOOP) {
+            "is a symbolic link; it is not followed (remove it)".to_string()
+        } else {
+            format!("cannot be written: {e}")
+        };
+        io_error("path", format!("{shown} {why}"))
+    })?;
+    let meta = file
+        .metadata()
+        .map_err(|e| io_error("path", format!("cannot read {shown}: {e}")))?;
+    if !meta.is_file() {
+        return Err(io_error(
+            "path",
+            format!("{shown} is not a regular file (remove it)"),
+        ));
+    }
+    if links(&meta) > 1 {
+        return Err(io_error(
+            "path",
+            format!("{shown} has other names (hard links); it is not written (remove it)"),
+        ));
+    }
+    blocking(&file).map_err(|e| io_error("path", format!("cannot write {shown}: {e}")))?;
+    Ok(file)
+}
+
+#[cfg(unix)]
+fn open_no_follow(part: &Path) -> io::Result<File> {
+    use std::os::unix::fs::OpenOptionsExt;
+    OpenOptions::new()
+        .read(true)
+        .write(true)
+        .create(true)
+        .truncate(false)
+        .mode(0o644)
+        .custom_flags(libc::O_NOFOLLOW | libc::O_NONBLOCK)
+        .open(part)
+}
+
+#[cfg(not(unix))]
+fn open_no_follow(part: &Path) -> io::Result<File> {
+    OpenOptions::new()
+        .read(true)
+        .write(true)
+        .create(true)
+        .truncate(false)
+        .open(part)
+}
+
+#[cfg(unix)]
+fn links(meta: &std::fs::Metadata) -> u64 {
+    std::os::unix::fs::MetadataExt::nlink(meta)
+}
+
+#[cfg(not(unix))]
+fn links(_: &std::fs::Metadata) -> u64 {
+    1
+}
+
+/// Clears the non-blocking flag of a `.part` that turned out regular.
+#[cfg(unix)]
+fn blocking(file: &File) -> io::Result<()> {
+    use std::os::fd::AsRawFd;
+    let fd = file.as_raw_fd();
+    // SAFETY: fcntl on a descriptor `file` owns, reading then writing its status flags.
+    let flags = unsafe { libc::fcntl(fd, libc::F_GETFL) };
+    // SAFETY: as above.
+    if flags < 0 || unsafe { libc::fcntl(fd, libc::F_SETFL, flags & !libc::O_NONBLOCK) } < 0 {
+        return Err(io::Error::last_os_error());
+    }
+    Ok(())
+}
+
+#[cfg(not(unix))]
+fn blocking(_: &File) -> io::Result<()> {
+    Ok(())
+}
+
+/// A redirect's `Location` against the URL that sent it: absolute, scheme-relative,
+/// host-relative or path-relative.
+fn resolve(base: &ureq::http::Uri, location: &str) -> Option<String> {
+    let location = location.trim();
+    if location.is_empty() {
+        return None;
+    }
+    if location.contains("://") {
+        return Some(location.to_string());
+    }
+    let scheme = base.scheme_str()?;
+    if let Some(rest) = location.strip_prefix("//") {
+        return Some(format!("{scheme}://{rest}"));
+    }
+    let authority = base.authority()?.as_str();
+    if location.starts_with('/') {
+        return Some(format!("{scheme}://{authority}{location}"));
+    }
+    let dir = &base.path()[..base.path().rfind('/').map_or(0, |i| i + 1)];
+    let dir = if dir.is_empty() { "/" } else { dir };
+    Some(format!("{scheme}://{authority}{dir}{location}"))
+}
+
+fn redirect_error(what: &str, status: u16, why: &str) -> Error {
+    let mut e = Error::new(
+        Code::BadResponse,
+        format!("{what}: HTTP {status} redirects {why}; not followed"),
+    );
+    e.http_status = Some(status);
+    e
+}
+
 fn read_error(what: &str, e: &io::Error, bytes: u64, total: Option<u64>) -> Error {
-    let code = if e.kind() == io::ErrorKind::TimedOut {
-        Code::Timeout
-    } else {
-        Code::Transport
-    };
+    let code = stream_error_code(e);
     let of = total.map(|t| format!(" of {t}")).unwrap_or_default();
     Error::new(
         code,
@@ -384,6 +562,23 @@ mod tests {
         assert_eq!(content_range("bytes */42"), Some((None, Some(42))));
         assert_eq!(content_range("items 1-2/3"), None);
         assert_eq!(content_range("bytes x-1/2"), None);
+    }
+
+    #[test]
+    fn redirect_targets() {
+        let base: ureq::http::Uri = "https://cdn.example.com/a/b/v.mp4?sig=1".parse().unwrap();
+        let r = |l: &str| resolve(&base, l);
+        assert_eq!(
+            r("https://edge.example.net/x").unwrap(),
+            "https://edge.example.net/x"
+        );
+        assert_eq!(
+            r("//edge.example.net/x").unwrap(),
+            "https://edge.example.net/x"
+        );
+        assert_eq!(r("/x/y.mp4").unwrap(), "https://cdn.example.com/x/y.mp4");
+        assert_eq!(r("w.mp4").unwrap(), "https://cdn.example.com/a/b/w.mp4");
+        assert_eq!(r(" "), None);
     }
 
     #[test]

@@ -138,8 +138,9 @@ impl Code {
         self.c_name().to_str().unwrap_or("JOGG_ERR_INTERNAL")
     }
 
-    /// Whether repeating the same request later may succeed.
-    fn retryable(self) -> bool {
+    /// Whether repeating the same request later may succeed (what failed was the network or
+    /// the server's state, not the request).
+    pub(crate) fn retryable(self) -> bool {
         matches!(
             self,
             Code::Connect
@@ -258,8 +259,12 @@ impl Error {
         self.request_id.as_deref()
     }
 
+    /// Whether sending the same request again as it is is safe and may succeed: the failure is
+    /// of a kind that passes (network, timeout, rate limit, server error) and the request was
+    /// certainly not acted on. Always false when [`ErrorInfo::maybe_processed`] is true: a
+    /// create that may have gone through must be checked, not sent again.
     pub fn retryable(&self) -> bool {
-        self.code.retryable()
+        self.code.retryable() && !self.maybe_processed
     }
 
     /// The error JSON of the C ABI (DESIGN.md §2): every member present, `null` when unknown.

@@ -187,7 +187,7 @@ pub fn ffi(data: &[u8]) {
                 // The file goes nowhere: the API asked for the signed URL is not there.
                 (
                     "jogg_upload_asset",
-                    jogg_upload_asset(c, a.get(0), a.get(1), &mut out, &mut err),
+                    jogg_upload_asset(c, a.get(0), a.get(1), cb, ud, &mut out, &mut err),
                 )
             }
             12 => {

@@ -5,11 +5,15 @@
 //! Lines go to the config's [`LogSink`] when one is set (the C ABI's log callback), else to
 //! stderr. Each line is one request outcome (`info`) or also each attempt and retry
 //! (`debug`): method, path without its query string, status, attempt, delay and request id.
-//! The key never appears: lines are built without it, and every line is scrubbed of it
-//! before it leaves, in case a server echoed it back into something we quote.
+//! The key never appears: lines are built without it, and every line goes through the
+//! client's scrubber before it leaves, in case a server echoed it back into something we quote
+//! (a request id). The scrubber also escapes control characters, so a server cannot forge a
+//! second line: one event is one line.
 
 use std::fmt;
 use std::sync::Arc;
+
+use crate::scrub::Scrubber;
 
 /// How much a client logs.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord)]
@@ -67,19 +71,19 @@ impl fmt::Debug for LogSink {
     }
 }
 
-/// A client's logger: its level, its sink and the secret to scrub.
+/// A client's logger: its level, its sink and the client's scrubber.
 pub(crate) struct Logger {
     level: LogLevel,
     sink: Option<LogSink>,
-    secret: String,
+    scrubber: Arc<Scrubber>,
 }
 
 impl Logger {
-    pub fn new(level: LogLevel, sink: Option<LogSink>, secret: &str) -> Logger {
+    pub fn new(level: LogLevel, sink: Option<LogSink>, scrubber: Arc<Scrubber>) -> Logger {
         Logger {
             level,
             sink,
-            secret: secret.to_string(),
+            scrubber,
         }
     }
 
@@ -92,10 +96,8 @@ impl Logger {
         if !self.enabled(level) {
             return;
         }
-        let mut line = line();
-        if !self.secret.is_empty() && line.contains(&self.secret) {
-            line = line.replace(&self.secret, "<redacted>");
-        }
+        let line = line();
+        let line = self.scrubber.text(&line);
         match &self.sink {
             Some(sink) => (sink.0)(level, &line),
             None => eprintln!("jogg {}: {line}", level.as_str()),
@@ -133,15 +135,16 @@ mod tests {
         let sink = LogSink::new(move |level, line| {
             seen.lock().unwrap().push((level, line.to_string()));
         });
-        let log = Logger::new(LogLevel::Info, Some(sink), "sk-SECRET");
+        let scrubber = Arc::new(Scrubber::new(["sk-SECRET".to_string()]));
+        let log = Logger::new(LogLevel::Info, Some(sink), scrubber);
         log.log(LogLevel::Debug, || "hidden".into());
-        log.log(LogLevel::Info, || "echo sk-SECRET back".into());
+        log.log(LogLevel::Info, || "echo sk-SECRET back\nforged".into());
         let lines = lines.lock().unwrap();
         assert_eq!(
             *lines,
-            vec![(LogLevel::Info, "echo <redacted> back".to_string())]
+            vec![(LogLevel::Info, r"echo <redacted> back\nforged".to_string())]
         );
-        let off = Logger::new(LogLevel::Off, None, "k");
+        let off = Logger::new(LogLevel::Off, None, Arc::default());
         assert!(!off.enabled(LogLevel::Info));
         off.log(LogLevel::Info, || unreachable!("never built when off"));
     }

@@ -15,6 +15,9 @@ use crate::ops::Operation;
 
 /// Pages fetched at most by one walk: a guard against a server that never says "last".
 const MAX_PAGES: i64 = 10_000;
+/// The most page data (`data` as sent, summed over the pages) that `all_pages` gathers into
+/// one reply: 64 MiB. Past it the call fails rather than grow without bound.
+pub const ALL_PAGES_MAX_BYTES: u64 = 64 * 1024 * 1024;
 /// The page size a walk asks for when the caller does not set one (the API's maximum).
 const WALK_PAGE_SIZE: i64 = 100;
 
@@ -36,13 +39,14 @@ impl<T: DeserializeOwned> Iterator for Items<'_, T> {
         }
         loop {
             if let Some(v) = self.buffer.next() {
-                return Some(serde_json::from_value(v).map_err(|e| {
+                let item = serde_json::from_value(v).map_err(|e| {
                     self.failed = true;
                     Error::new(
                         Code::BadResponse,
                         format!("{}: unexpected item shape: {e}", self.walk.op.full_name()),
                     )
-                }));
+                });
+                return Some(self.walk.client.scrubbed(item));
             }
             match self.walk.next_page()? {
                 Ok(items) => self.buffer = items.into_iter(),
@@ -64,6 +68,8 @@ struct Walk<'a> {
     page: i64,
     page_size: i64,
     seen: u64,
+    /// Bytes of page data fetched so far, as sent.
+    bytes: u64,
     done: bool,
 }
 
@@ -99,6 +105,7 @@ impl Walk<'_> {
             page,
             page_size,
             seen: 0,
+            bytes: 0,
             done: false,
         })
     }
@@ -110,7 +117,13 @@ impl Walk<'_> {
         }
         let mut params = self.params.clone();
         params.insert("page".into(), json!(self.page));
-        let reply = match self.client.execute(self.op, &Value::Object(params)) {
+        let reply = match self
+            .client
+            .execute_raw(self.op, &Value::Object(params))
+            .and_then(|raw| {
+                self.bytes += raw.data.len() as u64;
+                self.client.scrubbed(raw.parse())
+            }) {
             Ok(r) => r,
             Err(e) => {
                 self.done = true;
@@ -183,14 +196,31 @@ impl Client {
 }
 
 /// `jogg_call` with `"all_pages": true`: every page's items in one list, under the
-/// operation's usual member, with `pages` (how many were fetched).
+/// operation's usual member, with `pages` (how many were fetched). Fails with
+/// [`Code::BodyTooLarge`] (field `all_pages`) once the pages hold more than
+/// [`ALL_PAGES_MAX_BYTES`].
 pub(crate) fn all_pages(client: &Client, op: &'static Operation, params: &Value) -> Result<Value> {
     let mut walk = Walk::new(client, op, params)?;
     let mut all = Vec::new();
     let mut pages = 0u64;
     while let Some(items) = walk.next_page() {
-        all.extend(items?);
+        let items = items?;
         pages += 1;
+        // Checked before the page joins the others: the reply never holds more.
+        if walk.bytes > ALL_PAGES_MAX_BYTES {
+            let mut e = Error::new(
+                Code::BodyTooLarge,
+                format!(
+                    "all_pages: {pages} pages of {} hold {} bytes, over the limit of \
+                     {ALL_PAGES_MAX_BYTES} bytes; fetch the pages one by one instead",
+                    op.full_name(),
+                    walk.bytes
+                ),
+            );
+            e.field = Some("all_pages".into());
+            return Err(e);
+        }
+        all.extend(items);
     }
     let mut out = Map::new();
     out.insert(walk.member.to_string(), Value::Array(all));

@@ -303,20 +303,6 @@ struct Place {
     in_url: bool,
 }
 
-/// An integer, or in the URL its decimal text.
-fn integer(value: &Value, place: Place) -> Option<i64> {
-    match value {
-        Value::String(s) if place.in_url => {
-            let digits = s.strip_prefix('-').unwrap_or(s);
-            if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
-                return None;
-            }
-            s.parse().ok()
-        }
-        _ => value.as_i64(),
-    }
-}
-
 /// Checks one value and returns it as it will be sent (nested objects without their nulls).
 fn check_kind(kind: &Kind, value: &Value, name: &str, place: Place) -> Result<Value> {
     let bad_type =
@@ -324,28 +310,32 @@ fn check_kind(kind: &Kind, value: &Value, name: &str, place: Place) -> Result<Va
     match kind {
         Kind::Int { min, max } => {
             let n = integer(value, place).ok_or_else(|| bad_type("an integer"))?;
-            if min.is_some_and(|m| n < m) || max.is_some_and(|m| n > m) {
+            let fits = n.is_ok_and(|n| !min.is_some_and(|m| n < m) && !max.is_some_and(|m| n > m));
+            if !fits {
                 let range = match (min, max) {
                     (Some(a), Some(b)) => format!("between {a} and {b}"),
                     (Some(a), None) => format!("at least {a}"),
-                    (None, Some(b)) => format!("at most {b}"),
-                    (None, None) => unreachable!("no bound was violated"),
+                    (None, b) => format!("at most {}", b.unwrap_or(i64::MAX)),
                 };
+                let got = n.map_or_else(|big| big.to_string(), |n| n.to_string());
                 return Err(Error::validation(
                     name,
-                    format!("must be {range} (got {n})"),
+                    format!("must be {range} (got {got})"),
                 ));
             }
+            return Ok(as_sent(value, n));
         }
         Kind::IntEnum(allowed) => {
             let n = integer(value, place).ok_or_else(|| bad_type("an integer"))?;
-            if !allowed.contains(&n) {
+            if !n.is_ok_and(|n| allowed.contains(&n)) {
                 let list: Vec<String> = allowed.iter().map(i64::to_string).collect();
+                let got = n.map_or_else(|big| big.to_string(), |n| n.to_string());
                 return Err(Error::validation(
                     name,
-                    format!("must be one of {} (got {n})", list.join(", ")),
+                    format!("must be one of {} (got {got})", list.join(", ")),
                 ));
             }
+            return Ok(as_sent(value, n));
         }
         // In a URL every value is text: a number given for a string is written as it reads.
         Kind::Str { .. } | Kind::Id if place.in_url && value.is_number() => {}
@@ -366,6 +356,7 @@ fn check_kind(kind: &Kind, value: &Value, name: &str, place: Place) -> Result<Va
         }
         Kind::Id => {
             let ok = value.as_i64().is_some()
+                || value.as_u64().is_some()
                 || value
                     .as_str()
                     .is_some_and(|s| !place.required || !s.trim().is_empty());
@@ -417,6 +408,40 @@ fn check_kind(kind: &Kind, value: &Value, name: &str, place: Place) -> Result<Va
         }
     }
     Ok(value.clone())
+}
+
+/// An integer as it goes out: URL text as the caller wrote it, a JSON number as the integer it
+/// is (`-0` becomes `0`).
+fn as_sent(value: &Value, n: std::result::Result<i64, u64>) -> Value {
+    match value {
+        Value::String(_) => value.clone(),
+        _ => Value::from(n.unwrap_or_default()),
+    }
+}
+
+/// An integer as JSON writes it, or in the URL as its decimal text: `Ok` when it fits an
+/// i64, `Err` with the value when it is a larger unsigned one (out of range, not of the wrong
+/// type). `-0`, which serde_json reads as a float, is 0.
+fn integer(value: &Value, place: Place) -> Option<std::result::Result<i64, u64>> {
+    if let (Value::String(s), true) = (value, place.in_url) {
+        let digits = s.strip_prefix('-').unwrap_or(s);
+        if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
+            return None;
+        }
+        return match s.parse::<i64>() {
+            Ok(i) => Some(Ok(i)),
+            Err(_) => s.parse::<u64>().ok().map(Err),
+        };
+    }
+    let n = value.as_number()?;
+    if let Some(i) = n.as_i64() {
+        return Some(Ok(i));
+    }
+    if let Some(u) = n.as_u64() {
+        return Some(Err(u));
+    }
+    let f = n.as_f64()?;
+    (f == 0.0 && f.is_sign_negative()).then_some(Ok(0))
 }
 
 fn type_name(v: &Value) -> &'static str {

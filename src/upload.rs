@@ -2,10 +2,16 @@
 //! file's bytes there, return the address to put in a create request.
 //!
 //! Everything that can be known about the file is checked before the first request, so a
-//! typo in a path costs nothing and says what is wrong.
+//! typo in a path costs nothing and says what is wrong. The file is opened once and what was
+//! opened is checked (never the path, then the file by name: another program could swap
+//! them in between), and the PUT sends exactly the bytes counted then, whatever the file
+//! does meanwhile.
 
 use std::fs::File;
+use std::io::{self, Read};
+use std::ops::ControlFlow;
 use std::path::Path;
+use std::time::Instant;
 
 use serde::Deserialize;
 use serde_json::{Value, json};
@@ -15,7 +21,9 @@ use crate::api::v2::assets::CreateUploadUrl;
 use crate::client::Client;
 use crate::error::{Code, Error, Result};
 use crate::ops::Version;
-use crate::transport::{Method, Transfer, check_file_url, redact_url, transport_error};
+use crate::transport::{
+    Method, Transfer, check_file_url, redact_url, stream_error_code, transport_error,
+};
 
 const MIB: u64 = 1024 * 1024;
 /// The documented limits (api-notes §9), read as MiB: the API has the last word, this check
@@ -125,12 +133,31 @@ impl UploadedAsset {
     }
 }
 
+/// Reported to an upload's progress callback: when the PUT starts, then after every chunk
+/// handed to the connection.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct UploadProgress {
+    /// Bytes of the file sent so far; never decreases.
+    pub bytes: u64,
+    /// The file's size when it was opened: what the upload sends, exactly.
+    pub total: u64,
+}
+
+impl UploadProgress {
+    /// The event JSON of `jogg_upload_asset`'s callback.
+    pub fn to_json(&self) -> Value {
+        json!({ "bytes": self.bytes, "total": self.total })
+    }
+}
+
 /// A local file that passed every check, open for reading.
 struct LocalFile {
     file: File,
     len: u64,
     filename: String,
     content_type: String,
+    /// The path, for messages.
+    shown: String,
 }
 
 fn io_error(message: String) -> Error {
@@ -142,13 +169,17 @@ fn io_error(message: String) -> Error {
 impl LocalFile {
     fn open(path: &Path, options: &UploadOptions) -> Result<LocalFile> {
         let shown = path.display();
-        let meta = std::fs::metadata(path).map_err(|e| match e.kind() {
-            std::io::ErrorKind::NotFound => io_error(format!("no such file: {shown}")),
+        let file = open_without_blocking(path).map_err(|e| match e.kind() {
+            io::ErrorKind::NotFound => io_error(format!("no such file: {shown}")),
             _ => io_error(format!("cannot read {shown}: {e}")),
         })?;
+        let meta = file
+            .metadata()
+            .map_err(|e| io_error(format!("cannot read {shown}: {e}")))?;
         if !meta.is_file() {
             return Err(io_error(format!("{shown} is not a regular file")));
         }
+        blocking(&file).map_err(|e| io_error(format!("cannot read {shown}: {e}")))?;
         let len = meta.len();
         if len == 0 {
             return Err(io_error(format!(
@@ -186,14 +217,121 @@ impl LocalFile {
                 "{shown} is {len} bytes; the limit for {content_type} is {limit} bytes"
             )));
         }
-        // Opened now, so that an unreadable file fails before the API is asked for a URL.
-        let file = File::open(path).map_err(|e| io_error(format!("cannot open {shown}: {e}")))?;
         Ok(LocalFile {
             file,
             len,
             filename,
             content_type,
+            shown: shown.to_string(),
         })
+    }
+}
+
+/// Opens `path` for reading without waiting: a FIFO or a device opened plainly can block
+/// until another program opens its other end. The flag means nothing to a regular file.
+#[cfg(unix)]
+fn open_without_blocking(path: &Path) -> io::Result<File> {
+    use std::os::unix::fs::OpenOptionsExt;
+    std::fs::OpenOptions::new()
+        .read(true)
+        .custom_flags(libc::O_NONBLOCK)
+        .open(path)
+}
+
+#[cfg(not(unix))]
+fn open_without_blocking(path: &Path) -> io::Result<File> {
+    File::open(path)
+}
+
+/// Clears the non-blocking flag of a file that turned out regular, so reads are plain reads.
+#[cfg(unix)]
+fn blocking(file: &File) -> io::Result<()> {
+    use std::os::fd::AsRawFd;
+    let fd = file.as_raw_fd();
+    // SAFETY: fcntl on a descriptor `file` owns, reading then writing its status flags.
+    let flags = unsafe { libc::fcntl(fd, libc::F_GETFL) };
+    // SAFETY: as above.
+    if flags < 0 || unsafe { libc::fcntl(fd, libc::F_SETFL, flags & !libc::O_NONBLOCK) } < 0 {
+        return Err(io::Error::last_os_error());
+    }
+    Ok(())
+}
+
+#[cfg(not(unix))]
+fn blocking(_: &File) -> io::Result<()> {
+    Ok(())
+}
+
+/// Why the PUT's body stopped early: told apart from a network error once ureq returns.
+#[derive(Debug)]
+enum Stopped {
+    /// The file ended after `got` of the `len` bytes it had when opened.
+    Shrank { got: u64, len: u64 },
+    /// The progress callback asked to stop, after `sent` bytes.
+    Cancelled { sent: u64 },
+}
+
+impl std::fmt::Display for Stopped {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Stopped::Shrank { got, len } => write!(f, "the file ended after {got} of {len} bytes"),
+            Stopped::Cancelled { sent } => write!(f, "cancelled after {sent} bytes"),
+        }
+    }
+}
+
+impl std::error::Error for Stopped {}
+
+/// The PUT's body: exactly the `len` bytes counted at open, whatever the file does meanwhile
+/// (bytes it gains are not sent; bytes it loses end the upload with an error rather than an
+/// endless wait for them), with progress after every chunk.
+struct Counted<'a, F> {
+    file: &'a mut File,
+    len: u64,
+    sent: u64,
+    started: bool,
+    progress: F,
+}
+
+impl<F: FnMut(&UploadProgress) -> ControlFlow<()>> Counted<'_, F> {
+    fn report(&mut self) -> io::Result<()> {
+        let p = UploadProgress {
+            bytes: self.sent,
+            total: self.len,
+        };
+        match (self.progress)(&p) {
+            ControlFlow::Continue(()) => Ok(()),
+            ControlFlow::Break(()) => Err(io::Error::other(Stopped::Cancelled { sent: self.sent })),
+        }
+    }
+}
+
+impl<F: FnMut(&UploadProgress) -> ControlFlow<()>> Read for Counted<'_, F> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        if !self.started {
+            self.started = true;
+            self.report()?;
+        }
+        let left = self.len - self.sent;
+        if left == 0 || buf.is_empty() {
+            return Ok(0);
+        }
+        let want = buf.len().min(usize::try_from(left).unwrap_or(usize::MAX));
+        let n = loop {
+            match self.file.read(&mut buf[..want]) {
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+                other => break other?,
+            }
+        };
+        if n == 0 {
+            return Err(io::Error::other(Stopped::Shrank {
+                got: self.sent,
+                len: self.len,
+            }));
+        }
+        self.sent += n as u64;
+        self.report()?;
+        Ok(n)
     }
 }
 
@@ -228,13 +366,23 @@ impl Client {
     /// Uploads the file at `path` and returns its asset URL. The API key goes only to the
     /// API; the bytes go to the signed URL it returns, streamed from disk.
     ///
-    /// Missing, non-regular, empty, unreadable and oversized files fail with
-    /// [`Code::Io`] (field `path`) before any request; so does an extension with no known
-    /// type when `content_type` is not given ([`Code::Validation`]).
+    /// Missing, non-regular (a directory, a FIFO, a device), empty, unreadable and oversized
+    /// files fail with [`Code::Io`] (field `path`) before any request; so does an extension
+    /// with no known type when `content_type` is not given ([`Code::Validation`]). The file
+    /// is opened once; its size then is what is declared, sent and returned as `bytes`. A
+    /// file that shrinks meanwhile fails with [`Code::Io`]; bytes it gains are not sent.
+    ///
+    /// `progress` runs when the PUT starts and after every chunk sent; returning `Break`
+    /// cancels with [`Code::Cancelled`]. The whole upload ends by the client's
+    /// `transfer_timeout`, and each stall by its `timeout` ([`Code::Timeout`]).
     ///
     /// ```no_run
     /// let client = jogg::Client::new(jogg::Config::new("my-api-key"))?;
-    /// let asset = client.upload_asset("voice-over.mp3", &jogg::UploadOptions::default())?;
+    /// let options = jogg::UploadOptions::default();
+    /// let asset = client.upload_asset("voice-over.mp3", &options, |p| {
+    ///     eprintln!("{} of {} bytes", p.bytes, p.total);
+    ///     std::ops::ControlFlow::Continue(())
+    /// })?;
     /// println!("use {} as audio_url", asset.asset_url);
     /// # Ok::<(), jogg::Error>(())
     /// ```
@@ -242,8 +390,18 @@ impl Client {
         &self,
         path: impl AsRef<Path>,
         options: &UploadOptions,
+        progress: impl FnMut(&UploadProgress) -> ControlFlow<()>,
     ) -> Result<UploadedAsset> {
-        let local = LocalFile::open(path.as_ref(), options)?;
+        self.scrubbed(self.upload(path.as_ref(), options, progress))
+    }
+
+    fn upload(
+        &self,
+        path: &Path,
+        options: &UploadOptions,
+        progress: impl FnMut(&UploadProgress) -> ControlFlow<()>,
+    ) -> Result<UploadedAsset> {
+        let mut local = LocalFile::open(path, options)?;
         let signed = match options.version {
             Version::V1 => self.create_upload_url(&local.filename)?,
             Version::V2 => self.v2().create_upload_url(&CreateUploadUrl {
@@ -257,7 +415,14 @@ impl Client {
             Version::V1 => "application/octet-stream",
             Version::V2 => local.content_type.as_str(),
         };
-        self.put_file(&signed, local.file, put_type)?;
+        let body = Counted {
+            file: &mut local.file,
+            len: local.len,
+            sent: 0,
+            started: false,
+            progress,
+        };
+        put_file(self, &signed, body, put_type, &local.shown)?;
         Ok(UploadedAsset {
             asset_url: signed.asset_url,
             filename: local.filename,
@@ -266,38 +431,70 @@ impl Client {
             version: options.version,
         })
     }
+}
 
-    fn put_file(&self, signed: &UploadUrl, file: File, content_type: &str) -> Result<()> {
-        let uri = check_file_url(&signed.sign_url).map_err(|why| {
-            Error::new(
-                Code::BadResponse,
-                format!("the API returned an unusable sign_url: it {why}"),
-            )
-        })?;
-        let what = format!("PUT {}", redact_url(&uri));
-        let agent = self.transport().file_agent(&uri, Transfer::Upload)?;
-        let response = agent
-            .put(&signed.sign_url)
-            .header("content-type", content_type)
-            .send(file)
-            .map_err(|e| {
-                let mut err = transport_error(&e, Method::Put, &what);
-                // Uploading again is harmless: no credits, same object.
-                err.maybe_processed = false;
-                err
-            })?;
-        let status = response.status().as_u16();
-        if (200..300).contains(&status) {
-            // Storage hosts answer with nothing, XML or an envelope: success is the status.
-            return Ok(());
-        }
-        let mut e = Error::new(
-            Code::for_api(None, status),
-            format!("{what}: HTTP {status}: the upload was refused"),
-        );
-        e.http_status = Some(status);
-        Err(e)
+/// PUTs `body` to the signed URL with its exact length as Content-Length.
+fn put_file<F: FnMut(&UploadProgress) -> ControlFlow<()>>(
+    client: &Client,
+    signed: &UploadUrl,
+    mut body: Counted<'_, F>,
+    content_type: &str,
+    shown: &str,
+) -> Result<()> {
+    let uri = check_file_url(&signed.sign_url).map_err(|why| {
+        Error::new(
+            Code::BadResponse,
+            format!("the API returned an unusable sign_url: it {why}"),
+        )
+    })?;
+    let what = format!("PUT {}", redact_url(&uri));
+    let deadline = Instant::now() + client.transport().config().transfer_timeout;
+    let agent = client
+        .transport()
+        .file_agent(&uri, Transfer::Upload, deadline)?;
+    let len = body.len;
+    let sent = agent
+        .put(&signed.sign_url)
+        .header("content-type", content_type)
+        .header("content-length", len.to_string())
+        .send(ureq::SendBody::from_reader(&mut body));
+    let response = sent.map_err(|e| {
+        let mut err = match e {
+            ureq::Error::Io(io) => match io.get_ref().and_then(|i| i.downcast_ref::<Stopped>()) {
+                Some(Stopped::Shrank { got, len }) => io_error(format!(
+                    "{shown} ended after {got} of the {len} bytes it had when opened: the file \
+                     changed during the upload"
+                )),
+                Some(Stopped::Cancelled { sent }) => Error::new(
+                    Code::Cancelled,
+                    format!("{what}: upload cancelled after {sent} of {len} bytes"),
+                ),
+                None => {
+                    let timed_out = stream_error_code(&io) == Code::Timeout;
+                    let mut err = transport_error(&ureq::Error::Io(io), Method::Put, &what);
+                    if timed_out {
+                        err.code = Code::Timeout;
+                    }
+                    err
+                }
+            },
+            other => transport_error(&other, Method::Put, &what),
+        };
+        // Uploading again is harmless: no credits, same object.
+        err.maybe_processed = false;
+        err
+    })?;
+    let status = response.status().as_u16();
+    if (200..300).contains(&status) {
+        // Storage hosts answer with nothing, XML or an envelope: success is the status.
+        return Ok(());
     }
+    let mut e = Error::new(
+        Code::for_api(None, status),
+        format!("{what}: HTTP {status}: the upload was refused"),
+    );
+    e.http_status = Some(status);
+    Err(e)
 }
 
 #[cfg(test)]

@@ -16,10 +16,17 @@ use crate::error::{Code, Error, Result};
 use crate::ops::Operation;
 use crate::task::{TaskKind, TaskStatus};
 
+/// The least time a poll gets to answer, even at the wait's deadline (where the last poll
+/// happens): a wait ends within `timeout` plus this.
+pub(crate) const POLL_GRACE: Duration = Duration::from_secs(1);
+
 /// How long, how often and how many times to poll.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct WaitOptions {
     /// Give up after this long (`ERR_WAIT_TIMEOUT`); the last poll happens at the deadline.
+    /// Each poll request gets what is left of it (at least 1 s) and no retry starts past it,
+    /// so the wait returns within `timeout` plus 1 s whatever the server does; a poll that
+    /// gets no answer by then is `ERR_WAIT_TIMEOUT` too.
     pub timeout: Duration,
     /// Pause after the first poll (which is immediate); each later pause is 1.5 times longer.
     pub initial_interval: Duration,
@@ -273,7 +280,7 @@ impl Client {
         }
         tracked
             .into_iter()
-            .map(|t| t.outcome.expect("every task ends with an outcome"))
+            .map(|t| self.scrubbed(t.outcome.expect("every task ends with an outcome")))
             .collect()
     }
 
@@ -288,8 +295,35 @@ impl Client {
         on_progress: &mut impl FnMut(&Progress) -> ControlFlow<()>,
     ) -> bool {
         let op = t.kind.poll;
-        let reply = match self.execute(op, &t.kind.poll_params(&t.id)) {
+        // Never past deadline + grace: with many tasks due at the deadline, the later polls
+        // share one grace rather than get one each.
+        let until = deadline
+            .max(Instant::now() + POLL_GRACE)
+            .min(deadline + POLL_GRACE);
+        let reply = match self.execute_until(op, &t.kind.poll_params(&t.id), Some(until)) {
             Ok(reply) => reply,
+            // The wait's time ran out while the poll waited for an answer: a wait timeout,
+            // like a last poll that says "still rendering".
+            Err(e)
+                if matches!(e.code, Code::Timeout | Code::Connect)
+                    && Instant::now() >= deadline =>
+            {
+                let waited = start.elapsed().as_millis();
+                let mut w = Error::new(
+                    Code::WaitTimeout,
+                    format!(
+                        "{} got no answer about {} within the wait's {} ms ({waited} ms \
+                         waited): {}",
+                        t.kind.poll.full_name(),
+                        t.id,
+                        options.timeout.as_millis(),
+                        e.message
+                    ),
+                );
+                w.request_id = e.request_id.clone();
+                t.outcome = Some(Err(w.with_task(&t.id)));
+                return false;
+            }
             Err(e) => {
                 t.outcome = Some(Err(e.with_task(&t.id)));
                 return false;
@@ -366,9 +400,9 @@ impl Client {
         on_progress: impl FnMut(&Progress) -> ControlFlow<()>,
     ) -> Result<Project> {
         let done = self.wait(&projects::PROJECT, project_id, options, on_progress)?;
-        serde_json::from_value(done.task).map_err(|e| {
+        self.scrubbed(serde_json::from_value(done.task).map_err(|e| {
             Error::new(Code::BadResponse, format!("project: {e}")).with_task(project_id)
-        })
+        }))
     }
 
     /// Starts a task with `create` (JSON params, validated) and waits for it. If the wait
@@ -389,7 +423,7 @@ impl Client {
         })?;
         options.validate()?;
         let created = self.execute(create, params)?.data;
-        let id = kind.id_in(&created).ok_or_else(|| {
+        let id = self.scrubbed(kind.id_in(&created).ok_or_else(|| {
             Error::new(
                 Code::BadResponse,
                 format!(
@@ -398,7 +432,7 @@ impl Client {
                     kind.id_members.join(" or ")
                 ),
             )
-        })?;
+        }))?;
         let done = self.wait(kind, &id, options, on_progress)?;
         Ok((created, done))
     }

@@ -27,7 +27,9 @@ fn hosted(server: &jogg_mock::MockServer, dir: &TempDir, len: usize) -> (String,
     let bytes = sample_bytes(len, len as u64);
     let source = dir.file("source.mp4", &bytes);
     let asset = client(server)
-        .upload_asset(&source, &UploadOptions::default())
+        .upload_asset(&source, &UploadOptions::default(), |_| {
+            ControlFlow::Continue(())
+        })
         .unwrap();
     (asset.asset_url, bytes)
 }
@@ -293,4 +295,235 @@ fn bad_targets_and_urls_fail_before_any_request() {
     );
     check("not a url", &dir.path("v.mp4"), Code::Validation, "url");
     assert!(server.requests().is_empty());
+}
+
+// ---- The contract under attack: hostile file servers and a hostile file system. ----------
+
+mod hardening;
+
+use std::io::{Read as _, Write as _};
+use std::time::Instant;
+
+use hardening::{Action, Scripted, within};
+
+const GUARD: Duration = Duration::from_secs(20);
+
+/// A client for loopback file servers: no proxy, no retries, `timeout` per stall.
+fn file_client(timeout: Duration) -> jogg::Config {
+    let mut c = jogg::Config::new("test-key-files").with_base_url("http://127.0.0.1:1");
+    c.proxy = jogg::Proxy::None;
+    c.max_retries = 0;
+    c.timeout = timeout;
+    c.connect_timeout = timeout;
+    c
+}
+
+/// A 200 with `body` and the given extra header lines.
+fn file_reply(extra: &str, body: &[u8]) -> Action {
+    let mut bytes = format!(
+        "HTTP/1.1 200 OK\r\nContent-Type: video/mp4\r\n{extra}Content-Length: {}\r\nConnection: close\r\n\r\n",
+        body.len()
+    )
+    .into_bytes();
+    bytes.extend_from_slice(body);
+    Action::Respond(bytes)
+}
+
+#[test]
+fn download_trickling_body_ends_by_transfer_deadline() {
+    // One byte every 50 ms never trips a 3 s stall timeout; only a whole-transfer deadline
+    // ends it.
+    let files = Scripted::start(vec![Action::trickle(400, Duration::from_millis(50))]);
+    let mut config = file_client(Duration::from_secs(3));
+    config.transfer_timeout = Duration::from_secs(1);
+    let c = jogg::Client::new(config).unwrap();
+    let dir = TempDir::new("dl-trickle");
+    let (url, target) = (format!("{}/v.mp4", files.url), dir.path("v.mp4"));
+    let started = Instant::now();
+    let e = within(GUARD, move || {
+        c.download(&url, &target, keep_going).unwrap_err()
+    });
+    assert!(
+        started.elapsed() < Duration::from_secs(5),
+        "{:?}",
+        started.elapsed()
+    );
+    assert_eq!(e.code, Code::Timeout, "{e}");
+}
+
+#[test]
+fn download_stall_is_the_timeout_code() {
+    let files = Scripted::start(vec![Action::custom(|stream, _| {
+        let _ = stream.write_all(
+            b"HTTP/1.1 200 OK\r\nContent-Length: 1000\r\nConnection: close\r\n\r\n0123456789",
+        );
+        // Then nothing, until the client gives up.
+        let mut sink = [0u8; 64];
+        while matches!(stream.read(&mut sink), Ok(n) if n > 0) {}
+    })]);
+    let c = jogg::Client::new(file_client(Duration::from_millis(300))).unwrap();
+    let dir = TempDir::new("dl-stall");
+    let (url, target) = (format!("{}/v.mp4", files.url), dir.path("v.mp4"));
+    let e = within(GUARD, move || {
+        c.download(&url, &target, keep_going).unwrap_err()
+    });
+    assert_eq!(e.code, Code::Timeout, "{e}");
+    assert!(e.retryable());
+    assert!(
+        e.message.contains("after 10 of 1000 bytes"),
+        "{}",
+        e.message
+    );
+}
+
+#[test]
+fn download_refuses_a_planted_part_that_is_not_its_own_file() {
+    // A .part planted as a symlink, a hard link or a FIFO: never followed, written, read from
+    // or announced in a Range header.
+    let dir = TempDir::new("dl-planted");
+    let victim = dir.file("victim.txt", b"precious");
+    let files = Scripted::start(vec![file_reply("", b"server bytes")]);
+    let c = jogg::Client::new(file_client(Duration::from_secs(2))).unwrap();
+    let url = format!("{}/v.mp4", files.url);
+
+    let target = dir.path("link.mp4");
+    std::os::unix::fs::symlink(&victim, jogg::part_path(&target)).unwrap();
+    let e = c.download(&url, &target, keep_going).unwrap_err();
+    assert_eq!(
+        (e.code, e.field.as_deref()),
+        (Code::Io, Some("path")),
+        "{e}"
+    );
+    assert!(e.message.contains("symbolic link"), "{}", e.message);
+
+    let target = dir.path("hard.mp4");
+    std::fs::hard_link(&victim, jogg::part_path(&target)).unwrap();
+    let e = c.download(&url, &target, keep_going).unwrap_err();
+    assert_eq!(e.code, Code::Io, "{e}");
+    assert!(e.message.contains("other names"), "{}", e.message);
+
+    let target = dir.path("fifo.mp4");
+    let fifo = std::ffi::CString::new(jogg::part_path(&target).to_str().unwrap()).unwrap();
+    // SAFETY: a valid NUL-terminated path.
+    assert_eq!(unsafe { libc::mkfifo(fifo.as_ptr(), 0o600) }, 0);
+    let (c2, url2, t2) = (c.clone(), url.clone(), target.clone());
+    let e = within(GUARD, move || {
+        c2.download(&url2, &t2, keep_going).unwrap_err()
+    });
+    assert_eq!(e.code, Code::Io, "{e}");
+    assert!(e.message.contains("not a regular file"), "{}", e.message);
+
+    assert_eq!(std::fs::read(&victim).unwrap(), b"precious");
+    assert_eq!(files.count(), 0, "a request went out for a planted .part");
+}
+
+#[test]
+fn download_redirect_to_plain_http_elsewhere_is_refused() {
+    // 0.0.0.0 reaches this machine but is not a loopback address: given directly it is
+    // refused, and a redirect must not get it past the rule.
+    let elsewhere = Scripted::start(vec![file_reply("", b"video")]);
+    let port = elsewhere.url.rsplit(':').next().unwrap().to_string();
+    let direct = format!("http://0.0.0.0:{port}/v.mp4");
+    let first = Scripted::start(vec![hardening::respond(
+        "302 Found",
+        &format!("Location: {direct}\r\n"),
+        "",
+    )]);
+    let c = jogg::Client::new(file_client(Duration::from_secs(2))).unwrap();
+    let dir = TempDir::new("dl-redirect");
+    let e = c
+        .download(&direct, dir.path("a.mp4"), keep_going)
+        .unwrap_err();
+    assert_eq!(e.code, Code::Validation, "{e}");
+    let e = c
+        .download(
+            &format!("{}/v.mp4", first.url),
+            dir.path("b.mp4"),
+            keep_going,
+        )
+        .unwrap_err();
+    assert_eq!(e.code, Code::BadResponse, "{e}");
+    assert!(e.message.contains("loopback"), "{}", e.message);
+    assert_eq!(elsewhere.count(), 0, "the redirect was followed");
+    assert!(!dir.path("b.mp4").exists());
+
+    // A redirect that keeps to the rule is followed.
+    let next = Scripted::start(vec![file_reply("", b"video")]);
+    let hop = Scripted::start(vec![hardening::respond(
+        "302 Found",
+        &format!("Location: {}/v.mp4\r\n", next.url),
+        "",
+    )]);
+    let done = c
+        .download(&format!("{}/v.mp4", hop.url), dir.path("c.mp4"), keep_going)
+        .unwrap();
+    assert_eq!(std::fs::read(dir.path("c.mp4")).unwrap(), b"video");
+    assert_eq!(done.bytes, 5);
+}
+
+#[test]
+fn download_saves_gzip_bytes_as_sent() {
+    // The client asks for no content coding; a server that sends gzip anyway gets its bytes
+    // saved as they are (a decoder would turn a small reply into a huge file, and make resume
+    // offsets meaningless).
+    let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
+    gz.write_all(&vec![0u8; 4 << 20]).unwrap();
+    let wire = gz.finish().unwrap();
+    let files = Scripted::start(vec![file_reply("Content-Encoding: gzip\r\n", &wire)]);
+    let c = jogg::Client::new(file_client(Duration::from_secs(5))).unwrap();
+    let dir = TempDir::new("dl-gzip");
+    let target = dir.path("v.mp4");
+    let done = c
+        .download(&format!("{}/v.mp4", files.url), &target, keep_going)
+        .unwrap();
+    assert_eq!(done.bytes, wire.len() as u64);
+    assert_eq!(std::fs::read(&target).unwrap(), wire);
+    let seen = files.finish();
+    assert_eq!(seen[0].header("accept-encoding"), Some("identity"));
+}
+
+#[test]
+fn download_cancel_message_says_what_happened_to_part() {
+    let server = mock(0);
+    let dir = TempDir::new("dl-cancel-words");
+    let (url, _) = hosted(&server, &dir, 300_000);
+    let c = client(&server);
+
+    // Before the first byte: nothing was received, so nothing is kept.
+    let early = dir.path("early.mp4");
+    let e = c
+        .download(&url, &early, |_| ControlFlow::Break(()))
+        .unwrap_err();
+    assert_eq!(e.code, Code::Cancelled);
+    assert!(!jogg::part_path(&early).exists());
+    assert!(!e.message.contains("is kept"), "{}", e.message);
+    assert!(e.message.contains("removed"), "{}", e.message);
+
+    // After some bytes: they are kept, and the message says where.
+    let late = dir.path("late.mp4");
+    let e = c
+        .download(&url, &late, |p| {
+            if p.bytes > 0 {
+                ControlFlow::Break(())
+            } else {
+                ControlFlow::Continue(())
+            }
+        })
+        .unwrap_err();
+    let part = jogg::part_path(&late);
+    let kept = std::fs::metadata(&part).unwrap().len();
+    assert!(kept > 0);
+    assert!(
+        e.message
+            .contains(&format!("{} is kept ({kept} bytes)", part.display())),
+        "{}",
+        e.message
+    );
+
+    // A failure before any byte of a fresh download: the message says the .part is gone.
+    server.interrupt_next_download(0);
+    let none = dir.path("none.mp4");
+    let e = c.download(&url, &none, keep_going).unwrap_err();
+    assert!(!jogg::part_path(&none).exists());
+    assert!(e.message.contains("removed"), "{}", e.message);
 }

@@ -213,7 +213,9 @@ fn the_key_goes_to_the_api_host_only() {
     let lines = Lines::default();
     let c = client(&api.url, SENTINEL, &lines);
     let asset = c
-        .upload_asset(&file, &UploadOptions::default())
+        .upload_asset(&file, &UploadOptions::default(), |_| {
+            std::ops::ControlFlow::Continue(())
+        })
         .expect("uploaded");
     assert_eq!(asset.asset_url, "https://cdn.example.com/a.png");
     let api_seen = api.finish();
@@ -427,5 +429,156 @@ fn c_log_callback_gets_lines_without_the_key() {
         )));
     for (_, l) in &lines {
         assert_clean("C log line", l);
+    }
+}
+
+// ---- Server-given values: ids, URLs, rid; scrubbed and made one line. --------------------
+
+#[test]
+fn failed_task_rid_and_server_urls_never_show_the_key() {
+    let dir = std::env::temp_dir().join(format!("jogg-secrets-urls-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let lines = Lines::default();
+
+    // A failed render whose poll reply carries the key as its rid and its status.
+    let api = Scripted::start(vec![respond(
+        "200 OK",
+        "",
+        &format!(
+            r#"{{"code":0,"data":{{"id":"p1","status_code":5,"status_desc":"{SENTINEL}"}},"rid":"{SENTINEL}"}}"#
+        ),
+    )]);
+    let c = client(&api.url, SENTINEL, &lines);
+    let options = jogg::WaitOptions {
+        timeout: Duration::from_secs(5),
+        ..jogg::WaitOptions::default()
+    };
+    let e = c
+        .wait_for_project("p1", &options, |_| std::ops::ControlFlow::Continue(()))
+        .unwrap_err();
+    assert_eq!(e.code, Code::TaskFailed, "{e}");
+    assert!(e.request_id.is_some());
+    assert_clean("failed task", &renderings(&e));
+
+    // A reply whose data quotes the key where a number belongs: the decode error quotes it.
+    let api = Scripted::start(vec![respond(
+        "200 OK",
+        "",
+        &format!(r#"{{"code":0,"data":{{"id":"p1","status_code":"{SENTINEL}"}},"rid":"r"}}"#),
+    )]);
+    let c = client(&api.url, SENTINEL, &lines);
+    let e = c.get_project("p1").unwrap_err();
+    assert_eq!(e.code, Code::BadResponse, "{e}");
+    assert_clean("decode error", &renderings(&e));
+
+    // A signed upload URL with the key in its path, refused by the storage host.
+    let storage = Scripted::start(vec![respond("403 Forbidden", "", "<Error/>")]);
+    let api = Scripted::start(vec![ok(&format!(
+        r#"{{"sign_url":"{}/{SENTINEL}/a.png?X-Signature=SIG","asset_url":"https://cdn.example.com/a.png"}}"#,
+        storage.url
+    ))]);
+    let file = dir.join("a.png");
+    std::fs::write(&file, b"\x89PNG fake").unwrap();
+    let c = client(&api.url, SENTINEL, &lines);
+    let e = c
+        .upload_asset(&file, &UploadOptions::default(), |_| {
+            std::ops::ControlFlow::Continue(())
+        })
+        .unwrap_err();
+    assert_eq!(e.code, Code::Forbidden, "{e}");
+    assert_clean("upload error", &renderings(&e));
+
+    // A download URL (a video_url from the API) with the key in its path, and a redirect
+    // to another such URL.
+    let files = Scripted::start(vec![
+        respond("404 Not Found", "", ""),
+        respond(
+            "302 Found",
+            &format!("Location: http://0.0.0.0:9/{SENTINEL}/v.mp4\r\n"),
+            "",
+        ),
+    ]);
+    for _ in 0..2 {
+        let e = c
+            .download(
+                &format!("{}/{SENTINEL}/v.mp4", files.url),
+                dir.join("v.mp4"),
+                |_| std::ops::ControlFlow::Continue(()),
+            )
+            .unwrap_err();
+        assert_clean("download error", &renderings(&e));
+    }
+    for (_, line) in lines.all() {
+        assert_clean("log line", &line);
+    }
+    std::fs::remove_dir_all(&dir).ok();
+}
+
+#[test]
+fn server_rid_with_control_characters_stays_one_log_line() {
+    // A rid holding a newline, a forged log line and a terminal escape sequence.
+    let rid = r#"r1\n jogg info: GET /v1/forged status=200\u001b[2J\r"#;
+    let server = Scripted::start(vec![
+        respond(
+            "200 OK",
+            "",
+            &format!(r#"{{"code":0,"data":{{"id":"p1","status_code":2}},"rid":"{rid}"}}"#),
+        ),
+        respond(
+            "404 Not Found",
+            "",
+            &format!(r#"{{"code":10104,"msg":"no\nsuch\u001b[31m","rid":"{rid}"}}"#),
+        ),
+    ]);
+    let lines = Lines::default();
+    let c = client(&server.url, SENTINEL, &lines);
+    c.get_project("p1").expect("first reply is a success");
+    let e = c.get_project("p1").unwrap_err();
+    let all = lines.all();
+    assert_eq!(all.len(), 4, "one line per event: {all:?}");
+    for (_, line) in &all {
+        assert!(
+            !line.chars().any(char::is_control),
+            "a control character: {line:?}"
+        );
+    }
+    assert!(
+        all[1].1.contains(r"request_id=r1\n jogg info"),
+        "{:?}",
+        all[1].1
+    );
+    for text in [
+        e.to_string(),
+        e.request_id.clone().unwrap(),
+        e.api_message.clone().unwrap(),
+    ] {
+        assert!(!text.chars().any(char::is_control), "{text:?}");
+    }
+}
+
+#[test]
+fn proxy_and_base_url_credentials_are_never_printed() {
+    let mut c = Config::new("k").with_base_url("http://127.0.0.1:9");
+    c.proxy = Proxy::Url("http://user:pw-SENTINEL@127.0.0.1:3128".into());
+    assert_clean("Config Debug", &format!("{c:?}"));
+    let client = jogg::Client::new(c).unwrap();
+    assert_clean("Client Debug", &format!("{client:?}"));
+
+    for base in [
+        "https://user:pw-SENTINEL@api.jogg.ai",
+        "http://user:pw-SENTINEL@example.com",
+        "https://user:pw-SENTINEL@api.jogg.ai/v1",
+        "ftp://user:pw-SENTINEL@x",
+        "https://user:pw-SENTINEL@",
+    ] {
+        let config = Config::new("k").with_base_url(base);
+        assert_clean("Config Debug", &format!("{config:?}"));
+        let e = jogg::Client::new(config).unwrap_err();
+        assert_eq!(
+            (e.code, e.field.as_deref()),
+            (Code::InvalidConfig, Some("base_url")),
+            "{e}"
+        );
+        assert_clean("base_url error", &renderings(&e));
     }
 }

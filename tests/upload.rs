@@ -3,11 +3,16 @@
 
 mod common;
 
+use std::ops::ControlFlow;
 use std::path::Path;
 
 use common::{TempDir, client, mock, sample_bytes};
-use jogg::{Code, UploadOptions, Version};
+use jogg::{Code, UploadOptions, UploadProgress, Version};
 use jogg_mock::MOCK_API_KEY;
+
+fn go_on(_: &UploadProgress) -> ControlFlow<()> {
+    ControlFlow::Continue(())
+}
 
 fn v1() -> UploadOptions {
     UploadOptions {
@@ -24,7 +29,7 @@ fn v2_round_trip_delivers_the_exact_bytes_without_the_key() {
     let path = dir.file("portrait.png", &bytes);
 
     let asset = client(&server)
-        .upload_asset(&path, &UploadOptions::default())
+        .upload_asset(&path, &UploadOptions::default(), go_on)
         .unwrap();
     assert_eq!(
         server.uploaded(&asset.asset_url).as_deref(),
@@ -74,7 +79,9 @@ fn v1_round_trip_uses_octet_stream_and_asset_id() {
         filename: Some("narration.mp3".into()),
         ..v1()
     };
-    let asset = client(&server).upload_asset(&path, &options).unwrap();
+    let asset = client(&server)
+        .upload_asset(&path, &options, go_on)
+        .unwrap();
     assert_eq!(
         server.uploaded(&asset.asset_url).as_deref(),
         Some(&bytes[..])
@@ -113,7 +120,7 @@ fn explicit_content_type_and_unknown_extension() {
     let dir = TempDir::new("upload-type");
     let path = dir.file("clip.bin", b"not empty");
     let e = client(&server)
-        .upload_asset(&path, &UploadOptions::default())
+        .upload_asset(&path, &UploadOptions::default(), go_on)
         .unwrap_err();
     assert_eq!(e.code, Code::Validation);
     assert_eq!(e.field.as_deref(), Some("content_type"));
@@ -123,7 +130,9 @@ fn explicit_content_type_and_unknown_extension() {
         content_type: Some("video/mp4".into()),
         ..UploadOptions::default()
     };
-    let asset = client(&server).upload_asset(&path, &options).unwrap();
+    let asset = client(&server)
+        .upload_asset(&path, &options, go_on)
+        .unwrap();
     assert_eq!(asset.content_type, "video/mp4");
     let put = server.requests().pop().unwrap();
     assert!(
@@ -139,7 +148,9 @@ fn assert_refused(
     options: &UploadOptions,
     fragment: &str,
 ) {
-    let e = client(server).upload_asset(path, options).unwrap_err();
+    let e = client(server)
+        .upload_asset(path, options, go_on)
+        .unwrap_err();
     assert_eq!(e.code, Code::Io, "{e}");
     assert_eq!(e.field.as_deref(), Some("path"));
     assert!(
@@ -242,11 +253,11 @@ fn refused_put_is_reported_without_the_signed_query() {
             r#"{{"code":0,"msg":"ok","data":{{"sign_url":"{storage}/bucket/a.png?X-Signature=SECRETSIG","asset_url":"https://cdn.example.com/a.png"}},"rid":"r1"}}"#
         ),
     ));
-    let c = jogg::Client::new(common::config_for(&api, "k")).unwrap();
+    let c = jogg::Client::new(common::config_for(&api, "test-key")).unwrap();
     let dir = TempDir::new("upload-403");
     let path = dir.file("a.png", b"png bytes");
     let e = c
-        .upload_asset(&path, &UploadOptions::default())
+        .upload_asset(&path, &UploadOptions::default(), go_on)
         .unwrap_err();
     assert_eq!(e.code, Code::Forbidden);
     assert_eq!(e.http_status, Some(403));
@@ -257,4 +268,245 @@ fn refused_put_is_reported_without_the_signed_query() {
     );
     assert!(!e.message.contains("SECRETSIG"), "{}", e.message);
     assert!(!e.maybe_processed);
+}
+
+// ---- The contract under attack: files that change, files that are not files. -------------
+
+mod hardening;
+
+use std::io::{Read, Write};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::{Duration, Instant};
+
+use hardening::{Action, Lines, Scripted, respond, serve_raw, within};
+
+const GUARD: Duration = Duration::from_secs(20);
+
+/// An API that hands out `sign_url` on `storage`, running `before_reply` first (to change the
+/// file between the client's open and its PUT).
+fn signing_api(storage: &str, before_reply: impl Fn() + Send + Sync + 'static) -> Scripted {
+    let body = format!(
+        r#"{{"code":0,"msg":"ok","data":{{"sign_url":"{storage}/bucket/clip?sig=1","asset_url":"https://cdn.example.com/clip"}},"rid":"r1"}}"#
+    );
+    Scripted::start(vec![Action::custom(move |stream, _| {
+        before_reply();
+        let _ = stream.write_all(
+            format!(
+                "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+                body.len()
+            )
+            .as_bytes(),
+        );
+    })])
+}
+
+#[test]
+fn upload_short_file_ends_by_deadline() {
+    // A file that yields fewer bytes than its size said: cut short while the PUT is under way
+    // (as a sysfs file, or a file truncated by another program). 64 MiB: more than loopback's
+    // socket buffers, so the client is still reading the file when it shrinks.
+    let dir = TempDir::new("upload-short");
+    let path = dir.path("clip.mp4");
+    std::fs::File::create(&path)
+        .unwrap()
+        .set_len(64 << 20)
+        .unwrap();
+    let shrink = path.clone();
+    let storage = serve_raw(move |mut stream| {
+        hardening::read_head(&mut stream).expect("a PUT");
+        let mut buf = vec![0u8; 256 * 1024];
+        stream.read_exact(&mut buf).expect("the first bytes");
+        std::fs::OpenOptions::new()
+            .write(true)
+            .open(&shrink)
+            .unwrap()
+            .set_len(1000)
+            .unwrap();
+        // Take whatever else comes until the client gives up.
+        while matches!(stream.read(&mut buf), Ok(n) if n > 0) {}
+    });
+    let api = signing_api(&storage, || {});
+    let c = hardening::client(&api.url, "k", &Lines::default());
+    let started = Instant::now();
+    let e = within(GUARD, move || {
+        c.upload_asset(&path, &UploadOptions::default(), go_on)
+            .expect_err("a file that shrank cannot be uploaded whole")
+    });
+    assert!(
+        started.elapsed() < Duration::from_secs(5),
+        "{:?}",
+        started.elapsed()
+    );
+    assert_eq!(e.code, Code::Io, "{e}");
+    assert_eq!(e.field.as_deref(), Some("path"));
+    assert!(
+        e.message.contains("changed during the upload"),
+        "{}",
+        e.message
+    );
+}
+
+#[test]
+fn upload_opens_the_file_once_so_a_swapped_in_fifo_cannot_block() {
+    // Another program swaps a FIFO and a regular file at the path as fast as it can (one
+    // atomic exchange each time, so both are there as often). Checking the path and then
+    // opening it by name can open the FIFO, and open() then waits forever for a writer;
+    // opening once and checking what was opened cannot.
+    let dir = TempDir::new("upload-fifo-race");
+    let path = dir.path("clip.mp4");
+    let other = dir.path("other.mp4");
+    std::fs::write(&path, b"video bytes").unwrap();
+    let c_other = std::ffi::CString::new(other.to_str().unwrap()).unwrap();
+    // SAFETY: a valid NUL-terminated path.
+    assert_eq!(unsafe { libc::mkfifo(c_other.as_ptr(), 0o600) }, 0);
+    let stop = Arc::new(AtomicBool::new(false));
+    let started = Arc::new(std::sync::Barrier::new(2));
+    let racer = {
+        let (stop, started) = (stop.clone(), started.clone());
+        let c_path = std::ffi::CString::new(path.to_str().unwrap()).unwrap();
+        std::thread::spawn(move || {
+            started.wait();
+            let mut swaps = 0u64;
+            while !stop.load(Ordering::Relaxed) {
+                // SAFETY: two valid NUL-terminated paths; renameat2 with RENAME_EXCHANGE swaps
+                // them atomically.
+                let rc = unsafe {
+                    libc::syscall(
+                        libc::SYS_renameat2,
+                        libc::AT_FDCWD,
+                        c_path.as_ptr(),
+                        libc::AT_FDCWD,
+                        c_other.as_ptr(),
+                        libc::RENAME_EXCHANGE,
+                    )
+                };
+                assert_eq!(rc, 0, "{}", std::io::Error::last_os_error());
+                swaps += 1;
+            }
+            swaps
+        })
+    };
+    // Nothing listens on port 1: a regular file gets as far as the API and fails to connect.
+    let mut config = jogg::Config::new("k").with_base_url("http://127.0.0.1:1");
+    config.proxy = jogg::Proxy::None;
+    config.max_retries = 0;
+    // Each attempt asks for a signed URL with a POST: no pacing of those.
+    config.post_limit = 0;
+    let c = jogg::Client::new(config).unwrap();
+    started.wait();
+    let (fifos, files) = within(GUARD, move || {
+        let (mut fifos, mut files) = (0, 0);
+        for _ in 0..20_000 {
+            let e = c
+                .upload_asset(&path, &UploadOptions::default(), go_on)
+                .expect_err("never uploaded");
+            match e.code {
+                Code::Io => {
+                    assert!(e.message.contains("not a regular file"), "{e}");
+                    fifos += 1;
+                }
+                Code::Connect => files += 1,
+                other => panic!("{other:?}: {e}"),
+            }
+        }
+        (fifos, files)
+    });
+    stop.store(true, Ordering::Relaxed);
+    let swaps = racer.join().unwrap();
+    assert!(
+        fifos > 0 && files > 0 && swaps > 0,
+        "{fifos} FIFOs, {files} files, {swaps} swaps: the race never ran"
+    );
+}
+
+#[test]
+fn upload_refuses_a_fifo_without_blocking() {
+    let dir = TempDir::new("upload-fifo");
+    let path = dir.path("pipe.mp4");
+    let c_path = std::ffi::CString::new(path.to_str().unwrap()).unwrap();
+    // SAFETY: a valid NUL-terminated path.
+    assert_eq!(unsafe { libc::mkfifo(c_path.as_ptr(), 0o600) }, 0);
+    let server = mock(0);
+    let c = client(&server);
+    let e = within(GUARD, move || {
+        c.upload_asset(&path, &UploadOptions::default(), go_on)
+            .unwrap_err()
+    });
+    assert_eq!(e.code, Code::Io, "{e}");
+    assert!(e.message.contains("not a regular file"), "{e}");
+    assert!(server.requests().is_empty());
+}
+
+#[test]
+fn upload_of_a_growing_file_sends_exactly_the_bytes_counted() {
+    // The file grows between the client's open and its PUT (a recording still being written):
+    // the size declared to the API, the PUT's Content-Length, the bytes sent and the result's
+    // `bytes` must all be the size counted at open, and the PUT must stay within max_bytes.
+    let dir = TempDir::new("upload-grow");
+    let original = sample_bytes(1000, 7);
+    let path = dir.file("clip.png", &original);
+    let storage = Scripted::start(vec![respond("200 OK", "", "")]);
+    let grow = path.clone();
+    let api = signing_api(&storage.url, move || {
+        let mut f = std::fs::OpenOptions::new()
+            .append(true)
+            .open(&grow)
+            .unwrap();
+        f.write_all(&[0xAB; 500]).unwrap();
+    });
+    let c = hardening::client(&api.url, "k", &Lines::default());
+    let options = UploadOptions {
+        max_bytes: Some(1000),
+        ..UploadOptions::default()
+    };
+    let asset = within(GUARD, move || c.upload_asset(&path, &options, go_on)).expect("uploaded");
+    let declared: serde_json::Value = serde_json::from_slice(&api.finish()[0].body).unwrap();
+    assert_eq!(declared["file_size"], 1000);
+    let put = storage.finish();
+    assert_eq!(put[0].header("content-length"), Some("1000"));
+    assert_eq!(
+        put[0].body, original,
+        "the PUT sent other bytes than counted"
+    );
+    assert_eq!(asset.bytes, 1000);
+}
+
+#[test]
+fn upload_progress_reports_every_chunk_and_can_cancel() {
+    let server = mock(0);
+    let dir = TempDir::new("upload-progress");
+    let bytes = sample_bytes(1_500_000, 3);
+    let path = dir.file("clip.mp4", &bytes);
+    let mut events: Vec<UploadProgress> = Vec::new();
+    let asset = client(&server)
+        .upload_asset(&path, &UploadOptions::default(), |p| {
+            events.push(*p);
+            ControlFlow::Continue(())
+        })
+        .unwrap();
+    assert_eq!(
+        server.uploaded(&asset.asset_url).as_deref(),
+        Some(&bytes[..])
+    );
+    assert!(events.len() > 3, "{} events for 1.5 MB", events.len());
+    assert_eq!(events[0].bytes, 0);
+    assert!(
+        events.windows(2).all(|w| w[0].bytes <= w[1].bytes),
+        "{events:?}"
+    );
+    assert!(events.iter().all(|p| p.total == 1_500_000));
+    assert_eq!(events.last().unwrap().bytes, 1_500_000);
+
+    let e = client(&server)
+        .upload_asset(&path, &UploadOptions::default(), |p| {
+            if p.bytes > 0 {
+                ControlFlow::Break(())
+            } else {
+                ControlFlow::Continue(())
+            }
+        })
+        .unwrap_err();
+    assert_eq!(e.code, Code::Cancelled, "{e}");
+    assert!(e.message.contains("of 1500000 bytes"), "{}", e.message);
 }

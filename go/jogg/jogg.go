@@ -65,6 +65,13 @@ static jogg_code jogg_go_generate(const jogg_client *client, const char *request
                                               result_json, error_json);
 }
 
+static jogg_code jogg_go_upload(const jogg_client *client, const char *path,
+                                const char *options_json, int with_progress, uintptr_t handle,
+                                char **result_json, char **error_json) {
+    return jogg_upload_asset(client, path, options_json, jogg_go_cb(with_progress),
+                             (void *)handle, result_json, error_json);
+}
+
 static jogg_code jogg_go_download(const jogg_client *client, const char *url, const char *path,
                                   int with_progress, uintptr_t handle, char **result_json,
                                   char **error_json) {
@@ -364,14 +371,15 @@ func (c *Client) GenerateTalkingAvatarVideo(requestJSON, optionsJSON string, pro
 }
 
 // UploadAsset uploads the local file at path: {"asset_url", "filename", "content_type",
-// "bytes", "version"}. optionsJSON may be "" for the defaults.
-func (c *Client) UploadAsset(path, optionsJSON string) (string, error) {
+// "bytes", "version"}. optionsJSON may be "" for the defaults. progress may be nil; it
+// receives {"bytes", "total"} events and returns false to cancel.
+func (c *Client) UploadAsset(path, optionsJSON string, progress func(eventJSON string) bool) (string, error) {
 	file := C.CString(path)
 	defer C.free(unsafe.Pointer(file))
 	options := optionalCString(optionsJSON)
 	defer C.free(unsafe.Pointer(options))
-	return c.call(func(h *C.jogg_client, out, errJSON **C.char) C.jogg_code {
-		return C.jogg_upload_asset(h, file, options, out, errJSON)
+	return c.progressCall(progress, func(h *C.jogg_client, with C.int, handle C.uintptr_t, out, errJSON **C.char) C.jogg_code {
+		return C.jogg_go_upload(h, file, options, with, handle, out, errJSON)
 	})
 }
 

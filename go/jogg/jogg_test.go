@@ -425,10 +425,13 @@ func TestUploadThenDownload(t *testing.T) {
 		Bytes       int    `json:"bytes"`
 		ContentType string `json:"content_type"`
 	}
-	decode(t, must(c.UploadAsset(source, `{"version": "v1"}`))(t), &uploaded)
-	if uploaded.Bytes != len(data) || uploaded.ContentType != "video/mp4" {
-		t.Fatalf("%+v", uploaded)
+	sent := 0
+	decode(t, must(c.UploadAsset(source, `{"version": "v1"}`, func(string) bool { sent++; return true }))(t), &uploaded)
+	if uploaded.Bytes != len(data) || uploaded.ContentType != "video/mp4" || sent < 2 {
+		t.Fatalf("%+v, %d events", uploaded, sent)
 	}
+	_, err := c.UploadAsset(source, "", func(string) bool { return false })
+	asError(t, err, ErrCancelled)
 	target := filepath.Join(dir, "copy.mp4")
 	events := 0
 	var done struct {
@@ -439,7 +442,7 @@ func TestUploadThenDownload(t *testing.T) {
 	if err != nil || done.Bytes != len(data) || string(copied) != string(data) || events == 0 {
 		t.Fatalf("%+v, %d events, %v", done, events, err)
 	}
-	_, err = c.UploadAsset(filepath.Join(dir, "missing.png"), "")
+	_, err = c.UploadAsset(filepath.Join(dir, "missing.png"), "", nil)
 	if e := asError(t, err, ErrIO); e.Field != "path" {
 		t.Fatalf("%s", e.JSON)
 	}

@@ -284,9 +284,18 @@ class Client:
             progress, _lib.jogg_generate_talking_avatar_video, _encode(request), _encode(options)
         )
 
-    def upload_asset(self, path: Union[str, "os.PathLike[str]"], options: Request = None) -> Result:
-        """Uploads a local file: {"asset_url", "filename", "content_type", "bytes", "version"}."""
-        return self._call(_lib.jogg_upload_asset, os.fsencode(path), _encode(options))
+    def upload_asset(
+        self,
+        path: Union[str, "os.PathLike[str]"],
+        options: Request = None,
+        progress: Optional[Progress] = None,
+    ) -> Result:
+        """Uploads a local file: {"asset_url", "filename", "content_type", "bytes", "version"}.
+        `progress` gets {"bytes", "total"} events, as in wait_for_project."""
+        result: Result = self._progress_call(
+            progress, _lib.jogg_upload_asset, os.fsencode(path), _encode(options)
+        )
+        return result
 
     def download(
         self, url: str, path: Union[str, "os.PathLike[str]"], progress: Optional[Progress] = None

@@ -78,7 +78,10 @@ _SIGNATURES = {
         ctypes.c_int32,
         [client_p, ctypes.c_char_p, ctypes.c_char_p, PROGRESS, ctypes.c_void_p, out, out],
     ),
-    "jogg_upload_asset": (ctypes.c_int32, [client_p, ctypes.c_char_p, ctypes.c_char_p, out, out]),
+    "jogg_upload_asset": (
+        ctypes.c_int32,
+        [client_p, ctypes.c_char_p, ctypes.c_char_p, PROGRESS, ctypes.c_void_p, out, out],
+    ),
     "jogg_download": (
         ctypes.c_int32,
         [client_p, ctypes.c_char_p, ctypes.c_char_p, PROGRESS, ctypes.c_void_p, out, out],

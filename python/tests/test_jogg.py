@@ -273,8 +273,13 @@ def test_upload_then_download(client, tmp_path):
     source, target = tmp_path / "clip.mp4", tmp_path / "copy.mp4"
     data = bytes(range(256)) * 400
     source.write_bytes(data)
-    uploaded = client.upload_asset(str(source), {"version": "v1"})
+    sent = []
+    uploaded = client.upload_asset(str(source), {"version": "v1"}, progress=sent.append)
     assert (uploaded["bytes"], uploaded["content_type"]) == (len(data), "video/mp4")
+    assert sent[0]["bytes"] == 0 and sent[-1] == {"bytes": len(data), "total": len(data)}
+    with pytest.raises(jogg.JoggError) as info:
+        client.upload_asset(str(source), None, progress=lambda event: False)
+    assert info.value.name == "JOGG_ERR_CANCELLED"
     events = []
     done = client.download(uploaded["asset_url"], str(target), progress=events.append)
     assert done["bytes"] == len(data) and target.read_bytes() == data

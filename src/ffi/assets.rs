@@ -19,15 +19,28 @@ use crate::upload::UploadOptions;
 /// `.mov` `.mp3` `.wav` `.m4a`, required for others), `max_bytes` (default: the documented
 /// limit, 10 MiB for images, 20 MiB for audio, 100 MiB otherwise).
 ///
-/// A missing, non-regular, empty, unreadable or oversized file fails with `JOGG_ERR_IO`
-/// (`field` `"path"`) before any request. On success `*result_json` receives
-/// `{"asset_url", "filename", "content_type", "bytes", "version"}`. Blocks the calling
-/// thread. Ownership and `error_json` as in `jogg_client_new`.
+/// A missing, non-regular (directory, FIFO, device), empty, unreadable or oversized file
+/// fails with `JOGG_ERR_IO` (`field` `"path"`) before any request. The file is opened once,
+/// without waiting (a FIFO cannot block the call); its size then is what is declared to the
+/// API, sent (as the PUT's Content-Length, exactly) and returned as `bytes`. A file that
+/// shrinks during the upload fails with `JOGG_ERR_IO`; bytes it gains are not sent.
+///
+/// `cb` may be NULL; otherwise it is called when the PUT starts and after every chunk sent
+/// with `{"bytes": N, "total": M}` (`total` is the size counted at open; `bytes` never
+/// decreases), and `userdata` is passed through. A non-zero return cancels with
+/// `JOGG_ERR_CANCELLED`. The whole upload ends by the client's `transfer_timeout_ms`, each
+/// stall (no byte accepted, or no answer) by its `timeout_ms`: `JOGG_ERR_TIMEOUT`.
+///
+/// On success `*result_json` receives `{"asset_url", "filename", "content_type", "bytes",
+/// "version"}`. Blocks the calling thread. Ownership and `error_json` as in
+/// `jogg_client_new`.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn jogg_upload_asset(
     client: *const jogg_client,
     path: *const c_char,
     options_json: *const c_char,
+    cb: jogg_progress_cb,
+    userdata: *mut c_void,
     result_json: *mut *mut c_char,
     error_json: *mut *mut c_char,
 ) -> jogg_code {
@@ -40,7 +53,9 @@ pub unsafe extern "C" fn jogg_upload_asset(
             Some(text) => UploadOptions::from_json(text)?,
             None => UploadOptions::default(),
         };
-        let uploaded = client.upload_asset(path, &options)?;
+        let uploaded = client.upload_asset(path, &options, |progress| {
+            notify(cb, userdata, &progress.to_json())
+        })?;
         write_out(result_json, &uploaded.to_json());
         Ok(())
     })
@@ -49,15 +64,24 @@ pub unsafe extern "C" fn jogg_upload_asset(
 /// Downloads `url` (a finished video's `video_url`, an asset...) to the file `path`. The bytes
 /// are streamed to `<path>.part` beside it, which is renamed to `path` only when complete:
 /// `path` never holds a partial file, and an existing file there is replaced only by a
-/// complete download. The API key is not sent. `url` must be `https://` (or `http://` to a
-/// loopback host).
+/// complete download. The API key is not sent. `url`, and every redirect target, must be
+/// `https://` (or `http://` to a loopback host); a redirect elsewhere is
+/// `JOGG_ERR_BAD_RESPONSE`. The bytes are saved as the server sent them (the request asks
+/// for no content coding, and a `Content-Encoding` in the reply is not undone).
 ///
 /// If a `<path>.part` from an earlier failed or cancelled attempt exists, only the rest is
-/// requested (HTTP Range) and appended; delete it to start over. Do not run two downloads to
-/// the same `path` at once. `cb` may be NULL; otherwise
-/// it is called before the first byte and after every chunk with `{"bytes": N, "total": M}`
-/// (`total` is null when the server does not say; `bytes` never decreases), and `userdata` is
-/// passed through. A non-zero return cancels with `JOGG_ERR_CANCELLED`, keeping the `.part`.
+/// requested (HTTP Range) and appended; delete it to start over. The `.part` is opened
+/// without following links: one that is a symbolic link, a hard link to another name, a FIFO
+/// or anything but a regular file is refused with `JOGG_ERR_IO` before any request. Do not
+/// run two downloads to the same `path` at once. `cb` may be NULL; otherwise it is called
+/// before the first byte and after every chunk with `{"bytes": N, "total": M}` (`total` is
+/// null when the server does not say; `bytes` never decreases), and `userdata` is passed
+/// through. A non-zero return cancels with `JOGG_ERR_CANCELLED`. After a failure or a cancel
+/// the message ends by saying what became of the `.part`: kept (with its size) when bytes
+/// were received, removed when none were.
+///
+/// The whole download ends by the client's `transfer_timeout_ms` (redirects included), each
+/// stall (no answer, or no byte) by its `timeout_ms`: `JOGG_ERR_TIMEOUT`.
 ///
 /// On success `*result_json` receives `{"path", "bytes", "sha256" (lowercase hex of the whole
 /// file), "resumed_from" (bytes reused from a `.part`), "content_type"}`. A target that cannot

@@ -125,13 +125,56 @@ pub(crate) unsafe fn json_arg(p: *const c_char, name: &str, optional: bool) -> R
     }
     // SAFETY: forwarded contract.
     let text = unsafe { str_arg(p, name) }?;
-    // serde_json stops at 128 levels of nesting with an error, so deep input cannot
-    // overflow the stack; the error says so.
-    serde_json::from_str(text).map_err(|e| {
-        let mut err = Error::new(Code::InvalidJson, format!("{name}: not valid JSON: {e}"));
+    let fail = |why: String| {
+        let mut err = Error::new(Code::InvalidJson, format!("{name}: not valid JSON: {why}"));
         err.field = Some(name.to_string());
         err
-    })
+    };
+    // Up to MAX_JSON_DEPTH levels are read; deeper input is refused before parsing, so it
+    // cannot overflow the stack. (serde_json's own limit would refuse the 128th level.)
+    if let Some(at) = too_deep(text.as_bytes(), MAX_JSON_DEPTH) {
+        return Err(fail(format!(
+            "nested deeper than {MAX_JSON_DEPTH} levels (the recursion limit) at byte {at}"
+        )));
+    }
+    let mut de = serde_json::Deserializer::from_str(text);
+    de.disable_recursion_limit();
+    let value = serde::Deserialize::deserialize(&mut de).map_err(|e| fail(e.to_string()))?;
+    de.end().map_err(|e| fail(e.to_string()))?;
+    Ok(value)
+}
+
+/// The deepest nesting of arrays and objects a JSON argument may have.
+pub(crate) const MAX_JSON_DEPTH: usize = 128;
+
+/// The offset of the bracket that opens level `max + 1`, if the text nests that deep. Brackets
+/// inside strings do not count; the text need not be valid JSON (the parser says what else is
+/// wrong).
+fn too_deep(text: &[u8], max: usize) -> Option<usize> {
+    let (mut depth, mut in_string, mut escaped) = (0usize, false, false);
+    for (i, &b) in text.iter().enumerate() {
+        if in_string {
+            match b {
+                _ if escaped => escaped = false,
+                b'\\' => escaped = true,
+                b'"' => in_string = false,
+                _ => {}
+            }
+            continue;
+        }
+        match b {
+            b'"' => in_string = true,
+            b'[' | b'{' => {
+                depth += 1;
+                if depth > max {
+                    return Some(i);
+                }
+            }
+            b']' | b'}' => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+    }
+    None
 }
 
 /// Output slots are checked before any work, so a NULL is reported before a video is paid for.
@@ -194,4 +237,19 @@ pub(crate) fn write_text(out: *mut *mut c_char, text: String) {
 pub(crate) fn write_out(out: *mut *mut c_char, v: &Value) {
     // SAFETY: `out` was checked non-NULL by `out_arg` and points to a writable slot.
     unsafe { *out = json_string(v) };
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn depth_counts_brackets_outside_strings() {
+        assert_eq!(too_deep(b"[[]]", 2), None);
+        assert_eq!(too_deep(b"[[[]]]", 2), Some(2));
+        // An escaped quote does not end a string; an escaped backslash does not escape the
+        // quote after it.
+        assert_eq!(too_deep(br#"{"a":"[[[[\"[["}"#, 1), None);
+        assert_eq!(too_deep(br#"["\\",[[]]]"#, 2), Some(7));
+    }
 }

@@ -30,7 +30,7 @@ pub const JOGG_OK: jogg_code = 0;
 pub const JOGG_ERR_NULL_ARGUMENT: jogg_code = 1;
 /// A string parameter was not valid UTF-8.
 pub const JOGG_ERR_INVALID_UTF8: jogg_code = 2;
-/// A JSON parameter could not be parsed.
+/// A JSON parameter could not be parsed, or is nested deeper than 128 levels.
 pub const JOGG_ERR_INVALID_JSON: jogg_code = 3;
 /// A request member is missing, unknown, of the wrong type or out of range (`field` names
 /// it). Nothing was sent.
@@ -39,15 +39,18 @@ pub const JOGG_ERR_VALIDATION: jogg_code = 4;
 pub const JOGG_ERR_UNKNOWN_OPERATION: jogg_code = 5;
 /// The client configuration is invalid (`field` names the member).
 pub const JOGG_ERR_INVALID_CONFIG: jogg_code = 6;
-/// Could not connect (refused, DNS failure, connect timeout).
+/// Could not connect (refused, DNS failure, or no connection within `connect_timeout_ms`).
+/// Nothing was sent.
 pub const JOGG_ERR_CONNECT: jogg_code = 100;
-/// The request timed out.
+/// Connected, but the answer did not come in time: no reply within `timeout_ms`, an upload
+/// or download that stalled for `timeout_ms`, or one that ran past `transfer_timeout_ms`.
 pub const JOGG_ERR_TIMEOUT: jogg_code = 101;
 /// TLS handshake or certificate failure.
 pub const JOGG_ERR_TLS: jogg_code = 102;
 /// Another network or HTTP protocol failure.
 pub const JOGG_ERR_TRANSPORT: jogg_code = 103;
-/// The response body was larger than the limit.
+/// The response body was larger than the limit (10 MiB, once decoded), or `jogg_call`'s
+/// `all_pages` gathered more than 64 MiB of page data.
 pub const JOGG_ERR_BODY_TOO_LARGE: jogg_code = 104;
 /// The API returned an error code this library does not classify (`api_code` has it).
 pub const JOGG_ERR_API: jogg_code = 200;
@@ -55,7 +58,8 @@ pub const JOGG_ERR_API: jogg_code = 200;
 pub const JOGG_ERR_AUTH: jogg_code = 201;
 /// No such record (API code 10104).
 pub const JOGG_ERR_NOT_FOUND: jogg_code = 202;
-/// Too many requests (API code 429); `retry_after_ms` says when to try again.
+/// Too many requests (API code 429); `retry_after_ms` says when to try again (at most one
+/// day; a hint over 60 s is not waited out inside the call).
 pub const JOGG_ERR_RATE_LIMITED: jogg_code = 203;
 /// Server-side failure (API code 50000 or HTTP 5xx).
 pub const JOGG_ERR_SERVER: jogg_code = 204;
@@ -69,7 +73,8 @@ pub const JOGG_ERR_FORBIDDEN: jogg_code = 207;
 pub const JOGG_ERR_BAD_RESPONSE: jogg_code = 208;
 /// A progress callback returned non-zero.
 pub const JOGG_ERR_CANCELLED: jogg_code = 300;
-/// A wait reached its `timeout_ms`; the task may still finish (`task_id` has it).
+/// A wait reached its `timeout_ms` (its last poll said "not yet", or got no answer in time);
+/// the task may still finish (`task_id` has it).
 pub const JOGG_ERR_WAIT_TIMEOUT: jogg_code = 301;
 /// The task failed or was deleted (`task_id` has it).
 pub const JOGG_ERR_TASK_FAILED: jogg_code = 302;
@@ -92,7 +97,9 @@ pub const JOGG_ERR_PANIC: jogg_code = 900;
 pub const JOGG_ERR_INTERNAL: jogg_code = 901;
 
 /// An opaque client: configuration, API key and one connection pool. Immutable after
-/// `jogg_client_new` and thread-safe: any number of threads may use one client at once.
+/// `jogg_client_new` and thread-safe: any number of threads may use one client at once. A
+/// process forked from the one that created it may use it too: the child starts a pool of
+/// its own at its first request and never touches the parent's connections.
 pub struct jogg_client {
     _private: [u8; 0],
 }
@@ -156,8 +163,10 @@ pub extern "C" fn jogg_code_name(code: jogg_code) -> *const c_char {
 
 /// Creates a client. `config_json` is a JSON object, all members optional:
 /// `api_key` (else env `JOGG_API_KEY`), `base_url` (else env `JOGG_BASE_URL`, else
-/// `https://api.jogg.ai`; `http://` only to a loopback host), `connect_timeout_ms` (5000),
-/// `timeout_ms` (60000, per request), `proxy` (`"env"`, `"none"` or a URL),
+/// `https://api.jogg.ai`; `http://` only to a loopback host; no `user:password@`),
+/// `connect_timeout_ms` (5000), `timeout_ms` (60000, per request attempt; for uploads and
+/// downloads, per stall), `transfer_timeout_ms` (3600000, a whole upload or download),
+/// `proxy` (`"env"`, `"none"` or a URL),
 /// `user_agent_suffix`, `max_retries` (2), `post_limit` (20 POSTs per `post_window_ms`,
 /// 60000; 0 for none), `post_limit_scope` (who shares that count, among clients with the
 /// same key and base URL: `"client"`, `"process"` (the default), `"host"` (the processes of
@@ -296,7 +305,8 @@ pub unsafe extern "C" fn jogg_create_talking_avatar_video(
         out_arg(response_json, "response_json")?;
         let op = &videos::CREATE_VIDEO_FROM_TALKING_AVATAR;
         let reply = client.execute(op, &request)?;
-        let created: videos::CreatedProject = crate::de::decode(op, reply.clone())?;
+        let created: videos::CreatedProject =
+            client.scrubbed(crate::de::decode(op, reply.clone()))?;
         let mut data = reply.data;
         if let Value::Object(m) = &mut data {
             m.remove("prj_id");
@@ -397,10 +407,14 @@ pub unsafe extern "C" fn jogg_list_voices(
 /// API's value: 1, 2, 3, 4, 5 or 99 for projects), "elapsed_ms", "polls", "next_poll_ms"}`,
 /// and `userdata` is passed through untouched.
 ///
+/// The wait returns within `timeout_ms` plus 1 s whatever the server does: each poll request
+/// gets what is left of the wait (at least 1 s, the last poll's grace), and no retry starts
+/// past it.
+///
 /// On success `*result_json` receives the final project as `jogg_get_project` returns it.
 /// Failure, deletion (`JOGG_ERR_TASK_FAILED`), timeout or spent budget
-/// (`JOGG_ERR_WAIT_TIMEOUT`) and cancellation (`JOGG_ERR_CANCELLED`) put the project id in
-/// the error JSON's `task_id`. Blocks the calling thread. Ownership and `error_json` as in
+/// (`JOGG_ERR_WAIT_TIMEOUT`, also when the last poll got no answer by the deadline) and
+/// cancellation (`JOGG_ERR_CANCELLED`) put the project id in the error JSON's `task_id`. Blocks the calling thread. Ownership and `error_json` as in
 /// `jogg_client_new`.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn jogg_wait_for_project(
@@ -601,7 +615,9 @@ pub unsafe extern "C" fn jogg_generate_talking_avatar_video(
 ///
 /// Paged lists (voices, music, template and product videos, previews, v2 avatar lists) also
 /// take `"all_pages": true`: every page is fetched (100 items a page unless `page_size` is
-/// given) and `*response_json` receives `{"<items member>": [all items], "pages": N}`.
+/// given) and `*response_json` receives `{"<items member>": [all items], "pages": N}`. The
+/// pages may hold at most 64 MiB of data between them: past that the call fails with
+/// `JOGG_ERR_BODY_TOO_LARGE` (`field` `"all_pages"`); fetch page by page instead.
 ///
 /// On success `*response_json` receives the API's `data` as sent (`null` for operations
 /// without a payload). Ownership and `error_json` as in `jogg_client_new`.

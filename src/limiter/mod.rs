@@ -426,6 +426,7 @@ fn next_slot_id() -> String {
 mod tests {
     use super::*;
     use crate::log::Logger;
+    use crate::scrub::Scrubber;
 
     fn limiter(limit: u32, window: Duration, scope: PostLimitScope) -> PostLimiter {
         let mut config = Config::new("k").with_base_url("http://127.0.0.1:1");
@@ -436,7 +437,11 @@ mod tests {
     }
 
     fn quiet() -> Logger {
-        Logger::new(LogLevel::Off, None, "k")
+        Logger::new(
+            LogLevel::Off,
+            None,
+            Arc::new(Scrubber::new(["k".to_string()])),
+        )
     }
 
     #[test]
@@ -539,7 +544,7 @@ mod tests {
             Some(crate::log::LogSink::new(move |_, line| {
                 seen.lock().unwrap().push(line.to_string())
             })),
-            "k2",
+            Arc::new(Scrubber::new(["k2".to_string()])),
         );
         for _ in 0..3 {
             let t = l.acquire(&log).unwrap().unwrap();

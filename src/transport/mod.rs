@@ -5,7 +5,10 @@
 //! with `code != 0` (api-notes §5, D1) and may also use 4xx/5xx with the same body.
 
 use std::fmt::Display;
-use std::time::Duration;
+use std::mem::ManuallyDrop;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicPtr, Ordering};
+use std::time::{Duration, Instant, SystemTime};
 
 use serde::Deserialize;
 use serde_json::Value;
@@ -16,6 +19,7 @@ use crate::config::{Config, Proxy, is_loopback};
 use crate::error::{Code, Error, Result};
 use crate::limiter::PostLimiter;
 use crate::log::{LogLevel, Logger};
+use crate::scrub::Scrubber;
 
 mod tcp;
 
@@ -23,6 +27,9 @@ mod tcp;
 const MAX_BODY_BYTES: u64 = 10 * 1024 * 1024;
 /// A `Retry-After` longer than this is reported instead of waited out.
 const MAX_RETRY_AFTER: Duration = Duration::from_secs(60);
+/// The largest `retry_after_ms` reported (one day): a hint beyond says only "much later", and
+/// a number near `u64::MAX` would overflow whatever the caller adds it to.
+pub(crate) const RETRY_AFTER_CAP_MS: u64 = 24 * 60 * 60 * 1000;
 /// Idle connections the API agent keeps (see [`Transport::new`]).
 const IDLE_CONNECTIONS: usize = 16;
 const BACKOFF_BASE: Duration = Duration::from_millis(500);
@@ -95,7 +102,7 @@ impl std::fmt::Display for What<'_> {
 }
 
 pub(crate) struct Transport {
-    agent: ureq::Agent,
+    agents: Agents,
     base_url: String,
     /// The `x-api-key` value, built once and marked sensitive.
     key_header: HeaderValue,
@@ -105,12 +112,13 @@ pub(crate) struct Transport {
     config: Config,
     posts: PostLimiter,
     log: Logger,
+    scrubber: Arc<Scrubber>,
 }
 
 impl std::fmt::Debug for Transport {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Transport")
-            .field("base_url", &self.base_url)
+            .field("base_url", &crate::scrub::redact_userinfo(&self.base_url))
             .field("config", &self.config)
             .finish_non_exhaustive()
     }
@@ -133,16 +141,17 @@ impl Transport {
             .timeout_global(Some(config.timeout))
             .proxy(proxy)
             .build();
-        let agent = new_agent(agent, LiteralResolver::knowing(&base_url));
+        let agents = Agents::new(agent, &base_url);
         let posts = PostLimiter::new(&config, &base_url);
-        let log = Logger::new(config.log, config.log_sink.clone(), config.api_key.expose());
+        let scrubber = Arc::new(Scrubber::new(config.secrets()));
+        let log = Logger::new(config.log, config.log_sink.clone(), scrubber.clone());
         // Config::validate has checked the key and the suffix; the base URL parsed there too.
         let mut key_header = header_value(config.api_key.expose())?;
         key_header.set_sensitive(true);
         let host_header = header_value(&host_and_port(&base_url))?;
         let agent_header = header_value(&user_agent(&config))?;
         Ok(Transport {
-            agent,
+            agents,
             base_url,
             key_header,
             host_header,
@@ -150,17 +159,30 @@ impl Transport {
             config,
             posts,
             log,
+            scrubber,
         })
     }
 
-    /// An agent for the URLs the API hands out (signed upload URLs, rendered files), which
-    /// live on other hosts: it has no way to send the API key. A whole-request deadline would
-    /// cut off large files on slow links, so the client's `timeout` bounds each stall instead
-    /// (waiting for the response head, and each read or write of the body).
+    /// The scrubber every error and log line of this client goes through.
+    pub(crate) fn scrubber(&self) -> &Scrubber {
+        &self.scrubber
+    }
+
+    /// The config the client was made with (checked).
+    pub(crate) fn config(&self) -> &Config {
+        &self.config
+    }
+
+    /// An agent for one request to a URL the API hands out (a signed upload URL, a rendered
+    /// file), which lives on another host: it has no way to send the API key. The client's
+    /// `timeout` bounds each stall (waiting for the response head, each read or write of the
+    /// body); `deadline` (the transfer's, from `transfer_timeout`) bounds the whole. Redirects
+    /// are not followed here: a download follows them itself, checking each target.
     pub(crate) fn file_agent(
         &self,
         target: &ureq::http::Uri,
         transfer: Transfer,
+        deadline: Instant,
     ) -> Result<ureq::Agent> {
         let loopback = target.host().is_some_and(is_loopback);
         let proxy = match self.config.proxy {
@@ -168,18 +190,27 @@ impl Transport {
             ref p => build_proxy(p)?,
         };
         let stall = Some(self.config.timeout);
+        let left = deadline.saturating_duration_since(Instant::now());
+        if left.is_zero() {
+            return Err(Error::new(
+                Code::Timeout,
+                format!(
+                    "the transfer took longer than transfer_timeout_ms ({} ms)",
+                    self.config.transfer_timeout.as_millis()
+                ),
+            ));
+        }
         let builder = ureq::Agent::config_builder()
             .http_status_as_error(false)
+            .max_redirects(0)
             .timeout_connect(Some(self.config.connect_timeout))
-            .timeout_global(None)
+            .timeout_global(Some(left))
             .timeout_recv_response(stall)
             .proxy(proxy)
             .user_agent(user_agent(&self.config));
         let builder = match transfer {
-            // A signed URL is the final address; a redirect there is a misconfiguration.
-            Transfer::Upload => builder.max_redirects(0).timeout_per_write(stall),
-            // CDNs redirect to edge hosts; nothing secret goes along.
-            Transfer::Download => builder.max_redirects(5).timeout_per_read(stall),
+            Transfer::Upload => builder.timeout_per_write(stall),
+            Transfer::Download => builder.timeout_per_read(stall),
         };
         Ok(new_agent(builder.build(), LiteralResolver::default()))
     }
@@ -192,18 +223,35 @@ impl Transport {
     /// `max_retries` times with jittered exponential backoff or the server's `Retry-After`.
     /// POSTs wait for the POST limiter first (a limiter whose store cannot be used fails the
     /// call before anything is sent); a POST answered 429 with `Retry-After` pauses every
-    /// client sharing the limiter. `path` starts with `/v1/` or `/v2/`.
+    /// client sharing the limiter. `path` starts with `/v1/` or `/v2/`. With `until`, every
+    /// attempt ends by then (each gets what is left, if less than the client's `timeout`) and
+    /// no retry starts that could not finish before it.
     pub fn send(
         &self,
         method: Method,
         path: &str,
         query: &[(String, String)],
         body: Option<&Value>,
+        until: Option<Instant>,
     ) -> Result<RawReply> {
         check_url_length(&self.base_url, path, query)?;
         let mut attempt = 0;
         let m = method.as_str();
         loop {
+            let budget = match until {
+                Some(until) => {
+                    let left = until.saturating_duration_since(Instant::now());
+                    if left.is_zero() {
+                        let e = Error::new(
+                            Code::Timeout,
+                            format!("{m} {path}: no time was left to send it"),
+                        );
+                        return Err(self.scrubber.error(with_attempts(e, attempt)));
+                    }
+                    (left < self.config.timeout).then_some(left)
+                }
+                None => None,
+            };
             let ticket = match method {
                 Method::Post => self.posts.acquire(&self.log)?,
                 _ => None,
@@ -213,7 +261,7 @@ impl Transport {
                 .log
                 .enabled(LogLevel::Debug)
                 .then(std::time::Instant::now);
-            let result = self.send_once(method, path, query, body);
+            let result = self.send_once(method, path, query, body, budget);
             if let Some(ticket) = ticket {
                 self.posts.release(ticket, &self.log);
             }
@@ -226,7 +274,13 @@ impl Transport {
             }
             let n = attempt + 1;
             let err = match result {
-                Ok((reply, status)) => {
+                Ok((mut reply, status)) => {
+                    // A rid is the server's text: it leaves the library scrubbed, as errors do.
+                    if let Some(rid) = &mut reply.request_id
+                        && let std::borrow::Cow::Owned(clean) = self.scrubber.text(rid)
+                    {
+                        *rid = clean;
+                    }
                     let rid = reply.request_id.as_deref().unwrap_or("-");
                     self.log.log(LogLevel::Debug, || {
                         format!(
@@ -252,7 +306,8 @@ impl Transport {
                     started.map_or(0, |t| t.elapsed().as_millis())
                 )
             });
-            let delay = retry_delay(&err, attempt);
+            let delay = retry_delay(&err, attempt)
+                .filter(|d| until.is_none_or(|until| Instant::now() + *d < until));
             match delay {
                 Some(d) if attempt < self.config.max_retries && should_retry(&err, method) => {
                     self.log.log(LogLevel::Debug, || {
@@ -271,29 +326,10 @@ impl Transport {
                             "{m} {path} status={status} error={reason} attempts={n} request_id={rid}"
                         )
                     });
-                    return Err(self.scrub(with_attempts(err, n)));
+                    return Err(self.scrubber.error(with_attempts(err, n)));
                 }
             }
         }
-    }
-
-    /// Removes the key from text a server supplied (a message echoing the request back):
-    /// errors never hold it, whoever wrote them.
-    fn scrub(&self, mut err: Error) -> Error {
-        let key = self.config.api_key.expose();
-        let clean = |s: &mut String| {
-            if s.contains(key) {
-                *s = s.replace(key, "<redacted>");
-            }
-        };
-        clean(&mut err.message);
-        if let Some(m) = err.api_message.as_mut() {
-            clean(m);
-        }
-        if let Some(r) = err.request_id.as_mut() {
-            clean(r);
-        }
-        err
     }
 
     /// The request as the API wants it: the URL built and parsed once, the key and `accept`
@@ -304,6 +340,7 @@ impl Transport {
         path: &str,
         query: &[(String, String)],
         body: Option<&Value>,
+        budget: Option<Duration>,
     ) -> std::result::Result<ureq::http::Response<ureq::Body>, ureq::Error> {
         use ureq::http::Method as M;
         let uri = ureq::http::Uri::try_from(build_url(&self.base_url, path, query))
@@ -321,19 +358,28 @@ impl Transport {
         headers.insert(X_API_KEY, self.key_header.clone());
         headers.insert(header::ACCEPT, HeaderValue::from_static("application/json"));
         headers.insert(header::USER_AGENT, self.agent_header.clone());
-        // What ureq sends with its gzip feature on (it decodes by the reply's headers).
+        // Replies are decoded by `read_body`.
         headers.insert(header::ACCEPT_ENCODING, HeaderValue::from_static("gzip"));
+        let agent = self.agents.get();
+        // Less time than the client's timeout (a wait's deadline is near): this request only.
+        let mut request = match budget {
+            Some(budget) => agent
+                .configure_request(request)
+                .timeout_global(Some(budget))
+                .build(),
+            None => request,
+        };
         match (method, body) {
-            (Method::Get | Method::Delete, _) => self.agent.run(request),
+            (Method::Get | Method::Delete, _) => agent.run(request),
             (_, Some(body)) => {
                 let json = serde_json::to_vec_pretty(body)?;
                 request.headers_mut().insert(
                     header::CONTENT_TYPE,
                     HeaderValue::from_static("application/json; charset=utf-8"),
                 );
-                self.agent.run(request.map(|()| json))
+                agent.run(request.map(|()| json))
             }
-            (_, None) => self.agent.run(request.map(|()| &[][..])),
+            (_, None) => agent.run(request.map(|()| &[][..])),
         }
     }
 
@@ -343,10 +389,11 @@ impl Transport {
         path: &str,
         query: &[(String, String)],
         body: Option<&Value>,
+        budget: Option<Duration>,
     ) -> Result<(RawReply, u16)> {
         let what = What(method, path);
         let mut response = self
-            .run(method, path, query, body)
+            .run(method, path, query, body, budget)
             .map_err(|e| transport_error(&e, method, &what))?;
         let status = response.status().as_u16();
         // The envelope's `rid` is the request id; a gateway's header stands in when the body
@@ -364,25 +411,18 @@ impl Transport {
             e.request_id = header_rid(headers);
             return Err(e);
         }
-        // Sized from Content-Length, with a byte to spare for the NUL of a C string.
-        let expected = response.body().content_length().unwrap_or(0);
-        let mut body = Vec::with_capacity(expected.min(MAX_BODY_BYTES) as usize + 1);
-        let read = std::io::Read::read_to_end(
-            &mut response
-                .body_mut()
-                .with_config()
-                .limit(MAX_BODY_BYTES)
-                .reader(),
-            &mut body,
-        );
+        let read = read_body(&mut response);
         let headers = response.headers();
-        let body = read.map(|_| body).map_err(|e| {
+        let body = read.map_err(|e| {
             let mut err = transport_error(&ureq::Error::from(e), method, &what);
             err.http_status = Some(status);
             err.request_id = header_rid(headers);
             err
         })?;
-        let retry_after = || header_str(headers, &header::RETRY_AFTER).and_then(parse_retry_after);
+        let retry_after = || {
+            header_str(headers, &header::RETRY_AFTER)
+                .and_then(|v| parse_retry_after(v, SystemTime::now()))
+        };
         match decode_envelope(status, body, retry_after, method, &what) {
             Ok(mut reply) => {
                 if reply.request_id.is_none() {
@@ -396,6 +436,127 @@ impl Transport {
                 }
                 Err(e)
             }
+        }
+    }
+}
+
+/// A reply's body, at most [`MAX_BODY_BYTES`] once decoded: as sent, or gunzipped when the
+/// server used the `gzip` the request offers.
+fn read_body(response: &mut ureq::http::Response<ureq::Body>) -> std::io::Result<Vec<u8>> {
+    use std::io::Read;
+    let gzip = header_str(response.headers(), &header::CONTENT_ENCODING)
+        .is_some_and(|v| v.trim().eq_ignore_ascii_case("gzip"));
+    // Sized from Content-Length, with a byte to spare for the NUL of a C string.
+    let expected = response.body().content_length().unwrap_or(0);
+    let mut body = Vec::with_capacity(expected.min(MAX_BODY_BYTES) as usize + 1);
+    let reader = response
+        .body_mut()
+        .with_config()
+        .limit(MAX_BODY_BYTES)
+        .reader();
+    if !gzip {
+        let mut reader = reader;
+        reader.read_to_end(&mut body)?;
+        return Ok(body);
+    }
+    // A byte past the limit tells a body of exactly the limit from a larger one.
+    flate2::read::GzDecoder::new(reader)
+        .take(MAX_BODY_BYTES + 1)
+        .read_to_end(&mut body)?;
+    if body.len() as u64 > MAX_BODY_BYTES {
+        return Err(std::io::Error::other(ureq::Error::BodyExceedsLimit(
+            MAX_BODY_BYTES,
+        )));
+    }
+    Ok(body)
+}
+
+/// The API agent of the process using the client. A forked child must never use the
+/// connections its parent pooled: they are the same sockets, and both processes would read
+/// each other's replies. So a process other than the one that made the client gets an agent
+/// of its own (a fresh pool) at its first request, and leaves the creator's alone: it never
+/// uses it, nor drops it (dropping could write to the shared sockets: a TLS close_notify).
+struct Agents {
+    creator: u32,
+    own: ManuallyDrop<ureq::Agent>,
+    /// The agent of the last process other than the creator to use the client, or null. A
+    /// slot is only ever replaced by a process that is not its `pid` (a fork's copy of this
+    /// memory), so within one process a slot it installed stays valid while `Agents` lives.
+    forked: AtomicPtr<ForkedAgent>,
+    config: ureq::config::Config,
+    base_url: String,
+}
+
+struct ForkedAgent {
+    pid: u32,
+    agent: ureq::Agent,
+}
+
+impl Agents {
+    fn new(config: ureq::config::Config, base_url: &str) -> Agents {
+        Agents {
+            creator: std::process::id(),
+            own: ManuallyDrop::new(new_agent(
+                config.clone(),
+                LiteralResolver::knowing(base_url),
+            )),
+            forked: AtomicPtr::new(std::ptr::null_mut()),
+            config,
+            base_url: base_url.to_string(),
+        }
+    }
+
+    /// The agent for this process.
+    fn get(&self) -> &ureq::Agent {
+        let pid = std::process::id();
+        if pid == self.creator {
+            return &self.own;
+        }
+        let current = self.forked.load(Ordering::Acquire);
+        // SAFETY: a non-null `forked` is a leaked Box that is freed only by `drop`.
+        if let Some(slot) = unsafe { current.as_ref() }
+            && slot.pid == pid
+        {
+            return &slot.agent;
+        }
+        let fresh = Box::into_raw(Box::new(ForkedAgent {
+            pid,
+            agent: new_agent(
+                self.config.clone(),
+                LiteralResolver::knowing(&self.base_url),
+            ),
+        }));
+        match self
+            .forked
+            .compare_exchange(current, fresh, Ordering::AcqRel, Ordering::Acquire)
+        {
+            // `current`, if any, was another process's: left as it is, never freed here.
+            // SAFETY: just installed; freed only by `drop`.
+            Ok(_) => unsafe { &(*fresh).agent },
+            Err(winner) => {
+                // Another thread of this process installed one first; ours never connected.
+                // SAFETY: `fresh` came from Box::into_raw above and was never shared.
+                drop(unsafe { Box::from_raw(fresh) });
+                // SAFETY: installed by a thread of this process, so for this pid; freed only
+                // by `drop`.
+                unsafe { &(*winner).agent }
+            }
+        }
+    }
+}
+
+impl Drop for Agents {
+    fn drop(&mut self) {
+        let pid = std::process::id();
+        let forked = *self.forked.get_mut();
+        // SAFETY: as in `get`; freed here only when this process made it.
+        if unsafe { forked.as_ref() }.is_some_and(|slot| slot.pid == pid) {
+            // SAFETY: a Box this process leaked in `get`, no longer reachable.
+            drop(unsafe { Box::from_raw(forked) });
+        }
+        if pid == self.creator {
+            // SAFETY: dropped once, here; `own` is not used after.
+            unsafe { ManuallyDrop::drop(&mut self.own) };
         }
     }
 }
@@ -523,7 +684,7 @@ fn should_retry(err: &Error, method: Method) -> bool {
     let garbled = err.code == Code::BadResponse
         && method == Method::Get
         && err.http_status.is_some_and(|s| (200..300).contains(&s));
-    (err.retryable() || garbled) && (method != Method::Post || !err.maybe_processed)
+    (err.code.retryable() || garbled) && (method != Method::Post || !err.maybe_processed)
 }
 
 /// How long to wait before attempt `attempt + 1`: the server's hint when it gives one (`None`
@@ -712,19 +873,50 @@ pub(crate) fn redact_url(uri: &ureq::http::Uri) -> String {
     )
 }
 
-/// `Retry-After` in seconds (the only form the API is known to use); dates are ignored.
-fn parse_retry_after(v: &str) -> Option<u64> {
-    let secs: f64 = v.trim().parse().ok()?;
-    (secs.is_finite() && secs >= 0.0).then_some((secs * 1000.0) as u64)
+/// `Retry-After` as milliseconds from `now`: seconds (fractions allowed) or an HTTP date (a
+/// date already past is 0), at most [`RETRY_AFTER_CAP_MS`].
+fn parse_retry_after(v: &str, now: SystemTime) -> Option<u64> {
+    let v = v.trim();
+    if let Ok(secs) = v.parse::<f64>() {
+        return seconds_to_ms(secs);
+    }
+    let at = httpdate::parse_http_date(v).ok()?;
+    let ms = at.duration_since(now).map_or(0, |d| d.as_millis());
+    Some(
+        u64::try_from(ms)
+            .unwrap_or(u64::MAX)
+            .min(RETRY_AFTER_CAP_MS),
+    )
+}
+
+/// A hint in seconds as capped milliseconds; `None` for a negative or non-finite one.
+fn seconds_to_ms(secs: f64) -> Option<u64> {
+    // `as` saturates: a hint of 1e300 s is "too long", never a panic (found by
+    // tests/fuzz_props.rs; Duration::from_secs_f64 panics past u64::MAX seconds).
+    (secs.is_finite() && secs >= 0.0).then(|| ((secs * 1000.0) as u64).min(RETRY_AFTER_CAP_MS))
+}
+
+/// The code of an I/O error met while streaming a body: a timeout (a socket timeout, or
+/// ureq's own deadline wrapped in the error) is [`Code::Timeout`], the rest
+/// [`Code::Transport`].
+pub(crate) fn stream_error_code(e: &std::io::Error) -> Code {
+    let wrapped = e
+        .get_ref()
+        .and_then(|inner| inner.downcast_ref::<ureq::Error>());
+    if e.kind() == std::io::ErrorKind::TimedOut || matches!(wrapped, Some(ureq::Error::Timeout(_)))
+    {
+        Code::Timeout
+    } else {
+        Code::Transport
+    }
 }
 
 pub(crate) fn transport_error(e: &ureq::Error, method: Method, what: &dyn Display) -> Error {
     use ureq::Error as U;
     let (code, sent) = match e {
-        U::Timeout(t) => {
-            let before_send = matches!(t, ureq::Timeout::Resolve | ureq::Timeout::Connect);
-            (Code::Timeout, !before_send)
-        }
+        // No connection was made in time: a connect failure, as a refusal is.
+        U::Timeout(ureq::Timeout::Resolve | ureq::Timeout::Connect) => (Code::Connect, false),
+        U::Timeout(_) => (Code::Timeout, true),
         U::HostNotFound | U::ConnectionFailed => (Code::Connect, false),
         U::Io(io) if io.kind() == std::io::ErrorKind::ConnectionRefused => (Code::Connect, false),
         U::Tls(_) | U::Rustls(_) | U::Pem(_) => (Code::Tls, false),
@@ -929,10 +1121,7 @@ fn body_retry_after(obj: &serde_json::Map<String, Value>) -> Option<u64> {
         .iter()
         .find_map(|k| obj.get(*k).or_else(|| data.and_then(|d| d.get(*k))))
         .and_then(Value::as_f64)
-        .filter(|s| s.is_finite() && *s >= 0.0)
-        // `as` saturates: a hint of 1e300 s is "too long", never a panic (found by
-        // tests/fuzz_props.rs; Duration::from_secs_f64 panics past u64::MAX seconds).
-        .map(|s| (s * 1000.0) as u64)
+        .and_then(seconds_to_ms)
 }
 
 #[cfg(test)]
@@ -1061,8 +1250,28 @@ mod tests {
         .unwrap_err();
         assert_eq!(e.code, Code::RateLimited);
         assert_eq!(e.retry_after_ms, Some(2000));
-        assert_eq!(parse_retry_after("3"), Some(3000));
-        assert_eq!(parse_retry_after("Wed, 21 Oct 2015 07:28:00 GMT"), None);
+        let now = httpdate::parse_http_date("Wed, 21 Oct 2015 07:28:00 GMT").unwrap();
+        assert_eq!(parse_retry_after("3", now), Some(3000));
+        assert_eq!(parse_retry_after(" 0.25 ", now), Some(250));
+        // The three date forms HTTP allows, five seconds ahead; a past date is "now".
+        for date in [
+            "Wed, 21 Oct 2015 07:28:05 GMT",
+            "Wednesday, 21-Oct-15 07:28:05 GMT",
+            "Wed Oct 21 07:28:05 2015",
+        ] {
+            assert_eq!(parse_retry_after(date, now), Some(5000), "{date}");
+        }
+        assert_eq!(
+            parse_retry_after("Tue, 20 Oct 2015 07:28:00 GMT", now),
+            Some(0)
+        );
+        assert_eq!(
+            parse_retry_after("Thu, 31 Dec 2099 23:59:59 GMT", now),
+            Some(RETRY_AFTER_CAP_MS)
+        );
+        assert_eq!(parse_retry_after("1e300", now), Some(RETRY_AFTER_CAP_MS));
+        assert_eq!(parse_retry_after("soon", now), None);
+        assert_eq!(parse_retry_after("-1", now), None);
     }
 
     #[test]
@@ -1073,7 +1282,7 @@ mod tests {
             assert_eq!(e.code, Code::RateLimited);
         }
         let e = decode(200, r#"{"code":429,"retryAfter":1e300}"#).unwrap_err();
-        assert_eq!(e.retry_after_ms, Some(u64::MAX));
+        assert_eq!(e.retry_after_ms, Some(RETRY_AFTER_CAP_MS));
         assert_eq!(retry_delay(&e, 0), None, "too long to wait: reported");
     }
 

@@ -82,7 +82,8 @@ fn connect_any(details: &ConnectionDetails) -> Result<TcpStream, ureq::Error> {
             Some(total) => {
                 let left = total.saturating_sub(started.elapsed());
                 if left.is_zero() {
-                    return Err(ureq::Error::Timeout(details.timeout.reason));
+                    // Whichever deadline ran out, no connection was made in time.
+                    return Err(ureq::Error::Timeout(Timeout::Connect));
                 }
                 let share = left / (addrs.len() - i) as u32;
                 TcpStream::connect_timeout(addr, share.max(MIN_PER_ADDRESS))

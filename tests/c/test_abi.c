@@ -1101,31 +1101,31 @@ static void test_upload_and_download(void) {
           "writing the test files");
 
     /* Bad files: refused with JOGG_ERR_IO naming the path, nothing written. */
-    EXPECT_ERROR(jogg_upload_asset(client, missing, NULL, &out, &err), err, JOGG_ERR_IO, "path");
+    EXPECT_ERROR(jogg_upload_asset(client, missing, NULL, NULL, NULL, &out, &err), err, JOGG_ERR_IO, "path");
     err = ERR_SENTINEL;
-    EXPECT_ERROR(jogg_upload_asset(client, empty, NULL, &out, &err), err, JOGG_ERR_IO, "path");
+    EXPECT_ERROR(jogg_upload_asset(client, empty, NULL, NULL, NULL, &out, &err), err, JOGG_ERR_IO, "path");
     err = ERR_SENTINEL;
-    EXPECT_ERROR(jogg_upload_asset(client, dir, NULL, &out, &err), err, JOGG_ERR_IO, "path");
+    EXPECT_ERROR(jogg_upload_asset(client, dir, NULL, NULL, NULL, &out, &err), err, JOGG_ERR_IO, "path");
     err = ERR_SENTINEL;
-    EXPECT_ERROR(jogg_upload_asset(client, source, "{\"max_bytes\":10}", &out, &err), err,
+    EXPECT_ERROR(jogg_upload_asset(client, source, "{\"max_bytes\":10}", NULL, NULL, &out, &err), err,
                  JOGG_ERR_IO, "path");
     err = ERR_SENTINEL;
-    EXPECT_ERROR(jogg_upload_asset(client, source, "{\"versoin\":\"v1\"}", &out, &err), err,
+    EXPECT_ERROR(jogg_upload_asset(client, source, "{\"versoin\":\"v1\"}", NULL, NULL, &out, &err), err,
                  JOGG_ERR_VALIDATION, "versoin");
     err = ERR_SENTINEL;
-    EXPECT_ERROR(jogg_upload_asset(client, source, "{", &out, &err), err, JOGG_ERR_INVALID_JSON,
+    EXPECT_ERROR(jogg_upload_asset(client, source, "{", NULL, NULL, &out, &err), err, JOGG_ERR_INVALID_JSON,
                  "options_json");
     err = ERR_SENTINEL;
-    EXPECT_ERROR(jogg_upload_asset(client, NULL, NULL, &out, &err), err, JOGG_ERR_NULL_ARGUMENT,
+    EXPECT_ERROR(jogg_upload_asset(client, NULL, NULL, NULL, NULL, &out, &err), err, JOGG_ERR_NULL_ARGUMENT,
                  "path");
     err = ERR_SENTINEL;
-    EXPECT_ERROR(jogg_upload_asset(client, source, NULL, NULL, &err), err,
+    EXPECT_ERROR(jogg_upload_asset(client, source, NULL, NULL, NULL, NULL, &err), err,
                  JOGG_ERR_NULL_ARGUMENT, "result_json");
     CHECK(out == OUT_SENTINEL, "result_json written on failure");
 
     /* Upload (v1 this time), then download what the asset URL serves. */
     err = ERR_SENTINEL;
-    if (!EXPECT_OK(jogg_upload_asset(client, source, "{\"version\":\"v1\"}", &out, &err), err,
+    if (!EXPECT_OK(jogg_upload_asset(client, source, "{\"version\":\"v1\"}", NULL, NULL, &out, &err), err,
                    out)) {
         goto cleanup;
     }

@@ -281,10 +281,19 @@ void test_upload_and_download() {
     fs::create_directories(dir);
     const std::string data(120000, 'j');
     std::ofstream(dir / "clip.mp4", std::ios::binary) << data;
-    std::string uploaded = client.upload_asset((dir / "clip.mp4").string(), R"({"version": "v1"})");
+    int sent = 0;
+    std::string uploaded = client.upload_asset((dir / "clip.mp4").string(), R"({"version": "v1"})",
+                                               [&](const std::string &) {
+                                                   ++sent;
+                                                   return true;
+                                               });
     CHECK(jogg::find_member(uploaded, "bytes") == std::to_string(data.size()) &&
-              jogg::find_member(uploaded, "content_type") == std::string("video/mp4"),
+              jogg::find_member(uploaded, "content_type") == std::string("video/mp4") && sent > 1,
           uploaded);
+    jogg::Error cancelled = expect_error([&] {
+        client.upload_asset((dir / "clip.mp4").string(), "{}", [](const std::string &) { return false; });
+    });
+    CHECK(cancelled.code() == JOGG_ERR_CANCELLED, cancelled.json());
     int events = 0;
     std::string done = client.download(jogg::find_member(uploaded, "asset_url").value_or(""),
                                        (dir / "copy.mp4").string(), [&](const std::string &) {

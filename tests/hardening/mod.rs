@@ -18,7 +18,7 @@ use jogg::{Client, Config, LogLevel, LogSink, Proxy};
 const GUARD: Duration = Duration::from_secs(30);
 
 /// What the server does with one connection.
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 pub enum Action {
     /// Answer with these raw bytes (status line included), then close.
     Respond(Vec<u8>),
@@ -30,6 +30,51 @@ pub enum Action {
     Truncated { announced: usize, body: Vec<u8> },
     /// A 200 whose JSON-ish body is `len` bytes, with a Content-Length or chunked.
     Big { len: usize, chunked: bool },
+    /// Anything else: the test's own code gets the connection and the request it carried.
+    Custom(Handler),
+}
+
+/// What a [`Action::Custom`] runs: the connection, and the request already read from it.
+pub type Handler = Arc<dyn Fn(&mut TcpStream, &Seen) + Send + Sync>;
+
+impl std::fmt::Debug for Action {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Action::Respond(b) => write!(f, "Respond({} bytes)", b.len()),
+            Action::Hold => f.write_str("Hold"),
+            Action::Reset => f.write_str("Reset"),
+            Action::Truncated { announced, .. } => write!(f, "Truncated({announced})"),
+            Action::Big { len, chunked } => write!(f, "Big({len}, {chunked})"),
+            Action::Custom(_) => f.write_str("Custom"),
+        }
+    }
+}
+
+impl Action {
+    /// A custom action from a closure.
+    pub fn custom(f: impl Fn(&mut TcpStream, &Seen) + Send + Sync + 'static) -> Action {
+        Action::Custom(Arc::new(f))
+    }
+
+    /// A 200 head announcing `len` bytes, then one byte every `every` until `len` are sent or
+    /// the client goes away: a body that never stalls long enough for a per-read timeout.
+    pub fn trickle(len: usize, every: Duration) -> Action {
+        Action::custom(move |stream, _| {
+            let head = format!(
+                "HTTP/1.1 200 OK\r\nContent-Type: video/mp4\r\nContent-Length: {len}\r\nConnection: close\r\n\r\n"
+            );
+            if stream.write_all(head.as_bytes()).is_err() {
+                return;
+            }
+            for _ in 0..len {
+                // The hostile server's pace, not a synchronisation: it sends slowly on purpose.
+                thread::sleep(every);
+                if stream.write_all(b"x").is_err() {
+                    return;
+                }
+            }
+        })
+    }
 }
 
 /// One request a scripted server received.
@@ -152,6 +197,7 @@ fn serve(mut stream: TcpStream, action: Action, log: &Mutex<Vec<Seen>>) {
     let Some(seen) = read_request(&stream) else {
         return;
     };
+    let seen_copy = seen.clone();
     log.lock().unwrap().push(seen);
     match action {
         Action::Respond(bytes) => {
@@ -163,6 +209,7 @@ fn serve(mut stream: TcpStream, action: Action, log: &Mutex<Vec<Seen>>) {
             while matches!(stream.read(&mut sink), Ok(n) if n > 0) {}
         }
         Action::Reset => reset(&stream),
+        Action::Custom(f) => f(&mut stream, &seen_copy),
         Action::Truncated { announced, body } => {
             let head = format!(
                 "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nX-Request-Id: gw-truncated\r\nContent-Length: {announced}\r\nConnection: close\r\n\r\n"
@@ -285,4 +332,44 @@ pub fn within<T: Send + 'static>(limit: Duration, f: impl FnOnce() -> T + Send +
     });
     rx.recv_timeout(limit)
         .unwrap_or_else(|_| panic!("the call did not return within {limit:?}: a hang"))
+}
+
+/// A server for one connection that the test drives from the start (before the request is
+/// read): for a client that must be caught in the middle of sending. Returns its URL.
+pub fn serve_raw(handler: impl FnOnce(TcpStream) + Send + 'static) -> String {
+    let listener = TcpListener::bind("127.0.0.1:0").expect("bind loopback");
+    let url = format!("http://{}", listener.local_addr().expect("addr"));
+    thread::spawn(move || {
+        if let Ok((stream, _)) = listener.accept() {
+            stream.set_read_timeout(Some(GUARD)).ok();
+            stream.set_write_timeout(Some(GUARD)).ok();
+            handler(stream);
+        }
+    });
+    url
+}
+
+/// Reads an HTTP request head (through the blank line) from `stream`, byte by byte so that
+/// nothing of the body is consumed. Returns it with names lowercased.
+pub fn read_head(stream: &mut TcpStream) -> Option<Seen> {
+    let mut head = Vec::new();
+    let mut byte = [0u8];
+    while !head.ends_with(b"\r\n\r\n") {
+        match stream.read(&mut byte) {
+            Ok(1) => head.push(byte[0]),
+            _ => return None,
+        }
+    }
+    let text = String::from_utf8_lossy(&head).into_owned();
+    let mut lines = text.split("\r\n");
+    let request_line = lines.next()?.to_string();
+    let headers = lines
+        .filter_map(|l| l.split_once(':'))
+        .map(|(k, v)| (k.trim().to_ascii_lowercase(), v.trim().to_string()))
+        .collect();
+    Some(Seen {
+        request_line,
+        headers,
+        body: Vec::new(),
+    })
 }
