@@ -86,8 +86,9 @@ test-c: $(BUILD)/test_abi $(BUILD)/quickstart $(BUILD)/readme_example $(BUILD)/w
 	$(MOCK) --render-ms 300 -- $(BUILD)/quickstart > $(BUILD)/quickstart.out
 	grep -q '"status_code":4' $(BUILD)/quickstart.out
 	grep -q '"video_url":"http://127.0.0.1:' $(BUILD)/quickstart.out
+	grep -q '^video: http://127.0.0.1:' $(BUILD)/quickstart.out
 	$(MOCK) --render-ms 300 -- $(BUILD)/readme_example > $(BUILD)/readme_example.out
-	grep -q '"video_url":"http://127.0.0.1:' $(BUILD)/readme_example.out
+	grep -q '^video: http://127.0.0.1:' $(BUILD)/readme_example.out
 	$(MOCK) --render-ms 300 -- $(BUILD)/webhook_receiver > $(BUILD)/webhook_receiver.out
 	grep -q '"event":"generated_video_success"' $(BUILD)/webhook_receiver.out
 	grep -q '"task_kind":"video"' $(BUILD)/webhook_receiver.out
@@ -272,10 +273,14 @@ test: check-headers test-version test-readme-rust test-cpp test-go test-python t
 check-memory: check-memory-cpp
 
 # Each header alone, as its users compile it.
+# A program with names of its own that the library uses inside (Kind, MAX_INPUT_BYTES...)
+# still compiles with the header: the header only declares jogg_/JOGG_ names.
 check-headers:
 	$(CC) $(C_STRICT) -fsyntax-only -x c include/jogg.h
 	$(CXX) $(CXX_STRICT) -fsyntax-only -x c++ include/jogg.h
 	$(CXX) $(CXX_STRICT) -Iinclude -fsyntax-only -x c++ include/jogg.hpp
+	$(CC) $(C_STRICT) -Iinclude -fsyntax-only tests/c/test_names.c
+	$(CXX) $(CXX_STRICT) -Iinclude -fsyntax-only -x c++ tests/c/test_names.c
 
 # Header macros, jogg_version(), jogg_version_number() and Cargo.toml agree.
 $(BUILD)/test_version: tests/c/test_version.c include/jogg.h lib | $(BUILD)

@@ -116,6 +116,8 @@ const (
 	ErrValidation          Code = C.JOGG_ERR_VALIDATION
 	ErrUnknownOperation    Code = C.JOGG_ERR_UNKNOWN_OPERATION
 	ErrInvalidConfig       Code = C.JOGG_ERR_INVALID_CONFIG
+	ErrNoSuchMember        Code = C.JOGG_ERR_NO_SUCH_MEMBER // jogg_json_string: nothing at the pointer
+	ErrWrongType           Code = C.JOGG_ERR_WRONG_TYPE     // jogg_json_string: not a string or number
 	ErrConnect             Code = C.JOGG_ERR_CONNECT
 	ErrTimeout             Code = C.JOGG_ERR_TIMEOUT
 	ErrTLS                 Code = C.JOGG_ERR_TLS
@@ -139,6 +141,15 @@ const (
 	ErrPanic               Code = C.JOGG_ERR_PANIC
 	ErrInternal            Code = C.JOGG_ERR_INTERNAL
 )
+
+// Codes lists every code above, in the header's order; a test holds it against jogg.h.
+var Codes = []Code{
+	OK, ErrNullArgument, ErrInvalidUTF8, ErrInvalidJSON, ErrValidation, ErrUnknownOperation,
+	ErrInvalidConfig, ErrNoSuchMember, ErrWrongType, ErrConnect, ErrTimeout, ErrTLS,
+	ErrTransport, ErrBodyTooLarge, ErrAPI, ErrAuth, ErrNotFound, ErrRateLimited, ErrServer,
+	ErrInvalidRequest, ErrInsufficientCredits, ErrForbidden, ErrBadResponse, ErrCancelled,
+	ErrWaitTimeout, ErrTaskFailed, ErrIO, ErrSignature, ErrLimiterStore, ErrPanic, ErrInternal,
+}
 
 // String is the constant's name in jogg.h, e.g. "JOGG_ERR_VALIDATION".
 func (c Code) String() string { return C.GoString(C.jogg_code_name(C.jogg_code(c))) }

@@ -156,6 +156,25 @@ func TestVersionAgreesWithHeaderAndCargoToml(t *testing.T) {
 	}
 }
 
+// Codes holds every code jogg.h defines, each once, in the header's order.
+func TestCodesAreTheHeaders(t *testing.T) {
+	header, err := os.ReadFile(filepath.Join("..", "..", "include", "jogg.h"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var want []string
+	for _, m := range regexp.MustCompile(`(?m)^#define (JOGG_(?:OK|ERR_[A-Z0-9_]+)) -?\d+$`).FindAllStringSubmatch(string(header), -1) {
+		want = append(want, m[1])
+	}
+	var got []string
+	for _, c := range Codes {
+		got = append(got, c.String())
+	}
+	if strings.Join(got, " ") != strings.Join(want, " ") || len(want) < 30 {
+		t.Fatalf("Codes:\n%v\njogg.h:\n%v", got, want)
+	}
+}
+
 func TestConfigErrorNamesTheMember(t *testing.T) {
 	_, err := NewClient(`{"bogus": 1}`)
 	e := asError(t, err, ErrInvalidConfig)

@@ -58,7 +58,7 @@ fn panic_error(payload: &(dyn Any + Send)) -> Error {
 /// The largest string argument accepted, in bytes: JSON requests, ids, options. The API's
 /// own requests are small (a script of a few thousand characters); anything this large is a
 /// mistake, refused before it is parsed or copied.
-pub const MAX_INPUT_BYTES: usize = 8 * 1024 * 1024;
+pub(crate) const MAX_INPUT_BYTES: usize = 8 * 1024 * 1024;
 
 /// A required input string: not NULL, at most [`MAX_INPUT_BYTES`], valid UTF-8. Borrowed for
 /// the call only.

@@ -39,6 +39,10 @@ pub const JOGG_ERR_VALIDATION: jogg_code = 4;
 pub const JOGG_ERR_UNKNOWN_OPERATION: jogg_code = 5;
 /// The client configuration is invalid (`field` names the member).
 pub const JOGG_ERR_INVALID_CONFIG: jogg_code = 6;
+/// `jogg_json_string`: nothing is at that JSON Pointer.
+pub const JOGG_ERR_NO_SUCH_MEMBER: jogg_code = 7;
+/// `jogg_json_string`: the member is not a string or a number.
+pub const JOGG_ERR_WRONG_TYPE: jogg_code = 8;
 /// Could not connect (refused, DNS failure, or no connection within `connect_timeout_ms`).
 /// Nothing was sent.
 pub const JOGG_ERR_CONNECT: jogg_code = 100;
@@ -619,6 +623,11 @@ pub unsafe extern "C" fn jogg_generate_talking_avatar_video(
 /// pages may hold at most 64 MiB of data between them: past that the call fails with
 /// `JOGG_ERR_BODY_TOO_LARGE` (`field` `"all_pages"`); fetch page by page instead.
 ///
+/// Blocks the calling thread until the answer: a POST first waits for a slot of the POST limit
+/// (20 a minute per key by default; the wait can last up to a minute, see `post_limit`), and a
+/// failed attempt that is safe to repeat is retried after a pause (`max_retries`, backoff or
+/// the server's `Retry-After` up to 60 s). Each attempt ends within `timeout_ms`.
+///
 /// On success `*response_json` receives the API's `data` as sent (`null` for operations
 /// without a payload). Ownership and `error_json` as in `jogg_client_new`.
 #[unsafe(no_mangle)]
@@ -754,6 +763,8 @@ mod tests {
             (JOGG_ERR_VALIDATION, Code::Validation),
             (JOGG_ERR_UNKNOWN_OPERATION, Code::UnknownOperation),
             (JOGG_ERR_INVALID_CONFIG, Code::InvalidConfig),
+            (JOGG_ERR_NO_SUCH_MEMBER, Code::NoSuchMember),
+            (JOGG_ERR_WRONG_TYPE, Code::WrongType),
             (JOGG_ERR_CONNECT, Code::Connect),
             (JOGG_ERR_TIMEOUT, Code::Timeout),
             (JOGG_ERR_TLS, Code::Tls),

@@ -11,10 +11,12 @@
 mod assets;
 mod boundary;
 mod exports;
+mod json;
 mod limiter;
 mod webhooks;
 
 pub use assets::*;
 pub use exports::*;
+pub use json::*;
 pub use limiter::*;
 pub use webhooks::*;

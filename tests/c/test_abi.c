@@ -1667,6 +1667,62 @@ static void test_post_limiter(void) {
     pthread_mutex_destroy(&store.lock);
 }
 
+/* jogg_json_string: one member of a JSON by JSON Pointer, and a typed error for everything
+ * else, without a crash: bad JSON, no such member, the wrong type, bad pointers, NULLs. */
+static void test_json_string(void) {
+    const char *doc =
+        "{\"project_id\": \"a1\", \"status_code\" : 4, \"video_url\":\"http://x/v.mp4\","
+        " \"voices\": [{\"voice_id\": \"en-US-A\"}], \"a/b\": {\"~k\": \"esc\\u00e9\\n\"},"
+        " \"done\": true, \"gone\": null, \"nul\": \"x\\u0000y\"}";
+    char *out = OUT_SENTINEL, *err = ERR_SENTINEL;
+
+    if (EXPECT_OK(jogg_json_string(doc, "/project_id", &out, &err), err, out)) {
+        CHECK(strcmp(out, "a1") == 0, "/project_id gave %s", out);
+        jogg_string_free(out);
+    }
+    out = OUT_SENTINEL;
+    err = ERR_SENTINEL;
+    if (EXPECT_OK(jogg_json_string(doc, "/status_code", &out, &err), err, out)) {
+        CHECK(strcmp(out, "4") == 0, "a number reads as its text: %s", out);
+        jogg_string_free(out);
+    }
+    out = OUT_SENTINEL;
+    err = ERR_SENTINEL;
+    if (EXPECT_OK(jogg_json_string(doc, "/voices/0/voice_id", &out, &err), err, out)) {
+        CHECK(strcmp(out, "en-US-A") == 0, "array index: %s", out);
+        jogg_string_free(out);
+    }
+    out = OUT_SENTINEL;
+    err = ERR_SENTINEL;
+    if (EXPECT_OK(jogg_json_string(doc, "/a~1b/~0k", &out, &err), err, out)) {
+        CHECK(strcmp(out, "esc\xc3\xa9\n") == 0, "escapes are decoded: %s", out);
+        jogg_string_free(out);
+    }
+
+    out = OUT_SENTINEL;
+    err = ERR_SENTINEL;
+    EXPECT_ERROR(jogg_json_string(doc, "/video", &out, &err), err, JOGG_ERR_NO_SUCH_MEMBER,
+                 "pointer");
+    EXPECT_ERROR(jogg_json_string(doc, "/voices/7/voice_id", &out, &err), err,
+                 JOGG_ERR_NO_SUCH_MEMBER, "pointer");
+    EXPECT_ERROR(jogg_json_string(doc, "/done", &out, &err), err, JOGG_ERR_WRONG_TYPE, "pointer");
+    EXPECT_ERROR(jogg_json_string(doc, "/gone", &out, &err), err, JOGG_ERR_WRONG_TYPE, "pointer");
+    EXPECT_ERROR(jogg_json_string(doc, "/voices", &out, &err), err, JOGG_ERR_WRONG_TYPE,
+                 "pointer");
+    EXPECT_ERROR(jogg_json_string(doc, "/nul", &out, &err), err, JOGG_ERR_WRONG_TYPE, NULL);
+    EXPECT_ERROR(jogg_json_string(doc, "project_id", &out, &err), err, JOGG_ERR_VALIDATION,
+                 "pointer");
+    EXPECT_ERROR(jogg_json_string("{\"project_id\": ", "/project_id", &out, &err), err,
+                 JOGG_ERR_INVALID_JSON, "json");
+    EXPECT_ERROR(jogg_json_string(NULL, "/x", &out, &err), err, JOGG_ERR_NULL_ARGUMENT, "json");
+    EXPECT_ERROR(jogg_json_string(doc, NULL, &out, &err), err, JOGG_ERR_NULL_ARGUMENT, "pointer");
+    EXPECT_ERROR(jogg_json_string(doc, "/project_id", NULL, &err), err, JOGG_ERR_NULL_ARGUMENT,
+                 "value_out");
+    CHECK(out == OUT_SENTINEL, "the output is written on success only");
+    CHECK(jogg_json_string(doc, "/done", &out, NULL) == JOGG_ERR_WRONG_TYPE,
+          "error_json may be NULL");
+}
+
 int main(void) {
     g_env_base_url = getenv("JOGG_BASE_URL");
     g_env_api_key = getenv("JOGG_API_KEY");
@@ -1693,6 +1749,7 @@ int main(void) {
     run_test("input_limits", test_input_limits);
     run_test("log_callback", test_log_callback);
     run_test("post_limiter", test_post_limiter);
+    run_test("json_string", test_json_string);
     printf("%d passed, %d failed\n", g_passed, g_failed);
     return g_failed == 0 ? 0 : 1;
 }
