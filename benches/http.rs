@@ -153,13 +153,13 @@ fn rate(v: &[f64]) -> f64 {
 fn rust_typed(base: &str, secs: f64) -> f64 {
     let client = rust_client(base);
     for _ in 0..500 {
-        client.get_project(PROJECT).expect("get_project");
+        client.v1().projects().get(PROJECT).expect("get_project");
     }
     let t0 = Instant::now();
     let mut n = 0u64;
     while t0.elapsed().as_secs_f64() < secs {
         for _ in 0..50 {
-            let p = client.get_project(PROJECT).expect("get_project");
+            let p = client.v1().projects().get(PROJECT).expect("get_project");
             std::hint::black_box(p);
         }
         n += 50;

@@ -75,8 +75,8 @@ fn benches(c: &mut Criterion) {
     });
     g.finish();
 
-    let get = jogg::ops::find("v1.get_project").expect("v1.get_project");
-    let create = jogg::ops::find("v1.create_video_from_talking_avatar").expect("create");
+    let get = jogg::operations::find("v1.get_project").expect("v1.get_project");
+    let create = jogg::operations::find("v1.create_video_from_talking_avatar").expect("create");
     let get_params = json!({"project_id": "p_bench"});
     let create_params = json!({
         "script": "Hello from the benchmark, a script of a few words.",

@@ -59,7 +59,7 @@ fn batch() -> BatchRun {
                 while next.fetch_add(1, Ordering::SeqCst) < CREATES {
                     let request =
                         CreateTalkingAvatarVideo::from_script(1, "en-US-JennyNeural", "Hello");
-                    if let Err(e) = client.create_video_from_talking_avatar(&request) {
+                    if let Err(e) = client.v1().videos().create_from_talking_avatar(&request) {
                         errors.lock().unwrap().push(e.code);
                     }
                 }

@@ -8,14 +8,14 @@ use serde_json::Value;
 
 use crate::config::Config;
 use crate::error::{Code, Error, Result};
-use crate::ops::{self, Endpoint, Operation};
+use crate::operation::{self, Endpoint, Operation};
 use crate::transport::{RawReply, Reply, Transport};
 
 /// A Jogg API client. Clones share one connection pool; use it from any number of threads.
 ///
 /// ```no_run
 /// let client = jogg::Client::new(jogg::Config::new("my-api-key"))?;
-/// let voices = client.list_voices(&jogg::VoiceFilter {
+/// let voices = client.v1().voices().list(&jogg::VoiceFilter {
 ///     language: Some("english".into()),
 ///     ..Default::default()
 /// })?;
@@ -45,13 +45,13 @@ impl Client {
         &self.transport
     }
 
-    /// Runs any operation of the table with JSON params: validates them, sends, and returns the
-    /// reply's `data` as sent. The typed methods and the C ABI are built on this.
-    pub fn execute(&self, op: &Operation, params: &Value) -> Result<Reply> {
+    /// Runs an operation with JSON params: validates them, sends, and returns the reply's
+    /// `data` as sent. The typed methods, [`Client::call`] and the C ABI are built on this.
+    pub(crate) fn execute(&self, op: &Operation, params: &Value) -> Result<Reply> {
         self.execute_until(op, params, None)
     }
 
-    /// [`Client::execute`] ending by `until` when given.
+    /// [`Client::call`] ending by `until` when given.
     pub(crate) fn execute_until(
         &self,
         op: &Operation,
@@ -65,7 +65,7 @@ impl Client {
         }))
     }
 
-    /// [`Client::execute`] with `data` left as the JSON text the server sent.
+    /// [`Client::call`] with `data` left as the JSON text the server sent.
     pub(crate) fn execute_raw(&self, op: &Operation, params: &Value) -> Result<RawReply> {
         self.execute_raw_until(op, params, None)
     }
@@ -78,7 +78,7 @@ impl Client {
         params: &Value,
         until: Option<std::time::Instant>,
     ) -> Result<RawReply> {
-        let p = ops::prepare(op, params).map_err(|mut e| {
+        let p = operation::prepare(op, params).map_err(|mut e| {
             e.message = format!("{}: {}", op.full_name(), e.message);
             e
         })?;
@@ -114,7 +114,7 @@ impl Client {
         ))
     }
 
-    /// A typed request as JSON params for [`Client::execute`].
+    /// A typed request as JSON params for [`Client::call`].
     pub(crate) fn to_params<T: Serialize>(&self, request: &T) -> Result<Value> {
         serde_json::to_value(request)
             .map_err(|e| Error::new(Code::Internal, format!("request encoding failed: {e}")))

@@ -159,7 +159,7 @@ fn unexpected(v: &Value) -> Unexpected<'_> {
 /// Decodes a reply's `data` into a typed response; a mismatch is the API's fault, not the
 /// caller's, so it is `ERR_BAD_RESPONSE` and names the operation.
 pub(crate) fn decode<T: serde::de::DeserializeOwned>(
-    op: &crate::ops::Operation,
+    op: &crate::operation::Operation,
     reply: crate::transport::Reply,
 ) -> crate::Result<T> {
     serde_json::from_value(reply.data).map_err(|e| {
@@ -212,7 +212,7 @@ impl<'de, T: serde::de::DeserializeOwned> Deserialize<'de> for Listed<T> {
 
 /// [`decode`] straight from the reply's JSON text, without a [`serde_json::Value`] between.
 pub(crate) fn decode_text<T: serde::de::DeserializeOwned>(
-    op: &crate::ops::Operation,
+    op: &crate::operation::Operation,
     reply: crate::transport::RawReply,
 ) -> crate::Result<T> {
     serde_json::from_str(&reply.data).map_err(|e| {

@@ -22,9 +22,8 @@ use sha2::{Digest, Sha256};
 
 use crate::client::Client;
 use crate::error::{Code, Error, Result};
-use crate::transport::{
-    Method, Transfer, check_file_url, redact_url, stream_error_code, transport_error,
-};
+use crate::operation::Method;
+use crate::transport::{Transfer, check_file_url, redact_url, stream_error_code, transport_error};
 
 const CHUNK: usize = 64 * 1024;
 /// Redirects followed at most (CDNs send one or two, to an edge host).
@@ -206,7 +205,7 @@ impl Client {
     ///
     /// ```no_run
     /// # let client = jogg::Client::new(jogg::Config::new("k"))?;
-    /// # let project = client.get_project("id")?;
+    /// # let project = client.v1().projects().get("id")?;
     /// let url = project.video_url.expect("rendered");
     /// let done = client.download(&url, "video.mp4", |p| {
     ///     eprintln!("{} of {:?} bytes", p.bytes, p.total);

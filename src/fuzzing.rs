@@ -335,5 +335,5 @@ pub fn options(data: &[u8]) {
     let _ = crate::Config::from_json(text).map(|c| c.validate());
     let _ = crate::WaitOptions::from_json(text);
     let _ = crate::UploadOptions::from_json(text);
-    let _ = crate::ops::lookup(text);
+    let _ = crate::operations::lookup(text);
 }

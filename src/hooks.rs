@@ -2,8 +2,9 @@
 //! is the library's own step, called as a request calls it. Not part of the API.
 
 use crate::Result;
-use crate::ops::Operation;
-use crate::transport::{self, Method, What};
+use crate::operation::Method;
+use crate::operation::Operation;
+use crate::transport::{self, What};
 
 /// A reply body read as every reply is: the common success envelope without a tree, the rest
 /// by the general rules. Returns the `data` text.
@@ -20,6 +21,6 @@ pub fn read_reply_general(status: u16, body: &[u8]) -> Result<String> {
 
 /// An operation's params checked against its schema and placed, and the URL they make.
 pub fn prepare(op: &Operation, params: &serde_json::Value, base_url: &str) -> Result<String> {
-    let p = crate::ops::prepare(op, params)?;
+    let p = crate::operation::prepare(op, params)?;
     Ok(transport::build_url(base_url, &p.path, &p.query))
 }

@@ -9,7 +9,7 @@
 //!
 //! let client = Client::new(Config::new(std::env::var("JOGG_API_KEY").unwrap()))?;
 //! let request = CreateTalkingAvatarVideo::from_script(127, "en-US-ChristopherNeural", "Hello!");
-//! let created = client.create_video_from_talking_avatar(&request)?;
+//! let created = client.v1().videos().create_from_talking_avatar(&request)?;
 //! let project = client.wait_for_project(&created.project_id, &WaitOptions::default(), |p| {
 //!     eprintln!("{} after {:?}", p.status.as_str(), p.elapsed);
 //!     ControlFlow::Continue(())
@@ -21,6 +21,39 @@
 //! Every call validates its request before sending (an error names the field), reads the
 //! API's `{code, msg, data, rid}` envelope whatever the HTTP status, and reports failures as
 //! one [`Error`] type carrying the API code, message, HTTP status and request id.
+//!
+//! ## Where things are
+//!
+//! - **A client**: [`Client::new`] with a [`Config`] (the API key, timeouts, retries, the
+//!   POST limit and who shares it, logging). One client serves any number of threads.
+//! - **Every operation, typed**: by version, then area. [`Client::v1`] gives
+//!   [`V1`](api::v1::V1): `videos()`, `projects()`, `avatars()`, `voices()`, `music()`,
+//!   `visual_styles()`, `templates()`, `products()`, `scripts()`, `photo_avatars()`,
+//!   `assets()`, `webhooks()`. [`Client::v2`] gives [`V2`]: `videos()`, `avatars()`,
+//!   `voices()`, `music()`, `visual_styles()`, `templates()`, `products()`,
+//!   `product_avatars()`, `photo_avatars()`, `scripts()`, `lip_sync()`, `translations()`,
+//!   `account()`, `assets()`, `webhooks()`. Request and reply types live beside them in
+//!   [`api`].
+//! - **Every operation, by name**: [`Client::call`] (`"v1.get_project"` and JSON params, as
+//!   the C function `jogg_call`), [`Client::paginate`] for paged lists.
+//! - **Waiting for background work**: [`Client::wait_for_project`], [`Client::wait`] and
+//!   [`Client::wait_many`] for any task kind ([`TaskKind::polled_by`]), and
+//!   [`Client::call_and_wait`] to start a task and wait for it.
+//! - **Files**: [`Client::upload_asset`] and [`Client::download`].
+//! - **Webhooks**: [`webhook::verify`] and [`webhook::parse`] for deliveries; endpoints are in
+//!   `webhooks()` of either version.
+//!
+//! ```no_run
+//! # let client = jogg::Client::new(jogg::Config::new("key"))?;
+//! let voices = client.v1().voices().list(&jogg::VoiceFilter {
+//!     language: Some("english".into()),
+//!     ..Default::default()
+//! })?;
+//! let quota = client.v2().account().remaining_quota()?;
+//! let project = client.call("v1.get_project", &serde_json::json!({"project_id": "p1"}))?;
+//! println!("{} voices, {quota} credits, {}", voices.voices.len(), project.data["status_code"]);
+//! # Ok::<(), jogg::Error>(())
+//! ```
 
 /// The README's Rust example compiles (rustdoc runs it as a doctest, without network).
 #[cfg(doctest)]
@@ -42,11 +75,11 @@ pub mod fuzzing;
 pub mod hooks;
 mod limiter;
 pub mod log;
-pub mod ops;
+pub mod operation;
+pub mod operations;
 pub mod pages;
 pub mod schema;
 mod scrub;
-mod task;
 mod transport;
 pub mod types;
 mod upload;
@@ -70,9 +103,9 @@ pub use download::{DownloadProgress, Downloaded, part_path};
 pub use error::{Code, Error, ErrorInfo, Result};
 pub use limiter::{Admission, PostLimitFallback, PostLimitScope, PostSlot, PostSlotStore};
 pub use log::{LogLevel, LogSink};
-pub use ops::Version;
-pub use task::{Found, Observed, StatusForm, StatusValues, TaskKind, TaskStatus};
-pub use transport::{Method, Reply};
+pub use operation::task::{Found, Observed, StatusForm, StatusValues, TaskKind, TaskStatus};
+pub use operation::{Method, Version};
+pub use transport::Reply;
 pub use types::{AspectRatio, AvatarType, ScreenStyle};
 pub use upload::{UploadOptions, UploadProgress, UploadedAsset};
 pub use wait::{Finished, Progress, WaitOptions};

@@ -11,7 +11,7 @@ use serde_json::{Map, Value, json};
 
 use crate::client::Client;
 use crate::error::{Code, Error, Result};
-use crate::ops::Operation;
+use crate::operation::Operation;
 
 /// Pages fetched at most by one walk: a guard against a server that never says "last".
 const MAX_PAGES: i64 = 10_000;
@@ -169,23 +169,24 @@ fn last_page(data: &Value, page: i64, seen: u64) -> bool {
 }
 
 impl Client {
-    /// Every item of a paged list operation, fetched page by page as the iterator advances
-    /// (100 per page unless `params` sets `page_size`; from `page` 1 unless set).
+    /// Every item of a paged list operation (by name, as [`Client::call`] takes it), fetched
+    /// page by page as the iterator advances (100 per page unless `params` sets `page_size`;
+    /// from `page` 1 unless set).
     ///
     /// ```no_run
     /// # let client = jogg::Client::new(jogg::Config::new("key"))?;
-    /// let op = jogg::ops::find("v1.list_voices").unwrap();
     /// let params = serde_json::json!({"language": "english"});
-    /// for voice in client.paginate::<jogg::Voice>(op, &params)? {
+    /// for voice in client.paginate::<jogg::Voice>("v1.list_voices", &params)? {
     ///     println!("{}", voice?.voice_id);
     /// }
     /// # Ok::<(), jogg::Error>(())
     /// ```
     pub fn paginate<T: DeserializeOwned>(
         &self,
-        op: &'static Operation,
+        operation: &str,
         params: &Value,
     ) -> Result<Items<'_, T>> {
+        let op = crate::operations::lookup(operation)?;
         Ok(Items {
             walk: Walk::new(self, op, params)?,
             buffer: Vec::new().into_iter(),
@@ -244,7 +245,7 @@ mod tests {
 
     #[test]
     fn paged_operations_take_page_params() {
-        for op in crate::ops::OPERATIONS {
+        for op in crate::operations::OPERATIONS {
             if op.items.is_some() {
                 assert!(op.schema.field("page").is_some(), "{}", op.full_name());
                 assert!(op.schema.field("page_size").is_some(), "{}", op.full_name());

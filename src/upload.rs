@@ -20,10 +20,9 @@ use crate::api::v1::assets::UploadUrl;
 use crate::api::v2::assets::CreateUploadUrl;
 use crate::client::Client;
 use crate::error::{Code, Error, Result};
-use crate::ops::Version;
-use crate::transport::{
-    Method, Transfer, check_file_url, redact_url, stream_error_code, transport_error,
-};
+use crate::operation::Method;
+use crate::operation::Version;
+use crate::transport::{Transfer, check_file_url, redact_url, stream_error_code, transport_error};
 
 const MIB: u64 = 1024 * 1024;
 /// The documented limits (api-notes §9), read as MiB: the API has the last word, this check
@@ -403,8 +402,8 @@ impl Client {
     ) -> Result<UploadedAsset> {
         let mut local = LocalFile::open(path, options)?;
         let signed = match options.version {
-            Version::V1 => self.create_upload_url(&local.filename)?,
-            Version::V2 => self.v2().create_upload_url(&CreateUploadUrl {
+            Version::V1 => self.v1().assets().create_upload_url(&local.filename)?,
+            Version::V2 => self.v2().assets().create_upload_url(&CreateUploadUrl {
                 filename: local.filename.clone(),
                 content_type: local.content_type.clone(),
                 file_size: Some(local.len),

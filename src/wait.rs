@@ -13,8 +13,7 @@ use serde_json::{Value, json};
 use crate::api::v1::projects::{self, Project};
 use crate::client::Client;
 use crate::error::{Code, Error, Result};
-use crate::ops::Operation;
-use crate::task::{TaskKind, TaskStatus};
+use crate::operation::task::{TaskKind, TaskStatus};
 
 /// The least time a poll gets to answer, even at the wait's deadline (where the last poll
 /// happens): a wait ends within `timeout` plus this.
@@ -405,16 +404,17 @@ impl Client {
         }))
     }
 
-    /// Starts a task with `create` (JSON params, validated) and waits for it. If the wait
-    /// fails after the task was created, the error's `task_id` holds the id: wait on it again
-    /// rather than creating (and paying) anew.
-    pub fn create_and_wait(
+    /// Starts a task with the operation named `operation` (JSON params, validated, as
+    /// [`Client::call`]) and waits for it. If the wait fails after the task was created, the
+    /// error's `task_id` holds the id: wait on it again rather than creating (and paying) anew.
+    pub fn call_and_wait(
         &self,
-        create: &Operation,
+        operation: &str,
         params: &Value,
         options: &WaitOptions,
         on_progress: impl FnMut(&Progress) -> ControlFlow<()>,
     ) -> Result<(Value, Finished)> {
+        let create = crate::operations::lookup(operation)?;
         let kind = create.starts.ok_or_else(|| {
             Error::validation(
                 "operation",

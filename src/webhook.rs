@@ -25,7 +25,7 @@ use serde_json::{Map, Value, json};
 use sha2::Sha256;
 
 use crate::error::{Code, Error, Result};
-use crate::task::TaskStatus;
+use crate::operation::task::TaskStatus;
 
 type HmacSha256 = Hmac<Sha256>;
 
@@ -38,7 +38,7 @@ pub const EVENT_HEADER: &str = "X-Webhook-Event";
 /// them, each once. The set is open: [`parse`] accepts others.
 pub fn known_events() -> Vec<&'static str> {
     let mut events: Vec<&'static str> = Vec::new();
-    for kind in crate::task::TaskKind::all() {
+    for kind in crate::operation::task::TaskKind::all() {
         for event in kind.events {
             if !events.contains(event) {
                 events.push(event);

@@ -24,7 +24,7 @@ fn eight_threads_reuse_eight_connections() {
             thread::spawn(move || {
                 for _ in 0..ROUNDS {
                     barrier.wait();
-                    let voices = client.list_voices(&VoiceFilter::default()).unwrap();
+                    let voices = client.v1().voices().list(&VoiceFilter::default()).unwrap();
                     assert!(!voices.voices.is_empty());
                 }
             })

@@ -116,12 +116,12 @@ fn all_pages_stops_at_its_memory_bound() {
 
 #[test]
 fn post_that_may_have_been_processed_is_not_retryable() {
-    let create = jogg::ops::find("v1.create_video_from_talking_avatar").unwrap();
+    let create = "v1.create_video_from_talking_avatar";
     let request = json!({"script": "Hi", "voice_id": "v", "avatar_id": 1, "avatar_type": 0,
                          "screen_style": 1});
     let server = Scripted::start(vec![respond("500 Internal Server Error", "", "<html/>")]);
     let client = hardening::client(&server.url, "k", &Lines::default());
-    let e = client.execute(create, &request).unwrap_err();
+    let e = client.call(create, &request).unwrap_err();
     assert_eq!(e.code, Code::Server);
     assert!(e.maybe_processed);
     assert!(!e.retryable(), "retrying it may create a second video");
@@ -135,7 +135,7 @@ fn post_that_may_have_been_processed_is_not_retryable() {
     // The same failure on a GET is safe to send again.
     let server = Scripted::start(vec![respond("500 Internal Server Error", "", "<html/>"); 2]);
     let client = hardening::client(&server.url, "k", &Lines::default());
-    let e = client.get_project("p1").unwrap_err();
+    let e = client.v1().projects().get("p1").unwrap_err();
     assert!(!e.maybe_processed && e.retryable());
     assert_eq!(e.to_json()["retryable"], true);
 }
@@ -182,7 +182,7 @@ fn connect_timeout_is_the_connect_code() {
     c.connect_timeout = Duration::from_millis(300);
     c.max_retries = 0;
     let client = jogg::Client::new(c).unwrap();
-    let e = within(GUARD, move || client.get_project("p1").unwrap_err());
+    let e = within(GUARD, move || client.v1().projects().get("p1").unwrap_err());
     assert_eq!(e.code, Code::Connect, "{e}");
     assert!(e.message.contains("connect"), "{}", e.message);
     assert!(!e.maybe_processed);
@@ -194,7 +194,7 @@ fn retry_after_http_date_is_honoured_and_capped() {
     let get = |server: &Scripted| {
         let mut c = config(&server.url);
         c.max_retries = 2;
-        jogg::Client::new(c).unwrap().get_project("p1")
+        jogg::Client::new(c).unwrap().v1().projects().get("p1")
     };
     // A date far ahead: not waited out, reported with the documented cap (one day).
     for header in [
@@ -262,12 +262,12 @@ fn negative_zero_is_zero_and_large_integers_are_out_of_range() {
     // -0 goes out as 0.
     let server = Scripted::start(vec![ok(r#"{"project_id":"p1"}"#)]);
     let client = hardening::client(&server.url, "k", &Lines::default());
-    let create = jogg::ops::find("v1.create_video_from_talking_avatar").unwrap();
+    let create = "v1.create_video_from_talking_avatar";
     let request: Value = serde_json::from_str(
         r#"{"script":"Hi","voice_id":"v","avatar_id":-0,"avatar_type":-0,"screen_style":1}"#,
     )
     .unwrap();
-    client.execute(create, &request).expect("sent");
+    client.call(create, &request).expect("sent");
     let sent: Value = serde_json::from_slice(&server.finish()[0].body).unwrap();
     assert_eq!(
         (sent["avatar_id"].clone(), sent["avatar_type"].clone()),
@@ -298,9 +298,13 @@ fn gzip_api_replies_are_decoded_within_the_body_limit() {
     let mut c = config(&server.url);
     c.max_retries = 0;
     let client = jogg::Client::new(c).unwrap();
-    let project = client.get_project("p1").expect("a gzip reply is read");
+    let project = client
+        .v1()
+        .projects()
+        .get("p1")
+        .expect("a gzip reply is read");
     assert_eq!(project.id, "p1");
-    let e = client.get_project("p1").unwrap_err();
+    let e = client.v1().projects().get("p1").unwrap_err();
     assert_eq!(e.code, Code::BodyTooLarge, "{e}");
     assert_eq!(server.finish()[0].header("accept-encoding"), Some("gzip"));
 }

@@ -53,7 +53,9 @@ fn finished_video_downloads_with_monotonic_progress_and_its_hash() {
     let server = mock(0);
     let c = client(&server);
     let created = c
-        .create_video_from_talking_avatar(&CreateTalkingAvatarVideo::from_script(
+        .v1()
+        .videos()
+        .create_from_talking_avatar(&CreateTalkingAvatarVideo::from_script(
             81,
             "en-US-JennyNeural",
             "Hello",

@@ -8,12 +8,12 @@ use common::{
     canned, client, config_for, config_no_retry, http_response, http_response_with, mock,
     mock_with, scripted,
 };
-use jogg::{Client, Code, Config, VoiceFilter, ops};
+use jogg::{Client, Code, Config, VoiceFilter};
 use jogg_mock::MockConfig;
 use serde_json::{Value, json};
 
-fn create_op() -> &'static jogg::ops::Operation {
-    ops::find("v1.create_video_from_talking_avatar").unwrap()
+fn create_op() -> &'static str {
+    "v1.create_video_from_talking_avatar"
 }
 
 fn valid_request() -> Value {
@@ -24,7 +24,7 @@ fn valid_request() -> Value {
 /// Sends `request` and expects a validation error naming `field`, with nothing sent.
 fn expect_invalid(request: Value, field: &str, words: &str) {
     let server = mock(0);
-    let e = client(&server).execute(create_op(), &request).unwrap_err();
+    let e = client(&server).call(create_op(), &request).unwrap_err();
     assert_eq!(e.code, Code::Validation, "{e}");
     assert_eq!(e.field.as_deref(), Some(field), "{e}");
     assert!(e.message.contains(words), "{:?} lacks {words:?}", e.message);
@@ -98,7 +98,9 @@ fn list_filters_are_validated() {
     let server = mock(0);
     let c = client(&server);
     let e = c
-        .list_voices(&VoiceFilter {
+        .v1()
+        .voices()
+        .list(&VoiceFilter {
             page_size: Some(101),
             ..Default::default()
         })
@@ -106,10 +108,7 @@ fn list_filters_are_validated() {
     assert_eq!(e.field.as_deref(), Some("page_size"));
     assert!(e.message.contains("between 1 and 100"));
     let e = c
-        .execute(
-            ops::find("v1.list_avatars").unwrap(),
-            &json!({"gender": "Female"}),
-        )
+        .call("v1.list_avatars", &json!({"gender": "Female"}))
         .unwrap_err();
     assert_eq!(
         e.field.as_deref(),
@@ -123,7 +122,7 @@ fn list_filters_are_validated() {
 fn bad_key_is_auth_error_without_the_key() {
     let server = mock(0);
     let c = Client::new(config_for(&server.base_url(), "sk-SENTINEL-42")).unwrap();
-    let e = c.list_voices(&VoiceFilter::default()).unwrap_err();
+    let e = c.v1().voices().list(&VoiceFilter::default()).unwrap_err();
     assert_eq!(e.code, Code::Auth);
     assert_eq!(e.api_code, Some(10105));
     assert!(e.request_id().is_some());
@@ -144,9 +143,9 @@ fn rate_limit_is_reported_with_retry_after() {
     config.post_limit = 0;
     let c = Client::new(config).unwrap();
     let op = create_op();
-    c.execute(op, &valid_request()).unwrap();
-    c.execute(op, &valid_request()).unwrap();
-    let e = c.execute(op, &valid_request()).unwrap_err();
+    c.call(op, &valid_request()).unwrap();
+    c.call(op, &valid_request()).unwrap();
+    let e = c.call(op, &valid_request()).unwrap_err();
     assert_eq!(e.code, Code::RateLimited);
     assert_eq!(e.api_code, Some(429));
     assert!(e.retry_after_ms.unwrap() >= 1000);
@@ -162,7 +161,7 @@ fn http_status_errors_decode_the_same() {
         http_errors: true,
         ..MockConfig::default()
     });
-    let e = client(&server).get_project("nope").unwrap_err();
+    let e = client(&server).v1().projects().get("nope").unwrap_err();
     assert_eq!(e.code, Code::NotFound);
     assert_eq!(e.http_status, Some(404));
     assert_eq!(e.api_code, Some(10104));
@@ -175,7 +174,7 @@ fn connection_refused_is_connect_error() {
         l.local_addr().unwrap().port()
     };
     let c = Client::new(config_no_retry(&format!("http://127.0.0.1:{port}"), "k")).unwrap();
-    let e = c.get_project("p").unwrap_err();
+    let e = c.v1().projects().get("p").unwrap_err();
     assert_eq!(e.code, Code::Connect, "{e}");
     assert!(e.retryable());
     assert!(!e.maybe_processed);
@@ -188,7 +187,7 @@ fn silent_server_times_out() {
     config.timeout = std::time::Duration::from_millis(200);
     let e = Client::new(config)
         .unwrap()
-        .execute(create_op(), &valid_request())
+        .call(create_op(), &valid_request())
         .unwrap_err();
     assert_eq!(e.code, Code::Timeout, "{e}");
     assert!(
@@ -202,14 +201,18 @@ fn silent_server_times_out() {
 fn non_json_and_html_replies() {
     let c = |url: String| Client::new(config_no_retry(&url, "k")).unwrap();
     let e = c(canned(http_response("200 OK", "not json")))
-        .get_project("p")
+        .v1()
+        .projects()
+        .get("p")
         .unwrap_err();
     assert_eq!(e.code, Code::BadResponse);
     let e = c(canned(http_response(
         "502 Bad Gateway",
         "<html>oops</html>",
     )))
-    .get_project("p")
+    .v1()
+    .projects()
+    .get("p")
     .unwrap_err();
     assert_eq!(e.code, Code::Server);
     assert_eq!(e.http_status, Some(502));
@@ -217,7 +220,7 @@ fn non_json_and_html_replies() {
         "200 OK",
         r#"{"code":18020,"msg":"not enough credits","data":null,"rid":"abc"}"#,
     )))
-    .execute(create_op(), &valid_request())
+    .call(create_op(), &valid_request())
     .unwrap_err();
     assert_eq!(e.code, Code::InsufficientCredits);
     assert_eq!(e.request_id(), Some("abc"));
@@ -233,7 +236,9 @@ fn tolerant_project_decoding() {
     ));
     let p = Client::new(config_for(&url, "k"))
         .unwrap()
-        .get_project("12345")
+        .v1()
+        .projects()
+        .get("12345")
         .unwrap();
     assert_eq!(p.id, "12345");
     assert_eq!(p.status_code, 4);
@@ -259,7 +264,9 @@ fn get_is_retried_after_a_server_error() {
     ]);
     let p = Client::new(config_for(&url, "k"))
         .unwrap()
-        .get_project("p1")
+        .v1()
+        .projects()
+        .get("p1")
         .unwrap();
     assert_eq!(p.status_code, 3);
     assert_eq!(served.load(std::sync::atomic::Ordering::SeqCst), 2);
@@ -281,7 +288,7 @@ fn post_is_retried_after_429_with_retry_after() {
     ]);
     let data = Client::new(config_for(&url, "k"))
         .unwrap()
-        .execute(create_op(), &valid_request())
+        .call(create_op(), &valid_request())
         .unwrap()
         .data;
     assert_eq!(data["project_id"], "abc");
@@ -302,7 +309,7 @@ fn post_server_error_is_not_retried() {
     ]);
     let e = Client::new(config_for(&url, "k"))
         .unwrap()
-        .execute(create_op(), &valid_request())
+        .call(create_op(), &valid_request())
         .unwrap_err();
     assert_eq!(e.code, Code::Server);
     assert!(e.maybe_processed, "the create may exist: say so");
@@ -321,7 +328,12 @@ fn retries_give_up_and_say_how_often_they_tried() {
     };
     let mut config = config_for(&format!("http://127.0.0.1:{port}"), "k");
     config.max_retries = 1;
-    let e = Client::new(config).unwrap().get_project("p").unwrap_err();
+    let e = Client::new(config)
+        .unwrap()
+        .v1()
+        .projects()
+        .get("p")
+        .unwrap_err();
     assert_eq!(e.code, Code::Connect);
     assert!(e.message.ends_with("(after 2 attempts)"), "{}", e.message);
 }
@@ -345,7 +357,7 @@ fn a_batch_never_meets_the_server_limit() {
             let c = c.clone();
             std::thread::spawn(move || {
                 for _ in 0..4 {
-                    c.execute(create_op(), &valid_request()).unwrap();
+                    c.call(create_op(), &valid_request()).unwrap();
                 }
             })
         })

@@ -43,9 +43,7 @@ fn run(verb: Verb, script: Vec<Action>) -> (Result<Reply, Error>, usize, Vec<Str
     let lines = Lines::default();
     let c = client(&server.url, KEY, &lines);
     let (name, params) = op(verb);
-    let result = within(GUARD, move || {
-        c.execute(jogg::ops::find(name).expect("known operation"), &params)
-    });
+    let result = within(GUARD, move || c.call(name, &params));
     let log = lines.all().into_iter().map(|(_, l)| l).collect();
     (result, server.count(), log)
 }
@@ -280,9 +278,7 @@ fn refused_connection_is_retried_even_for_a_create() {
         let lines = Lines::default();
         let c = client(&format!("http://127.0.0.1:{port}"), KEY, &lines);
         let (name, params) = op(verb);
-        let r = within(GUARD, move || {
-            c.execute(jogg::ops::find(name).unwrap(), &params)
-        });
+        let r = within(GUARD, move || c.call(name, &params));
         let e = expect_err(r, Code::Connect);
         assert!(!e.maybe_processed);
         assert!(e.message.contains("after 2 attempts"), "{}", e.message);

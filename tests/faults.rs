@@ -7,7 +7,7 @@ mod common;
 use std::time::{Duration, Instant};
 
 use common::{config_for, mock_with};
-use jogg::{Client, Code, CreateTalkingAvatarVideo, ops};
+use jogg::{Client, Code, CreateTalkingAvatarVideo};
 use jogg_mock::{Fault, MOCK_API_KEY, MockConfig, MockServer, PostWindow};
 use serde_json::json;
 
@@ -46,12 +46,14 @@ fn attempts(server: &MockServer, method: &str, path: &str) -> usize {
 }
 
 fn create(c: &Client) -> jogg::Result<String> {
-    c.create_video_from_talking_avatar(&CreateTalkingAvatarVideo::from_script(
-        1,
-        "en-US-JennyNeural",
-        "Hello",
-    ))
-    .map(|p| p.project_id)
+    c.v1()
+        .videos()
+        .create_from_talking_avatar(&CreateTalkingAvatarVideo::from_script(
+            1,
+            "en-US-JennyNeural",
+            "Hello",
+        ))
+        .map(|p| p.project_id)
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -64,7 +66,9 @@ fn get_recovers_from(fault: &str) {
     let id = create(&c).unwrap();
     arm(&server, &format!("GET /v1/project {fault};times=1"));
     let p = c
-        .get_project(&id)
+        .v1()
+        .projects()
+        .get(&id)
         .unwrap_or_else(|e| panic!("{fault}: {e}"));
     assert_eq!(p.id, id);
     assert_eq!(
@@ -128,7 +132,7 @@ fn slow_within_the_timeout_is_just_slow() {
     let id = create(&c).unwrap();
     arm(&server, "GET /v1/project slow;ms=100");
     let started = Instant::now();
-    c.get_project(&id).unwrap();
+    c.v1().projects().get(&id).unwrap();
     assert!(started.elapsed() >= Duration::from_millis(100));
     assert_eq!(attempts(&server, "GET", "/v1/project"), 1);
 }
@@ -139,7 +143,7 @@ fn two_failures_use_both_retries() {
     let c = client_for(&server);
     let id = create(&c).unwrap();
     arm(&server, "GET /v1/project api50000;times=2");
-    c.get_project(&id).unwrap();
+    c.v1().projects().get(&id).unwrap();
     assert_eq!(attempts(&server, "GET", "/v1/project"), 3);
 }
 
@@ -149,7 +153,7 @@ fn three_failures_exhaust_the_retries() {
     let c = client_for(&server);
     let id = create(&c).unwrap();
     arm(&server, "GET /v1/project http5xx;times=3");
-    let e = c.get_project(&id).unwrap_err();
+    let e = c.v1().projects().get(&id).unwrap_err();
     assert_eq!(e.code, Code::Server, "{e}");
     assert_eq!(e.http_status, Some(500));
     assert!(e.message.ends_with("(after 3 attempts)"), "{}", e.message);
@@ -163,7 +167,7 @@ fn a_server_that_stays_slow_is_a_timeout_on_get() {
     let c = client_for(&server);
     let id = create(&c).unwrap();
     arm(&server, &format!("GET /v1/project {SLOW}"));
-    let e = c.get_project(&id).unwrap_err();
+    let e = c.v1().projects().get(&id).unwrap_err();
     assert_eq!(e.code, Code::Timeout, "{e}");
     assert_eq!(e.code.as_i32(), 101, "JOGG_ERR_TIMEOUT");
     assert!(e.message.ends_with("(after 3 attempts)"), "{}", e.message);
@@ -235,7 +239,7 @@ fn create_refused_with_429_is_retried_and_made_once() {
     let id = create(&c).unwrap();
     assert_eq!(attempts(&server, "POST", CREATE), 2);
     assert_eq!(server.projects_created(), 1);
-    assert_eq!(c.get_project(&id).unwrap().id, id);
+    assert_eq!(c.v1().projects().get(&id).unwrap().id, id);
 }
 
 #[test]
@@ -243,13 +247,13 @@ fn table_operations_meet_the_same_faults() {
     // v1.create_product goes through the table-driven handlers, not the hand-written route.
     let server = server();
     let c = client_for(&server);
-    let op = ops::find("v1.create_product").unwrap();
+    let op = "v1.create_product";
     let params = json!({"name": "Socks", "description": "Warm."});
     arm(&server, "POST /v1/product http429;retry_after=0;times=1");
-    c.execute(op, &params).unwrap();
+    c.call(op, &params).unwrap();
     assert_eq!(server.created("product"), 1);
     arm(&server, "POST /v1/product drop-after;times=1");
-    let e = c.execute(op, &params).unwrap_err();
+    let e = c.call(op, &params).unwrap_err();
     assert!(e.maybe_processed);
     assert_eq!(
         server.created("product"),

@@ -17,7 +17,7 @@ use jogg::{Client, CreateTalkingAvatarVideo};
 fn child(client: &Client, id: &str, rounds: usize) -> ! {
     let status = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
         for _ in 0..rounds {
-            match client.get_project(id) {
+            match client.v1().projects().get(id) {
                 Ok(p) if p.id == id => {}
                 Ok(_) => return 1,
                 Err(_) => return 2,
@@ -56,7 +56,9 @@ fn forked_child_gets_its_own_connection_and_replies() {
     let client = common::client(&server);
     let create = |script: &str| {
         client
-            .create_video_from_talking_avatar(&CreateTalkingAvatarVideo::from_script(
+            .v1()
+            .videos()
+            .create_from_talking_avatar(&CreateTalkingAvatarVideo::from_script(
                 81,
                 "en-US-JennyNeural",
                 script,
@@ -76,12 +78,12 @@ fn forked_child_gets_its_own_connection_and_replies() {
         "the child reused a connection it inherited"
     );
     // The parent's pooled connection still works and answers the parent.
-    assert_eq!(client.get_project(&mine).unwrap().id, mine);
+    assert_eq!(client.v1().projects().get(&mine).unwrap().id, mine);
 
     // Then both at once, many times over: every reply answers the process that asked.
     let pid = fork_and(&client, &theirs, 200);
     for _ in 0..200 {
-        assert_eq!(client.get_project(&mine).unwrap().id, mine);
+        assert_eq!(client.v1().projects().get(&mine).unwrap().id, mine);
     }
     assert_eq!(
         exit_status(pid),

@@ -53,7 +53,7 @@ fn known_keys() -> Vec<String> {
     .iter()
     .map(|s| s.to_string())
     .collect();
-    for op in jogg::ops::OPERATIONS {
+    for op in jogg::operations::OPERATIONS {
         keys.extend(op.schema.fields.iter().map(|f| f.name.to_string()));
     }
     keys.sort();
@@ -106,7 +106,7 @@ fn object() -> impl Strategy<Value = Value> {
 }
 
 fn operation_name() -> impl Strategy<Value = String> {
-    let names: Vec<String> = jogg::ops::OPERATIONS
+    let names: Vec<String> = jogg::operations::OPERATIONS
         .iter()
         .map(|op| op.full_name())
         .collect();

@@ -147,7 +147,7 @@ fn deep_response_and_webhook_bodies_are_typed_errors() {
     // A garbled read is retried (twice by default): the server answers the same each time.
     let server = Scripted::start((0..3).map(|_| respond("200 OK", "", &deep)).collect());
     let c = client(&server.url, "k", &Lines::default());
-    let e = c.get_project("p1").unwrap_err();
+    let e = c.v1().projects().get("p1").unwrap_err();
     assert_eq!(e.code, Code::BadResponse);
     assert_eq!(e.request_id.as_deref(), Some("gw-1"));
 

@@ -34,8 +34,8 @@ fn catalogue_urls_are_served() {
         "v2.list_templates",
         "v2.list_custom_templates",
     ] {
-        let op = jogg::ops::find(name).unwrap();
-        let data = c.execute(op, &json!({})).unwrap().data;
+        let op = name;
+        let data = c.call(op, &json!({})).unwrap().data;
         let before = found.len();
         urls(&data, &base, &mut found);
         assert!(found.len() > before, "{name} lists no mock URL");

@@ -7,7 +7,7 @@ mod common;
 use std::collections::BTreeSet;
 use std::ffi::CStr;
 
-use jogg::ops;
+use jogg::operations as ops;
 use serde_json::Value;
 
 /// Each operation's area file declares it as `static <NAME>` and a typed method uses it.

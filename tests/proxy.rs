@@ -47,7 +47,7 @@ fn https_goes_through_a_connect_tunnel_and_the_proxy_never_sees_the_key() {
     config.proxy = Proxy::Url(proxy);
     config.max_retries = 0;
     let client = Client::new(config).unwrap();
-    let err = client.get_project("p1").unwrap_err();
+    let err = client.v1().projects().get("p1").unwrap_err();
     let head = seen.join().unwrap();
     assert!(
         head.starts_with("CONNECT api.jogg.ai:443 HTTP/1.1\r\n"),

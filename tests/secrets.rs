@@ -103,8 +103,7 @@ fn no_error_log_or_debug_output_shows_the_key() {
             let c = client(&server.url, SENTINEL, &lines);
             assert_clean("Client Debug", &format!("{c:?}"));
             let e = within(GUARD, move || {
-                c.execute(jogg::ops::find(name).unwrap(), &params)
-                    .expect_err("every script fails")
+                c.call(name, &params).expect_err("every script fails")
             });
             assert_clean("error", &renderings(&e));
             errors += 1;
@@ -259,7 +258,9 @@ fn redirects_carry_the_key_nowhere() {
         let lines = Lines::default();
         let c = client(&api.url, SENTINEL, &lines);
         let e = c
-            .get_project("p1")
+            .v1()
+            .projects()
+            .get("p1")
             .expect_err("a redirect is an error, not followed");
         assert_eq!(e.code, Code::BadResponse);
         assert_eq!(target.count(), 0);
@@ -290,7 +291,7 @@ fn logging_is_off_by_default_and_says_what_it_should() {
     ]);
     let lines = Lines::default();
     let c = client(&server.url, SENTINEL, &lines);
-    c.get_project("p 1/x").expect("retried");
+    c.v1().projects().get("p 1/x").expect("retried");
     let all = lines.all();
     let text: Vec<&str> = all.iter().map(|(_, l)| l.as_str()).collect();
     assert_eq!(
@@ -326,7 +327,9 @@ fn jogg_log_env_prints_to_stderr() {
         assert_eq!(config.log, LogLevel::Debug, "JOGG_LOG is the default");
         jogg::Client::new(config)
             .unwrap()
-            .get_project("p1")
+            .v1()
+            .projects()
+            .get("p1")
             .unwrap();
         return;
     }
@@ -467,7 +470,7 @@ fn failed_task_rid_and_server_urls_never_show_the_key() {
         &format!(r#"{{"code":0,"data":{{"id":"p1","status_code":"{SENTINEL}"}},"rid":"r"}}"#),
     )]);
     let c = client(&api.url, SENTINEL, &lines);
-    let e = c.get_project("p1").unwrap_err();
+    let e = c.v1().projects().get("p1").unwrap_err();
     assert_eq!(e.code, Code::BadResponse, "{e}");
     assert_clean("decode error", &renderings(&e));
 
@@ -532,8 +535,11 @@ fn server_rid_with_control_characters_stays_one_log_line() {
     ]);
     let lines = Lines::default();
     let c = client(&server.url, SENTINEL, &lines);
-    c.get_project("p1").expect("first reply is a success");
-    let e = c.get_project("p1").unwrap_err();
+    c.v1()
+        .projects()
+        .get("p1")
+        .expect("first reply is a success");
+    let e = c.v1().projects().get("p1").unwrap_err();
     let all = lines.all();
     assert_eq!(all.len(), 4, "one line per event: {all:?}");
     for (_, line) in &all {

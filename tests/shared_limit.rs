@@ -218,12 +218,14 @@ fn killed_worker_host() {
 // The shared store failing.
 
 fn create(c: &Client) -> jogg::Result<String> {
-    c.create_video_from_talking_avatar(&CreateTalkingAvatarVideo::from_script(
-        1,
-        "en-US-JennyNeural",
-        "Hello",
-    ))
-    .map(|p| p.project_id)
+    c.v1()
+        .videos()
+        .create_from_talking_avatar(&CreateTalkingAvatarVideo::from_script(
+            1,
+            "en-US-JennyNeural",
+            "Hello",
+        ))
+        .map(|p| p.project_id)
 }
 
 fn redis_client(server: &MockServer, url: &str, log: Option<LogSink>) -> Client {
@@ -254,7 +256,7 @@ fn redis_stopped_mid_run_is_an_error_naming_it() {
         "nothing sent after the failure"
     );
     // GETs do not need the limiter.
-    c.get_project(&project).unwrap();
+    c.v1().projects().get(&project).unwrap();
 }
 
 fn redis_stopped_mid_run_falls_back_when_asked_and_logs_it() {

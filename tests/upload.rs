@@ -214,6 +214,7 @@ fn mock_refuses_a_put_that_contradicts_the_declared_type() {
     let server = mock(0);
     let signed = client(&server)
         .v2()
+        .assets()
         .create_upload_url(&jogg::CreateUploadUrl {
             filename: "a.png".into(),
             content_type: "image/jpeg".into(),

@@ -56,9 +56,9 @@ fn last_body(server: &MockServer) -> Value {
 
 /// A product through the products area's own operation.
 fn create_product(c: &Client, name: &str, description: &str) -> String {
-    let op = jogg::ops::find("v1.create_product").unwrap();
+    let op = "v1.create_product";
     let reply = c
-        .execute(
+        .call(
             op,
             &json!({"name": name, "description": description, "target_audience": "runners",
                 "media": [{"type": 1, "name": "front", "url": "https://example.com/p.png"}]}),
@@ -111,7 +111,11 @@ fn template_request() -> CreateVideoWithTemplate {
 fn template_video_is_a_project() {
     let server = mock(0);
     let c = client(&server);
-    let created = c.create_video_with_template(&template_request()).unwrap();
+    let created = c
+        .v1()
+        .videos()
+        .create_with_template(&template_request())
+        .unwrap();
     assert_eq!(created.project_id.len(), 32);
     assert_eq!(server.projects_created(), 1);
     let body = last_body(&server);
@@ -135,9 +139,14 @@ fn template_video_is_a_project() {
 
     let mut named = template_request();
     named.video_name = Some("April promo".into());
-    let id = c.create_video_with_template(&named).unwrap().project_id;
+    let id = c
+        .v1()
+        .videos()
+        .create_with_template(&named)
+        .unwrap()
+        .project_id;
     assert_eq!(
-        c.get_project(&id).unwrap().title.as_deref(),
+        c.v1().projects().get(&id).unwrap().title.as_deref(),
         Some("April promo")
     );
 }
@@ -147,20 +156,34 @@ fn template_video_progress_failure_and_ownership() {
     let server = two_keys(FOREVER_MS);
     let k1 = client_for(&server, "k1");
     let id = k1
-        .create_video_with_template(&template_request())
+        .v1()
+        .videos()
+        .create_with_template(&template_request())
         .unwrap()
         .project_id;
-    let p = k1.get_project(&id).unwrap();
+    let p = k1.v1().projects().get(&id).unwrap();
     assert_eq!((p.status_code, p.video_url), (1, None));
-    let e = client_for(&server, "k2").get_project(&id).unwrap_err();
+    let e = client_for(&server, "k2")
+        .v1()
+        .projects()
+        .get(&id)
+        .unwrap_err();
     assert_eq!(e.code, Code::NotFound);
 
     let server = mock(0);
     let c = client(&server);
     let mut failing = template_request();
     failing.variables[1] = TemplateVariable::script("voiceover", "FAIL_RENDER please");
-    let id = c.create_video_with_template(&failing).unwrap().project_id;
-    assert_eq!(c.get_project(&id).unwrap().status(), TaskStatus::Failed);
+    let id = c
+        .v1()
+        .videos()
+        .create_with_template(&failing)
+        .unwrap()
+        .project_id;
+    assert_eq!(
+        c.v1().projects().get(&id).unwrap().status(),
+        TaskStatus::Failed
+    );
     let e = c
         .wait_for_project(&id, &quick(), |_| ControlFlow::Continue(()))
         .unwrap_err();
@@ -289,9 +312,14 @@ fn legacy_variable_render() {
         timbre_id: None,
         without_tts: Some(false),
     };
-    let id = c.create_video_with_variables(&request).unwrap().project_id;
+    let id = c
+        .v1()
+        .videos()
+        .create_with_variables(&request)
+        .unwrap()
+        .project_id;
     assert_eq!(last_body(&server)["without_tts"], 0);
-    let p = c.get_project(&id).unwrap();
+    let p = c.v1().projects().get(&id).unwrap();
     assert_eq!(p.status(), TaskStatus::Succeeded);
     assert_eq!(p.title.as_deref(), Some("Spring newsletter"));
 
@@ -356,7 +384,12 @@ fn product_video_and_preview() {
     let mut request = CreateVideoFromUrl::from(video.clone());
     request.music_id = Some(9001);
     request.video_name = Some("Bottle ad".into());
-    let id = c.create_video_from_url(&request).unwrap().project_id;
+    let id = c
+        .v1()
+        .videos()
+        .create_from_url(&request)
+        .unwrap()
+        .project_id;
     let body = last_body(&server);
     assert_eq!(body["video_length"], "30");
     assert_eq!(body["aspect_ratio"], 1);
@@ -370,19 +403,24 @@ fn product_video_and_preview() {
     assert_eq!(p.video_duration, Some(30.0));
     assert!(download(&p.cover_url.unwrap()) > 10);
 
-    let preview = c.create_preview_video(&video).unwrap().project_id;
+    let preview = c.v1().videos().create_preview(&video).unwrap().project_id;
     let body = last_body(&server);
     assert!(body.get("music_id").is_none() && body.get("video_name").is_none());
-    let p = c.get_project(&preview).unwrap();
+    let p = c.v1().projects().get(&preview).unwrap();
     assert_eq!(p.title.as_deref(), Some("Preview: Trail Bottle"));
 
     let mut own_script = ProductVideo::new(&product_id, 81, ScriptStyle::new("Challenge"));
     own_script.override_script = Some("Thirty characters of my script".into());
     let id = c
-        .create_video_from_url(&own_script.into())
+        .v1()
+        .videos()
+        .create_from_url(&own_script.into())
         .unwrap()
         .project_id;
-    assert_eq!(c.get_project(&id).unwrap().video_duration, Some(2.0));
+    assert_eq!(
+        c.v1().projects().get(&id).unwrap().video_duration,
+        Some(2.0)
+    );
     assert_eq!(server.projects_created(), 3);
 }
 
@@ -393,22 +431,27 @@ fn product_videos_need_the_callers_product() {
     let k2 = client_for(&server, "k2");
     let product_id = create_product(&k1, "Desk Lamp", "Warm light.");
     let video = ProductVideo::new(&product_id, 81, ScriptStyle::DATA);
-    let id = k1.create_preview_video(&video).unwrap().project_id;
-    assert_eq!(k1.get_project(&id).unwrap().status(), TaskStatus::Pending);
-    let e = k2.create_preview_video(&video).unwrap_err();
+    let id = k1.v1().videos().create_preview(&video).unwrap().project_id;
+    assert_eq!(
+        k1.v1().projects().get(&id).unwrap().status(),
+        TaskStatus::Pending
+    );
+    let e = k2.v1().videos().create_preview(&video).unwrap_err();
     assert_eq!((e.code, e.api_code), (Code::NotFound, Some(10104)));
     let e = k1
-        .create_video_from_url(&ProductVideo::new("0".repeat(32), 81, ScriptStyle::DATA).into())
+        .v1()
+        .videos()
+        .create_from_url(&ProductVideo::new("0".repeat(32), 81, ScriptStyle::DATA).into())
         .unwrap_err();
     assert_eq!(e.code, Code::NotFound);
     let mut styled = video.clone();
     styled.visual_style = Some("Wobbly".into());
-    let e = k1.create_preview_video(&styled).unwrap_err();
+    let e = k1.v1().videos().create_preview(&styled).unwrap_err();
     assert_eq!((e.code, e.api_code), (Code::InvalidRequest, Some(40000)));
     assert!(e.message.contains("visual_style"), "{}", e.message);
     let mut templated = video;
     templated.template_id = Some(2400);
-    let e = k1.create_preview_video(&templated).unwrap_err();
+    let e = k1.v1().videos().create_preview(&templated).unwrap_err();
     assert_eq!(
         e.code,
         Code::NotFound,
@@ -516,7 +559,12 @@ fn ai_scripts_in_several_styles() {
     let mut request =
         GenerateAiScripts::described("Owala FreeSip", "A bottle you can sip or swig.");
     request.video_length = Some(VideoLength::Seconds15);
-    let short = c.generate_ai_scripts(&request).unwrap().generated_scripts;
+    let short = c
+        .v1()
+        .scripts()
+        .generate(&request)
+        .unwrap()
+        .generated_scripts;
     assert!(short.len() >= 3);
     let styles: HashSet<&str> = short.iter().map(|s| s.script_style.as_str()).collect();
     assert_eq!(styles.len(), short.len(), "one script per style");
@@ -526,13 +574,23 @@ fn ai_scripts_in_several_styles() {
             .all(|s| s.script_paragraphs.contains("Owala FreeSip"))
     );
     request.video_length = Some(VideoLength::Seconds60);
-    let long = c.generate_ai_scripts(&request).unwrap().generated_scripts;
+    let long = c
+        .v1()
+        .scripts()
+        .generate(&request)
+        .unwrap()
+        .generated_scripts;
     assert!(long[0].script_paragraphs.len() > short[0].script_paragraphs.len());
 
     let product_id = create_product(&c, "Trail Bottle", "Never leaks.");
     let mut request = GenerateAiScripts::for_product(&product_id);
     request.language = "german".into();
-    let scripts = c.generate_ai_scripts(&request).unwrap().generated_scripts;
+    let scripts = c
+        .v1()
+        .scripts()
+        .generate(&request)
+        .unwrap()
+        .generated_scripts;
     assert!(scripts[0].script_paragraphs.contains("Trail Bottle"));
     assert!(
         scripts[0].script_paragraphs.contains("runners"),
@@ -540,7 +598,9 @@ fn ai_scripts_in_several_styles() {
     );
     assert!(scripts[0].script_paragraphs.starts_with("[german]"));
     let e = c
-        .generate_ai_scripts(&GenerateAiScripts::for_product("f".repeat(32)))
+        .v1()
+        .scripts()
+        .generate(&GenerateAiScripts::for_product("f".repeat(32)))
         .unwrap_err();
     assert_eq!(e.code, Code::NotFound);
 
@@ -607,7 +667,7 @@ fn ai_scripts_in_several_styles() {
 fn music_lists() {
     let server = mock(0);
     let c = client(&server);
-    let library = c.list_musics().unwrap().music;
+    let library = c.v1().music().list().unwrap().music;
     assert_eq!(library.len(), 13);
     assert!(
         library
@@ -615,7 +675,7 @@ fn music_lists() {
             .all(|m| m.duration.unwrap() > 0.0 && m.name.is_some())
     );
     assert!(download(library[0].music_url.as_deref().unwrap()) > 100);
-    let custom = c.list_custom_musics().unwrap().music;
+    let custom = c.v1().music().list_custom().unwrap().music;
     let ids: Vec<i64> = custom.iter().map(|m| m.id).collect();
     assert_eq!(ids, [9001, 9002]);
 
@@ -642,11 +702,11 @@ fn music_lists() {
 fn custom_voices_by_language() {
     let server = mock(0);
     let c = client(&server);
-    let all = c.list_custom_voices(None).unwrap();
+    let all = c.v1().voices().list_custom(None).unwrap();
     assert_eq!(all.total, Some(4));
     assert_eq!(all.voices.len(), 4);
     assert!(all.voices.iter().all(|v| v.voice_id.starts_with("tb_")));
-    let english = c.list_custom_voices(Some("english")).unwrap();
+    let english = c.v1().voices().list_custom(Some("english")).unwrap();
     assert_eq!(english.total, Some(2));
     for v in &english.voices {
         assert_eq!(v.language.as_deref(), Some("english"));
@@ -655,7 +715,10 @@ fn custom_voices_by_language() {
             "audition_url read as audio_url (D28)"
         );
     }
-    assert_eq!(c.list_custom_voices(Some("german")).unwrap().total, Some(0));
+    assert_eq!(
+        c.v1().voices().list_custom(Some("german")).unwrap().total,
+        Some(0)
+    );
 
     let cc = CClient::new(&server);
     let data = cc
@@ -679,10 +742,12 @@ fn custom_voices_by_language() {
 fn visual_styles_and_templates_by_shape() {
     let server = mock(0);
     let c = client(&server);
-    let all = c.list_visual_styles(None).unwrap().visual_styles;
+    let all = c.v1().visual_styles().list(None).unwrap().visual_styles;
     assert_eq!(all.len(), 7);
     let square = c
-        .list_visual_styles(Some(AspectRatio::Square))
+        .v1()
+        .visual_styles()
+        .list(Some(AspectRatio::Square))
         .unwrap()
         .visual_styles;
     assert!(!square.is_empty() && square.len() < all.len());
@@ -696,10 +761,12 @@ fn visual_styles_and_templates_by_shape() {
             .contains(&("aspect_ratio".into(), "2".into()))
     );
 
-    let library = c.list_templates(None).unwrap().templates;
+    let library = c.v1().templates().list(None).unwrap().templates;
     assert_eq!(library.len(), 10);
     let landscape = c
-        .list_templates(Some(AspectRatio::Landscape))
+        .v1()
+        .templates()
+        .list(Some(AspectRatio::Landscape))
         .unwrap()
         .templates;
     assert_eq!(landscape.len(), 4);
@@ -708,13 +775,15 @@ fn visual_styles_and_templates_by_shape() {
             .iter()
             .all(|t| t.aspect_ratio == Some(1) && t.cover_url.is_some())
     );
-    let mine = c.list_custom_templates(None).unwrap().templates;
+    let mine = c.v1().templates().list_custom(None).unwrap().templates;
     assert_eq!(
         mine.iter().map(|t| t.id).collect::<Vec<_>>(),
         [2400, 2401, 2402]
     );
     let portrait = c
-        .list_custom_templates(Some(AspectRatio::Portrait))
+        .v1()
+        .templates()
+        .list_custom(Some(AspectRatio::Portrait))
         .unwrap()
         .templates;
     assert_eq!(portrait.len(), 1);
@@ -759,11 +828,11 @@ fn instant_avatar_lifecycle_per_key() {
         origin_url: "https://example.com/me.mp4".into(),
         name: "Me at my desk".into(),
     };
-    let created = k1.create_instant_avatar(&request).unwrap();
-    let second = k1.create_instant_avatar(&request).unwrap();
+    let created = k1.v1().avatars().create_instant(&request).unwrap();
+    let second = k1.v1().avatars().create_instant(&request).unwrap();
     assert_ne!(created.avatar_id, second.avatar_id);
     assert_eq!(server.created("instant_avatar"), 2);
-    let list = k1.list_custom_avatars().unwrap();
+    let list = k1.v1().avatars().list_custom().unwrap();
     assert_eq!(list.avatars.len(), 2);
     assert_eq!(list.avatars[0].avatar_id, second.avatar_id, "newest first");
     let mine = list.find(created.avatar_id).unwrap();
@@ -772,14 +841,22 @@ fn instant_avatar_lifecycle_per_key() {
     assert!(mine.fail_msg.is_none());
     assert!(download(mine.cover_url.as_deref().unwrap()) > 10);
 
-    assert!(k2.list_custom_avatars().unwrap().avatars.is_empty());
-    let e = k2.delete_instant_avatar(created.avatar_id).unwrap_err();
+    assert!(k2.v1().avatars().list_custom().unwrap().avatars.is_empty());
+    let e = k2
+        .v1()
+        .avatars()
+        .delete_instant(created.avatar_id)
+        .unwrap_err();
     assert_eq!(e.code, Code::NotFound);
-    k1.delete_instant_avatar(created.avatar_id).unwrap();
-    let left = k1.list_custom_avatars().unwrap();
+    k1.v1().avatars().delete_instant(created.avatar_id).unwrap();
+    let left = k1.v1().avatars().list_custom().unwrap();
     assert!(left.find(created.avatar_id).is_none());
     assert_eq!(left.avatars.len(), 1);
-    let e = k1.delete_instant_avatar(created.avatar_id).unwrap_err();
+    let e = k1
+        .v1()
+        .avatars()
+        .delete_instant(created.avatar_id)
+        .unwrap_err();
     assert_eq!(e.api_code, Some(10104));
     let sent = server.requests().pop().unwrap();
     assert_eq!(sent.method, "DELETE");
@@ -794,13 +871,22 @@ fn instant_avatar_progress_and_failure() {
     let server = mock(FOREVER_MS);
     let c = client(&server);
     let id = c
-        .create_instant_avatar(&CreateInstantAvatar {
+        .v1()
+        .avatars()
+        .create_instant(&CreateInstantAvatar {
             origin_url: "https://example.com/me.mp4".into(),
             name: "Me".into(),
         })
         .unwrap()
         .avatar_id;
-    let a = c.list_custom_avatars().unwrap().find(id).cloned().unwrap();
+    let a = c
+        .v1()
+        .avatars()
+        .list_custom()
+        .unwrap()
+        .find(id)
+        .cloned()
+        .unwrap();
     assert_eq!((a.status, a.cover_url), (AvatarStatus::Processing, None));
 
     let server = mock(0);
@@ -887,7 +973,9 @@ fn photo_generation_and_new_look() {
     let server = mock(0);
     let c = client(&server);
     let created = c
-        .generate_avatar_photo(&GenerateAvatarPhoto {
+        .v1()
+        .photo_avatars()
+        .generate_photo(&GenerateAvatarPhoto {
             look: look(),
             image_url: None,
         })
@@ -897,7 +985,11 @@ fn photo_generation_and_new_look() {
     assert_eq!(body["age"], "Adult");
     assert_eq!(body["ethnicity"], "South American");
     assert_eq!(body["aspect_ratio"], 0);
-    let g = c.get_photo_generation(&created.photo_id).unwrap();
+    let g = c
+        .v1()
+        .photo_avatars()
+        .get_generation(&created.photo_id)
+        .unwrap();
     assert_eq!(g.task_status(), TaskStatus::Succeeded);
     assert_eq!(g.photo_id.as_deref(), Some(created.photo_id.as_str()));
     assert_eq!(g.image_url_list.len(), 4);
@@ -908,14 +1000,20 @@ fn photo_generation_and_new_look() {
     }
 
     let again = c
-        .generate_avatar_new_look(&GenerateAvatarNewLook {
+        .v1()
+        .photo_avatars()
+        .generate_new_look(&GenerateAvatarNewLook {
             look: look(),
             image_url: g.image_url_list[0].clone(),
         })
         .unwrap();
     assert_ne!(again.photo_id, created.photo_id);
     assert_eq!(
-        c.get_photo_generation(&again.photo_id).unwrap().status,
+        c.v1()
+            .photo_avatars()
+            .get_generation(&again.photo_id)
+            .unwrap()
+            .status,
         "success"
     );
     assert_eq!(server.created("photo_generation"), 2);
@@ -926,17 +1024,21 @@ fn photo_generation_progress_failure_and_validation() {
     let server = two_keys(FOREVER_MS);
     let k1 = client_for(&server, "k1");
     let id = k1
-        .generate_avatar_photo(&GenerateAvatarPhoto {
+        .v1()
+        .photo_avatars()
+        .generate_photo(&GenerateAvatarPhoto {
             look: look(),
             image_url: None,
         })
         .unwrap()
         .photo_id;
-    let g = k1.get_photo_generation(&id).unwrap();
+    let g = k1.v1().photo_avatars().get_generation(&id).unwrap();
     assert_eq!(g.status, "in_progress");
     assert!(g.image_url_list.is_empty());
     let e = client_for(&server, "k2")
-        .get_photo_generation(&id)
+        .v1()
+        .photo_avatars()
+        .get_generation(&id)
         .unwrap_err();
     assert_eq!(e.code, Code::NotFound);
 
@@ -1027,22 +1129,36 @@ fn photo_motion_makes_a_photo_avatar() {
     let server = two_keys(0);
     let k1 = client_for(&server, "k1");
     let photo = k1
-        .generate_avatar_photo(&GenerateAvatarPhoto {
+        .v1()
+        .photo_avatars()
+        .generate_photo(&GenerateAvatarPhoto {
             look: look(),
             image_url: None,
         })
         .unwrap()
         .photo_id;
-    let image = k1.get_photo_generation(&photo).unwrap().image_url_list[1].clone();
+    let image = k1
+        .v1()
+        .photo_avatars()
+        .get_generation(&photo)
+        .unwrap()
+        .image_url_list[1]
+        .clone();
     let created = k1
-        .add_photo_avatar_motion(&motion_request(&image, Some(photo.clone())))
+        .v1()
+        .photo_avatars()
+        .add_motion(&motion_request(&image, Some(photo.clone())))
         .unwrap();
     assert!(created.motion_id.starts_with("25-mo_"));
     assert_eq!(created.name.as_deref(), Some("Office Ana"));
     let avatar_id = created.avatar_id.unwrap();
     assert_eq!(last_body(&server)["model"], "2.0");
 
-    let m = k1.get_photo_avatar_motion(&created.motion_id).unwrap();
+    let m = k1
+        .v1()
+        .photo_avatars()
+        .get_motion(&created.motion_id)
+        .unwrap();
     assert_eq!(m.task_status(), TaskStatus::Succeeded);
     assert_eq!(m.status, "completed");
     assert_eq!(m.avatar_id, Some(avatar_id));
@@ -1050,7 +1166,7 @@ fn photo_motion_makes_a_photo_avatar() {
     assert_eq!(m.voice_id.as_deref(), Some("en-US-JennyNeural"));
     assert!(download(m.motion_preview_url.as_deref().unwrap()) > 100);
 
-    let list = k1.list_photo_avatars().unwrap();
+    let list = k1.v1().avatars().list_photo().unwrap();
     let a = list.find(avatar_id).unwrap();
     assert_eq!(a.status, AvatarStatus::Ready);
     assert_eq!(a.style.as_deref(), Some("professional"));
@@ -1058,7 +1174,9 @@ fn photo_motion_makes_a_photo_avatar() {
     assert_eq!(a.cover_url.as_deref(), Some(image.as_str()));
     // Photo and instant avatars never share an id.
     let instant = k1
-        .create_instant_avatar(&CreateInstantAvatar {
+        .v1()
+        .avatars()
+        .create_instant(&CreateInstantAvatar {
             origin_url: "https://example.com/v.mp4".into(),
             name: "n".into(),
         })
@@ -1066,11 +1184,17 @@ fn photo_motion_makes_a_photo_avatar() {
     assert_ne!(instant.avatar_id, avatar_id);
 
     let k2 = client_for(&server, "k2");
-    assert!(k2.list_photo_avatars().unwrap().avatars.is_empty());
-    let e = k2.get_photo_avatar_motion(&created.motion_id).unwrap_err();
+    assert!(k2.v1().avatars().list_photo().unwrap().avatars.is_empty());
+    let e = k2
+        .v1()
+        .photo_avatars()
+        .get_motion(&created.motion_id)
+        .unwrap_err();
     assert_eq!(e.code, Code::NotFound);
     let e = k2
-        .add_photo_avatar_motion(&motion_request(&image, Some(photo)))
+        .v1()
+        .photo_avatars()
+        .add_motion(&motion_request(&image, Some(photo)))
         .unwrap_err();
     assert_eq!(e.code, Code::NotFound, "another key's generation");
     assert_eq!(server.created("photo_motion"), 1);
@@ -1081,11 +1205,17 @@ fn photo_motion_progress_failure_and_limits() {
     let server = mock(FOREVER_MS);
     let c = client(&server);
     let created = c
-        .add_photo_avatar_motion(&motion_request("https://example.com/me.png", None))
+        .v1()
+        .photo_avatars()
+        .add_motion(&motion_request("https://example.com/me.png", None))
         .unwrap();
-    let m = c.get_photo_avatar_motion(&created.motion_id).unwrap();
+    let m = c
+        .v1()
+        .photo_avatars()
+        .get_motion(&created.motion_id)
+        .unwrap();
     assert_eq!((m.status.as_str(), m.motion_preview_url), ("pending", None));
-    let a = c.list_photo_avatars().unwrap().avatars[0].clone();
+    let a = c.v1().avatars().list_photo().unwrap().avatars[0].clone();
     assert_eq!(a.status, AvatarStatus::Processing);
 
     let server = mock(0);

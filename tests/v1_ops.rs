@@ -14,7 +14,12 @@ use jogg::{
 fn list_avatars_honours_every_filter() {
     let server = mock(0);
     let c = client(&server);
-    let all = c.list_avatars(&AvatarFilter::default()).unwrap().avatars;
+    let all = c
+        .v1()
+        .avatars()
+        .list(&AvatarFilter::default())
+        .unwrap()
+        .avatars;
     assert!(all.len() >= 40, "catalogue has {} avatars", all.len());
     let filter = AvatarFilter {
         aspect_ratio: Some(AspectRatio::Landscape),
@@ -22,7 +27,7 @@ fn list_avatars_honours_every_filter() {
         style: Some("professional".into()),
         ..Default::default()
     };
-    let some = c.list_avatars(&filter).unwrap().avatars;
+    let some = c.v1().avatars().list(&filter).unwrap().avatars;
     assert!(!some.is_empty() && some.len() < all.len());
     for a in &some {
         assert_eq!(a.aspect_ratio, Some(1));
@@ -32,7 +37,9 @@ fn list_avatars_honours_every_filter() {
     }
     // Filters the items do not carry still narrow the list, and reach the server as sent.
     let studio = c
-        .list_avatars(&AvatarFilter {
+        .v1()
+        .avatars()
+        .list(&AvatarFilter {
             scene: Some("studio".into()),
             ethnicity: Some("east_asian".into()),
             ..Default::default()
@@ -60,8 +67,8 @@ fn list_voices_pages_and_filters() {
         page_size: Some(5),
         ..Default::default()
     };
-    let p1 = c.list_voices(&filter(1)).unwrap();
-    let p2 = c.list_voices(&filter(2)).unwrap();
+    let p1 = c.v1().voices().list(&filter(1)).unwrap();
+    let p2 = c.v1().voices().list(&filter(2)).unwrap();
     let total = p1.total.unwrap();
     assert!(total > 5, "need a second page, total {total}");
     assert_eq!(p1.voices.len(), 5);
@@ -83,7 +90,7 @@ fn create_then_get_project() {
     req.aspect_ratio = Some(AspectRatio::Portrait);
     req.caption = Some(true);
     req.video_name = Some("greeting".into());
-    let created = c.create_video_from_talking_avatar(&req).unwrap();
+    let created = c.v1().videos().create_from_talking_avatar(&req).unwrap();
     assert_eq!(created.project_id.len(), 32);
     assert_eq!(server.projects_created(), 1);
 
@@ -98,7 +105,7 @@ fn create_then_get_project() {
     let key = sent.headers.iter().find(|(k, _)| k == "x-api-key").unwrap();
     assert_eq!(key.1, jogg_mock::MOCK_API_KEY);
 
-    let p = c.get_project(&created.project_id).unwrap();
+    let p = c.v1().projects().get(&created.project_id).unwrap();
     assert_eq!(p.id, created.project_id);
     assert_eq!(p.status(), TaskStatus::Succeeded);
     assert_eq!(p.title.as_deref(), Some("greeting"));
@@ -120,7 +127,7 @@ fn audio_request_sends_no_voice() {
         caption: None,
         video_name: None,
     };
-    c.create_video_from_talking_avatar(&req).unwrap();
+    c.v1().videos().create_from_talking_avatar(&req).unwrap();
     let body: serde_json::Value =
         serde_json::from_slice(&server.requests().pop().unwrap().body).unwrap();
     assert_eq!(
@@ -133,7 +140,11 @@ fn audio_request_sends_no_voice() {
 #[test]
 fn project_of_unknown_id_is_not_found() {
     let server = mock(0);
-    let e = client(&server).get_project("0123456789abcdef").unwrap_err();
+    let e = client(&server)
+        .v1()
+        .projects()
+        .get("0123456789abcdef")
+        .unwrap_err();
     assert_eq!(e.code, Code::NotFound);
     assert_eq!(e.api_code, Some(10104));
     assert_eq!(e.request_id().map(str::len), Some(32));

@@ -25,7 +25,7 @@ fn body(server: &jogg_mock::MockServer) -> serde_json::Value {
 fn create_list_update_typed() {
     let server = mock(0);
     let c = client(&server);
-    assert!(c.list_products().unwrap().is_empty());
+    assert!(c.v1().products().list().unwrap().is_empty());
 
     let manual = CreateProduct {
         target_audience: Some("Beauty enthusiasts".into()),
@@ -35,7 +35,7 @@ fn create_list_update_typed() {
         }]),
         ..CreateProduct::manual("Happy Blush", "A soft, blendable glow.")
     };
-    let p = c.create_product(&manual).unwrap();
+    let p = c.v1().products().create(&manual).unwrap();
     assert_eq!(p.product_id.len(), 32);
     assert_eq!(p.name.as_deref(), Some("Happy Blush"));
     assert_eq!(p.target_audience.as_deref(), Some("Beauty enthusiasts"));
@@ -51,7 +51,9 @@ fn create_list_update_typed() {
 
     // From a page: what was not given is read from it.
     let crawled = c
-        .create_product(&CreateProduct::from_url(
+        .v1()
+        .products()
+        .create(&CreateProduct::from_url(
             "https://shop.example.com/p/cosy-wool-socks",
         ))
         .unwrap();
@@ -62,26 +64,28 @@ fn create_list_update_typed() {
     );
     assert!(!crawled.description.unwrap_or_default().is_empty());
 
-    let listed = c.list_products().unwrap();
+    let listed = c.v1().products().list().unwrap();
     let ids: Vec<_> = listed.iter().map(|p| p.product_id.as_str()).collect();
     assert_eq!(ids, [p.product_id.as_str(), crawled.product_id.as_str()]);
     assert_eq!(listed[0], p, "the list returns the product as created");
 
-    c.update_product(&UpdateProduct {
-        product_id: p.product_id.clone(),
-        description: Some("Now brighter.".into()),
-        media: Some(vec![ProductMedia::video(
-            "https://cdn.example.com/demo.mp4",
-        )]),
-        ..Default::default()
-    })
-    .unwrap();
+    c.v1()
+        .products()
+        .update(&UpdateProduct {
+            product_id: p.product_id.clone(),
+            description: Some("Now brighter.".into()),
+            media: Some(vec![ProductMedia::video(
+                "https://cdn.example.com/demo.mp4",
+            )]),
+            ..Default::default()
+        })
+        .unwrap();
     assert_eq!(
         body(&server),
         json!({"product_id": p.product_id, "description": "Now brighter.",
                "media": [{"type": 2, "url": "https://cdn.example.com/demo.mp4"}]})
     );
-    let after = c.list_products().unwrap().remove(0);
+    let after = c.v1().products().list().unwrap().remove(0);
     assert_eq!(after.description.as_deref(), Some("Now brighter."));
     assert_eq!(
         after.name.as_deref(),
@@ -132,11 +136,15 @@ fn products_are_private_to_their_key() {
     let mine = client(&server);
     let other = Client::new(config_for(&server.base_url(), "k2")).unwrap();
     let p = mine
-        .create_product(&CreateProduct::manual("Kettle", "Boils fast"))
+        .v1()
+        .products()
+        .create(&CreateProduct::manual("Kettle", "Boils fast"))
         .unwrap();
-    assert!(other.list_products().unwrap().is_empty());
+    assert!(other.v1().products().list().unwrap().is_empty());
     let e = other
-        .update_product(&UpdateProduct {
+        .v1()
+        .products()
+        .update(&UpdateProduct {
             product_id: p.product_id.clone(),
             name: Some("Stolen".into()),
             ..Default::default()
@@ -145,7 +153,7 @@ fn products_are_private_to_their_key() {
     assert_eq!(e.code, Code::NotFound);
     assert_eq!(e.api_code, Some(10104));
     assert_eq!(
-        mine.list_products().unwrap()[0].name.as_deref(),
+        mine.v1().products().list().unwrap()[0].name.as_deref(),
         Some("Kettle")
     );
 }
@@ -158,7 +166,9 @@ fn invalid_requests_are_not_sent() {
     let before = server.requests().len();
     // Neither url nor name (D57).
     let e = c
-        .create_product(&CreateProduct {
+        .v1()
+        .products()
+        .create(&CreateProduct {
             description: Some("only words".into()),
             ..Default::default()
         })

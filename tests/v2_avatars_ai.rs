@@ -98,10 +98,7 @@ fn bottle() -> ProductInfo {
 fn ai_scripts_complete_with_several_styles() {
     let server = mock(0);
     let c = client(&server);
-    let created = c
-        .v2()
-        .create_ai_scripts(&scripts_request(bottle()))
-        .unwrap();
+    let created = c.v2().scripts().create(&scripts_request(bottle())).unwrap();
     assert!(created.task_id.starts_with("task_"), "{}", created.task_id);
     let sent = body_of_last(&server);
     assert_eq!(
@@ -111,7 +108,7 @@ fn ai_scripts_complete_with_several_styles() {
     assert_eq!(sent["video_length_seconds"], "60");
     assert_eq!(sent["script_style"], "Storytime");
 
-    let task = c.v2().get_ai_scripts_result(&created.task_id).unwrap();
+    let task = c.v2().scripts().get_result(&created.task_id).unwrap();
     assert_eq!(task.status, "completed");
     assert_eq!(task.task_id, created.task_id);
     assert!(task.err_msg.is_none());
@@ -147,10 +144,11 @@ fn ai_scripts_pending_then_failed() {
     let c = client(&server);
     let id = c
         .v2()
-        .create_ai_scripts(&scripts_request(bottle()))
+        .scripts()
+        .create(&scripts_request(bottle()))
         .unwrap()
         .task_id;
-    let task = c.v2().get_ai_scripts_result(&id).unwrap();
+    let task = c.v2().scripts().get_result(&id).unwrap();
     assert_eq!(task.status, "pending");
     assert!(task.scripts.is_empty() && task.err_msg.is_none());
 
@@ -158,8 +156,8 @@ fn ai_scripts_pending_then_failed() {
     let c = client(&server);
     let mut failing = scripts_request(bottle());
     failing.target_audience = Some("FAIL_RENDER".into());
-    let id = c.v2().create_ai_scripts(&failing).unwrap().task_id;
-    let task = c.v2().get_ai_scripts_result(&id).unwrap();
+    let id = c.v2().scripts().create(&failing).unwrap().task_id;
+    let task = c.v2().scripts().get_result(&id).unwrap();
     assert_eq!(task.status, "failed");
     assert!(task.scripts.is_empty());
     assert!(task.err_msg.unwrap().contains("Failed to generate"));
@@ -171,11 +169,11 @@ fn ai_scripts_are_private_to_their_key() {
     let mut by_id = scripts_request(ProductInfo::Id("NTQ0MTkzNjg".into()));
     by_id.video_length_seconds = VideoLength::Seconds15;
     by_id.script_style = ScriptStyle::new("Data");
-    let id = k1.v2().create_ai_scripts(&by_id).unwrap().task_id;
-    let task = k1.v2().get_ai_scripts_result(&id).unwrap();
+    let id = k1.v2().scripts().create(&by_id).unwrap().task_id;
+    let task = k1.v2().scripts().get_result(&id).unwrap();
     assert_eq!(task.scripts[0].script_paragraphs.len(), 2);
     assert_eq!(task.scripts[0].script_style.as_deref(), Some("Data"));
-    let e = k2.v2().get_ai_scripts_result(&id).unwrap_err();
+    let e = k2.v2().scripts().get_result(&id).unwrap_err();
     assert_eq!((e.code, e.api_code), (Code::NotFound, Some(10104)));
 }
 
@@ -295,7 +293,8 @@ fn photo_generation_then_motion_makes_a_photo_avatar() {
     let c = client(&server);
     let photo_id = c
         .v2()
-        .generate_avatar_photo(&photo_request())
+        .photo_avatars()
+        .generate_photo(&photo_request())
         .unwrap()
         .photo_id;
     assert!(photo_id.starts_with("25-"), "{photo_id}");
@@ -305,7 +304,7 @@ fn photo_generation_then_motion_makes_a_photo_avatar() {
         (&json!("Young adult"), &json!("portrait"))
     );
 
-    let done = c.v2().get_photo_generation(&photo_id).unwrap();
+    let done = c.v2().photo_avatars().get_generation(&photo_id).unwrap();
     assert_eq!(done.status, "success");
     assert!(done.msg.is_none());
     assert_eq!(done.image_url_list.len(), 4);
@@ -317,7 +316,8 @@ fn photo_generation_then_motion_makes_a_photo_avatar() {
 
     let created = c
         .v2()
-        .add_photo_avatar_motion(&motion_request(
+        .photo_avatars()
+        .add_motion(&motion_request(
             &done.image_url_list[0],
             Some(photo_id.clone()),
             "Nora",
@@ -327,7 +327,11 @@ fn photo_generation_then_motion_makes_a_photo_avatar() {
     assert_eq!(created.status.as_deref(), Some("completed"));
     let avatar_id = created.avatar_id.unwrap();
 
-    let motion = c.v2().get_photo_avatar_motion(&created.motion_id).unwrap();
+    let motion = c
+        .v2()
+        .photo_avatars()
+        .get_motion(&created.motion_id)
+        .unwrap();
     assert_eq!(motion.status, "completed");
     assert_eq!(motion.avatar_id, Some(avatar_id));
     assert_eq!(motion.name.as_deref(), Some("Nora"));
@@ -339,7 +343,8 @@ fn photo_generation_then_motion_makes_a_photo_avatar() {
 
     let list = c
         .v2()
-        .list_photo_avatars(&CustomAvatarFilter::default())
+        .avatars()
+        .list_photo(&CustomAvatarFilter::default())
         .unwrap();
     assert_eq!(list.avatars.len(), 1);
     let avatar = &list.avatars[0];
@@ -356,10 +361,11 @@ fn photo_tasks_report_progress_and_media_wait_for_success() {
     let c = client(&server);
     let photo_id = c
         .v2()
-        .generate_avatar_photo(&photo_request())
+        .photo_avatars()
+        .generate_photo(&photo_request())
         .unwrap()
         .photo_id;
-    let running = c.v2().get_photo_generation(&photo_id).unwrap();
+    let running = c.v2().photo_avatars().get_generation(&photo_id).unwrap();
     assert_eq!(running.status, "in_progress");
     assert!(running.image_url_list.is_empty());
     // The would-be image is not served yet.
@@ -370,10 +376,15 @@ fn photo_tasks_report_progress_and_media_wait_for_success() {
 
     let created = c
         .v2()
-        .add_photo_avatar_motion(&motion_request("https://example.com/me.png", None, "Ravi"))
+        .photo_avatars()
+        .add_motion(&motion_request("https://example.com/me.png", None, "Ravi"))
         .unwrap();
     assert_eq!(created.status.as_deref(), Some("pending"));
-    let motion = c.v2().get_photo_avatar_motion(&created.motion_id).unwrap();
+    let motion = c
+        .v2()
+        .photo_avatars()
+        .get_motion(&created.motion_id)
+        .unwrap();
     assert_eq!(motion.status, "pending");
     assert!(motion.motion_preview_url.is_none() && motion.error_msg.is_none());
 
@@ -383,7 +394,8 @@ fn photo_tasks_report_progress_and_media_wait_for_success() {
     };
     let processing = c
         .v2()
-        .list_photo_avatars(&filter(AvatarStatusFilter::Processing))
+        .avatars()
+        .list_photo(&filter(AvatarStatusFilter::Processing))
         .unwrap();
     assert_eq!(processing.avatars.len(), 1);
     assert_eq!(processing.avatars[0].status, Some(AvatarStatus::Processing));
@@ -394,7 +406,8 @@ fn photo_tasks_report_progress_and_media_wait_for_success() {
     );
     let completed = c
         .v2()
-        .list_photo_avatars(&filter(AvatarStatusFilter::Completed))
+        .avatars()
+        .list_photo(&filter(AvatarStatusFilter::Completed))
         .unwrap();
     assert!(completed.avatars.is_empty());
 }
@@ -405,25 +418,36 @@ fn photo_failures_carry_their_messages() {
     let c = client(&server);
     let mut failing = photo_request();
     failing.background = Some("FAIL_RENDER".into());
-    let photo_id = c.v2().generate_avatar_photo(&failing).unwrap().photo_id;
-    let failed = c.v2().get_photo_generation(&photo_id).unwrap();
+    let photo_id = c
+        .v2()
+        .photo_avatars()
+        .generate_photo(&failing)
+        .unwrap()
+        .photo_id;
+    let failed = c.v2().photo_avatars().get_generation(&photo_id).unwrap();
     assert_eq!(failed.status, "error");
     assert!(failed.msg.unwrap().contains("failed"));
     assert!(failed.image_url_list.is_empty());
 
     let mut bad_motion = motion_request("https://example.com/me.png", None, "Zed");
     bad_motion.description = Some("FAIL_RENDER".into());
-    let created = c.v2().add_photo_avatar_motion(&bad_motion).unwrap();
+    let created = c.v2().photo_avatars().add_motion(&bad_motion).unwrap();
     c.v2()
-        .add_photo_avatar_motion(&motion_request("https://example.com/ok.png", None, "Amy"))
+        .photo_avatars()
+        .add_motion(&motion_request("https://example.com/ok.png", None, "Amy"))
         .unwrap();
-    let motion = c.v2().get_photo_avatar_motion(&created.motion_id).unwrap();
+    let motion = c
+        .v2()
+        .photo_avatars()
+        .get_motion(&created.motion_id)
+        .unwrap();
     assert_eq!(motion.status, "failed");
     assert!(motion.error_msg.unwrap().contains("no face"));
     assert!(motion.motion_preview_url.is_none());
     let failed = c
         .v2()
-        .list_photo_avatars(&CustomAvatarFilter {
+        .avatars()
+        .list_photo(&CustomAvatarFilter {
             status: Some(AvatarStatusFilter::Failed),
             ..Default::default()
         })
@@ -448,13 +472,15 @@ fn photo_avatars_page_search_and_stay_with_their_key() {
     for name in names {
         let m = k1
             .v2()
-            .add_photo_avatar_motion(&motion_request("https://example.com/p.png", None, name))
+            .photo_avatars()
+            .add_motion(&motion_request("https://example.com/p.png", None, name))
             .unwrap();
         ids.push(m.avatar_id.unwrap());
     }
     let page = |n| {
         k1.v2()
-            .list_photo_avatars(&CustomAvatarFilter {
+            .avatars()
+            .list_photo(&CustomAvatarFilter {
                 page: Some(n),
                 page_size: Some(2),
                 ..Default::default()
@@ -476,7 +502,8 @@ fn photo_avatars_page_search_and_stay_with_their_key() {
 
     let studio = k1
         .v2()
-        .list_photo_avatars(&CustomAvatarFilter {
+        .avatars()
+        .list_photo(&CustomAvatarFilter {
             name: Some("STUDIO".into()),
             ..Default::default()
         })
@@ -493,7 +520,8 @@ fn photo_avatars_page_search_and_stay_with_their_key() {
 
     assert!(
         k2.v2()
-            .list_photo_avatars(&CustomAvatarFilter::default())
+            .avatars()
+            .list_photo(&CustomAvatarFilter::default())
             .unwrap()
             .avatars
             .is_empty()
@@ -501,14 +529,20 @@ fn photo_avatars_page_search_and_stay_with_their_key() {
     // A photo id names one of the caller's own generations.
     let photo_id = k1
         .v2()
-        .generate_avatar_photo(&photo_request())
+        .photo_avatars()
+        .generate_photo(&photo_request())
         .unwrap()
         .photo_id;
-    let e = k2.v2().get_photo_generation(&photo_id).unwrap_err();
+    let e = k2
+        .v2()
+        .photo_avatars()
+        .get_generation(&photo_id)
+        .unwrap_err();
     assert_eq!(e.api_code, Some(10104));
     let e = k2
         .v2()
-        .add_photo_avatar_motion(&motion_request(
+        .photo_avatars()
+        .add_motion(&motion_request(
             "https://example.com/p.png",
             Some(photo_id),
             "Thief",
@@ -517,11 +551,16 @@ fn photo_avatars_page_search_and_stay_with_their_key() {
     assert_eq!(e.code, Code::NotFound);
     let motion = k1
         .v2()
-        .add_photo_avatar_motion(&motion_request("https://example.com/p.png", None, "Mine"))
+        .photo_avatars()
+        .add_motion(&motion_request("https://example.com/p.png", None, "Mine"))
         .unwrap()
         .motion_id;
     assert_eq!(
-        k2.v2().get_photo_avatar_motion(&motion).unwrap_err().code,
+        k2.v2()
+            .photo_avatars()
+            .get_motion(&motion)
+            .unwrap_err()
+            .code,
         Code::NotFound
     );
 }
@@ -670,7 +709,8 @@ fn product_avatar_images_then_motion_makes_a_product_avatar() {
     let c = client(&server);
     let batch = c
         .v2()
-        .generate_product_avatar_images(&images_request(3, ImageAspectRatio::Portrait2x3))
+        .product_avatars()
+        .generate_images(&images_request(3, ImageAspectRatio::Portrait2x3))
         .unwrap();
     assert!(batch.batch_id.starts_with("batch_"));
     assert_eq!(batch.total_submitted, Some(3));
@@ -684,7 +724,8 @@ fn product_avatar_images_then_motion_makes_a_product_avatar() {
 
     let state = c
         .v2()
-        .get_product_avatar_generation(&batch.batch_id)
+        .product_avatars()
+        .get_generation(&batch.batch_id)
         .unwrap();
     assert!(state.is_finished());
     assert_eq!((state.summary.total, state.summary.completed), (3, 3));
@@ -697,20 +738,22 @@ fn product_avatar_images_then_motion_makes_a_product_avatar() {
 
     let created = c
         .v2()
-        .add_product_avatar_motion(&product_motion(&first.generation_id, "Trail Amanda"))
+        .product_avatars()
+        .add_motion(&product_motion(&first.generation_id, "Trail Amanda"))
         .unwrap();
     assert_eq!(created.name.as_deref(), Some("Trail Amanda"));
     let avatar_id = created.avatar_id.unwrap();
     let motion = c
         .v2()
-        .get_product_avatar_motion(&created.motion_id)
+        .product_avatars()
+        .get_motion(&created.motion_id)
         .unwrap();
     assert_eq!(motion.status, "completed");
     assert_eq!(motion.avatar_id, Some(avatar_id));
     assert_eq!(motion.image_url.as_deref(), Some(&*url));
     download(&motion.motion_preview_url.unwrap());
 
-    let all = c.v2().list_product_avatars(None).unwrap().product_avatars;
+    let all = c.v2().avatars().list_product(None).unwrap().product_avatars;
     assert_eq!(all.len(), 1);
     let avatar = &all[0];
     assert_eq!(avatar.avatar_id, avatar_id);
@@ -724,12 +767,14 @@ fn product_avatar_images_then_motion_makes_a_product_avatar() {
     download(avatar.avatar_url.as_deref().unwrap());
     let portrait = c
         .v2()
-        .list_product_avatars(Some(ProductAvatarOrientation::Portrait))
+        .avatars()
+        .list_product(Some(ProductAvatarOrientation::Portrait))
         .unwrap();
     assert_eq!(portrait.product_avatars.len(), 1);
     let landscape = c
         .v2()
-        .list_product_avatars(Some(ProductAvatarOrientation::Landscape))
+        .avatars()
+        .list_product(Some(ProductAvatarOrientation::Landscape))
         .unwrap();
     assert!(landscape.product_avatars.is_empty());
     assert_eq!(server.created("product_avatar_image"), 3);
@@ -741,11 +786,13 @@ fn product_avatar_motion_needs_a_completed_image_of_the_same_key() {
     let (server, k1, k2) = two_keys(FOREVER_MS);
     let batch = k1
         .v2()
-        .generate_product_avatar_images(&images_request(2, ImageAspectRatio::Square))
+        .product_avatars()
+        .generate_images(&images_request(2, ImageAspectRatio::Square))
         .unwrap();
     let state = k1
         .v2()
-        .get_product_avatar_generation(&batch.batch_id)
+        .product_avatars()
+        .get_generation(&batch.batch_id)
         .unwrap();
     assert!(!state.is_finished());
     assert_eq!((state.summary.total, state.summary.pending), (2, 2));
@@ -753,18 +800,21 @@ fn product_avatar_motion_needs_a_completed_image_of_the_same_key() {
     let generation = &batch.generations[0].generation_id;
     let e = k1
         .v2()
-        .add_product_avatar_motion(&product_motion(generation, "Too soon"))
+        .product_avatars()
+        .add_motion(&product_motion(generation, "Too soon"))
         .unwrap_err();
     assert_eq!(e.api_code, Some(40000));
     assert!(e.message.contains("generation_id"), "{}", e.message);
     let e = k2
         .v2()
-        .add_product_avatar_motion(&product_motion(generation, "Not mine"))
+        .product_avatars()
+        .add_motion(&product_motion(generation, "Not mine"))
         .unwrap_err();
     assert_eq!(e.code, Code::NotFound);
     assert_eq!(
         k2.v2()
-            .get_product_avatar_generation(&batch.batch_id)
+            .product_avatars()
+            .get_generation(&batch.batch_id)
             .unwrap_err()
             .code,
         Code::NotFound
@@ -778,36 +828,41 @@ fn product_avatar_failures() {
     let c = client(&server);
     let mut failing = images_request(2, ImageAspectRatio::Landscape3x2);
     failing.prompt = Some("FAIL_RENDER".into());
-    let batch = c.v2().generate_product_avatar_images(&failing).unwrap();
+    let batch = c.v2().product_avatars().generate_images(&failing).unwrap();
     let state = c
         .v2()
-        .get_product_avatar_generation(&batch.batch_id)
+        .product_avatars()
+        .get_generation(&batch.batch_id)
         .unwrap();
     assert!(state.is_finished());
     assert_eq!((state.summary.failed, state.summary.completed), (2, 0));
     assert!(state.generations.iter().all(|g| g.status == "failed"));
     let e = c
         .v2()
-        .add_product_avatar_motion(&product_motion(&batch.generations[0].generation_id, "Nope"))
+        .product_avatars()
+        .add_motion(&product_motion(&batch.generations[0].generation_id, "Nope"))
         .unwrap_err();
     assert_eq!(e.api_code, Some(40000));
 
     let good = c
         .v2()
-        .generate_product_avatar_images(&images_request(1, ImageAspectRatio::Landscape3x2))
+        .product_avatars()
+        .generate_images(&images_request(1, ImageAspectRatio::Landscape3x2))
         .unwrap();
     let mut motion = product_motion(&good.generations[0].generation_id, "Shaky");
     motion.description = "FAIL_RENDER".into();
-    let created = c.v2().add_product_avatar_motion(&motion).unwrap();
+    let created = c.v2().product_avatars().add_motion(&motion).unwrap();
     let got = c
         .v2()
-        .get_product_avatar_motion(&created.motion_id)
+        .product_avatars()
+        .get_motion(&created.motion_id)
         .unwrap();
     assert_eq!(got.status, "failed");
     assert!(got.error_msg.is_some() && got.motion_preview_url.is_none());
     let list = c
         .v2()
-        .list_product_avatars(Some(ProductAvatarOrientation::Landscape))
+        .avatars()
+        .list_product(Some(ProductAvatarOrientation::Landscape))
         .unwrap()
         .product_avatars;
     assert_eq!(list.len(), 1);
@@ -950,7 +1005,8 @@ fn public_avatars_filter_and_page() {
     let c = client(&server);
     let page = |n| {
         c.v2()
-            .list_public_avatars(&PublicAvatarFilter {
+            .avatars()
+            .list_public(&PublicAvatarFilter {
                 page: Some(n),
                 page_size: Some(20),
                 ..Default::default()
@@ -966,7 +1022,8 @@ fn public_avatars_filter_and_page() {
     assert_eq!(ids.len(), 42, "pages are disjoint");
     assert!(
         c.v2()
-            .list_public_avatars(&PublicAvatarFilter::default())
+            .avatars()
+            .list_public(&PublicAvatarFilter::default())
             .unwrap()
             .avatars
             .len()
@@ -986,7 +1043,7 @@ fn public_avatars_filter_and_page() {
         page_size: Some(100),
         ..Default::default()
     };
-    let some = c.v2().list_public_avatars(&filter).unwrap().avatars;
+    let some = c.v2().avatars().list_public(&filter).unwrap().avatars;
     assert!(!some.is_empty() && some.len() < 42);
     for a in &some {
         assert_eq!(a.aspect_ratio, Some(1));
@@ -1001,7 +1058,8 @@ fn public_avatars_filter_and_page() {
     // Filters the items do not show still narrow the list.
     let narrow = c
         .v2()
-        .list_public_avatars(&PublicAvatarFilter {
+        .avatars()
+        .list_public(&PublicAvatarFilter {
             scene: Some(Scene::News),
             ethnicity: Some(Ethnicity::NorthAmerican),
             age: Some(AvatarAge::Senior),
@@ -1091,15 +1149,17 @@ fn custom_avatars_typed() {
         page: Some(1),
         page_size: Some(5),
     };
-    let list = k1.v2().list_custom_avatars(&filter).unwrap();
+    let list = k1.v2().avatars().list_custom(&filter).unwrap();
     assert!(list.avatars.is_empty());
     // A photo avatar is not an instant avatar (D62: the spec's list has instant ones only).
     k1.v2()
-        .add_photo_avatar_motion(&motion_request("https://example.com/p.png", None, "Anna"))
+        .photo_avatars()
+        .add_motion(&motion_request("https://example.com/p.png", None, "Anna"))
         .unwrap();
     let list = k1
         .v2()
-        .list_custom_avatars(&CustomAvatarFilter::default())
+        .avatars()
+        .list_custom(&CustomAvatarFilter::default())
         .unwrap();
     assert!(list.avatars.is_empty());
 }
@@ -1113,7 +1173,8 @@ fn library_voices_page_with_has_more() {
     let c = client(&server);
     let page = |n| {
         c.v2()
-            .list_voices(&LibraryVoiceFilter {
+            .voices()
+            .list(&LibraryVoiceFilter {
                 page: Some(n),
                 page_size: Some(5),
                 language: Some("english".into()),
@@ -1135,7 +1196,8 @@ fn library_voices_page_with_has_more() {
     // A last page that is exactly full has nothing after it.
     let exact = c
         .v2()
-        .list_voices(&LibraryVoiceFilter {
+        .voices()
+        .list(&LibraryVoiceFilter {
             page: Some(2),
             page_size: Some(7),
             language: Some("english".into()),
@@ -1159,7 +1221,8 @@ fn library_voices_page_with_has_more() {
 
     let news = c
         .v2()
-        .list_voices(&LibraryVoiceFilter {
+        .voices()
+        .list(&LibraryVoiceFilter {
             use_case: Some("news".into()),
             age: Some(VoiceAge::Old),
             page_size: Some(100),
@@ -1180,14 +1243,14 @@ fn library_voices_page_with_has_more() {
 #[test]
 fn custom_voices_belong_to_their_key() {
     let (_server, k1, k2) = two_keys(0);
-    let mine = k1.v2().list_custom_voices(None).unwrap();
+    let mine = k1.v2().voices().list_custom(None).unwrap();
     assert_eq!(mine.total, Some(3));
     assert_eq!(mine.voices.len(), 3);
     assert!(mine.voices.iter().all(|v| v.voice_id.starts_with("tb_")));
-    let spanish = k1.v2().list_custom_voices(Some("spanish")).unwrap();
+    let spanish = k1.v2().voices().list_custom(Some("spanish")).unwrap();
     assert_eq!(spanish.total, Some(1));
     assert_eq!(spanish.voices[0].language.as_deref(), Some("spanish"));
-    let theirs = k2.v2().list_custom_voices(None).unwrap();
+    let theirs = k2.v2().voices().list_custom(None).unwrap();
     assert!(
         theirs
             .voices
@@ -1195,7 +1258,7 @@ fn custom_voices_belong_to_their_key() {
             .all(|v| mine.voices.iter().all(|m| m.voice_id != v.voice_id))
     );
     assert_eq!(
-        k1.v2().list_custom_voices(Some("klingon")).unwrap().total,
+        k1.v2().voices().list_custom(Some("klingon")).unwrap().total,
         Some(0)
     );
 }
@@ -1251,10 +1314,11 @@ fn voices_through_jogg_call() {
 fn music_pages_typed_and_through_jogg_call() {
     let server = mock(0);
     let c = client(&server);
-    let p1 = c.v2().list_musics(PageParams::default()).unwrap();
+    let p1 = c.v2().music().list(PageParams::default()).unwrap();
     let p3 = c
         .v2()
-        .list_musics(PageParams {
+        .music()
+        .list(PageParams {
             page: Some(3),
             page_size: Some(10),
         })
@@ -1296,10 +1360,11 @@ fn music_pages_typed_and_through_jogg_call() {
 fn visual_styles_by_shape() {
     let server = mock(0);
     let c = client(&server);
-    let all = c.v2().list_visual_styles(None).unwrap().visual_styles;
+    let all = c.v2().visual_styles().list(None).unwrap().visual_styles;
     let square = c
         .v2()
-        .list_visual_styles(Some(Orientation::Square))
+        .visual_styles()
+        .list(Some(Orientation::Square))
         .unwrap()
         .visual_styles;
     assert!(!square.is_empty() && square.len() < all.len());

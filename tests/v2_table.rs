@@ -20,10 +20,10 @@ fn lip_sync_request() -> CreateLipSync {
 fn current_user_and_quota() {
     let server = mock(0);
     let c = client(&server);
-    let user = c.v2().get_current_user().unwrap();
+    let user = c.v2().account().current_user().unwrap();
     assert_eq!(user.username.as_deref(), Some("jogg-mock"));
     assert!(user.email.unwrap().contains('@'));
-    assert_eq!(c.v2().get_remaining_quota().unwrap(), 1000.0);
+    assert_eq!(c.v2().account().remaining_quota().unwrap(), 1000.0);
 
     let cc = CClient::new(&server);
     let data = cc.call("v2.get_current_user", &json!({})).unwrap();
@@ -36,14 +36,14 @@ fn current_user_and_quota() {
 fn lip_sync_moves_through_its_statuses() {
     let server = mock(300);
     let c = client(&server);
-    let created = c.v2().create_lip_sync_video(&lip_sync_request()).unwrap();
+    let created = c.v2().lip_sync().create(&lip_sync_request()).unwrap();
     assert_eq!(created.task_id.len(), 36, "a UUID: {}", created.task_id);
     assert_eq!(created.status.as_deref(), Some("pending"));
     let sent = server.requests().pop().unwrap();
     let body: serde_json::Value = serde_json::from_slice(&sent.body).unwrap();
     assert_eq!(body["playback_type"], "normal_reverse");
 
-    let first = c.v2().get_lip_sync_video(&created.task_id).unwrap();
+    let first = c.v2().lip_sync().get(&created.task_id).unwrap();
     assert_eq!(first.status, "pending");
     assert!(first.data.is_none() && first.completed_at.is_none());
     assert_eq!(server.created("lip_sync"), 1);
@@ -55,10 +55,11 @@ fn lip_sync_success_and_failure_results() {
     let c = client(&server);
     let id = c
         .v2()
-        .create_lip_sync_video(&lip_sync_request())
+        .lip_sync()
+        .create(&lip_sync_request())
         .unwrap()
         .task_id;
-    let done = c.v2().get_lip_sync_video(&id).unwrap();
+    let done = c.v2().lip_sync().get(&id).unwrap();
     assert_eq!(done.status, "success");
     let result = done.data.unwrap();
     let url = result.result_url.unwrap();
@@ -73,8 +74,8 @@ fn lip_sync_success_and_failure_results() {
 
     let mut failing = lip_sync_request();
     failing.audio_url = "https://example.com/FAIL_RENDER.mp3".into();
-    let id = c.v2().create_lip_sync_video(&failing).unwrap().task_id;
-    let failed = c.v2().get_lip_sync_video(&id).unwrap();
+    let id = c.v2().lip_sync().create(&failing).unwrap().task_id;
+    let failed = c.v2().lip_sync().get(&id).unwrap();
     assert_eq!(failed.status, "failed");
     assert!(failed.error.unwrap().message.unwrap().contains("audio"));
     assert!(failed.data.is_none());
@@ -172,21 +173,21 @@ fn table_operations_need_the_key_and_count_posts() {
     let mut config = common::config_no_retry(&server.base_url(), jogg_mock::MOCK_API_KEY);
     config.post_limit = 0;
     let c = jogg::Client::new(config).unwrap();
-    c.v2().create_lip_sync_video(&lip_sync_request()).unwrap();
-    let e = c
-        .v2()
-        .create_lip_sync_video(&lip_sync_request())
-        .unwrap_err();
+    c.v2().lip_sync().create(&lip_sync_request()).unwrap();
+    let e = c.v2().lip_sync().create(&lip_sync_request()).unwrap_err();
     assert_eq!(e.code, Code::RateLimited);
     let bad = jogg::Client::new(common::config_for(&server.base_url(), "wrong")).unwrap();
-    assert_eq!(bad.v2().get_current_user().unwrap_err().code, Code::Auth);
+    assert_eq!(
+        bad.v2().account().current_user().unwrap_err().code,
+        Code::Auth
+    );
 }
 
 #[test]
 fn paged_lists_walk_to_the_end() {
     let server = mock(0);
     let c = client(&server);
-    let op = jogg::ops::find("v1.list_voices").unwrap();
+    let op = "v1.list_voices";
     let filter = json!({"language": "english", "gender": "female", "page_size": 4});
     let voices: Vec<jogg::Voice> = c
         .paginate(op, &filter)
@@ -194,7 +195,9 @@ fn paged_lists_walk_to_the_end() {
         .collect::<Result<_, _>>()
         .unwrap();
     let total = c
-        .list_voices(&jogg::VoiceFilter {
+        .v1()
+        .voices()
+        .list(&jogg::VoiceFilter {
             language: Some("english".into()),
             gender: Some("female".into()),
             ..Default::default()

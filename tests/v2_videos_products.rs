@@ -74,7 +74,8 @@ fn avatar_video_starts_pending() {
     let c = client(&server);
     let created = c
         .v2()
-        .create_video_from_avatar(&avatar_request("Hello and welcome"))
+        .videos()
+        .create_from_avatar(&avatar_request("Hello and welcome"))
         .unwrap();
     assert_eq!(created.video_id.len(), 32);
     assert_eq!(
@@ -83,7 +84,7 @@ fn avatar_video_starts_pending() {
                "voice": {"type": "script", "voice_id": "en-US-ChristopherNeural", "script": "Hello and welcome"},
                "aspect_ratio": "portrait", "screen_style": 1, "caption": true, "video_name": "Welcome"})
     );
-    let v = c.v2().get_avatar_video(&created.video_id).unwrap();
+    let v = c.v2().videos().get_avatar_video(&created.video_id).unwrap();
     assert_eq!(v.status, "pending");
     assert_eq!(v.task_status(), TaskStatus::Pending);
     assert_eq!(v.video_id.as_deref(), Some(created.video_id.as_str()));
@@ -100,10 +101,11 @@ fn avatar_video_completes_or_fails() {
         "one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen";
     let id = c
         .v2()
-        .create_video_from_avatar(&avatar_request(script))
+        .videos()
+        .create_from_avatar(&avatar_request(script))
         .unwrap()
         .video_id;
-    let done = c.v2().get_avatar_video(&id).unwrap();
+    let done = c.v2().videos().get_avatar_video(&id).unwrap();
     assert_eq!(done.status, "completed");
     assert_eq!(done.duration, Some(6.0), "15 words at 2.5 words a second");
     let (status, bytes) = download(done.video_url.as_deref().unwrap());
@@ -120,19 +122,28 @@ fn avatar_video_completes_or_fails() {
         voice_id: "en-US-ChristopherNeural".into(),
         audio_url: "https://cdn.example.com/FAIL_RENDER.mp3".into(),
     };
-    let id = c.v2().create_video_from_avatar(&failing).unwrap().video_id;
+    let id = c
+        .v2()
+        .videos()
+        .create_from_avatar(&failing)
+        .unwrap()
+        .video_id;
     let body = last_body(&server);
     assert_eq!(
         body["voice"],
         json!({"type": "audio", "voice_id": "en-US-ChristopherNeural", "audio_url": "https://cdn.example.com/FAIL_RENDER.mp3"})
     );
-    let failed = c.v2().get_avatar_video(&id).unwrap();
+    let failed = c.v2().videos().get_avatar_video(&id).unwrap();
     assert_eq!(failed.task_status(), TaskStatus::Failed);
     assert!(failed.video_url.is_none());
     let (status, _) = download(&format!("{}/files/tasks/{id}.mp4", server.base_url()));
     assert_eq!(status, 404, "a failed render has no video");
 
-    let e = other_key(&server).v2().get_avatar_video(&id).unwrap_err();
+    let e = other_key(&server)
+        .v2()
+        .videos()
+        .get_avatar_video(&id)
+        .unwrap_err();
     assert_eq!((e.code, e.api_code), (Code::NotFound, Some(10104)));
 }
 
@@ -196,7 +207,7 @@ fn avatar_video_through_jogg_call_and_validation() {
 fn templates_library_custom_and_detail() {
     let server = server(0);
     let c = client(&server);
-    let all = c.v2().list_templates(None).unwrap().templates;
+    let all = c.v2().templates().list(None).unwrap().templates;
     assert!(all.len() >= 5);
     assert!(
         all.iter()
@@ -204,7 +215,8 @@ fn templates_library_custom_and_detail() {
     );
     let landscape = c
         .v2()
-        .list_templates(Some(AspectRatio::Landscape))
+        .templates()
+        .list(Some(AspectRatio::Landscape))
         .unwrap()
         .templates;
     assert!(!landscape.is_empty() && landscape.len() < all.len());
@@ -215,7 +227,7 @@ fn templates_library_custom_and_detail() {
         vec![("aspect_ratio".to_string(), "landscape".to_string())]
     );
 
-    let mine = c.v2().list_custom_templates(None).unwrap().templates;
+    let mine = c.v2().templates().list_custom(None).unwrap().templates;
     assert!(!mine.is_empty());
     let ids: HashSet<_> = all.iter().map(|t| &t.id).collect();
     assert!(
@@ -224,12 +236,13 @@ fn templates_library_custom_and_detail() {
     );
     let square = c
         .v2()
-        .list_custom_templates(Some(AspectRatio::Square))
+        .templates()
+        .list_custom(Some(AspectRatio::Square))
         .unwrap()
         .templates;
     assert!(square.iter().all(|t| t.aspect_ratio == Some(2)) && !square.is_empty());
 
-    let detail = c.v2().get_custom_template(&mine[0].id).unwrap();
+    let detail = c.v2().templates().get_custom(&mine[0].id).unwrap();
     assert_eq!(
         detail.template.id, mine[0].id,
         "template_id read as the id (D19)"
@@ -242,7 +255,7 @@ fn templates_library_custom_and_detail() {
             .iter()
             .all(|v| v.kind.is_some() && v.required.is_some())
     );
-    let e = c.v2().get_custom_template("149").unwrap_err();
+    let e = c.v2().templates().get_custom("149").unwrap_err();
     assert_eq!(
         e.code,
         Code::NotFound,
@@ -306,7 +319,8 @@ fn template_video_progress_and_result() {
     let c = client(&slow);
     let id = c
         .v2()
-        .create_video_with_template(&template_request("Spring"))
+        .videos()
+        .create_with_template(&template_request("Spring"))
         .unwrap()
         .video_id;
     let body = last_body(&slow);
@@ -315,7 +329,7 @@ fn template_video_progress_and_result() {
         json!({"type": "image", "name": "product_image", "properties": {"url": "https://cdn.example.com/blush.png"}})
     );
     assert_eq!(body["captions_enabled"], true);
-    let v = c.v2().get_template_video(&id).unwrap();
+    let v = c.v2().videos().get_template_video(&id).unwrap();
     assert_eq!(
         (v.status.as_str(), v.completed_at, &v.result),
         ("pending", None, &None)
@@ -325,10 +339,11 @@ fn template_video_progress_and_result() {
     let c = client(&fast);
     let id = c
         .v2()
-        .create_video_with_template(&template_request("Spring"))
+        .videos()
+        .create_with_template(&template_request("Spring"))
         .unwrap()
         .video_id;
-    let v = c.v2().get_template_video(&id).unwrap();
+    let v = c.v2().videos().get_template_video(&id).unwrap();
     assert_eq!(v.task_status(), TaskStatus::Succeeded);
     assert_eq!(v.video_id.as_deref(), Some(id.as_str()));
     assert!(v.completed_at.unwrap() >= v.created_at.unwrap());
@@ -343,15 +358,17 @@ fn template_video_progress_and_result() {
     failing.variables[1] = TemplateVariable::script("script", "FAIL_RENDER");
     let id = c
         .v2()
-        .create_video_with_template(&failing)
+        .videos()
+        .create_with_template(&failing)
         .unwrap()
         .video_id;
-    let v = c.v2().get_template_video(&id).unwrap();
+    let v = c.v2().videos().get_template_video(&id).unwrap();
     assert_eq!(v.status, "failed");
     assert!(v.result.is_none() && v.completed_at.is_some());
     assert_eq!(
         other_key(&fast)
             .v2()
+            .videos()
             .get_template_video(&id)
             .unwrap_err()
             .code,
@@ -365,7 +382,7 @@ fn template_video_checks_the_template_and_its_variables() {
     let c = client(&server);
     let mut unknown = template_request("x");
     unknown.template_id = 99_999;
-    let e = c.v2().create_video_with_template(&unknown).unwrap_err();
+    let e = c.v2().videos().create_with_template(&unknown).unwrap_err();
     assert_eq!((e.code, e.api_code), (Code::NotFound, Some(10104)));
     // A text variable without its content passes the schema; the API refuses it (D39).
     let mut empty = template_request("x");
@@ -374,7 +391,7 @@ fn template_video_checks_the_template_and_its_variables() {
         name: "title".into(),
         properties: VariableProperties::default(),
     };
-    let e = c.v2().create_video_with_template(&empty).unwrap_err();
+    let e = c.v2().videos().create_with_template(&empty).unwrap_err();
     assert_eq!((e.code, e.api_code), (Code::InvalidRequest, Some(40000)));
     assert!(
         e.message.contains("variables[0].properties.content"),
@@ -383,7 +400,7 @@ fn template_video_checks_the_template_and_its_variables() {
     );
     let mut no_media = template_request("x");
     no_media.variables[2].properties = VariableProperties::default();
-    let e = c.v2().create_video_with_template(&no_media).unwrap_err();
+    let e = c.v2().videos().create_with_template(&no_media).unwrap_err();
     assert!(
         e.message.contains("variables[2].properties.url"),
         "{}",
@@ -395,7 +412,7 @@ fn template_video_checks_the_template_and_its_variables() {
         content: Some("https://cdn.example.com/blush.png".into()),
         ..Default::default()
     };
-    c.v2().create_video_with_template(&as_content).unwrap();
+    c.v2().videos().create_with_template(&as_content).unwrap();
     assert_eq!(server.created("template_video"), 1);
 }
 
@@ -469,10 +486,11 @@ fn template_video_history_pages_filters_and_sorts() {
         if i % 4 == 3 {
             r.variables[0] = TemplateVariable::text("title", "FAIL_RENDER");
         }
-        c.v2().create_video_with_template(&r).unwrap();
+        c.v2().videos().create_with_template(&r).unwrap();
     }
     let page = |p: u32| {
         c.v2()
+            .videos()
             .list_template_videos(&VideoListQuery {
                 page: Some(p),
                 page_size: Some(5),
@@ -502,6 +520,7 @@ fn template_video_history_pages_filters_and_sorts() {
 
     let failed = c
         .v2()
+        .videos()
         .list_template_videos(&VideoListQuery {
             status: Some(ListStatus::Failed),
             ..Default::default()
@@ -520,6 +539,7 @@ fn template_video_history_pages_filters_and_sorts() {
     }
     let succeeded = c
         .v2()
+        .videos()
         .list_template_videos(&VideoListQuery {
             status: Some(ListStatus::Succeeded),
             sort_by: Some("video_name".into()),
@@ -548,6 +568,7 @@ fn template_video_history_pages_filters_and_sorts() {
     }
     let processing = c
         .v2()
+        .videos()
         .list_template_videos(&VideoListQuery {
             status: Some(ListStatus::Processing),
             ..Default::default()
@@ -557,6 +578,7 @@ fn template_video_history_pages_filters_and_sorts() {
     assert!(
         other_key(&server)
             .v2()
+            .videos()
             .list_template_videos(&VideoListQuery::default())
             .unwrap()
             .data
@@ -571,7 +593,7 @@ fn template_video_history_pages_filters_and_sorts() {
 fn translation_languages_and_lifecycle() {
     let server = server(0);
     let c = client(&server);
-    let languages = c.v2().list_translation_languages().unwrap();
+    let languages = c.v2().translations().list_languages().unwrap();
     assert!(languages.contains(&"spanish".to_string()));
     assert!(
         languages
@@ -587,7 +609,8 @@ fn translation_languages_and_lifecycle() {
     };
     let id = c
         .v2()
-        .create_video_translation(&request)
+        .translations()
+        .create(&request)
         .unwrap()
         .video_translate_id;
     let sent = server.requests().pop().unwrap();
@@ -595,7 +618,7 @@ fn translation_languages_and_lifecycle() {
         sent.path, "/v2/video_translate/",
         "sent with the spec's slash (D12)"
     );
-    let t = c.v2().get_video_translation(&id).unwrap();
+    let t = c.v2().translations().get(&id).unwrap();
     assert_eq!(t.task_status(), TaskStatus::Succeeded);
     assert_eq!(t.title.as_deref(), Some("Hola"));
     assert_eq!(t.video_translate_id.as_deref(), Some(id.as_str()));
@@ -611,25 +634,28 @@ fn translation_languages_and_lifecycle() {
     };
     let id2 = c
         .v2()
-        .create_video_translation(&no_subs)
+        .translations()
+        .create(&no_subs)
         .unwrap()
         .video_translate_id;
-    let t = c.v2().get_video_translation(&id2).unwrap();
+    let t = c.v2().translations().get(&id2).unwrap();
     assert!(t.url.is_some() && t.subtitle_url.is_none());
 
     let failing = CreateVideoTranslation::new("https://cdn.example.com/FAIL_RENDER.mp4", "german");
     let id3 = c
         .v2()
-        .create_video_translation(&failing)
+        .translations()
+        .create(&failing)
         .unwrap()
         .video_translate_id;
-    let t = c.v2().get_video_translation(&id3).unwrap();
+    let t = c.v2().translations().get(&id3).unwrap();
     assert_eq!((t.status.as_str(), t.url), ("failed", None));
 
     // Codes are refused: the names from the list are required (D26).
     let e = c
         .v2()
-        .create_video_translation(&CreateVideoTranslation::new(
+        .translations()
+        .create(&CreateVideoTranslation::new(
             "https://cdn.example.com/a.mp4",
             "es",
         ))
@@ -640,7 +666,8 @@ fn translation_languages_and_lifecycle() {
     assert_eq!(
         other_key(&server)
             .v2()
-            .get_video_translation(&id)
+            .translations()
+            .get(&id)
             .unwrap_err()
             .code,
         Code::NotFound
@@ -765,7 +792,8 @@ fn v2_products_are_the_v1_products() {
     let c = client(&server);
     let p = c
         .v2()
-        .create_product(&CreateProduct {
+        .products()
+        .create(&CreateProduct {
             target_audience: Some("Runners".into()),
             ..CreateProduct::from_url("https://shop.example.com/p/trail-shoe")
         })
@@ -773,7 +801,8 @@ fn v2_products_are_the_v1_products() {
     assert_eq!(p.name.as_deref(), Some("Trail Shoe"));
     assert_eq!(p.target_audience.as_deref(), Some("Runners"));
     c.v2()
-        .update_product(&UpdateProduct {
+        .products()
+        .update(&UpdateProduct {
             product_id: p.product_id.clone(),
             name: Some("Trail Shoe 2".into()),
             ..Default::default()
@@ -784,13 +813,14 @@ fn v2_products_are_the_v1_products() {
         (sent.method.as_str(), sent.path.as_str()),
         ("PUT", "/v2/product")
     );
-    let listed = c.list_products().unwrap();
+    let listed = c.v1().products().list().unwrap();
     assert_eq!(listed.len(), 1);
     assert_eq!(listed[0].product_id, p.product_id);
     assert_eq!(listed[0].name.as_deref(), Some("Trail Shoe 2"));
     let e = other_key(&server)
         .v2()
-        .update_product(&UpdateProduct {
+        .products()
+        .update(&UpdateProduct {
             product_id: p.product_id.clone(),
             ..Default::default()
         })
@@ -841,7 +871,8 @@ fn product_video_lifecycle() {
     let c = client(&slow);
     let e = c
         .v2()
-        .create_video_from_product(&product_video_request(
+        .products()
+        .create_video(&product_video_request(
             "0123456789abcdef0123456789abcdef",
             "x",
         ))
@@ -849,11 +880,13 @@ fn product_video_lifecycle() {
     assert_eq!((e.code, e.api_code), (Code::NotFound, Some(10104)));
     let p = c
         .v2()
-        .create_product(&CreateProduct::manual("Lamp", "Warm light"))
+        .products()
+        .create(&CreateProduct::manual("Lamp", "Warm light"))
         .unwrap();
     let created = c
         .v2()
-        .create_video_from_product(&product_video_request(&p.product_id, "Lamp ad"))
+        .products()
+        .create_video(&product_video_request(&p.product_id, "Lamp ad"))
         .unwrap();
     assert_eq!(created.status.as_deref(), Some("processing"));
     let body = last_body(&slow);
@@ -865,7 +898,7 @@ fn product_video_lifecycle() {
         body["script"],
         json!({"style": "Storytime", "language": "english"})
     );
-    let v = c.v2().get_product_video(&created.video_id).unwrap();
+    let v = c.v2().products().get_video(&created.video_id).unwrap();
     assert_eq!(
         v.status, "processing",
         "the spec's product vocabulary has no pending"
@@ -876,7 +909,8 @@ fn product_video_lifecycle() {
     assert_eq!(
         other_key(&slow)
             .v2()
-            .get_product_video(&created.video_id)
+            .products()
+            .get_video(&created.video_id)
             .unwrap_err()
             .code,
         Code::NotFound
@@ -886,21 +920,23 @@ fn product_video_lifecycle() {
     let c = client(&fast);
     let p = c
         .v2()
-        .create_product(&CreateProduct::manual("Lamp", "Warm light"))
+        .products()
+        .create(&CreateProduct::manual("Lamp", "Warm light"))
         .unwrap();
     let id = c
         .v2()
-        .create_video_from_product(&product_video_request(&p.product_id, "Lamp ad"))
+        .products()
+        .create_video(&product_video_request(&p.product_id, "Lamp ad"))
         .unwrap()
         .video_id;
-    let v = c.v2().get_product_video(&id).unwrap();
+    let v = c.v2().products().get_video(&id).unwrap();
     assert_eq!(v.task_status(), TaskStatus::Succeeded);
     assert_eq!(download(v.video_url.as_deref().unwrap()).0, 200);
     assert_eq!(download(v.cover_url.as_deref().unwrap()).0, 200);
     let mut failing = product_video_request(&p.product_id, "Lamp ad");
     failing.override_script = Some("FAIL_RENDER".into());
-    let id = c.v2().create_video_from_product(&failing).unwrap().video_id;
-    let v = c.v2().get_product_video(&id).unwrap();
+    let id = c.v2().products().create_video(&failing).unwrap().video_id;
+    let v = c.v2().products().get_video(&id).unwrap();
     assert_eq!(v.task_status(), TaskStatus::Failed);
     assert!(v.error.unwrap().message.is_some());
     assert!(v.video_url.is_none());
@@ -912,11 +948,13 @@ fn product_previews_then_render() {
     let c = client(&slow);
     let p = c
         .v2()
-        .create_product(&CreateProduct::manual("Lamp", "Warm light"))
+        .products()
+        .create(&CreateProduct::manual("Lamp", "Warm light"))
         .unwrap();
     let batch = c
         .v2()
-        .create_product_previews(&previews_request(
+        .products()
+        .create_previews(&previews_request(
             &p.product_id,
             &[
                 "Simple Product Switch",
@@ -944,7 +982,8 @@ fn product_previews_then_render() {
     );
     let list = c
         .v2()
-        .list_product_previews(&VideoListQuery::default())
+        .products()
+        .list_previews(&VideoListQuery::default())
         .unwrap();
     assert_eq!(list.total, Some(2));
     let listed: HashSet<_> = list.previews.iter().filter_map(|v| v.id.clone()).collect();
@@ -958,14 +997,14 @@ fn product_previews_then_render() {
             .iter()
             .all(|v| v.status == "processing" && v.video_url.is_none())
     );
-    let e = c.v2().render_product_preview(&accepted[0]).unwrap_err();
+    let e = c.v2().products().render_preview(&accepted[0]).unwrap_err();
     assert_eq!(
         (e.code, e.api_code),
         (Code::InvalidRequest, Some(40000)),
         "not ready yet"
     );
     assert_eq!(
-        c.v2().render_product_preview("nope").unwrap_err().code,
+        c.v2().products().render_preview("nope").unwrap_err().code,
         Code::NotFound
     );
     assert_eq!(slow.created("product_video"), 0);
@@ -974,16 +1013,19 @@ fn product_previews_then_render() {
     let c = client(&fast);
     let p = c
         .v2()
-        .create_product(&CreateProduct::manual("Lamp", "Warm light"))
+        .products()
+        .create(&CreateProduct::manual("Lamp", "Warm light"))
         .unwrap();
     let batch = c
         .v2()
-        .create_product_previews(&previews_request(&p.product_id, &["Simple Product Switch"]))
+        .products()
+        .create_previews(&previews_request(&p.product_id, &["Simple Product Switch"]))
         .unwrap();
     let preview_id = batch.previews[0].preview_id.clone().unwrap();
     let done = c
         .v2()
-        .list_product_previews(&VideoListQuery {
+        .products()
+        .list_previews(&VideoListQuery {
             status: Some(ListStatus::Succeeded),
             ..Default::default()
         })
@@ -994,14 +1036,15 @@ fn product_previews_then_render() {
         download(done.previews[0].video_url.as_deref().unwrap()).0,
         200
     );
-    let rendered = c.v2().render_product_preview(&preview_id).unwrap();
+    let rendered = c.v2().products().render_preview(&preview_id).unwrap();
     assert_eq!(last_body(&fast), json!({"preview_id": preview_id}));
-    let v = c.v2().get_product_video(&rendered.video_id).unwrap();
+    let v = c.v2().products().get_video(&rendered.video_id).unwrap();
     assert_eq!(v.status, "completed");
     assert_eq!(v.title.as_deref(), Some("Preview (Simple Product Switch)"));
     let videos = c
         .v2()
-        .list_product_videos(&VideoListQuery::default())
+        .products()
+        .list_videos(&VideoListQuery::default())
         .unwrap();
     assert_eq!(
         videos.videos[0].id.as_deref(),
@@ -1010,20 +1053,27 @@ fn product_previews_then_render() {
     assert!(
         other_key(&fast)
             .v2()
-            .render_product_preview(&preview_id)
+            .products()
+            .render_preview(&preview_id)
             .is_err()
     );
 
     // A failed preview cannot be rendered.
     let mut failing = previews_request(&p.product_id, &["Dynamic Showcase"]);
     failing.override_script = Some("FAIL_RENDER".into());
-    let bad = c.v2().create_product_previews(&failing).unwrap().previews[0]
+    let bad = c
+        .v2()
+        .products()
+        .create_previews(&failing)
+        .unwrap()
+        .previews[0]
         .preview_id
         .clone()
         .unwrap();
     let failed = c
         .v2()
-        .list_product_previews(&VideoListQuery {
+        .products()
+        .list_previews(&VideoListQuery {
             status: Some(ListStatus::Failed),
             ..Default::default()
         })
@@ -1031,7 +1081,7 @@ fn product_previews_then_render() {
     assert_eq!(failed.previews.len(), 1);
     assert_eq!(failed.previews[0].id.as_deref(), Some(bad.as_str()));
     assert_eq!(
-        c.v2().render_product_preview(&bad).unwrap_err().api_code,
+        c.v2().products().render_preview(&bad).unwrap_err().api_code,
         Some(40000)
     );
 }
@@ -1162,18 +1212,20 @@ fn product_video_history_pages() {
     let c = client(&server);
     let p = c
         .v2()
-        .create_product(&CreateProduct::manual("Lamp", "Warm light"))
+        .products()
+        .create(&CreateProduct::manual("Lamp", "Warm light"))
         .unwrap();
     for i in 0..13 {
         let mut r = product_video_request(&p.product_id, &format!("ad {i:02}"));
         if i % 5 == 0 {
             r.override_script = Some("FAIL_RENDER".into());
         }
-        c.v2().create_video_from_product(&r).unwrap();
+        c.v2().products().create_video(&r).unwrap();
     }
     let page = |n: u32, order: Option<SortOrder>| {
         c.v2()
-            .list_product_videos(&VideoListQuery {
+            .products()
+            .list_videos(&VideoListQuery {
                 page: Some(n),
                 page_size: Some(5),
                 sort_order: order,
@@ -1205,7 +1257,8 @@ fn product_video_history_pages() {
     );
     let failed = c
         .v2()
-        .list_product_videos(&VideoListQuery {
+        .products()
+        .list_videos(&VideoListQuery {
             status: Some(ListStatus::Failed),
             ..Default::default()
         })
@@ -1220,7 +1273,8 @@ fn product_video_history_pages() {
     assert_eq!(
         other_key(&server)
             .v2()
-            .list_product_videos(&VideoListQuery::default())
+            .products()
+            .list_videos(&VideoListQuery::default())
             .unwrap()
             .total,
         Some(0)

@@ -18,7 +18,7 @@ use std::net::TcpListener;
 use std::sync::{Arc, Mutex};
 use std::thread;
 
-use jogg::ops;
+use jogg::operations as ops;
 use jogg::{Found, StatusForm, TaskStatus};
 use jogg_mock::description::{
     self as desc, JsonType, Place, Schema, TaskState, judge, unknown_members,

@@ -18,13 +18,15 @@ fn fast(timeout_ms: u64) -> WaitOptions {
 }
 
 fn create(c: &jogg::Client, script: &str) -> String {
-    c.create_video_from_talking_avatar(&CreateTalkingAvatarVideo::from_script(
-        1,
-        "en-US-JennyNeural",
-        script,
-    ))
-    .unwrap()
-    .project_id
+    c.v1()
+        .videos()
+        .create_from_talking_avatar(&CreateTalkingAvatarVideo::from_script(
+            1,
+            "en-US-JennyNeural",
+            script,
+        ))
+        .unwrap()
+        .project_id
 }
 
 #[test]
@@ -94,7 +96,10 @@ fn deadline_is_respected_and_keeps_the_id() {
     assert!(polls >= 2, "polled until the deadline, got {polls}");
     // The task still exists: waiting again resumes without creating a new one.
     assert_eq!(server.projects_created(), 1);
-    assert_eq!(c.get_project(&id).unwrap().status(), TaskStatus::Pending);
+    assert_eq!(
+        c.v1().projects().get(&id).unwrap().status(),
+        TaskStatus::Pending
+    );
 }
 
 #[test]
@@ -149,7 +154,8 @@ fn any_task_kind_is_waited_with_one_vocabulary() {
     let c = client(&server);
     let created = c
         .v2()
-        .create_lip_sync_video(&jogg::api::v2::lip_sync::CreateLipSync {
+        .lip_sync()
+        .create(&jogg::api::v2::lip_sync::CreateLipSync {
             video_url: "https://example.com/v.mp4".into(),
             audio_url: "https://example.com/a.mp3".into(),
             playback_type: None,
@@ -235,13 +241,13 @@ fn poll_budget_is_never_exceeded() {
 fn create_and_wait_can_be_resumed_without_paying_twice() {
     let server = mock(300);
     let c = client(&server);
-    let op = jogg::ops::find("v1.create_video_from_talking_avatar").unwrap();
+    let op = "v1.create_video_from_talking_avatar";
     let request = serde_json::json!({"script": "hello", "voice_id": "en-US-JennyNeural",
         "avatar_id": 81, "avatar_type": 0, "screen_style": 1});
     let mut options = fast(60_000);
     options.max_polls = Some(1);
     let e = c
-        .create_and_wait(op, &request, &options, |_| ControlFlow::Continue(()))
+        .call_and_wait(op, &request, &options, |_| ControlFlow::Continue(()))
         .unwrap_err();
     assert_eq!(e.code, Code::WaitTimeout);
     let id = e
@@ -257,12 +263,12 @@ fn create_and_wait_can_be_resumed_without_paying_twice() {
     assert_eq!(server.projects_created(), 1);
 
     let (created, done) = c
-        .create_and_wait(op, &request, &fast(20_000), |_| ControlFlow::Continue(()))
+        .call_and_wait(op, &request, &fast(20_000), |_| ControlFlow::Continue(()))
         .unwrap();
     assert_eq!(created["project_id"], done.id.as_str());
     let e = c
-        .create_and_wait(
-            jogg::ops::find("v2.get_current_user").unwrap(),
+        .call_and_wait(
+            "v2.get_current_user",
             &serde_json::json!({}),
             &fast(1_000),
             |_| ControlFlow::Continue(()),

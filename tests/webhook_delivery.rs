@@ -18,13 +18,15 @@ use serde_json::json;
 const SETTLE: Duration = Duration::from_secs(20);
 
 fn create_video(c: &jogg::Client, script: &str) -> String {
-    c.create_video_from_talking_avatar(&CreateTalkingAvatarVideo::from_script(
-        81,
-        "en-US-JennyNeural",
-        script,
-    ))
-    .unwrap()
-    .project_id
+    c.v1()
+        .videos()
+        .create_from_talking_avatar(&CreateTalkingAvatarVideo::from_script(
+            81,
+            "en-US-JennyNeural",
+            script,
+        ))
+        .unwrap()
+        .project_id
 }
 
 fn both_outcomes() -> [&'static str; 2] {
@@ -36,7 +38,9 @@ fn v1_endpoints_round_trip() {
     let server = mock(0);
     let c = client(&server);
     let created = c
-        .create_webhook_endpoint(&CreateWebhookEndpoint::new(
+        .v1()
+        .webhooks()
+        .create_endpoint(&CreateWebhookEndpoint::new(
             "https://example.com/hook",
             ["generated_video_success"],
         ))
@@ -51,12 +55,14 @@ fn v1_endpoints_round_trip() {
     );
     assert!(created.created_at.is_some());
 
-    let listed = c.list_webhook_endpoints().unwrap();
+    let listed = c.v1().webhooks().list_endpoints().unwrap();
     assert_eq!(listed, std::slice::from_ref(&created));
 
     // v1 updates are partial: what is not sent keeps its value (D43).
     let updated = c
-        .update_webhook_endpoint(
+        .v1()
+        .webhooks()
+        .update_endpoint(
             &created.endpoint_id,
             &UpdateWebhookEndpoint {
                 status: Some(EndpointStatus::Disabled),
@@ -76,11 +82,18 @@ fn v1_endpoints_round_trip() {
         json!({"status": "disabled"})
     );
 
-    assert_eq!(c.list_webhook_events().unwrap(), both_outcomes());
+    assert_eq!(c.v1().webhooks().list_events().unwrap(), both_outcomes());
 
-    c.delete_webhook_endpoint(&created.endpoint_id).unwrap();
-    assert!(c.list_webhook_endpoints().unwrap().is_empty());
-    let e = c.delete_webhook_endpoint(&created.endpoint_id).unwrap_err();
+    c.v1()
+        .webhooks()
+        .delete_endpoint(&created.endpoint_id)
+        .unwrap();
+    assert!(c.v1().webhooks().list_endpoints().unwrap().is_empty());
+    let e = c
+        .v1()
+        .webhooks()
+        .delete_endpoint(&created.endpoint_id)
+        .unwrap_err();
     assert_eq!(e.code, Code::NotFound);
 }
 
@@ -90,7 +103,8 @@ fn v2_endpoints_round_trip() {
     let c = client(&server);
     let v2 = c.v2();
     let created = v2
-        .create_webhook_endpoint(&WebhookEndpointSpec::new(
+        .webhooks()
+        .create_endpoint(&WebhookEndpointSpec::new(
             "https://example.com/v2",
             [
                 "generated_avatar_video_success",
@@ -100,7 +114,7 @@ fn v2_endpoints_round_trip() {
         .unwrap();
     assert!(created.secret.starts_with("whsec_"), "{created:?}");
     assert_eq!(
-        v2.list_webhook_endpoints().unwrap(),
+        v2.webhooks().list_endpoints().unwrap(),
         std::slice::from_ref(&created)
     );
 
@@ -111,7 +125,8 @@ fn v2_endpoints_round_trip() {
         events: vec!["generated_script_success".into()],
     };
     let updated = v2
-        .update_webhook_endpoint(&created.endpoint_id, &spec)
+        .webhooks()
+        .update_endpoint(&created.endpoint_id, &spec)
         .unwrap();
     assert_eq!(
         (
@@ -125,13 +140,13 @@ fn v2_endpoints_round_trip() {
             spec.events.clone()
         )
     );
-    let mut events = v2.list_webhook_events().unwrap();
+    let mut events = v2.webhooks().list_events().unwrap();
     let mut known = known_events();
     events.sort_unstable();
     known.sort_unstable();
     assert_eq!(events, known, "the mock lists the documented set");
-    v2.delete_webhook_endpoint(&created.endpoint_id).unwrap();
-    assert!(v2.list_webhook_endpoints().unwrap().is_empty());
+    v2.webhooks().delete_endpoint(&created.endpoint_id).unwrap();
+    assert!(v2.webhooks().list_endpoints().unwrap().is_empty());
 }
 
 #[test]
@@ -139,8 +154,8 @@ fn endpoint_requests_are_validated_before_sending() {
     let server = mock(0);
     let c = client(&server);
     let check = |op: &str, params: serde_json::Value, field: &str| {
-        let op = jogg::ops::find(op).unwrap();
-        let e = c.execute(op, &params).unwrap_err();
+        let op = op;
+        let e = c.call(op, &params).unwrap_err();
         assert_eq!(e.code, Code::Validation, "{e}");
         assert_eq!(e.field.as_deref(), Some(field), "{e}");
     };
@@ -201,7 +216,9 @@ fn mock_enforces_the_documented_endpoint_rules() {
     let c = jogg::Client::new(config).unwrap();
     let refused = |url: &str, events: &[&str]| {
         let e = c
-            .create_webhook_endpoint(&CreateWebhookEndpoint::new(url, events.iter().copied()))
+            .v1()
+            .webhooks()
+            .create_endpoint(&CreateWebhookEndpoint::new(url, events.iter().copied()))
             .unwrap_err();
         assert_eq!(e.code, Code::InvalidRequest, "{e}");
         assert_eq!(e.api_code, Some(40000));
@@ -210,18 +227,22 @@ fn mock_enforces_the_documented_endpoint_rules() {
     // v1 knows only the two video events (D50); v2 knows 22.
     refused("https://example.com/hook", &["generated_script_success"]);
     for n in 0..20 {
-        c.create_webhook_endpoint(&CreateWebhookEndpoint::new(
-            format!("https://example.com/{n}"),
-            ["generated_video_success"],
-        ))
-        .unwrap();
+        c.v1()
+            .webhooks()
+            .create_endpoint(&CreateWebhookEndpoint::new(
+                format!("https://example.com/{n}"),
+                ["generated_video_success"],
+            ))
+            .unwrap();
     }
     refused("https://example.com/21", &["generated_video_success"]);
 }
 
 /// A v1 endpoint for `url` receiving both video outcomes; returns its secret.
 fn register(c: &jogg::Client, url: &str) -> String {
-    c.create_webhook_endpoint(&CreateWebhookEndpoint::new(url, both_outcomes()))
+    c.v1()
+        .webhooks()
+        .create_endpoint(&CreateWebhookEndpoint::new(url, both_outcomes()))
         .unwrap()
         .secret
 }
@@ -262,7 +283,7 @@ fn finished_render_is_delivered_signed_and_parses() {
     assert!(event.timestamp.is_some());
     assert_eq!(event.error, None);
     // The delivered URL is the project's.
-    let project = c.get_project(&project_id).unwrap();
+    let project = c.v1().projects().get(&project_id).unwrap();
     assert_eq!(project.video_url, event.video_url);
 
     assert!(server.wait_for_webhooks(SETTLE));
@@ -298,7 +319,8 @@ fn v2_endpoints_get_the_v2_user_agent() {
     let receiver = Receiver::start(&[200]);
     let endpoint = c
         .v2()
-        .create_webhook_endpoint(&WebhookEndpointSpec::new(&receiver.url, both_outcomes()))
+        .webhooks()
+        .create_endpoint(&WebhookEndpointSpec::new(&receiver.url, both_outcomes()))
         .unwrap();
     create_video(&c, "v2 receiver");
     let got = receiver.next();
@@ -388,16 +410,20 @@ fn only_enabled_subscribed_endpoints_of_the_owner_are_called() {
     let receiver = Receiver::start(&[200]);
 
     let disabled = c
-        .create_webhook_endpoint(&CreateWebhookEndpoint {
+        .v1()
+        .webhooks()
+        .create_endpoint(&CreateWebhookEndpoint {
             status: Some(EndpointStatus::Disabled),
             ..CreateWebhookEndpoint::new(&receiver.url, both_outcomes())
         })
         .unwrap();
-    c.create_webhook_endpoint(&CreateWebhookEndpoint::new(
-        &receiver.url,
-        ["generated_video_failed"],
-    ))
-    .unwrap();
+    c.v1()
+        .webhooks()
+        .create_endpoint(&CreateWebhookEndpoint::new(
+            &receiver.url,
+            ["generated_video_failed"],
+        ))
+        .unwrap();
     register(&other, &receiver.url);
 
     create_video(&c, "A success nobody subscribed to");
@@ -406,14 +432,16 @@ fn only_enabled_subscribed_endpoints_of_the_owner_are_called() {
     assert!(receiver.pending().is_empty());
 
     // Enabling the first endpoint makes the next render reach it, once.
-    c.update_webhook_endpoint(
-        &disabled.endpoint_id,
-        &UpdateWebhookEndpoint {
-            status: Some(EndpointStatus::Enabled),
-            ..Default::default()
-        },
-    )
-    .unwrap();
+    c.v1()
+        .webhooks()
+        .update_endpoint(
+            &disabled.endpoint_id,
+            &UpdateWebhookEndpoint {
+                status: Some(EndpointStatus::Enabled),
+                ..Default::default()
+            },
+        )
+        .unwrap();
     create_video(&c, "Now someone listens");
     let got = receiver.next();
     webhook::verify(

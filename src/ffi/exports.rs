@@ -17,7 +17,7 @@ use crate::api::v1::{avatars, projects, videos, voices};
 use crate::client::Client;
 use crate::config::Config;
 use crate::error::{Code, Result};
-use crate::task::TaskKind;
+use crate::operation::task::TaskKind;
 use crate::wait::{Progress, WaitOptions};
 
 /// A status code: `JOGG_OK` (0) or one of the `JOGG_ERR_*` values. Numbers are stable and
@@ -563,9 +563,8 @@ pub unsafe extern "C" fn jogg_call_and_wait(
             )
         };
         out_arg(result_json, "result_json")?;
-        let op = crate::ops::lookup(name)?;
         let (created, done) =
-            client.create_and_wait(op, &request, &options, progress_adapter(cb, userdata))?;
+            client.call_and_wait(name, &request, &options, progress_adapter(cb, userdata))?;
         let mut out = done.to_json();
         out["created"] = created;
         write_out(result_json, &out);
@@ -599,8 +598,8 @@ pub unsafe extern "C" fn jogg_generate_talking_avatar_video(
             )
         };
         out_arg(result_json, "result_json")?;
-        let (_, done) = client.create_and_wait(
-            &videos::CREATE_VIDEO_FROM_TALKING_AVATAR,
+        let (_, done) = client.call_and_wait(
+            "v1.create_video_from_talking_avatar",
             &request,
             &options,
             progress_adapter(cb, userdata),
@@ -648,7 +647,7 @@ pub unsafe extern "C" fn jogg_call(
             )
         };
         out_arg(response_json, "response_json")?;
-        let op = crate::ops::lookup(name)?;
+        let op = crate::operations::lookup(name)?;
         let (request, all_pages) = take_all_pages(request)?;
         if all_pages {
             write_out(
@@ -678,7 +677,7 @@ pub unsafe extern "C" fn jogg_operations(
         // The table is fixed: described once (about 270 us), copied out after that.
         static TEXT: std::sync::OnceLock<String> = std::sync::OnceLock::new();
         let text = TEXT.get_or_init(|| {
-            let list: Vec<Value> = crate::ops::OPERATIONS
+            let list: Vec<Value> = crate::operations::OPERATIONS
                 .iter()
                 .map(|op| op.describe())
                 .collect();

@@ -19,6 +19,7 @@ use crate::config::{Config, Proxy, is_loopback};
 use crate::error::{Code, Error, Result};
 use crate::limiter::PostLimiter;
 use crate::log::{LogLevel, Logger};
+use crate::operation::Method;
 use crate::scrub::Scrubber;
 
 mod tcp;
@@ -34,25 +35,6 @@ pub(crate) const RETRY_AFTER_CAP_MS: u64 = 24 * 60 * 60 * 1000;
 const IDLE_CONNECTIONS: usize = 16;
 const BACKOFF_BASE: Duration = Duration::from_millis(500);
 const BACKOFF_CAP: Duration = Duration::from_secs(8);
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Method {
-    Get,
-    Post,
-    Put,
-    Delete,
-}
-
-impl Method {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Method::Get => "GET",
-            Method::Post => "POST",
-            Method::Put => "PUT",
-            Method::Delete => "DELETE",
-        }
-    }
-}
 
 /// A successful reply: the envelope's `data` (`null` when absent) and its `rid`.
 #[derive(Clone, Debug, PartialEq)]

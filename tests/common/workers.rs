@@ -64,7 +64,7 @@ pub fn run_if_worker() {
                         "en-US-JennyNeural",
                         "Hello",
                     );
-                    let line = match client.create_video_from_talking_avatar(&request) {
+                    let line = match client.v1().videos().create_from_talking_avatar(&request) {
                         Ok(p) => format!("created {}", p.project_id),
                         Err(e) => format!("error {} {}", e.code.name(), e.message),
                     };

@@ -6,10 +6,10 @@ use serde_json::{Map, Value};
 
 use crate::client::Client;
 use crate::error::Result;
-use crate::ops::{Endpoint, Operation, Version};
+use crate::operation::Method;
+use crate::operation::{Endpoint, Operation, Version};
 #[allow(unused_imports)]
 use crate::schema::{INT, Kind, Rule, STR, Schema, TEXT, int, opt, req};
-use crate::transport::Method;
 use crate::types::VideoLength;
 
 /// `POST /v1/ai_scripts`.
@@ -46,7 +46,7 @@ pub enum ScriptProduct {
     },
 }
 
-/// The request of [`Client::generate_ai_scripts`].
+/// The request of [`Scripts::generate`](crate::api::v1::ai_scripts::Scripts::generate)None.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct GenerateAiScripts {
     pub product: ScriptProduct,
@@ -162,14 +162,20 @@ fn paragraphs<'de, D: Deserializer<'de>>(d: D) -> std::result::Result<String, D:
     }
 }
 
-impl Client {
+/// The AI script operations: `client.v1().scripts()`.
+#[derive(Clone, Copy, Debug)]
+pub struct Scripts<'c> {
+    pub(crate) client: &'c Client,
+}
+
+impl Scripts<'_> {
     /// Writes product-video scripts in several styles, synchronously (no task to poll).
     /// Costs credits (0.2 per call). Use a script as
     /// [`ProductVideo::override_script`](crate::api::v1::videos::ProductVideo) or in a
     /// template's script variable.
-    pub fn generate_ai_scripts(&self, request: &GenerateAiScripts) -> Result<AiScripts> {
+    pub fn generate(&self, request: &GenerateAiScripts) -> Result<AiScripts> {
         let op = &GENERATE_AI_SCRIPTS;
-        self.request(op, request)
+        self.client.request(op, request)
     }
 }
 

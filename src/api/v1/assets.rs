@@ -9,9 +9,9 @@ use serde_json::json;
 use crate::client::Client;
 use crate::de;
 use crate::error::Result;
-use crate::ops::{Endpoint, Operation, Version};
+use crate::operation::Method;
+use crate::operation::{Endpoint, Operation, Version};
 use crate::schema::{Field, Kind, Schema};
-use crate::transport::Method;
 
 /// `POST /v1/upload/asset`.
 pub(crate) static CREATE_UPLOAD_URL: Endpoint<UploadUrl> = Endpoint::new(Operation {
@@ -65,9 +65,16 @@ impl TryFrom<UploadUrlReply> for UploadUrl {
     }
 }
 
-impl Client {
+/// The assets operations: `client.v1().assets()`.
+#[derive(Clone, Copy, Debug)]
+pub struct Assets<'c> {
+    pub(crate) client: &'c Client,
+}
+
+impl Assets<'_> {
     /// Asks for a signed URL to upload `filename` to (v1).
     pub fn create_upload_url(&self, filename: &str) -> Result<UploadUrl> {
-        self.fetch(&CREATE_UPLOAD_URL, &json!({ "filename": filename }))
+        self.client
+            .fetch(&CREATE_UPLOAD_URL, &json!({ "filename": filename }))
     }
 }

@@ -7,12 +7,12 @@ use serde_json::{Map, Value};
 use crate::client::Client;
 use crate::de;
 use crate::error::Result;
-use crate::ops::{Endpoint, Operation, Version};
+use crate::operation::Method;
+#[allow(unused_imports)]
+use crate::operation::task::{Found, StatusForm, StatusValues, TaskKind, TaskStatus};
+use crate::operation::{Endpoint, Operation, Version};
 #[allow(unused_imports)]
 use crate::schema::{INT, Kind, STR, Schema, TEXT, int, opt, req};
-#[allow(unused_imports)]
-use crate::task::{Found, StatusForm, StatusValues, TaskKind, TaskStatus};
-use crate::transport::Method;
 use crate::types::{AspectRatio, AvatarAge, AvatarStyle, Ethnicity, Scene};
 
 /// `GET /v1/avatars`: the avatar library, filtered.
@@ -33,7 +33,7 @@ pub(crate) static LIST_AVATARS: Endpoint<AvatarList> = Endpoint::new(Operation {
     ..Operation::BASE
 });
 
-/// Filters of [`Client::list_avatars`]; every member optional, all combined with AND.
+/// Filters of [`Avatars::list`](crate::api::v1::avatars::Avatars::list)None; every member optional, all combined with AND.
 /// String filters take the API's lowercase values (`professional`, `female`, `young_adult`,
 /// `studio`, `east_asian`...); a value outside the documented set is refused before sending.
 #[derive(Clone, Debug, Default, PartialEq, Serialize)]
@@ -79,11 +79,17 @@ pub struct AvatarList {
     pub avatars: Vec<Avatar>,
 }
 
-impl Client {
+/// The avatars operations: `client.v1().avatars()`.
+#[derive(Clone, Copy, Debug)]
+pub struct Avatars<'c> {
+    pub(crate) client: &'c Client,
+}
+
+impl Avatars<'_> {
     /// Library avatars matching `filter`.
-    pub fn list_avatars(&self, filter: &AvatarFilter) -> Result<AvatarList> {
+    pub fn list(&self, filter: &AvatarFilter) -> Result<AvatarList> {
         let op = &LIST_AVATARS;
-        self.request(op, filter)
+        self.client.request(op, filter)
     }
 }
 
@@ -106,7 +112,7 @@ pub(crate) static INSTANT_AVATAR: TaskKind = TaskKind {
         id_members: &["avatar_id", "id"],
     },
     id_members: &["avatar_id", "id"],
-    status: StatusForm::Values(&crate::task::AVATAR_STATUS),
+    status: StatusForm::Values(&crate::operation::task::AVATAR_STATUS),
     events: &["create_avatar_success", "create_avatar_failed"],
 };
 
@@ -268,7 +274,7 @@ impl PhotoAvatarList {
     }
 }
 
-/// The request of [`Client::create_instant_avatar`].
+/// The request of [`Avatars::create_instant`](crate::api::v1::avatars::Avatars::create_instant)None.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct CreateInstantAvatar {
     /// The filmed source video (1080p at 30 fps recommended; larger input is scaled down).
@@ -284,31 +290,32 @@ pub struct CreatedAvatar {
     pub avatar_id: i64,
 }
 
-impl Client {
+impl Avatars<'_> {
     /// Your instant avatars, with the making status of each.
-    pub fn list_custom_avatars(&self) -> Result<CustomAvatarList> {
+    pub fn list_custom(&self) -> Result<CustomAvatarList> {
         let op = &LIST_CUSTOM_AVATARS;
-        self.fetch(op, &serde_json::json!({}))
+        self.client.fetch(op, &serde_json::json!({}))
     }
 
     /// Your photo avatars, with the making status of each.
-    pub fn list_photo_avatars(&self) -> Result<PhotoAvatarList> {
+    pub fn list_photo(&self) -> Result<PhotoAvatarList> {
         let op = &LIST_PHOTO_AVATARS;
-        self.fetch(op, &serde_json::json!({}))
+        self.client.fetch(op, &serde_json::json!({}))
     }
 
     /// Starts making an instant avatar from a filmed video. Costs 100 credits. There is no
-    /// status operation: find `avatar_id` in [`Client::list_custom_avatars`] until its
+    /// status operation: find `avatar_id` in [`Avatars::list_custom`](crate::api::v1::avatars::Avatars::list_custom)None until its
     /// status is [`AvatarStatus::Ready`] or [`AvatarStatus::Failed`] (D64).
-    pub fn create_instant_avatar(&self, request: &CreateInstantAvatar) -> Result<CreatedAvatar> {
+    pub fn create_instant(&self, request: &CreateInstantAvatar) -> Result<CreatedAvatar> {
         let op = &CREATE_INSTANT_AVATAR;
-        self.request(op, request)
+        self.client.request(op, request)
     }
 
     /// Deletes one of your instant avatars.
-    pub fn delete_instant_avatar(&self, avatar_id: i64) -> Result<()> {
+    pub fn delete_instant(&self, avatar_id: i64) -> Result<()> {
         let op = &DELETE_INSTANT_AVATAR;
-        self.fetch(op, &serde_json::json!({ "avatar_id": avatar_id }))?;
+        self.client
+            .fetch(op, &serde_json::json!({ "avatar_id": avatar_id }))?;
         Ok(())
     }
 }

@@ -6,10 +6,10 @@ use serde_json::{Map, Value, json};
 use crate::client::Client;
 use crate::de;
 use crate::error::Result;
-use crate::ops::{Endpoint, Operation, Version};
+use crate::operation::Method;
+use crate::operation::{Endpoint, Operation, Version};
 #[allow(unused_imports)]
 use crate::schema::{INT, Kind, STR, Schema, TEXT, int, opt, req};
-use crate::transport::Method;
 
 /// `GET /v1/musics`.
 pub(crate) static LIST_MUSICS: Endpoint<MusicList> = Endpoint::new(Operation {
@@ -84,17 +84,23 @@ impl<'de> Deserialize<'de> for MusicList {
     }
 }
 
-impl Client {
+/// The music operations: `client.v1().music()`.
+#[derive(Clone, Copy, Debug)]
+pub struct MusicTracks<'c> {
+    pub(crate) client: &'c Client,
+}
+
+impl MusicTracks<'_> {
     /// The background-music library.
-    pub fn list_musics(&self) -> Result<MusicList> {
+    pub fn list(&self) -> Result<MusicList> {
         let op = &LIST_MUSICS;
-        self.fetch(op, &json!({}))
+        self.client.fetch(op, &json!({}))
     }
 
     /// The music you uploaded in the web app.
-    pub fn list_custom_musics(&self) -> Result<MusicList> {
+    pub fn list_custom(&self) -> Result<MusicList> {
         let op = &LIST_CUSTOM_MUSICS;
-        self.fetch(op, &json!({}))
+        self.client.fetch(op, &json!({}))
     }
 }
 

@@ -6,12 +6,12 @@ use serde_json::{Map, Value, json};
 use crate::client::Client;
 use crate::de;
 use crate::error::Result;
-use crate::ops::{Endpoint, Operation, Version};
+use crate::operation::Method;
+#[allow(unused_imports)]
+use crate::operation::task::{Found, StatusForm, StatusValues, TaskKind, TaskStatus};
+use crate::operation::{Endpoint, Operation, Version};
 #[allow(unused_imports)]
 use crate::schema::{INT, Kind, STR, Schema, TEXT, int, opt, req};
-#[allow(unused_imports)]
-use crate::task::{Found, StatusForm, StatusValues, TaskKind, TaskStatus};
-use crate::transport::Method;
 pub use crate::types::{
     MotionModel, PhotoAge, PhotoEthnicity, PhotoGender, PhotoModel, PhotoStyle,
 };
@@ -188,7 +188,7 @@ impl PhotoLook {
     }
 }
 
-/// The request of [`Client::generate_avatar_photo`].
+/// The request of [`PhotoAvatars::generate_photo`](crate::api::v1::photo_avatars::PhotoAvatars::generate_photo)None.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct GenerateAvatarPhoto {
     #[serde(flatten)]
@@ -198,7 +198,7 @@ pub struct GenerateAvatarPhoto {
     pub image_url: Option<String>,
 }
 
-/// The request of [`Client::generate_avatar_new_look`]: a new look for the person in
+/// The request of [`PhotoAvatars::generate_new_look`](crate::api::v1::photo_avatars::PhotoAvatars::generate_new_look)None: a new look for the person in
 /// `image_url`.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct GenerateAvatarNewLook {
@@ -239,7 +239,7 @@ impl PhotoGeneration {
     }
 }
 
-/// The request of [`Client::add_photo_avatar_motion`] and `V2::add_photo_avatar_motion`.
+/// The request of [`PhotoAvatars::add_motion`](crate::api::v1::photo_avatars::PhotoAvatars::add_motion)None and `V2::add_photo_avatar_motion`.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct AddPhotoAvatarMotion {
     /// The photo to animate (one of a generation's `image_url_list`, or your own).
@@ -313,45 +313,48 @@ fn opt_id<'de, D: Deserializer<'de>>(d: D) -> std::result::Result<Option<String>
     }
 }
 
-impl Client {
+/// The photo avatars operations: `client.v1().photo_avatars()`.
+#[derive(Clone, Copy, Debug)]
+pub struct PhotoAvatars<'c> {
+    pub(crate) client: &'c Client,
+}
+
+impl PhotoAvatars<'_> {
     /// Starts generating four portrait photos of an AI person (async, 2-5 minutes; 0.2
-    /// credits). Poll with [`Client::get_photo_generation`].
-    pub fn generate_avatar_photo(
-        &self,
-        request: &GenerateAvatarPhoto,
-    ) -> Result<CreatedPhotoGeneration> {
+    /// credits). Poll with [`PhotoAvatars::get_generation`](crate::api::v1::photo_avatars::PhotoAvatars::get_generation)None.
+    pub fn generate_photo(&self, request: &GenerateAvatarPhoto) -> Result<CreatedPhotoGeneration> {
         let op = &GENERATE_AVATAR_PHOTO;
-        self.request(op, request)
+        self.client.request(op, request)
     }
 
     /// Starts generating four new looks of the person in a photo (async; 0.2 credits). Poll
-    /// with [`Client::get_photo_generation`].
-    pub fn generate_avatar_new_look(
+    /// with [`PhotoAvatars::get_generation`](crate::api::v1::photo_avatars::PhotoAvatars::get_generation)None.
+    pub fn generate_new_look(
         &self,
         request: &GenerateAvatarNewLook,
     ) -> Result<CreatedPhotoGeneration> {
         let op = &GENERATE_AVATAR_NEW_LOOK;
-        self.request(op, request)
+        self.client.request(op, request)
     }
 
     /// The state of a photo generation, with its photos once it succeeded.
-    pub fn get_photo_generation(&self, photo_id: &str) -> Result<PhotoGeneration> {
+    pub fn get_generation(&self, photo_id: &str) -> Result<PhotoGeneration> {
         let op = &GET_PHOTO_GENERATION;
-        self.fetch(op, &json!({ "photo_id": photo_id }))
+        self.client.fetch(op, &json!({ "photo_id": photo_id }))
     }
 
     /// Starts animating a photo into a photo avatar (async, 2-3 minutes; 2-3 credits by
-    /// model). Poll with [`Client::get_photo_avatar_motion`]; the avatar also appears in
-    /// [`Client::list_photo_avatars`].
-    pub fn add_photo_avatar_motion(&self, request: &AddPhotoAvatarMotion) -> Result<CreatedMotion> {
+    /// model). Poll with [`PhotoAvatars::get_motion`](crate::api::v1::photo_avatars::PhotoAvatars::get_motion)None; the avatar also appears in
+    /// [`Avatars::list_photo`](crate::api::v1::avatars::Avatars::list_photo)None.
+    pub fn add_motion(&self, request: &AddPhotoAvatarMotion) -> Result<CreatedMotion> {
         let op = &ADD_PHOTO_AVATAR_MOTION;
-        self.request(op, request)
+        self.client.request(op, request)
     }
 
     /// The state of a motion, with its preview once completed.
-    pub fn get_photo_avatar_motion(&self, motion_id: &str) -> Result<PhotoAvatarMotion> {
+    pub fn get_motion(&self, motion_id: &str) -> Result<PhotoAvatarMotion> {
         let op = &GET_PHOTO_AVATAR_MOTION;
-        self.fetch(op, &json!({ "motion_id": motion_id }))
+        self.client.fetch(op, &json!({ "motion_id": motion_id }))
     }
 }
 

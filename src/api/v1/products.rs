@@ -1,7 +1,7 @@
 //! v1 products and product videos.
 //!
 //! Operation table entries (paths and parameter schemas, from the v1 spec); call them with
-//! [`Client::execute`](crate::Client::execute) or `jogg_call` from C.
+//! [`Client::call`](crate::Client::call) or `jogg_call` from C.
 
 use serde::de::Error as _;
 use serde::de::IgnoredAny;
@@ -11,10 +11,10 @@ use serde_json::{Map, Value, json};
 use crate::client::Client;
 use crate::de;
 use crate::error::Result;
-use crate::ops::{Endpoint, Operation, Version};
+use crate::operation::Method;
+use crate::operation::{Endpoint, Operation, Version};
 #[allow(unused_imports)]
 use crate::schema::{INT, Kind, Rule, STR, Schema, TEXT, int, opt, req};
-use crate::transport::Method;
 
 /// A product's media list, as create and update take it (v1 and v2).
 const PRODUCT_MEDIA: Kind = Kind::Array(&Kind::Object(&Schema::of(&[
@@ -164,7 +164,7 @@ pub struct Product {
     pub extra: Map<String, Value>,
 }
 
-/// The request of [`Client::create_product`] and `V2::create_product`. Either a page to
+/// The request of [`Products::create`](crate::api::v1::products::Products::create)None and `V2::create_product`. Either a page to
 /// read the product from (`url`), or a description by hand starting with `name`; at least
 /// one of the two is required (D57). With a URL the service fills in what it can read.
 #[derive(Clone, Debug, Default, PartialEq, Serialize)]
@@ -200,7 +200,7 @@ impl CreateProduct {
     }
 }
 
-/// The request of [`Client::update_product`] and `V2::update_product`: unset members keep
+/// The request of [`Products::update`](crate::api::v1::products::Products::update)None and `V2::update_product`: unset members keep
 /// their value; `media`, when set, replaces the whole list.
 #[derive(Clone, Debug, Default, PartialEq, Serialize)]
 pub struct UpdateProduct {
@@ -228,11 +228,17 @@ pub(crate) enum ProductsReply {
     Nothing(()),
 }
 
-impl Client {
+/// The products operations: `client.v1().products()`.
+#[derive(Clone, Copy, Debug)]
+pub struct Products<'c> {
+    pub(crate) client: &'c Client,
+}
+
+impl Products<'_> {
     /// Every product of the account.
-    pub fn list_products(&self) -> Result<Vec<Product>> {
+    pub fn list(&self) -> Result<Vec<Product>> {
         let op = &LIST_PRODUCTS;
-        let reply: ProductsReply = self.fetch(op, &json!({}))?;
+        let reply: ProductsReply = self.client.fetch(op, &json!({}))?;
         Ok(match reply {
             ProductsReply::Bare(products) | ProductsReply::Wrapped { products } => products,
             ProductsReply::Nothing(()) => Vec::new(),
@@ -241,15 +247,15 @@ impl Client {
 
     /// Creates a product from a web page or a description (synchronous); its `product_id`
     /// is what `create_video_from_url` and the v2 product renders take.
-    pub fn create_product(&self, request: &CreateProduct) -> Result<Product> {
+    pub fn create(&self, request: &CreateProduct) -> Result<Product> {
         let op = &CREATE_PRODUCT;
-        self.request(op, request)
+        self.client.request(op, request)
     }
 
     /// Changes a product; the API answers without a payload (D4).
-    pub fn update_product(&self, request: &UpdateProduct) -> Result<()> {
+    pub fn update(&self, request: &UpdateProduct) -> Result<()> {
         let op = &UPDATE_PRODUCT;
-        self.request(op, request)?;
+        self.client.request(op, request)?;
         Ok(())
     }
 }

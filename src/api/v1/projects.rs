@@ -6,12 +6,12 @@ use serde_json::{Map, Value, json};
 use crate::client::Client;
 use crate::de;
 use crate::error::Result;
-use crate::ops::{Endpoint, Operation, Version};
+use crate::operation::Method;
+#[allow(unused_imports)]
+use crate::operation::task::{Found, StatusForm, StatusValues, TaskKind, TaskStatus};
+use crate::operation::{Endpoint, Operation, Version};
 #[allow(unused_imports)]
 use crate::schema::{INT, Kind, STR, Schema, TEXT, int, opt, req};
-#[allow(unused_imports)]
-use crate::task::{Found, StatusForm, StatusValues, TaskKind, TaskStatus};
-use crate::transport::Method;
 
 /// `GET /v1/project?project_id=`.
 pub(crate) static GET_PROJECT: Endpoint<Project> = Endpoint::new(Operation {
@@ -29,7 +29,7 @@ pub(crate) static PROJECT: TaskKind = TaskKind {
     poll: GET_PROJECT.op(),
     found: Found::ById("project_id"),
     id_members: &["project_id", "prj_id"],
-    status: StatusForm::Values(&crate::task::PROJECT_STATUS),
+    status: StatusForm::Values(&crate::operation::task::PROJECT_STATUS),
     events: &["generated_video_success", "generated_video_failed"],
 };
 
@@ -66,10 +66,16 @@ impl Project {
     }
 }
 
-impl Client {
+/// The projects operations: `client.v1().projects()`.
+#[derive(Clone, Copy, Debug)]
+pub struct Projects<'c> {
+    pub(crate) client: &'c Client,
+}
+
+impl Projects<'_> {
     /// The current state of a v1 project (any v1 video task).
-    pub fn get_project(&self, project_id: &str) -> Result<Project> {
+    pub fn get(&self, project_id: &str) -> Result<Project> {
         let op = &GET_PROJECT;
-        self.fetch(op, &json!({ "project_id": project_id }))
+        self.client.fetch(op, &json!({ "project_id": project_id }))
     }
 }

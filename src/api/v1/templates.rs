@@ -7,10 +7,10 @@ use super::visual_styles::ShapeFilter;
 use crate::client::Client;
 use crate::de;
 use crate::error::Result;
-use crate::ops::{Endpoint, Operation, Version};
+use crate::operation::Method;
+use crate::operation::{Endpoint, Operation, Version};
 #[allow(unused_imports)]
 use crate::schema::{INT, Kind, STR, Schema, TEXT, int, opt, req};
-use crate::transport::Method;
 use crate::types::AspectRatio;
 
 /// `GET /v1/templates`.
@@ -58,19 +58,25 @@ pub struct TemplateList {
     pub templates: Vec<Template>,
 }
 
-impl Client {
+/// The templates operations: `client.v1().templates()`.
+#[derive(Clone, Copy, Debug)]
+pub struct Templates<'c> {
+    pub(crate) client: &'c Client,
+}
+
+impl Templates<'_> {
     /// Library templates of `aspect_ratio`, or of every shape with `None`; render one with
     /// [`TemplateType::Common`](crate::api::v1::videos::TemplateType).
-    pub fn list_templates(&self, aspect_ratio: Option<AspectRatio>) -> Result<TemplateList> {
+    pub fn list(&self, aspect_ratio: Option<AspectRatio>) -> Result<TemplateList> {
         let op = &LIST_TEMPLATES;
-        self.request(op, &ShapeFilter { aspect_ratio })
+        self.client.request(op, &ShapeFilter { aspect_ratio })
     }
 
     /// Your templates of `aspect_ratio`, or of every shape with `None`; render one with
     /// [`TemplateType::User`](crate::api::v1::videos::TemplateType).
-    pub fn list_custom_templates(&self, aspect_ratio: Option<AspectRatio>) -> Result<TemplateList> {
+    pub fn list_custom(&self, aspect_ratio: Option<AspectRatio>) -> Result<TemplateList> {
         let op = &LIST_CUSTOM_TEMPLATES;
-        self.request(op, &ShapeFilter { aspect_ratio })
+        self.client.request(op, &ShapeFilter { aspect_ratio })
     }
 }
 

@@ -6,9 +6,9 @@ use serde_json::{Map, Value, json};
 use crate::client::Client;
 use crate::de;
 use crate::error::Result;
-use crate::ops::{Endpoint, Operation, Version};
+use crate::operation::Method;
+use crate::operation::{Endpoint, Operation, Version};
 use crate::schema::{INT, Kind, Rule, STR, Schema, TEXT, opt, req};
-use crate::transport::Method;
 use crate::types::{AspectRatio, AvatarType, ScreenStyle};
 pub use crate::types::{ScriptStyle, VideoLength};
 
@@ -54,7 +54,7 @@ pub enum Speech {
     Audio { url: String },
 }
 
-/// The request of [`Client::create_video_from_talking_avatar`].
+/// The request of [`Videos::create_from_talking_avatar`](crate::api::v1::videos::Videos::create_from_talking_avatar)None.
 #[derive(Clone, Debug, PartialEq)]
 pub struct CreateTalkingAvatarVideo {
     pub speech: Speech,
@@ -140,16 +140,22 @@ pub struct CreatedProject {
     pub project_id: String,
 }
 
-impl Client {
+/// The videos operations: `client.v1().videos()`.
+#[derive(Clone, Copy, Debug)]
+pub struct Videos<'c> {
+    pub(crate) client: &'c Client,
+}
+
+impl Videos<'_> {
     /// Starts rendering a talking-avatar video and returns its project id at once.
     ///
     /// Costs credits: do not call it again because a later step failed; wait on the id.
-    pub fn create_video_from_talking_avatar(
+    pub fn create_from_talking_avatar(
         &self,
         request: &CreateTalkingAvatarVideo,
     ) -> Result<CreatedProject> {
         let op = &CREATE_VIDEO_FROM_TALKING_AVATAR;
-        self.request(op, request)
+        self.client.request(op, request)
     }
 }
 
@@ -283,9 +289,9 @@ pub struct AvatarChoice {
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum TemplateType {
-    /// The template library ([`Client::list_templates`]).
+    /// The template library ([`Templates::list`](crate::api::v1::templates::Templates::list)None).
     Common,
-    /// Your templates ([`Client::list_custom_templates`]).
+    /// Your templates ([`Templates::list_custom`](crate::api::v1::templates::Templates::list_custom)None).
     User,
 }
 
@@ -375,7 +381,7 @@ fn source_json(source: &MediaSource) -> Value {
     }
 }
 
-/// The request of [`Client::create_video_with_template`].
+/// The request of [`Videos::create_with_template`](crate::api::v1::videos::Videos::create_with_template)None.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct CreateVideoWithTemplate {
     pub template_id: i64,
@@ -390,7 +396,7 @@ pub struct CreateVideoWithTemplate {
     pub voice_id: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub caption: Option<bool>,
-    /// Background music, from [`Client::list_musics`] or [`Client::list_custom_musics`].
+    /// Background music, from [`MusicTracks::list`](crate::api::v1::music::MusicTracks::list)None or [`MusicTracks::list_custom`](crate::api::v1::music::MusicTracks::list_custom)None.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub music_id: Option<i64>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -428,7 +434,7 @@ pub struct LegacyVariable {
     pub properties: Map<String, Value>,
 }
 
-/// The request of [`Client::create_video_with_variables`], the older template render
+/// The request of [`Videos::create_with_variables`](crate::api::v1::videos::Videos::create_with_variables)None, the older template render
 /// (D13). Prefer [`CreateVideoWithTemplate`].
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct CreateVideoWithVariables {
@@ -476,7 +482,7 @@ pub enum ProductTemplateType {
 }
 
 /// A video about a stored product (created with `create_product`): the request of
-/// [`Client::create_preview_video`] and the core of [`CreateVideoFromUrl`].
+/// [`Videos::create_preview`](crate::api::v1::videos::Videos::create_preview)None and the core of [`CreateVideoFromUrl`].
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct ProductVideo {
     pub product_id: String,
@@ -492,7 +498,7 @@ pub struct ProductVideo {
     pub template_id: Option<i64>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub voice_id: Option<String>,
-    /// A `name` from [`Client::list_visual_styles`].
+    /// A `name` from [`VisualStyles::list`](crate::api::v1::visual_styles::VisualStyles::list)None.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub visual_style: Option<String>,
     /// Your own script instead of an AI-written one.
@@ -524,7 +530,7 @@ impl ProductVideo {
     }
 }
 
-/// The request of [`Client::create_video_from_url`]: a [`ProductVideo`] plus the options
+/// The request of [`Videos::create_from_url`](crate::api::v1::videos::Videos::create_from_url)None: a [`ProductVideo`] plus the options
 /// only the final render has.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct CreateVideoFromUrl {
@@ -546,39 +552,39 @@ impl From<ProductVideo> for CreateVideoFromUrl {
     }
 }
 
-impl Client {
+impl Videos<'_> {
     /// Starts rendering a template with its variables replaced; poll the returned project
-    /// with [`Client::get_project`] or [`Client::wait_for_project`]. Costs credits.
-    pub fn create_video_with_template(
+    /// with [`Projects::get`](crate::api::v1::projects::Projects::get)None or [`Client::wait_for_project`]. Costs credits.
+    pub fn create_with_template(
         &self,
         request: &CreateVideoWithTemplate,
     ) -> Result<CreatedProject> {
         let op = &CREATE_VIDEO_WITH_TEMPLATE;
-        self.request(op, request)
+        self.client.request(op, request)
     }
 
     /// Starts the legacy template render (D13); poll like
-    /// [`Client::create_video_with_template`]. Costs credits.
-    pub fn create_video_with_variables(
+    /// [`Videos::create_with_template`](crate::api::v1::videos::Videos::create_with_template)None. Costs credits.
+    pub fn create_with_variables(
         &self,
         request: &CreateVideoWithVariables,
     ) -> Result<CreatedProject> {
         let op = &CREATE_VIDEO_WITH_VARIABLES;
-        self.request(op, request)
+        self.client.request(op, request)
     }
 
     /// Starts rendering a marketing video of a stored product; poll the returned project
-    /// with [`Client::get_project`] or [`Client::wait_for_project`]. Costs credits.
-    pub fn create_video_from_url(&self, request: &CreateVideoFromUrl) -> Result<CreatedProject> {
+    /// with [`Projects::get`](crate::api::v1::projects::Projects::get)None or [`Client::wait_for_project`]. Costs credits.
+    pub fn create_from_url(&self, request: &CreateVideoFromUrl) -> Result<CreatedProject> {
         let op = &CREATE_VIDEO_FROM_URL;
-        self.request(op, request)
+        self.client.request(op, request)
     }
 
     /// Starts a cheaper preview render of a product video (half the credits of a full
-    /// render); poll it like [`Client::create_video_from_url`].
-    pub fn create_preview_video(&self, request: &ProductVideo) -> Result<CreatedProject> {
+    /// render); poll it like [`Videos::create_from_url`](crate::api::v1::videos::Videos::create_from_url)None.
+    pub fn create_preview(&self, request: &ProductVideo) -> Result<CreatedProject> {
         let op = &CREATE_PREVIEW_VIDEO;
-        self.request(op, request)
+        self.client.request(op, request)
     }
 }
 

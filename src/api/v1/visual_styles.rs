@@ -6,10 +6,10 @@ use serde_json::{Map, Value};
 use crate::client::Client;
 use crate::de;
 use crate::error::Result;
-use crate::ops::{Endpoint, Operation, Version};
+use crate::operation::Method;
+use crate::operation::{Endpoint, Operation, Version};
 #[allow(unused_imports)]
 use crate::schema::{INT, Kind, STR, Schema, TEXT, int, opt, req};
-use crate::transport::Method;
 use crate::types::AspectRatio;
 
 /// `GET /v1/visual_styles`.
@@ -47,10 +47,16 @@ pub(crate) struct ShapeFilter {
     pub(crate) aspect_ratio: Option<AspectRatio>,
 }
 
-impl Client {
+/// The visual styles operations: `client.v1().visual_styles()`.
+#[derive(Clone, Copy, Debug)]
+pub struct VisualStyles<'c> {
+    pub(crate) client: &'c Client,
+}
+
+impl VisualStyles<'_> {
     /// The visual styles available for `aspect_ratio`, or for every shape with `None`.
-    pub fn list_visual_styles(&self, aspect_ratio: Option<AspectRatio>) -> Result<VisualStyleList> {
+    pub fn list(&self, aspect_ratio: Option<AspectRatio>) -> Result<VisualStyleList> {
         let op = &LIST_VISUAL_STYLES;
-        self.request(op, &ShapeFilter { aspect_ratio })
+        self.client.request(op, &ShapeFilter { aspect_ratio })
     }
 }

@@ -6,10 +6,10 @@ use serde_json::{Map, Value};
 use crate::client::Client;
 use crate::de;
 use crate::error::Result;
-use crate::ops::{Endpoint, Operation, Version};
+use crate::operation::Method;
+use crate::operation::{Endpoint, Operation, Version};
 #[allow(unused_imports)]
 use crate::schema::{INT, Kind, STR, Schema, TEXT, int, opt, req};
-use crate::transport::Method;
 use crate::types::VoiceAge;
 
 /// `GET /v1/voices`: the voice library, filtered and paged.
@@ -30,7 +30,7 @@ pub(crate) static LIST_VOICES: Endpoint<VoiceList> = Endpoint::new(Operation {
     ..Operation::BASE
 });
 
-/// Filters and paging of [`Client::list_voices`]. Pages start at 1; the API's default page
+/// Filters and paging of [`Voices::list`](crate::api::v1::voices::Voices::list)None. Pages start at 1; the API's default page
 /// size is 10, at most 100.
 #[derive(Clone, Debug, Default, PartialEq, Serialize)]
 pub struct VoiceFilter {
@@ -79,11 +79,17 @@ pub struct VoiceList {
     pub voices: Vec<Voice>,
 }
 
-impl Client {
+/// The voices operations: `client.v1().voices()`.
+#[derive(Clone, Copy, Debug)]
+pub struct Voices<'c> {
+    pub(crate) client: &'c Client,
+}
+
+impl Voices<'_> {
     /// One page of library voices matching `filter`.
-    pub fn list_voices(&self, filter: &VoiceFilter) -> Result<VoiceList> {
+    pub fn list(&self, filter: &VoiceFilter) -> Result<VoiceList> {
         let op = &LIST_VOICES;
-        self.request(op, filter)
+        self.client.request(op, filter)
     }
 }
 
@@ -97,16 +103,16 @@ pub(crate) static LIST_CUSTOM_VOICES: Endpoint<VoiceList> = Endpoint::new(Operat
     ..Operation::BASE
 });
 
-impl Client {
+impl Voices<'_> {
     /// Your cloned voices, all of them or those of one `language` (a lowercase English
     /// name). The sample member is read from `audition_url` or `audio_url` (D28).
-    pub fn list_custom_voices(&self, language: Option<&str>) -> Result<VoiceList> {
+    pub fn list_custom(&self, language: Option<&str>) -> Result<VoiceList> {
         let params = match language {
             Some(language) => serde_json::json!({ "language": language }),
             None => serde_json::json!({}),
         };
         let op = &LIST_CUSTOM_VOICES;
-        self.fetch(op, &params)
+        self.client.fetch(op, &params)
     }
 }
 

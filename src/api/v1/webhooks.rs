@@ -14,9 +14,9 @@ use crate::client::Client;
 use crate::de;
 use crate::de::Listed;
 use crate::error::Result;
-use crate::ops::{Endpoint, Operation, Version};
+use crate::operation::Method;
+use crate::operation::{Endpoint, Operation, Version};
 use crate::schema::{Field, Kind, Schema};
-use crate::transport::Method;
 pub use crate::types::EndpointStatus;
 
 /// The path parameter of update and delete, in v1 and v2.
@@ -168,7 +168,7 @@ impl fmt::Debug for WebhookEndpoint {
     }
 }
 
-/// The request of [`Client::create_webhook_endpoint`].
+/// The request of [`Webhooks::create_endpoint`](crate::api::v1::webhooks::Webhooks::create_endpoint)None.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct CreateWebhookEndpoint {
     /// Where deliveries go; the API accepts HTTPS URLs only.
@@ -194,7 +194,7 @@ impl CreateWebhookEndpoint {
     }
 }
 
-/// The request of [`Client::update_webhook_endpoint`]: only the members set are changed.
+/// The request of [`Webhooks::update_endpoint`](crate::api::v1::webhooks::Webhooks::update_endpoint)None: only the members set are changed.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
 pub struct UpdateWebhookEndpoint {
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -213,35 +213,38 @@ pub(crate) fn with_path_param(mut params: Value, name: &str, value: &str) -> Val
     params
 }
 
-impl Client {
+/// The webhooks operations: `client.v1().webhooks()`.
+#[derive(Clone, Copy, Debug)]
+pub struct Webhooks<'c> {
+    pub(crate) client: &'c Client,
+}
+
+impl Webhooks<'_> {
     /// Every webhook endpoint of this API key.
-    pub fn list_webhook_endpoints(&self) -> Result<Vec<WebhookEndpoint>> {
-        Ok(self.fetch(&LIST_WEBHOOK_ENDPOINTS, &json!({}))?.0)
+    pub fn list_endpoints(&self) -> Result<Vec<WebhookEndpoint>> {
+        Ok(self.client.fetch(&LIST_WEBHOOK_ENDPOINTS, &json!({}))?.0)
     }
 
     /// Registers an endpoint. The reply carries the `secret` that signs its deliveries.
-    pub fn create_webhook_endpoint(
-        &self,
-        request: &CreateWebhookEndpoint,
-    ) -> Result<WebhookEndpoint> {
+    pub fn create_endpoint(&self, request: &CreateWebhookEndpoint) -> Result<WebhookEndpoint> {
         let op = &CREATE_WEBHOOK_ENDPOINT;
-        self.request(op, request)
+        self.client.request(op, request)
     }
 
     /// Changes the members set in `request`; the others keep their values.
-    pub fn update_webhook_endpoint(
+    pub fn update_endpoint(
         &self,
         endpoint_id: &str,
         request: &UpdateWebhookEndpoint,
     ) -> Result<WebhookEndpoint> {
-        let params = with_path_param(self.to_params(request)?, "endpoint_id", endpoint_id);
+        let params = with_path_param(self.client.to_params(request)?, "endpoint_id", endpoint_id);
         let op = &UPDATE_WEBHOOK_ENDPOINT;
-        self.fetch(op, &params)
+        self.client.fetch(op, &params)
     }
 
     /// Deletes an endpoint at once; deliveries to it stop.
-    pub fn delete_webhook_endpoint(&self, endpoint_id: &str) -> Result<()> {
-        self.fetch(
+    pub fn delete_endpoint(&self, endpoint_id: &str) -> Result<()> {
+        self.client.fetch(
             &DELETE_WEBHOOK_ENDPOINT,
             &json!({ "endpoint_id": endpoint_id }),
         )?;
@@ -249,8 +252,8 @@ impl Client {
     }
 
     /// The event names endpoints may subscribe to.
-    pub fn list_webhook_events(&self) -> Result<Vec<String>> {
-        Ok(self.fetch(&LIST_WEBHOOK_EVENTS, &json!({}))?.0)
+    pub fn list_events(&self) -> Result<Vec<String>> {
+        Ok(self.client.fetch(&LIST_WEBHOOK_EVENTS, &json!({}))?.0)
     }
 }
 
@@ -298,7 +301,7 @@ mod tests {
             ..Default::default()
         };
         let params = with_path_param(c.to_params(&request).unwrap(), "endpoint_id", "a/b");
-        let p = crate::ops::prepare(&UPDATE_WEBHOOK_ENDPOINT, &params).unwrap();
+        let p = crate::operation::prepare(&UPDATE_WEBHOOK_ENDPOINT, &params).unwrap();
         assert_eq!(p.path, "/v1/endpoint/a%2Fb");
         assert_eq!(p.body, Some(json!({"status": "disabled"})));
     }

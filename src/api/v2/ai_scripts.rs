@@ -1,21 +1,21 @@
 //! v2 AI-written scripts.
 //!
 //! Operation table entries (paths and parameter schemas, from the v2 spec); call them with
-//! [`Client::execute`](crate::Client::execute) or `jogg_call` from C.
+//! [`Client::call`](crate::Client::call) or `jogg_call` from C.
 
 use serde::de::{Deserializer, Error as _, Unexpected};
 use serde::{Deserialize, Serialize, Serializer};
 use serde_json::{Map, Value, json};
 
-use super::V2;
+use crate::client::Client;
 use crate::de;
 use crate::error::Result;
-use crate::ops::{Endpoint, Operation, Version};
+use crate::operation::Method;
+#[allow(unused_imports)]
+use crate::operation::task::{Found, StatusForm, StatusValues, TaskKind, TaskStatus};
+use crate::operation::{Endpoint, Operation, Version};
 #[allow(unused_imports)]
 use crate::schema::{INT, Kind, STR, Schema, TEXT, int, opt, req};
-#[allow(unused_imports)]
-use crate::task::{Found, StatusForm, StatusValues, TaskKind, TaskStatus};
-use crate::transport::Method;
 pub use crate::types::{ScriptStyle, VideoLength};
 
 /// `POST /v2/ai_scripts`.
@@ -102,7 +102,7 @@ impl Serialize for ProductInfo {
     }
 }
 
-/// The request of [`V2::create_ai_scripts`].
+/// The request of [`Scripts::create`](crate::api::v2::ai_scripts::Scripts::create)None.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct CreateAiScripts {
     /// A lowercase English language name (`english`, `spanish`...; D26).
@@ -220,16 +220,22 @@ impl From<RawAiScriptsTask> for AiScriptsTask {
     }
 }
 
-impl V2<'_> {
+/// The AI script operations: `client.v2().scripts()`.
+#[derive(Clone, Copy, Debug)]
+pub struct Scripts<'c> {
+    pub(crate) client: &'c Client,
+}
+
+impl Scripts<'_> {
     /// Starts writing scripts for a product (async, costs credits: 0.2 a call); poll with
-    /// [`V2::get_ai_scripts_result`], usually done within a minute.
-    pub fn create_ai_scripts(&self, request: &CreateAiScripts) -> Result<CreatedAiScripts> {
+    /// [`Scripts::get_result`](crate::api::v2::ai_scripts::Scripts::get_result)None, usually done within a minute.
+    pub fn create(&self, request: &CreateAiScripts) -> Result<CreatedAiScripts> {
         let op = &CREATE_AI_SCRIPTS;
         self.client.request(op, request)
     }
 
     /// A script task's state, with its scripts once completed.
-    pub fn get_ai_scripts_result(&self, task_id: &str) -> Result<AiScriptsTask> {
+    pub fn get_result(&self, task_id: &str) -> Result<AiScriptsTask> {
         let op = &GET_AI_SCRIPTS_RESULT;
         self.client.fetch(op, &json!({ "task_id": task_id }))
     }

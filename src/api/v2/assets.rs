@@ -2,12 +2,12 @@
 
 use serde::Serialize;
 
-use super::V2;
 use crate::api::v1::assets::UploadUrl;
+use crate::client::Client;
 use crate::error::Result;
-use crate::ops::{Endpoint, Operation, Version};
+use crate::operation::Method;
+use crate::operation::{Endpoint, Operation, Version};
 use crate::schema::{Field, Kind, Schema};
-use crate::transport::Method;
 
 /// `POST /v2/upload/asset`.
 pub(crate) static CREATE_UPLOAD_URL: Endpoint<UploadUrl> = Endpoint::new(Operation {
@@ -42,7 +42,7 @@ pub(crate) static CREATE_UPLOAD_URL: Endpoint<UploadUrl> = Endpoint::new(Operati
     ..Operation::BASE
 });
 
-/// The request of [`V2::create_upload_url`].
+/// The request of [`Assets::create_upload_url`](crate::api::v2::assets::Assets::create_upload_url)None.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct CreateUploadUrl {
     pub filename: String,
@@ -53,7 +53,13 @@ pub struct CreateUploadUrl {
     pub file_size: Option<u64>,
 }
 
-impl V2<'_> {
+/// The assets operations: `client.v2().assets()`.
+#[derive(Clone, Copy, Debug)]
+pub struct Assets<'c> {
+    pub(crate) client: &'c Client,
+}
+
+impl Assets<'_> {
     /// Asks for a signed URL to upload a file to.
     pub fn create_upload_url(&self, request: &CreateUploadUrl) -> Result<UploadUrl> {
         self.client.request(&CREATE_UPLOAD_URL, request)

@@ -1,19 +1,19 @@
 //! v2 avatars.
 //!
 //! Operation table entries (paths and parameter schemas, from the v2 spec); call them with
-//! [`Client::execute`](crate::Client::execute) or `jogg_call` from C.
+//! [`Client::call`](crate::Client::call) or `jogg_call` from C.
 
 use serde::de::{Deserializer, Error as _, Unexpected};
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value, json};
 
-use super::V2;
+use crate::client::Client;
 use crate::de;
 use crate::error::Result;
-use crate::ops::{Endpoint, Operation, Version};
+use crate::operation::Method;
+use crate::operation::{Endpoint, Operation, Version};
 #[allow(unused_imports)]
 use crate::schema::{INT, Kind, STR, Schema, TEXT, int, opt, req};
-use crate::transport::Method;
 pub use crate::types::{AvatarAge, AvatarStyle, Ethnicity, Gender, Orientation, Scene};
 
 /// `GET /v2/avatars/public`.
@@ -82,7 +82,7 @@ pub(crate) static LIST_PRODUCT_AVATARS: Endpoint<ProductAvatarList> = Endpoint::
     ..Operation::BASE
 });
 
-/// Filters and page of [`V2::list_public_avatars`]; all optional, combined with AND. Pages
+/// Filters and page of [`Avatars::list_public`](crate::api::v2::avatars::Avatars::list_public)None; all optional, combined with AND. Pages
 /// start at 1; the API's default page size is 10, at most 100.
 #[derive(Clone, Debug, Default, PartialEq, Serialize)]
 pub struct PublicAvatarFilter {
@@ -113,8 +113,8 @@ pub enum AvatarStatusFilter {
     Failed,
 }
 
-/// Search, status filter and page of [`V2::list_custom_avatars`] and
-/// [`V2::list_photo_avatars`] (both take the same query).
+/// Search, status filter and page of [`Avatars::list_custom`](crate::api::v2::avatars::Avatars::list_custom)None and
+/// [`Avatars::list_photo`](crate::api::v2::avatars::Avatars::list_photo)None (both take the same query).
 #[derive(Clone, Debug, Default, PartialEq, Serialize)]
 pub struct CustomAvatarFilter {
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -256,7 +256,7 @@ pub struct CustomAvatarList {
     pub avatars: Vec<CustomAvatar>,
 }
 
-/// One of your photo avatars (made with [`V2::add_photo_avatar_motion`]).
+/// One of your photo avatars (made with [`PhotoAvatars::add_motion`](crate::api::v2::photo_avatars::PhotoAvatars::add_motion)None).
 #[derive(Clone, Debug, PartialEq, Deserialize)]
 pub struct PhotoAvatar {
     #[serde(alias = "avatar_id", deserialize_with = "de::lenient_i64")]
@@ -280,7 +280,7 @@ pub struct PhotoAvatarList {
     pub avatars: Vec<PhotoAvatar>,
 }
 
-/// One of your product avatars (made with [`V2::add_product_avatar_motion`]); this list names
+/// One of your product avatars (made with [`ProductAvatars::add_motion`](crate::api::v2::product_avatars::ProductAvatars::add_motion)None); this list names
 /// the id `avatar_id` (D17).
 #[derive(Clone, Debug, PartialEq, Deserialize)]
 pub struct ProductAvatar {
@@ -310,28 +310,34 @@ pub struct ProductAvatarList {
     pub product_avatars: Vec<ProductAvatar>,
 }
 
-impl V2<'_> {
+/// The avatars operations: `client.v2().avatars()`.
+#[derive(Clone, Copy, Debug)]
+pub struct Avatars<'c> {
+    pub(crate) client: &'c Client,
+}
+
+impl Avatars<'_> {
     /// One page of library avatars matching `filter`.
-    pub fn list_public_avatars(&self, filter: &PublicAvatarFilter) -> Result<PublicAvatarList> {
+    pub fn list_public(&self, filter: &PublicAvatarFilter) -> Result<PublicAvatarList> {
         let op = &LIST_PUBLIC_AVATARS;
         self.client.request(op, filter)
     }
 
     /// One page of your instant avatars, optionally searched by name and filtered by status.
-    pub fn list_custom_avatars(&self, filter: &CustomAvatarFilter) -> Result<CustomAvatarList> {
+    pub fn list_custom(&self, filter: &CustomAvatarFilter) -> Result<CustomAvatarList> {
         let op = &LIST_CUSTOM_AVATARS;
         self.client.request(op, filter)
     }
 
     /// One page of your photo avatars; a new one shows as processing until its motion task
-    /// ends (see [`V2::get_photo_avatar_motion`]).
-    pub fn list_photo_avatars(&self, filter: &CustomAvatarFilter) -> Result<PhotoAvatarList> {
+    /// ends (see [`PhotoAvatars::get_motion`](crate::api::v2::photo_avatars::PhotoAvatars::get_motion)None).
+    pub fn list_photo(&self, filter: &CustomAvatarFilter) -> Result<PhotoAvatarList> {
         let op = &LIST_PHOTO_AVATARS;
         self.client.request(op, filter)
     }
 
     /// Your product avatars (not paged), optionally only one frame shape.
-    pub fn list_product_avatars(
+    pub fn list_product(
         &self,
         aspect_ratio: Option<ProductAvatarOrientation>,
     ) -> Result<ProductAvatarList> {

@@ -1,21 +1,21 @@
 //! v2 lip sync.
 //!
 //! Operation table entries (paths and parameter schemas, from the v2 spec); call them with
-//! [`Client::execute`](crate::Client::execute) or `jogg_call` from C.
+//! [`Client::call`](crate::Client::call) or `jogg_call` from C.
 
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value, json};
 
-use super::V2;
 pub use super::common::TaskError;
+use crate::client::Client;
 use crate::de;
 use crate::error::Result;
-use crate::ops::{Endpoint, Operation, Version};
+use crate::operation::Method;
+#[allow(unused_imports)]
+use crate::operation::task::{Found, StatusForm, StatusValues, TaskKind, TaskStatus};
+use crate::operation::{Endpoint, Operation, Version};
 #[allow(unused_imports)]
 use crate::schema::{INT, Kind, STR, Schema, TEXT, int, opt, req};
-#[allow(unused_imports)]
-use crate::task::{Found, StatusForm, StatusValues, TaskKind, TaskStatus};
-use crate::transport::Method;
 
 /// `POST /v2/create_lip_sync_video`.
 pub(crate) static CREATE_LIP_SYNC_VIDEO: Endpoint<CreatedLipSync> = Endpoint::new(Operation {
@@ -76,7 +76,7 @@ pub enum PlaybackType {
     NormalReverseByAudio,
 }
 
-/// The request of [`V2::create_lip_sync_video`]: public, direct, non-expiring URLs.
+/// The request of [`LipSync::create`](crate::api::v2::lip_sync::LipSync::create)None: public, direct, non-expiring URLs.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct CreateLipSync {
     pub video_url: String,
@@ -125,14 +125,20 @@ pub struct LipSyncResult {
     pub duration_seconds: Option<f64>,
 }
 
-impl V2<'_> {
-    /// Starts redubbing `video_url` with `audio_url`; poll with [`V2::get_lip_sync_video`].
-    pub fn create_lip_sync_video(&self, request: &CreateLipSync) -> Result<CreatedLipSync> {
+/// The lip sync operations: `client.v2().lip_sync()`.
+#[derive(Clone, Copy, Debug)]
+pub struct LipSync<'c> {
+    pub(crate) client: &'c Client,
+}
+
+impl LipSync<'_> {
+    /// Starts redubbing `video_url` with `audio_url`; poll with [`LipSync::get`](crate::api::v2::lip_sync::LipSync::get)None.
+    pub fn create(&self, request: &CreateLipSync) -> Result<CreatedLipSync> {
         let op = &CREATE_LIP_SYNC_VIDEO;
         self.client.request(op, request)
     }
 
-    pub fn get_lip_sync_video(&self, task_id: &str) -> Result<LipSyncTask> {
+    pub fn get(&self, task_id: &str) -> Result<LipSyncTask> {
         let op = &GET_LIP_SYNC_VIDEO;
         self.client.fetch(op, &json!({ "task_id": task_id }))
     }

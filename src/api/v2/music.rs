@@ -1,18 +1,18 @@
 //! v2 background music.
 //!
 //! Operation table entries (paths and parameter schemas, from the v2 spec); call them with
-//! [`Client::execute`](crate::Client::execute) or `jogg_call` from C.
+//! [`Client::call`](crate::Client::call) or `jogg_call` from C.
 
 use serde::Deserialize;
 
-use super::V2;
 pub use super::common::{PageParams, Pagination};
 pub use crate::api::v1::music::Music;
+use crate::client::Client;
 use crate::error::Result;
-use crate::ops::{Endpoint, Operation, Version};
+use crate::operation::Method;
+use crate::operation::{Endpoint, Operation, Version};
 #[allow(unused_imports)]
 use crate::schema::{INT, Kind, STR, Schema, TEXT, int, opt, req};
-use crate::transport::Method;
 
 /// `GET /v2/musics`.
 pub(crate) static LIST_MUSICS: Endpoint<MusicPage> = Endpoint::new(Operation {
@@ -59,9 +59,15 @@ impl From<RawMusicPage> for MusicPage {
     }
 }
 
-impl V2<'_> {
+/// The music operations: `client.v2().music()`.
+#[derive(Clone, Copy, Debug)]
+pub struct MusicTracks<'c> {
+    pub(crate) client: &'c Client,
+}
+
+impl MusicTracks<'_> {
     /// One page of the background-music library.
-    pub fn list_musics(&self, page: PageParams) -> Result<MusicPage> {
+    pub fn list(&self, page: PageParams) -> Result<MusicPage> {
         let op = &LIST_MUSICS;
         self.client.request(op, &page)
     }

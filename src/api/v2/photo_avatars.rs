@@ -1,23 +1,23 @@
 //! v2 photo avatars.
 //!
 //! Operation table entries (paths and parameter schemas, from the v2 spec); call them with
-//! [`Client::execute`](crate::Client::execute) or `jogg_call` from C.
+//! [`Client::call`](crate::Client::call) or `jogg_call` from C.
 
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value, json};
 
-use super::V2;
 pub use crate::api::v1::photo_avatars::{
     AddPhotoAvatarMotion, CreatedMotion, CreatedPhotoGeneration,
 };
+use crate::client::Client;
 use crate::de;
 use crate::error::Result;
-use crate::ops::{Endpoint, Operation, Version};
+use crate::operation::Method;
+#[allow(unused_imports)]
+use crate::operation::task::{Found, StatusForm, StatusValues, TaskKind, TaskStatus};
+use crate::operation::{Endpoint, Operation, Version};
 #[allow(unused_imports)]
 use crate::schema::{INT, Kind, STR, Schema, TEXT, int, opt, req};
-#[allow(unused_imports)]
-use crate::task::{Found, StatusForm, StatusValues, TaskKind, TaskStatus};
-use crate::transport::Method;
 use crate::types::Orientation;
 pub use crate::types::{
     MotionModel, PhotoAge, PhotoEthnicity, PhotoGender, PhotoModel, PhotoStyle,
@@ -126,7 +126,7 @@ pub(crate) static GENERATE_AVATAR_PHOTO: Endpoint<CreatedPhotoGeneration> =
         ..Operation::BASE
     });
 
-/// The request of [`V2::generate_avatar_photo`]. `new` takes the required members; set the
+/// The request of [`PhotoAvatars::generate_photo`](crate::api::v2::photo_avatars::PhotoAvatars::generate_photo)None. `new` takes the required members; set the
 /// optional ones on the result.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct GenerateAvatarPhoto {
@@ -213,33 +213,36 @@ pub struct AvatarMotion {
     pub extra: Map<String, Value>,
 }
 
-impl V2<'_> {
+/// The photo avatars operations: `client.v2().photo_avatars()`.
+#[derive(Clone, Copy, Debug)]
+pub struct PhotoAvatars<'c> {
+    pub(crate) client: &'c Client,
+}
+
+impl PhotoAvatars<'_> {
     /// Starts generating four AI portraits (async, costs credits: 0.2 a call); poll with
-    /// [`V2::get_photo_generation`] (typically 2–5 minutes).
-    pub fn generate_avatar_photo(
-        &self,
-        request: &GenerateAvatarPhoto,
-    ) -> Result<CreatedPhotoGeneration> {
+    /// [`PhotoAvatars::get_generation`](crate::api::v2::photo_avatars::PhotoAvatars::get_generation)None (typically 2–5 minutes).
+    pub fn generate_photo(&self, request: &GenerateAvatarPhoto) -> Result<CreatedPhotoGeneration> {
         let op = &GENERATE_AVATAR_PHOTO;
         self.client.request(op, request)
     }
 
     /// A photo-generation task's state, with the image URLs once it succeeded.
-    pub fn get_photo_generation(&self, photo_id: &str) -> Result<PhotoGeneration> {
+    pub fn get_generation(&self, photo_id: &str) -> Result<PhotoGeneration> {
         let op = &GET_PHOTO_GENERATION;
         self.client.fetch(op, &json!({ "photo_id": photo_id }))
     }
 
     /// Animates a portrait into a photo avatar (async, costs credits by motion model); poll
-    /// with [`V2::get_photo_avatar_motion`]. The avatar appears in [`V2::list_photo_avatars`]
+    /// with [`PhotoAvatars::get_motion`](crate::api::v2::photo_avatars::PhotoAvatars::get_motion)None. The avatar appears in [`Avatars::list_photo`](crate::api::v2::avatars::Avatars::list_photo)None
     /// at once, as processing.
-    pub fn add_photo_avatar_motion(&self, request: &AddPhotoAvatarMotion) -> Result<CreatedMotion> {
+    pub fn add_motion(&self, request: &AddPhotoAvatarMotion) -> Result<CreatedMotion> {
         let op = &ADD_PHOTO_AVATAR_MOTION;
         self.client.request(op, request)
     }
 
     /// A photo-avatar motion task's state, with the preview once completed.
-    pub fn get_photo_avatar_motion(&self, motion_id: &str) -> Result<AvatarMotion> {
+    pub fn get_motion(&self, motion_id: &str) -> Result<AvatarMotion> {
         let op = &GET_PHOTO_AVATAR_MOTION;
         self.client.fetch(op, &json!({ "motion_id": motion_id }))
     }

@@ -1,21 +1,21 @@
 //! v2 product avatars.
 //!
 //! Operation table entries (paths and parameter schemas, from the v2 spec); call them with
-//! [`Client::execute`](crate::Client::execute) or `jogg_call` from C.
+//! [`Client::call`](crate::Client::call) or `jogg_call` from C.
 
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value, json};
 
-use super::V2;
 use super::photo_avatars::{AvatarMotion, CreatedMotion};
+use crate::client::Client;
 use crate::de;
 use crate::error::Result;
-use crate::ops::{Endpoint, Operation, Version};
+use crate::operation::Method;
+#[allow(unused_imports)]
+use crate::operation::task::{Found, StatusForm, StatusValues, TaskKind, TaskStatus};
+use crate::operation::{Endpoint, Operation, Version};
 #[allow(unused_imports)]
 use crate::schema::{INT, Kind, Rule, STR, Schema, TEXT, int, opt, req};
-#[allow(unused_imports)]
-use crate::task::{Found, StatusForm, StatusValues, TaskKind, TaskStatus};
-use crate::transport::Method;
 use crate::types::Orientation;
 
 /// `GET /v2/product_avatar`.
@@ -179,7 +179,7 @@ pub enum ImageAspectRatio {
     Square,
 }
 
-/// The request of [`V2::generate_product_avatar_images`].
+/// The request of [`ProductAvatars::generate_images`](crate::api::v2::product_avatars::ProductAvatars::generate_images)None.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct GenerateProductAvatarImages {
     pub product_image_url: String,
@@ -262,7 +262,7 @@ impl ImageBatch {
     }
 }
 
-/// The request of [`V2::add_product_avatar_motion`].
+/// The request of [`ProductAvatars::add_motion`](crate::api::v2::product_avatars::ProductAvatars::add_motion)None.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct AddProductAvatarMotion {
     /// A completed image of one of your batches.
@@ -278,11 +278,17 @@ pub struct AddProductAvatarMotion {
     pub aspect_ratio: Option<Orientation>,
 }
 
-impl V2<'_> {
+/// The product avatars operations: `client.v2().product_avatars()`.
+#[derive(Clone, Copy, Debug)]
+pub struct ProductAvatars<'c> {
+    pub(crate) client: &'c Client,
+}
+
+impl ProductAvatars<'_> {
     /// Starts generating images of an avatar presenting a product (async, a batch of
     /// `num_images`; costs credits, at a price the docs do not state); poll with
-    /// [`V2::get_product_avatar_generation`]. Less documented (D14).
-    pub fn generate_product_avatar_images(
+    /// [`ProductAvatars::get_generation`](crate::api::v2::product_avatars::ProductAvatars::get_generation)None. Less documented (D14).
+    pub fn generate_images(
         &self,
         request: &GenerateProductAvatarImages,
     ) -> Result<CreatedImageBatch> {
@@ -291,24 +297,21 @@ impl V2<'_> {
     }
 
     /// A batch's state; it is finished when [`ImageBatch::is_finished`].
-    pub fn get_product_avatar_generation(&self, batch_id: &str) -> Result<ImageBatch> {
+    pub fn get_generation(&self, batch_id: &str) -> Result<ImageBatch> {
         let op = &GET_PRODUCT_AVATAR_GENERATION;
         self.client.fetch(op, &json!({ "batch_id": batch_id }))
     }
 
     /// Turns a completed generated image into a product avatar (async, costs credits); poll
-    /// with [`V2::get_product_avatar_motion`]. The avatar appears in
-    /// [`V2::list_product_avatars`] at once, as processing.
-    pub fn add_product_avatar_motion(
-        &self,
-        request: &AddProductAvatarMotion,
-    ) -> Result<CreatedMotion> {
+    /// with [`ProductAvatars::get_motion`](crate::api::v2::product_avatars::ProductAvatars::get_motion)None. The avatar appears in
+    /// [`Avatars::list_product`](crate::api::v2::avatars::Avatars::list_product)None at once, as processing.
+    pub fn add_motion(&self, request: &AddProductAvatarMotion) -> Result<CreatedMotion> {
         let op = &ADD_PRODUCT_AVATAR_MOTION;
         self.client.request(op, request)
     }
 
     /// A product-avatar motion task's state, with the preview once completed.
-    pub fn get_product_avatar_motion(&self, motion_id: &str) -> Result<AvatarMotion> {
+    pub fn get_motion(&self, motion_id: &str) -> Result<AvatarMotion> {
         let op = &GET_PRODUCT_AVATAR_MOTION;
         self.client.fetch(op, &json!({ "motion_id": motion_id }))
     }

@@ -1,28 +1,28 @@
 //! v2 products and product videos.
 //!
 //! Operation table entries (paths and parameter schemas, from the v2 spec); call them with
-//! [`Client::execute`](crate::Client::execute) or `jogg_call` from C.
+//! [`Client::call`](crate::Client::call) or `jogg_call` from C.
 
 use serde::de::Error as _;
 use serde::de::IgnoredAny;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use serde_json::{Map, Value, json};
 
-use super::V2;
 use super::common::{TaskError, VIDEO_LIST_QUERY, VideoListQuery};
 use super::videos::CreatedVideo;
 use crate::api::v1::products::{CREATE_PRODUCT_PARAMS, UPDATE_PRODUCT_PARAMS};
 pub use crate::api::v1::products::{
     CreateProduct, MediaType, Product, ProductMedia, UpdateProduct,
 };
+use crate::client::Client;
 use crate::de::{self, Members};
 use crate::error::Result;
-use crate::ops::{Endpoint, Operation, Version};
+use crate::operation::Method;
+#[allow(unused_imports)]
+use crate::operation::task::{Found, StatusForm, StatusValues, TaskKind, TaskStatus};
+use crate::operation::{Endpoint, Operation, Version};
 #[allow(unused_imports)]
 use crate::schema::{INT, Kind, Rule, STR, Schema, TEXT, int, opt, req};
-#[allow(unused_imports)]
-use crate::task::{Found, StatusForm, StatusValues, TaskKind, TaskStatus};
-use crate::transport::Method;
 use crate::types::{AvatarType, Orientation};
 pub use crate::types::{ScriptStyle, VideoLength};
 
@@ -254,7 +254,7 @@ pub struct ScriptSpec {
     pub language: String,
 }
 
-/// The request of [`V2::create_video_from_product`].
+/// The request of [`Products::create_video`](crate::api::v2::products::Products::create_video)None.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct CreateProductVideo {
     /// From `create_product`.
@@ -274,7 +274,7 @@ pub struct CreateProductVideo {
     pub webhook_url: Option<String>,
 }
 
-/// The request of [`V2::create_product_previews`]: the same settings as a product video,
+/// The request of [`Products::create_previews`](crate::api::v2::products::Products::create_previews)None: the same settings as a product video,
 /// with one preview per visual style.
 #[derive(Clone, Debug, PartialEq)]
 pub struct CreateProductPreviews {
@@ -324,7 +324,7 @@ impl Serialize for CreateProductPreviews {
     }
 }
 
-/// What [`V2::create_product_previews`] accepted: one entry per requested style.
+/// What [`Products::create_previews`](crate::api::v2::products::Products::create_previews)None accepted: one entry per requested style.
 #[derive(Clone, Debug, PartialEq, Deserialize)]
 pub struct PreviewBatch {
     #[serde(default)]
@@ -334,7 +334,7 @@ pub struct PreviewBatch {
 }
 
 /// One style of a preview batch: a `preview_id` when accepted, an `err_msg` when not. The
-/// preview then shows up in [`V2::list_product_previews`] with `id == preview_id` (D63).
+/// preview then shows up in [`Products::list_previews`](crate::api::v2::products::Products::list_previews)None with `id == preview_id` (D63).
 #[derive(Clone, Debug, PartialEq, Deserialize)]
 pub struct PreviewSubmission {
     #[serde(default)]
@@ -421,59 +421,65 @@ pub struct ProductPreviewList {
     pub page_size: Option<i64>,
 }
 
-impl V2<'_> {
+/// The products operations: `client.v2().products()`.
+#[derive(Clone, Copy, Debug)]
+pub struct Products<'c> {
+    pub(crate) client: &'c Client,
+}
+
+impl Products<'_> {
     /// Creates a product from a web page or a description (synchronous); its `product_id`
     /// is what the product renders take. Same shapes as v1 `create_product`.
-    pub fn create_product(&self, request: &CreateProduct) -> Result<Product> {
+    pub fn create(&self, request: &CreateProduct) -> Result<Product> {
         let op = &CREATE_PRODUCT;
         self.client.request(op, request)
     }
 
     /// Changes a product; `media`, when set, replaces the whole list. No payload back.
-    pub fn update_product(&self, request: &UpdateProduct) -> Result<()> {
+    pub fn update(&self, request: &UpdateProduct) -> Result<()> {
         let op = &UPDATE_PRODUCT;
         self.client.request(op, request)?;
         Ok(())
     }
 
     /// Starts rendering a marketing video of a product and returns its id at once; poll it
-    /// with [`V2::get_product_video`] (renders take 5–10 minutes). Costs credits.
-    pub fn create_video_from_product(&self, request: &CreateProductVideo) -> Result<CreatedVideo> {
+    /// with [`Products::get_video`](crate::api::v2::products::Products::get_video)None (renders take 5–10 minutes). Costs credits.
+    pub fn create_video(&self, request: &CreateProductVideo) -> Result<CreatedVideo> {
         let op = &CREATE_VIDEO_FROM_PRODUCT;
         self.client.request(op, request)
     }
 
     /// Starts cheap preview renders of a product, one per visual style. There is no
-    /// per-preview poll: watch [`V2::list_product_previews`] for items whose `id` is the
-    /// `preview_id`, then render the chosen one with [`V2::render_product_preview`]. Costs
+    /// per-preview poll: watch [`Products::list_previews`](crate::api::v2::products::Products::list_previews)None for items whose `id` is the
+    /// `preview_id`, then render the chosen one with [`Products::render_preview`](crate::api::v2::products::Products::render_preview)None. Costs
     /// preview credits.
-    pub fn create_product_previews(&self, request: &CreateProductPreviews) -> Result<PreviewBatch> {
+    pub fn create_previews(&self, request: &CreateProductPreviews) -> Result<PreviewBatch> {
         let op = &CREATE_PRODUCT_PREVIEWS;
         self.client.request(op, request)
     }
 
     /// Turns a finished preview into the full video (async, poll with
-    /// [`V2::get_product_video`]). Costs credits.
-    pub fn render_product_preview(&self, preview_id: &str) -> Result<CreatedVideo> {
+    /// [`Products::get_video`](crate::api::v2::products::Products::get_video)None). Costs credits.
+    pub fn render_preview(&self, preview_id: &str) -> Result<CreatedVideo> {
         let op = &RENDER_PRODUCT_PREVIEW;
         self.client.fetch(op, &json!({ "preview_id": preview_id }))
     }
 
     /// One page of your product previews (a less documented operation, D14).
-    pub fn list_product_previews(&self, query: &VideoListQuery) -> Result<ProductPreviewList> {
+    pub fn list_previews(&self, query: &VideoListQuery) -> Result<ProductPreviewList> {
         let op = &LIST_PRODUCT_PREVIEWS;
         self.client.request(op, query)
     }
 
     /// The state of a product video, with its URLs once completed.
-    pub fn get_product_video(&self, product_video_id: &str) -> Result<ProductVideo> {
+    pub fn get_video(&self, product_video_id: &str) -> Result<ProductVideo> {
         let op = &GET_PRODUCT_VIDEO;
         self.client
             .fetch(op, &json!({ "product_video_id": product_video_id }))
     }
 
     /// One page of your product videos (a less documented operation, D14).
-    pub fn list_product_videos(&self, query: &VideoListQuery) -> Result<ProductVideoList> {
+    pub fn list_videos(&self, query: &VideoListQuery) -> Result<ProductVideoList> {
         let op = &LIST_PRODUCT_VIDEOS;
         self.client.request(op, query)
     }

@@ -1,19 +1,19 @@
 //! v2 templates.
 //!
 //! Operation table entries (paths and parameter schemas, from the v2 spec); call them with
-//! [`Client::execute`](crate::Client::execute) or `jogg_call` from C.
+//! [`Client::call`](crate::Client::call) or `jogg_call` from C.
 
 use serde::de::Error as _;
 use serde::{Deserialize, Deserializer, Serialize};
 use serde_json::{Map, Value, json};
 
-use super::V2;
+use crate::client::Client;
 use crate::de::Members;
 use crate::error::Result;
-use crate::ops::{Endpoint, Operation, Version};
+use crate::operation::Method;
+use crate::operation::{Endpoint, Operation, Version};
 #[allow(unused_imports)]
 use crate::schema::{INT, Kind, STR, Schema, TEXT, int, opt, req};
-use crate::transport::Method;
 use crate::types::Orientation;
 
 /// `GET /v2/template/custom/{id}`.
@@ -161,23 +161,29 @@ struct ByShape {
     aspect_ratio: Option<Orientation>,
 }
 
-impl V2<'_> {
+/// The templates operations: `client.v2().templates()`.
+#[derive(Clone, Copy, Debug)]
+pub struct Templates<'c> {
+    pub(crate) client: &'c Client,
+}
+
+impl Templates<'_> {
     /// The template library, optionally only one frame shape (a less documented
     /// operation, D14).
-    pub fn list_templates(&self, aspect_ratio: Option<Orientation>) -> Result<TemplateList> {
+    pub fn list(&self, aspect_ratio: Option<Orientation>) -> Result<TemplateList> {
         let op = &LIST_TEMPLATES;
         self.client.request(op, &ByShape { aspect_ratio })
     }
 
     /// Your templates (designed in the web app), optionally only one frame shape.
-    pub fn list_custom_templates(&self, aspect_ratio: Option<Orientation>) -> Result<TemplateList> {
+    pub fn list_custom(&self, aspect_ratio: Option<Orientation>) -> Result<TemplateList> {
         let op = &LIST_CUSTOM_TEMPLATES;
         self.client.request(op, &ByShape { aspect_ratio })
     }
 
     /// One of your templates with its variables. The id is an integer in the spec; any id
     /// string is passed through (D19).
-    pub fn get_custom_template(&self, id: &str) -> Result<TemplateDetail> {
+    pub fn get_custom(&self, id: &str) -> Result<TemplateDetail> {
         let op = &GET_CUSTOM_TEMPLATE;
         self.client.fetch(op, &json!({ "id": id }))
     }

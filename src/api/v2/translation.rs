@@ -1,22 +1,22 @@
 //! v2 video translation.
 //!
 //! Operation table entries (paths and parameter schemas, from the v2 spec); call them with
-//! [`Client::execute`](crate::Client::execute) or `jogg_call` from C.
+//! [`Client::call`](crate::Client::call) or `jogg_call` from C.
 
 use serde::de::Error as _;
 use serde::{Deserialize, Deserializer, Serialize};
 use serde_json::{Map, Value, json};
 
-use super::V2;
 use super::common::TaskError;
+use crate::client::Client;
 use crate::de::{self, Members};
 use crate::error::Result;
-use crate::ops::{Endpoint, Operation, Version};
+use crate::operation::Method;
+#[allow(unused_imports)]
+use crate::operation::task::{Found, StatusForm, StatusValues, TaskKind, TaskStatus};
+use crate::operation::{Endpoint, Operation, Version};
 #[allow(unused_imports)]
 use crate::schema::{INT, Kind, STR, Schema, TEXT, int, opt, req};
-#[allow(unused_imports)]
-use crate::task::{Found, StatusForm, StatusValues, TaskKind, TaskStatus};
-use crate::transport::Method;
 
 /// `POST /v2/video_translate/`.
 pub(crate) static CREATE_VIDEO_TRANSLATION: Endpoint<CreatedTranslation> =
@@ -84,12 +84,12 @@ pub(crate) static LIST_TRANSLATION_LANGUAGES: Endpoint<Languages> = Endpoint::ne
 // ---------------------------------------------------------------------------
 // Typed API
 
-/// The request of [`V2::create_video_translation`].
+/// The request of [`Translations::create`](crate::api::v2::translation::Translations::create)None.
 #[derive(Clone, Debug, Default, PartialEq, Serialize)]
 pub struct CreateVideoTranslation {
     /// The video to translate: up to 3 minutes, MP4, MOV or AVI.
     pub video_url: String,
-    /// A name from [`V2::list_translation_languages`] (`spanish`, not `es`: D26).
+    /// A name from [`Translations::list_languages`](crate::api::v2::translation::Translations::list_languages)None (`spanish`, not `es`: D26).
     pub output_language: String,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub title: Option<String>,
@@ -169,26 +169,29 @@ pub(crate) enum Languages {
     Bare(Vec<String>),
 }
 
-impl V2<'_> {
-    /// Starts translating and dubbing a video; poll it with [`V2::get_video_translation`]
+/// The translation operations: `client.v2().translations()`.
+#[derive(Clone, Copy, Debug)]
+pub struct Translations<'c> {
+    pub(crate) client: &'c Client,
+}
+
+impl Translations<'_> {
+    /// Starts translating and dubbing a video; poll it with [`Translations::get`](crate::api::v2::translation::Translations::get)None
     /// (10–20 minutes). Costs credits by the length of the video.
-    pub fn create_video_translation(
-        &self,
-        request: &CreateVideoTranslation,
-    ) -> Result<CreatedTranslation> {
+    pub fn create(&self, request: &CreateVideoTranslation) -> Result<CreatedTranslation> {
         let op = &CREATE_VIDEO_TRANSLATION;
         self.client.request(op, request)
     }
 
     /// The state of a translation, with its URLs once completed.
-    pub fn get_video_translation(&self, video_translate_id: &str) -> Result<VideoTranslation> {
+    pub fn get(&self, video_translate_id: &str) -> Result<VideoTranslation> {
         let op = &GET_VIDEO_TRANSLATION;
         self.client
             .fetch(op, &json!({ "video_translate_id": video_translate_id }))
     }
 
     /// The languages a video can be translated into, as the names `output_language` takes.
-    pub fn list_translation_languages(&self) -> Result<Vec<String>> {
+    pub fn list_languages(&self) -> Result<Vec<String>> {
         let op = &LIST_TRANSLATION_LANGUAGES;
         let languages: Languages = self.client.fetch(op, &json!({}))?;
         Ok(match languages {

@@ -1,18 +1,18 @@
 //! v2 the account and its quota.
 //!
 //! Operation table entries (paths and parameter schemas, from the v2 spec); call them with
-//! [`Client::execute`](crate::Client::execute) or `jogg_call` from C.
+//! [`Client::call`](crate::Client::call) or `jogg_call` from C.
 
 use serde::Deserialize;
 use serde_json::{Map, Value, json};
 
-use super::V2;
+use crate::client::Client;
 use crate::de;
 use crate::error::Result;
-use crate::ops::{Endpoint, Operation, Version};
+use crate::operation::Method;
+use crate::operation::{Endpoint, Operation, Version};
 #[allow(unused_imports)]
 use crate::schema::{INT, Kind, STR, Schema, TEXT, int, opt, req};
-use crate::transport::Method;
 
 /// `GET /v2/user/remaining_quota`.
 pub(crate) static GET_REMAINING_QUOTA: Endpoint<Quota> = Endpoint::new(Operation {
@@ -51,15 +51,21 @@ pub(crate) struct Quota {
     remaining_quota: Option<f64>,
 }
 
-impl V2<'_> {
+/// The user operations: `client.v2().account()`.
+#[derive(Clone, Copy, Debug)]
+pub struct Account<'c> {
+    pub(crate) client: &'c Client,
+}
+
+impl Account<'_> {
     /// Who the API key belongs to; also the cheapest way to check a key.
-    pub fn get_current_user(&self) -> Result<CurrentUser> {
+    pub fn current_user(&self) -> Result<CurrentUser> {
         let op = &GET_CURRENT_USER;
         self.client.fetch(op, &json!({}))
     }
 
     /// Credits left (a float in the spec, sometimes an integer: D66).
-    pub fn get_remaining_quota(&self) -> Result<f64> {
+    pub fn remaining_quota(&self) -> Result<f64> {
         let op = &GET_REMAINING_QUOTA;
         let quota: Quota = self.client.fetch(op, &json!({}))?;
         Ok(quota.remaining_quota.unwrap_or(0.0))

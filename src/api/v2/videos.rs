@@ -1,23 +1,23 @@
 //! v2 video creation and results.
 //!
 //! Operation table entries (paths and parameter schemas, from the v2 spec); call them with
-//! [`Client::execute`](crate::Client::execute) or `jogg_call` from C.
+//! [`Client::call`](crate::Client::call) or `jogg_call` from C.
 
 use serde::de::Error as _;
 use serde::{Deserialize, Deserializer, Serialize};
 use serde_json::{Map, Value, json};
 
-use super::V2;
 use super::common::VIDEO_LIST_QUERY;
 pub use super::common::{ListStatus, Pagination, SortOrder, TaskError, VideoListQuery};
+use crate::client::Client;
 use crate::de::Members;
 use crate::error::Result;
-use crate::ops::{Endpoint, Operation, Version};
+use crate::operation::Method;
+#[allow(unused_imports)]
+use crate::operation::task::{Found, StatusForm, StatusValues, TaskKind, TaskStatus};
+use crate::operation::{Endpoint, Operation, Version};
 #[allow(unused_imports)]
 use crate::schema::{INT, Kind, Rule, STR, Schema, TEXT, int, opt, req};
-#[allow(unused_imports)]
-use crate::task::{Found, StatusForm, StatusValues, TaskKind, TaskStatus};
-use crate::transport::Method;
 // The v2 word form of an aspect ratio, under the name this module first gave it.
 pub use crate::types::Orientation as AspectRatio;
 use crate::types::{AvatarType, Orientation, ScreenStyle};
@@ -210,7 +210,7 @@ pub enum VoiceInput {
     Audio { voice_id: String, audio_url: String },
 }
 
-/// The request of [`V2::create_video_from_avatar`].
+/// The request of [`Videos::create_from_avatar`](crate::api::v2::videos::Videos::create_from_avatar)None.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct CreateAvatarVideo {
     pub avatar: AvatarRef,
@@ -416,10 +416,10 @@ impl TemplateVariable {
     }
 }
 
-/// The request of [`V2::create_video_with_template`].
+/// The request of [`Videos::create_with_template`](crate::api::v2::videos::Videos::create_with_template)None.
 #[derive(Clone, Debug, Default, PartialEq, Serialize)]
 pub struct CreateTemplateVideo {
-    /// From [`V2::list_templates`] or [`V2::list_custom_templates`].
+    /// From [`Templates::list`](crate::api::v2::templates::Templates::list)None or [`Templates::list_custom`](crate::api::v2::templates::Templates::list_custom)None.
     pub template_id: i64,
     /// Text-to-speech language, a lowercase English name (`english`).
     pub voice_language: String,
@@ -569,10 +569,16 @@ impl<'de> Deserialize<'de> for TemplateVideoItem {
     }
 }
 
-impl V2<'_> {
+/// The videos operations: `client.v2().videos()`.
+#[derive(Clone, Copy, Debug)]
+pub struct Videos<'c> {
+    pub(crate) client: &'c Client,
+}
+
+impl Videos<'_> {
     /// Starts a talking-avatar render and returns its id at once; poll it with
-    /// [`V2::get_avatar_video`] (renders take minutes). Costs credits when accepted.
-    pub fn create_video_from_avatar(&self, request: &CreateAvatarVideo) -> Result<CreatedVideo> {
+    /// [`Videos::get_avatar_video`](crate::api::v2::videos::Videos::get_avatar_video)None (renders take minutes). Costs credits when accepted.
+    pub fn create_from_avatar(&self, request: &CreateAvatarVideo) -> Result<CreatedVideo> {
         let op = &CREATE_VIDEO_FROM_AVATAR;
         self.client.request(op, request)
     }
@@ -584,11 +590,8 @@ impl V2<'_> {
     }
 
     /// Starts rendering a template with its variables replaced and returns the id at once;
-    /// poll it with [`V2::get_template_video`]. Costs credits when accepted.
-    pub fn create_video_with_template(
-        &self,
-        request: &CreateTemplateVideo,
-    ) -> Result<CreatedVideo> {
+    /// poll it with [`Videos::get_template_video`](crate::api::v2::videos::Videos::get_template_video)None. Costs credits when accepted.
+    pub fn create_with_template(&self, request: &CreateTemplateVideo) -> Result<CreatedVideo> {
         let op = &CREATE_VIDEO_WITH_TEMPLATE;
         self.client.request(op, request)
     }

@@ -1,17 +1,17 @@
 //! v2 visual styles (layouts for product videos).
 //!
 //! Operation table entries (paths and parameter schemas, from the v2 spec); call them with
-//! [`Client::execute`](crate::Client::execute) or `jogg_call` from C.
+//! [`Client::call`](crate::Client::call) or `jogg_call` from C.
 
 use serde_json::json;
 
-use super::V2;
 pub use crate::api::v1::visual_styles::{VisualStyle, VisualStyleList};
+use crate::client::Client;
 use crate::error::Result;
-use crate::ops::{Endpoint, Operation, Version};
+use crate::operation::Method;
+use crate::operation::{Endpoint, Operation, Version};
 #[allow(unused_imports)]
 use crate::schema::{INT, Kind, STR, Schema, TEXT, int, opt, req};
-use crate::transport::Method;
 use crate::types::Orientation;
 
 /// `GET /v2/visual_styles`.
@@ -24,9 +24,15 @@ pub(crate) static LIST_VISUAL_STYLES: Endpoint<VisualStyleList> = Endpoint::new(
     ..Operation::BASE
 });
 
-impl V2<'_> {
+/// The visual styles operations: `client.v2().visual_styles()`.
+#[derive(Clone, Copy, Debug)]
+pub struct VisualStyles<'c> {
+    pub(crate) client: &'c Client,
+}
+
+impl VisualStyles<'_> {
     /// The visual styles, all or only those made for one frame shape.
-    pub fn list_visual_styles(&self, aspect_ratio: Option<Orientation>) -> Result<VisualStyleList> {
+    pub fn list(&self, aspect_ratio: Option<Orientation>) -> Result<VisualStyleList> {
         let params = match aspect_ratio {
             Some(a) => json!({ "aspect_ratio": a }),
             None => json!({}),

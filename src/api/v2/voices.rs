@@ -1,18 +1,18 @@
 //! v2 voices.
 //!
 //! Operation table entries (paths and parameter schemas, from the v2 spec); call them with
-//! [`Client::execute`](crate::Client::execute) or `jogg_call` from C.
+//! [`Client::call`](crate::Client::call) or `jogg_call` from C.
 
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value, json};
 
-use super::V2;
+use crate::client::Client;
 use crate::de;
 use crate::error::Result;
-use crate::ops::{Endpoint, Operation, Version};
+use crate::operation::Method;
+use crate::operation::{Endpoint, Operation, Version};
 #[allow(unused_imports)]
 use crate::schema::{INT, Kind, STR, Schema, TEXT, int, opt, req};
-use crate::transport::Method;
 use crate::types::Gender;
 pub use crate::types::VoiceAge;
 
@@ -44,7 +44,7 @@ pub(crate) static LIST_CUSTOM_VOICES: Endpoint<CustomVoiceList> = Endpoint::new(
     ..Operation::BASE
 });
 
-/// Filters and page of [`V2::list_voices`]; all optional, combined with AND. Pages start at
+/// Filters and page of [`Voices::list`](crate::api::v2::voices::Voices::list)None; all optional, combined with AND. Pages start at
 /// 1; the API's default page size is 10, at most 100.
 #[derive(Clone, Debug, Default, PartialEq, Serialize)]
 pub struct LibraryVoiceFilter {
@@ -110,15 +110,21 @@ pub struct CustomVoiceList {
     pub voices: Vec<VoiceItem>,
 }
 
-impl V2<'_> {
+/// The voices operations: `client.v2().voices()`.
+#[derive(Clone, Copy, Debug)]
+pub struct Voices<'c> {
+    pub(crate) client: &'c Client,
+}
+
+impl Voices<'_> {
     /// One page of library voices matching `filter`.
-    pub fn list_voices(&self, filter: &LibraryVoiceFilter) -> Result<VoicePage> {
+    pub fn list(&self, filter: &LibraryVoiceFilter) -> Result<VoicePage> {
         let op = &LIST_VOICES;
         self.client.request(op, filter)
     }
 
     /// Your cloned voices, optionally only those of one language.
-    pub fn list_custom_voices(&self, language: Option<&str>) -> Result<CustomVoiceList> {
+    pub fn list_custom(&self, language: Option<&str>) -> Result<CustomVoiceList> {
         let params = match language {
             Some(l) => json!({ "language": l }),
             None => json!({}),

@@ -5,13 +5,13 @@ use serde::Serialize;
 use serde::de::IgnoredAny;
 use serde_json::json;
 
-use super::V2;
 use crate::api::v1::webhooks::{ENDPOINT_ID, EndpointStatus, WebhookEndpoint, with_path_param};
+use crate::client::Client;
 use crate::de::Listed;
 use crate::error::Result;
-use crate::ops::{Endpoint, Operation, Version};
+use crate::operation::Method;
+use crate::operation::{Endpoint, Operation, Version};
 use crate::schema::{Field, Kind, Schema};
-use crate::transport::Method;
 
 // The members of a v2 create or update: all three required.
 const URL: Field = Field {
@@ -118,20 +118,26 @@ impl WebhookEndpointSpec {
     }
 }
 
-impl V2<'_> {
+/// The webhooks operations: `client.v2().webhooks()`.
+#[derive(Clone, Copy, Debug)]
+pub struct Webhooks<'c> {
+    pub(crate) client: &'c Client,
+}
+
+impl Webhooks<'_> {
     /// Every webhook endpoint of this API key.
-    pub fn list_webhook_endpoints(&self) -> Result<Vec<WebhookEndpoint>> {
+    pub fn list_endpoints(&self) -> Result<Vec<WebhookEndpoint>> {
         Ok(self.client.fetch(&LIST_WEBHOOK_ENDPOINTS, &json!({}))?.0)
     }
 
     /// Registers an endpoint; the reply carries its signing `secret`.
-    pub fn create_webhook_endpoint(&self, spec: &WebhookEndpointSpec) -> Result<WebhookEndpoint> {
+    pub fn create_endpoint(&self, spec: &WebhookEndpointSpec) -> Result<WebhookEndpoint> {
         let op = &CREATE_WEBHOOK_ENDPOINT;
         self.client.request(op, spec)
     }
 
     /// Replaces an endpoint's URL, status and events.
-    pub fn update_webhook_endpoint(
+    pub fn update_endpoint(
         &self,
         endpoint_id: &str,
         spec: &WebhookEndpointSpec,
@@ -142,7 +148,7 @@ impl V2<'_> {
     }
 
     /// Deletes an endpoint at once.
-    pub fn delete_webhook_endpoint(&self, endpoint_id: &str) -> Result<()> {
+    pub fn delete_endpoint(&self, endpoint_id: &str) -> Result<()> {
         self.client.fetch(
             &DELETE_WEBHOOK_ENDPOINT,
             &json!({ "endpoint_id": endpoint_id }),
@@ -151,7 +157,7 @@ impl V2<'_> {
     }
 
     /// The event names endpoints may subscribe to.
-    pub fn list_webhook_events(&self) -> Result<Vec<String>> {
+    pub fn list_events(&self) -> Result<Vec<String>> {
         Ok(self.client.fetch(&LIST_WEBHOOK_EVENTS, &json!({}))?.0)
     }
 }

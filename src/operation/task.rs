@@ -5,12 +5,12 @@
 //! polls it ([`Operation::polls`]). The wait loop, `jogg_wait`, `jogg_call_and_wait` and the
 //! webhook event list all read these declarations; nothing names a task kind by a string.
 //!
-//! [`Operation::starts`]: crate::ops::Operation::starts
-//! [`Operation::polls`]: crate::ops::Operation::polls
+//! [`Operation::starts`]: super::Operation::starts
+//! [`Operation::polls`]: super::Operation::polls
 
 use serde_json::Value;
 
-use crate::ops::Operation;
+use super::Operation;
 
 /// One status vocabulary for every kind of task (api-notes §6.3).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -271,27 +271,6 @@ impl TaskKind {
             }
             Found::InList { .. } => serde_json::json!({}),
         }
-    }
-
-    /// The kind polled by the operation named `poll` (`v1.get_project`).
-    pub fn polled_by(poll: &str) -> crate::Result<&'static TaskKind> {
-        let op = crate::ops::find(poll).and_then(|op| op.polls);
-        op.ok_or_else(|| {
-            let known: Vec<String> = crate::ops::OPERATIONS
-                .iter()
-                .filter(|op| op.polls.is_some())
-                .map(|op| op.full_name())
-                .collect();
-            crate::Error::validation(
-                "operation",
-                format!("{poll:?} does not poll a task; one of {}", known.join(", ")),
-            )
-        })
-    }
-
-    /// Every kind of task, once each, in the order of the operation table.
-    pub fn all() -> impl Iterator<Item = &'static TaskKind> {
-        crate::ops::OPERATIONS.iter().filter_map(|op| op.polls)
     }
 }
 
