@@ -154,7 +154,6 @@ fn endpoint_requests_are_validated_before_sending() {
     let server = mock(0);
     let c = client(&server);
     let check = |op: &str, params: serde_json::Value, field: &str| {
-        let op = op;
         let e = c.call(op, &params).unwrap_err();
         assert_eq!(e.code, Code::Validation, "{e}");
         assert_eq!(e.field.as_deref(), Some(field), "{e}");
