@@ -200,8 +200,9 @@ fn ureq_alone(base: &str, secs: f64) -> f64 {
 }
 
 fn rust_client(base: &str) -> Client {
-    let config = format!(r#"{{"api_key":"{API_KEY}","base_url":"{base}","proxy":"none"}}"#);
-    Client::new(Config::from_json(&config).expect("config")).expect("client")
+    let mut config = Config::new(API_KEY).with_base_url(base);
+    config.proxy = jogg::Proxy::None;
+    Client::new(config).expect("client")
 }
 
 fn median(mut v: Vec<f64>) -> f64 {

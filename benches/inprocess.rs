@@ -68,15 +68,18 @@ const ROWS: [(&str, &str, &str); 9] = [
 fn benches(c: &mut Criterion) {
     let mut g = c.benchmark_group("reply");
     g.bench_function("fast_path", |b| {
-        b.iter(|| jogg::hooks::read_reply(200, black_box(ENVELOPE.as_bytes())).unwrap())
+        b.iter(|| jogg::internals::hooks::read_reply(200, black_box(ENVELOPE.as_bytes())).unwrap())
     });
     g.bench_function("general_rules", |b| {
-        b.iter(|| jogg::hooks::read_reply_general(200, black_box(ENVELOPE.as_bytes())).unwrap())
+        b.iter(|| {
+            jogg::internals::hooks::read_reply_general(200, black_box(ENVELOPE.as_bytes())).unwrap()
+        })
     });
     g.finish();
 
-    let get = jogg::operations::find("v1.get_project").expect("v1.get_project");
-    let create = jogg::operations::find("v1.create_video_from_talking_avatar").expect("create");
+    let get = jogg::internals::operations::find("v1.get_project").expect("v1.get_project");
+    let create =
+        jogg::internals::operations::find("v1.create_video_from_talking_avatar").expect("create");
     let get_params = json!({"project_id": "p_bench"});
     let create_params = json!({
         "script": "Hello from the benchmark, a script of a few words.",
@@ -90,14 +93,14 @@ fn benches(c: &mut Criterion) {
     });
     let mut g = c.benchmark_group("params");
     g.bench_function("get_project", |b| {
-        b.iter(|| jogg::hooks::prepare(get, black_box(&get_params), BASE).unwrap())
+        b.iter(|| jogg::internals::hooks::prepare(get, black_box(&get_params), BASE).unwrap())
     });
     g.bench_function("create_video", |b| {
-        b.iter(|| jogg::hooks::prepare(create, black_box(&create_params), BASE).unwrap())
+        b.iter(|| jogg::internals::hooks::prepare(create, black_box(&create_params), BASE).unwrap())
     });
     g.finish();
 
-    let data = jogg::hooks::read_reply(200, ENVELOPE.as_bytes()).unwrap();
+    let data = jogg::internals::hooks::read_reply(200, ENVELOPE.as_bytes()).unwrap();
     let mut g = c.benchmark_group("typed");
     g.bench_function("from_text", |b| {
         b.iter(|| serde_json::from_str::<jogg::Project>(black_box(&data)).unwrap())
@@ -127,9 +130,9 @@ fn benches(c: &mut Criterion) {
             // SAFETY: a writable slot for the result, NULL for the error; the string it
             // returns is freed once.
             unsafe {
-                let rc = jogg::ffi::jogg_operations(&mut list, std::ptr::null_mut());
+                let rc = jogg::internals::ffi::jogg_operations(&mut list, std::ptr::null_mut());
                 assert_eq!(rc, 0);
-                jogg::ffi::jogg_string_free(list);
+                jogg::internals::ffi::jogg_string_free(list);
             }
         })
     });

@@ -10,7 +10,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use jogg::{Client, Code, Config, CreateTalkingAvatarVideo, Proxy, WaitOptions};
+use jogg::{Client, Config, CreateTalkingAvatarVideo, ErrorKind, Proxy, WaitOptions};
 use jogg_mock::{MOCK_API_KEY, MockConfig, MockServer};
 
 mod common;
@@ -60,7 +60,7 @@ fn batch() -> BatchRun {
                     let request =
                         CreateTalkingAvatarVideo::from_script(1, "en-US-JennyNeural", "Hello");
                     if let Err(e) = client.v1().videos().create_from_talking_avatar(&request) {
-                        errors.lock().unwrap().push(e.code);
+                        errors.lock().unwrap().push(e.kind());
                     }
                 }
             })
@@ -74,7 +74,10 @@ fn batch() -> BatchRun {
     BatchRun {
         wall,
         failed: errors.len(),
-        limited: errors.iter().filter(|c| **c == Code::RateLimited).count(),
+        limited: errors
+            .iter()
+            .filter(|c| **c == ErrorKind::RateLimited)
+            .count(),
         created: server.projects_created(),
     }
 }

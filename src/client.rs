@@ -7,7 +7,7 @@ use serde::de::DeserializeOwned;
 use serde_json::Value;
 
 use crate::config::Config;
-use crate::error::{Code, Error, Result};
+use crate::error::{Error, ErrorKind, Result};
 use crate::operation::{self, Endpoint, Operation};
 use crate::transport::{RawReply, Reply, Transport};
 
@@ -60,7 +60,7 @@ impl Client {
     ) -> Result<Reply> {
         let reply = self.execute_raw_until(op, params, until)?;
         self.scrubbed(reply.parse().map_err(|mut e| {
-            e.message = format!("{}: {}", op.full_name(), e.message);
+            e.0.message = format!("{}: {}", op.full_name(), e.0.message);
             e
         }))
     }
@@ -79,7 +79,7 @@ impl Client {
         until: Option<std::time::Instant>,
     ) -> Result<RawReply> {
         let p = operation::prepare(op, params).map_err(|mut e| {
-            e.message = format!("{}: {}", op.full_name(), e.message);
+            e.0.message = format!("{}: {}", op.full_name(), e.0.message);
             e
         })?;
         self.transport
@@ -117,7 +117,7 @@ impl Client {
     /// A typed request as JSON params for [`Client::call`].
     pub(crate) fn to_params<T: Serialize>(&self, request: &T) -> Result<Value> {
         serde_json::to_value(request)
-            .map_err(|e| Error::new(Code::Internal, format!("request encoding failed: {e}")))
+            .map_err(|e| Error::new(ErrorKind::Internal, format!("request encoding failed: {e}")))
     }
 }
 

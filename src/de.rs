@@ -164,10 +164,10 @@ pub(crate) fn decode<T: serde::de::DeserializeOwned>(
 ) -> crate::Result<T> {
     serde_json::from_value(reply.data).map_err(|e| {
         let mut err = crate::Error::new(
-            crate::Code::BadResponse,
+            crate::error::ErrorKind::BadResponse,
             format!("{}: unexpected response shape: {e}", op.full_name()),
         );
-        err.request_id = reply.request_id;
+        err.0.request_id = reply.request_id;
         err
     })
 }
@@ -217,10 +217,10 @@ pub(crate) fn decode_text<T: serde::de::DeserializeOwned>(
 ) -> crate::Result<T> {
     serde_json::from_str(&reply.data).map_err(|e| {
         let mut err = crate::Error::new(
-            crate::Code::BadResponse,
+            crate::error::ErrorKind::BadResponse,
             format!("{}: unexpected response shape: {e}", op.full_name()),
         );
-        err.request_id = reply.request_id;
+        err.0.request_id = reply.request_id;
         err
     })
 }

@@ -17,11 +17,10 @@ use std::ops::ControlFlow;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
-use serde_json::{Value, json};
 use sha2::{Digest, Sha256};
 
 use crate::client::Client;
-use crate::error::{Code, Error, Result};
+use crate::error::{Error, ErrorKind, Result};
 use crate::operation::Method;
 use crate::transport::{Transfer, check_file_url, redact_url, stream_error_code, transport_error};
 
@@ -39,13 +38,6 @@ pub struct DownloadProgress {
     pub total: Option<u64>,
 }
 
-impl DownloadProgress {
-    /// The event JSON of `jogg_download`'s callback.
-    pub fn to_json(&self) -> Value {
-        json!({ "bytes": self.bytes, "total": self.total })
-    }
-}
-
 /// A completed download.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Downloaded {
@@ -58,19 +50,6 @@ pub struct Downloaded {
     pub content_type: Option<String>,
 }
 
-impl Downloaded {
-    /// The result JSON of `jogg_download`.
-    pub fn to_json(&self) -> Value {
-        json!({
-            "path": self.path.to_string_lossy(),
-            "bytes": self.bytes,
-            "sha256": self.sha256,
-            "resumed_from": self.resumed_from,
-            "content_type": self.content_type,
-        })
-    }
-}
-
 /// `<target>.part`: beside the target, so the final rename stays on one file system.
 pub fn part_path(target: &Path) -> PathBuf {
     let mut name = OsString::from(target.as_os_str());
@@ -79,8 +58,8 @@ pub fn part_path(target: &Path) -> PathBuf {
 }
 
 fn io_error(field: &str, message: String) -> Error {
-    let mut e = Error::new(Code::Io, format!("{field}: {message}"));
-    e.field = Some(field.into());
+    let mut e = Error::new(ErrorKind::Io, format!("{field}: {message}"));
+    e.0.field = Some(field.into());
     e
 }
 
@@ -146,7 +125,7 @@ impl<F: FnMut(&DownloadProgress) -> ControlFlow<()>> Sink<'_, F> {
         match (self.progress)(&p) {
             ControlFlow::Continue(()) => Ok(()),
             ControlFlow::Break(()) => Err(Error::new(
-                Code::Cancelled,
+                ErrorKind::Cancelled,
                 format!("download cancelled after {} bytes", self.bytes),
             )),
         }
@@ -180,28 +159,28 @@ fn header<'a>(response: &'a ureq::http::Response<ureq::Body>, name: &str) -> Opt
 
 fn status_error(what: &str, status: u16) -> Error {
     let mut e = Error::new(
-        Code::for_api(None, status),
+        ErrorKind::for_api(None, status),
         format!("{what}: HTTP {status}"),
     );
-    e.http_status = Some(status);
+    e.0.http_status = Some(status);
     e
 }
 
 impl Client {
     /// Downloads `url` to `path`, streaming through `<path>.part` and renaming it into place
     /// when complete. `progress` runs before the first byte and after every chunk; returning
-    /// `Break` cancels with [`Code::Cancelled`].
+    /// `Break` cancels with [`ErrorKind::Cancelled`].
     ///
     /// A failed or cancelled attempt keeps what it received in `<path>.part` (one that
     /// received nothing removes the `.part` it made; the error message says which), and the
     /// next call for the same `path` asks only for the rest (`Range`); delete the `.part` to
     /// start over. A `.part` that is a link, a FIFO or has other names is refused
-    /// ([`Code::Io`]). An existing file at `path` is replaced only by a complete download. Two
+    /// ([`ErrorKind::Io`]). An existing file at `path` is replaced only by a complete download. Two
     /// downloads to one `path` at the same time would share the `.part`: don't. The API key is
     /// not sent: the URL is on another host. `url`, and every redirect target, must be
     /// `https://` (or `http://` to a loopback host). The bytes are saved as sent (a
     /// `Content-Encoding` is not undone). The whole download ends by the client's
-    /// `transfer_timeout`, and each stall by its `timeout` ([`Code::Timeout`]).
+    /// `transfer_timeout`, and each stall by its `timeout` ([`ErrorKind::Timeout`]).
     ///
     /// ```no_run
     /// # let client = jogg::Client::new(jogg::Config::new("k"))?;
@@ -272,7 +251,7 @@ impl Client {
                     ),
                 }
             };
-            e.message = format!("{}; {fate}", e.message);
+            e.0.message = format!("{}; {fate}", e.0.message);
             return Err(e);
         }
         let Sink {
@@ -343,7 +322,7 @@ impl Client {
             })?;
         }
         Err(Error::new(
-            Code::BadResponse,
+            ErrorKind::BadResponse,
             format!(
                 "GET {}: more than {MAX_REDIRECTS} redirects",
                 redact_url(&uri)
@@ -403,14 +382,14 @@ impl Client {
                     Ok(0) => break,
                     Ok(n) => n,
                     Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
-                    Err(e) => return Err(read_error(what, &e, sink.bytes, total)),
+                    Err(e) => return Err(read_error(what, e, sink.bytes, total)),
                 };
                 sink.write(&buf[..n])?;
                 sink.report(total)?;
             }
             if let Some(total) = total.filter(|t| *t != sink.bytes) {
                 return Err(Error::new(
-                    Code::Transport,
+                    ErrorKind::Transport,
                     format!(
                         "{what}: the connection ended after {} of {total} bytes",
                         sink.bytes
@@ -531,20 +510,21 @@ fn resolve(base: &ureq::http::Uri, location: &str) -> Option<String> {
 
 fn redirect_error(what: &str, status: u16, why: &str) -> Error {
     let mut e = Error::new(
-        Code::BadResponse,
+        ErrorKind::BadResponse,
         format!("{what}: HTTP {status} redirects {why}; not followed"),
     );
-    e.http_status = Some(status);
+    e.0.http_status = Some(status);
     e
 }
 
-fn read_error(what: &str, e: &io::Error, bytes: u64, total: Option<u64>) -> Error {
-    let code = stream_error_code(e);
+fn read_error(what: &str, e: io::Error, bytes: u64, total: Option<u64>) -> Error {
+    let kind = stream_error_code(&e);
     let of = total.map(|t| format!(" of {t}")).unwrap_or_default();
     Error::new(
-        code,
+        kind,
         format!("{what}: the transfer failed after {bytes}{of} bytes: {e}"),
     )
+    .with_source(e)
 }
 
 #[cfg(test)]

@@ -1,236 +1,172 @@
 //! One error type for every failure, from a bad argument to a failed render.
 //!
-//! The same value reaches Rust callers as [`Error`] and C callers as a `jogg_code` plus the
-//! JSON of [`Error::to_json`], so both see identical detail. Nothing here ever holds the API
-//! key: messages are built from the request path, the API's reply and our own text only.
+//! An [`Error`] says what kind of failure it is ([`ErrorKind`]), in words, and everything the
+//! API said about it (code, message, data, request id), whether it may be retried, and which
+//! task it concerns. Nothing here ever holds the API key: messages are built from the request
+//! path, the API's reply and our own text, and pass through the scrubber before they leave.
 
-use serde_json::{Map, Value, json};
+use std::fmt;
+use std::sync::Arc;
+use std::time::Duration;
 
-/// Stable numeric codes, grouped by family. Append only: a retired number is never reused.
-///
-/// The numbers are the C ABI's `JOGG_*` constants (see `ffi`); they do not mirror HTTP
-/// statuses, which travel separately in [`ErrorInfo::http_status`].
-#[repr(i32)]
+use serde_json::Value;
+
+/// What kind of failure an [`Error`] is. New kinds may be added.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
-pub enum Code {
-    Ok = 0,
-    // 1-99: the caller's mistake, detected before anything is sent.
-    NullArgument = 1,
-    InvalidUtf8 = 2,
-    InvalidJson = 3,
-    Validation = 4,
-    UnknownOperation = 5,
-    InvalidConfig = 6,
-    NoSuchMember = 7,
-    WrongType = 8,
-    // 100-199: the request did not complete at the transport level.
-    Connect = 100,
-    Timeout = 101,
-    Tls = 102,
-    Transport = 103,
-    BodyTooLarge = 104,
-    // 200-299: the API answered with an error.
-    Api = 200,
-    Auth = 201,
-    NotFound = 202,
-    RateLimited = 203,
-    Server = 204,
-    InvalidRequest = 205,
-    InsufficientCredits = 206,
-    Forbidden = 207,
-    BadResponse = 208,
-    // 300-399: waiting on a task.
-    Cancelled = 300,
-    WaitTimeout = 301,
-    TaskFailed = 302,
-    // 400-499: outside the API and outside the call's arguments: local files and incoming
-    // webhook deliveries. A program reacts to these differently from a bad argument (fix the
-    // file or the path, not the code) or an API error (nothing was asked of the API), and a
-    // webhook receiver must tell a forged delivery (answer 401) from its own mistakes.
-    Io = 400,
-    Signature = 401,
-    /// The shared store of the POST limiter (the host scope's directory, Redis, the
-    /// caller's store) could not be used; nothing was sent.
-    LimiterStore = 402,
-    // 900-999: bugs in this library.
-    Panic = 900,
-    Internal = 901,
+pub enum ErrorKind {
+    // The caller's mistake, found before anything is sent.
+    /// A request member is missing, unknown, of the wrong type or out of range
+    /// ([`Error::field`] names it). Nothing was sent.
+    Validation,
+    /// No operation has that name.
+    UnknownOperation,
+    /// The client's configuration is invalid ([`Error::field`] names the member).
+    InvalidConfig,
+    // The request did not complete at the transport level.
+    /// Could not connect (refused, no such host, or no connection in time). Nothing was sent.
+    Connect,
+    /// Connected, but the answer did not come in time.
+    Timeout,
+    /// The TLS handshake or the server's certificate failed.
+    Tls,
+    /// Another network or HTTP protocol failure.
+    Transport,
+    /// The reply, or the pages gathered, were larger than the limit.
+    BodyTooLarge,
+    // The API answered with an error.
+    /// An API error code this library does not classify ([`Error::api_code`] has it).
+    Api,
+    /// The API key is missing or invalid.
+    Auth,
+    /// No such record.
+    NotFound,
+    /// Too many requests; [`Error::retry_after`] says when to try again.
+    RateLimited,
+    /// A server-side failure.
+    Server,
+    /// The API refused the parameters.
+    InvalidRequest,
+    /// Not enough credits.
+    InsufficientCredits,
+    /// The account may not use the API.
+    Forbidden,
+    /// The API's reply could not be understood.
+    BadResponse,
+    // Waiting on a task.
+    /// The progress callback asked to stop.
+    Cancelled,
+    /// The wait's deadline or poll budget ran out; the task may still finish.
+    WaitTimeout,
+    /// The task failed or was deleted.
+    TaskFailed,
+    // Outside the API and the call's arguments.
+    /// A local file could not be used.
+    Io,
+    /// A webhook delivery failed verification.
+    Signature,
+    /// The POST limiter's shared store could not be used; nothing was sent.
+    LimiterStore,
+    /// A bug in this library.
+    Internal,
 }
 
-impl Code {
-    /// Every code, in numeric order; the C ABI and its tests walk this list.
-    pub const ALL: &'static [Code] = &[
-        Code::Ok,
-        Code::NullArgument,
-        Code::InvalidUtf8,
-        Code::InvalidJson,
-        Code::Validation,
-        Code::UnknownOperation,
-        Code::InvalidConfig,
-        Code::NoSuchMember,
-        Code::WrongType,
-        Code::Connect,
-        Code::Timeout,
-        Code::Tls,
-        Code::Transport,
-        Code::BodyTooLarge,
-        Code::Api,
-        Code::Auth,
-        Code::NotFound,
-        Code::RateLimited,
-        Code::Server,
-        Code::InvalidRequest,
-        Code::InsufficientCredits,
-        Code::Forbidden,
-        Code::BadResponse,
-        Code::Cancelled,
-        Code::WaitTimeout,
-        Code::TaskFailed,
-        Code::Io,
-        Code::Signature,
-        Code::LimiterStore,
-        Code::Panic,
-        Code::Internal,
-    ];
-
-    pub fn as_i32(self) -> i32 {
-        self as i32
-    }
-
-    pub fn from_i32(value: i32) -> Option<Code> {
-        Code::ALL.iter().copied().find(|c| c.as_i32() == value)
-    }
-
-    /// The C constant's name (`JOGG_ERR_VALIDATION`): the `name` of error JSON and what
-    /// `jogg_code_name` returns.
-    pub fn c_name(self) -> &'static std::ffi::CStr {
+impl ErrorKind {
+    /// The kind in one word, as log lines write it: `"timeout"`, `"not_found"`.
+    pub fn as_str(self) -> &'static str {
         match self {
-            Code::Ok => c"JOGG_OK",
-            Code::NullArgument => c"JOGG_ERR_NULL_ARGUMENT",
-            Code::InvalidUtf8 => c"JOGG_ERR_INVALID_UTF8",
-            Code::InvalidJson => c"JOGG_ERR_INVALID_JSON",
-            Code::Validation => c"JOGG_ERR_VALIDATION",
-            Code::UnknownOperation => c"JOGG_ERR_UNKNOWN_OPERATION",
-            Code::InvalidConfig => c"JOGG_ERR_INVALID_CONFIG",
-            Code::NoSuchMember => c"JOGG_ERR_NO_SUCH_MEMBER",
-            Code::WrongType => c"JOGG_ERR_WRONG_TYPE",
-            Code::Connect => c"JOGG_ERR_CONNECT",
-            Code::Timeout => c"JOGG_ERR_TIMEOUT",
-            Code::Tls => c"JOGG_ERR_TLS",
-            Code::Transport => c"JOGG_ERR_TRANSPORT",
-            Code::BodyTooLarge => c"JOGG_ERR_BODY_TOO_LARGE",
-            Code::Api => c"JOGG_ERR_API",
-            Code::Auth => c"JOGG_ERR_AUTH",
-            Code::NotFound => c"JOGG_ERR_NOT_FOUND",
-            Code::RateLimited => c"JOGG_ERR_RATE_LIMITED",
-            Code::Server => c"JOGG_ERR_SERVER",
-            Code::InvalidRequest => c"JOGG_ERR_INVALID_REQUEST",
-            Code::InsufficientCredits => c"JOGG_ERR_INSUFFICIENT_CREDITS",
-            Code::Forbidden => c"JOGG_ERR_FORBIDDEN",
-            Code::BadResponse => c"JOGG_ERR_BAD_RESPONSE",
-            Code::Cancelled => c"JOGG_ERR_CANCELLED",
-            Code::WaitTimeout => c"JOGG_ERR_WAIT_TIMEOUT",
-            Code::TaskFailed => c"JOGG_ERR_TASK_FAILED",
-            Code::Io => c"JOGG_ERR_IO",
-            Code::Signature => c"JOGG_ERR_SIGNATURE",
-            Code::LimiterStore => c"JOGG_ERR_LIMITER_STORE",
-            Code::Panic => c"JOGG_ERR_PANIC",
-            Code::Internal => c"JOGG_ERR_INTERNAL",
+            ErrorKind::Validation => "validation",
+            ErrorKind::UnknownOperation => "unknown_operation",
+            ErrorKind::InvalidConfig => "invalid_config",
+            ErrorKind::Connect => "connect",
+            ErrorKind::Timeout => "timeout",
+            ErrorKind::Tls => "tls",
+            ErrorKind::Transport => "transport",
+            ErrorKind::BodyTooLarge => "body_too_large",
+            ErrorKind::Api => "api",
+            ErrorKind::Auth => "auth",
+            ErrorKind::NotFound => "not_found",
+            ErrorKind::RateLimited => "rate_limited",
+            ErrorKind::Server => "server",
+            ErrorKind::InvalidRequest => "invalid_request",
+            ErrorKind::InsufficientCredits => "insufficient_credits",
+            ErrorKind::Forbidden => "forbidden",
+            ErrorKind::BadResponse => "bad_response",
+            ErrorKind::Cancelled => "cancelled",
+            ErrorKind::WaitTimeout => "wait_timeout",
+            ErrorKind::TaskFailed => "task_failed",
+            ErrorKind::Io => "io",
+            ErrorKind::Signature => "signature",
+            ErrorKind::LimiterStore => "limiter_store",
+            ErrorKind::Internal => "internal",
         }
-    }
-
-    pub fn name(self) -> &'static str {
-        self.c_name().to_str().unwrap_or("JOGG_ERR_INTERNAL")
     }
 
     /// Whether repeating the same request later may succeed (what failed was the network or
     /// the server's state, not the request).
-    pub(crate) fn retryable(self) -> bool {
+    pub(crate) fn passes(self) -> bool {
         matches!(
             self,
-            Code::Connect
-                | Code::Timeout
-                | Code::Transport
-                | Code::RateLimited
-                | Code::Server
-                | Code::LimiterStore
+            ErrorKind::Connect
+                | ErrorKind::Timeout
+                | ErrorKind::Transport
+                | ErrorKind::RateLimited
+                | ErrorKind::Server
+                | ErrorKind::LimiterStore
         )
     }
 
-    /// The code for an API envelope `code` (api-notes §5) or, failing that, an HTTP status.
-    pub(crate) fn for_api(api_code: Option<i64>, http_status: u16) -> Code {
+    /// The kind for an API envelope `code` (api-notes §5) or, failing that, an HTTP status.
+    pub(crate) fn for_api(api_code: Option<i64>, http_status: u16) -> ErrorKind {
         match api_code {
-            Some(10105) => Code::Auth,
-            Some(10104) => Code::NotFound,
-            Some(429) => Code::RateLimited,
-            Some(50000) => Code::Server,
-            Some(40000) => Code::InvalidRequest,
-            Some(18020) => Code::InsufficientCredits,
-            Some(18025) => Code::Forbidden,
-            Some(_) => Code::Api,
+            Some(10105) => ErrorKind::Auth,
+            Some(10104) => ErrorKind::NotFound,
+            Some(429) => ErrorKind::RateLimited,
+            Some(50000) => ErrorKind::Server,
+            Some(40000) => ErrorKind::InvalidRequest,
+            Some(18020) => ErrorKind::InsufficientCredits,
+            Some(18025) => ErrorKind::Forbidden,
+            Some(_) => ErrorKind::Api,
             None => match http_status {
-                401 => Code::Auth,
-                403 => Code::Forbidden,
-                404 => Code::NotFound,
-                429 => Code::RateLimited,
-                400 | 422 => Code::InvalidRequest,
-                s if s >= 500 => Code::Server,
-                _ => Code::Api,
+                401 => ErrorKind::Auth,
+                403 => ErrorKind::Forbidden,
+                404 => ErrorKind::NotFound,
+                429 => ErrorKind::RateLimited,
+                400 | 422 => ErrorKind::InvalidRequest,
+                s if s >= 500 => ErrorKind::Server,
+                _ => ErrorKind::Api,
             },
         }
     }
 }
 
-/// A failure of any jogg call. Read its details through `Deref` (`err.code`,
-/// `err.request_id`...); boxed so that `Result<T, Error>` stays small on the happy path.
-#[derive(Clone, Debug, PartialEq, thiserror::Error)]
-#[error("{}", .0.message)]
-pub struct Error(Box<ErrorInfo>);
+/// A failure of any jogg call: what kind it is, what the API said, and whether it is safe to
+/// try again. Boxed, so that `Result<T, Error>` stays small on the happy path.
+#[derive(Clone)]
+pub struct Error(pub(crate) Box<Details>);
 
-/// The details of an [`Error`].
-#[derive(Clone, Debug, PartialEq)]
-#[non_exhaustive]
-pub struct ErrorInfo {
-    pub code: Code,
-    /// Human text; for validation it names the field.
-    pub message: String,
-    /// The request field at fault (validation errors), as a dotted path.
-    pub field: Option<String>,
-    pub http_status: Option<u16>,
-    /// The envelope's `code` when the API answered with one.
-    pub api_code: Option<i64>,
-    pub api_message: Option<String>,
-    /// The envelope's `data` when the API sent one with its error (some errors carry the
-    /// details of what failed there, D6).
-    pub api_data: Option<Value>,
-    /// The envelope's `rid`: quote it when reporting a problem to Jogg.
-    pub request_id: Option<String>,
-    pub retry_after_ms: Option<u64>,
-    /// The request may have been acted on although it failed (a create timed out after
-    /// sending): check before creating again, or pay twice.
-    pub maybe_processed: bool,
-    /// The id of the task concerned (a project that failed or is still running).
-    pub task_id: Option<String>,
-}
-
-impl std::ops::Deref for Error {
-    type Target = ErrorInfo;
-    fn deref(&self) -> &ErrorInfo {
-        &self.0
-    }
-}
-
-impl std::ops::DerefMut for Error {
-    fn deref_mut(&mut self) -> &mut ErrorInfo {
-        &mut self.0
-    }
+/// What an [`Error`] holds; read through its accessors.
+#[derive(Clone, Debug)]
+pub(crate) struct Details {
+    pub(crate) kind: ErrorKind,
+    pub(crate) message: String,
+    pub(crate) field: Option<String>,
+    pub(crate) http_status: Option<u16>,
+    pub(crate) api_code: Option<i64>,
+    pub(crate) api_message: Option<String>,
+    pub(crate) api_data: Option<Value>,
+    pub(crate) request_id: Option<String>,
+    pub(crate) retry_after_ms: Option<u64>,
+    pub(crate) maybe_processed: bool,
+    pub(crate) task_id: Option<String>,
+    pub(crate) source: Option<Arc<dyn std::error::Error + Send + Sync>>,
 }
 
 impl Error {
-    pub fn new(code: Code, message: impl Into<String>) -> Error {
-        Error(Box::new(ErrorInfo {
-            code,
+    /// An error of `kind` saying `message`, with nothing else known.
+    pub fn new(kind: ErrorKind, message: impl Into<String>) -> Error {
+        Error(Box::new(Details {
+            kind,
             message: message.into(),
             field: None,
             http_status: None,
@@ -241,55 +177,155 @@ impl Error {
             retry_after_ms: None,
             maybe_processed: false,
             task_id: None,
+            source: None,
         }))
     }
 
     /// A request field failed validation: the message starts with the field's name.
-    pub fn validation(field: impl Into<String>, problem: impl AsRef<str>) -> Error {
+    pub(crate) fn validation(field: impl Into<String>, problem: impl AsRef<str>) -> Error {
         let field = field.into();
-        let mut e = Error::new(Code::Validation, format!("{field}: {}", problem.as_ref()));
-        e.field = Some(field);
+        let mut e = Error::new(
+            ErrorKind::Validation,
+            format!("{field}: {}", problem.as_ref()),
+        );
+        e.0.field = Some(field);
         e
     }
 
     pub(crate) fn with_task(mut self, id: impl Into<String>) -> Error {
-        self.task_id = Some(id.into());
+        self.0.task_id = Some(id.into());
         self
     }
 
-    pub fn code(&self) -> Code {
-        self.code
+    pub(crate) fn with_field(mut self, field: impl Into<String>) -> Error {
+        self.0.field = Some(field.into());
+        self
     }
 
+    /// Keeps the lower-level error this one comes from, for [`std::error::Error::source`].
+    pub(crate) fn with_source(
+        mut self,
+        source: impl std::error::Error + Send + Sync + 'static,
+    ) -> Error {
+        self.0.source = Some(Arc::new(source));
+        self
+    }
+
+    /// What kind of failure this is.
+    pub fn kind(&self) -> ErrorKind {
+        self.0.kind
+    }
+
+    /// What happened, in words; for a validation error it starts with the field's name.
+    pub fn message(&self) -> &str {
+        &self.0.message
+    }
+
+    /// The request member (a dotted path: `voice.voice_id`) or config member at fault.
+    pub fn field(&self) -> Option<&str> {
+        self.0.field.as_deref()
+    }
+
+    /// The HTTP status of the reply, when one came.
+    pub fn http_status(&self) -> Option<u16> {
+        self.0.http_status
+    }
+
+    /// The API's own error code (the envelope's `code`), when it answered with one.
+    pub fn api_code(&self) -> Option<i64> {
+        self.0.api_code
+    }
+
+    /// The API's own message (the envelope's `msg`).
+    pub fn api_message(&self) -> Option<&str> {
+        self.0.api_message.as_deref()
+    }
+
+    /// The envelope's `data` when the API sent one with its error (some errors carry the
+    /// details of what failed there, D6).
+    pub fn api_data(&self) -> Option<&Value> {
+        self.0.api_data.as_ref()
+    }
+
+    /// The API's request id (the envelope's `rid`): quote it when reporting a problem to Jogg.
     pub fn request_id(&self) -> Option<&str> {
-        self.request_id.as_deref()
+        self.0.request_id.as_deref()
+    }
+
+    /// How long the server asked to wait before trying again (at most one day).
+    pub fn retry_after(&self) -> Option<Duration> {
+        self.0.retry_after_ms.map(Duration::from_millis)
     }
 
     /// Whether sending the same request again as it is is safe and may succeed: the failure is
     /// of a kind that passes (network, timeout, rate limit, server error) and the request was
-    /// certainly not acted on. Always false when [`ErrorInfo::maybe_processed`] is true: a
-    /// create that may have gone through must be checked, not sent again.
-    pub fn retryable(&self) -> bool {
-        self.code.retryable() && !self.maybe_processed
+    /// certainly not acted on. Always false when [`Error::maybe_processed`] is true: a create
+    /// that may have gone through must be checked, not sent again.
+    pub fn is_retryable(&self) -> bool {
+        self.0.kind.passes() && !self.0.maybe_processed
     }
 
-    /// The error JSON of the C ABI (DESIGN.md §2): every member present, `null` when unknown.
-    pub fn to_json(&self) -> Value {
-        let mut m = Map::new();
-        m.insert("code".into(), json!(self.code.as_i32()));
-        m.insert("name".into(), json!(self.code.name()));
-        m.insert("message".into(), json!(self.message));
-        m.insert("field".into(), json!(self.field));
-        m.insert("http_status".into(), json!(self.http_status));
-        m.insert("api_code".into(), json!(self.api_code));
-        m.insert("api_message".into(), json!(self.api_message));
-        m.insert("api_data".into(), json!(self.api_data));
-        m.insert("request_id".into(), json!(self.request_id));
-        m.insert("retry_after_ms".into(), json!(self.retry_after_ms));
-        m.insert("retryable".into(), json!(self.retryable()));
-        m.insert("maybe_processed".into(), json!(self.maybe_processed));
-        m.insert("task_id".into(), json!(self.task_id));
-        Value::Object(m)
+    /// The request may have been acted on although it failed (a create timed out after
+    /// sending): check before creating again, or pay twice.
+    pub fn maybe_processed(&self) -> bool {
+        self.0.maybe_processed
+    }
+
+    /// The id of the task concerned: a project that failed, or is still running when a wait
+    /// gave up. Wait on it again rather than creating (and paying for) a new one.
+    pub fn task_id(&self) -> Option<&str> {
+        self.0.task_id.as_deref()
+    }
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0.message)
+    }
+}
+
+impl fmt::Debug for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let d = &self.0;
+        f.debug_struct("Error")
+            .field("kind", &d.kind)
+            .field("message", &d.message)
+            .field("field", &d.field)
+            .field("http_status", &d.http_status)
+            .field("api_code", &d.api_code)
+            .field("api_message", &d.api_message)
+            .field("request_id", &d.request_id)
+            .field("retry_after_ms", &d.retry_after_ms)
+            .field("maybe_processed", &d.maybe_processed)
+            .field("task_id", &d.task_id)
+            .finish_non_exhaustive()
+    }
+}
+
+impl std::error::Error for Error {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        self.0
+            .source
+            .as_deref()
+            .map(|e| e as &(dyn std::error::Error + 'static))
+    }
+}
+
+/// Two errors are equal when they say the same (their sources are not compared).
+impl PartialEq for Error {
+    fn eq(&self, other: &Error) -> bool {
+        let (a, b) = (&self.0, &other.0);
+        a.kind == b.kind
+            && a.message == b.message
+            && a.field == b.field
+            && a.http_status == b.http_status
+            && a.api_code == b.api_code
+            && a.api_message == b.api_message
+            && a.api_data == b.api_data
+            && a.request_id == b.request_id
+            && a.retry_after_ms == b.retry_after_ms
+            && a.maybe_processed == b.maybe_processed
+            && a.task_id == b.task_id
     }
 }
 
@@ -300,47 +336,30 @@ mod tests {
     use super::*;
 
     #[test]
-    fn codes_are_unique_and_round_trip() {
-        let mut seen = std::collections::HashSet::new();
-        for &c in Code::ALL {
-            assert!(seen.insert(c.as_i32()), "duplicate {}", c.as_i32());
-            assert_eq!(Code::from_i32(c.as_i32()), Some(c));
-            assert!(c == Code::Ok || c.name().starts_with("JOGG_ERR_"));
-        }
-        assert_eq!(Code::from_i32(7777), None);
+    fn api_codes_map_to_kinds() {
+        assert_eq!(ErrorKind::for_api(Some(10105), 200), ErrorKind::Auth);
+        assert_eq!(ErrorKind::for_api(Some(123), 200), ErrorKind::Api);
+        assert_eq!(ErrorKind::for_api(None, 503), ErrorKind::Server);
+        assert_eq!(ErrorKind::for_api(None, 418), ErrorKind::Api);
     }
 
     #[test]
-    fn api_codes_map_to_families() {
-        assert_eq!(Code::for_api(Some(10105), 200), Code::Auth);
-        assert_eq!(Code::for_api(Some(123), 200), Code::Api);
-        assert_eq!(Code::for_api(None, 503), Code::Server);
-        assert_eq!(Code::for_api(None, 418), Code::Api);
-    }
-
-    #[test]
-    fn error_json_has_every_member() {
-        let e = Error::validation("avatar_id", "is required");
-        let j = e.to_json();
-        for k in [
-            "code",
-            "name",
-            "message",
-            "field",
-            "http_status",
-            "api_code",
-            "api_message",
-            "api_data",
-            "request_id",
-            "retry_after_ms",
-            "retryable",
-            "maybe_processed",
-            "task_id",
-        ] {
-            assert!(j.get(k).is_some(), "missing {k}");
-        }
-        assert_eq!(j["field"], "avatar_id");
-        assert_eq!(j["name"], "JOGG_ERR_VALIDATION");
-        assert_eq!(j["message"], "avatar_id: is required");
+    fn accessors_and_source() {
+        let io = std::io::Error::new(std::io::ErrorKind::NotFound, "no such file");
+        let e = Error::validation("avatar_id", "is required").with_source(io);
+        assert_eq!(e.kind(), ErrorKind::Validation);
+        assert_eq!(e.field(), Some("avatar_id"));
+        assert_eq!(e.message(), "avatar_id: is required");
+        assert_eq!(e.to_string(), "avatar_id: is required");
+        assert!(!e.is_retryable());
+        let source = std::error::Error::source(&e).expect("a source");
+        assert_eq!(source.to_string(), "no such file");
+        let mut timeout = Error::new(ErrorKind::Timeout, "slow");
+        assert!(timeout.is_retryable());
+        timeout.0.maybe_processed = true;
+        assert!(
+            !timeout.is_retryable(),
+            "never retryable when it may have been processed"
+        );
     }
 }

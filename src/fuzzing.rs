@@ -15,7 +15,7 @@ use std::sync::OnceLock;
 
 use serde_json::Value;
 
-use crate::error::Code;
+use crate::error::ErrorKind;
 use crate::ffi::*;
 
 /// The client every FFI target uses: a port where nothing listens, no retries, no pacing.
@@ -91,7 +91,7 @@ fn settle(what: &str, rc: jogg_code, out: *mut c_char, err: *mut c_char) {
         }
     );
     assert!(
-        Code::from_i32(rc).is_some(),
+        crate::ffi::failure::name_of(rc) != c"UNKNOWN",
         "{what}: code {rc} is not a jogg_code"
     );
     let take = |p: *mut c_char| -> Value {
@@ -278,9 +278,8 @@ pub fn response(data: &[u8]) {
                 let _ = serde_json::from_value::<crate::WebhookEndpoint>(d.clone());
             }
             Err(e) => {
-                assert_ne!(e.code, Code::Ok);
-                assert_eq!(e.http_status, Some(status));
-                let _ = e.to_json().to_string();
+                assert_eq!(e.http_status(), Some(status));
+                let _ = crate::ffi::failure::Failure::from(e).json().to_string();
             }
         }
     }
@@ -298,10 +297,10 @@ pub fn webhook(data: &[u8]) {
     let good = crate::webhook::sign(body, secret);
     match crate::webhook::parse(body, Some(&good), secret) {
         Ok(event) => {
-            let _ = event.to_json().to_string();
+            let _ = crate::ffi::shapes::event_json(&event).to_string();
         }
         Err(e) => assert!(
-            matches!(e.code, Code::BadResponse | Code::Validation),
+            matches!(e.0.kind, ErrorKind::BadResponse | ErrorKind::Validation),
             "{e:?}"
         ),
     }
@@ -323,7 +322,10 @@ pub fn webhook(data: &[u8]) {
         settle("jogg_webhook_parse", rc, out, err);
         // SAFETY: as above.
         let rc = unsafe { jogg_webhook_verify(body.as_ptr(), body.len(), signature, a.get(2)) };
-        assert!(rc != JOGG_ERR_PANIC && Code::from_i32(rc).is_some(), "{rc}");
+        assert!(
+            rc != JOGG_ERR_PANIC && crate::ffi::failure::name_of(rc) != c"UNKNOWN",
+            "{rc}"
+        );
     }
 }
 
@@ -332,8 +334,8 @@ pub fn options(data: &[u8]) {
     let Ok(text) = std::str::from_utf8(data) else {
         return;
     };
-    let _ = crate::Config::from_json(text).map(|c| c.validate());
-    let _ = crate::WaitOptions::from_json(text);
-    let _ = crate::UploadOptions::from_json(text);
+    let _ = crate::ffi::config::config_from_json(text).map(|c| c.validate());
+    let _ = crate::ffi::shapes::wait_options_from_json(text);
+    let _ = crate::ffi::shapes::upload_options_from_json(text);
     let _ = crate::operations::lookup(text);
 }

@@ -27,7 +27,7 @@
 //! - **A client**: [`Client::new`] with a [`Config`] (the API key, timeouts, retries, the
 //!   POST limit and who shares it, logging). One client serves any number of threads.
 //! - **Every operation, typed**: by version, then area. [`Client::v1`] gives
-//!   [`V1`](api::v1::V1): `videos()`, `projects()`, `avatars()`, `voices()`, `music()`,
+//!   [`V1`]: `videos()`, `projects()`, `avatars()`, `voices()`, `music()`,
 //!   `visual_styles()`, `templates()`, `products()`, `scripts()`, `photo_avatars()`,
 //!   `assets()`, `webhooks()`. [`Client::v2`] gives [`V2`]: `videos()`, `avatars()`,
 //!   `voices()`, `music()`, `visual_styles()`, `templates()`, `products()`,
@@ -66,19 +66,29 @@ mod config;
 mod de;
 mod download;
 mod error;
+#[cfg(feature = "internals")]
 pub mod ffi;
-/// Fuzz targets for `fuzz/` and `tests/fuzz_props.rs`; not part of the API.
-#[doc(hidden)]
+#[cfg(not(feature = "internals"))]
+mod ffi;
+#[cfg(feature = "internals")]
 pub mod fuzzing;
-/// Hooks for `benches/inprocess.rs` into parts the API does not expose; not part of the API.
-#[doc(hidden)]
+#[cfg(feature = "internals")]
 pub mod hooks;
 mod limiter;
-pub mod log;
+mod log;
+#[cfg(feature = "internals")]
 pub mod operation;
+#[cfg(not(feature = "internals"))]
+mod operation;
+#[cfg(feature = "internals")]
 pub mod operations;
-pub mod pages;
+#[cfg(not(feature = "internals"))]
+mod operations;
+mod pages;
+#[cfg(feature = "internals")]
 pub mod schema;
+#[cfg(not(feature = "internals"))]
+mod schema;
 mod scrub;
 mod transport;
 pub mod types;
@@ -86,6 +96,20 @@ mod upload;
 mod wait;
 pub mod webhook;
 
+/// The library's insides, for its own tests, benchmarks and fuzz targets (the `internals`
+/// feature): not part of the API, and may change in any release.
+#[cfg(feature = "internals")]
+#[doc(hidden)]
+pub mod internals {
+    pub use crate::ffi;
+    pub use crate::fuzzing;
+    pub use crate::hooks;
+    pub use crate::operation;
+    pub use crate::operations;
+    pub use crate::schema;
+}
+
+pub use api::v1::V1;
 pub use api::v1::assets::UploadUrl;
 pub use api::v1::avatars::{Avatar, AvatarFilter, AvatarList};
 pub use api::v1::projects::Project;
@@ -100,11 +124,12 @@ pub use api::v2::webhooks::WebhookEndpointSpec;
 pub use client::Client;
 pub use config::{ApiKey, Config, DEFAULT_BASE_URL, Proxy};
 pub use download::{DownloadProgress, Downloaded, part_path};
-pub use error::{Code, Error, ErrorInfo, Result};
+pub use error::{Error, ErrorKind, Result};
 pub use limiter::{Admission, PostLimitFallback, PostLimitScope, PostSlot, PostSlotStore};
 pub use log::{LogLevel, LogSink};
-pub use operation::task::{Found, Observed, StatusForm, StatusValues, TaskKind, TaskStatus};
+pub use operation::task::{Observed, TaskKind, TaskStatus};
 pub use operation::{Method, Version};
+pub use pages::Items;
 pub use transport::Reply;
 pub use types::{AspectRatio, AvatarType, ScreenStyle};
 pub use upload::{UploadOptions, UploadProgress, UploadedAsset};

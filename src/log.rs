@@ -45,11 +45,6 @@ impl LogLevel {
             LogLevel::Debug => "debug",
         }
     }
-
-    /// The number given to a C log callback: 1 info, 2 debug.
-    pub fn as_i32(self) -> i32 {
-        self as i32
-    }
 }
 
 /// Where log lines go instead of stderr. Called from whichever thread makes the request,

@@ -4,7 +4,7 @@ use serde_json::Value;
 
 use crate::api::{v1, v2};
 use crate::client::Client;
-use crate::error::{Code, Error, Result};
+use crate::error::{Error, ErrorKind, Result};
 use crate::operation::Operation;
 use crate::operation::task::TaskKind;
 use crate::transport::Reply;
@@ -123,7 +123,7 @@ pub fn lookup(full_name: &str) -> Result<&'static Operation> {
             None => "; names look like \"v1.get_project\" (see jogg_operations)".to_string(),
         };
         Error::new(
-            Code::UnknownOperation,
+            ErrorKind::UnknownOperation,
             format!("unknown operation {full_name:?}{hint}"),
         )
     })
@@ -205,14 +205,14 @@ mod tests {
     #[test]
     fn unknown_names_get_a_suggestion() {
         let e = lookup("v1.get_projects").unwrap_err();
-        assert_eq!(e.code, Code::UnknownOperation);
+        assert_eq!(e.kind(), ErrorKind::UnknownOperation);
         assert!(
-            e.message.contains("did you mean \"v1.get_project\""),
+            e.message().contains("did you mean \"v1.get_project\""),
             "{}",
-            e.message
+            e.message()
         );
         let e = lookup("launch_rockets").unwrap_err();
-        assert!(e.message.contains("jogg_operations"), "{}", e.message);
+        assert!(e.message().contains("jogg_operations"), "{}", e.message());
         assert_eq!(edit_distance("kitten", "sitting"), 3);
     }
 

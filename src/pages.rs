@@ -10,7 +10,7 @@ use serde::de::DeserializeOwned;
 use serde_json::{Map, Value, json};
 
 use crate::client::Client;
-use crate::error::{Code, Error, Result};
+use crate::error::{Error, ErrorKind, Result};
 use crate::operation::Operation;
 
 /// Pages fetched at most by one walk: a guard against a server that never says "last".
@@ -42,7 +42,7 @@ impl<T: DeserializeOwned> Iterator for Items<'_, T> {
                 let item = serde_json::from_value(v).map_err(|e| {
                     self.failed = true;
                     Error::new(
-                        Code::BadResponse,
+                        ErrorKind::BadResponse,
                         format!("{}: unexpected item shape: {e}", self.walk.op.full_name()),
                     )
                 });
@@ -136,7 +136,7 @@ impl Walk<'_> {
             Some(_) => {
                 self.done = true;
                 return Some(Err(Error::new(
-                    Code::BadResponse,
+                    ErrorKind::BadResponse,
                     format!("{}: `{}` is not a list", self.op.full_name(), self.member),
                 )));
             }
@@ -198,7 +198,7 @@ impl Client {
 
 /// `jogg_call` with `"all_pages": true`: every page's items in one list, under the
 /// operation's usual member, with `pages` (how many were fetched). Fails with
-/// [`Code::BodyTooLarge`] (field `all_pages`) once the pages hold more than
+/// [`ErrorKind::BodyTooLarge`] (field `all_pages`) once the pages hold more than
 /// [`ALL_PAGES_MAX_BYTES`].
 pub(crate) fn all_pages(client: &Client, op: &'static Operation, params: &Value) -> Result<Value> {
     let mut walk = Walk::new(client, op, params)?;
@@ -210,7 +210,7 @@ pub(crate) fn all_pages(client: &Client, op: &'static Operation, params: &Value)
         // Checked before the page joins the others: the reply never holds more.
         if walk.bytes > ALL_PAGES_MAX_BYTES {
             let mut e = Error::new(
-                Code::BodyTooLarge,
+                ErrorKind::BodyTooLarge,
                 format!(
                     "all_pages: {pages} pages of {} hold {} bytes, over the limit of \
                      {ALL_PAGES_MAX_BYTES} bytes; fetch the pages one by one instead",
@@ -218,7 +218,7 @@ pub(crate) fn all_pages(client: &Client, op: &'static Operation, params: &Value)
                     walk.bytes
                 ),
             );
-            e.field = Some("all_pages".into());
+            e.0.field = Some("all_pages".into());
             return Err(e);
         }
         all.extend(items);

@@ -46,7 +46,7 @@ impl Scrubber {
 
     /// Every text member of `err`: whoever wrote them (we, or a server we quote).
     pub fn error(&self, mut err: Error) -> Error {
-        let info: &mut crate::ErrorInfo = &mut err;
+        let info = &mut *err.0;
         self.string(&mut info.message);
         for s in [
             &mut info.field,
@@ -127,11 +127,11 @@ mod tests {
         );
         assert_eq!(s.text("r1\n\u{1b}[2Jx\t"), r"r1\n\u{1b}[2Jx\t");
         assert!(matches!(s.text("plain"), Cow::Borrowed(_)));
-        let mut e = Error::new(crate::Code::Api, "key\nkey");
-        e.request_id = Some("key".into());
+        let mut e = Error::new(crate::ErrorKind::Api, "key\nkey");
+        e.0.request_id = Some("key".into());
         let e = s.error(e);
-        assert_eq!(e.message, r"<redacted>\n<redacted>");
-        assert_eq!(e.request_id.as_deref(), Some("<redacted>"));
+        assert_eq!(e.message(), r"<redacted>\n<redacted>");
+        assert_eq!(e.request_id(), Some("<redacted>"));
     }
 
     #[test]

@@ -13,13 +13,10 @@ use std::ops::ControlFlow;
 use std::path::Path;
 use std::time::Instant;
 
-use serde::Deserialize;
-use serde_json::{Value, json};
-
 use crate::api::v1::assets::UploadUrl;
 use crate::api::v2::assets::CreateUploadUrl;
 use crate::client::Client;
-use crate::error::{Code, Error, Result};
+use crate::error::{Error, ErrorKind, Result};
 use crate::operation::Method;
 use crate::operation::Version;
 use crate::transport::{Transfer, check_file_url, redact_url, stream_error_code, transport_error};
@@ -58,55 +55,6 @@ impl Default for UploadOptions {
     }
 }
 
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct OptionsJson {
-    version: Option<String>,
-    filename: Option<String>,
-    content_type: Option<String>,
-    max_bytes: Option<u64>,
-}
-
-impl UploadOptions {
-    /// Parses the options JSON of `jogg_upload_asset`: `version` (`"v1"` or `"v2"`),
-    /// `filename`, `content_type`, `max_bytes`; all optional, unknown members refused.
-    pub fn from_json(text: &str) -> Result<UploadOptions> {
-        let parsed: OptionsJson = serde_json::from_str(text).map_err(|e| {
-            let msg = e.to_string();
-            if e.is_syntax() || e.is_eof() {
-                let mut err = Error::new(
-                    Code::InvalidJson,
-                    format!("options_json: not valid JSON: {msg}"),
-                );
-                err.field = Some("options_json".into());
-                return err;
-            }
-            match msg.split('`').nth(1) {
-                Some(field) if msg.starts_with("unknown field") => {
-                    Error::validation(field, format!("unknown upload option: {msg}"))
-                }
-                _ => Error::validation("options_json", msg),
-            }
-        })?;
-        let version = match parsed.version.as_deref() {
-            None | Some("v2") => Version::V2,
-            Some("v1") => Version::V1,
-            Some(other) => {
-                return Err(Error::validation(
-                    "version",
-                    format!("must be \"v1\" or \"v2\" (got {other:?})"),
-                ));
-            }
-        };
-        Ok(UploadOptions {
-            version,
-            filename: parsed.filename,
-            content_type: parsed.content_type,
-            max_bytes: parsed.max_bytes,
-        })
-    }
-}
-
 /// A finished upload.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct UploadedAsset {
@@ -119,19 +67,6 @@ pub struct UploadedAsset {
     pub version: Version,
 }
 
-impl UploadedAsset {
-    /// The result JSON of `jogg_upload_asset`.
-    pub fn to_json(&self) -> Value {
-        json!({
-            "asset_url": self.asset_url,
-            "filename": self.filename,
-            "content_type": self.content_type,
-            "bytes": self.bytes,
-            "version": self.version.as_str(),
-        })
-    }
-}
-
 /// Reported to an upload's progress callback: when the PUT starts, then after every chunk
 /// handed to the connection.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -140,13 +75,6 @@ pub struct UploadProgress {
     pub bytes: u64,
     /// The file's size when it was opened: what the upload sends, exactly.
     pub total: u64,
-}
-
-impl UploadProgress {
-    /// The event JSON of `jogg_upload_asset`'s callback.
-    pub fn to_json(&self) -> Value {
-        json!({ "bytes": self.bytes, "total": self.total })
-    }
 }
 
 /// A local file that passed every check, open for reading.
@@ -160,8 +88,8 @@ struct LocalFile {
 }
 
 fn io_error(message: String) -> Error {
-    let mut e = Error::new(Code::Io, format!("path: {message}"));
-    e.field = Some("path".into());
+    let mut e = Error::new(ErrorKind::Io, format!("path: {message}"));
+    e.0.field = Some("path".into());
     e
 }
 
@@ -169,8 +97,8 @@ impl LocalFile {
     fn open(path: &Path, options: &UploadOptions) -> Result<LocalFile> {
         let shown = path.display();
         let file = open_without_blocking(path).map_err(|e| match e.kind() {
-            io::ErrorKind::NotFound => io_error(format!("no such file: {shown}")),
-            _ => io_error(format!("cannot read {shown}: {e}")),
+            io::ErrorKind::NotFound => io_error(format!("no such file: {shown}")).with_source(e),
+            _ => io_error(format!("cannot read {shown}: {e}")).with_source(e),
         })?;
         let meta = file
             .metadata()
@@ -366,14 +294,14 @@ impl Client {
     /// API; the bytes go to the signed URL it returns, streamed from disk.
     ///
     /// Missing, non-regular (a directory, a FIFO, a device), empty, unreadable and oversized
-    /// files fail with [`Code::Io`] (field `path`) before any request; so does an extension
-    /// with no known type when `content_type` is not given ([`Code::Validation`]). The file
+    /// files fail with [`ErrorKind::Io`] (field `path`) before any request; so does an extension
+    /// with no known type when `content_type` is not given ([`ErrorKind::Validation`]). The file
     /// is opened once; its size then is what is declared, sent and returned as `bytes`. A
-    /// file that shrinks meanwhile fails with [`Code::Io`]; bytes it gains are not sent.
+    /// file that shrinks meanwhile fails with [`ErrorKind::Io`]; bytes it gains are not sent.
     ///
     /// `progress` runs when the PUT starts and after every chunk sent; returning `Break`
-    /// cancels with [`Code::Cancelled`]. The whole upload ends by the client's
-    /// `transfer_timeout`, and each stall by its `timeout` ([`Code::Timeout`]).
+    /// cancels with [`ErrorKind::Cancelled`]. The whole upload ends by the client's
+    /// `transfer_timeout`, and each stall by its `timeout` ([`ErrorKind::Timeout`]).
     ///
     /// ```no_run
     /// let client = jogg::Client::new(jogg::Config::new("my-api-key"))?;
@@ -442,7 +370,7 @@ fn put_file<F: FnMut(&UploadProgress) -> ControlFlow<()>>(
 ) -> Result<()> {
     let uri = check_file_url(&signed.sign_url).map_err(|why| {
         Error::new(
-            Code::BadResponse,
+            ErrorKind::BadResponse,
             format!("the API returned an unusable sign_url: it {why}"),
         )
     })?;
@@ -465,14 +393,14 @@ fn put_file<F: FnMut(&UploadProgress) -> ControlFlow<()>>(
                      changed during the upload"
                 )),
                 Some(Stopped::Cancelled { sent }) => Error::new(
-                    Code::Cancelled,
+                    ErrorKind::Cancelled,
                     format!("{what}: upload cancelled after {sent} of {len} bytes"),
                 ),
                 None => {
-                    let timed_out = stream_error_code(&io) == Code::Timeout;
+                    let timed_out = stream_error_code(&io) == ErrorKind::Timeout;
                     let mut err = transport_error(&ureq::Error::Io(io), Method::Put, &what);
                     if timed_out {
-                        err.code = Code::Timeout;
+                        err.0.kind = ErrorKind::Timeout;
                     }
                     err
                 }
@@ -480,7 +408,7 @@ fn put_file<F: FnMut(&UploadProgress) -> ControlFlow<()>>(
             other => transport_error(&other, Method::Put, &what),
         };
         // Uploading again is harmless: no credits, same object.
-        err.maybe_processed = false;
+        err.0.maybe_processed = false;
         err
     })?;
     let status = response.status().as_u16();
@@ -489,10 +417,10 @@ fn put_file<F: FnMut(&UploadProgress) -> ControlFlow<()>>(
         return Ok(());
     }
     let mut e = Error::new(
-        Code::for_api(None, status),
+        ErrorKind::for_api(None, status),
         format!("{what}: HTTP {status}: the upload was refused"),
     );
-    e.http_status = Some(status);
+    e.0.http_status = Some(status);
     Err(e)
 }
 
@@ -509,23 +437,5 @@ mod tests {
         assert_eq!(limit_for("image/jpeg"), IMAGE_LIMIT);
         assert_eq!(limit_for("audio/mpeg"), AUDIO_LIMIT);
         assert_eq!(limit_for("application/pdf"), VIDEO_LIMIT);
-    }
-
-    #[test]
-    fn options_json() {
-        let o = UploadOptions::from_json(r#"{"version":"v1","max_bytes":5}"#).unwrap();
-        assert_eq!((o.version, o.max_bytes), (Version::V1, Some(5)));
-        assert_eq!(
-            UploadOptions::from_json("{}").unwrap(),
-            UploadOptions::default()
-        );
-        let e = UploadOptions::from_json(r#"{"version":"v3"}"#).unwrap_err();
-        assert_eq!(e.field.as_deref(), Some("version"));
-        let e = UploadOptions::from_json(r#"{"content_typ":"x"}"#).unwrap_err();
-        assert_eq!(e.field.as_deref(), Some("content_typ"));
-        assert_eq!(
-            UploadOptions::from_json("{").unwrap_err().code,
-            Code::InvalidJson
-        );
     }
 }

@@ -7,12 +7,11 @@
 use std::ops::ControlFlow;
 use std::time::{Duration, Instant};
 
-use serde::Deserialize;
-use serde_json::{Value, json};
+use serde_json::Value;
 
 use crate::api::v1::projects::{self, Project};
 use crate::client::Client;
-use crate::error::{Code, Error, Result};
+use crate::error::{Error, ErrorKind, Result};
 use crate::operation::task::{TaskKind, TaskStatus};
 
 /// The least time a poll gets to answer, even at the wait's deadline (where the last poll
@@ -48,51 +47,7 @@ impl Default for WaitOptions {
     }
 }
 
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct WaitOptionsJson {
-    timeout_ms: Option<u64>,
-    initial_interval_ms: Option<u64>,
-    max_interval_ms: Option<u64>,
-    max_polls: Option<u32>,
-}
-
 impl WaitOptions {
-    /// Parses the options JSON of the C ABI; absent members keep their defaults.
-    pub fn from_json(text: &str) -> Result<WaitOptions> {
-        let parsed: WaitOptionsJson = serde_json::from_str(text).map_err(|e| {
-            let msg = e.to_string();
-            match msg.split('`').nth(1) {
-                Some(field) if msg.starts_with("unknown field") => {
-                    Error::validation(field, format!("unknown wait option: {msg}"))
-                }
-                _ if e.is_syntax() || e.is_eof() => {
-                    let mut err = Error::new(
-                        Code::InvalidJson,
-                        format!("options_json: not valid JSON: {msg}"),
-                    );
-                    err.field = Some("options_json".into());
-                    err
-                }
-                _ => Error::validation("options_json", msg),
-            }
-        })?;
-        let mut o = WaitOptions::default();
-        let ms = Duration::from_millis;
-        if let Some(v) = parsed.timeout_ms {
-            o.timeout = ms(v);
-        }
-        if let Some(v) = parsed.initial_interval_ms {
-            o.initial_interval = ms(v);
-        }
-        if let Some(v) = parsed.max_interval_ms {
-            o.max_interval = ms(v);
-        }
-        o.max_polls = parsed.max_polls;
-        o.validate()?;
-        Ok(o)
-    }
-
     /// The pause that follows `pause`: 1.5 times longer, up to `max_interval`.
     fn grow(&self, pause: Duration) -> Duration {
         pause.mul_f64(1.5).min(self.max_interval)
@@ -119,7 +74,7 @@ impl WaitOptions {
         })
     }
 
-    fn validate(&self) -> Result<()> {
+    pub(crate) fn validate(&self) -> Result<()> {
         if self.initial_interval.is_zero() {
             return Err(Error::validation(
                 "initial_interval_ms",
@@ -159,21 +114,6 @@ pub struct Progress<'a> {
     pub task: &'a Value,
 }
 
-impl Progress<'_> {
-    /// The event JSON passed to a C progress callback.
-    pub fn to_json(&self) -> Value {
-        json!({
-            "id": self.id,
-            "operation": self.operation,
-            "status": self.status.as_str(),
-            "raw_status": self.raw_status,
-            "elapsed_ms": self.elapsed.as_millis() as u64,
-            "polls": self.polls,
-            "next_poll_ms": self.next_poll.map(|d| d.as_millis() as u64),
-        })
-    }
-}
-
 /// A task that reached success.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Finished {
@@ -183,19 +123,6 @@ pub struct Finished {
     pub task: Value,
     pub polls: u32,
     pub elapsed: Duration,
-}
-
-impl Finished {
-    /// The result JSON of `jogg_wait`: the normalised status beside the raw task.
-    pub fn to_json(&self) -> Value {
-        json!({
-            "id": self.id,
-            "status": self.status.as_str(),
-            "polls": self.polls,
-            "elapsed_ms": self.elapsed.as_millis() as u64,
-            "task": self.task,
-        })
-    }
 }
 
 /// One task being waited on.
@@ -267,7 +194,7 @@ impl Client {
             if cancelled {
                 for t in tracked.iter_mut().filter(|t| t.outcome.is_none()) {
                     t.outcome = Some(Err(Error::new(
-                        Code::Cancelled,
+                        ErrorKind::Cancelled,
                         format!(
                             "waiting for {} was cancelled by the progress callback",
                             t.id
@@ -304,22 +231,22 @@ impl Client {
             // The wait's time ran out while the poll waited for an answer: a wait timeout,
             // like a last poll that says "still rendering".
             Err(e)
-                if matches!(e.code, Code::Timeout | Code::Connect)
+                if matches!(e.0.kind, ErrorKind::Timeout | ErrorKind::Connect)
                     && Instant::now() >= deadline =>
             {
                 let waited = start.elapsed().as_millis();
                 let mut w = Error::new(
-                    Code::WaitTimeout,
+                    ErrorKind::WaitTimeout,
                     format!(
                         "{} got no answer about {} within the wait's {} ms ({waited} ms \
                          waited): {}",
                         t.kind.poll.full_name(),
                         t.id,
                         options.timeout.as_millis(),
-                        e.message
+                        e.0.message
                     ),
                 );
-                w.request_id = e.request_id.clone();
+                w.0.request_id = e.0.request_id.clone();
                 t.outcome = Some(Err(w.with_task(&t.id)));
                 return false;
             }
@@ -359,7 +286,7 @@ impl Client {
             })),
             TaskStatus::Failed | TaskStatus::Deleted => {
                 let mut e = Error::new(
-                    Code::TaskFailed,
+                    ErrorKind::TaskFailed,
                     format!(
                         "{} {id} ended {} (status {})",
                         t.kind.poll.full_name(),
@@ -367,7 +294,7 @@ impl Client {
                         seen.raw_status
                     ),
                 );
-                e.request_id = reply.request_id;
+                e.0.request_id = reply.request_id;
                 Some(Err(e.with_task(&id)))
             }
             _ => next_poll.is_none().then(|| {
@@ -377,7 +304,7 @@ impl Client {
                     format!("after its budget of {} polls", t.polls)
                 };
                 Err(Error::new(
-                    Code::WaitTimeout,
+                    ErrorKind::WaitTimeout,
                     format!("{id} was still {} {why}", seen.status.as_str()),
                 )
                 .with_task(&id))
@@ -400,7 +327,7 @@ impl Client {
     ) -> Result<Project> {
         let done = self.wait(&projects::PROJECT, project_id, options, on_progress)?;
         self.scrubbed(serde_json::from_value(done.task).map_err(|e| {
-            Error::new(Code::BadResponse, format!("project: {e}")).with_task(project_id)
+            Error::new(ErrorKind::BadResponse, format!("project: {e}")).with_task(project_id)
         }))
     }
 
@@ -425,7 +352,7 @@ impl Client {
         let created = self.execute(create, params)?.data;
         let id = self.scrubbed(kind.id_in(&created).ok_or_else(|| {
             Error::new(
-                Code::BadResponse,
+                ErrorKind::BadResponse,
                 format!(
                     "{}: no task id ({}) in the reply",
                     create.full_name(),
@@ -457,26 +384,5 @@ mod tests {
             ..o
         };
         assert_eq!(budget.poll_offsets().count(), 2);
-    }
-
-    #[test]
-    fn options_json() {
-        let o = WaitOptions::from_json(
-            r#"{"timeout_ms": 10, "initial_interval_ms": 2, "max_interval_ms": 4, "max_polls": 3}"#,
-        )
-        .unwrap();
-        assert_eq!(o.timeout, Duration::from_millis(10));
-        assert_eq!(o.max_polls, Some(3));
-        let e = WaitOptions::from_json(r#"{"timeout": 10}"#).unwrap_err();
-        assert_eq!(e.field.as_deref(), Some("timeout"));
-        let e = WaitOptions::from_json(r#"{"initial_interval_ms": 9, "max_interval_ms": 4}"#)
-            .unwrap_err();
-        assert_eq!(e.field.as_deref(), Some("max_interval_ms"));
-        assert_eq!(
-            WaitOptions::from_json("{").unwrap_err().code,
-            Code::InvalidJson
-        );
-        let e = WaitOptions::from_json(r#"{"max_polls": 0}"#).unwrap_err();
-        assert_eq!(e.field.as_deref(), Some("max_polls"));
     }
 }

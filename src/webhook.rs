@@ -21,10 +21,10 @@
 //! ```
 
 use hmac::{Hmac, Mac};
-use serde_json::{Map, Value, json};
+use serde_json::{Map, Value};
 use sha2::Sha256;
 
-use crate::error::{Code, Error, Result};
+use crate::error::{Error, ErrorKind, Result};
 use crate::operation::task::TaskStatus;
 
 type HmacSha256 = Hmac<Sha256>;
@@ -76,7 +76,7 @@ fn mac(secret: &[u8]) -> Result<HmacSha256> {
     }
     // HMAC takes keys of any length, so this cannot fail; no panic either way.
     HmacSha256::new_from_slice(secret)
-        .map_err(|e| Error::new(Code::Internal, format!("HMAC key rejected: {e}")))
+        .map_err(|e| Error::new(ErrorKind::Internal, format!("HMAC key rejected: {e}")))
 }
 
 /// The signature Jogg sends for `body`: lowercase hex HMAC-SHA256 with the endpoint secret.
@@ -94,8 +94,11 @@ pub fn sign(body: &[u8], secret: impl AsRef<[u8]>) -> String {
 }
 
 fn signature_error(message: impl Into<String>) -> Error {
-    let mut e = Error::new(Code::Signature, format!("signature: {}", message.into()));
-    e.field = Some("signature".into());
+    let mut e = Error::new(
+        ErrorKind::Signature,
+        format!("signature: {}", message.into()),
+    );
+    e.0.field = Some("signature".into());
     e
 }
 
@@ -124,8 +127,8 @@ fn decode_hex(signature: &str) -> Result<[u8; 32]> {
 /// HMAC-SHA256 of `body` under `secret`. Hex digits may be in either case; surrounding
 /// whitespace is ignored. The comparison takes the same time wherever the digests differ.
 ///
-/// A missing, malformed or wrong signature is [`Code::Signature`]: answer 401 and drop the
-/// delivery. An empty secret is [`Code::Validation`].
+/// A missing, malformed or wrong signature is [`ErrorKind::Signature`]: answer 401 and drop the
+/// delivery. An empty secret is [`ErrorKind::Validation`].
 pub fn verify(body: &[u8], signature: Option<&str>, secret: impl AsRef<[u8]>) -> Result<()> {
     let mut m = mac(secret.as_ref())?;
     let signature = signature.ok_or_else(|| {
@@ -167,22 +170,6 @@ pub struct WebhookEvent {
 }
 
 impl WebhookEvent {
-    /// The event JSON of `jogg_webhook_parse`.
-    pub fn to_json(&self) -> Value {
-        json!({
-            "event": self.event,
-            "event_id": self.event_id,
-            "timestamp": self.timestamp,
-            "task_kind": self.task_kind,
-            "id": self.id,
-            "status": self.status.as_str(),
-            "video_url": self.video_url,
-            "cover_url": self.cover_url,
-            "error": self.error,
-            "data": self.data,
-        })
-    }
-
     /// Reads a delivery body that is already verified (or comes from a source that signs
     /// nothing, such as a per-task `webhook_url`, D55).
     pub fn from_body(body: &[u8]) -> Result<WebhookEvent> {
@@ -215,7 +202,7 @@ impl WebhookEvent {
 }
 
 /// Verifies a delivery, then reads it. See [`verify`] for the signature rules; a verified
-/// body that is not a JSON object with an `event` name is [`Code::BadResponse`].
+/// body that is not a JSON object with an `event` name is [`ErrorKind::BadResponse`].
 pub fn parse(
     body: &[u8],
     signature: Option<&str>,
@@ -226,7 +213,10 @@ pub fn parse(
 }
 
 fn bad_body(why: impl AsRef<str>) -> Error {
-    Error::new(Code::BadResponse, format!("webhook body: {}", why.as_ref()))
+    Error::new(
+        ErrorKind::BadResponse,
+        format!("webhook body: {}", why.as_ref()),
+    )
 }
 
 /// `generated_avatar_video_failed` -> (`avatar_video`, Failed).

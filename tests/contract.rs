@@ -11,8 +11,8 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use hardening::{Action, Lines, Scripted, ok, respond, within};
-use jogg::ffi::*;
-use jogg::{Code, Config, Proxy, WaitOptions};
+use jogg::internals::ffi::*;
+use jogg::{Config, ErrorKind, Proxy, WaitOptions};
 use serde_json::{Value, json};
 
 const GUARD: Duration = Duration::from_secs(30);
@@ -75,8 +75,8 @@ fn wait_against_a_silent_server_ends_by_its_deadline_with_wait_timeout() {
     });
     let took = started.elapsed();
     assert!(took < Duration::from_secs(5), "a 1 s wait took {took:?}");
-    assert_eq!(e.code, Code::WaitTimeout, "{e}");
-    assert_eq!(e.task_id.as_deref(), Some("p1"));
+    assert_eq!(e.kind(), ErrorKind::WaitTimeout, "{e}");
+    assert_eq!(e.task_id(), Some("p1"));
 }
 
 #[test]
@@ -122,10 +122,13 @@ fn post_that_may_have_been_processed_is_not_retryable() {
     let server = Scripted::start(vec![respond("500 Internal Server Error", "", "<html/>")]);
     let client = hardening::client(&server.url, "k", &Lines::default());
     let e = client.call(create, &request).unwrap_err();
-    assert_eq!(e.code, Code::Server);
-    assert!(e.maybe_processed);
-    assert!(!e.retryable(), "retrying it may create a second video");
-    assert_eq!(e.to_json()["retryable"], false);
+    assert_eq!(e.kind(), ErrorKind::Server);
+    assert!(e.maybe_processed());
+    assert!(!e.is_retryable(), "retrying it may create a second video");
+    assert_eq!(
+        jogg::internals::ffi::failure::error_json(&e)["retryable"],
+        false
+    );
     assert_eq!(
         server.finish().len(),
         1,
@@ -136,8 +139,11 @@ fn post_that_may_have_been_processed_is_not_retryable() {
     let server = Scripted::start(vec![respond("500 Internal Server Error", "", "<html/>"); 2]);
     let client = hardening::client(&server.url, "k", &Lines::default());
     let e = client.v1().projects().get("p1").unwrap_err();
-    assert!(!e.maybe_processed && e.retryable());
-    assert_eq!(e.to_json()["retryable"], true);
+    assert!(!e.maybe_processed() && e.is_retryable());
+    assert_eq!(
+        jogg::internals::ffi::failure::error_json(&e)["retryable"],
+        true
+    );
 }
 
 #[test]
@@ -183,9 +189,9 @@ fn connect_timeout_is_the_connect_code() {
     c.max_retries = 0;
     let client = jogg::Client::new(c).unwrap();
     let e = within(GUARD, move || client.v1().projects().get("p1").unwrap_err());
-    assert_eq!(e.code, Code::Connect, "{e}");
-    assert!(e.message.contains("connect"), "{}", e.message);
-    assert!(!e.maybe_processed);
+    assert_eq!(e.kind(), ErrorKind::Connect, "{e}");
+    assert!(e.message().contains("connect"), "{}", e.message());
+    assert!(!e.maybe_processed());
 }
 
 #[test]
@@ -204,8 +210,12 @@ fn retry_after_http_date_is_honoured_and_capped() {
     ] {
         let server = Scripted::start(vec![limited(header), ok(r#"{"id":"p1"}"#)]);
         let e = get(&server).expect_err(header);
-        assert_eq!(e.code, Code::RateLimited);
-        assert_eq!(e.retry_after_ms, Some(86_400_000), "{header}");
+        assert_eq!(e.kind(), ErrorKind::RateLimited);
+        assert_eq!(
+            e.retry_after().map(|d| d.as_millis() as u64),
+            Some(86_400_000),
+            "{header}"
+        );
         assert_eq!(
             server.count(),
             1,
@@ -305,6 +315,6 @@ fn gzip_api_replies_are_decoded_within_the_body_limit() {
         .expect("a gzip reply is read");
     assert_eq!(project.id, "p1");
     let e = client.v1().projects().get("p1").unwrap_err();
-    assert_eq!(e.code, Code::BodyTooLarge, "{e}");
+    assert_eq!(e.kind(), ErrorKind::BodyTooLarge, "{e}");
     assert_eq!(server.finish()[0].header("accept-encoding"), Some("gzip"));
 }

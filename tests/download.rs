@@ -8,7 +8,7 @@ use std::path::Path;
 use std::time::Duration;
 
 use common::{TempDir, client, mock, sample_bytes};
-use jogg::{Code, CreateTalkingAvatarVideo, DownloadProgress, UploadOptions, WaitOptions};
+use jogg::{CreateTalkingAvatarVideo, DownloadProgress, ErrorKind, UploadOptions, WaitOptions};
 use sha2::{Digest, Sha256};
 
 fn sha256_hex(bytes: &[u8]) -> String {
@@ -134,8 +134,8 @@ fn interrupted_transfer_leaves_no_target_and_resumes_with_range() {
 
     server.interrupt_next_download(123_456);
     let e = c.download(&url, &target, keep_going).unwrap_err();
-    assert_eq!(e.code, Code::Transport, "{e}");
-    assert!(e.retryable());
+    assert_eq!(e.kind(), ErrorKind::Transport, "{e}");
+    assert!(e.is_retryable());
     assert!(!target.exists(), "a partial file reached the target path");
     let kept = std::fs::read(&part).unwrap();
     assert!(
@@ -194,8 +194,8 @@ fn missing_file_is_not_found_and_leaves_nothing() {
     let e = client(&server)
         .download(&url, &target, keep_going)
         .unwrap_err();
-    assert_eq!(e.code, Code::NotFound);
-    assert_eq!(e.http_status, Some(404));
+    assert_eq!(e.kind(), ErrorKind::NotFound);
+    assert_eq!(e.http_status(), Some(404));
     assert!(!target.exists());
     assert!(
         !jogg::part_path(&target).exists(),
@@ -221,7 +221,7 @@ fn cancel_stops_and_a_later_call_resumes() {
             }
         })
         .unwrap_err();
-    assert_eq!(e.code, Code::Cancelled);
+    assert_eq!(e.kind(), ErrorKind::Cancelled);
     assert_eq!(calls, 2, "cancelled at the first chunk");
     assert!(!target.exists());
     let kept = std::fs::metadata(jogg::part_path(&target)).unwrap().len();
@@ -235,7 +235,7 @@ fn cancel_stops_and_a_later_call_resumes() {
     let e = c
         .download(&url, &other, |_| ControlFlow::Break(()))
         .unwrap_err();
-    assert_eq!(e.code, Code::Cancelled);
+    assert_eq!(e.kind(), ErrorKind::Cancelled);
     assert!(!other.exists() && !jogg::part_path(&other).exists());
 }
 
@@ -281,21 +281,26 @@ fn bad_targets_and_urls_fail_before_any_request() {
     let dir = TempDir::new("dl-bad");
     let c = client(&server);
     let url = format!("{}/files/x.mp4", server.base_url());
-    let check = |url: &str, target: &Path, code: Code, field: &str| {
+    let check = |url: &str, target: &Path, code: ErrorKind, field: &str| {
         let e = c.download(url, target, keep_going).unwrap_err();
-        assert_eq!(e.code, code, "{e}");
-        assert_eq!(e.field.as_deref(), Some(field), "{e}");
+        assert_eq!(e.kind(), code, "{e}");
+        assert_eq!(e.field(), Some(field), "{e}");
     };
-    check(&url, &dir.path("no/such/dir/v.mp4"), Code::Io, "path");
+    check(&url, &dir.path("no/such/dir/v.mp4"), ErrorKind::Io, "path");
     std::fs::create_dir(dir.path("folder")).unwrap();
-    check(&url, &dir.path("folder"), Code::Io, "path");
+    check(&url, &dir.path("folder"), ErrorKind::Io, "path");
     check(
         "http://example.com/v.mp4",
         &dir.path("v.mp4"),
-        Code::Validation,
+        ErrorKind::Validation,
         "url",
     );
-    check("not a url", &dir.path("v.mp4"), Code::Validation, "url");
+    check(
+        "not a url",
+        &dir.path("v.mp4"),
+        ErrorKind::Validation,
+        "url",
+    );
     assert!(server.requests().is_empty());
 }
 
@@ -350,7 +355,7 @@ fn download_trickling_body_ends_by_transfer_deadline() {
         "{:?}",
         started.elapsed()
     );
-    assert_eq!(e.code, Code::Timeout, "{e}");
+    assert_eq!(e.kind(), ErrorKind::Timeout, "{e}");
 }
 
 #[test]
@@ -369,12 +374,12 @@ fn download_stall_is_the_timeout_code() {
     let e = within(GUARD, move || {
         c.download(&url, &target, keep_going).unwrap_err()
     });
-    assert_eq!(e.code, Code::Timeout, "{e}");
-    assert!(e.retryable());
+    assert_eq!(e.kind(), ErrorKind::Timeout, "{e}");
+    assert!(e.is_retryable());
     assert!(
-        e.message.contains("after 10 of 1000 bytes"),
+        e.message().contains("after 10 of 1000 bytes"),
         "{}",
-        e.message
+        e.message()
     );
 }
 
@@ -391,18 +396,14 @@ fn download_refuses_a_planted_part_that_is_not_its_own_file() {
     let target = dir.path("link.mp4");
     std::os::unix::fs::symlink(&victim, jogg::part_path(&target)).unwrap();
     let e = c.download(&url, &target, keep_going).unwrap_err();
-    assert_eq!(
-        (e.code, e.field.as_deref()),
-        (Code::Io, Some("path")),
-        "{e}"
-    );
-    assert!(e.message.contains("symbolic link"), "{}", e.message);
+    assert_eq!((e.kind(), e.field()), (ErrorKind::Io, Some("path")), "{e}");
+    assert!(e.message().contains("symbolic link"), "{}", e.message());
 
     let target = dir.path("hard.mp4");
     std::fs::hard_link(&victim, jogg::part_path(&target)).unwrap();
     let e = c.download(&url, &target, keep_going).unwrap_err();
-    assert_eq!(e.code, Code::Io, "{e}");
-    assert!(e.message.contains("other names"), "{}", e.message);
+    assert_eq!(e.kind(), ErrorKind::Io, "{e}");
+    assert!(e.message().contains("other names"), "{}", e.message());
 
     let target = dir.path("fifo.mp4");
     let fifo = std::ffi::CString::new(jogg::part_path(&target).to_str().unwrap()).unwrap();
@@ -412,8 +413,12 @@ fn download_refuses_a_planted_part_that_is_not_its_own_file() {
     let e = within(GUARD, move || {
         c2.download(&url2, &t2, keep_going).unwrap_err()
     });
-    assert_eq!(e.code, Code::Io, "{e}");
-    assert!(e.message.contains("not a regular file"), "{}", e.message);
+    assert_eq!(e.kind(), ErrorKind::Io, "{e}");
+    assert!(
+        e.message().contains("not a regular file"),
+        "{}",
+        e.message()
+    );
 
     assert_eq!(std::fs::read(&victim).unwrap(), b"precious");
     assert_eq!(files.count(), 0, "a request went out for a planted .part");
@@ -436,7 +441,7 @@ fn download_redirect_to_plain_http_elsewhere_is_refused() {
     let e = c
         .download(&direct, dir.path("a.mp4"), keep_going)
         .unwrap_err();
-    assert_eq!(e.code, Code::Validation, "{e}");
+    assert_eq!(e.kind(), ErrorKind::Validation, "{e}");
     let e = c
         .download(
             &format!("{}/v.mp4", first.url),
@@ -444,8 +449,8 @@ fn download_redirect_to_plain_http_elsewhere_is_refused() {
             keep_going,
         )
         .unwrap_err();
-    assert_eq!(e.code, Code::BadResponse, "{e}");
-    assert!(e.message.contains("loopback"), "{}", e.message);
+    assert_eq!(e.kind(), ErrorKind::BadResponse, "{e}");
+    assert!(e.message().contains("loopback"), "{}", e.message());
     assert_eq!(elsewhere.count(), 0, "the redirect was followed");
     assert!(!dir.path("b.mp4").exists());
 
@@ -496,10 +501,10 @@ fn download_cancel_message_says_what_happened_to_part() {
     let e = c
         .download(&url, &early, |_| ControlFlow::Break(()))
         .unwrap_err();
-    assert_eq!(e.code, Code::Cancelled);
+    assert_eq!(e.kind(), ErrorKind::Cancelled);
     assert!(!jogg::part_path(&early).exists());
-    assert!(!e.message.contains("is kept"), "{}", e.message);
-    assert!(e.message.contains("removed"), "{}", e.message);
+    assert!(!e.message().contains("is kept"), "{}", e.message());
+    assert!(e.message().contains("removed"), "{}", e.message());
 
     // After some bytes: they are kept, and the message says where.
     let late = dir.path("late.mp4");
@@ -516,10 +521,10 @@ fn download_cancel_message_says_what_happened_to_part() {
     let kept = std::fs::metadata(&part).unwrap().len();
     assert!(kept > 0);
     assert!(
-        e.message
+        e.message()
             .contains(&format!("{} is kept ({kept} bytes)", part.display())),
         "{}",
-        e.message
+        e.message()
     );
 
     // A failure before any byte of a fresh download: the message says the .part is gone.
@@ -527,5 +532,5 @@ fn download_cancel_message_says_what_happened_to_part() {
     let none = dir.path("none.mp4");
     let e = c.download(&url, &none, keep_going).unwrap_err();
     assert!(!jogg::part_path(&none).exists());
-    assert!(e.message.contains("removed"), "{}", e.message);
+    assert!(e.message().contains("removed"), "{}", e.message());
 }

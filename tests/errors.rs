@@ -8,7 +8,7 @@ use common::{
     canned, client, config_for, config_no_retry, http_response, http_response_with, mock,
     mock_with, scripted,
 };
-use jogg::{Client, Code, Config, VoiceFilter};
+use jogg::{Client, Config, ErrorKind, VoiceFilter};
 use jogg_mock::MockConfig;
 use serde_json::{Value, json};
 
@@ -25,11 +25,15 @@ fn valid_request() -> Value {
 fn expect_invalid(request: Value, field: &str, words: &str) {
     let server = mock(0);
     let e = client(&server).call(create_op(), &request).unwrap_err();
-    assert_eq!(e.code, Code::Validation, "{e}");
-    assert_eq!(e.field.as_deref(), Some(field), "{e}");
-    assert!(e.message.contains(words), "{:?} lacks {words:?}", e.message);
+    assert_eq!(e.kind(), ErrorKind::Validation, "{e}");
+    assert_eq!(e.field(), Some(field), "{e}");
     assert!(
-        e.message
+        e.message().contains(words),
+        "{:?} lacks {words:?}",
+        e.message()
+    );
+    assert!(
+        e.message()
             .starts_with("v1.create_video_from_talking_avatar: ")
     );
     assert!(server.requests().is_empty(), "a request was sent");
@@ -105,16 +109,12 @@ fn list_filters_are_validated() {
             ..Default::default()
         })
         .unwrap_err();
-    assert_eq!(e.field.as_deref(), Some("page_size"));
-    assert!(e.message.contains("between 1 and 100"));
+    assert_eq!(e.field(), Some("page_size"));
+    assert!(e.message().contains("between 1 and 100"));
     let e = c
         .call("v1.list_avatars", &json!({"gender": "Female"}))
         .unwrap_err();
-    assert_eq!(
-        e.field.as_deref(),
-        Some("gender"),
-        "enum case is exact (D27)"
-    );
+    assert_eq!(e.field(), Some("gender"), "enum case is exact (D27)");
     assert!(server.requests().is_empty());
 }
 
@@ -123,10 +123,13 @@ fn bad_key_is_auth_error_without_the_key() {
     let server = mock(0);
     let c = Client::new(config_for(&server.base_url(), "sk-SENTINEL-42")).unwrap();
     let e = c.v1().voices().list(&VoiceFilter::default()).unwrap_err();
-    assert_eq!(e.code, Code::Auth);
-    assert_eq!(e.api_code, Some(10105));
+    assert_eq!(e.kind(), ErrorKind::Auth);
+    assert_eq!(e.api_code(), Some(10105));
     assert!(e.request_id().is_some());
-    let everything = format!("{e}{e:?}{}{c:?}", e.to_json());
+    let everything = format!(
+        "{e}{e:?}{}{c:?}",
+        jogg::internals::ffi::failure::error_json(&e)
+    );
     assert!(!everything.contains("SENTINEL"), "{everything}");
 }
 
@@ -146,11 +149,11 @@ fn rate_limit_is_reported_with_retry_after() {
     c.call(op, &valid_request()).unwrap();
     c.call(op, &valid_request()).unwrap();
     let e = c.call(op, &valid_request()).unwrap_err();
-    assert_eq!(e.code, Code::RateLimited);
-    assert_eq!(e.api_code, Some(429));
-    assert!(e.retry_after_ms.unwrap() >= 1000);
-    assert!(e.retryable());
-    assert!(!e.maybe_processed, "a 429 was certainly not processed");
+    assert_eq!(e.kind(), ErrorKind::RateLimited);
+    assert_eq!(e.api_code(), Some(429));
+    assert!(e.retry_after().map(|d| d.as_millis() as u64).unwrap() >= 1000);
+    assert!(e.is_retryable());
+    assert!(!e.maybe_processed(), "a 429 was certainly not processed");
     assert_eq!(server.projects_created(), 2);
 }
 
@@ -162,9 +165,9 @@ fn http_status_errors_decode_the_same() {
         ..MockConfig::default()
     });
     let e = client(&server).v1().projects().get("nope").unwrap_err();
-    assert_eq!(e.code, Code::NotFound);
-    assert_eq!(e.http_status, Some(404));
-    assert_eq!(e.api_code, Some(10104));
+    assert_eq!(e.kind(), ErrorKind::NotFound);
+    assert_eq!(e.http_status(), Some(404));
+    assert_eq!(e.api_code(), Some(10104));
 }
 
 #[test]
@@ -175,9 +178,9 @@ fn connection_refused_is_connect_error() {
     };
     let c = Client::new(config_no_retry(&format!("http://127.0.0.1:{port}"), "k")).unwrap();
     let e = c.v1().projects().get("p").unwrap_err();
-    assert_eq!(e.code, Code::Connect, "{e}");
-    assert!(e.retryable());
-    assert!(!e.maybe_processed);
+    assert_eq!(e.kind(), ErrorKind::Connect, "{e}");
+    assert!(e.is_retryable());
+    assert!(!e.maybe_processed());
 }
 
 #[test]
@@ -189,9 +192,9 @@ fn silent_server_times_out() {
         .unwrap()
         .call(create_op(), &valid_request())
         .unwrap_err();
-    assert_eq!(e.code, Code::Timeout, "{e}");
+    assert_eq!(e.kind(), ErrorKind::Timeout, "{e}");
     assert!(
-        e.maybe_processed,
+        e.maybe_processed(),
         "a create that timed out may have been processed"
     );
     drop(listener);
@@ -205,7 +208,7 @@ fn non_json_and_html_replies() {
         .projects()
         .get("p")
         .unwrap_err();
-    assert_eq!(e.code, Code::BadResponse);
+    assert_eq!(e.kind(), ErrorKind::BadResponse);
     let e = c(canned(http_response(
         "502 Bad Gateway",
         "<html>oops</html>",
@@ -214,17 +217,20 @@ fn non_json_and_html_replies() {
     .projects()
     .get("p")
     .unwrap_err();
-    assert_eq!(e.code, Code::Server);
-    assert_eq!(e.http_status, Some(502));
+    assert_eq!(e.kind(), ErrorKind::Server);
+    assert_eq!(e.http_status(), Some(502));
     let e = c(canned(http_response(
         "200 OK",
         r#"{"code":18020,"msg":"not enough credits","data":null,"rid":"abc"}"#,
     )))
     .call(create_op(), &valid_request())
     .unwrap_err();
-    assert_eq!(e.code, Code::InsufficientCredits);
+    assert_eq!(e.kind(), ErrorKind::InsufficientCredits);
     assert_eq!(e.request_id(), Some("abc"));
-    assert_eq!(e.to_json()["api_message"], "not enough credits");
+    assert_eq!(
+        jogg::internals::ffi::failure::error_json(&e)["api_message"],
+        "not enough credits"
+    );
 }
 
 #[test]
@@ -249,8 +255,8 @@ fn tolerant_project_decoding() {
 #[test]
 fn plain_http_to_a_remote_host_is_refused() {
     let e = Client::new(Config::new("k").with_base_url("http://api.jogg.ai")).unwrap_err();
-    assert_eq!(e.code, Code::InvalidConfig);
-    assert_eq!(e.field.as_deref(), Some("base_url"));
+    assert_eq!(e.kind(), ErrorKind::InvalidConfig);
+    assert_eq!(e.field(), Some("base_url"));
 }
 
 #[test]
@@ -311,8 +317,8 @@ fn post_server_error_is_not_retried() {
         .unwrap()
         .call(create_op(), &valid_request())
         .unwrap_err();
-    assert_eq!(e.code, Code::Server);
-    assert!(e.maybe_processed, "the create may exist: say so");
+    assert_eq!(e.kind(), ErrorKind::Server);
+    assert!(e.maybe_processed(), "the create may exist: say so");
     assert_eq!(
         served.load(std::sync::atomic::Ordering::SeqCst),
         1,
@@ -334,8 +340,12 @@ fn retries_give_up_and_say_how_often_they_tried() {
         .projects()
         .get("p")
         .unwrap_err();
-    assert_eq!(e.code, Code::Connect);
-    assert!(e.message.ends_with("(after 2 attempts)"), "{}", e.message);
+    assert_eq!(e.kind(), ErrorKind::Connect);
+    assert!(
+        e.message().ends_with("(after 2 attempts)"),
+        "{}",
+        e.message()
+    );
 }
 
 #[test]

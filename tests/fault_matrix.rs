@@ -12,7 +12,7 @@ mod hardening;
 use std::time::Duration;
 
 use hardening::{Action, Lines, Scripted, client, ok, respond, within};
-use jogg::{Code, Error, Reply};
+use jogg::{Error, ErrorKind, Reply};
 use serde_json::{Value, json};
 
 const KEY: &str = "fault-matrix-key";
@@ -48,12 +48,12 @@ fn run(verb: Verb, script: Vec<Action>) -> (Result<Reply, Error>, usize, Vec<Str
     (result, server.count(), log)
 }
 
-fn expect_err(r: Result<Reply, Error>, code: Code) -> Error {
+fn expect_err(r: Result<Reply, Error>, code: ErrorKind) -> Error {
     let e = r.expect_err("a typed error");
-    assert_eq!(e.code, code, "{e:?}");
+    assert_eq!(e.kind(), code, "{e:?}");
     // The error JSON of the C ABI says the same.
-    let j = e.to_json();
-    assert_eq!(j["code"], code.as_i32());
+    let j = jogg::internals::ffi::failure::error_json(&e);
+    assert_eq!(j["code"], jogg::internals::ffi::failure::code_of(code));
     e
 }
 
@@ -71,8 +71,8 @@ fn expect_retried_success(r: Result<Reply, Error>, requests: usize, log: &[Strin
 /// may have happened, so the caller checks before paying again.
 fn expect_single_create(e: &Error, requests: usize) {
     assert_eq!(requests, 1, "a create is never sent twice: {e:?}");
-    assert!(e.maybe_processed, "{e:?}");
-    assert!(!e.message.contains("attempts"), "{}", e.message);
+    assert!(e.maybe_processed(), "{e:?}");
+    assert!(!e.message().contains("attempts"), "{}", e.message());
 }
 
 const HTML_500: &str = "<html><body><h1>502 Bad Gateway</h1></body></html>";
@@ -85,9 +85,9 @@ fn http_5xx_with_an_html_body() {
         match verb {
             Verb::Get => expect_retried_success(r, n, &log),
             Verb::Post => {
-                let e = expect_err(r, Code::Server);
-                assert_eq!(e.http_status, Some(502));
-                assert_eq!(e.request_id.as_deref(), Some("gw-1"), "the gateway's id");
+                let e = expect_err(r, ErrorKind::Server);
+                assert_eq!(e.http_status(), Some(502));
+                assert_eq!(e.request_id(), Some("gw-1"), "the gateway's id");
                 expect_single_create(&e, n);
             }
         }
@@ -108,9 +108,9 @@ fn api_50000() {
         match verb {
             Verb::Get => expect_retried_success(r, n, &log),
             Verb::Post => {
-                let e = expect_err(r, Code::Server);
-                assert_eq!(e.api_code, Some(50000));
-                assert_eq!(e.request_id.as_deref(), Some("rid-5"));
+                let e = expect_err(r, ErrorKind::Server);
+                assert_eq!(e.api_code(), Some(50000));
+                assert_eq!(e.request_id(), Some("rid-5"));
                 expect_single_create(&e, n);
             }
         }
@@ -143,9 +143,12 @@ fn rate_limited_with_retry_after() {
             r#"{"code":429,"msg":"too many requests","rid":"rid-429"}"#,
         );
         let (r, n, _) = run(verb, vec![fault]);
-        let e = expect_err(r, Code::RateLimited);
-        assert_eq!(e.retry_after_ms, Some(3_600_000));
-        assert_eq!(e.request_id.as_deref(), Some("rid-429"));
+        let e = expect_err(r, ErrorKind::RateLimited);
+        assert_eq!(
+            e.retry_after().map(|d| d.as_millis() as u64),
+            Some(3_600_000)
+        );
+        assert_eq!(e.request_id(), Some("rid-429"));
         assert_eq!(n, 1);
     }
 }
@@ -157,7 +160,7 @@ fn slow_response_past_the_timeout() {
         match verb {
             Verb::Get => expect_retried_success(r, n, &log),
             Verb::Post => {
-                let e = expect_err(r, Code::Timeout);
+                let e = expect_err(r, ErrorKind::Timeout);
                 expect_single_create(&e, n);
             }
         }
@@ -171,7 +174,7 @@ fn connection_reset() {
         match verb {
             Verb::Get => expect_retried_success(r, n, &log),
             Verb::Post => {
-                let e = expect_err(r, Code::Transport);
+                let e = expect_err(r, ErrorKind::Transport);
                 expect_single_create(&e, n);
             }
         }
@@ -187,9 +190,9 @@ fn non_json_body() {
             // A garbled answer to a read is worth asking again.
             Verb::Get => expect_retried_success(r, n, &log),
             Verb::Post => {
-                let e = expect_err(r, Code::BadResponse);
-                assert_eq!(e.http_status, Some(200));
-                assert_eq!(e.request_id.as_deref(), Some("gw-1"));
+                let e = expect_err(r, ErrorKind::BadResponse);
+                assert_eq!(e.http_status(), Some(200));
+                assert_eq!(e.request_id(), Some("gw-1"));
                 expect_single_create(&e, n);
             }
         }
@@ -207,9 +210,9 @@ fn truncated_body() {
         match verb {
             Verb::Get => expect_retried_success(r, n, &log),
             Verb::Post => {
-                let e = expect_err(r, Code::Transport);
-                assert_eq!(e.http_status, Some(200));
-                assert_eq!(e.request_id.as_deref(), Some("gw-truncated"));
+                let e = expect_err(r, ErrorKind::Transport);
+                assert_eq!(e.http_status(), Some(200));
+                assert_eq!(e.request_id(), Some("gw-truncated"));
                 expect_single_create(&e, n);
             }
         }
@@ -227,15 +230,15 @@ fn body_larger_than_the_limit() {
                 chunked,
             };
             let (r, n, _) = run(verb, vec![fault]);
-            let e = expect_err(r, Code::BodyTooLarge);
+            let e = expect_err(r, ErrorKind::BodyTooLarge);
             assert!(
-                e.message.contains("exceeds 10485760 bytes"),
+                e.message().contains("exceeds 10485760 bytes"),
                 "{}",
-                e.message
+                e.message()
             );
-            assert_eq!(e.request_id.as_deref(), Some("gw-big"));
+            assert_eq!(e.request_id(), Some("gw-big"));
             assert_eq!(n, 1);
-            assert_eq!(e.maybe_processed, verb == Verb::Post);
+            assert_eq!(e.maybe_processed(), verb == Verb::Post);
         }
     }
 }
@@ -248,15 +251,15 @@ fn redirect_to_another_host_is_not_followed() {
         let location = format!("Location: {}/v1/project?x=1\r\n", target.url);
         let fault = respond("302 Found", &location, "");
         let (r, n, _) = run(verb, vec![fault]);
-        let e = expect_err(r, Code::BadResponse);
-        assert_eq!(e.http_status, Some(302));
+        let e = expect_err(r, ErrorKind::BadResponse);
+        assert_eq!(e.http_status(), Some(302));
         assert!(
-            e.message.contains("redirects to http://127.0.0.2:"),
+            e.message().contains("redirects to http://127.0.0.2:"),
             "{}",
-            e.message
+            e.message()
         );
-        assert!(!e.message.contains("x=1"), "no query string in messages");
-        assert_eq!(e.request_id.as_deref(), Some("gw-1"));
+        assert!(!e.message().contains("x=1"), "no query string in messages");
+        assert_eq!(e.request_id(), Some("gw-1"));
         assert_eq!(n, 1);
         assert_eq!(
             target.count(),
@@ -279,8 +282,8 @@ fn refused_connection_is_retried_even_for_a_create() {
         let c = client(&format!("http://127.0.0.1:{port}"), KEY, &lines);
         let (name, params) = op(verb);
         let r = within(GUARD, move || c.call(name, &params));
-        let e = expect_err(r, Code::Connect);
-        assert!(!e.maybe_processed);
-        assert!(e.message.contains("after 2 attempts"), "{}", e.message);
+        let e = expect_err(r, ErrorKind::Connect);
+        assert!(!e.maybe_processed());
+        assert!(e.message().contains("after 2 attempts"), "{}", e.message());
     }
 }

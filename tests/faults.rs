@@ -7,7 +7,7 @@ mod common;
 use std::time::{Duration, Instant};
 
 use common::{config_for, mock_with};
-use jogg::{Client, Code, CreateTalkingAvatarVideo};
+use jogg::{Client, CreateTalkingAvatarVideo, ErrorKind};
 use jogg_mock::{Fault, MOCK_API_KEY, MockConfig, MockServer, PostWindow};
 use serde_json::json;
 
@@ -154,11 +154,15 @@ fn three_failures_exhaust_the_retries() {
     let id = create(&c).unwrap();
     arm(&server, "GET /v1/project http5xx;times=3");
     let e = c.v1().projects().get(&id).unwrap_err();
-    assert_eq!(e.code, Code::Server, "{e}");
-    assert_eq!(e.http_status, Some(500));
-    assert!(e.message.ends_with("(after 3 attempts)"), "{}", e.message);
+    assert_eq!(e.kind(), ErrorKind::Server, "{e}");
+    assert_eq!(e.http_status(), Some(500));
+    assert!(
+        e.message().ends_with("(after 3 attempts)"),
+        "{}",
+        e.message()
+    );
     assert_eq!(attempts(&server, "GET", "/v1/project"), 3);
-    assert!(!e.maybe_processed, "a GET changes nothing");
+    assert!(!e.maybe_processed(), "a GET changes nothing");
 }
 
 #[test]
@@ -168,9 +172,17 @@ fn a_server_that_stays_slow_is_a_timeout_on_get() {
     let id = create(&c).unwrap();
     arm(&server, &format!("GET /v1/project {SLOW}"));
     let e = c.v1().projects().get(&id).unwrap_err();
-    assert_eq!(e.code, Code::Timeout, "{e}");
-    assert_eq!(e.code.as_i32(), 101, "JOGG_ERR_TIMEOUT");
-    assert!(e.message.ends_with("(after 3 attempts)"), "{}", e.message);
+    assert_eq!(e.kind(), ErrorKind::Timeout, "{e}");
+    assert_eq!(
+        jogg::internals::ffi::failure::code_of(e.kind()),
+        101,
+        "JOGG_ERR_TIMEOUT"
+    );
+    assert!(
+        e.message().ends_with("(after 3 attempts)"),
+        "{}",
+        e.message()
+    );
     assert_eq!(attempts(&server, "GET", "/v1/project"), 3);
 }
 
@@ -179,14 +191,17 @@ fn a_server_that_stays_slow_is_a_timeout_on_get() {
 
 /// A create that meets `fault` (every time) is sent once, fails with `code` and
 /// `maybe_processed`, and the mock holds `created` projects: the fault's own effect.
-fn create_not_retried(fault: &str, code: Code, created: usize) {
+fn create_not_retried(fault: &str, code: ErrorKind, created: usize) {
     let server = server();
     let c = client_for(&server);
     arm(&server, &format!("POST {CREATE} {fault}"));
     let e = create(&c).unwrap_err();
-    assert_eq!(e.code, code, "{fault}: {e}");
-    assert!(e.maybe_processed, "{fault}: the client cannot know: {e}");
-    assert!(!e.message.contains("attempts"), "{fault}: not retried: {e}");
+    assert_eq!(e.kind(), code, "{fault}: {e}");
+    assert!(e.maybe_processed(), "{fault}: the client cannot know: {e}");
+    assert!(
+        !e.message().contains("attempts"),
+        "{fault}: not retried: {e}"
+    );
     assert_eq!(attempts(&server, "POST", CREATE), 1, "{fault}");
     assert_eq!(server.projects_created(), created, "{fault}");
     let fault: Fault = fault.parse().unwrap();
@@ -195,37 +210,37 @@ fn create_not_retried(fault: &str, code: Code, created: usize) {
 
 #[test]
 fn create_after_http_5xx_may_have_been_processed_and_was_not() {
-    create_not_retried("http5xx", Code::Server, 0);
+    create_not_retried("http5xx", ErrorKind::Server, 0);
 }
 
 #[test]
 fn create_after_api_50000_may_have_been_processed_and_was_not() {
-    create_not_retried("api50000", Code::Server, 0);
+    create_not_retried("api50000", ErrorKind::Server, 0);
 }
 
 #[test]
 fn create_dropped_before_processing_is_not_retried() {
-    create_not_retried("drop-before", Code::Transport, 0);
+    create_not_retried("drop-before", ErrorKind::Transport, 0);
 }
 
 #[test]
 fn create_dropped_after_processing_is_not_retried() {
-    create_not_retried("drop-after", Code::Transport, 1);
+    create_not_retried("drop-after", ErrorKind::Transport, 1);
 }
 
 #[test]
 fn create_with_a_malformed_reply_is_not_retried() {
-    create_not_retried("malformed", Code::BadResponse, 1);
+    create_not_retried("malformed", ErrorKind::BadResponse, 1);
 }
 
 #[test]
 fn create_with_a_truncated_reply_is_not_retried() {
-    create_not_retried("truncated", Code::Transport, 1);
+    create_not_retried("truncated", ErrorKind::Transport, 1);
 }
 
 #[test]
 fn create_answered_too_late_is_a_timeout_that_may_have_been_processed() {
-    create_not_retried(SLOW, Code::Timeout, 1);
+    create_not_retried(SLOW, ErrorKind::Timeout, 1);
 }
 
 #[test]
@@ -254,7 +269,7 @@ fn table_operations_meet_the_same_faults() {
     assert_eq!(server.created("product"), 1);
     arm(&server, "POST /v1/product drop-after;times=1");
     let e = c.call(op, &params).unwrap_err();
-    assert!(e.maybe_processed);
+    assert!(e.maybe_processed());
     assert_eq!(
         server.created("product"),
         2,
@@ -293,9 +308,9 @@ fn random_faults_never_duplicate_a_create() {
     for _ in 0..calls {
         match create(&c) {
             Ok(_) => ok += 1,
-            Err(e) if e.maybe_processed => maybe += 1,
+            Err(e) if e.maybe_processed() => maybe += 1,
             // Three 429s in a row: refused every time, certainly not created.
-            Err(e) => assert_eq!(e.code, Code::RateLimited, "{e}"),
+            Err(e) => assert_eq!(e.kind(), ErrorKind::RateLimited, "{e}"),
         }
     }
     let created = server.projects_created();
@@ -372,7 +387,7 @@ fn a_fixed_window_refuses_the_post_over_the_limit() {
         create(&c).unwrap();
     }
     let e = create(&c).unwrap_err();
-    assert_eq!(e.code, Code::RateLimited);
-    assert!(!e.maybe_processed);
+    assert_eq!(e.kind(), ErrorKind::RateLimited);
+    assert!(!e.maybe_processed());
     assert_eq!(server.projects_created(), 3);
 }

@@ -5,7 +5,7 @@
 //!
 //! `PROPTEST_CASES` raises the number of cases (default 256 per property).
 
-use jogg::fuzzing;
+use jogg::internals::fuzzing;
 use proptest::prelude::*;
 use serde_json::{Map, Value, json};
 
@@ -53,7 +53,7 @@ fn known_keys() -> Vec<String> {
     .iter()
     .map(|s| s.to_string())
     .collect();
-    for op in jogg::operations::OPERATIONS {
+    for op in jogg::internals::operations::OPERATIONS {
         keys.extend(op.schema.fields.iter().map(|f| f.name.to_string()));
     }
     keys.sort();
@@ -106,7 +106,7 @@ fn object() -> impl Strategy<Value = Value> {
 }
 
 fn operation_name() -> impl Strategy<Value = String> {
-    let names: Vec<String> = jogg::operations::OPERATIONS
+    let names: Vec<String> = jogg::internals::operations::OPERATIONS
         .iter()
         .map(|op| op.full_name())
         .collect();

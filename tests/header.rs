@@ -163,7 +163,7 @@ fn every_listed_code_has_its_name() {
         }
         let value: i32 = value.parse().unwrap();
         // SAFETY: jogg_code_name returns a static string for any value.
-        let got = unsafe { CStr::from_ptr(jogg::ffi::jogg_code_name(value)) };
+        let got = unsafe { CStr::from_ptr(jogg::internals::ffi::jogg_code_name(value)) };
         assert_eq!(got.to_str().unwrap(), format!("JOGG_{name}"));
         codes += 1;
     }

@@ -7,8 +7,8 @@ mod hardening;
 use std::ffi::{CStr, CString, c_char};
 
 use hardening::{Lines, Scripted, client, respond};
-use jogg::Code;
-use jogg::ffi::*;
+use jogg::ErrorKind;
+use jogg::internals::ffi::*;
 use serde_json::Value;
 
 fn client_for_nothing() -> *mut jogg_client {
@@ -148,11 +148,11 @@ fn deep_response_and_webhook_bodies_are_typed_errors() {
     let server = Scripted::start((0..3).map(|_| respond("200 OK", "", &deep)).collect());
     let c = client(&server.url, "k", &Lines::default());
     let e = c.v1().projects().get("p1").unwrap_err();
-    assert_eq!(e.code, Code::BadResponse);
-    assert_eq!(e.request_id.as_deref(), Some("gw-1"));
+    assert_eq!(e.kind(), ErrorKind::BadResponse);
+    assert_eq!(e.request_id(), Some("gw-1"));
 
     let body = "{\"event\":".repeat(100_000) + &"}".repeat(100_000);
     let e = jogg::WebhookEvent::from_body(body.as_bytes()).unwrap_err();
-    assert_eq!(e.code, Code::BadResponse);
-    assert!(e.message.contains("recursion limit"), "{}", e.message);
+    assert_eq!(e.kind(), ErrorKind::BadResponse);
+    assert!(e.message().contains("recursion limit"), "{}", e.message());
 }

@@ -7,7 +7,7 @@ mod common;
 use std::collections::BTreeSet;
 use std::ffi::CStr;
 
-use jogg::operations as ops;
+use jogg::internals::operations as ops;
 use serde_json::Value;
 
 /// Each operation's area file declares it as `static <NAME>` and a typed method uses it.
@@ -38,11 +38,11 @@ fn every_operation_has_a_typed_method() {
 fn jogg_operations_lists_every_operation() {
     let mut out = std::ptr::null_mut();
     // SAFETY: a writable out slot; error detail not requested.
-    let rc = unsafe { jogg::ffi::jogg_operations(&mut out, std::ptr::null_mut()) };
-    assert_eq!(rc, jogg::ffi::JOGG_OK);
+    let rc = unsafe { jogg::internals::ffi::jogg_operations(&mut out, std::ptr::null_mut()) };
+    assert_eq!(rc, jogg::internals::ffi::JOGG_OK);
     // SAFETY: returned by the library, read once then freed.
     let text = unsafe { CStr::from_ptr(out) }.to_str().unwrap().to_owned();
-    unsafe { jogg::ffi::jogg_string_free(out) };
+    unsafe { jogg::internals::ffi::jogg_string_free(out) };
     let list: Vec<Value> = serde_json::from_str(&text).unwrap();
     let names: BTreeSet<String> = list
         .iter()

@@ -6,7 +6,7 @@ use std::net::TcpListener;
 use std::thread;
 use std::time::{Duration, Instant};
 
-use jogg::{Client, Code, Config, Proxy};
+use jogg::{Client, Config, Proxy};
 
 const KEY: &str = "proxy-test-key-5f0c9e";
 
@@ -54,6 +54,5 @@ fn https_goes_through_a_connect_tunnel_and_the_proxy_never_sees_the_key() {
         "the proxy got {head:?}"
     );
     assert!(!head.contains(KEY), "the key reached the proxy: {head:?}");
-    assert_ne!(err.code, Code::Ok);
-    assert!(!err.message.contains(KEY));
+    assert!(!err.message().contains(KEY));
 }

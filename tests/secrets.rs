@@ -11,15 +11,24 @@ use std::sync::Mutex;
 use std::time::Duration;
 
 use hardening::{Action, Lines, Scripted, client, ok, respond, within};
-use jogg::{Code, Config, Error, LogLevel, Proxy, UploadOptions};
+use jogg::{Config, Error, ErrorKind, LogLevel, Proxy, UploadOptions};
 use serde_json::json;
+
+/// The config JSON of `jogg_client_new`, read as the C layer reads it.
+fn config_from_json(text: &str) -> Result<Config, Error> {
+    jogg::internals::ffi::config::config_from_json(text).map_err(|f| f.error)
+}
 
 const SENTINEL: &str = "sk-SENTINEL-3f9a7c21e6b4d058";
 const GUARD: Duration = Duration::from_secs(30);
 
 /// Everything a user could print or log about an error.
 fn renderings(e: &Error) -> String {
-    format!("{e}\n{e:?}\n{}\n{:?}", e.to_json(), e.source_chain())
+    format!(
+        "{e}\n{e:?}\n{}\n{:?}",
+        jogg::internals::ffi::failure::error_json(e),
+        e.source_chain()
+    )
 }
 
 trait SourceChain {
@@ -136,7 +145,7 @@ fn config_errors_and_debug_never_show_the_key() {
         ("https://api.jogg.ai/v1", "base_url"),
     ] {
         let e = jogg::Client::new(c.clone().with_base_url(base)).unwrap_err();
-        assert_eq!(e.field.as_deref(), Some(field));
+        assert_eq!(e.field(), Some(field));
         assert_clean("config error", &renderings(&e));
     }
     // A key that cannot be a header value: refused without quoting it.
@@ -146,7 +155,7 @@ fn config_errors_and_debug_never_show_the_key() {
         format!("é{SENTINEL}"),
     ] {
         let e = jogg::Client::new(Config::new(bad)).unwrap_err();
-        assert_eq!(e.code, Code::InvalidConfig);
+        assert_eq!(e.kind(), ErrorKind::InvalidConfig);
         assert_clean("key error", &renderings(&e));
     }
     // From JSON, with mistakes elsewhere in the document.
@@ -158,7 +167,7 @@ fn config_errors_and_debug_never_show_the_key() {
         format!(r#"{{"api_key":"{SENTINEL}","log":"loud"}}"#),
         format!(r#"{{"api_key":"{SENTINEL}\n"}}"#),
     ] {
-        let e = Config::from_json(&text)
+        let e = config_from_json(&text)
             .and_then(jogg::Client::new)
             .expect_err("invalid");
         assert_clean("config JSON error", &renderings(&e));
@@ -166,8 +175,10 @@ fn config_errors_and_debug_never_show_the_key() {
         let mut client = std::ptr::null_mut();
         let mut err = std::ptr::null_mut();
         // SAFETY: valid C string and out slots.
-        let rc = unsafe { jogg::ffi::jogg_client_new(c_text.as_ptr(), &mut client, &mut err) };
-        assert_ne!(rc, jogg::ffi::JOGG_OK);
+        let rc = unsafe {
+            jogg::internals::ffi::jogg_client_new(c_text.as_ptr(), &mut client, &mut err)
+        };
+        assert_ne!(rc, jogg::internals::ffi::JOGG_OK);
         assert_clean("error JSON", &take(err));
     }
 }
@@ -176,8 +187,8 @@ fn config_errors_and_debug_never_show_the_key() {
 fn plain_http_to_another_host_is_refused_before_sending() {
     let e =
         jogg::Client::new(Config::new(SENTINEL).with_base_url("http://10.0.0.1:8080")).unwrap_err();
-    assert_eq!(e.code, Code::InvalidConfig);
-    assert!(e.message.contains("loopback"), "{}", e.message);
+    assert_eq!(e.kind(), ErrorKind::InvalidConfig);
+    assert!(e.message().contains("loopback"), "{}", e.message());
     // Loopback is allowed, in every spelling.
     for ok in ["http://127.0.0.1:9", "http://localhost:9", "http://[::1]:9"] {
         jogg::Client::new(Config::new(SENTINEL).with_base_url(ok)).expect(ok);
@@ -191,8 +202,8 @@ fn plain_http_to_another_host_is_refused_before_sending() {
             |_| std::ops::ControlFlow::Continue(()),
         )
         .unwrap_err();
-    assert_eq!(e.code, Code::Validation);
-    assert_eq!(e.field.as_deref(), Some("url"));
+    assert_eq!(e.kind(), ErrorKind::Validation);
+    assert_eq!(e.field(), Some("url"));
 }
 
 #[test]
@@ -262,7 +273,7 @@ fn redirects_carry_the_key_nowhere() {
             .projects()
             .get("p1")
             .expect_err("a redirect is an error, not followed");
-        assert_eq!(e.code, Code::BadResponse);
+        assert_eq!(e.kind(), ErrorKind::BadResponse);
         assert_eq!(target.count(), 0);
         assert_clean("redirect error", &renderings(&e));
     }
@@ -275,12 +286,12 @@ fn logging_is_off_by_default_and_says_what_it_should() {
     if std::env::var_os("JOGG_LOG").is_none() {
         assert_eq!(Config::new("k").log, LogLevel::Off);
         assert_eq!(
-            Config::from_json(r#"{"api_key":"k"}"#).unwrap().log,
+            config_from_json(r#"{"api_key":"k"}"#).unwrap().log,
             LogLevel::Off
         );
     }
     assert_eq!(
-        Config::from_json(r#"{"api_key":"k","log":"info"}"#)
+        config_from_json(r#"{"api_key":"k","log":"info"}"#)
             .unwrap()
             .log,
         LogLevel::Info
@@ -296,7 +307,7 @@ fn logging_is_off_by_default_and_says_what_it_should() {
     let text: Vec<&str> = all.iter().map(|(_, l)| l.as_str()).collect();
     assert_eq!(
         text[0].split(" elapsed_ms=").next().unwrap(),
-        "GET /v1/project attempt=1 status=503 error=JOGG_ERR_SERVER request_id=gw-1"
+        "GET /v1/project attempt=1 status=503 error=server request_id=gw-1"
     );
     assert!(
         text[1].starts_with("GET /v1/project retry attempt=2 delay_ms="),
@@ -373,7 +384,7 @@ fn take(p: *mut c_char) -> String {
     assert!(!p.is_null());
     // SAFETY: a string returned by the library, freed once.
     let s = unsafe { CStr::from_ptr(p) }.to_string_lossy().into_owned();
-    unsafe { jogg::ffi::jogg_string_free(p) };
+    unsafe { jogg::internals::ffi::jogg_string_free(p) };
     s
 }
 
@@ -395,7 +406,7 @@ fn c_log_callback_gets_lines_without_the_key() {
     let mut client = std::ptr::null_mut();
     // SAFETY: valid strings, callback and out slots; userdata is an opaque tag.
     let rc = unsafe {
-        jogg::ffi::jogg_client_new_with_log(
+        jogg::internals::ffi::jogg_client_new_with_log(
             config.as_ptr(),
             Some(c_log),
             0x5eed as *mut c_void,
@@ -403,14 +414,16 @@ fn c_log_callback_gets_lines_without_the_key() {
             std::ptr::null_mut(),
         )
     };
-    assert_eq!(rc, jogg::ffi::JOGG_OK);
+    assert_eq!(rc, jogg::internals::ffi::JOGG_OK);
     let op = CString::new("v1.get_project").unwrap();
     let req = CString::new(r#"{"project_id":"p1"}"#).unwrap();
     let mut out = std::ptr::null_mut();
     let mut err = std::ptr::null_mut();
     // SAFETY: live client, C strings, out slots.
-    let rc = unsafe { jogg::ffi::jogg_call(client, op.as_ptr(), req.as_ptr(), &mut out, &mut err) };
-    assert_eq!(rc, jogg::ffi::JOGG_ERR_NOT_FOUND);
+    let rc = unsafe {
+        jogg::internals::ffi::jogg_call(client, op.as_ptr(), req.as_ptr(), &mut out, &mut err)
+    };
+    assert_eq!(rc, jogg::internals::ffi::JOGG_ERR_NOT_FOUND);
     let err = take(err);
     assert!(
         err.contains("rid-c2") && err.contains("<redacted>"),
@@ -418,18 +431,21 @@ fn c_log_callback_gets_lines_without_the_key() {
     );
     assert_clean("error JSON", &err);
     // SAFETY: created above, freed once.
-    unsafe { jogg::ffi::jogg_client_free(client) };
+    unsafe { jogg::internals::ffi::jogg_client_free(client) };
     let lines = C_LINES.lock().unwrap().clone();
     assert!(lines.len() >= 4, "{lines:?}");
     assert!(
         lines
             .iter()
-            .any(|(l, s)| *l == jogg::ffi::JOGG_LOG_DEBUG && s.contains("retry attempt=2"))
+            .any(|(l, s)| *l == jogg::internals::ffi::JOGG_LOG_DEBUG
+                && s.contains("retry attempt=2"))
     );
-    assert!(lines.iter().any(|(l, s)| *l == jogg::ffi::JOGG_LOG_INFO
-        && s.starts_with(
-            "GET /v1/project status=200 error=JOGG_ERR_NOT_FOUND attempts=2 request_id=rid-c2"
-        )));
+    assert!(lines.iter().any(|(l, s)| {
+        *l == jogg::internals::ffi::JOGG_LOG_INFO
+            && s.starts_with(
+                "GET /v1/project status=200 error=not_found attempts=2 request_id=rid-c2",
+            )
+    }));
     for (_, l) in &lines {
         assert_clean("C log line", l);
     }
@@ -459,8 +475,8 @@ fn failed_task_rid_and_server_urls_never_show_the_key() {
     let e = c
         .wait_for_project("p1", &options, |_| std::ops::ControlFlow::Continue(()))
         .unwrap_err();
-    assert_eq!(e.code, Code::TaskFailed, "{e}");
-    assert!(e.request_id.is_some());
+    assert_eq!(e.kind(), ErrorKind::TaskFailed, "{e}");
+    assert!(e.request_id().is_some());
     assert_clean("failed task", &renderings(&e));
 
     // A reply whose data quotes the key where a number belongs: the decode error quotes it.
@@ -471,7 +487,7 @@ fn failed_task_rid_and_server_urls_never_show_the_key() {
     )]);
     let c = client(&api.url, SENTINEL, &lines);
     let e = c.v1().projects().get("p1").unwrap_err();
-    assert_eq!(e.code, Code::BadResponse, "{e}");
+    assert_eq!(e.kind(), ErrorKind::BadResponse, "{e}");
     assert_clean("decode error", &renderings(&e));
 
     // A signed upload URL with the key in its path, refused by the storage host.
@@ -488,7 +504,7 @@ fn failed_task_rid_and_server_urls_never_show_the_key() {
             std::ops::ControlFlow::Continue(())
         })
         .unwrap_err();
-    assert_eq!(e.code, Code::Forbidden, "{e}");
+    assert_eq!(e.kind(), ErrorKind::Forbidden, "{e}");
     assert_clean("upload error", &renderings(&e));
 
     // A download URL (a video_url from the API) with the key in its path, and a redirect
@@ -555,8 +571,8 @@ fn server_rid_with_control_characters_stays_one_log_line() {
     );
     for text in [
         e.to_string(),
-        e.request_id.clone().unwrap(),
-        e.api_message.clone().unwrap(),
+        e.request_id().unwrap().to_string(),
+        e.api_message().unwrap().to_string(),
     ] {
         assert!(!text.chars().any(char::is_control), "{text:?}");
     }
@@ -581,8 +597,8 @@ fn proxy_and_base_url_credentials_are_never_printed() {
         assert_clean("Config Debug", &format!("{config:?}"));
         let e = jogg::Client::new(config).unwrap_err();
         assert_eq!(
-            (e.code, e.field.as_deref()),
-            (Code::InvalidConfig, Some("base_url")),
+            (e.kind(), e.field()),
+            (ErrorKind::InvalidConfig, Some("base_url")),
             "{e}"
         );
         assert_clean("base_url error", &renderings(&e));

@@ -18,7 +18,7 @@ use std::time::{Duration, Instant};
 
 use common::{TempDir, config_for, mock_with};
 use jogg::{
-    Client, Code, Config, CreateTalkingAvatarVideo, LogLevel, LogSink, PostLimitFallback,
+    Client, Config, CreateTalkingAvatarVideo, ErrorKind, LogLevel, LogSink, PostLimitFallback,
     PostLimitScope,
 };
 use jogg_mock::{MOCK_API_KEY, MockConfig, MockServer, PostWindow};
@@ -150,17 +150,17 @@ fn the_skew_hook_moves_the_host_clock() {
     // Nothing listens on port 1: the create takes the only slot for an hour, then fails to
     // connect.
     let now = Client::new(config.clone()).unwrap();
-    assert_eq!(create(&now).unwrap_err().code, Code::Connect);
+    assert_eq!(create(&now).unwrap_err().kind(), ErrorKind::Connect);
     // An hour and a bit later by its own clock, another client sees the slot expired (else it
     // would wait an hour: the deadline below fails the test first).
-    config.test_clock_skew_ms = 3_700_000;
+    config.skew_clock_for_tests(3_700_000);
     let later = Client::new(config).unwrap();
     let (done, result) = std::sync::mpsc::channel();
-    std::thread::spawn(move || done.send(create(&later).map_err(|e| e.code)));
+    std::thread::spawn(move || done.send(create(&later).map_err(|e| e.kind())));
     let result = result.recv_timeout(Duration::from_secs(30));
     assert_eq!(
         result,
-        Ok(Err(Code::Connect)),
+        Ok(Err(ErrorKind::Connect)),
         "the skewed clock was not read"
     );
 }
@@ -246,10 +246,10 @@ fn redis_stopped_mid_run_is_an_error_naming_it() {
     let project = create(&c).unwrap();
     redis.stop();
     let e = create(&c).unwrap_err();
-    assert_eq!(e.code, Code::LimiterStore, "{e}");
-    assert_eq!(e.field.as_deref(), Some("post_limit_scope"));
-    assert!(e.message.contains(&redis.url()), "{e}");
-    assert!(e.message.contains("not sent"), "{e}");
+    assert_eq!(e.kind(), ErrorKind::LimiterStore, "{e}");
+    assert_eq!(e.field(), Some("post_limit_scope"));
+    assert!(e.message().contains(&redis.url()), "{e}");
+    assert!(e.message().contains("not sent"), "{e}");
     assert_eq!(
         posts_and_created(&server),
         (1, 1),
@@ -288,8 +288,8 @@ fn an_unusable_host_directory_is_an_error_naming_it() {
     config.post_limit_scope = PostLimitScope::Host;
     config.post_limit_dir = Some(file.clone());
     let e = create(&Client::new(config).unwrap()).unwrap_err();
-    assert_eq!(e.code, Code::LimiterStore, "{e}");
-    assert!(e.message.contains(file.to_str().unwrap()), "{e}");
+    assert_eq!(e.kind(), ErrorKind::LimiterStore, "{e}");
+    assert!(e.message().contains(file.to_str().unwrap()), "{e}");
     assert_eq!(posts_and_created(&server), (0, 0), "nothing sent");
 }
 

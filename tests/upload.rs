@@ -7,7 +7,7 @@ use std::ops::ControlFlow;
 use std::path::Path;
 
 use common::{TempDir, client, mock, sample_bytes};
-use jogg::{Code, UploadOptions, UploadProgress, Version};
+use jogg::{ErrorKind, UploadOptions, UploadProgress, Version};
 use jogg_mock::MOCK_API_KEY;
 
 fn go_on(_: &UploadProgress) -> ControlFlow<()> {
@@ -122,8 +122,8 @@ fn explicit_content_type_and_unknown_extension() {
     let e = client(&server)
         .upload_asset(&path, &UploadOptions::default(), go_on)
         .unwrap_err();
-    assert_eq!(e.code, Code::Validation);
-    assert_eq!(e.field.as_deref(), Some("content_type"));
+    assert_eq!(e.kind(), ErrorKind::Validation);
+    assert_eq!(e.field(), Some("content_type"));
     assert!(server.requests().is_empty());
 
     let options = UploadOptions {
@@ -151,12 +151,12 @@ fn assert_refused(
     let e = client(server)
         .upload_asset(path, options, go_on)
         .unwrap_err();
-    assert_eq!(e.code, Code::Io, "{e}");
-    assert_eq!(e.field.as_deref(), Some("path"));
+    assert_eq!(e.kind(), ErrorKind::Io, "{e}");
+    assert_eq!(e.field(), Some("path"));
     assert!(
-        e.message.contains(fragment),
+        e.message().contains(fragment),
         "{:?} lacks {fragment:?}",
-        e.message
+        e.message()
     );
     assert!(
         server.requests().is_empty(),
@@ -260,15 +260,15 @@ fn refused_put_is_reported_without_the_signed_query() {
     let e = c
         .upload_asset(&path, &UploadOptions::default(), go_on)
         .unwrap_err();
-    assert_eq!(e.code, Code::Forbidden);
-    assert_eq!(e.http_status, Some(403));
+    assert_eq!(e.kind(), ErrorKind::Forbidden);
+    assert_eq!(e.http_status(), Some(403));
     assert!(
-        e.message.contains(&format!("PUT {storage}/bucket/a.png")),
+        e.message().contains(&format!("PUT {storage}/bucket/a.png")),
         "{}",
-        e.message
+        e.message()
     );
-    assert!(!e.message.contains("SECRETSIG"), "{}", e.message);
-    assert!(!e.maybe_processed);
+    assert!(!e.message().contains("SECRETSIG"), "{}", e.message());
+    assert!(!e.maybe_processed());
 }
 
 // ---- The contract under attack: files that change, files that are not files. -------------
@@ -339,12 +339,12 @@ fn upload_short_file_ends_by_deadline() {
         "{:?}",
         started.elapsed()
     );
-    assert_eq!(e.code, Code::Io, "{e}");
-    assert_eq!(e.field.as_deref(), Some("path"));
+    assert_eq!(e.kind(), ErrorKind::Io, "{e}");
+    assert_eq!(e.field(), Some("path"));
     assert!(
-        e.message.contains("changed during the upload"),
+        e.message().contains("changed during the upload"),
         "{}",
-        e.message
+        e.message()
     );
 }
 
@@ -402,12 +402,12 @@ fn upload_opens_the_file_once_so_a_swapped_in_fifo_cannot_block() {
             let e = c
                 .upload_asset(&path, &UploadOptions::default(), go_on)
                 .expect_err("never uploaded");
-            match e.code {
-                Code::Io => {
-                    assert!(e.message.contains("not a regular file"), "{e}");
+            match e.kind() {
+                ErrorKind::Io => {
+                    assert!(e.message().contains("not a regular file"), "{e}");
                     fifos += 1;
                 }
-                Code::Connect => files += 1,
+                ErrorKind::Connect => files += 1,
                 other => panic!("{other:?}: {e}"),
             }
         }
@@ -434,8 +434,8 @@ fn upload_refuses_a_fifo_without_blocking() {
         c.upload_asset(&path, &UploadOptions::default(), go_on)
             .unwrap_err()
     });
-    assert_eq!(e.code, Code::Io, "{e}");
-    assert!(e.message.contains("not a regular file"), "{e}");
+    assert_eq!(e.kind(), ErrorKind::Io, "{e}");
+    assert!(e.message().contains("not a regular file"), "{e}");
     assert!(server.requests().is_empty());
 }
 
@@ -508,6 +508,6 @@ fn upload_progress_reports_every_chunk_and_can_cancel() {
             }
         })
         .unwrap_err();
-    assert_eq!(e.code, Code::Cancelled, "{e}");
-    assert!(e.message.contains("of 1500000 bytes"), "{}", e.message);
+    assert_eq!(e.kind(), ErrorKind::Cancelled, "{e}");
+    assert!(e.message().contains("of 1500000 bytes"), "{}", e.message());
 }

@@ -23,7 +23,7 @@ use jogg::api::v1::videos::{
     LegacyVariable, ProductTemplateType, ProductVideo, ScriptStyle, TemplateType, TemplateVariable,
     VideoLength,
 };
-use jogg::{AspectRatio, AvatarType, Client, Code, TaskStatus, WaitOptions};
+use jogg::{AspectRatio, AvatarType, Client, ErrorKind, TaskStatus, WaitOptions};
 use jogg_mock::{MockConfig, MockServer};
 use serde_json::{Value, json};
 
@@ -168,7 +168,7 @@ fn template_video_progress_failure_and_ownership() {
         .projects()
         .get(&id)
         .unwrap_err();
-    assert_eq!(e.code, Code::NotFound);
+    assert_eq!(e.kind(), ErrorKind::NotFound);
 
     let server = mock(0);
     let c = client(&server);
@@ -187,7 +187,7 @@ fn template_video_progress_failure_and_ownership() {
     let e = c
         .wait_for_project(&id, &quick(), |_| ControlFlow::Continue(()))
         .unwrap_err();
-    assert_eq!(e.code, Code::TaskFailed);
+    assert_eq!(e.kind(), ErrorKind::TaskFailed);
 }
 
 #[test]
@@ -437,24 +437,27 @@ fn product_videos_need_the_callers_product() {
         TaskStatus::Pending
     );
     let e = k2.v1().videos().create_preview(&video).unwrap_err();
-    assert_eq!((e.code, e.api_code), (Code::NotFound, Some(10104)));
+    assert_eq!((e.kind(), e.api_code()), (ErrorKind::NotFound, Some(10104)));
     let e = k1
         .v1()
         .videos()
         .create_from_url(&ProductVideo::new("0".repeat(32), 81, ScriptStyle::DATA).into())
         .unwrap_err();
-    assert_eq!(e.code, Code::NotFound);
+    assert_eq!(e.kind(), ErrorKind::NotFound);
     let mut styled = video.clone();
     styled.visual_style = Some("Wobbly".into());
     let e = k1.v1().videos().create_preview(&styled).unwrap_err();
-    assert_eq!((e.code, e.api_code), (Code::InvalidRequest, Some(40000)));
-    assert!(e.message.contains("visual_style"), "{}", e.message);
+    assert_eq!(
+        (e.kind(), e.api_code()),
+        (ErrorKind::InvalidRequest, Some(40000))
+    );
+    assert!(e.message().contains("visual_style"), "{}", e.message());
     let mut templated = video;
     templated.template_id = Some(2400);
     let e = k1.v1().videos().create_preview(&templated).unwrap_err();
     assert_eq!(
-        e.code,
-        Code::NotFound,
+        e.kind(),
+        ErrorKind::NotFound,
         "2400 is a custom template, not a library one"
     );
     assert_eq!(server.projects_created(), 1);
@@ -602,7 +605,7 @@ fn ai_scripts_in_several_styles() {
         .scripts()
         .generate(&GenerateAiScripts::for_product("f".repeat(32)))
         .unwrap_err();
-    assert_eq!(e.code, Code::NotFound);
+    assert_eq!(e.kind(), ErrorKind::NotFound);
 
     let cc = CClient::new(&server);
     let data = cc
@@ -847,7 +850,7 @@ fn instant_avatar_lifecycle_per_key() {
         .avatars()
         .delete_instant(created.avatar_id)
         .unwrap_err();
-    assert_eq!(e.code, Code::NotFound);
+    assert_eq!(e.kind(), ErrorKind::NotFound);
     k1.v1().avatars().delete_instant(created.avatar_id).unwrap();
     let left = k1.v1().avatars().list_custom().unwrap();
     assert!(left.find(created.avatar_id).is_none());
@@ -857,7 +860,7 @@ fn instant_avatar_lifecycle_per_key() {
         .avatars()
         .delete_instant(created.avatar_id)
         .unwrap_err();
-    assert_eq!(e.api_code, Some(10104));
+    assert_eq!(e.api_code(), Some(10104));
     let sent = server.requests().pop().unwrap();
     assert_eq!(sent.method, "DELETE");
     assert!(
@@ -1040,7 +1043,7 @@ fn photo_generation_progress_failure_and_validation() {
         .photo_avatars()
         .get_generation(&id)
         .unwrap_err();
-    assert_eq!(e.code, Code::NotFound);
+    assert_eq!(e.kind(), ErrorKind::NotFound);
 
     let server = mock(0);
     let cc = CClient::new(&server);
@@ -1190,13 +1193,13 @@ fn photo_motion_makes_a_photo_avatar() {
         .photo_avatars()
         .get_motion(&created.motion_id)
         .unwrap_err();
-    assert_eq!(e.code, Code::NotFound);
+    assert_eq!(e.kind(), ErrorKind::NotFound);
     let e = k2
         .v1()
         .photo_avatars()
         .add_motion(&motion_request(&image, Some(photo)))
         .unwrap_err();
-    assert_eq!(e.code, Code::NotFound, "another key's generation");
+    assert_eq!(e.kind(), ErrorKind::NotFound, "another key's generation");
     assert_eq!(server.created("photo_motion"), 1);
 }
 

@@ -6,8 +6,8 @@ use std::collections::HashSet;
 
 use common::{client, mock};
 use jogg::{
-    AspectRatio, AvatarFilter, AvatarType, Code, CreateTalkingAvatarVideo, ScreenStyle, Speech,
-    TaskStatus, VoiceFilter,
+    AspectRatio, AvatarFilter, AvatarType, CreateTalkingAvatarVideo, ErrorKind, ScreenStyle,
+    Speech, TaskStatus, VoiceFilter,
 };
 
 #[test]
@@ -145,7 +145,7 @@ fn project_of_unknown_id_is_not_found() {
         .projects()
         .get("0123456789abcdef")
         .unwrap_err();
-    assert_eq!(e.code, Code::NotFound);
-    assert_eq!(e.api_code, Some(10104));
+    assert_eq!(e.kind(), ErrorKind::NotFound);
+    assert_eq!(e.api_code(), Some(10104));
     assert_eq!(e.request_id().map(str::len), Some(32));
 }

@@ -5,7 +5,7 @@ mod common;
 
 use common::{CClient, client, config_for, mock, mock_with};
 use jogg::api::v1::products::{CreateProduct, MediaType, ProductMedia, UpdateProduct};
-use jogg::{Client, Code};
+use jogg::{Client, ErrorKind};
 use jogg_mock::{MOCK_API_KEY, MockConfig};
 use serde_json::json;
 
@@ -150,8 +150,8 @@ fn products_are_private_to_their_key() {
             ..Default::default()
         })
         .unwrap_err();
-    assert_eq!(e.code, Code::NotFound);
-    assert_eq!(e.api_code, Some(10104));
+    assert_eq!(e.kind(), ErrorKind::NotFound);
+    assert_eq!(e.api_code(), Some(10104));
     assert_eq!(
         mine.v1().products().list().unwrap()[0].name.as_deref(),
         Some("Kettle")
@@ -173,8 +173,8 @@ fn invalid_requests_are_not_sent() {
             ..Default::default()
         })
         .unwrap_err();
-    assert_eq!(e.code, Code::Validation);
-    assert_eq!(e.field.as_deref(), Some("url"));
+    assert_eq!(e.kind(), ErrorKind::Validation);
+    assert_eq!(e.field(), Some("url"));
     // A media type outside 1|2.
     let e = cc
         .call(

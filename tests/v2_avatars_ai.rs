@@ -19,7 +19,7 @@ use jogg::api::v2::product_avatars::{
     ImageQuality, SourceAvatarType,
 };
 use jogg::api::v2::voices::{LibraryVoiceFilter, VoiceAge};
-use jogg::{Client, Code};
+use jogg::{Client, ErrorKind};
 use jogg_mock::{MockConfig, MockServer};
 use serde_json::{Value, json};
 
@@ -174,7 +174,7 @@ fn ai_scripts_are_private_to_their_key() {
     assert_eq!(task.scripts[0].script_paragraphs.len(), 2);
     assert_eq!(task.scripts[0].script_style.as_deref(), Some("Data"));
     let e = k2.v2().scripts().get_result(&id).unwrap_err();
-    assert_eq!((e.code, e.api_code), (Code::NotFound, Some(10104)));
+    assert_eq!((e.kind(), e.api_code()), (ErrorKind::NotFound, Some(10104)));
 }
 
 #[test]
@@ -538,7 +538,7 @@ fn photo_avatars_page_search_and_stay_with_their_key() {
         .photo_avatars()
         .get_generation(&photo_id)
         .unwrap_err();
-    assert_eq!(e.api_code, Some(10104));
+    assert_eq!(e.api_code(), Some(10104));
     let e = k2
         .v2()
         .photo_avatars()
@@ -548,7 +548,7 @@ fn photo_avatars_page_search_and_stay_with_their_key() {
             "Thief",
         ))
         .unwrap_err();
-    assert_eq!(e.code, Code::NotFound);
+    assert_eq!(e.kind(), ErrorKind::NotFound);
     let motion = k1
         .v2()
         .photo_avatars()
@@ -560,8 +560,8 @@ fn photo_avatars_page_search_and_stay_with_their_key() {
             .photo_avatars()
             .get_motion(&motion)
             .unwrap_err()
-            .code,
-        Code::NotFound
+            .kind(),
+        ErrorKind::NotFound
     );
 }
 
@@ -803,21 +803,21 @@ fn product_avatar_motion_needs_a_completed_image_of_the_same_key() {
         .product_avatars()
         .add_motion(&product_motion(generation, "Too soon"))
         .unwrap_err();
-    assert_eq!(e.api_code, Some(40000));
-    assert!(e.message.contains("generation_id"), "{}", e.message);
+    assert_eq!(e.api_code(), Some(40000));
+    assert!(e.message().contains("generation_id"), "{}", e.message());
     let e = k2
         .v2()
         .product_avatars()
         .add_motion(&product_motion(generation, "Not mine"))
         .unwrap_err();
-    assert_eq!(e.code, Code::NotFound);
+    assert_eq!(e.kind(), ErrorKind::NotFound);
     assert_eq!(
         k2.v2()
             .product_avatars()
             .get_generation(&batch.batch_id)
             .unwrap_err()
-            .code,
-        Code::NotFound
+            .kind(),
+        ErrorKind::NotFound
     );
     assert_eq!(server.created("product_avatar"), 0);
 }
@@ -842,7 +842,7 @@ fn product_avatar_failures() {
         .product_avatars()
         .add_motion(&product_motion(&batch.generations[0].generation_id, "Nope"))
         .unwrap_err();
-    assert_eq!(e.api_code, Some(40000));
+    assert_eq!(e.api_code(), Some(40000));
 
     let good = c
         .v2()

@@ -4,7 +4,7 @@
 mod common;
 
 use common::{CClient, client, mock};
-use jogg::Code;
+use jogg::ErrorKind;
 use jogg::api::v2::lip_sync::{CreateLipSync, PlaybackType};
 use serde_json::json;
 
@@ -175,11 +175,11 @@ fn table_operations_need_the_key_and_count_posts() {
     let c = jogg::Client::new(config).unwrap();
     c.v2().lip_sync().create(&lip_sync_request()).unwrap();
     let e = c.v2().lip_sync().create(&lip_sync_request()).unwrap_err();
-    assert_eq!(e.code, Code::RateLimited);
+    assert_eq!(e.kind(), ErrorKind::RateLimited);
     let bad = jogg::Client::new(common::config_for(&server.base_url(), "wrong")).unwrap();
     assert_eq!(
-        bad.v2().account().current_user().unwrap_err().code,
-        Code::Auth
+        bad.v2().account().current_user().unwrap_err().kind(),
+        ErrorKind::Auth
     );
 }
 

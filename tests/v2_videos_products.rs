@@ -13,10 +13,11 @@ use jogg::api::v2::products::{
 };
 use jogg::api::v2::translation::CreateVideoTranslation;
 use jogg::api::v2::videos::{
-    AspectRatio, CreateAvatarVideo, CreateTemplateVideo, ListStatus, SortOrder, TemplateVariable,
-    VariableKind, VariableProperties, VideoListQuery, VoiceInput,
+    CreateAvatarVideo, CreateTemplateVideo, ListStatus, SortOrder, TemplateVariable, VariableKind,
+    VariableProperties, VideoListQuery, VoiceInput,
 };
-use jogg::{AvatarType, Client, Code, ScreenStyle, TaskStatus};
+use jogg::types::Orientation;
+use jogg::{AvatarType, Client, ErrorKind, ScreenStyle, TaskStatus};
 use jogg_mock::{MOCK_API_KEY, MockConfig, MockServer};
 use serde_json::{Value, json};
 
@@ -60,7 +61,7 @@ fn avatar_request(script: &str) -> CreateAvatarVideo {
             81,
             "en-US-ChristopherNeural",
             script,
-            AspectRatio::Portrait,
+            Orientation::Portrait,
         )
     }
 }
@@ -144,7 +145,7 @@ fn avatar_video_completes_or_fails() {
         .videos()
         .get_avatar_video(&id)
         .unwrap_err();
-    assert_eq!((e.code, e.api_code), (Code::NotFound, Some(10104)));
+    assert_eq!((e.kind(), e.api_code()), (ErrorKind::NotFound, Some(10104)));
 }
 
 #[test]
@@ -216,7 +217,7 @@ fn templates_library_custom_and_detail() {
     let landscape = c
         .v2()
         .templates()
-        .list(Some(AspectRatio::Landscape))
+        .list(Some(Orientation::Landscape))
         .unwrap()
         .templates;
     assert!(!landscape.is_empty() && landscape.len() < all.len());
@@ -237,7 +238,7 @@ fn templates_library_custom_and_detail() {
     let square = c
         .v2()
         .templates()
-        .list_custom(Some(AspectRatio::Square))
+        .list_custom(Some(Orientation::Square))
         .unwrap()
         .templates;
     assert!(square.iter().all(|t| t.aspect_ratio == Some(2)) && !square.is_empty());
@@ -257,8 +258,8 @@ fn templates_library_custom_and_detail() {
     );
     let e = c.v2().templates().get_custom("149").unwrap_err();
     assert_eq!(
-        e.code,
-        Code::NotFound,
+        e.kind(),
+        ErrorKind::NotFound,
         "a library template is not one of mine"
     );
 }
@@ -371,8 +372,8 @@ fn template_video_progress_and_result() {
             .videos()
             .get_template_video(&id)
             .unwrap_err()
-            .code,
-        Code::NotFound
+            .kind(),
+        ErrorKind::NotFound
     );
 }
 
@@ -383,7 +384,7 @@ fn template_video_checks_the_template_and_its_variables() {
     let mut unknown = template_request("x");
     unknown.template_id = 99_999;
     let e = c.v2().videos().create_with_template(&unknown).unwrap_err();
-    assert_eq!((e.code, e.api_code), (Code::NotFound, Some(10104)));
+    assert_eq!((e.kind(), e.api_code()), (ErrorKind::NotFound, Some(10104)));
     // A text variable without its content passes the schema; the API refuses it (D39).
     let mut empty = template_request("x");
     empty.variables[0] = TemplateVariable {
@@ -392,19 +393,22 @@ fn template_video_checks_the_template_and_its_variables() {
         properties: VariableProperties::default(),
     };
     let e = c.v2().videos().create_with_template(&empty).unwrap_err();
-    assert_eq!((e.code, e.api_code), (Code::InvalidRequest, Some(40000)));
+    assert_eq!(
+        (e.kind(), e.api_code()),
+        (ErrorKind::InvalidRequest, Some(40000))
+    );
     assert!(
-        e.message.contains("variables[0].properties.content"),
+        e.message().contains("variables[0].properties.content"),
         "{}",
-        e.message
+        e.message()
     );
     let mut no_media = template_request("x");
     no_media.variables[2].properties = VariableProperties::default();
     let e = c.v2().videos().create_with_template(&no_media).unwrap_err();
     assert!(
-        e.message.contains("variables[2].properties.url"),
+        e.message().contains("variables[2].properties.url"),
         "{}",
-        e.message
+        e.message()
     );
     // The URL of an image may come as `content`.
     let mut as_content = template_request("x");
@@ -660,8 +664,11 @@ fn translation_languages_and_lifecycle() {
             "es",
         ))
         .unwrap_err();
-    assert_eq!((e.code, e.api_code), (Code::InvalidRequest, Some(40000)));
-    assert!(e.message.contains("output_language"));
+    assert_eq!(
+        (e.kind(), e.api_code()),
+        (ErrorKind::InvalidRequest, Some(40000))
+    );
+    assert!(e.message().contains("output_language"));
     assert_eq!(server.created("video_translation"), 3);
     assert_eq!(
         other_key(&server)
@@ -669,8 +676,8 @@ fn translation_languages_and_lifecycle() {
             .translations()
             .get(&id)
             .unwrap_err()
-            .code,
-        Code::NotFound
+            .kind(),
+        ErrorKind::NotFound
     );
 }
 
@@ -747,7 +754,7 @@ fn product_video_request(product_id: &str, name: &str) -> CreateProductVideo {
         product_id: product_id.into(),
         visual_style: Some("Simple Product Switch".into()),
         video_spec: VideoSpec {
-            aspect_ratio: Some(AspectRatio::Portrait),
+            aspect_ratio: Some(Orientation::Portrait),
             caption: Some(true),
             name: Some(name.into()),
             ..VideoSpec::new(VideoLength::Seconds30)
@@ -825,7 +832,7 @@ fn v2_products_are_the_v1_products() {
             ..Default::default()
         })
         .unwrap_err();
-    assert_eq!(e.code, Code::NotFound);
+    assert_eq!(e.kind(), ErrorKind::NotFound);
 
     let cc = CClient::new(&server);
     let q = cc
@@ -877,7 +884,7 @@ fn product_video_lifecycle() {
             "x",
         ))
         .unwrap_err();
-    assert_eq!((e.code, e.api_code), (Code::NotFound, Some(10104)));
+    assert_eq!((e.kind(), e.api_code()), (ErrorKind::NotFound, Some(10104)));
     let p = c
         .v2()
         .products()
@@ -912,8 +919,8 @@ fn product_video_lifecycle() {
             .products()
             .get_video(&created.video_id)
             .unwrap_err()
-            .code,
-        Code::NotFound
+            .kind(),
+        ErrorKind::NotFound
     );
 
     let fast = server(0);
@@ -999,13 +1006,13 @@ fn product_previews_then_render() {
     );
     let e = c.v2().products().render_preview(&accepted[0]).unwrap_err();
     assert_eq!(
-        (e.code, e.api_code),
-        (Code::InvalidRequest, Some(40000)),
+        (e.kind(), e.api_code()),
+        (ErrorKind::InvalidRequest, Some(40000)),
         "not ready yet"
     );
     assert_eq!(
-        c.v2().products().render_preview("nope").unwrap_err().code,
-        Code::NotFound
+        c.v2().products().render_preview("nope").unwrap_err().kind(),
+        ErrorKind::NotFound
     );
     assert_eq!(slow.created("product_video"), 0);
 
@@ -1081,7 +1088,11 @@ fn product_previews_then_render() {
     assert_eq!(failed.previews.len(), 1);
     assert_eq!(failed.previews[0].id.as_deref(), Some(bad.as_str()));
     assert_eq!(
-        c.v2().products().render_preview(&bad).unwrap_err().api_code,
+        c.v2()
+            .products()
+            .render_preview(&bad)
+            .unwrap_err()
+            .api_code(),
         Some(40000)
     );
 }

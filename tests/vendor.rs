@@ -18,8 +18,9 @@ use std::net::TcpListener;
 use std::sync::{Arc, Mutex};
 use std::thread;
 
-use jogg::operations as ops;
-use jogg::{Found, StatusForm, TaskStatus};
+use jogg::TaskStatus;
+use jogg::internals::operation::task::{Found, StatusForm};
+use jogg::internals::operations as ops;
 use jogg_mock::description::{
     self as desc, JsonType, Place, Schema, TaskState, judge, unknown_members,
 };
@@ -66,7 +67,7 @@ fn the_client_declares_every_operation_of_the_description_and_no_other() {
 /// What a task kind of the client says about a raw status value, read the way a poll reads it.
 fn client_reads(kind: &jogg::TaskKind, member: &str, raw: &Value) -> TaskStatus {
     let task = json!({ member: raw, "id": "t1", "avatar_id": "t1", "preview_id": "t1" });
-    let data = match &kind.found {
+    let data = match kind.found() {
         Found::ById(_) => task,
         Found::InList { list, .. } => json!({ *list: [task] }),
     };
@@ -95,19 +96,19 @@ fn tasks_polls_status_values_paging_and_events_agree() {
             // Several tasks at once (ids in an array of the reply): waited on one by one.
             (Some(task), None) if task.id_array().is_some() => {}
             (Some(task), Some(kind)) => {
-                if kind.poll.full_name() != task.poll() {
+                if kind.poll_operation() != task.poll() {
                     problems.push(format!(
                         "{name}: polled by {} in the client, {} in the description",
-                        kind.poll.full_name(),
+                        kind.poll_operation(),
                         task.poll()
                     ));
                 }
                 for member in task.id_members() {
-                    if !kind.id_members.contains(&member.as_str()) {
+                    if !kind.id_members().contains(&member.as_str()) {
                         problems.push(format!("{name}: the client never reads the id in {member}"));
                     }
                 }
-                match (&kind.found, task.poll_param(), task.list()) {
+                match (kind.found(), task.poll_param(), task.list()) {
                     (Found::ById(param), Some(p), None) if *param == p => {}
                     (Found::InList { list, id_members }, None, Some(l))
                         if *list == l.items() && id_members.contains(&l.id_member()) => {}
@@ -117,7 +118,7 @@ fn tasks_polls_status_values_paging_and_events_agree() {
                     )),
                 }
                 let status = task.status();
-                match (&kind.status, status.each_of()) {
+                match (kind.status_form(), status.each_of()) {
                     (StatusForm::BatchSummary, Some(_)) => {}
                     (StatusForm::Values(values), None) => {
                         for member in status.members() {
@@ -141,7 +142,7 @@ fn tasks_polls_status_values_paging_and_events_agree() {
                          the description"
                     )),
                 }
-                let mut client_events: Vec<&str> = kind.events.to_vec();
+                let mut client_events: Vec<&str> = kind.events().to_vec();
                 let mut described_events: Vec<&str> =
                     d.events().iter().map(String::as_str).collect();
                 client_events.sort_unstable();
@@ -155,7 +156,7 @@ fn tasks_polls_status_values_paging_and_events_agree() {
             }
             (task, kind) => problems.push(format!(
                 "{name}: starts {:?} in the client, {:?} in the description",
-                kind.map(|k| k.poll.full_name()),
+                kind.map(|k| k.poll_operation()),
                 task.map(|t| t.poll())
             )),
         }
@@ -180,12 +181,12 @@ fn tasks_polls_status_values_paging_and_events_agree() {
 // ---------------------------------------------------------------------------------------------
 // The C calls, with the strings as the library wrote them
 
-struct C(*mut jogg::ffi::jogg_client);
+struct C(*mut jogg::internals::ffi::jogg_client);
 
 impl Drop for C {
     fn drop(&mut self) {
         // SAFETY: created by jogg_client_new, freed once.
-        unsafe { jogg::ffi::jogg_client_free(self.0) };
+        unsafe { jogg::internals::ffi::jogg_client_free(self.0) };
     }
 }
 
@@ -201,9 +202,13 @@ impl C {
         let mut client = std::ptr::null_mut();
         // SAFETY: valid C string and out pointer; error detail not requested.
         let rc = unsafe {
-            jogg::ffi::jogg_client_new(config.as_ptr(), &mut client, std::ptr::null_mut())
+            jogg::internals::ffi::jogg_client_new(
+                config.as_ptr(),
+                &mut client,
+                std::ptr::null_mut(),
+            )
         };
-        assert_eq!(rc, jogg::ffi::JOGG_OK);
+        assert_eq!(rc, jogg::internals::ffi::JOGG_OK);
         C(client)
     }
 
@@ -214,15 +219,16 @@ impl C {
         let mut out: *mut c_char = std::ptr::null_mut();
         let mut err: *mut c_char = std::ptr::null_mut();
         // SAFETY: live client, valid C strings, writable out slots.
-        let rc =
-            unsafe { jogg::ffi::jogg_call(self.0, op.as_ptr(), req.as_ptr(), &mut out, &mut err) };
+        let rc = unsafe {
+            jogg::internals::ffi::jogg_call(self.0, op.as_ptr(), req.as_ptr(), &mut out, &mut err)
+        };
         let take = |p: *mut c_char| {
             // SAFETY: a string returned by the library, read once then freed.
             let text = unsafe { CStr::from_ptr(p) }.to_str().unwrap().to_owned();
-            unsafe { jogg::ffi::jogg_string_free(p) };
+            unsafe { jogg::internals::ffi::jogg_string_free(p) };
             text
         };
-        if rc == jogg::ffi::JOGG_OK {
+        if rc == jogg::internals::ffi::JOGG_OK {
             Ok(take(out))
         } else {
             Err(serde_json::from_str(&take(err)).unwrap())
@@ -767,7 +773,8 @@ fn the_client_and_the_description_agree_on_generated_requests() {
             apply(&mut params, &how);
             let verdict = judge(d, &params);
             let unknown = unknown_members(d, &params);
-            let client = jogg::hooks::prepare(op, &Value::Object(params.clone()), "http://h");
+            let client =
+                jogg::internals::hooks::prepare(op, &Value::Object(params.clone()), "http://h");
             let mut seen = seen.borrow_mut();
             seen.1.0 += 1;
             if verdict.is_empty() {
@@ -781,12 +788,12 @@ fn the_client_and_the_description_agree_on_generated_requests() {
             match (verdict.is_empty() && unknown.is_empty(), client) {
                 (true, Ok(_)) | (false, Err(_)) => {}
                 (true, Err(e)) => {
-                    let member = e.field.clone().unwrap_or_default();
+                    let member = e.field().unwrap_or_default().to_string();
                     let empty = is_empty_text(value_at(&params, &member));
                     if !documented(d.full_name(), &member, "stricter", empty) {
                         seen.0
                             .entry(key_for(&member, "stricter"))
-                            .or_insert(format!("{params:?}: the client refuses: {}", e.message));
+                            .or_insert(format!("{params:?}: the client refuses: {}", e.message()));
                     }
                 }
                 (false, Ok(_)) => {

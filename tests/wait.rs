@@ -6,7 +6,7 @@ use std::ops::ControlFlow;
 use std::time::Duration;
 
 use common::{client, mock};
-use jogg::{Code, CreateTalkingAvatarVideo, TaskStatus, WaitOptions};
+use jogg::{CreateTalkingAvatarVideo, ErrorKind, TaskStatus, WaitOptions};
 
 fn fast(timeout_ms: u64) -> WaitOptions {
     WaitOptions {
@@ -73,9 +73,12 @@ fn failed_render_is_task_failed_with_the_id() {
     let e = c
         .wait_for_project(&id, &fast(5_000), |_| ControlFlow::Continue(()))
         .unwrap_err();
-    assert_eq!(e.code, Code::TaskFailed);
-    assert_eq!(e.task_id.as_deref(), Some(id.as_str()));
-    assert_eq!(e.to_json()["task_id"], id.as_str());
+    assert_eq!(e.kind(), ErrorKind::TaskFailed);
+    assert_eq!(e.task_id(), Some(id.as_str()));
+    assert_eq!(
+        jogg::internals::ffi::failure::error_json(&e)["task_id"],
+        id.as_str()
+    );
 }
 
 #[test]
@@ -91,8 +94,8 @@ fn deadline_is_respected_and_keeps_the_id() {
             ControlFlow::Continue(())
         })
         .unwrap_err();
-    assert_eq!(e.code, Code::WaitTimeout);
-    assert_eq!(e.task_id.as_deref(), Some(id.as_str()));
+    assert_eq!(e.kind(), ErrorKind::WaitTimeout);
+    assert_eq!(e.task_id(), Some(id.as_str()));
     assert!(polls >= 2, "polled until the deadline, got {polls}");
     // The task still exists: waiting again resumes without creating a new one.
     assert_eq!(server.projects_created(), 1);
@@ -114,9 +117,9 @@ fn callback_cancels() {
             ControlFlow::Break(())
         })
         .unwrap_err();
-    assert_eq!(e.code, Code::Cancelled);
+    assert_eq!(e.kind(), ErrorKind::Cancelled);
     assert_eq!(calls, 1);
-    assert_eq!(e.task_id.as_deref(), Some(id.as_str()));
+    assert_eq!(e.task_id(), Some(id.as_str()));
 }
 
 #[test]
@@ -125,8 +128,8 @@ fn unknown_project_fails_at_the_first_poll() {
     let e = client(&server)
         .wait_for_project("missing", &fast(60_000), |_| ControlFlow::Continue(()))
         .unwrap_err();
-    assert_eq!(e.code, Code::NotFound);
-    assert_eq!(e.task_id.as_deref(), Some("missing"));
+    assert_eq!(e.kind(), ErrorKind::NotFound);
+    assert_eq!(e.task_id(), Some("missing"));
 }
 
 #[test]
@@ -140,7 +143,7 @@ fn bad_options_are_refused() {
     let e = client(&server)
         .wait_for_project("x", &options, |_| ControlFlow::Continue(()))
         .unwrap_err();
-    assert_eq!(e.field.as_deref(), Some("max_interval_ms"));
+    assert_eq!(e.field(), Some("max_interval_ms"));
     assert!(server.requests().is_empty());
 }
 
@@ -176,7 +179,10 @@ fn any_task_kind_is_waited_with_one_vocabulary() {
     assert_eq!(done.status, TaskStatus::Succeeded);
     assert_eq!(raw.last().unwrap(), "success", "the raw word is kept");
     assert_eq!(done.task["task_id"], created.task_id.as_str());
-    assert_eq!(done.to_json()["status"], "succeeded");
+    assert_eq!(
+        jogg::internals::ffi::shapes::finished_json(&done)["status"],
+        "succeeded"
+    );
 }
 
 #[test]
@@ -202,8 +208,8 @@ fn wait_many_polls_only_unfinished_tasks() {
         assert_eq!(done.task["status_code"], 4);
     }
     let e = results[3].as_ref().unwrap_err();
-    assert_eq!(e.code, Code::TaskFailed);
-    assert_eq!(e.task_id.as_deref(), Some(failing.as_str()));
+    assert_eq!(e.kind(), ErrorKind::TaskFailed);
+    assert_eq!(e.task_id(), Some(failing.as_str()));
     // Each task was polled exactly as often as reported: none after it finished.
     for (id, polls) in &reported {
         let sent = server
@@ -227,8 +233,8 @@ fn poll_budget_is_never_exceeded() {
             ControlFlow::Continue(())
         })
         .unwrap_err();
-    assert_eq!(e.code, Code::WaitTimeout);
-    assert!(e.message.contains("budget"), "{}", e.message);
+    assert_eq!(e.kind(), ErrorKind::WaitTimeout);
+    assert!(e.message().contains("budget"), "{}", e.message());
     let polls = server
         .requests()
         .iter()
@@ -249,11 +255,11 @@ fn create_and_wait_can_be_resumed_without_paying_twice() {
     let e = c
         .call_and_wait(op, &request, &options, |_| ControlFlow::Continue(()))
         .unwrap_err();
-    assert_eq!(e.code, Code::WaitTimeout);
+    assert_eq!(e.kind(), ErrorKind::WaitTimeout);
     let id = e
-        .task_id
-        .clone()
-        .expect("the created id travels with the error");
+        .task_id()
+        .expect("the created id travels with the error")
+        .to_string();
     let done = c
         .wait(kind("v1.get_project"), &id, &fast(20_000), |_| {
             ControlFlow::Continue(())
@@ -274,5 +280,5 @@ fn create_and_wait_can_be_resumed_without_paying_twice() {
             |_| ControlFlow::Continue(()),
         )
         .unwrap_err();
-    assert_eq!(e.field.as_deref(), Some("operation"));
+    assert_eq!(e.field(), Some("operation"));
 }

@@ -9,7 +9,7 @@ use std::time::Duration;
 use common::{Receiver, client, mock, mock_with};
 use jogg::webhook::{self, known_events};
 use jogg::{
-    Code, CreateTalkingAvatarVideo, CreateWebhookEndpoint, EndpointStatus, TaskStatus,
+    CreateTalkingAvatarVideo, CreateWebhookEndpoint, EndpointStatus, ErrorKind, TaskStatus,
     UpdateWebhookEndpoint, WebhookEndpointSpec,
 };
 use jogg_mock::{MOCK_API_KEY, MockConfig, MockServer};
@@ -94,7 +94,7 @@ fn v1_endpoints_round_trip() {
         .webhooks()
         .delete_endpoint(&created.endpoint_id)
         .unwrap_err();
-    assert_eq!(e.code, Code::NotFound);
+    assert_eq!(e.kind(), ErrorKind::NotFound);
 }
 
 #[test]
@@ -155,8 +155,8 @@ fn endpoint_requests_are_validated_before_sending() {
     let c = client(&server);
     let check = |op: &str, params: serde_json::Value, field: &str| {
         let e = c.call(op, &params).unwrap_err();
-        assert_eq!(e.code, Code::Validation, "{e}");
-        assert_eq!(e.field.as_deref(), Some(field), "{e}");
+        assert_eq!(e.kind(), ErrorKind::Validation, "{e}");
+        assert_eq!(e.field(), Some(field), "{e}");
     };
     check("v1.create_webhook_endpoint", json!({"events": []}), "url");
     check(
@@ -219,8 +219,8 @@ fn mock_enforces_the_documented_endpoint_rules() {
             .webhooks()
             .create_endpoint(&CreateWebhookEndpoint::new(url, events.iter().copied()))
             .unwrap_err();
-        assert_eq!(e.code, Code::InvalidRequest, "{e}");
-        assert_eq!(e.api_code, Some(40000));
+        assert_eq!(e.kind(), ErrorKind::InvalidRequest, "{e}");
+        assert_eq!(e.api_code(), Some(40000));
     };
     refused("http://example.com/hook", &["generated_video_success"]);
     // v1 knows only the two video events (D50); v2 knows 22.

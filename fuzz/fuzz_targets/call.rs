@@ -5,5 +5,5 @@
 libfuzzer_sys::fuzz_target!(|data: &[u8]| {
     let text = String::from_utf8_lossy(data);
     let (op, request) = text.split_once('\0').unwrap_or((&text, "{}"));
-    jogg::fuzzing::call(op, request);
+    jogg::internals::fuzzing::call(op, request);
 });

@@ -1,4 +1,4 @@
-//! `jogg::fuzzing::response`: see its documentation for how the input is read.
+//! `jogg::internals::fuzzing::response`: see its documentation for how the input is read.
 #![no_main]
 
-libfuzzer_sys::fuzz_target!(|data: &[u8]| jogg::fuzzing::response(data));
+libfuzzer_sys::fuzz_target!(|data: &[u8]| jogg::internals::fuzzing::response(data));

@@ -1,4 +1,4 @@
-//! `jogg::fuzzing::webhook`: see its documentation for how the input is read.
+//! `jogg::internals::fuzzing::webhook`: see its documentation for how the input is read.
 #![no_main]
 
-libfuzzer_sys::fuzz_target!(|data: &[u8]| jogg::fuzzing::webhook(data));
+libfuzzer_sys::fuzz_target!(|data: &[u8]| jogg::internals::fuzzing::webhook(data));

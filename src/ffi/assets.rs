@@ -50,13 +50,13 @@ pub unsafe extern "C" fn jogg_upload_asset(
         out_arg(result_json, "result_json")?;
         // SAFETY: per this function's contract.
         let options = match unsafe { opt_str_arg(options_json, "options_json") }? {
-            Some(text) => UploadOptions::from_json(text)?,
+            Some(text) => super::shapes::upload_options_from_json(text)?,
             None => UploadOptions::default(),
         };
         let uploaded = client.upload_asset(path, &options, |progress| {
-            notify(cb, userdata, &progress.to_json())
+            notify(cb, userdata, &super::shapes::upload_progress_json(progress))
         })?;
-        write_out(result_json, &uploaded.to_json());
+        write_out(result_json, &super::shapes::uploaded_json(&uploaded));
         Ok(())
     })
 }
@@ -108,9 +108,13 @@ pub unsafe extern "C" fn jogg_download(
         };
         out_arg(result_json, "result_json")?;
         let done = client.download(url, path, |progress| {
-            notify(cb, userdata, &progress.to_json())
+            notify(
+                cb,
+                userdata,
+                &super::shapes::download_progress_json(progress),
+            )
         })?;
-        write_out(result_json, &done.to_json());
+        write_out(result_json, &super::shapes::downloaded_json(&done));
         Ok(())
     })
 }

@@ -11,31 +11,38 @@ use std::panic::{AssertUnwindSafe, catch_unwind};
 
 use serde_json::Value;
 
-use super::exports::{jogg_client, jogg_progress_cb};
+use super::exports::{
+    JOGG_ERR_INVALID_JSON, JOGG_ERR_INVALID_UTF8, JOGG_ERR_NULL_ARGUMENT, JOGG_ERR_PANIC, JOGG_OK,
+    jogg_client, jogg_code, jogg_progress_cb,
+};
+use super::failure::{Failure, FfiResult};
 use crate::client::Client;
-use crate::error::{Code, Error, Result};
+use crate::error::Error;
 
 /// Runs a fallible export. `error_json` (may be NULL) is set to NULL first and receives the
 /// error JSON on failure only; the body writes its outputs itself, last, on success only.
-pub(crate) fn fallible(error_json: *mut *mut c_char, body: impl FnOnce() -> Result<()>) -> i32 {
+pub(crate) fn fallible(
+    error_json: *mut *mut c_char,
+    body: impl FnOnce() -> FfiResult<()>,
+) -> jogg_code {
     if !error_json.is_null() {
         // SAFETY: the caller passes either NULL or a writable `char *` slot.
         unsafe { *error_json = std::ptr::null_mut() };
     }
     let err = match catch_unwind(AssertUnwindSafe(body)) {
-        Ok(Ok(())) => return Code::Ok.as_i32(),
+        Ok(Ok(())) => return JOGG_OK,
         Ok(Err(e)) => e,
         Err(payload) => panic_error(payload.as_ref()),
     };
     if !error_json.is_null() {
         // Serialising our own error cannot panic in practice, but a panic here must not
         // escape either: then the caller gets the code without detail.
-        if let Ok(s) = catch_unwind(|| json_string(&err.to_json())) {
+        if let Ok(s) = catch_unwind(AssertUnwindSafe(|| json_string(&err.json()))) {
             // SAFETY: as above.
             unsafe { *error_json = s };
         }
     }
-    err.code.as_i32()
+    err.code
 }
 
 /// Runs an export that cannot report errors; a panic yields `fallback`.
@@ -43,15 +50,16 @@ pub(crate) fn infallible<T>(fallback: T, body: impl FnOnce() -> T) -> T {
     catch_unwind(AssertUnwindSafe(body)).unwrap_or(fallback)
 }
 
-fn panic_error(payload: &(dyn Any + Send)) -> Error {
+fn panic_error(payload: &(dyn Any + Send)) -> Failure {
     let what = payload
         .downcast_ref::<&str>()
         .map(|s| s.to_string())
         .or_else(|| payload.downcast_ref::<String>().cloned())
         .unwrap_or_else(|| "unknown panic".to_string());
-    Error::new(
-        Code::Panic,
+    Failure::own(
+        JOGG_ERR_PANIC,
         format!("internal error (a bug in jogg, please report it): {what}"),
+        None,
     )
 }
 
@@ -65,7 +73,7 @@ pub(crate) const MAX_INPUT_BYTES: usize = 8 * 1024 * 1024;
 ///
 /// # Safety
 /// `p` is NULL or points to a NUL-terminated string that outlives the call.
-pub(crate) unsafe fn str_arg<'a>(p: *const c_char, name: &str) -> Result<&'a str> {
+pub(crate) unsafe fn str_arg<'a>(p: *const c_char, name: &str) -> FfiResult<&'a str> {
     if p.is_null() {
         return Err(null_argument(name));
     }
@@ -76,18 +84,18 @@ pub(crate) unsafe fn str_arg<'a>(p: *const c_char, name: &str) -> Result<&'a str
         return Err(Error::validation(
             name,
             format!("is {len} bytes; the limit is {MAX_INPUT_BYTES} bytes (8 MiB)"),
-        ));
+        )
+        .into());
     }
     bytes.to_str().map_err(|e| {
-        let mut err = Error::new(
-            Code::InvalidUtf8,
+        Failure::own(
+            JOGG_ERR_INVALID_UTF8,
             format!(
                 "{name}: not valid UTF-8 (bad byte at offset {})",
                 e.valid_up_to()
             ),
-        );
-        err.field = Some(name.to_string());
-        err
+            Some(name),
+        )
     })
 }
 
@@ -95,7 +103,7 @@ pub(crate) unsafe fn str_arg<'a>(p: *const c_char, name: &str) -> Result<&'a str
 ///
 /// # Safety
 /// As [`str_arg`].
-pub(crate) unsafe fn opt_str_arg<'a>(p: *const c_char, name: &str) -> Result<Option<&'a str>> {
+pub(crate) unsafe fn opt_str_arg<'a>(p: *const c_char, name: &str) -> FfiResult<Option<&'a str>> {
     if p.is_null() {
         return Ok(None);
     }
@@ -107,7 +115,7 @@ pub(crate) unsafe fn opt_str_arg<'a>(p: *const c_char, name: &str) -> Result<Opt
 ///
 /// # Safety
 /// `client` is NULL or a live pointer from `jogg_client_new`.
-pub(crate) unsafe fn client_arg<'a>(client: *const jogg_client) -> Result<&'a Client> {
+pub(crate) unsafe fn client_arg<'a>(client: *const jogg_client) -> FfiResult<&'a Client> {
     if client.is_null() {
         return Err(null_argument("client"));
     }
@@ -119,16 +127,18 @@ pub(crate) unsafe fn client_arg<'a>(client: *const jogg_client) -> Result<&'a Cl
 ///
 /// # Safety
 /// As [`str_arg`].
-pub(crate) unsafe fn json_arg(p: *const c_char, name: &str, optional: bool) -> Result<Value> {
+pub(crate) unsafe fn json_arg(p: *const c_char, name: &str, optional: bool) -> FfiResult<Value> {
     if p.is_null() && optional {
         return Ok(Value::Object(Default::default()));
     }
     // SAFETY: forwarded contract.
     let text = unsafe { str_arg(p, name) }?;
     let fail = |why: String| {
-        let mut err = Error::new(Code::InvalidJson, format!("{name}: not valid JSON: {why}"));
-        err.field = Some(name.to_string());
-        err
+        Failure::own(
+            JOGG_ERR_INVALID_JSON,
+            format!("{name}: not valid JSON: {why}"),
+            Some(name),
+        )
     };
     // Up to MAX_JSON_DEPTH levels are read; deeper input is refused before parsing, so it
     // cannot overflow the stack. (serde_json's own limit would refuse the 128th level.)
@@ -178,17 +188,19 @@ fn too_deep(text: &[u8], max: usize) -> Option<usize> {
 }
 
 /// Output slots are checked before any work, so a NULL is reported before a video is paid for.
-pub(crate) fn out_arg<T>(p: *mut T, name: &str) -> Result<()> {
+pub(crate) fn out_arg<T>(p: *mut T, name: &str) -> FfiResult<()> {
     if p.is_null() {
         return Err(null_argument(name));
     }
     Ok(())
 }
 
-pub(crate) fn null_argument(name: &str) -> Error {
-    let mut e = Error::new(Code::NullArgument, format!("{name}: must not be NULL"));
-    e.field = Some(name.to_string());
-    e
+pub(crate) fn null_argument(name: &str) -> Failure {
+    Failure::own(
+        JOGG_ERR_NULL_ARGUMENT,
+        format!("{name}: must not be NULL"),
+        Some(name),
+    )
 }
 
 /// A string for the caller, freed with `jogg_string_free`. JSON text never holds a NUL byte

@@ -13,10 +13,10 @@ use super::boundary::{
     client_arg, fallible, infallible, json_arg, notify, opt_str_arg, out_arg, str_arg, write_out,
     write_text,
 };
+use super::failure::{Failure, FfiResult};
 use crate::api::v1::{avatars, projects, videos, voices};
 use crate::client::Client;
-use crate::config::Config;
-use crate::error::{Code, Result};
+use crate::error::ErrorKind;
 use crate::operation::task::TaskKind;
 use crate::wait::{Progress, WaitOptions};
 
@@ -159,9 +159,7 @@ pub extern "C" fn jogg_version_number() -> u32 {
 #[unsafe(no_mangle)]
 pub extern "C" fn jogg_code_name(code: jogg_code) -> *const c_char {
     infallible(c"UNKNOWN".as_ptr(), || {
-        Code::from_i32(code)
-            .map(|c| c.c_name().as_ptr())
-            .unwrap_or(c"UNKNOWN".as_ptr())
+        super::failure::name_of(code).as_ptr()
     })
 }
 
@@ -194,7 +192,7 @@ pub unsafe extern "C" fn jogg_client_new(
         out_arg(out_client, "out_client")?;
         // SAFETY: per this function's contract.
         let text = unsafe { str_arg(config_json, "config_json") }?;
-        let client = Client::new(Config::from_json(text)?)?;
+        let client = Client::new(super::config::config_from_json(text)?)?;
         let raw = Box::into_raw(Box::new(client)).cast::<jogg_client>();
         // SAFETY: checked non-NULL above.
         unsafe { *out_client = raw };
@@ -220,7 +218,7 @@ pub unsafe extern "C" fn jogg_client_new_with_log(
         out_arg(out_client, "out_client")?;
         // SAFETY: per this function's contract.
         let text = unsafe { str_arg(config_json, "config_json") }?;
-        let mut config = Config::from_json(text)?;
+        let mut config = super::config::config_from_json(text)?;
         if let Some(cb) = cb {
             if !log_level_chosen(text) && std::env::var_os("JOGG_LOG").is_none() {
                 config.log = crate::log::LogLevel::Debug;
@@ -231,7 +229,11 @@ pub unsafe extern "C" fn jogg_client_new_with_log(
                 let userdata = &userdata;
                 // SAFETY: the caller supplied `cb` and `userdata` for this purpose and keeps
                 // them valid while the client lives; `line` outlives the call.
-                unsafe { cb(userdata.0, level.as_i32(), line.as_ptr()) };
+                let level = match level {
+                    crate::log::LogLevel::Debug => JOGG_LOG_DEBUG,
+                    _ => JOGG_LOG_INFO,
+                };
+                unsafe { cb(userdata.0, level, line.as_ptr()) };
             }));
         }
         let client = Client::new(config)?;
@@ -479,7 +481,7 @@ pub unsafe extern "C" fn jogg_wait(
         out_arg(result_json, "result_json")?;
         let kind = TaskKind::polled_by(poll)?;
         let done = client.wait(kind, id, &options, progress_adapter(cb, userdata))?;
-        write_out(result_json, &done.to_json());
+        write_out(result_json, &super::shapes::finished_json(&done));
         Ok(())
     })
 }
@@ -517,16 +519,16 @@ pub unsafe extern "C" fn jogg_wait_many(
         let results = client.wait_many(&tasks, &options, progress_adapter(cb, userdata));
         if let Some(Err(e)) = results
             .iter()
-            .find(|r| matches!(r, Err(e) if e.code == Code::Cancelled))
+            .find(|r| matches!(r, Err(e) if e.kind() == ErrorKind::Cancelled))
         {
-            return Err(e.clone());
+            return Err(e.clone().into());
         }
         let out: Vec<Value> = tasks
             .iter()
             .zip(results)
             .map(|((kind, id), r)| match r {
-                Ok(done) => serde_json::json!({"id": id, "operation": kind.poll.full_name(), "ok": true, "result": done.to_json()}),
-                Err(e) => serde_json::json!({"id": id, "operation": kind.poll.full_name(), "ok": false, "error": e.to_json()}),
+                Ok(done) => serde_json::json!({"id": id, "operation": kind.poll.full_name(), "ok": true, "result": super::shapes::finished_json(&done)}),
+                Err(e) => serde_json::json!({"id": id, "operation": kind.poll.full_name(), "ok": false, "error": Failure::from(e).json()}),
             })
             .collect();
         write_out(results_json, &Value::Array(out));
@@ -565,7 +567,7 @@ pub unsafe extern "C" fn jogg_call_and_wait(
         out_arg(result_json, "result_json")?;
         let (created, done) =
             client.call_and_wait(name, &request, &options, progress_adapter(cb, userdata))?;
-        let mut out = done.to_json();
+        let mut out = super::shapes::finished_json(&done);
         out["created"] = created;
         write_out(result_json, &out);
         Ok(())
@@ -692,10 +694,10 @@ pub unsafe extern "C" fn jogg_operations(
 ///
 /// # Safety
 /// `options_json` is NULL or a NUL-terminated string.
-unsafe fn options_arg(options_json: *const c_char) -> Result<WaitOptions> {
+unsafe fn options_arg(options_json: *const c_char) -> FfiResult<WaitOptions> {
     // SAFETY: forwarded contract.
     match unsafe { opt_str_arg(options_json, "options_json") }? {
-        Some(text) => WaitOptions::from_json(text),
+        Some(text) => super::shapes::wait_options_from_json(text),
         None => Ok(WaitOptions::default()),
     }
 }
@@ -705,11 +707,11 @@ fn progress_adapter(
     cb: jogg_progress_cb,
     userdata: *mut c_void,
 ) -> impl FnMut(&Progress) -> ControlFlow<()> {
-    move |progress| notify(cb, userdata, &progress.to_json())
+    move |progress| notify(cb, userdata, &super::shapes::progress_json(progress))
 }
 
 /// `[{"operation", "id"}]` of `jogg_wait_many`.
-fn parse_tasks(tasks: &Value) -> Result<Vec<(&'static TaskKind, String)>> {
+fn parse_tasks(tasks: &Value) -> FfiResult<Vec<(&'static TaskKind, String)>> {
     let list = tasks
         .as_array()
         .ok_or_else(|| crate::error::Error::validation("tasks_json", "must be an array"))?;
@@ -733,15 +735,14 @@ fn parse_tasks(tasks: &Value) -> Result<Vec<(&'static TaskKind, String)>> {
 }
 
 /// Splits `jogg_call`'s own `all_pages` option from the operation's parameters.
-fn take_all_pages(mut request: Value) -> Result<(Value, bool)> {
+fn take_all_pages(mut request: Value) -> FfiResult<(Value, bool)> {
     let flag = match request.as_object_mut().and_then(|m| m.remove("all_pages")) {
         None | Some(Value::Bool(false)) => false,
         Some(Value::Bool(true)) => true,
         Some(_) => {
-            return Err(crate::error::Error::validation(
-                "all_pages",
-                "must be true or false",
-            ));
+            return Err(
+                crate::error::Error::validation("all_pages", "must be true or false").into(),
+            );
         }
     };
     Ok((request, flag))
@@ -750,49 +751,45 @@ fn take_all_pages(mut request: Value) -> Result<(Value, bool)> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::error::Error;
 
     #[test]
-    fn constants_match_codes() {
-        let consts = [
-            (JOGG_OK, Code::Ok),
-            (JOGG_ERR_NULL_ARGUMENT, Code::NullArgument),
-            (JOGG_ERR_INVALID_UTF8, Code::InvalidUtf8),
-            (JOGG_ERR_INVALID_JSON, Code::InvalidJson),
-            (JOGG_ERR_VALIDATION, Code::Validation),
-            (JOGG_ERR_UNKNOWN_OPERATION, Code::UnknownOperation),
-            (JOGG_ERR_INVALID_CONFIG, Code::InvalidConfig),
-            (JOGG_ERR_NO_SUCH_MEMBER, Code::NoSuchMember),
-            (JOGG_ERR_WRONG_TYPE, Code::WrongType),
-            (JOGG_ERR_CONNECT, Code::Connect),
-            (JOGG_ERR_TIMEOUT, Code::Timeout),
-            (JOGG_ERR_TLS, Code::Tls),
-            (JOGG_ERR_TRANSPORT, Code::Transport),
-            (JOGG_ERR_BODY_TOO_LARGE, Code::BodyTooLarge),
-            (JOGG_ERR_API, Code::Api),
-            (JOGG_ERR_AUTH, Code::Auth),
-            (JOGG_ERR_NOT_FOUND, Code::NotFound),
-            (JOGG_ERR_RATE_LIMITED, Code::RateLimited),
-            (JOGG_ERR_SERVER, Code::Server),
-            (JOGG_ERR_INVALID_REQUEST, Code::InvalidRequest),
-            (JOGG_ERR_INSUFFICIENT_CREDITS, Code::InsufficientCredits),
-            (JOGG_ERR_FORBIDDEN, Code::Forbidden),
-            (JOGG_ERR_BAD_RESPONSE, Code::BadResponse),
-            (JOGG_ERR_CANCELLED, Code::Cancelled),
-            (JOGG_ERR_WAIT_TIMEOUT, Code::WaitTimeout),
-            (JOGG_ERR_TASK_FAILED, Code::TaskFailed),
-            (JOGG_ERR_IO, Code::Io),
-            (JOGG_ERR_SIGNATURE, Code::Signature),
-            (JOGG_ERR_LIMITER_STORE, Code::LimiterStore),
-            (JOGG_ERR_PANIC, Code::Panic),
-            (JOGG_ERR_INTERNAL, Code::Internal),
+    fn codes_are_distinct_and_named() {
+        // Every kind maps to a code; the header test (tests/header.rs) holds each constant's
+        // name against jogg_code_name.
+        use crate::error::ErrorKind::*;
+        let kinds = [
+            Validation,
+            UnknownOperation,
+            InvalidConfig,
+            Connect,
+            Timeout,
+            Tls,
+            Transport,
+            BodyTooLarge,
+            Api,
+            Auth,
+            NotFound,
+            RateLimited,
+            Server,
+            InvalidRequest,
+            InsufficientCredits,
+            Forbidden,
+            BadResponse,
+            Cancelled,
+            WaitTimeout,
+            TaskFailed,
+            Io,
+            Signature,
+            LimiterStore,
+            Internal,
         ];
-        assert_eq!(consts.len(), Code::ALL.len(), "a code lacks its constant");
-        for (value, code) in consts {
-            assert_eq!(value, code.as_i32());
+        let mut seen = std::collections::HashSet::new();
+        for kind in kinds {
+            let code = super::super::failure::code_of(kind);
+            assert!(seen.insert(code), "{kind:?} shares code {code}");
             // SAFETY: static NUL-terminated string.
-            let name = unsafe { CStr::from_ptr(jogg_code_name(value)) };
-            assert_eq!(name.to_str().unwrap(), code.name());
+            let name = unsafe { CStr::from_ptr(jogg_code_name(code)) };
+            assert!(name.to_str().unwrap().starts_with("JOGG_ERR_"), "{kind:?}");
         }
         // SAFETY: as above.
         let unknown = unsafe { CStr::from_ptr(jogg_code_name(4242)) };
@@ -810,7 +807,6 @@ mod tests {
         // SAFETY: returned by the library.
         unsafe { jogg_string_free(err) };
         assert_eq!(infallible(7, || panic!("x")), 7);
-        let _ = Error::new(Code::Internal, "unused");
     }
 
     #[test]

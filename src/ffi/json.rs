@@ -8,8 +8,9 @@ use std::ffi::{CString, c_char};
 use serde_json::Value;
 
 use super::boundary::{fallible, json_arg, out_arg, str_arg};
-use super::exports::jogg_code;
-use crate::error::{Code, Error};
+use super::exports::{JOGG_ERR_NO_SUCH_MEMBER, JOGG_ERR_WRONG_TYPE, jogg_code};
+use super::failure::{Failure, FfiResult};
+use crate::error::Error;
 
 /// Reads the member of `json` at `pointer`, a JSON Pointer (RFC 6901): `"/project_id"`,
 /// `"/video_url"`, `"/voices/0/voice_id"` (`~1` stands for `/` in a name, `~0` for `~`).
@@ -36,9 +37,10 @@ pub unsafe extern "C" fn jogg_json_string(
         out_arg(value_out, "value_out")?;
         let text = member_text(&document, pointer)?;
         let text = CString::new(text).map_err(|_| {
-            Error::new(
-                Code::WrongType,
+            Failure::own(
+                JOGG_ERR_WRONG_TYPE,
                 format!("{pointer}: the string holds a NUL character, which C cannot hold"),
+                Some("pointer"),
             )
         })?;
         // SAFETY: checked non-NULL above; written last, on success only.
@@ -48,17 +50,20 @@ pub unsafe extern "C" fn jogg_json_string(
 }
 
 /// The text of the member at `pointer`, or why there is none.
-fn member_text(document: &Value, pointer: &str) -> crate::Result<String> {
+fn member_text(document: &Value, pointer: &str) -> FfiResult<String> {
     if !pointer.is_empty() && !pointer.starts_with('/') {
         return Err(Error::validation(
             "pointer",
             format!("{pointer:?} is not a JSON Pointer: it must be empty or start with /"),
-        ));
+        )
+        .into());
     }
     let member = document.pointer(pointer).ok_or_else(|| {
-        let mut e = Error::new(Code::NoSuchMember, format!("{pointer}: no such member"));
-        e.field = Some("pointer".to_string());
-        e
+        Failure::own(
+            JOGG_ERR_NO_SUCH_MEMBER,
+            format!("{pointer}: no such member"),
+            Some("pointer"),
+        )
     })?;
     let kind = match member {
         Value::String(s) => return Ok(s.clone()),
@@ -68,12 +73,11 @@ fn member_text(document: &Value, pointer: &str) -> crate::Result<String> {
         Value::Array(_) => "an array",
         Value::Object(_) => "an object",
     };
-    let mut e = Error::new(
-        Code::WrongType,
+    Err(Failure::own(
+        JOGG_ERR_WRONG_TYPE,
         format!("{pointer}: is {kind}, not a string or a number"),
-    );
-    e.field = Some("pointer".to_string());
-    Err(e)
+        Some("pointer"),
+    ))
 }
 
 #[cfg(test)]
@@ -84,23 +88,16 @@ mod tests {
     #[test]
     fn members_by_pointer() {
         let d = json!({"project_id": "p1", "n": 4, "a/b": {"~x": [1.5, "s"]}, "flag": true});
-        assert_eq!(member_text(&d, "/project_id").unwrap(), "p1");
-        assert_eq!(member_text(&d, "/n").unwrap(), "4");
-        assert_eq!(member_text(&d, "/a~1b/~0x/0").unwrap(), "1.5");
-        assert_eq!(member_text(&d, "/a~1b/~0x/1").unwrap(), "s");
-        assert_eq!(
-            member_text(&d, "/nope").unwrap_err().code,
-            Code::NoSuchMember
-        );
-        assert_eq!(
-            member_text(&d, "/a~1b/~0x/9").unwrap_err().code,
-            Code::NoSuchMember
-        );
-        assert_eq!(member_text(&d, "/flag").unwrap_err().code, Code::WrongType);
-        assert_eq!(member_text(&d, "").unwrap_err().code, Code::WrongType);
-        assert_eq!(
-            member_text(&d, "n").unwrap_err().field.as_deref(),
-            Some("pointer")
-        );
+        let code = |pointer: &str| member_text(&d, pointer).err().map(|f| f.code);
+        assert_eq!(member_text(&d, "/project_id").ok().as_deref(), Some("p1"));
+        assert_eq!(member_text(&d, "/n").ok().as_deref(), Some("4"));
+        assert_eq!(member_text(&d, "/a~1b/~0x/0").ok().as_deref(), Some("1.5"));
+        assert_eq!(member_text(&d, "/a~1b/~0x/1").ok().as_deref(), Some("s"));
+        assert_eq!(code("/nope"), Some(JOGG_ERR_NO_SUCH_MEMBER));
+        assert_eq!(code("/a~1b/~0x/9"), Some(JOGG_ERR_NO_SUCH_MEMBER));
+        assert_eq!(code("/flag"), Some(JOGG_ERR_WRONG_TYPE));
+        assert_eq!(code(""), Some(JOGG_ERR_WRONG_TYPE));
+        let bad = member_text(&d, "n").err().unwrap();
+        assert_eq!(bad.error.field(), Some("pointer"));
     }
 }

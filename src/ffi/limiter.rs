@@ -12,8 +12,6 @@ use serde_json::Value;
 use super::boundary::{fallible, null_argument, out_arg, str_arg};
 use super::exports::{SendPtr, jogg_client, jogg_code};
 use crate::client::Client;
-use crate::config::Config;
-use crate::error::{Code, Error};
 use crate::limiter::{Admission, PostLimitScope, PostSlot, PostSlotStore};
 
 /// One POST's slot, borrowed for the duration of a `jogg_post_limiter` callback.
@@ -99,14 +97,13 @@ pub unsafe extern "C" fn jogg_client_new_with_post_limiter(
             };
             return Err(null_argument(name));
         };
-        let mut config = Config::from_json(text)?;
+        let mut config = super::config::config_from_json(text)?;
         if scope_chosen(text) {
-            let mut e = Error::validation(
+            return Err(crate::config::config_error(
                 "post_limit_scope",
                 "must be left out: the store given to jogg_client_new_with_post_limiter is the scope",
-            );
-            e.code = Code::InvalidConfig;
-            return Err(e);
+            )
+            .into());
         }
         config.post_limit_scope = PostLimitScope::Store(std::sync::Arc::new(CStore {
             acquire,
@@ -169,7 +166,7 @@ impl CSlot {
 }
 
 impl PostSlotStore for CStore {
-    fn try_acquire(&self, slot: &PostSlot<'_>) -> Result<Admission, String> {
+    fn try_acquire(&self, slot: &PostSlot<'_>) -> std::result::Result<Admission, String> {
         let owned = CSlot::new(slot);
         let view = owned.view();
         let mut wait_ms = 0u64;
@@ -183,7 +180,7 @@ impl PostSlotStore for CStore {
         }
     }
 
-    fn release(&self, slot: &PostSlot<'_>) -> Result<(), String> {
+    fn release(&self, slot: &PostSlot<'_>) -> std::result::Result<(), String> {
         let owned = CSlot::new(slot);
         let view = owned.view();
         // SAFETY: as in `try_acquire`.
@@ -193,7 +190,7 @@ impl PostSlotStore for CStore {
         }
     }
 
-    fn cooldown(&self, key_id: &str, pause: Duration) -> Result<(), String> {
+    fn cooldown(&self, key_id: &str, pause: Duration) -> std::result::Result<(), String> {
         let Some(cooldown) = self.cooldown else {
             return Ok(());
         };

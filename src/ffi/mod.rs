@@ -10,13 +10,14 @@
 
 mod assets;
 mod boundary;
+pub mod config;
 mod exports;
+pub mod failure;
 mod json;
 mod limiter;
+pub mod shapes;
 mod webhooks;
 
-pub use assets::*;
-pub use exports::*;
-pub use json::*;
-pub use limiter::*;
-pub use webhooks::*;
+// The C functions as Rust items, for the library's own tests (the `internals` feature).
+#[cfg(feature = "internals")]
+pub use {assets::*, exports::*, json::*, limiter::*, webhooks::*};

@@ -8,16 +8,17 @@ use std::ffi::{CStr, c_char};
 use super::boundary::{
     client_arg, fallible, infallible, json_arg, null_argument, out_arg, write_out, write_text,
 };
-use super::exports::{jogg_client, jogg_code};
+use super::exports::{JOGG_ERR_PANIC, JOGG_OK, jogg_client, jogg_code};
+use super::failure::FfiResult;
 use crate::api::v1::webhooks::CREATE_WEBHOOK_ENDPOINT;
-use crate::error::{Code, Error, Result};
+use crate::error::{Error, ErrorKind};
 use crate::webhook::{self, WebhookEvent};
 
 /// The delivery body: `body_len` bytes, which may be NULL when there are none.
 ///
 /// # Safety
 /// `body` is NULL or points to `body_len` readable bytes.
-unsafe fn body_arg<'a>(body: *const u8, body_len: usize) -> Result<&'a [u8]> {
+unsafe fn body_arg<'a>(body: *const u8, body_len: usize) -> FfiResult<&'a [u8]> {
     if body_len == 0 {
         return Ok(&[]);
     }
@@ -32,7 +33,7 @@ unsafe fn body_arg<'a>(body: *const u8, body_len: usize) -> Result<&'a [u8]> {
 ///
 /// # Safety
 /// `p` is NULL or a NUL-terminated string.
-unsafe fn signature_arg<'a>(p: *const c_char) -> Result<Option<&'a str>> {
+unsafe fn signature_arg<'a>(p: *const c_char) -> FfiResult<Option<&'a str>> {
     if p.is_null() {
         return Ok(None);
     }
@@ -40,9 +41,12 @@ unsafe fn signature_arg<'a>(p: *const c_char) -> Result<Option<&'a str>> {
     let bytes = unsafe { CStr::from_ptr(p) }.to_bytes();
     // Not UTF-8 is not hex either: the same answer as any other malformed signature.
     std::str::from_utf8(bytes).map(Some).map_err(|_| {
-        let mut e = Error::new(Code::Signature, "signature: malformed: not hexadecimal");
-        e.field = Some("signature".into());
-        e
+        Error::new(
+            ErrorKind::Signature,
+            "signature: malformed: not hexadecimal",
+        )
+        .with_field("signature")
+        .into()
     })
 }
 
@@ -50,7 +54,7 @@ unsafe fn signature_arg<'a>(p: *const c_char) -> Result<Option<&'a str>> {
 ///
 /// # Safety
 /// `p` is NULL or a NUL-terminated string.
-unsafe fn secret_arg<'a>(p: *const c_char) -> Result<&'a [u8]> {
+unsafe fn secret_arg<'a>(p: *const c_char) -> FfiResult<&'a [u8]> {
     if p.is_null() {
         return Err(null_argument("secret"));
     }
@@ -65,7 +69,7 @@ unsafe fn verified<'a>(
     body_len: usize,
     signature: *const c_char,
     secret: *const c_char,
-) -> Result<&'a [u8]> {
+) -> FfiResult<&'a [u8]> {
     // SAFETY: forwarded contract.
     let (body, signature, secret) = unsafe {
         (
@@ -94,11 +98,11 @@ pub unsafe extern "C" fn jogg_webhook_verify(
     signature: *const c_char,
     secret: *const c_char,
 ) -> jogg_code {
-    infallible(Code::Panic.as_i32(), || {
+    infallible(JOGG_ERR_PANIC, || {
         // SAFETY: per this function's contract.
         match unsafe { verified(body, body_len, signature, secret) } {
-            Ok(_) => Code::Ok.as_i32(),
-            Err(e) => e.code.as_i32(),
+            Ok(_) => JOGG_OK,
+            Err(e) => e.code,
         }
     })
 }
@@ -129,7 +133,7 @@ pub unsafe extern "C" fn jogg_webhook_parse(
         // SAFETY: per this function's contract.
         let body = unsafe { verified(body, body_len, signature, secret) }?;
         let event = WebhookEvent::from_body(body)?;
-        write_out(event_json, &event.to_json());
+        write_out(event_json, &super::shapes::event_json(&event));
         Ok(())
     })
 }

@@ -26,7 +26,7 @@ use std::time::{Duration, Instant};
 use sha2::{Digest, Sha256};
 
 use crate::config::Config;
-use crate::error::{Code, Error, Result};
+use crate::error::{Error, ErrorKind, Result};
 use crate::log::{LogLevel, Logger};
 
 pub(crate) use redis_store::check_url as check_redis_url;
@@ -382,10 +382,10 @@ impl Inner {
 /// The error of a POST that could not be counted: names the store; nothing was sent.
 fn store_error(store: &str, problem: &str) -> Error {
     let mut e = Error::new(
-        Code::LimiterStore,
+        ErrorKind::LimiterStore,
         format!("post_limit_scope: {store}: {problem}; the POST was not sent"),
     );
-    e.field = Some("post_limit_scope".into());
+    e.0.field = Some("post_limit_scope".into());
     e
 }
 
@@ -529,9 +529,12 @@ mod tests {
             PostLimitScope::Store(Arc::new(Broken)),
         );
         let e = l.acquire(&quiet()).unwrap_err();
-        assert_eq!(e.code, Code::LimiterStore);
-        assert_eq!(e.field.as_deref(), Some("post_limit_scope"));
-        assert!(e.message.contains("the broken store: out of order"), "{e}");
+        assert_eq!(e.kind(), ErrorKind::LimiterStore);
+        assert_eq!(e.field(), Some("post_limit_scope"));
+        assert!(
+            e.message().contains("the broken store: out of order"),
+            "{e}"
+        );
 
         let mut config = Config::new("k2").with_base_url("http://127.0.0.1:1");
         config.post_limit_scope = PostLimitScope::Store(Arc::new(Broken));

@@ -100,6 +100,7 @@ impl Operation {
 
     /// Checks that `data` (a reply's `data` as JSON text) decodes into the typed method's
     /// response type; the error says why not.
+    #[cfg(any(test, feature = "internals"))]
     pub fn decodes(&self, data: &str) -> std::result::Result<(), String> {
         (self.decode)(data)
     }

@@ -81,16 +81,16 @@ pub struct Observed {
 #[derive(Debug)]
 pub struct TaskKind {
     /// The operation that polls it.
-    pub poll: &'static Operation,
+    pub(crate) poll: &'static Operation,
     /// Where the poll finds the task: by its id as a parameter, or as an item of a list.
-    pub found: Found,
+    pub(crate) found: Found,
     /// The members of a create reply that may hold the new task's id, in order of preference
     /// (D16: the names vary).
-    pub id_members: &'static [&'static str],
+    pub(crate) id_members: &'static [&'static str],
     /// How the poll reply's status reads.
-    pub status: StatusForm,
+    pub(crate) status: StatusForm,
     /// The webhook events a task of this kind ends with (api-notes §8.1).
-    pub events: &'static [&'static str],
+    pub(crate) events: &'static [&'static str],
 }
 
 /// Where a poll reply holds the task.
@@ -250,6 +250,33 @@ impl TaskKind {
                 }
             }
         }
+    }
+
+    /// The operation that polls it (`v1.get_project`): the `poll_operation` of `jogg_wait`.
+    pub fn poll_operation(&self) -> String {
+        self.poll.full_name()
+    }
+
+    /// The members of a create reply that may hold a new task's id, preferred first.
+    pub fn id_members(&self) -> &'static [&'static str] {
+        self.id_members
+    }
+
+    /// The webhook events a task of this kind ends with.
+    pub fn events(&self) -> &'static [&'static str] {
+        self.events
+    }
+
+    /// How the poll finds the task (for the library's own tests).
+    #[cfg(feature = "internals")]
+    pub fn found(&self) -> &Found {
+        &self.found
+    }
+
+    /// How the status reads (for the library's own tests).
+    #[cfg(feature = "internals")]
+    pub fn status_form(&self) -> &StatusForm {
+        &self.status
     }
 
     /// The new task's id in a create reply.

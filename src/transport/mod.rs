@@ -16,7 +16,7 @@ use serde_json::value::RawValue;
 use ureq::http::header::{self, HeaderName, HeaderValue};
 
 use crate::config::{Config, Proxy, is_loopback};
-use crate::error::{Code, Error, Result};
+use crate::error::{Error, ErrorKind, Result};
 use crate::limiter::PostLimiter;
 use crate::log::{LogLevel, Logger};
 use crate::operation::Method;
@@ -63,10 +63,10 @@ impl RawReply {
             }),
             Err(e) => {
                 let mut err = Error::new(
-                    Code::BadResponse,
+                    ErrorKind::BadResponse,
                     format!("the reply's data could not be read: {e}"),
                 );
-                err.request_id = self.request_id;
+                err.0.request_id = self.request_id;
                 Err(err)
             }
         }
@@ -175,7 +175,7 @@ impl Transport {
         let left = deadline.saturating_duration_since(Instant::now());
         if left.is_zero() {
             return Err(Error::new(
-                Code::Timeout,
+                ErrorKind::Timeout,
                 format!(
                     "the transfer took longer than transfer_timeout_ms ({} ms)",
                     self.config.transfer_timeout.as_millis()
@@ -225,7 +225,7 @@ impl Transport {
                     let left = until.saturating_duration_since(Instant::now());
                     if left.is_zero() {
                         let e = Error::new(
-                            Code::Timeout,
+                            ErrorKind::Timeout,
                             format!("{m} {path}: no time was left to send it"),
                         );
                         return Err(self.scrubber.error(with_attempts(e, attempt)));
@@ -249,8 +249,8 @@ impl Transport {
             }
             if let Err(e) = &result
                 && method == Method::Post
-                && e.code == Code::RateLimited
-                && let Some(ms) = e.retry_after_ms
+                && e.0.kind == ErrorKind::RateLimited
+                && let Some(ms) = e.0.retry_after_ms
             {
                 self.posts.cooldown(Duration::from_millis(ms), &self.log);
             }
@@ -278,10 +278,10 @@ impl Transport {
                 Err(e) => e,
             };
             let status = err
-                .http_status
+                .http_status()
                 .map_or_else(|| "-".to_string(), |s| s.to_string());
-            let rid = err.request_id.as_deref().unwrap_or("-");
-            let reason = err.code.name();
+            let rid = err.0.request_id.as_deref().unwrap_or("-");
+            let reason = err.kind().as_str();
             self.log.log(LogLevel::Debug, || {
                 format!(
                     "{m} {path} attempt={n} status={status} error={reason} request_id={rid} elapsed_ms={}",
@@ -390,15 +390,15 @@ impl Transport {
             let headers = response.headers();
             let location = header_str(headers, &header::LOCATION);
             let mut e = redirect_error(status, location, method, &what);
-            e.request_id = header_rid(headers);
+            e.0.request_id = header_rid(headers);
             return Err(e);
         }
         let read = read_body(&mut response);
         let headers = response.headers();
         let body = read.map_err(|e| {
             let mut err = transport_error(&ureq::Error::from(e), method, &what);
-            err.http_status = Some(status);
-            err.request_id = header_rid(headers);
+            err.0.http_status = Some(status);
+            err.0.request_id = header_rid(headers);
             err
         })?;
         let retry_after = || {
@@ -413,8 +413,8 @@ impl Transport {
                 Ok((reply, status))
             }
             Err(mut e) => {
-                if e.request_id.is_none() {
-                    e.request_id = header_rid(headers);
+                if e.0.request_id.is_none() {
+                    e.0.request_id = header_rid(headers);
                 }
                 Err(e)
             }
@@ -559,7 +559,7 @@ fn host_and_port(url: &str) -> String {
 fn header_value(text: &str) -> Result<HeaderValue> {
     HeaderValue::from_str(text).map_err(|_| {
         Error::new(
-            Code::Internal,
+            ErrorKind::Internal,
             "a checked config value is not a header value",
         )
     })
@@ -663,16 +663,16 @@ fn check_url_length(base: &str, path: &str, query: &[(String, String)]) -> Resul
 fn should_retry(err: &Error, method: Method) -> bool {
     // A 2xx body that is not the envelope is a garbled answer (a proxy, a cut connection):
     // worth one more GET. A redirect is also "bad", but asking again would change nothing.
-    let garbled = err.code == Code::BadResponse
+    let garbled = err.0.kind == ErrorKind::BadResponse
         && method == Method::Get
-        && err.http_status.is_some_and(|s| (200..300).contains(&s));
-    (err.code.retryable() || garbled) && (method != Method::Post || !err.maybe_processed)
+        && err.0.http_status.is_some_and(|s| (200..300).contains(&s));
+    (err.0.kind.passes() || garbled) && (method != Method::Post || !err.0.maybe_processed)
 }
 
 /// How long to wait before attempt `attempt + 1`: the server's hint when it gives one (`None`
 /// when that is too long to wait inside a call), else `min(0.5 s * 2^n, 8 s)` less up to 25 %.
 fn retry_delay(err: &Error, attempt: u32) -> Option<Duration> {
-    if let Some(ms) = err.retry_after_ms {
+    if let Some(ms) = err.0.retry_after_ms {
         let hint = Duration::from_millis(ms);
         return (hint <= MAX_RETRY_AFTER).then_some(hint);
     }
@@ -697,7 +697,7 @@ fn jitter() -> f64 {
 
 fn with_attempts(mut err: Error, attempts: u32) -> Error {
     if attempts > 1 {
-        err.message = format!("{} (after {attempts} attempts)", err.message);
+        err.0.message = format!("{} (after {attempts} attempts)", err.0.message);
     }
     err
 }
@@ -807,7 +807,7 @@ fn build_proxy(proxy: &Proxy) -> Result<Option<ureq::Proxy>> {
         // The URL may hold proxy credentials: never echo it.
         Proxy::Url(url) => Some(ureq::Proxy::new(url).map_err(|_| {
             let mut e = Error::validation("proxy", "is not a valid proxy URL");
-            e.code = Code::InvalidConfig;
+            e.0.kind = ErrorKind::InvalidConfig;
             e
         })?),
     })
@@ -879,17 +879,17 @@ fn seconds_to_ms(secs: f64) -> Option<u64> {
 }
 
 /// The code of an I/O error met while streaming a body: a timeout (a socket timeout, or
-/// ureq's own deadline wrapped in the error) is [`Code::Timeout`], the rest
-/// [`Code::Transport`].
-pub(crate) fn stream_error_code(e: &std::io::Error) -> Code {
+/// ureq's own deadline wrapped in the error) is [`ErrorKind::Timeout`], the rest
+/// [`ErrorKind::Transport`].
+pub(crate) fn stream_error_code(e: &std::io::Error) -> ErrorKind {
     let wrapped = e
         .get_ref()
         .and_then(|inner| inner.downcast_ref::<ureq::Error>());
     if e.kind() == std::io::ErrorKind::TimedOut || matches!(wrapped, Some(ureq::Error::Timeout(_)))
     {
-        Code::Timeout
+        ErrorKind::Timeout
     } else {
-        Code::Transport
+        ErrorKind::Transport
     }
 }
 
@@ -897,20 +897,22 @@ pub(crate) fn transport_error(e: &ureq::Error, method: Method, what: &dyn Displa
     use ureq::Error as U;
     let (code, sent) = match e {
         // No connection was made in time: a connect failure, as a refusal is.
-        U::Timeout(ureq::Timeout::Resolve | ureq::Timeout::Connect) => (Code::Connect, false),
-        U::Timeout(_) => (Code::Timeout, true),
-        U::HostNotFound | U::ConnectionFailed => (Code::Connect, false),
-        U::Io(io) if io.kind() == std::io::ErrorKind::ConnectionRefused => (Code::Connect, false),
-        U::Tls(_) | U::Rustls(_) | U::Pem(_) => (Code::Tls, false),
-        U::BodyExceedsLimit(_) => (Code::BodyTooLarge, true),
-        _ => (Code::Transport, true),
+        U::Timeout(ureq::Timeout::Resolve | ureq::Timeout::Connect) => (ErrorKind::Connect, false),
+        U::Timeout(_) => (ErrorKind::Timeout, true),
+        U::HostNotFound | U::ConnectionFailed => (ErrorKind::Connect, false),
+        U::Io(io) if io.kind() == std::io::ErrorKind::ConnectionRefused => {
+            (ErrorKind::Connect, false)
+        }
+        U::Tls(_) | U::Rustls(_) | U::Pem(_) => (ErrorKind::Tls, false),
+        U::BodyExceedsLimit(_) => (ErrorKind::BodyTooLarge, true),
+        _ => (ErrorKind::Transport, true),
     };
     let detail = match e {
         U::BodyExceedsLimit(_) => format!("response body exceeds {MAX_BODY_BYTES} bytes"),
         other => other.to_string(),
     };
     let mut err = Error::new(code, format!("{what}: {detail}"));
-    err.maybe_processed = sent && method != Method::Get;
+    err.0.maybe_processed = sent && method != Method::Get;
     err
 }
 
@@ -931,15 +933,15 @@ fn redirect_error(
         })
         .unwrap_or_default();
     let mut e = Error::new(
-        Code::BadResponse,
+        ErrorKind::BadResponse,
         format!(
             "{what}: HTTP {status}: the server redirects{target}; redirects are not followed, \
              so the API key is never sent to another address (check base_url)"
         ),
     );
-    e.http_status = Some(status);
+    e.0.http_status = Some(status);
     // A redirect after a POST may come from a proxy that already passed it on.
-    e.maybe_processed = method != Method::Get;
+    e.0.maybe_processed = method != Method::Get;
     e
 }
 
@@ -976,18 +978,18 @@ pub(crate) fn general_rules(
     let Some(Value::Object(obj)) = parsed else {
         let mut e = if http_ok {
             Error::new(
-                Code::BadResponse,
+                ErrorKind::BadResponse,
                 format!("{what}: HTTP {status} with a body that is not a JSON object"),
             )
         } else {
             Error::new(
-                Code::for_api(None, status),
+                ErrorKind::for_api(None, status),
                 format!("{what}: HTTP {status} without a JSON envelope"),
             )
         };
-        e.http_status = Some(status);
-        e.retry_after_ms = retry_after_ms;
-        e.maybe_processed = method != Method::Get && (http_ok || status >= 500);
+        e.0.http_status = Some(status);
+        e.0.retry_after_ms = retry_after_ms;
+        e.0.maybe_processed = method != Method::Get && (http_ok || status >= 500);
         return Err(e);
     };
     let request_id = match obj.get("rid") {
@@ -1010,7 +1012,7 @@ pub(crate) fn general_rules(
         return Ok(RawReply { data, request_id });
     }
     let api_message = obj.get("msg").and_then(Value::as_str).map(str::to_string);
-    let code = Code::for_api(api_code.filter(|c| *c != 0), status);
+    let code = ErrorKind::for_api(api_code.filter(|c| *c != 0), status);
     let detail = api_message
         .clone()
         .unwrap_or_else(|| format!("HTTP {status}"));
@@ -1018,13 +1020,13 @@ pub(crate) fn general_rules(
         Some(c) => Error::new(code, format!("{what}: API error {c}: {detail}")),
         None => Error::new(code, format!("{what}: HTTP {status}: {detail}")),
     };
-    e.http_status = Some(status);
-    e.api_code = api_code.filter(|c| *c != 0);
-    e.api_message = api_message;
-    e.api_data = obj.get("data").filter(|data| !data.is_null()).cloned();
-    e.request_id = request_id;
-    e.retry_after_ms = retry_after_ms.or_else(|| body_retry_after(&obj));
-    e.maybe_processed = method != Method::Get && code == Code::Server;
+    e.0.http_status = Some(status);
+    e.0.api_code = api_code.filter(|c| *c != 0);
+    e.0.api_message = api_message;
+    e.0.api_data = obj.get("data").filter(|data| !data.is_null()).cloned();
+    e.0.request_id = request_id;
+    e.0.retry_after_ms = retry_after_ms.or_else(|| body_retry_after(&obj));
+    e.0.maybe_processed = method != Method::Get && code == ErrorKind::Server;
     Err(e)
 }
 
@@ -1077,6 +1079,7 @@ fn plain_success(body: Vec<u8>) -> std::result::Result<RawReply, Vec<u8>> {
 
 /// Panics if [`plain_success`] answers for `body` otherwise than the general rules would:
 /// run by the unit tests and on every fuzz input.
+#[cfg(any(test, feature = "internals"))]
 pub(crate) fn assert_paths_agree(body: &[u8]) {
     let Ok(fast) = plain_success(body.to_vec()) else {
         return;
@@ -1121,8 +1124,8 @@ mod tests {
         let mut config = Config::new("k").with_base_url("http://127.0.0.1:1");
         config.user_agent_suffix = Some("myapp/1.0\r\nx-evil: 1".into());
         let e = Transport::new(config.clone()).unwrap_err();
-        assert_eq!(e.code, Code::InvalidConfig);
-        assert_eq!(e.field.as_deref(), Some("user_agent_suffix"));
+        assert_eq!(e.kind(), ErrorKind::InvalidConfig);
+        assert_eq!(e.field(), Some("user_agent_suffix"));
         config.user_agent_suffix = Some("myapp/1.0 (build 7)".into());
         let t = Transport::new(config).unwrap();
         assert_eq!(
@@ -1194,27 +1197,27 @@ mod tests {
     #[test]
     fn business_error_on_http_200() {
         let e = decode(200, r#"{"code":10104,"msg":"record not found","rid":"r1"}"#).unwrap_err();
-        assert_eq!(e.code, Code::NotFound);
-        assert_eq!(e.api_code, Some(10104));
-        assert_eq!(e.request_id.as_deref(), Some("r1"));
-        assert_eq!(e.http_status, Some(200));
-        assert!(e.message.contains("record not found"));
+        assert_eq!(e.kind(), ErrorKind::NotFound);
+        assert_eq!(e.api_code(), Some(10104));
+        assert_eq!(e.request_id(), Some("r1"));
+        assert_eq!(e.http_status(), Some(200));
+        assert!(e.message().contains("record not found"));
     }
 
     #[test]
     fn http_error_without_json() {
         let e = decode(502, "<html>bad gateway</html>").unwrap_err();
-        assert_eq!(e.code, Code::Server);
-        assert_eq!(e.http_status, Some(502));
+        assert_eq!(e.kind(), ErrorKind::Server);
+        assert_eq!(e.http_status(), Some(502));
         let e = decode(200, "not json").unwrap_err();
-        assert_eq!(e.code, Code::BadResponse);
+        assert_eq!(e.kind(), ErrorKind::BadResponse);
     }
 
     #[test]
     fn http_error_with_zero_code_is_still_an_error() {
         let e = decode(500, r#"{"code":0,"msg":"boom"}"#).unwrap_err();
-        assert_eq!(e.code, Code::Server);
-        assert_eq!(e.api_code, None);
+        assert_eq!(e.kind(), ErrorKind::Server);
+        assert_eq!(e.api_code(), None);
     }
 
     #[test]
@@ -1230,8 +1233,8 @@ mod tests {
             r#"{"code":429,"msg":"slow down","data":{"retryAfter":2}}"#,
         )
         .unwrap_err();
-        assert_eq!(e.code, Code::RateLimited);
-        assert_eq!(e.retry_after_ms, Some(2000));
+        assert_eq!(e.kind(), ErrorKind::RateLimited);
+        assert_eq!(e.retry_after().map(|d| d.as_millis() as u64), Some(2000));
         let now = httpdate::parse_http_date("Wed, 21 Oct 2015 07:28:00 GMT").unwrap();
         assert_eq!(parse_retry_after("3", now), Some(3000));
         assert_eq!(parse_retry_after(" 0.25 ", now), Some(250));
@@ -1261,36 +1264,39 @@ mod tests {
         for hint in ["1e300", "1.8e19", "-1", "1e-300"] {
             let body = format!(r#"{{"code":429,"msg":"slow","retryAfter":{hint}}}"#);
             let e = decode(200, &body).unwrap_err();
-            assert_eq!(e.code, Code::RateLimited);
+            assert_eq!(e.kind(), ErrorKind::RateLimited);
         }
         let e = decode(200, r#"{"code":429,"retryAfter":1e300}"#).unwrap_err();
-        assert_eq!(e.retry_after_ms, Some(RETRY_AFTER_CAP_MS));
+        assert_eq!(
+            e.retry_after().map(|d| d.as_millis() as u64),
+            Some(RETRY_AFTER_CAP_MS)
+        );
         assert_eq!(retry_delay(&e, 0), None, "too long to wait: reported");
     }
 
     #[test]
     fn retry_policy() {
-        let mut e = Error::new(Code::Server, "boom");
+        let mut e = Error::new(ErrorKind::Server, "boom");
         assert!(should_retry(&e, Method::Get));
-        e.maybe_processed = true;
+        e.0.maybe_processed = true;
         assert!(!should_retry(&e, Method::Post), "never a duplicate create");
         assert!(should_retry(&e, Method::Put), "updates are idempotent");
-        let mut limited = Error::new(Code::RateLimited, "slow down");
+        let mut limited = Error::new(ErrorKind::RateLimited, "slow down");
         assert!(should_retry(&limited, Method::Post));
-        limited.retry_after_ms = Some(1500);
+        limited.0.retry_after_ms = Some(1500);
         assert_eq!(retry_delay(&limited, 0), Some(Duration::from_millis(1500)));
-        limited.retry_after_ms = Some(120_000);
+        limited.0.retry_after_ms = Some(120_000);
         assert_eq!(
             retry_delay(&limited, 0),
             None,
             "too long: report it instead"
         );
         assert!(!should_retry(
-            &Error::new(Code::InvalidRequest, "x"),
+            &Error::new(ErrorKind::InvalidRequest, "x"),
             Method::Get
         ));
         for attempt in 0..6 {
-            let d = retry_delay(&Error::new(Code::Timeout, "t"), attempt).unwrap();
+            let d = retry_delay(&Error::new(ErrorKind::Timeout, "t"), attempt).unwrap();
             let full = BACKOFF_BASE.saturating_mul(1 << attempt).min(BACKOFF_CAP);
             assert!(d <= full && d >= full.mul_f64(0.75), "{attempt}: {d:?}");
         }
@@ -1359,6 +1365,6 @@ mod tests {
         let what = What(Method::Post, "/v1/x");
         let body = br#"{"code":50000,"msg":"x"}"#.to_vec();
         let e = decode_envelope(200, body, || None, Method::Post, &what).unwrap_err();
-        assert!(e.maybe_processed);
+        assert!(e.maybe_processed());
     }
 }

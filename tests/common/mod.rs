@@ -97,7 +97,7 @@ pub fn http_response_with(status: &str, headers: &str, body: &str) -> &'static s
 }
 
 /// A C-ABI client for the mock, to drive `jogg_call` from Rust exactly as C does.
-pub struct CClient(*mut jogg::ffi::jogg_client);
+pub struct CClient(*mut jogg::internals::ffi::jogg_client);
 
 impl CClient {
     pub fn new(server: &MockServer) -> CClient {
@@ -109,9 +109,13 @@ impl CClient {
         let mut client = std::ptr::null_mut();
         // SAFETY: valid C string and out pointer; error detail not requested.
         let rc = unsafe {
-            jogg::ffi::jogg_client_new(config.as_ptr(), &mut client, std::ptr::null_mut())
+            jogg::internals::ffi::jogg_client_new(
+                config.as_ptr(),
+                &mut client,
+                std::ptr::null_mut(),
+            )
         };
-        assert_eq!(rc, jogg::ffi::JOGG_OK);
+        assert_eq!(rc, jogg::internals::ffi::JOGG_OK);
         CClient(client)
     }
 
@@ -126,18 +130,19 @@ impl CClient {
         let mut out = std::ptr::null_mut();
         let mut err = std::ptr::null_mut();
         // SAFETY: live client, valid C strings, writable out slots.
-        let rc =
-            unsafe { jogg::ffi::jogg_call(self.0, op.as_ptr(), req.as_ptr(), &mut out, &mut err) };
+        let rc = unsafe {
+            jogg::internals::ffi::jogg_call(self.0, op.as_ptr(), req.as_ptr(), &mut out, &mut err)
+        };
         let take = |p: *mut std::ffi::c_char| {
             // SAFETY: a string returned by the library, read once then freed.
             let text = unsafe { std::ffi::CStr::from_ptr(p) }
                 .to_str()
                 .unwrap()
                 .to_owned();
-            unsafe { jogg::ffi::jogg_string_free(p) };
+            unsafe { jogg::internals::ffi::jogg_string_free(p) };
             serde_json::from_str::<serde_json::Value>(&text).unwrap()
         };
-        if rc == jogg::ffi::JOGG_OK {
+        if rc == jogg::internals::ffi::JOGG_OK {
             assert!(err.is_null());
             Ok(take(out))
         } else {
@@ -152,7 +157,7 @@ impl CClient {
 impl Drop for CClient {
     fn drop(&mut self) {
         // SAFETY: created by jogg_client_new, freed once.
-        unsafe { jogg::ffi::jogg_client_free(self.0) };
+        unsafe { jogg::internals::ffi::jogg_client_free(self.0) };
     }
 }
 

@@ -46,8 +46,10 @@ pub fn run_if_worker() {
         return;
     };
     let spec: Value = serde_json::from_str(&text).expect("worker spec");
-    let mut config = jogg::Config::from_json(&spec["config"].to_string()).expect("worker config");
-    config.test_clock_skew_ms = spec["skew_ms"].as_i64().unwrap_or(0);
+    let mut config = jogg::internals::ffi::config::config_from_json(&spec["config"].to_string())
+        .map_err(|f| f.error)
+        .expect("worker config");
+    config.skew_clock_for_tests(spec["skew_ms"].as_i64().unwrap_or(0));
     let client = jogg::Client::new(config).expect("worker client");
     let creates = spec["creates"].as_u64().unwrap_or(0) as usize;
     let threads = spec["threads"].as_u64().unwrap_or(1).max(1) as usize;
@@ -66,7 +68,7 @@ pub fn run_if_worker() {
                     );
                     let line = match client.v1().videos().create_from_talking_avatar(&request) {
                         Ok(p) => format!("created {}", p.project_id),
-                        Err(e) => format!("error {} {}", e.code.name(), e.message),
+                        Err(e) => format!("error {} {}", e.kind().as_str(), e.message()),
                     };
                     // One write per line: threads' lines do not interleave.
                     let mut out = std::io::stdout().lock();

@@ -316,6 +316,6 @@ mod tests {
             .schema
             .check(&json!({"description": "d"}))
             .unwrap_err();
-        assert_eq!(e.field.as_deref(), Some("url"));
+        assert_eq!(e.field(), Some("url"));
     }
 }

@@ -18,8 +18,6 @@ use crate::operation::task::{Found, StatusForm, StatusValues, TaskKind, TaskStat
 use crate::operation::{Endpoint, Operation, Version};
 #[allow(unused_imports)]
 use crate::schema::{INT, Kind, Rule, STR, Schema, TEXT, int, opt, req};
-// The v2 word form of an aspect ratio, under the name this module first gave it.
-pub use crate::types::Orientation as AspectRatio;
 use crate::types::{AvatarType, Orientation, ScreenStyle};
 
 /// `GET /v2/avatar_video/{id}`.
@@ -685,7 +683,7 @@ mod tests {
 
     #[test]
     fn template_list_items_take_string_or_number_error_codes() {
-        // D48: the list's `error.code` is a string, the webhooks' an integer.
+        // D48: the list's `error.kind()` is a string, the webhooks' an integer.
         let list: TemplateVideoList = decode(json!({
             "data": [
                 {"video_id": "a", "status": "failed", "error": {"code": "ERROR_CODE", "message": "m"}},
@@ -716,7 +714,7 @@ mod tests {
 
     #[test]
     fn requests_send_only_what_the_spec_wants() {
-        let mut r = CreateAvatarVideo::from_script(81, "en-US-Guy", "Hi", AspectRatio::Portrait);
+        let mut r = CreateAvatarVideo::from_script(81, "en-US-Guy", "Hi", Orientation::Portrait);
         let v = serde_json::to_value(&r).unwrap();
         assert_eq!(
             v,
@@ -795,7 +793,7 @@ mod tests {
         ] {
             assert_eq!(TaskStatus::from_word(word), status);
         }
-        let v1: crate::types::AspectRatio = AspectRatio::Square.into();
-        assert_eq!(AspectRatio::from(v1), AspectRatio::Square);
+        let v1: crate::types::AspectRatio = Orientation::Square.into();
+        assert_eq!(Orientation::from(v1), Orientation::Square);
     }
 }

@@ -1,0 +1,249 @@
+//! The config JSON of `jogg_client_new`.
+
+use std::path::PathBuf;
+
+use serde::Deserialize;
+
+use super::exports::JOGG_ERR_INVALID_JSON;
+use super::failure::{Failure, FfiResult};
+use crate::config::{Config, DEFAULT_BASE_URL, Proxy, config_error, env_nonempty, positive_ms};
+use crate::limiter::{PostLimitFallback, PostLimitScope};
+use crate::log::LogLevel;
+
+/// The JSON form. Every member optional; unknown members are an error so a typo is caught.
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+struct ConfigJson {
+    api_key: Option<String>,
+    base_url: Option<String>,
+    connect_timeout_ms: Option<u64>,
+    timeout_ms: Option<u64>,
+    transfer_timeout_ms: Option<u64>,
+    proxy: Option<String>,
+    user_agent_suffix: Option<String>,
+    max_retries: Option<u32>,
+    post_limit: Option<u32>,
+    post_window_ms: Option<u64>,
+    post_limit_scope: Option<String>,
+    post_limit_dir: Option<String>,
+    post_limit_fallback: Option<String>,
+    log: Option<String>,
+}
+
+/// Parses the config JSON of `jogg_client_new`. `api_key` falls back to the environment
+/// variable `JOGG_API_KEY`, `base_url` to `JOGG_BASE_URL`, then to the real API. Members:
+/// `api_key`, `base_url`, `connect_timeout_ms`, `timeout_ms`, `transfer_timeout_ms`, `proxy`,
+/// `user_agent_suffix`, `max_retries`, `post_limit`, `post_window_ms`, `post_limit_scope`
+/// (`"client"`, `"process"`, `"host"` or a `redis://host:port/db` URL), `post_limit_dir`,
+/// `post_limit_fallback` (`"error"` or `"process"`), `log` (`"off"`, `"info"`,
+/// `"debug"`; else the `JOGG_LOG` environment variable, else off).
+pub fn config_from_json(text: &str) -> FfiResult<Config> {
+    let parsed: ConfigJson = if text.trim().is_empty() {
+        ConfigJson::default()
+    } else {
+        serde_json::from_str(text).map_err(|e| config_json_error(&e))?
+    };
+    let api_key = parsed
+        .api_key
+        .or_else(|| env_nonempty("JOGG_API_KEY"))
+        .ok_or_else(|| {
+            config_error(
+                "api_key",
+                "is missing: set it in the config or in the JOGG_API_KEY environment variable",
+            )
+        })?;
+    let base_url = parsed
+        .base_url
+        .or_else(|| env_nonempty("JOGG_BASE_URL"))
+        .unwrap_or_else(|| DEFAULT_BASE_URL.to_string());
+    let proxy = match parsed.proxy.as_deref() {
+        None | Some("env") => Proxy::Env,
+        Some("none") => Proxy::None,
+        Some(url) if url.starts_with("http://") || url.starts_with("https://") => {
+            Proxy::Url(url.to_string())
+        }
+        Some(_) => {
+            return Err(config_error(
+                "proxy",
+                "must be \"env\", \"none\" or an http:// or https:// proxy URL",
+            )
+            .into());
+        }
+    };
+    let mut config = Config::new(api_key).with_base_url(base_url);
+    config.proxy = proxy;
+    config.user_agent_suffix = parsed.user_agent_suffix;
+    if let Some(ms) = parsed.connect_timeout_ms {
+        config.connect_timeout = positive_ms("connect_timeout_ms", ms)?;
+    }
+    if let Some(ms) = parsed.timeout_ms {
+        config.timeout = positive_ms("timeout_ms", ms)?;
+    }
+    if let Some(ms) = parsed.transfer_timeout_ms {
+        config.transfer_timeout = positive_ms("transfer_timeout_ms", ms)?;
+    }
+    if let Some(n) = parsed.max_retries {
+        if n > 10 {
+            return Err(config_error("max_retries", "must be at most 10").into());
+        }
+        config.max_retries = n;
+    }
+    if let Some(n) = parsed.post_limit {
+        config.post_limit = n;
+    }
+    if let Some(ms) = parsed.post_window_ms {
+        config.post_window = positive_ms("post_window_ms", ms)?;
+    }
+    if let Some(text) = parsed.post_limit_scope {
+        config.post_limit_scope = PostLimitScope::parse(&text).ok_or_else(|| {
+            config_error(
+                "post_limit_scope",
+                "must be \"client\", \"process\", \"host\" or a redis:// URL",
+            )
+        })?;
+    }
+    config.post_limit_dir = parsed.post_limit_dir.map(PathBuf::from);
+    if let Some(text) = parsed.post_limit_fallback {
+        config.post_limit_fallback = match text.as_str() {
+            "error" => PostLimitFallback::Error,
+            "process" => PostLimitFallback::Process,
+            _ => {
+                return Err(config_error(
+                    "post_limit_fallback",
+                    "must be \"error\" or \"process\"",
+                )
+                .into());
+            }
+        };
+    }
+    if let Some(text) = parsed.log {
+        config.log = LogLevel::parse(&text)
+            .ok_or_else(|| config_error("log", "must be \"off\", \"info\" or \"debug\""))?;
+    }
+    Ok(config)
+}
+
+/// serde's messages name unknown and mistyped members; keep them, tagged with the member.
+fn config_json_error(e: &serde_json::Error) -> Failure {
+    let text = e.to_string();
+    let field = text
+        .split('`')
+        .nth(1)
+        .filter(|_| text.starts_with("unknown field") || text.starts_with("missing field"))
+        .unwrap_or("config");
+    if e.is_syntax() || e.is_eof() {
+        return Failure::own(
+            JOGG_ERR_INVALID_JSON,
+            format!("config_json: not valid JSON: {text}"),
+            Some("config_json"),
+        );
+    }
+    config_error(field, &text).into()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::error::ErrorKind;
+
+    fn cfg(json: &str) -> crate::Result<Config> {
+        config_from_json(json).map_err(|f| f.error)
+    }
+
+    #[test]
+    fn http_only_to_loopback() {
+        for ok in [
+            "http://127.0.0.1:8080",
+            "http://localhost:1",
+            "http://[::1]:9",
+            "https://api.jogg.ai",
+        ] {
+            let c = cfg(&format!(r#"{{"api_key":"k","base_url":"{ok}"}}"#)).unwrap();
+            assert!(c.validate().is_ok(), "{ok}");
+        }
+        let c = cfg(r#"{"api_key":"k","base_url":"http://api.jogg.ai"}"#).unwrap();
+        let e = c.validate().unwrap_err();
+        assert_eq!(e.kind(), ErrorKind::InvalidConfig);
+        assert_eq!(e.field(), Some("base_url"));
+        assert!(e.message().contains("loopback"), "{}", e.message());
+    }
+
+    #[test]
+    fn versioned_base_url_is_refused() {
+        let c = cfg(r#"{"api_key":"k","base_url":"https://api.jogg.ai/v1/"}"#).unwrap();
+        assert!(
+            c.validate()
+                .unwrap_err()
+                .message()
+                .contains("without the version")
+        );
+    }
+
+    #[test]
+    fn unknown_member_is_named() {
+        let e = cfg(r#"{"api_key":"k","base_ulr":"x"}"#).unwrap_err();
+        assert_eq!(e.kind(), ErrorKind::InvalidConfig);
+        assert_eq!(e.field(), Some("base_ulr"));
+    }
+
+    #[test]
+    fn bad_json_and_bad_values() {
+        assert_eq!(
+            config_from_json("{").err().map(|f| f.code),
+            Some(JOGG_ERR_INVALID_JSON)
+        );
+        let e = cfg(r#"{"api_key":"k","timeout_ms":0}"#).unwrap_err();
+        assert_eq!(e.field(), Some("timeout_ms"));
+        let e = cfg(r#"{"api_key":"k","proxy":"socks"}"#).unwrap_err();
+        assert_eq!(e.field(), Some("proxy"));
+    }
+
+    #[test]
+    fn key_is_never_printed() {
+        let c = cfg(r#"{"api_key":"sk-SENTINEL-123"}"#).unwrap();
+        assert!(!format!("{c:?}").contains("SENTINEL"));
+        let c = cfg("{\"api_key\":\"sk-SENTINEL\\n\"}").unwrap();
+        let e = c.validate().unwrap_err();
+        assert!(!format!("{e:?}{e}").contains("SENTINEL"));
+    }
+
+    #[test]
+    fn post_limit_scope_members() {
+        let c = cfg(r#"{"api_key":"k","post_limit_scope":"host","post_limit_dir":"/tmp/x","post_limit_fallback":"process"}"#).unwrap();
+        assert!(matches!(c.post_limit_scope, PostLimitScope::Host));
+        assert!(c.validate().is_ok());
+        let c = cfg(r#"{"api_key":"k","post_limit_scope":"redis://:s3cret@127.0.0.1:6379/1"}"#)
+            .unwrap();
+        assert!(c.validate().is_ok());
+        assert!(!format!("{c:?}").contains("s3cret"), "{c:?}");
+        for (json, field) in [
+            (r#"{"post_limit_scope":"cluster"}"#, "post_limit_scope"),
+            (
+                r#"{"post_limit_scope":"redis://h:port/0"}"#,
+                "post_limit_scope",
+            ),
+            (r#"{"post_limit_dir":"/tmp/x"}"#, "post_limit_dir"),
+            (
+                r#"{"post_limit_scope":"host","post_limit_dir":"rel"}"#,
+                "post_limit_dir",
+            ),
+            (
+                r#"{"post_limit_fallback":"process"}"#,
+                "post_limit_fallback",
+            ),
+            (r#"{"post_limit_fallback":"maybe"}"#, "post_limit_fallback"),
+        ] {
+            let json = json.replacen('{', r#"{"api_key":"k","#, 1);
+            let e = cfg(&json).and_then(|c| c.validate().map(drop)).unwrap_err();
+            assert_eq!(e.kind(), ErrorKind::InvalidConfig, "{json}");
+            assert_eq!(e.field(), Some(field), "{json}: {e}");
+        }
+    }
+
+    #[test]
+    fn loopback_disables_env_proxy() {
+        let c = Config::new("k").with_base_url("http://127.0.0.1:1");
+        assert_eq!(c.effective_proxy(), Proxy::None);
+        assert_eq!(Config::new("k").effective_proxy(), Proxy::Env);
+    }
+}
