@@ -92,6 +92,34 @@ impl fmt::Debug for Proxy {
     }
 }
 
+/// The certificate authorities a client trusts before its `ca_file` is added.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum TlsRoots {
+    /// The platform's trust store (on Linux and the BSDs the OpenSSL locations, honouring
+    /// `SSL_CERT_FILE` and `SSL_CERT_DIR` as OpenSSL and libcurl do; the keychain on macOS;
+    /// the certificate store on Windows), or the bundled roots where the system has none.
+    #[default]
+    System,
+    /// The Mozilla roots built into the library (webpki-root-certs): the same on every
+    /// machine, whatever its trust store says.
+    Bundled,
+    /// The CAs of `ca_file` alone.
+    CaFileOnly,
+}
+
+impl TlsRoots {
+    /// `"system"`, `"bundled"` or `"ca_file_only"`, as in the config JSON.
+    pub fn parse(text: &str) -> Option<TlsRoots> {
+        match text {
+            "system" => Some(TlsRoots::System),
+            "bundled" => Some(TlsRoots::Bundled),
+            "ca_file_only" => Some(TlsRoots::CaFileOnly),
+            _ => None,
+        }
+    }
+}
+
 /// Everything a client needs. Build it with [`Config::new`] or [`Config::from_json`]. Its
 /// `Debug` shows neither the key nor the credentials of a URL.
 #[derive(Clone)]
@@ -111,6 +139,12 @@ pub struct Config {
     /// is cut off here, with [`Code::Timeout`](crate::Code::Timeout).
     pub transfer_timeout: Duration,
     pub proxy: Proxy,
+    /// A PEM file of CA certificates trusted besides [`Config::tls_roots`]: a company CA, a
+    /// TLS-inspecting proxy's CA, a test server's. Read when the client is made.
+    pub ca_file: Option<PathBuf>,
+    /// The CAs trusted before `ca_file`'s: the system's (the default), the bundled ones, or
+    /// none.
+    pub tls_roots: TlsRoots,
     /// Appended to our `User-Agent` (`jogg/0.1.0 (linux; rust) <suffix>`); visible ASCII and
     /// spaces, else the client is not created.
     pub user_agent_suffix: Option<String>,
@@ -149,6 +183,8 @@ impl fmt::Debug for Config {
             .field("timeout", &self.timeout)
             .field("transfer_timeout", &self.transfer_timeout)
             .field("proxy", &self.proxy)
+            .field("ca_file", &self.ca_file)
+            .field("tls_roots", &self.tls_roots)
             .field("user_agent_suffix", &self.user_agent_suffix)
             .field("max_retries", &self.max_retries)
             .field("post_limit", &self.post_limit)
@@ -169,6 +205,8 @@ struct ConfigJson {
     timeout_ms: Option<u64>,
     transfer_timeout_ms: Option<u64>,
     proxy: Option<String>,
+    ca_file: Option<String>,
+    tls_roots: Option<String>,
     user_agent_suffix: Option<String>,
     max_retries: Option<u32>,
     post_limit: Option<u32>,
@@ -190,6 +228,8 @@ impl Config {
             timeout: Duration::from_millis(DEFAULT_TIMEOUT_MS),
             transfer_timeout: Duration::from_millis(DEFAULT_TRANSFER_TIMEOUT_MS),
             proxy: Proxy::Env,
+            ca_file: None,
+            tls_roots: TlsRoots::System,
             user_agent_suffix: None,
             max_retries: DEFAULT_MAX_RETRIES,
             post_limit: DEFAULT_POST_LIMIT,
@@ -212,7 +252,8 @@ impl Config {
     /// Parses the config JSON of `jogg_client_new`. `api_key` falls back to the environment
     /// variable `JOGG_API_KEY`, `base_url` to `JOGG_BASE_URL`, then to the real API. Members:
     /// `api_key`, `base_url`, `connect_timeout_ms`, `timeout_ms`, `transfer_timeout_ms`, `proxy`,
-    /// `user_agent_suffix`, `max_retries`, `post_limit`, `post_window_ms`, `post_limit_scope`
+    /// `ca_file` (a PEM file of CAs to trust too), `tls_roots` (`"system"`, `"bundled"`,
+    /// `"ca_file_only"`), `user_agent_suffix`, `max_retries`, `post_limit`, `post_window_ms`, `post_limit_scope`
     /// (`"client"`, `"process"`, `"host"` or a `redis://host:port/db` URL), `post_limit_dir`,
     /// `post_limit_fallback` (`"error"` or `"process"`), `log` (`"off"`, `"info"`,
     /// `"debug"`; else the `JOGG_LOG` environment variable, else off).
@@ -250,6 +291,20 @@ impl Config {
         };
         let mut config = Config::new(api_key).with_base_url(base_url);
         config.proxy = proxy;
+        if let Some(path) = parsed.ca_file {
+            if path.is_empty() {
+                return Err(config_error("ca_file", "must not be empty"));
+            }
+            config.ca_file = Some(PathBuf::from(path));
+        }
+        if let Some(text) = parsed.tls_roots {
+            config.tls_roots = TlsRoots::parse(&text).ok_or_else(|| {
+                config_error(
+                    "tls_roots",
+                    "must be \"system\", \"bundled\" or \"ca_file_only\"",
+                )
+            })?;
+        }
         config.user_agent_suffix = parsed.user_agent_suffix;
         if let Some(ms) = parsed.connect_timeout_ms {
             config.connect_timeout = positive_ms("connect_timeout_ms", ms)?;
@@ -369,6 +424,12 @@ impl Config {
             return Err(config_error(
                 "user_agent_suffix",
                 "must be visible ASCII and spaces",
+            ));
+        }
+        if self.tls_roots == TlsRoots::CaFileOnly && self.ca_file.is_none() {
+            return Err(config_error(
+                "tls_roots",
+                "\"ca_file_only\" needs a ca_file with at least one certificate",
             ));
         }
         self.validate_post_limit()?;
@@ -566,6 +627,26 @@ mod tests {
             assert_eq!(e.code, Code::InvalidConfig, "{json}");
             assert_eq!(e.field.as_deref(), Some(field), "{json}: {e}");
         }
+    }
+
+    #[test]
+    fn tls_members() {
+        let c =
+            cfg(r#"{"api_key":"k","ca_file":"/etc/corp-ca.pem","tls_roots":"bundled"}"#).unwrap();
+        assert_eq!(
+            c.ca_file.as_deref(),
+            Some(std::path::Path::new("/etc/corp-ca.pem"))
+        );
+        assert_eq!(c.tls_roots, TlsRoots::Bundled);
+        assert_eq!(Config::new("k").tls_roots, TlsRoots::System);
+        let e = cfg(r#"{"api_key":"k","tls_roots":"mine"}"#).unwrap_err();
+        assert_eq!(e.field.as_deref(), Some("tls_roots"));
+        let e = cfg(r#"{"api_key":"k","ca_file":""}"#).unwrap_err();
+        assert_eq!(e.field.as_deref(), Some("ca_file"));
+        let c = cfg(r#"{"api_key":"k","tls_roots":"ca_file_only"}"#).unwrap();
+        let e = c.validate().unwrap_err();
+        assert_eq!(e.code, Code::InvalidConfig);
+        assert_eq!(e.field.as_deref(), Some("tls_roots"));
     }
 
     #[test]
