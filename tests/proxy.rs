@@ -71,10 +71,7 @@ fn authenticating_proxy() -> (u16, Arc<Mutex<Vec<String>>>) {
     let port = listener.local_addr().unwrap().port();
     let heads = Arc::new(Mutex::new(Vec::new()));
     let seen = Arc::clone(&heads);
-    let wanted = format!(
-        "proxy-authorization: basic {}",
-        base64(&format!("{PROXY_USER}:{PROXY_PASSWORD}"))
-    );
+    let wanted = base64(&format!("{PROXY_USER}:{PROXY_PASSWORD}"));
     thread::spawn(move || {
         for client in listener.incoming() {
             let Ok(mut client) = client else { return };
@@ -85,9 +82,15 @@ fn authenticating_proxy() -> (u16, Arc<Mutex<Vec<String>>>) {
             }
             let head = String::from_utf8_lossy(&head).into_owned();
             seen.lock().unwrap().push(head.clone());
-            let authorized = head
-                .lines()
-                .any(|l| l.to_ascii_lowercase() == wanted.to_ascii_lowercase());
+            // The header's name and scheme in any case; the credentials exactly.
+            let authorized = head.lines().any(|l| {
+                l.split_once(':').is_some_and(|(name, value)| {
+                    name.eq_ignore_ascii_case("proxy-authorization")
+                        && value.trim().split_once(' ').is_some_and(|(scheme, creds)| {
+                            scheme.eq_ignore_ascii_case("basic") && creds == wanted
+                        })
+                })
+            });
             // Only ever a tunnel to this machine.
             let target = head
                 .strip_prefix("CONNECT 127.0.0.1:")
