@@ -51,6 +51,9 @@ $(BUILD)/webhook_receiver: examples-c/webhook_receiver.c include/jogg.h lib | $(
 $(BUILD)/test_abi: tests/c/test_abi.c include/jogg.h lib | $(BUILD)
 	$(CC) $(CFLAGS) $(C_STRICT) -pthread -Iinclude $< $(LIB_A) $(NATIVE_LIBS) -o $@
 
+$(BUILD)/test_tls: tests/c/test_tls.c include/jogg.h lib | $(BUILD)
+	$(CC) $(CFLAGS) $(C_STRICT) -Iinclude $< $(LIB_A) $(NATIVE_LIBS) -o $@
+
 # The C example of the README, extracted so that the documentation is compiled and run.
 $(BUILD)/readme_example.c: README.md | $(BUILD)
 	awk '/^```c$$/ {on=1; next} /^```$$/ {if (on) exit} on' $< > $@
@@ -80,9 +83,17 @@ README_BLOCK = awk -v mark='<!-- $(1) -->' '$$0 == mark {m=1; next} m && /^```/ 
 $(BUILD)/worker_pool: examples-c/worker_pool.c include/jogg.h lib | $(BUILD)
 	$(CC) $(CFLAGS) $(C_STRICT) -Iinclude $< $(LIB_A) $(NATIVE_LIBS) -o $@
 
+# Over HTTPS too: `jogg-mock --tls` serves a certificate of its own CA and gives the command
+# SSL_CERT_FILE (and JOGG_MOCK_CA_FILE) naming it. curl checks that the mock's TLS is what
+# an OpenSSL client accepts, so that users can test their own TLS set-up against it.
 test-c: $(BUILD)/test_abi $(BUILD)/quickstart $(BUILD)/readme_example $(BUILD)/webhook_receiver \
-		$(BUILD)/worker_pool
+		$(BUILD)/worker_pool $(BUILD)/test_tls
 	$(MOCK) --render-ms 300 -- $(BUILD)/test_abi
+	$(MOCK) --tls --render-ms 300 -- $(BUILD)/test_tls
+	$(MOCK) --tls --render-ms 300 -- $(BUILD)/quickstart > $(BUILD)/quickstart-tls.out
+	grep -q '"video_url":"https://127.0.0.1:' $(BUILD)/quickstart-tls.out
+	$(MOCK) --tls -- sh -c 'curl -sS --fail -o /dev/null --cacert "$$SSL_CERT_FILE" \
+		-H "x-api-key: $$JOGG_API_KEY" "$$JOGG_BASE_URL/v1/project?project_id=none"'
 	$(MOCK) --render-ms 300 -- $(BUILD)/quickstart > $(BUILD)/quickstart.out
 	grep -q '"status_code":4' $(BUILD)/quickstart.out
 	grep -q '"video_url":"http://127.0.0.1:' $(BUILD)/quickstart.out
@@ -151,9 +162,11 @@ bench-http-programs: bench-setup lib | $(BENCH)
 # The C ABI tests and the webhook receiver under valgrind, then the tests rebuilt with AddressSanitizer and UBSan: 0 errors and
 # 0 leaks required. (std keeps one thread handle alive for the process: "possibly lost", not
 # counted.)
-check-memory: $(BUILD)/test_abi $(BUILD)/webhook_receiver
+check-memory: $(BUILD)/test_abi $(BUILD)/webhook_receiver $(BUILD)/test_tls
 	$(MOCK) --render-ms 300 -- valgrind -q --error-exitcode=1 --leak-check=full --show-possibly-lost=no \
 		--errors-for-leak-kinds=definite,indirect $(BUILD)/test_abi
+	$(MOCK) --tls --render-ms 300 -- valgrind -q --error-exitcode=1 --leak-check=full --show-possibly-lost=no \
+		--errors-for-leak-kinds=definite,indirect $(BUILD)/test_tls
 	$(MOCK) --render-ms 300 -- valgrind -q --error-exitcode=1 --leak-check=full \
 		--errors-for-leak-kinds=definite,indirect $(BUILD)/webhook_receiver > /dev/null
 	$(CC) -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all \
