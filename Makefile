@@ -162,11 +162,9 @@ bench-http-programs: bench-setup lib | $(BENCH)
 # The C ABI tests and the webhook receiver under valgrind, then the tests rebuilt with AddressSanitizer and UBSan: 0 errors and
 # 0 leaks required. (std keeps one thread handle alive for the process: "possibly lost", not
 # counted.)
-check-memory: $(BUILD)/test_abi $(BUILD)/webhook_receiver $(BUILD)/test_tls
+check-memory: $(BUILD)/test_abi $(BUILD)/webhook_receiver
 	$(MOCK) --render-ms 300 -- valgrind -q --error-exitcode=1 --leak-check=full --show-possibly-lost=no \
 		--errors-for-leak-kinds=definite,indirect $(BUILD)/test_abi
-	$(MOCK) --tls --render-ms 300 -- valgrind -q --error-exitcode=1 --leak-check=full --show-possibly-lost=no \
-		--errors-for-leak-kinds=definite,indirect $(BUILD)/test_tls
 	$(MOCK) --render-ms 300 -- valgrind -q --error-exitcode=1 --leak-check=full \
 		--errors-for-leak-kinds=definite,indirect $(BUILD)/webhook_receiver > /dev/null
 	$(CC) -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all \
@@ -174,6 +172,11 @@ check-memory: $(BUILD)/test_abi $(BUILD)/webhook_receiver $(BUILD)/test_tls
 	nm $(BUILD)/test_abi_asan | grep -q __asan_init
 	nm $(BUILD)/test_abi_asan | grep -q __ubsan_handle
 	$(MOCK) --render-ms 300 -- env ASAN_OPTIONS=detect_leaks=1 $(BUILD)/test_abi_asan
+	# Over TLS under ASan only: memcheck cannot follow ring's assembly (AES-GCM), and reports
+	# the bytes it encrypts as uninitialised.
+	$(CC) -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all \
+		$(C_STRICT) -Iinclude tests/c/test_tls.c $(LIB_A) $(NATIVE_LIBS) -o $(BUILD)/test_tls_asan
+	$(MOCK) --tls --render-ms 300 -- env ASAN_OPTIONS=detect_leaks=1 $(BUILD)/test_tls_asan
 
 # Fuzzing. `make fuzz` runs each libFuzzer target of fuzz/ (cargo-fuzz, nightly Rust, ASan)
 # for FUZZ_SECONDS, from fuzz/seeds/<target> plus what earlier runs kept in
@@ -273,7 +276,8 @@ PYTHON     ?= python3
 CMAKE      ?= cmake
 # Offline and reproducible: never download a Go toolchain, never stamp VCS data; the package
 # finds this tree's build through the jogg-uninstalled.pc that `make lib` writes.
-GO_ENV     := GOTOOLCHAIN=local GOFLAGS=-buildvcs=false CGO_ENABLED=1 PKG_CONFIG_PATH=$(CURDIR)/$(BUILD)/pkgconfig
+GO_ENV     := GOTOOLCHAIN=local GOFLAGS=-buildvcs=false CGO_ENABLED=1 PKG_CONFIG_PATH=$(CURDIR)/$(BUILD)/pkgconfig \
+	JOGG_MOCK=$(abspath $(MOCK))
 GO_MODULE  := $(shell sed -n 's/^module //p' go/go.mod)
 # The wheel and the virtual environment the Python tests install it into.
 WHEEL_DIR  := $(BUILD)/wheel
@@ -317,6 +321,7 @@ $(BUILD)/readme_cpp: $(BUILD)/readme.cpp
 
 test-cpp: $(BUILD)/test_wrapper $(BUILD)/example_cpp $(BUILD)/readme_cpp
 	$(MOCK) --render-ms 300 -- $(BUILD)/test_wrapper
+	$(MOCK) --tls --render-ms 300 -- $(BUILD)/test_wrapper
 	for prog in example_cpp readme_cpp; do \
 		$(MOCK) --render-ms 300 -- $(BUILD)/$$prog > $(BUILD)/$$prog.out || exit 1; \
 		grep -q '^video: http://127.0.0.1:' $(BUILD)/$$prog.out || exit 1; \
@@ -364,7 +369,7 @@ test-python: wheel $(BUILD)/readme.python
 		echo "a jogg is importable before the wheel is installed"; exit 1; fi
 	$(VENV)/bin/python -m pip install -q --disable-pip-version-check --no-index $(WHEEL_DIR)/jogg-$(VERSION)-py3-none-*.whl
 	$(MOCK) --render-ms 300 -- env -u JOGG_LIB -u PYTHONPATH PYTHONDONTWRITEBYTECODE=1 \
-		$(VENV)/bin/python -m pytest -p no:cacheprovider -v python/tests
+		JOGG_MOCK=$(abspath $(MOCK)) $(VENV)/bin/python -m pytest -p no:cacheprovider -v python/tests
 	$(MOCK) --render-ms 300 -- env -u JOGG_LIB -u PYTHONPATH PYTHONDONTWRITEBYTECODE=1 \
 		$(VENV)/bin/python $(BUILD)/readme.python > $(BUILD)/readme-python.out
 	grep -q '^video: http://127.0.0.1:' $(BUILD)/readme-python.out
