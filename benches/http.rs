@@ -410,18 +410,43 @@ fn main() {
     eprintln!("TLS: cold calls, reconnects, client creation");
     let reused_log = dir.join("reused.log");
     let (_, mut log_end) = resumed_since(&reused_log, usize::MAX);
-    let cold_curl = run_with(&bin("curl"), &[&closing_base, "cold", &COLD_CALLS.to_string()], &curl_tls, false);
+    let cold_curl = run_with(
+        &bin("curl"),
+        &[&closing_base, "cold", &COLD_CALLS.to_string()],
+        &curl_tls,
+        false,
+    );
     let (curl_cold_resumed, end) = resumed_since(&reused_log, log_end);
     log_end = end;
-    let cold_jogg = run_with(&bin("jogg"), &[&closing_base, "cold", &COLD_CALLS.to_string()], &jogg_tls, false);
+    let cold_jogg = run_with(
+        &bin("jogg"),
+        &[&closing_base, "cold", &COLD_CALLS.to_string()],
+        &jogg_tls,
+        false,
+    );
     let (jogg_cold_resumed, end) = resumed_since(&reused_log, log_end);
     log_end = end;
-    let same_curl = run_with(&bin("curl"), &[&closing_base, "same", &RECONNECTS.to_string()], &curl_tls, false);
+    let same_curl = run_with(
+        &bin("curl"),
+        &[&closing_base, "same", &RECONNECTS.to_string()],
+        &curl_tls,
+        false,
+    );
     let (curl_same_resumed, end) = resumed_since(&reused_log, log_end);
     log_end = end;
-    let same_jogg = run_with(&bin("jogg"), &[&closing_base, "same", &RECONNECTS.to_string()], &jogg_tls, false);
+    let same_jogg = run_with(
+        &bin("jogg"),
+        &[&closing_base, "same", &RECONNECTS.to_string()],
+        &jogg_tls,
+        false,
+    );
     let (jogg_same_resumed, _) = resumed_since(&reused_log, log_end);
-    let create = run_with(&bin("jogg"), &[&tls_base, "create", &CREATES.to_string()], &jogg_tls, false);
+    let create = run_with(
+        &bin("jogg"),
+        &[&tls_base, "create", &CREATES.to_string()],
+        &jogg_tls,
+        false,
+    );
     let ms_per = |v: &[f64]| 1000.0 * v[1] / v[0];
     eprintln!("rss: {RSS_CALLS} calls");
     let rss = run_pinned(&bin("jogg"), &[&base, "rss", &RSS_CALLS.to_string()]);
@@ -621,7 +646,11 @@ fn write_tls_section(md: &mut String, f: &TlsFigures) {
          rounds, interleaved with the plain rows).\n"
     )
     .unwrap();
-    writeln!(md, "| client | requests/s | / libcurl + cJSON, same pinning |").unwrap();
+    writeln!(
+        md,
+        "| client | requests/s | / libcurl + cJSON, same pinning |"
+    )
+    .unwrap();
     writeln!(md, "|---|---|---|").unwrap();
     for (i, label) in f.labels.iter().enumerate() {
         let (lo, hi) = f.rates[i]

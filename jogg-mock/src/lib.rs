@@ -497,6 +497,14 @@ impl Shared {
         }
     }
 
+    /// A plain-HTTP server's state, for unit tests of the handlers.
+    #[cfg(test)]
+    pub(crate) fn for_tests(config: MockConfig, base_url: String) -> Self {
+        let authority = tls::Authority::new().expect("a CA");
+        let webhook_tls = authority.client_config(&[]).expect("client settings");
+        Shared::new(config, base_url, authority, None, webhook_tls)
+    }
+
     /// The simulation's memory. A panic in another handler must not take the whole mock
     /// down, so a poisoned lock is simply reused.
     pub(crate) fn store(&self) -> MutexGuard<'_, store::Store> {
