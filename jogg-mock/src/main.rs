@@ -89,7 +89,7 @@ const EXIT_CANNOT_RUN: i32 = 127;
 enum Cli {
     Help,
     Run {
-        config: MockConfig,
+        config: Box<MockConfig>,
         command: Vec<OsString>,
     },
 }
@@ -110,7 +110,7 @@ fn main() {
         Cli::Run { config, command } => (config, command),
     };
     let api_key = config.api_keys.first().cloned().unwrap_or_default();
-    let server = match MockServer::start(config) {
+    let server = match MockServer::start(*config) {
         Ok(server) => server,
         Err(error) => {
             eprintln!("jogg-mock: cannot start the server: {error}");
@@ -154,7 +154,10 @@ fn parse_args(args: impl Iterator<Item = OsString>) -> Result<Cli, String> {
                 return Err("expected a COMMAND after --".to_owned());
             }
             finish_keys(&mut config, api_keys);
-            return Ok(Cli::Run { config, command });
+            return Ok(Cli::Run {
+                config: Box::new(config),
+                command,
+            });
         }
         // Accept both `--flag value` and `--flag=value`.
         let (flag, inline) = match arg.split_once('=') {
@@ -212,7 +215,7 @@ fn parse_args(args: impl Iterator<Item = OsString>) -> Result<Cli, String> {
     }
     finish_keys(&mut config, api_keys);
     Ok(Cli::Run {
-        config,
+        config: Box::new(config),
         command: Vec::new(),
     })
 }
