@@ -118,48 +118,47 @@ pub(crate) fn describe(f: &ConnectFailure, connect_timeout_ms: u128) -> (Code, S
     } else {
         f.target.clone()
     };
-    let timed_out = matches!(f.cause, ureq::Error::Timeout(_));
-    match f.stage {
-        Stage::Resolve if timed_out => (
+    // Out of time: the connect timeout, or the request's own deadline when that came first.
+    let late = match f.cause {
+        ureq::Error::Timeout(ureq::Timeout::Resolve | ureq::Timeout::Connect) => Some(format!(
+            "within connect_timeout_ms ({connect_timeout_ms} ms)"
+        )),
+        ureq::Error::Timeout(_) => Some("before the request's deadline".to_string()),
+        _ => None,
+    };
+    match (f.stage, late) {
+        (Stage::Resolve, Some(late)) => (
             Code::Connect,
-            format!(
-                "cannot resolve {target}: no answer within connect_timeout_ms ({connect_timeout_ms} ms)"
-            ),
+            format!("cannot resolve {target}: no answer {late}"),
         ),
-        Stage::Resolve => (
+        (Stage::Resolve, None) => (
             Code::Connect,
             format!("cannot resolve {target}: {}", resolve_words(&f.cause)),
         ),
-        Stage::Tcp if timed_out => (
+        (Stage::Tcp, Some(late)) => (
             Code::Connect,
-            format!(
-                "cannot connect to {target}: no connection within connect_timeout_ms ({connect_timeout_ms} ms)"
-            ),
+            format!("cannot connect to {target}: no connection {late}"),
         ),
-        Stage::Tcp => (
+        (Stage::Tcp, None) => (
             Code::Connect,
             format!("cannot connect to {target}: {}", io_words(&f.cause)),
         ),
-        Stage::Proxy => {
-            let words = match &f.cause {
-                ureq::Error::ConnectProxyFailed(reason) => proxy_words(reason),
-                ureq::Error::Timeout(_) => {
-                    format!("no tunnel within connect_timeout_ms ({connect_timeout_ms} ms)")
-                }
-                other => io_words(other),
+        (Stage::Proxy, late) => {
+            let words = match (&f.cause, late) {
+                (_, Some(late)) => format!("no tunnel {late}"),
+                (ureq::Error::ConnectProxyFailed(reason), None) => proxy_words(reason),
+                (other, None) => io_words(other),
             };
             (
                 Code::Connect,
                 format!("cannot open a tunnel through the proxy {target}: {words}"),
             )
         }
-        Stage::Tls if timed_out => (
+        (Stage::Tls, Some(late)) => (
             Code::Connect,
-            format!(
-                "TLS handshake with {target} not done within connect_timeout_ms ({connect_timeout_ms} ms)"
-            ),
+            format!("TLS handshake with {target} not done {late}"),
         ),
-        Stage::Tls => (
+        (Stage::Tls, None) => (
             Code::Tls,
             format!(
                 "TLS handshake with {target} failed: {}",
@@ -360,6 +359,22 @@ mod tests {
         assert_eq!(code, Code::Connect);
         assert!(text.contains("proxy.example.com:3128"), "{text}");
         assert!(text.contains("HTTP 407"), "{text}");
+    }
+
+    #[test]
+    fn a_timeout_says_which_deadline_ran_out() {
+        let connect = failure_of(Stage::Tls, ureq::Error::Timeout(ureq::Timeout::Connect));
+        let (code, text) = describe(&connect, 5000);
+        assert_eq!(code, Code::Connect);
+        assert_eq!(
+            text,
+            "TLS handshake with api.example.com:443 not done within connect_timeout_ms (5000 ms)"
+        );
+        let global = failure_of(Stage::Tcp, ureq::Error::Timeout(ureq::Timeout::Global));
+        assert_eq!(
+            describe(&global, 5000).1,
+            "cannot connect to api.example.com:443: no connection before the request's deadline"
+        );
     }
 
     #[test]
