@@ -520,10 +520,11 @@ fn main() {
          **Pinning.** Rows 1-6 and R (and the memory run) run on CPU 0 with nginx's worker \
          (`taskset -c 0`; rows 6 and R set their own thread's affinity): each round trip is then two \
          context switches on one core, and the rate measures the CPU each client spends. \
-         Unpinned, client and server end up on different cores and every round trip waits for \
-         an idle core to wake (an IPI, slow in this VM): single-connection rates then drop to \
-         11-16 k/s for every client, raw socket included, and swing between runs. Rows 7 are \
-         unpinned: their threads spread over both cores, nginx still on CPU 0.\n",
+         Unpinned (rows 1u, 3u, 5u and 7), client and server may run on different cores, and a \
+         round trip then waits for the other core to wake (an IPI, slow in this VM); how often \
+         depends on what else the machine runs, so unpinned rates swing between runs (on an \
+         idle machine every single-connection client, raw socket included, has dropped to \
+         11-16 k/s). Rows 7 spread their threads over both cores, nginx still on CPU 0.\n",
         ENVELOPE.len()
     )
     .unwrap();
@@ -713,8 +714,8 @@ fn write_tls_section(md: &mut String, f: &TlsFigures) {
     writeln!(
         md,
         "**Client creation with the system's store.** In a fresh process: VmRSS {:.0} KiB \
-         before the first client, {:.0} KiB after `jogg_client_new` (+{:.0} KiB: the store \
-         read, {:.2} ms for that first client), {:.0} KiB after its first HTTPS call (+{:.0} \
+         before the first client, {:.0} KiB after `jogg_client_new` (+{:.0} KiB: the \
+         library's code paged in and the store read, {:.2} ms for that first client), {:.0} KiB after its first HTTPS call (+{:.0} \
          KiB: TLS settings with the roots built at the first handshake, the connection). \
          Later clients reuse the store the process read: `jogg_client_new` + \
          `jogg_client_free` took {:.1} us on average over {:.0} pairs.\n",
