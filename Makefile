@@ -137,8 +137,10 @@ check-description:
 # the host scope and a redis-server it starts; rewrites the Shared POST limit section.
 #
 # HTTP round trips (benches/http.rs): jogg against a static nginx, libcurl, cJSON, Python
-# requests and a raw-socket loop, in one run; rewrites the HTTP round trips section.
-# benches/http/setup.sh installs nginx, libcurl, cJSON and requests when they are missing.
+# requests and a raw-socket loop, in one run, over HTTP and over HTTPS (TLS 1.3: keep-alive,
+# cold calls, reconnects, client creation); rewrites the HTTP round trips section.
+# benches/http/setup.sh installs nginx, libcurl, cJSON, the CA bundle and requests when they
+# are missing.
 BENCH := $(BUILD)/bench
 
 bench: bench-http-programs
