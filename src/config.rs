@@ -98,7 +98,8 @@ impl fmt::Debug for Proxy {
 pub enum TlsRoots {
     /// The platform's trust store (on Linux and the BSDs the OpenSSL locations, honouring
     /// `SSL_CERT_FILE` and `SSL_CERT_DIR` as OpenSSL and libcurl do; the keychain on macOS;
-    /// the certificate store on Windows), or the bundled roots where the system has none.
+    /// the certificate store on Windows), or the bundled roots where the system has none. A
+    /// `SSL_CERT_FILE` that cannot be read fails the client, as it fails OpenSSL and curl.
     #[default]
     System,
     /// The Mozilla roots built into the library (webpki-root-certs): the same on every

@@ -39,4 +39,13 @@ fn ssl_cert_file_is_the_system_trust_store() {
         .unwrap_err();
     assert_eq!(e.code, Code::Tls, "{e}");
     assert!(e.message.contains("unknown issuer"), "{e}");
+
+    // A variable naming a file that is not there fails the client, naming both, as OpenSSL
+    // and curl refuse it; it is not quietly replaced by the bundled roots.
+    let missing = ca.with_file_name("no-such-ca-bundle.pem");
+    unsafe { std::env::set_var("SSL_CERT_FILE", &missing) };
+    let e = Client::new(config_for(&server.base_url(), MOCK_API_KEY)).unwrap_err();
+    assert_eq!(e.code, Code::InvalidConfig, "{e}");
+    assert!(e.message.contains("SSL_CERT_FILE"), "{e}");
+    assert!(e.message.contains("no-such-ca-bundle.pem"), "{e}");
 }

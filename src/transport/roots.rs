@@ -26,6 +26,7 @@ pub(crate) fn tls_config(config: &Config) -> Result<TlsConfig> {
     };
     let base: Certs = match config.tls_roots {
         TlsRoots::System => {
+            check_ssl_cert_file()?;
             let system = system_roots();
             if system.is_empty() {
                 bundled_roots()
@@ -53,6 +54,25 @@ pub(crate) fn tls_config(config: &Config) -> Result<TlsConfig> {
     Ok(TlsConfig::builder()
         .root_certs(RootCerts::Specific(roots))
         .build())
+}
+
+/// A `SSL_CERT_FILE` that cannot be read is refused, as OpenSSL and curl refuse it, rather than
+/// passed over for the bundled roots: whoever set it expects that file to be trusted.
+fn check_ssl_cert_file() -> Result<()> {
+    let Some(path) = std::env::var_os("SSL_CERT_FILE").filter(|p| !p.is_empty()) else {
+        return Ok(());
+    };
+    match std::fs::File::open(&path) {
+        Ok(_) => Ok(()),
+        Err(e) => Err(config_error(
+            "tls_roots",
+            format!(
+                "the system's trust store is the file SSL_CERT_FILE names, {}, which cannot be \
+                 read: {e}",
+                std::path::Path::new(&path).display()
+            ),
+        )),
+    }
 }
 
 /// The CA certificates of a PEM file; other PEM sections (a key) are passed over.
