@@ -90,6 +90,35 @@ impl fmt::Debug for Proxy {
     }
 }
 
+/// The certificate authorities a client trusts before its `ca_file` is added.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum TlsRoots {
+    /// The platform's trust store (on Linux and the BSDs the OpenSSL locations, honouring
+    /// `SSL_CERT_FILE` and `SSL_CERT_DIR` as OpenSSL and libcurl do; the keychain on macOS;
+    /// the certificate store on Windows), or the bundled roots where the system has none. A
+    /// `SSL_CERT_FILE` that cannot be read fails the client, as it fails OpenSSL and curl.
+    #[default]
+    System,
+    /// The Mozilla roots built into the library (webpki-root-certs): the same on every
+    /// machine, whatever its trust store says.
+    Bundled,
+    /// The CAs of `ca_file` alone.
+    CaFileOnly,
+}
+
+impl TlsRoots {
+    /// `"system"`, `"bundled"` or `"ca_file_only"`, as in the config JSON.
+    pub fn parse(text: &str) -> Option<TlsRoots> {
+        match text {
+            "system" => Some(TlsRoots::System),
+            "bundled" => Some(TlsRoots::Bundled),
+            "ca_file_only" => Some(TlsRoots::CaFileOnly),
+            _ => None,
+        }
+    }
+}
+
 /// Everything a client needs. Build it with [`Config::new`] or [`Config::from_env`]. Its
 /// `Debug` shows neither the key nor the credentials of a URL.
 #[derive(Clone)]
@@ -109,6 +138,12 @@ pub struct Config {
     /// is cut off here, with [`ErrorKind::Timeout`](crate::ErrorKind::Timeout).
     pub transfer_timeout: Duration,
     pub proxy: Proxy,
+    /// A PEM file of CA certificates trusted besides [`Config::tls_roots`]: a company CA, a
+    /// TLS-inspecting proxy's CA, a test server's. Read when the client is made.
+    pub ca_file: Option<PathBuf>,
+    /// The CAs trusted before `ca_file`'s: the system's (the default), the bundled ones, or
+    /// none.
+    pub tls_roots: TlsRoots,
     /// Appended to our `User-Agent` (`jogg/0.1.0 (linux; rust) <suffix>`); visible ASCII and
     /// spaces, else the client is not created.
     pub user_agent_suffix: Option<String>,
@@ -146,6 +181,8 @@ impl fmt::Debug for Config {
             .field("timeout", &self.timeout)
             .field("transfer_timeout", &self.transfer_timeout)
             .field("proxy", &self.proxy)
+            .field("ca_file", &self.ca_file)
+            .field("tls_roots", &self.tls_roots)
             .field("user_agent_suffix", &self.user_agent_suffix)
             .field("max_retries", &self.max_retries)
             .field("post_limit", &self.post_limit)
@@ -167,6 +204,8 @@ impl Config {
             timeout: Duration::from_millis(DEFAULT_TIMEOUT_MS),
             transfer_timeout: Duration::from_millis(DEFAULT_TRANSFER_TIMEOUT_MS),
             proxy: Proxy::Env,
+            ca_file: None,
+            tls_roots: TlsRoots::System,
             user_agent_suffix: None,
             max_retries: DEFAULT_MAX_RETRIES,
             post_limit: DEFAULT_POST_LIMIT,
@@ -278,6 +317,12 @@ impl Config {
             return Err(config_error(
                 "user_agent_suffix",
                 "must be visible ASCII and spaces",
+            ));
+        }
+        if self.tls_roots == TlsRoots::CaFileOnly && self.ca_file.is_none() {
+            return Err(config_error(
+                "tls_roots",
+                "\"ca_file_only\" needs a ca_file with at least one certificate",
             ));
         }
         self.validate_post_limit()?;

@@ -303,9 +303,14 @@ impl Client {
             if from > 0 {
                 request = request.header("range", format!("bytes={from}-"));
             }
-            let response = request
-                .call()
-                .map_err(|e| transport_error(&e, Method::Get, &what))?;
+            let response = request.call().map_err(|e| {
+                transport_error(
+                    &e,
+                    Method::Get,
+                    &what,
+                    self.transport().config().connect_timeout,
+                )
+            })?;
             let status = response.status().as_u16();
             if !(300..400).contains(&status) || status == 304 {
                 return Ok((response, what));

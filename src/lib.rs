@@ -122,7 +122,7 @@ pub use api::v2::V2;
 pub use api::v2::assets::CreateUploadUrl;
 pub use api::v2::webhooks::WebhookEndpointSpec;
 pub use client::Client;
-pub use config::{ApiKey, Config, DEFAULT_BASE_URL, Proxy};
+pub use config::{ApiKey, Config, DEFAULT_BASE_URL, Proxy, TlsRoots};
 pub use download::{DownloadProgress, Downloaded, part_path};
 pub use error::{Error, ErrorKind, Result};
 pub use limiter::{Admission, PostLimitFallback, PostLimitScope, PostSlot, PostSlotStore};

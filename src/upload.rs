@@ -398,14 +398,24 @@ fn put_file<F: FnMut(&UploadProgress) -> ControlFlow<()>>(
                 ),
                 None => {
                     let timed_out = stream_error_code(&io) == ErrorKind::Timeout;
-                    let mut err = transport_error(&ureq::Error::Io(io), Method::Put, &what);
+                    let mut err = transport_error(
+                        &ureq::Error::Io(io),
+                        Method::Put,
+                        &what,
+                        client.transport().config().connect_timeout,
+                    );
                     if timed_out {
                         err.0.kind = ErrorKind::Timeout;
                     }
                     err
                 }
             },
-            other => transport_error(&other, Method::Put, &what),
+            other => transport_error(
+                &other,
+                Method::Put,
+                &what,
+                client.transport().config().connect_timeout,
+            ),
         };
         // Uploading again is harmless: no credits, same object.
         err.0.maybe_processed = false;

@@ -292,6 +292,31 @@ fn finished_render_is_delivered_signed_and_parses() {
     assert_eq!(attempts[0].event_id, event.event_id.unwrap());
 }
 
+/// A receiver behind HTTPS, with a certificate from the mock's authority: the delivery
+/// arrives over TLS, signed as over HTTP, and is recorded as answered.
+#[test]
+fn deliveries_reach_an_https_receiver() {
+    let server = mock(0);
+    let c = client(&server);
+    let identity = server
+        .authority()
+        .issue(&["127.0.0.1".to_string()], jogg_mock::Validity::Current)
+        .unwrap();
+    let receiver = Receiver::start_tls(&[200], identity.server_config().unwrap());
+    assert!(receiver.url.starts_with("https://127.0.0.1:"));
+    let secret = register(&c, &receiver.url);
+    let project_id = create_video(&c, "Deliver me over TLS");
+    let got = receiver.next();
+    assert_eq!(got.request_line, "POST /hook HTTP/1.1");
+    let signature = got.header("x-webhook-signature");
+    let event = webhook::parse(&got.body, signature, &secret).unwrap();
+    assert_eq!(event.id.as_deref(), Some(project_id.as_str()));
+    assert!(server.wait_for_webhooks(SETTLE));
+    let attempts = server.webhook_attempts();
+    assert_eq!(attempts.len(), 1);
+    assert_eq!(attempts[0].status, Some(200));
+}
+
 #[test]
 fn failed_render_is_delivered_with_its_error() {
     let server = mock(0);

@@ -3,7 +3,19 @@
  *   usage: jogg <base_url> <seconds> <threads>
  * RSS mode: <calls> calls on one thread; prints VmRSS (KiB) after 10 % of them and VmRSS and
  * VmHWM after all of them.
- *   usage: jogg <base_url> rss <calls> */
+ *   usage: jogg <base_url> rss <calls>
+ * Over TLS the client trusts the system's store plus $BENCH_CA_FILE (its `ca_file`).
+ * Cold calls: a new client for each of <n> calls (jogg_client_new, one jogg_get_project with
+ * its handshake, jogg_client_free); prints "<n> <total seconds> <first call seconds>".
+ *   usage: jogg <base_url> cold <n>
+ * Reconnects: one client, <n> calls to a server that closes after each reply; prints
+ * "<n> <seconds>".
+ *   usage: jogg <base_url> same <n>
+ * Client creation: VmRSS (KiB) before the first client, after jogg_client_new, after its
+ * first call (the trust store is read at creation, the TLS settings built at the first
+ * handshake); then the time of <n> jogg_client_new + jogg_client_free pairs. Prints
+ * "<rss before> <after new> <after call> <first new seconds> <n> <seconds>".
+ *   usage: jogg <base_url> create <n> */
 #include "common.h"
 #include "jogg.h"
 #include <pthread.h>
@@ -42,15 +54,58 @@ static long status_kib(const char *field) {
     return v;
 }
 
-int main(int argc, char **argv) {
-    if (argc != 4) die("usage: jogg <base_url> <seconds> <threads> | jogg <base_url> rss <calls>");
-    char config[512], *err = NULL;
-    snprintf(config, sizeof config,
-             "{\"api_key\":\"" BENCH_API_KEY "\",\"base_url\":\"%s\",\"proxy\":\"none\"}", argv[1]);
-    if (jogg_client_new(config, &client, &err) != JOGG_OK) {
+static char config[1024];
+
+static jogg_client *new_client(void) {
+    jogg_client *c = NULL;
+    char *err = NULL;
+    if (jogg_client_new(config, &c, &err) != JOGG_OK) {
         fprintf(stderr, "%s\n", err);
         die("jogg_client_new");
     }
+    return c;
+}
+
+int main(int argc, char **argv) {
+    if (argc != 4) die("usage: jogg <base_url> <seconds> <threads> | jogg <base_url> rss|cold|same|create <n>");
+    const char *ca = getenv("BENCH_CA_FILE");
+    char ca_member[600] = "";
+    if (ca) snprintf(ca_member, sizeof ca_member, ",\"ca_file\":\"%s\"", ca);
+    snprintf(config, sizeof config,
+             "{\"api_key\":\"" BENCH_API_KEY "\",\"base_url\":\"%s\",\"proxy\":\"none\"%s}", argv[1],
+             ca_member);
+    if (!strcmp(argv[2], "create")) {
+        long n = atol(argv[3]);
+        long before = status_kib("VmRSS:");
+        double t = now_s();
+        client = new_client();
+        double first = now_s() - t;
+        long created = status_kib("VmRSS:");
+        one();
+        long called = status_kib("VmRSS:");
+        jogg_client_free(client);
+        t = now_s();
+        for (long i = 0; i < n; i++) jogg_client_free(new_client());
+        printf("%ld %ld %ld %.6f %ld %.6f\n", before, created, called, first, n, now_s() - t);
+        return 0;
+    }
+    if (!strcmp(argv[2], "cold") || !strcmp(argv[2], "same")) {
+        long n = atol(argv[3]);
+        int cold = !strcmp(argv[2], "cold");
+        double t0 = now_s(), first = 0;
+        if (!cold) client = new_client();
+        for (long i = 0; i < n; i++) {
+            double t = now_s();
+            if (cold) client = new_client();
+            one();
+            if (cold) jogg_client_free(client);
+            if (i == 0) first = now_s() - t;
+        }
+        printf("%ld %.6f %.6f\n", n, now_s() - t0, first);
+        if (!cold) jogg_client_free(client);
+        return 0;
+    }
+    client = new_client();
     for (int i = 0; i < BENCH_WARMUP; i++) one();
     if (!strcmp(argv[2], "rss")) {
         long calls = atol(argv[3]);

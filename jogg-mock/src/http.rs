@@ -7,7 +7,7 @@
 //! would hide. Everything a client sends is treated as hostile input: sizes
 //! are bounded and malformed input becomes a [`ReadError`], never a panic.
 
-use std::io::{self, BufRead, Read, Write};
+use std::io::{self, BufRead, BufReader, Read, Write};
 
 /// Upper bound for the request line plus all header lines, in bytes.
 pub(crate) const MAX_HEAD_BYTES: usize = 64 * 1024;
@@ -100,11 +100,11 @@ impl Response {
 /// Reads the next request from `reader`.
 ///
 /// `Ok(None)` means the client closed the connection cleanly between
-/// requests. `interim` receives the `100 Continue` answer for clients that
-/// wait for it before sending a body (curl does this for large bodies).
-pub(crate) fn read_request<R: BufRead, W: Write>(
-    reader: &mut R,
-    interim: &mut W,
+/// requests. The connection under `reader` receives the `100 Continue` answer
+/// for clients that wait for it before sending a body (curl does this for
+/// large bodies).
+pub(crate) fn read_request<S: Read + Write>(
+    reader: &mut BufReader<S>,
 ) -> Result<Option<Request>, ReadError> {
     let Some(lines) = read_head(reader)? else {
         return Ok(None);
@@ -115,6 +115,7 @@ pub(crate) fn read_request<R: BufRead, W: Write>(
     let keep_alive = wants_keep_alive(http11, &headers);
     let length = body_length(&headers, body_limit(method, target))?;
     if http11 && length > 0 && expects_continue(&headers) {
+        let interim = reader.get_mut();
         interim
             .write_all(b"HTTP/1.1 100 Continue\r\n\r\n")
             .and_then(|()| interim.flush())

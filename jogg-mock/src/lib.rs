@@ -40,15 +40,18 @@ mod http;
 mod limiter;
 mod routes;
 mod store;
+pub mod tls;
 mod webhooks;
 
 pub use faults::{FAULT_HEADER, Fault, FaultKind, FaultRule};
+pub use tls::{Authority, Identity, Validity};
 pub use webhooks::DeliveryAttempt;
 
 use std::collections::HashMap;
-use std::io::{self, BufReader, Read};
+use std::io::{self, BufReader, Read, Write};
 use std::net::{Ipv4Addr, Shutdown, SocketAddr, TcpListener, TcpStream};
 use std::panic::{self, AssertUnwindSafe};
+use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use std::thread::{self, JoinHandle};
@@ -118,8 +121,28 @@ pub struct MockConfig {
     /// Seed of the `fault_rate` draws: with the same seed and the same order of requests,
     /// the same requests fail the same way.
     pub fault_seed: u64,
+    /// Serve HTTPS instead of HTTP (see [`MockTls`]); `None`: plain HTTP.
+    pub tls: Option<MockTls>,
+    /// CA certificates (a PEM file) that webhook deliveries to `https://` loopback receivers
+    /// trust, besides the mock's own CA ([`MockServer::authority`]).
+    pub webhook_ca_file: Option<PathBuf>,
 }
 
+/// How the mock serves HTTPS. It makes a CA of its own when it starts
+/// ([`MockServer::authority`]) and serves a certificate that CA signs; a client trusts the
+/// mock by trusting that CA ([`MockServer::ca_file`]). Every URL the mock hands out (files,
+/// signed upload URLs) is then `https://` too.
+#[derive(Clone, Debug, Default)]
+pub struct MockTls {
+    /// The names the served certificate is for; empty: 127.0.0.1, ::1 and localhost. A name
+    /// the client does not ask for tests its name check.
+    pub names: Vec<String>,
+    /// Serve a certificate that expired (valid during 2020 only).
+    pub expired: bool,
+    /// Where to write the CA certificate (PEM); `None`: a file in the temporary directory,
+    /// removed when the server stops.
+    pub ca_file: Option<PathBuf>,
+}
 /// How the POST rate limit counts.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub enum PostWindow {
@@ -164,6 +187,8 @@ impl Default for MockConfig {
             fault_rate: 0.0,
             fault_kinds: Vec::new(),
             fault_seed: 0,
+            tls: None,
+            webhook_ca_file: None,
         }
     }
 }
@@ -192,6 +217,9 @@ pub struct RecordedRequest {
 pub struct MockServer {
     port: u16,
     base_url: String,
+    /// The CA certificate's file when serving HTTPS, and whether the server made its name
+    /// (then it removes the file when it stops).
+    ca_file: Option<(PathBuf, bool)>,
     shared: Arc<Shared>,
     accept_thread: Option<JoinHandle<()>>,
     dispatcher_thread: Option<JoinHandle<()>>,
@@ -199,9 +227,9 @@ pub struct MockServer {
 
 impl MockServer {
     /// Binds 127.0.0.1:`config.port` and starts serving on a background
-    /// thread. Errors if `fault_rate` is not between 0 and 1, or the port
-    /// cannot be bound or the thread cannot be spawned. The server is
-    /// accepting connections when this returns.
+    /// thread. Errors if `fault_rate` is not between 0 and 1, the port
+    /// cannot be bound, the thread cannot be spawned, or (with TLS) the CA file
+    /// cannot be written. The server is accepting connections when this returns.
     pub fn start(config: MockConfig) -> io::Result<MockServer> {
         if !(0.0..=1.0).contains(&config.fault_rate) {
             return Err(io::Error::new(
@@ -209,10 +237,75 @@ impl MockServer {
                 format!("fault_rate {} is not between 0 and 1", config.fault_rate),
             ));
         }
+        let authority = tls::Authority::new().map_err(io::Error::other)?;
+        let webhook_trust = match &config.webhook_ca_file {
+            Some(path) => {
+                let text = std::fs::read_to_string(path).map_err(|e| {
+                    io::Error::new(e.kind(), format!("webhook CA file {}: {e}", path.display()))
+                })?;
+                tls::parse_pem_certificates(&text).map_err(|why| {
+                    io::Error::new(
+                        io::ErrorKind::InvalidData,
+                        format!("webhook CA file {}: {why}", path.display()),
+                    )
+                })?
+            }
+            None => Vec::new(),
+        };
+        let webhook_tls = authority
+            .client_config(&webhook_trust)
+            .map_err(io::Error::other)?;
+        let server_tls = match &config.tls {
+            Some(settings) => {
+                let names: Vec<String> = if settings.names.is_empty() {
+                    tls::LOOPBACK_NAMES.iter().map(|n| n.to_string()).collect()
+                } else {
+                    settings.names.clone()
+                };
+                let validity = if settings.expired {
+                    tls::Validity::Expired
+                } else {
+                    tls::Validity::Current
+                };
+                let identity = authority
+                    .issue(&names, validity)
+                    .map_err(io::Error::other)?;
+                Some(identity.server_config().map_err(io::Error::other)?)
+            }
+            None => None,
+        };
         let listener = TcpListener::bind((Ipv4Addr::LOCALHOST, config.port))?;
         let port = listener.local_addr()?.port();
-        let base_url = format!("http://127.0.0.1:{port}");
-        let shared = Arc::new(Shared::new(config, base_url.clone()));
+        let scheme = if server_tls.is_some() {
+            "https"
+        } else {
+            "http"
+        };
+        let base_url = format!("{scheme}://127.0.0.1:{port}");
+        let ca_file = match &config.tls {
+            Some(settings) => {
+                let (path, ours) = match &settings.ca_file {
+                    Some(path) => (path.clone(), false),
+                    None => (
+                        std::env::temp_dir()
+                            .join(format!("jogg-mock-{}-{port}-ca.pem", std::process::id())),
+                        true,
+                    ),
+                };
+                std::fs::write(&path, authority.pem()).map_err(|e| {
+                    io::Error::new(e.kind(), format!("CA file {}: {e}", path.display()))
+                })?;
+                Some((path, ours))
+            }
+            None => None,
+        };
+        let shared = Arc::new(Shared::new(
+            config,
+            base_url.clone(),
+            authority,
+            server_tls,
+            webhook_tls,
+        ));
         let accept_shared = Arc::clone(&shared);
         let dispatcher_shared = Arc::clone(&shared);
         let dispatcher_thread = thread::Builder::new()
@@ -232,6 +325,7 @@ impl MockServer {
         Ok(MockServer {
             port,
             base_url,
+            ca_file,
             shared,
             accept_thread: Some(accept_thread),
             dispatcher_thread: Some(dispatcher_thread),
@@ -243,10 +337,24 @@ impl MockServer {
         self.port
     }
 
-    /// Root URL to configure a client with: `http://127.0.0.1:<port>`.
-    /// API paths are below it (`/v1/...`), as with `https://api.jogg.ai`.
+    /// Root URL to configure a client with: `http://127.0.0.1:<port>`, or
+    /// `https://127.0.0.1:<port>` with TLS. API paths are below it (`/v1/...`),
+    /// as with `https://api.jogg.ai`.
     pub fn base_url(&self) -> String {
         self.base_url.clone()
+    }
+
+    /// With TLS, the file holding the mock's CA certificate (PEM): give it to a
+    /// client as its CA file, or in `SSL_CERT_FILE`.
+    pub fn ca_file(&self) -> Option<&Path> {
+        self.ca_file.as_ref().map(|(path, _)| path.as_path())
+    }
+
+    /// The mock's certificate authority: it signs what the mock serves with
+    /// TLS, and webhook deliveries to `https://` receivers trust it, so a test
+    /// can give its own TLS servers certificates the mock accepts.
+    pub fn authority(&self) -> &tls::Authority {
+        &self.shared.authority
     }
 
     /// A snapshot of every request received so far, in arrival order,
@@ -334,6 +442,9 @@ impl Drop for MockServer {
             }
         }
         self.shared.close_connections();
+        if let Some((path, true)) = &self.ca_file {
+            let _ = std::fs::remove_file(path);
+        }
     }
 }
 
@@ -353,11 +464,25 @@ pub(crate) struct Shared {
     next_connection: AtomicU64,
     pub(crate) hub: webhooks::Hub,
     pub(crate) faults: faults::Injector,
+    authority: tls::Authority,
+    /// What the server serves with TLS; `None`: plain HTTP.
+    server_tls: Option<Arc<rustls::ServerConfig>>,
+    /// What webhook deliveries to `https://` receivers trust.
+    pub(crate) webhook_tls: Arc<rustls::ClientConfig>,
 }
 
 impl Shared {
-    fn new(config: MockConfig, base_url: String) -> Self {
+    fn new(
+        config: MockConfig,
+        base_url: String,
+        authority: tls::Authority,
+        server_tls: Option<Arc<rustls::ServerConfig>>,
+        webhook_tls: Arc<rustls::ClientConfig>,
+    ) -> Self {
         Shared {
+            authority,
+            server_tls,
+            webhook_tls,
             faults: faults::Injector::new(&config),
             config,
             base_url,
@@ -370,6 +495,14 @@ impl Shared {
             next_connection: AtomicU64::new(0),
             hub: webhooks::Hub::default(),
         }
+    }
+
+    /// A plain-HTTP server's state, for unit tests of the handlers.
+    #[cfg(test)]
+    pub(crate) fn for_tests(config: MockConfig, base_url: String) -> Self {
+        let authority = tls::Authority::new().expect("a CA");
+        let webhook_tls = authority.client_config(&[]).expect("client settings");
+        Shared::new(config, base_url, authority, None, webhook_tls)
     }
 
     /// The simulation's memory. A panic in another handler must not take the whole mock
@@ -449,22 +582,80 @@ fn spawn_connection(stream: TcpStream, shared: &Arc<Shared>) {
         .spawn(move || serve_connection(stream, &shared));
 }
 
+/// One client connection: the socket as it is, or under TLS.
+enum Conn {
+    Plain(TcpStream),
+    Tls(Box<rustls::StreamOwned<rustls::ServerConnection, TcpStream>>),
+}
+
+impl Read for Conn {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        match self {
+            Conn::Plain(s) => s.read(buf),
+            Conn::Tls(s) => s.read(buf),
+        }
+    }
+}
+
+impl Write for Conn {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        match self {
+            Conn::Plain(s) => s.write(buf),
+            Conn::Tls(s) => s.write(buf),
+        }
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        match self {
+            Conn::Plain(s) => s.flush(),
+            Conn::Tls(s) => s.flush(),
+        }
+    }
+}
+
+impl Conn {
+    /// Ends a TLS session the way servers do (close_notify), so that a client can tell the
+    /// end of the connection from a cut.
+    fn close(&mut self) {
+        if let Conn::Tls(s) = self {
+            s.conn.send_close_notify();
+            let _ = s.flush();
+        }
+    }
+}
+
 /// Serves requests on one connection until the client closes it, asks for
 /// `Connection: close`, idles past [`IDLE_TIMEOUT`], sends something
-/// unparseable, or the server stops.
+/// unparseable, or the server stops. With TLS the handshake comes first; a
+/// client that refuses the certificate or leaves mid-handshake only ends its
+/// own connection.
 fn serve_connection(stream: TcpStream, shared: &Shared) {
     let configured = stream.set_read_timeout(Some(IDLE_TIMEOUT)).is_ok()
         && stream.set_write_timeout(Some(WRITE_TIMEOUT)).is_ok()
         && stream.set_nodelay(true).is_ok();
-    let Ok(mut writer) = stream.try_clone() else {
+    let Ok(socket) = stream.try_clone() else {
         return;
     };
     let Some(_registration) = configured.then(|| shared.register(&stream)).flatten() else {
         return;
     };
-    let mut reader = BufReader::new(stream);
+    let conn = match &shared.server_tls {
+        None => Conn::Plain(stream),
+        Some(config) => {
+            let Ok(session) = rustls::ServerConnection::new(Arc::clone(config)) else {
+                return;
+            };
+            let mut tls = rustls::StreamOwned::new(session, stream);
+            if tls.conn.complete_io(&mut tls.sock).is_err() {
+                let _ = socket.shutdown(Shutdown::Both);
+                return;
+            }
+            Conn::Tls(Box::new(tls))
+        }
+    };
+    let mut reader = BufReader::new(conn);
     while !shared.is_shutting_down() {
-        match http::read_request(&mut reader, &mut writer) {
+        match http::read_request(&mut reader) {
             Ok(Some(request)) => {
                 shared.record(&request);
                 // `None`: a fault that drops the connection without an answer.
@@ -472,35 +663,42 @@ fn serve_connection(stream: TcpStream, shared: &Shared) {
                     break;
                 };
                 let keep_alive = request.keep_alive && !shared.is_shutting_down();
-                if http::write_response(&mut writer, &response, keep_alive).is_err() || !keep_alive
-                {
+                let written = http::write_response(reader.get_mut(), &response, keep_alive);
+                if written.is_err() {
+                    // A cut reply ends as a failing server's would: no close_notify.
+                    let _ = socket.shutdown(Shutdown::Both);
+                    return;
+                }
+                if !keep_alive {
                     break;
                 }
             }
             Ok(None) | Err(http::ReadError::Closed) => break,
             Err(http::ReadError::Reject { status, message }) => {
                 let response = envelope::transport_error(shared, status, &message);
-                let _ = http::write_response(&mut writer, &response, false);
-                linger(&mut reader, &writer);
+                let _ = http::write_response(reader.get_mut(), &response, false);
+                reader.get_mut().close();
+                linger(&mut reader, &socket);
                 break;
             }
         }
     }
-    let _ = writer.shutdown(Shutdown::Both);
+    reader.get_mut().close();
+    let _ = socket.shutdown(Shutdown::Both);
 }
 
 /// After refusing a request whose rest was not read, drain what the client
 /// is still sending for a short while before closing. Closing a socket with
 /// unread input makes the kernel send a reset, which can destroy the error
 /// response before the client reads it ("lingering close").
-fn linger(reader: &mut BufReader<TcpStream>, writer: &TcpStream) {
-    let _ = writer.shutdown(Shutdown::Write);
+fn linger(reader: &mut BufReader<Conn>, socket: &TcpStream) {
+    let _ = socket.shutdown(Shutdown::Write);
     let deadline = Instant::now() + LINGER_TIME;
     let mut drained = 0usize;
     let mut scratch = [0u8; 8192];
     while drained < LINGER_BYTES {
         let left = deadline.saturating_duration_since(Instant::now());
-        if left.is_zero() || writer.set_read_timeout(Some(left)).is_err() {
+        if left.is_zero() || socket.set_read_timeout(Some(left)).is_err() {
             break;
         }
         match reader.read(&mut scratch) {

@@ -7,7 +7,7 @@ use std::io::Write;
 use std::process::{Command, ExitStatus};
 use std::thread;
 
-use jogg_mock::{MockConfig, MockServer};
+use jogg_mock::{MockConfig, MockServer, MockTls};
 
 const USAGE: &str = "\
 Usage: jogg-mock [OPTIONS] [-- COMMAND [ARGS...]]
@@ -28,6 +28,21 @@ Options:
   --post-window-kind K sliding (default: any N ms span) or fixed (consecutive
                        spans from the first POST) rate-limit windows
   -h, --help           print this help
+
+HTTPS:
+  --tls                serve HTTPS with a certificate for 127.0.0.1, ::1 and
+                       localhost, signed by a CA the mock makes at start; the
+                       CA certificate is written to a file (PEM), whose path
+                       is printed as `jogg-mock CA certificate: <path>`
+  --tls-ca-file PATH   write the CA certificate to PATH (default: a file in
+                       the temporary directory, removed when the mock stops)
+  --tls-name NAME      serve a certificate for NAME instead (repeat for
+                       several): a client reaching 127.0.0.1 then sees a name
+                       mismatch
+  --tls-expired        serve a certificate that expired (valid in 2020 only)
+  --webhook-ca PATH    CA certificates (PEM) that webhook deliveries to
+                       https:// loopback receivers trust, besides the mock's
+                       own CA
 
 Faults:
   --fault 'METHOD PATH FAULT'
@@ -55,11 +70,14 @@ Faults:
   Any HTTP client may also ask per request with the header
   `X-Jogg-Mock-Fault: FAULT` (counted per method, path and FAULT).
 
-Prints `jogg-mock listening on http://127.0.0.1:<port>` once bound.
-Without COMMAND it serves until killed. With COMMAND it runs it with
-JOGG_BASE_URL and JOGG_API_KEY (the first key) set, then stops and exits
-with the command's exit status (128+N if killed by signal N, 127 if it
-could not be started).
+Prints `jogg-mock listening on http://127.0.0.1:<port>` (https:// with
+--tls) once bound, after the CA certificate's line. Without COMMAND it
+serves until killed. With COMMAND it runs it with JOGG_BASE_URL and
+JOGG_API_KEY (the first key) set, and with --tls also SSL_CERT_FILE and
+JOGG_MOCK_CA_FILE set to the CA certificate's file (so that clients that
+honour SSL_CERT_FILE trust the mock), then stops and exits with the
+command's exit status (128+N if killed by signal N, 127 if it could not be
+started).
 ";
 
 /// Exit status for command-line mistakes (the usual convention).
@@ -71,7 +89,7 @@ const EXIT_CANNOT_RUN: i32 = 127;
 enum Cli {
     Help,
     Run {
-        config: MockConfig,
+        config: Box<MockConfig>,
         command: Vec<OsString>,
     },
 }
@@ -92,7 +110,7 @@ fn main() {
         Cli::Run { config, command } => (config, command),
     };
     let api_key = config.api_keys.first().cloned().unwrap_or_default();
-    let server = match MockServer::start(config) {
+    let server = match MockServer::start(*config) {
         Ok(server) => server,
         Err(error) => {
             eprintln!("jogg-mock: cannot start the server: {error}");
@@ -115,6 +133,9 @@ fn main() {
 fn announce(server: &MockServer) {
     let mut stdout = std::io::stdout().lock();
     // A closed stdout must not stop the mock from serving.
+    if let Some(path) = server.ca_file() {
+        let _ = writeln!(stdout, "jogg-mock CA certificate: {}", path.display());
+    }
     let _ = writeln!(stdout, "jogg-mock listening on {}", server.base_url());
     let _ = stdout.flush();
 }
@@ -133,7 +154,10 @@ fn parse_args(args: impl Iterator<Item = OsString>) -> Result<Cli, String> {
                 return Err("expected a COMMAND after --".to_owned());
             }
             finish_keys(&mut config, api_keys);
-            return Ok(Cli::Run { config, command });
+            return Ok(Cli::Run {
+                config: Box::new(config),
+                command,
+            });
         }
         // Accept both `--flag value` and `--flag=value`.
         let (flag, inline) = match arg.split_once('=') {
@@ -149,6 +173,26 @@ fn parse_args(args: impl Iterator<Item = OsString>) -> Result<Cli, String> {
                 return Err("--http-errors takes no value".to_owned());
             }
             "--http-errors" => config.http_errors = true,
+            "--tls" | "--tls-expired" if inline.is_some() => {
+                return Err(format!("{flag} takes no value"));
+            }
+            "--tls" => {
+                config.tls.get_or_insert_with(MockTls::default);
+            }
+            "--tls-expired" => config.tls.get_or_insert_with(MockTls::default).expired = true,
+            "--tls-name" => {
+                let name = value()?;
+                config
+                    .tls
+                    .get_or_insert_with(MockTls::default)
+                    .names
+                    .push(name);
+            }
+            "--tls-ca-file" => {
+                let path = value()?;
+                config.tls.get_or_insert_with(MockTls::default).ca_file = Some(path.into());
+            }
+            "--webhook-ca" => config.webhook_ca_file = Some(value()?.into()),
             "--port" => config.port = parse_number(&flag, &value()?)?,
             "--render-ms" => config.render_ms = parse_number(&flag, &value()?)?,
             "--post-limit" => config.post_limit = parse_number(&flag, &value()?)?,
@@ -171,7 +215,7 @@ fn parse_args(args: impl Iterator<Item = OsString>) -> Result<Cli, String> {
     }
     finish_keys(&mut config, api_keys);
     Ok(Cli::Run {
-        config,
+        config: Box::new(config),
         command: Vec::new(),
     })
 }
@@ -215,11 +259,17 @@ fn run_child(server: &MockServer, api_key: &str, command: &[OsString]) -> i32 {
     let Some((program, args)) = command.split_first() else {
         return 0;
     };
-    let status = Command::new(program)
+    let mut command = Command::new(program);
+    command
         .args(args)
         .env("JOGG_BASE_URL", server.base_url())
-        .env("JOGG_API_KEY", api_key)
-        .status();
+        .env("JOGG_API_KEY", api_key);
+    if let Some(path) = server.ca_file() {
+        command
+            .env("SSL_CERT_FILE", path)
+            .env("JOGG_MOCK_CA_FILE", path);
+    }
+    let status = command.status();
     match status {
         Ok(status) => exit_code(status),
         Err(error) => {

@@ -7,12 +7,14 @@
 //! Everything waits on one condition variable, which shutdown signals: no
 //! thread outlives the server by more than one in-flight request.
 //!
-//! The mock can only speak plain HTTP, so it delivers to `http://` loopback
-//! endpoints (which the real API would refuse, D56) and skips `https://` ones.
+//! Deliveries go to receivers on this machine only: `https://` loopback
+//! endpoints, trusting the mock's own CA and `webhook_ca_file`, and `http://`
+//! loopback ones (which the real API would refuse, D56). An endpoint on any
+//! other host is skipped: the mock never sends to the network.
 
 use std::cmp::Reverse;
 use std::collections::BinaryHeap;
-use std::io::{BufRead, BufReader, Write};
+use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{SocketAddr, TcpStream, ToSocketAddrs};
 use std::sync::{Arc, Condvar, Mutex, MutexGuard, PoisonError};
 use std::thread;
@@ -277,7 +279,7 @@ fn dispatch(shared: &Arc<Shared>, project_id: &str) {
             secret: text("secret"),
             version: text("version"),
         };
-        if !endpoint.url.starts_with("http://") {
+        if loopback_target(&endpoint.url).is_none() {
             continue;
         }
         shared.hub.lock().busy += 1;
@@ -310,7 +312,7 @@ fn deliver(shared: &Shared, endpoint: &Endpoint, event: &Event) {
     ];
     let retry = Duration::from_millis(shared.config.webhook_retry_ms);
     for attempt in 1..=RETRIES + 1 {
-        let status = post(&endpoint.url, &headers, &event.body);
+        let status = post(shared, &endpoint.url, &headers, &event.body);
         shared.hub.lock().attempts.push(DeliveryAttempt {
             endpoint_id: endpoint.id.clone(),
             url: endpoint.url.clone(),
@@ -339,14 +341,15 @@ pub(crate) fn sign(body: &[u8], secret: &str) -> String {
         .collect()
 }
 
-/// A minimal HTTP/1.1 POST to an `http://` loopback URL; returns the status
-/// of the answer, or `None` if there was none in time.
-fn post(url: &str, headers: &[(&str, &str)], body: &[u8]) -> Option<u16> {
-    let (address, host, target) = loopback_target(url)?;
-    let mut stream = TcpStream::connect_timeout(&address, DELIVERY_TIMEOUT).ok()?;
+/// A minimal HTTP/1.1 POST to an `http://` or `https://` loopback URL;
+/// returns the status of the answer, or `None` if there was none in time (or
+/// the receiver's certificate was not trusted).
+fn post(shared: &Shared, url: &str, headers: &[(&str, &str)], body: &[u8]) -> Option<u16> {
+    let target = loopback_target(url)?;
+    let stream = TcpStream::connect_timeout(&target.address, DELIVERY_TIMEOUT).ok()?;
     stream.set_read_timeout(Some(DELIVERY_TIMEOUT)).ok()?;
     stream.set_write_timeout(Some(DELIVERY_TIMEOUT)).ok()?;
-    let mut head = format!("POST {target} HTTP/1.1\r\nHost: {host}\r\n");
+    let mut head = format!("POST {} HTTP/1.1\r\nHost: {}\r\n", target.path, target.host);
     for (name, value) in headers {
         head.push_str(&format!("{name}: {value}\r\n"));
     }
@@ -354,7 +357,23 @@ fn post(url: &str, headers: &[(&str, &str)], body: &[u8]) -> Option<u16> {
         "Content-Length: {}\r\nConnection: close\r\n\r\n",
         body.len()
     ));
-    stream.write_all(head.as_bytes()).ok()?;
+    if !target.tls {
+        return exchange(stream, head.as_bytes(), body);
+    }
+    let name = target.host_name();
+    let name = rustls::pki_types::ServerName::try_from(name).ok()?;
+    let session =
+        rustls::ClientConnection::new(Arc::clone(&shared.webhook_tls), name.to_owned()).ok()?;
+    exchange(
+        rustls::StreamOwned::new(session, stream),
+        head.as_bytes(),
+        body,
+    )
+}
+
+/// Sends `head` and `body` on `stream` and reads the status of the answer.
+fn exchange(mut stream: impl Read + Write, head: &[u8], body: &[u8]) -> Option<u16> {
+    stream.write_all(head).ok()?;
     stream.write_all(body).ok()?;
     stream.flush().ok()?;
     let mut status_line = String::new();
@@ -367,31 +386,65 @@ fn post(url: &str, headers: &[(&str, &str)], body: &[u8]) -> Option<u16> {
     parts.next()?.trim().parse().ok()
 }
 
-/// Socket address, `Host` value and request target of an `http://` URL whose
-/// host is loopback; `None` for anything else.
-fn loopback_target(url: &str) -> Option<(SocketAddr, String, String)> {
-    let rest = url.strip_prefix("http://")?;
+/// Where a delivery goes.
+#[derive(Debug)]
+struct Target {
+    address: SocketAddr,
+    /// The `Host` value: the URL's authority.
+    host: String,
+    /// The request target: path and query.
+    path: String,
+    tls: bool,
+}
+
+impl Target {
+    /// The host without port or brackets: the name a certificate must hold.
+    fn host_name(&self) -> String {
+        let host = match self.host.rsplit_once(':') {
+            Some((host, port)) if port.bytes().all(|b| b.is_ascii_digit()) && !host.is_empty() => {
+                host
+            }
+            _ => &self.host,
+        };
+        host.trim_start_matches('[')
+            .trim_end_matches(']')
+            .to_owned()
+    }
+}
+
+/// The target of an `http://` or `https://` URL whose host is loopback;
+/// `None` for anything else.
+fn loopback_target(url: &str) -> Option<Target> {
+    let (rest, tls, default_port) = match url.strip_prefix("https://") {
+        Some(rest) => (rest, true, 443),
+        None => (url.strip_prefix("http://")?, false, 80),
+    };
     let (authority, path) = match rest.find(['/', '?']) {
         Some(i) => (&rest[..i], &rest[i..]),
         None => (rest, "/"),
     };
-    let target = if path.starts_with('?') {
+    let path = if path.starts_with('?') {
         format!("/{path}")
     } else {
         path.to_owned()
     };
     let with_port = if authority.rsplit_once(':').is_some_and(|(h, p)| {
-        !h.is_empty() && !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit())
+        !h.is_empty() && !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()) && !h.ends_with(':')
     }) {
         authority.to_owned()
     } else {
-        format!("{authority}:80")
+        format!("{authority}:{default_port}")
     };
     let address = with_port
         .to_socket_addrs()
         .ok()?
         .find(|a| a.ip().is_loopback())?;
-    Some((address, authority.to_owned(), target))
+    Some(Target {
+        address,
+        host: authority.to_owned(),
+        path,
+        tls,
+    })
 }
 
 /// Whether the mock accepts `url` for an endpoint: HTTPS as the real API
@@ -436,15 +489,33 @@ mod tests {
 
     #[test]
     fn targets() {
-        let (address, host, target) = loopback_target("http://127.0.0.1:9000/a/b?c=d").unwrap();
-        assert_eq!(address.port(), 9000);
+        let t = loopback_target("http://127.0.0.1:9000/a/b?c=d").unwrap();
+        assert_eq!(t.address.port(), 9000);
         assert_eq!(
-            (host.as_str(), target.as_str()),
+            (t.host.as_str(), t.path.as_str()),
             ("127.0.0.1:9000", "/a/b?c=d")
         );
-        let (_, _, target) = loopback_target("http://127.0.0.1:9000").unwrap();
-        assert_eq!(target, "/");
+        assert!(!t.tls);
+        let t = loopback_target("http://127.0.0.1:9000").unwrap();
+        assert_eq!(t.path, "/");
         assert!(loopback_target("http://192.0.2.1:80/x").is_none());
+        let t = loopback_target("https://localhost:8443/hook").unwrap();
+        assert!(t.tls);
+        assert_eq!(t.host_name(), "localhost");
+        assert!(t.address.ip().is_loopback());
+        let t = loopback_target("https://[::1]:8443/hook").unwrap();
+        assert_eq!(t.host_name(), "::1");
+        assert_eq!(
+            loopback_target("https://127.0.0.1/")
+                .unwrap()
+                .address
+                .port(),
+            443
+        );
+        assert!(
+            loopback_target("https://example.com/hook").is_none(),
+            "never the network"
+        );
     }
 
     #[test]

@@ -358,3 +358,39 @@ def test_exception_in_log_callback_is_dropped(capfd):
         assert c.get_project(create_video(c, "logged")) is not None
     assert calls == [jogg.LOG_INFO] * 5  # list_voices; list_avatars, list_voices, create; get
     assert "not here" not in capfd.readouterr().err  # ctypes never saw it
+
+
+@pytest.fixture
+def tls_mock():
+    """`jogg-mock --tls`: its base URL and the file of its CA certificate, from the two
+    lines it prints."""
+    mock = subprocess.Popen([mock_binary(), "--tls", "--render-ms", "300"], stdout=subprocess.PIPE, text=True)
+    base = ca = None
+    while base is None:
+        line = mock.stdout.readline()
+        assert line, "jogg-mock --tls printed no address"
+        if line.startswith("jogg-mock CA certificate: "):
+            ca = line.split(": ", 1)[1].strip()
+        elif line.startswith("jogg-mock listening on "):
+            base = line.split()[-1]
+    yield base, ca
+    mock.kill()
+    mock.wait()
+
+
+def test_ca_file_and_tls_roots_reach_the_library(tls_mock):
+    base, ca = tls_mock
+    assert base.startswith("https://") and ca
+    config = {"api_key": "jogg-mock-key", "base_url": base, "proxy": "none"}
+    with jogg.Client(dict(config, ca_file=ca, tls_roots="ca_file_only")) as trusting:
+        assert trusting.list_voices()["voices"]
+    with jogg.Client(dict(config, tls_roots="bundled")) as untrusting:
+        with pytest.raises(jogg.JoggError) as refused:
+            untrusting.list_voices()
+    assert refused.value.name == "JOGG_ERR_TLS"
+    assert refused.value.json["retryable"] is False
+    assert "unknown issuer" in refused.value.message
+    assert base[len("https://"):] in refused.value.message
+    with pytest.raises(jogg.JoggError) as bad:
+        jogg.Client(dict(config, tls_roots="ca_file_only"))
+    assert bad.value.name == "JOGG_ERR_INVALID_CONFIG" and bad.value.field == "tls_roots"

@@ -6,7 +6,9 @@ use serde::Deserialize;
 
 use super::exports::JOGG_ERR_INVALID_JSON;
 use super::failure::{Failure, FfiResult};
-use crate::config::{Config, DEFAULT_BASE_URL, Proxy, config_error, env_nonempty, positive_ms};
+use crate::config::{
+    Config, DEFAULT_BASE_URL, Proxy, TlsRoots, config_error, env_nonempty, positive_ms,
+};
 use crate::limiter::{PostLimitFallback, PostLimitScope};
 use crate::log::LogLevel;
 
@@ -20,6 +22,8 @@ struct ConfigJson {
     timeout_ms: Option<u64>,
     transfer_timeout_ms: Option<u64>,
     proxy: Option<String>,
+    ca_file: Option<String>,
+    tls_roots: Option<String>,
     user_agent_suffix: Option<String>,
     max_retries: Option<u32>,
     post_limit: Option<u32>,
@@ -33,7 +37,8 @@ struct ConfigJson {
 /// Parses the config JSON of `jogg_client_new`. `api_key` falls back to the environment
 /// variable `JOGG_API_KEY`, `base_url` to `JOGG_BASE_URL`, then to the real API. Members:
 /// `api_key`, `base_url`, `connect_timeout_ms`, `timeout_ms`, `transfer_timeout_ms`, `proxy`,
-/// `user_agent_suffix`, `max_retries`, `post_limit`, `post_window_ms`, `post_limit_scope`
+/// `ca_file` (a PEM file of CAs to trust too), `tls_roots` (`"system"`, `"bundled"`,
+/// `"ca_file_only"`), `user_agent_suffix`, `max_retries`, `post_limit`, `post_window_ms`, `post_limit_scope`
 /// (`"client"`, `"process"`, `"host"` or a `redis://host:port/db` URL), `post_limit_dir`,
 /// `post_limit_fallback` (`"error"` or `"process"`), `log` (`"off"`, `"info"`,
 /// `"debug"`; else the `JOGG_LOG` environment variable, else off).
@@ -72,6 +77,20 @@ pub fn config_from_json(text: &str) -> FfiResult<Config> {
     };
     let mut config = Config::new(api_key).with_base_url(base_url);
     config.proxy = proxy;
+    if let Some(path) = parsed.ca_file {
+        if path.is_empty() {
+            return Err(config_error("ca_file", "must not be empty").into());
+        }
+        config.ca_file = Some(PathBuf::from(path));
+    }
+    if let Some(text) = parsed.tls_roots {
+        config.tls_roots = TlsRoots::parse(&text).ok_or_else(|| {
+            config_error(
+                "tls_roots",
+                "must be \"system\", \"bundled\" or \"ca_file_only\"",
+            )
+        })?;
+    }
     config.user_agent_suffix = parsed.user_agent_suffix;
     if let Some(ms) = parsed.connect_timeout_ms {
         config.connect_timeout = positive_ms("connect_timeout_ms", ms)?;
@@ -245,5 +264,25 @@ mod tests {
         let c = Config::new("k").with_base_url("http://127.0.0.1:1");
         assert_eq!(c.effective_proxy(), Proxy::None);
         assert_eq!(Config::new("k").effective_proxy(), Proxy::Env);
+    }
+
+    #[test]
+    fn tls_members() {
+        let c =
+            cfg(r#"{"api_key":"k","ca_file":"/etc/corp-ca.pem","tls_roots":"bundled"}"#).unwrap();
+        assert_eq!(
+            c.ca_file.as_deref(),
+            Some(std::path::Path::new("/etc/corp-ca.pem"))
+        );
+        assert_eq!(c.tls_roots, TlsRoots::Bundled);
+        assert_eq!(Config::new("k").tls_roots, TlsRoots::System);
+        let e = cfg(r#"{"api_key":"k","tls_roots":"mine"}"#).unwrap_err();
+        assert_eq!(e.field(), Some("tls_roots"));
+        let e = cfg(r#"{"api_key":"k","ca_file":""}"#).unwrap_err();
+        assert_eq!(e.field(), Some("ca_file"));
+        let c = cfg(r#"{"api_key":"k","tls_roots":"ca_file_only"}"#).unwrap();
+        let e = c.validate().unwrap_err();
+        assert_eq!(e.kind(), ErrorKind::InvalidConfig);
+        assert_eq!(e.field(), Some("tls_roots"));
     }
 }

@@ -43,13 +43,17 @@ pub const JOGG_ERR_INVALID_CONFIG: jogg_code = 6;
 pub const JOGG_ERR_NO_SUCH_MEMBER: jogg_code = 7;
 /// `jogg_json_string`: the member is not a string or a number.
 pub const JOGG_ERR_WRONG_TYPE: jogg_code = 8;
-/// Could not connect (refused, DNS failure, or no connection within `connect_timeout_ms`).
-/// Nothing was sent.
+/// Could not connect (refused, a host name that does not resolve, a proxy that refused the
+/// tunnel, or no connection within `connect_timeout_ms`); the message names the host and port
+/// (or the proxy's). Nothing was sent.
 pub const JOGG_ERR_CONNECT: jogg_code = 100;
 /// Connected, but the answer did not come in time: no reply within `timeout_ms`, an upload
 /// or download that stalled for `timeout_ms`, or one that ran past `transfer_timeout_ms`.
 pub const JOGG_ERR_TIMEOUT: jogg_code = 101;
-/// TLS handshake or certificate failure.
+/// The TLS handshake failed: the server's certificate is not trusted (unknown issuer: see
+/// `ca_file` and `tls_roots`), expired, or not for the host's name, or the handshake itself
+/// failed. The message names the host and port and the cause. Never retryable: the same
+/// certificate is refused the next time. Nothing was sent.
 pub const JOGG_ERR_TLS: jogg_code = 102;
 /// Another network or HTTP protocol failure.
 pub const JOGG_ERR_TRANSPORT: jogg_code = 103;
@@ -168,8 +172,11 @@ pub extern "C" fn jogg_code_name(code: jogg_code) -> *const c_char {
 /// `https://api.jogg.ai`; `http://` only to a loopback host; no `user:password@`),
 /// `connect_timeout_ms` (5000), `timeout_ms` (60000, per request attempt; for uploads and
 /// downloads, per stall), `transfer_timeout_ms` (3600000, a whole upload or download),
-/// `proxy` (`"env"`, `"none"` or a URL),
-/// `user_agent_suffix`, `max_retries` (2), `post_limit` (20 POSTs per `post_window_ms`,
+/// `proxy` (`"env"`, `"none"` or a URL), `ca_file` (a PEM file of CA certificates trusted
+/// besides `tls_roots`: a company or TLS-inspecting proxy's CA), `tls_roots` (`"system"`, the
+/// default: the platform's trust store, honouring `SSL_CERT_FILE` and `SSL_CERT_DIR` as
+/// OpenSSL does, or the bundled roots where there is none; `"bundled"`: the Mozilla roots
+/// built into the library; `"ca_file_only"`: `ca_file`'s alone), `user_agent_suffix`, `max_retries` (2), `post_limit` (20 POSTs per `post_window_ms`,
 /// 60000; 0 for none), `post_limit_scope` (who shares that count, among clients with the
 /// same key and base URL: `"client"`, `"process"` (the default), `"host"` (the processes of
 /// this user, through files in the private directory `post_limit_dir`, default

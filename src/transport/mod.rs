@@ -22,6 +22,8 @@ use crate::log::{LogLevel, Logger};
 use crate::operation::Method;
 use crate::scrub::Scrubber;
 
+mod connect;
+mod roots;
 mod tcp;
 
 /// Largest response body we read into memory; larger ones are refused, not truncated.
@@ -92,6 +94,8 @@ pub(crate) struct Transport {
     host_header: HeaderValue,
     agent_header: HeaderValue,
     config: Config,
+    /// The roots every agent of this client trusts (`tls_roots` and `ca_file`).
+    tls: ureq::tls::TlsConfig,
     posts: PostLimiter,
     log: Logger,
     scrubber: Arc<Scrubber>,
@@ -110,7 +114,9 @@ impl Transport {
     pub fn new(config: Config) -> Result<Transport> {
         let base_url = config.validate()?;
         let proxy = build_proxy(&config.effective_proxy())?;
+        let tls = roots::tls_config(&config)?;
         let agent = ureq::Agent::config_builder()
+            .tls_config(tls.clone())
             .http_status_as_error(false)
             // The key travels in a custom header, which ureq would carry across a redirect to
             // any host; the API never redirects, so a redirect is answered as an error.
@@ -139,6 +145,7 @@ impl Transport {
             host_header,
             agent_header,
             config,
+            tls,
             posts,
             log,
             scrubber,
@@ -183,6 +190,7 @@ impl Transport {
             ));
         }
         let builder = ureq::Agent::config_builder()
+            .tls_config(self.tls.clone())
             .http_status_as_error(false)
             .max_redirects(0)
             .timeout_connect(Some(self.config.connect_timeout))
@@ -376,7 +384,7 @@ impl Transport {
         let what = What(method, path);
         let mut response = self
             .run(method, path, query, body, budget)
-            .map_err(|e| transport_error(&e, method, &what))?;
+            .map_err(|e| transport_error(&e, method, &what, self.config.connect_timeout))?;
         let status = response.status().as_u16();
         // The envelope's `rid` is the request id; a gateway's header stands in when the body
         // has none (an HTML error page).
@@ -396,7 +404,12 @@ impl Transport {
         let read = read_body(&mut response);
         let headers = response.headers();
         let body = read.map_err(|e| {
-            let mut err = transport_error(&ureq::Error::from(e), method, &what);
+            let mut err = transport_error(
+                &ureq::Error::from(e),
+                method,
+                &what,
+                self.config.connect_timeout,
+            );
             err.0.http_status = Some(status);
             err.0.request_id = header_rid(headers);
             err
@@ -703,13 +716,24 @@ fn with_attempts(mut err: Error, attempts: u32) -> Error {
 }
 
 /// An agent with ureq's connector chain (CONNECT proxy, TCP, rustls), our [`tcp`] connections
-/// in place of ureq's, and [`LiteralResolver`].
+/// in place of ureq's, and [`LiteralResolver`]; each stage's failures tagged with the stage
+/// ([`connect::Staged`]).
 fn new_agent(config: ureq::config::Config, resolver: LiteralResolver) -> ureq::Agent {
+    use connect::{Stage, Staged};
     use ureq::unversioned::transport::{ConnectProxyConnector, Connector, RustlsConnector};
-    let connector =
-        ().chain(ConnectProxyConnector::default())
-            .chain(tcp::TcpConnector)
-            .chain(RustlsConnector::default());
+    let connector = ()
+        .chain(Staged {
+            connector: ConnectProxyConnector::default(),
+            stage: Stage::Proxy,
+        })
+        .chain(Staged {
+            connector: tcp::TcpConnector,
+            stage: Stage::Tcp,
+        })
+        .chain(Staged {
+            connector: RustlsConnector::default(),
+            stage: Stage::Tls,
+        });
     ureq::Agent::with_parts(config, connector, resolver)
 }
 
@@ -774,7 +798,9 @@ impl ureq::unversioned::resolver::Resolver for LiteralResolver {
             addrs.push(addr);
             return Ok(addrs);
         }
-        self.names.resolve(uri, config, timeout)
+        self.names
+            .resolve(uri, config, timeout)
+            .map_err(|e| connect::tag(connect::Stage::Resolve, connect::host_port(uri), e))
     }
 }
 
@@ -893,8 +919,18 @@ pub(crate) fn stream_error_code(e: &std::io::Error) -> ErrorKind {
     }
 }
 
-pub(crate) fn transport_error(e: &ureq::Error, method: Method, what: &dyn Display) -> Error {
+pub(crate) fn transport_error(
+    e: &ureq::Error,
+    method: Method,
+    what: &dyn Display,
+    connect_timeout: Duration,
+) -> Error {
     use ureq::Error as U;
+    // Any failure while connecting: nothing was sent.
+    if let Some(failure) = connect::failure(e) {
+        let (code, words) = connect::describe(failure, connect_timeout.as_millis());
+        return Error::new(code, format!("{what}: {words}"));
+    }
     let (code, sent) = match e {
         // No connection was made in time: a connect failure, as a refusal is.
         U::Timeout(ureq::Timeout::Resolve | ureq::Timeout::Connect) => (ErrorKind::Connect, false),

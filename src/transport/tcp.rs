@@ -7,8 +7,9 @@
 //! (when the connection goes back to the pool and when it comes out), a liveness probe of three
 //! calls: non-blocking on, a one-byte read, non-blocking off. Here the timeouts are set only when
 //! they move by more than [`TIMEOUT_SLACK`], and the probe is one `recv(MSG_PEEK | MSG_DONTWAIT)`,
-//! skipped when the same connection passed one less than [`PROBE_FRESH`] ago with no I/O since
-//! (the pool probes on the way in and again on the way out, microseconds apart).
+//! made every time it is asked for: a connection the server closed a moment after its last
+//! reply must be seen closed before a request is written on it, or a POST would fail as
+//! "maybe processed" although the server never received it.
 //! Everything else (connect order and per-address budget, `TCP_NODELAY`, EINTR handling,
 //! shutdown registration, buffers) follows ureq.
 
@@ -26,10 +27,6 @@ use ureq::unversioned::transport::{
 /// A socket timeout is left as it is while the wanted one is within 1/1000 of it: a deadline is
 /// then kept to 0.1 % (60 ms of a 60 s timeout), and a run of requests sets it once.
 const TIMEOUT_SLACK: u32 = 1000;
-/// How long a passed liveness probe stands for a connection nobody has used since. A close
-/// by the server in that window goes unseen, as it would in the gap between any probe and the
-/// request that follows it.
-const PROBE_FRESH: Duration = Duration::from_millis(1);
 /// The least connect budget an address gets when a host has several (as ureq).
 const MIN_PER_ADDRESS: Duration = Duration::from_millis(10);
 
@@ -64,7 +61,6 @@ impl<In: Transport> Connector<In> for TcpConnector {
             buffers,
             read_timeout: None,
             write_timeout: None,
-            probed: None,
         })))
     }
 }
@@ -131,8 +127,6 @@ pub(crate) struct TcpTransport {
     /// The timeouts last set on the socket.
     read_timeout: Option<Duration>,
     write_timeout: Option<Duration>,
-    /// When the last liveness probe passed, if nothing was sent or read since.
-    probed: Option<std::time::Instant>,
 }
 
 impl std::fmt::Debug for TcpTransport {
@@ -178,7 +172,6 @@ impl Transport for TcpTransport {
     }
 
     fn transmit_output(&mut self, amount: usize, timeout: NextTimeout) -> Result<(), ureq::Error> {
-        self.probed = None;
         let next = timeout.for_write();
         let want = wanted(next)?;
         if must_reset(self.write_timeout, want) {
@@ -192,7 +185,6 @@ impl Transport for TcpTransport {
     }
 
     fn await_input(&mut self, timeout: NextTimeout) -> Result<bool, ureq::Error> {
-        self.probed = None;
         let next = timeout.for_read();
         let want = wanted(next)?;
         if must_reset(self.read_timeout, want) {
@@ -225,12 +217,7 @@ impl Transport for TcpTransport {
     /// Open means: nothing to read and no error pending. Bytes nobody asked for, an end of
     /// stream or a reset all mean the connection must not be used again.
     fn is_open(&mut self) -> bool {
-        if self.probed.is_some_and(|at| at.elapsed() < PROBE_FRESH) {
-            return true;
-        }
-        let open = probe(&self.stream);
-        self.probed = open.then(std::time::Instant::now);
-        open
+        probe(&self.stream)
     }
 }
 
@@ -295,31 +282,5 @@ mod tests {
         drop(server);
         client.peek(&mut [0u8]).unwrap();
         assert!(!probe(&client), "a closed connection is not open");
-    }
-
-    #[test]
-    fn a_passed_probe_stands_only_until_the_connection_is_used() {
-        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-        let client = TcpStream::connect(listener.local_addr().unwrap()).unwrap();
-        let (mut server, _) = listener.accept().unwrap();
-        let mut t = TcpTransport {
-            stream: Arc::new(client),
-            buffers: LazyBuffers::new(64, 64),
-            read_timeout: None,
-            write_timeout: None,
-            probed: None,
-        };
-        assert!(t.is_open());
-        assert!(t.probed.is_some(), "a passed probe is remembered");
-        t.buffers.output()[..2].copy_from_slice(b"hi");
-        t.transmit_output(2, NextTimeout::default()).unwrap();
-        assert!(t.probed.is_none(), "sending forgets it");
-        let mut got = [0u8; 2];
-        server.read_exact(&mut got).unwrap();
-        assert_eq!(&got, b"hi");
-        drop(server);
-        t.stream.peek(&mut [0u8]).unwrap();
-        assert!(!t.is_open(), "so the next check sees the close");
-        assert!(t.probed.is_none());
     }
 }

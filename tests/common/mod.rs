@@ -235,57 +235,34 @@ pub struct Receiver {
 
 impl Receiver {
     pub fn start(statuses: &[u16]) -> Receiver {
-        use std::io::{BufRead, BufReader};
+        Receiver::serve(statuses, None)
+    }
+
+    /// As [`Receiver::start`], over HTTPS with this server config (a certificate from the
+    /// mock's authority, so that its deliveries trust it).
+    pub fn start_tls(statuses: &[u16], tls: std::sync::Arc<rustls::ServerConfig>) -> Receiver {
+        Receiver::serve(statuses, Some(tls))
+    }
+
+    fn serve(statuses: &[u16], tls: Option<std::sync::Arc<rustls::ServerConfig>>) -> Receiver {
         let listener = TcpListener::bind("127.0.0.1:0").expect("bind loopback");
-        let url = format!("http://{}/hook", listener.local_addr().expect("addr"));
+        let scheme = if tls.is_some() { "https" } else { "http" };
+        let url = format!("{scheme}://{}/hook", listener.local_addr().expect("addr"));
         let statuses = statuses.to_vec();
         let (tx, rx) = std::sync::mpsc::channel();
         thread::spawn(move || {
             for (n, stream) in listener.incoming().enumerate() {
                 let Ok(stream) = stream else { return };
                 stream.set_read_timeout(Some(Duration::from_secs(5))).ok();
-                let mut writer = stream.try_clone().expect("clone");
-                let mut reader = BufReader::new(stream);
-                let mut request_line = String::new();
-                if reader.read_line(&mut request_line).is_err() {
-                    continue;
-                }
-                let mut headers = Vec::new();
-                loop {
-                    let mut line = String::new();
-                    if reader.read_line(&mut line).is_err() {
-                        break;
-                    }
-                    let line = line.trim_end();
-                    if line.is_empty() {
-                        break;
-                    }
-                    if let Some((k, v)) = line.split_once(':') {
-                        headers.push((k.trim().to_ascii_lowercase(), v.trim().to_string()));
-                    }
-                }
-                let length = headers
-                    .iter()
-                    .find(|(k, _)| k == "content-length")
-                    .and_then(|(_, v)| v.parse().ok())
-                    .unwrap_or(0);
-                let mut body = vec![0; length];
-                if reader.read_exact(&mut body).is_err() {
-                    continue;
-                }
                 let status = *statuses.get(n).or(statuses.last()).unwrap_or(&200);
-                let _ = writer.write_all(
-                    format!(
-                        "HTTP/1.1 {status} X\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"
-                    )
-                    .as_bytes(),
-                );
-                let received = Received {
-                    request_line: request_line.trim_end().to_string(),
-                    headers,
-                    body,
-                    answered: status,
+                let received = match &tls {
+                    None => receive(stream, status),
+                    Some(config) => {
+                        let session = rustls::ServerConnection::new(config.clone()).expect("TLS");
+                        receive(rustls::StreamOwned::new(session, stream), status)
+                    }
                 };
+                let Some(received) = received else { continue };
                 if tx.send(received).is_err() {
                     return;
                 }
@@ -305,4 +282,45 @@ impl Receiver {
     pub fn pending(&self) -> Vec<Received> {
         self.requests.try_iter().collect()
     }
+}
+
+/// Reads one request from `stream` and answers it with `status`; `None` when it did not
+/// arrive whole.
+fn receive(stream: impl Read + Write, status: u16) -> Option<Received> {
+    use std::io::{BufRead, BufReader};
+    let mut reader = BufReader::new(stream);
+    let mut request_line = String::new();
+    reader.read_line(&mut request_line).ok()?;
+    let mut headers = Vec::new();
+    loop {
+        let mut line = String::new();
+        if reader.read_line(&mut line).is_err() {
+            break;
+        }
+        let line = line.trim_end();
+        if line.is_empty() {
+            break;
+        }
+        if let Some((k, v)) = line.split_once(':') {
+            headers.push((k.trim().to_ascii_lowercase(), v.trim().to_string()));
+        }
+    }
+    let length = headers
+        .iter()
+        .find(|(k, _)| k == "content-length")
+        .and_then(|(_, v)| v.parse().ok())
+        .unwrap_or(0);
+    let mut body = vec![0; length];
+    reader.read_exact(&mut body).ok()?;
+    let writer = reader.get_mut();
+    let _ = writer.write_all(
+        format!("HTTP/1.1 {status} X\r\nContent-Length: 0\r\nConnection: close\r\n\r\n").as_bytes(),
+    );
+    let _ = writer.flush();
+    Some(Received {
+        request_line: request_line.trim_end().to_string(),
+        headers,
+        body,
+        answered: status,
+    })
 }

@@ -2,7 +2,8 @@
 //
 //     jogg-mock --render-ms 300 -- ./build/test_wrapper
 //
-// The mock sets JOGG_BASE_URL and JOGG_API_KEY. Details of failures go to stderr; stdout gets
+// The mock sets JOGG_BASE_URL and JOGG_API_KEY. `make test-cpp` runs it again under
+// `jogg-mock --tls`, so that every case also runs over HTTPS. Details of failures go to stderr; stdout gets
 // one line, "N passed, M failed"; the exit status is non-zero when anything failed. Run under
 // valgrind by `make check-memory`, which proves the wrapper frees every string it receives.
 #include <atomic>
@@ -153,7 +154,10 @@ void test_create_and_wait_with_progress() {
         return true;
     });
     CHECK(jogg::find_member(project, "status_code") == std::string("4"), project);
-    CHECK(jogg::find_member(project, "video_url").value_or("").rfind("http://127.0.0.1:", 0) == 0, project);
+    // http:// from a plain mock, https:// from `jogg-mock --tls`.
+    const std::string base = std::getenv("JOGG_BASE_URL");
+    const std::string scheme = base.substr(0, base.find("://") + 3);
+    CHECK(jogg::find_member(project, "video_url").value_or("").rfind(scheme + "127.0.0.1:", 0) == 0, project);
     CHECK(!statuses.empty() && statuses.back() == "succeeded",
           "progress ends with succeeded, got " + std::to_string(statuses.size()) + " events");
     // The generic call reaches the same C function as the named method.
@@ -400,6 +404,25 @@ void test_log_callback_exception_is_dropped() {
     CHECK(calls == 1, "one info line, one call: " + std::to_string(calls.load()));
 }
 
+// ca_file and tls_roots reach the library through the config JSON. Under `jogg-mock --tls`
+// (JOGG_MOCK_CA_FILE set): the mock's CA as ca_file alone is enough, the bundled roots alone
+// refuse it. Under either mock: "ca_file_only" without a ca_file is a config error.
+void test_tls_trust_from_config() {
+    jogg::Error e = expect_error([] { jogg::Client bad(R"({"tls_roots": "ca_file_only"})"); });
+    CHECK(e.code() == JOGG_ERR_INVALID_CONFIG && e.field() == "tls_roots", e.json());
+    const char *ca = std::getenv("JOGG_MOCK_CA_FILE");
+    if (ca == nullptr) {
+        return;
+    }
+    jogg::Client trusting(std::string(R"({"proxy": "none", "tls_roots": "ca_file_only", "ca_file": ")") +
+                          ca + R"("})");
+    CHECK(contains(trusting.list_voices(R"({"page_size": 1})"), "voice_id"), "voices over TLS");
+    jogg::Client untrusting(R"({"proxy": "none", "tls_roots": "bundled"})");
+    e = expect_error([&] { untrusting.list_voices(R"({"page_size": 1})"); });
+    CHECK(e.code() == JOGG_ERR_TLS && e.name() == "JOGG_ERR_TLS", e.json());
+    CHECK(contains(e.json(), "unknown issuer") && contains(e.json(), "\"retryable\":false"), e.json());
+}
+
 }  // namespace
 
 int main() {
@@ -429,6 +452,7 @@ int main() {
         {"create_webhook_endpoint", test_create_webhook_endpoint},
         {"log_callback", test_log_callback},
         {"log_callback_exception_is_dropped", test_log_callback_exception_is_dropped},
+        {"tls_trust_from_config", test_tls_trust_from_config},
     };
     int passed = 0, failed = 0;
     for (const Case &c : cases) {

@@ -192,7 +192,7 @@ mod tests {
     /// Instant avatars come from another area's create; stored here the way it stores
     /// them: one ready, one still training, one failed (for k1), one for k2.
     fn seeded() -> Shared {
-        let shared = Shared::new(
+        let shared = Shared::for_tests(
             MockConfig {
                 render_ms: 60_000,
                 ..MockConfig::default()
