@@ -54,6 +54,7 @@ impl Config {
                 .filter_map(|name| std::env::var(name).ok())
                 .collect(),
         };
+        secrets.extend(self.webhook_secrets.iter().cloned());
         secrets.extend(
             proxies
                 .iter()
@@ -138,6 +139,12 @@ pub struct Config {
     pub log: LogLevel,
     /// Where log lines go; `None`: stderr.
     pub log_sink: Option<LogSink>,
+    /// Secrets of webhook endpoints whose deliveries this client is handed
+    /// ([`Client::deliver_webhook`](crate::Client::deliver_webhook)), beside those of the
+    /// endpoints it creates itself: endpoints created before the program started, or by
+    /// another program. A client that knows a secret expects deliveries, and its waits poll
+    /// only as a safety net (see [`WaitOptions`](crate::WaitOptions)). Not shown by `Debug`.
+    pub webhook_secrets: Vec<String>,
 }
 
 impl fmt::Debug for Config {
@@ -155,6 +162,10 @@ impl fmt::Debug for Config {
             .field("post_window", &self.post_window)
             .field("log", &self.log)
             .field("log_sink", &self.log_sink)
+            .field(
+                "webhook_secrets",
+                &format_args!("<{} redacted>", self.webhook_secrets.len()),
+            )
             .finish()
     }
 }
@@ -177,6 +188,7 @@ struct ConfigJson {
     post_limit_dir: Option<String>,
     post_limit_fallback: Option<String>,
     log: Option<String>,
+    webhook_secrets: Option<Vec<String>>,
 }
 
 impl Config {
@@ -200,6 +212,7 @@ impl Config {
             test_clock_skew_ms: 0,
             log: env_log_level(),
             log_sink: None,
+            webhook_secrets: Vec::new(),
         }
     }
 
@@ -215,7 +228,8 @@ impl Config {
     /// `user_agent_suffix`, `max_retries`, `post_limit`, `post_window_ms`, `post_limit_scope`
     /// (`"client"`, `"process"`, `"host"` or a `redis://host:port/db` URL), `post_limit_dir`,
     /// `post_limit_fallback` (`"error"` or `"process"`), `log` (`"off"`, `"info"`,
-    /// `"debug"`; else the `JOGG_LOG` environment variable, else off).
+    /// `"debug"`; else the `JOGG_LOG` environment variable, else off), `webhook_secrets`
+    /// (an array of endpoint secrets, see [`Config::webhook_secrets`]).
     pub fn from_json(text: &str) -> Result<Config> {
         let parsed: ConfigJson = if text.trim().is_empty() {
             ConfigJson::default()
@@ -297,6 +311,7 @@ impl Config {
             config.log = LogLevel::parse(&text)
                 .ok_or_else(|| config_error("log", "must be \"off\", \"info\" or \"debug\""))?;
         }
+        config.webhook_secrets = parsed.webhook_secrets.unwrap_or_default();
         Ok(config)
     }
 
@@ -372,6 +387,12 @@ impl Config {
             ));
         }
         self.validate_post_limit()?;
+        if let Some(i) = self.webhook_secrets.iter().position(String::is_empty) {
+            return Err(config_error(
+                &format!("webhook_secrets[{i}]"),
+                "is empty: give each endpoint's `secret` as the API returned it",
+            ));
+        }
         Ok(base)
     }
 

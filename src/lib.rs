@@ -29,6 +29,7 @@ pub struct ReadmeDoctests;
 
 pub mod api;
 mod client;
+mod clock;
 mod config;
 mod de;
 mod download;
@@ -40,6 +41,7 @@ pub mod fuzzing;
 /// Hooks for `benches/inprocess.rs` into parts the API does not expose; not part of the API.
 #[doc(hidden)]
 pub mod hooks;
+mod inbox;
 mod limiter;
 pub mod log;
 pub mod ops;
@@ -65,9 +67,13 @@ pub use api::v2::V2;
 pub use api::v2::assets::CreateUploadUrl;
 pub use api::v2::webhooks::WebhookEndpointSpec;
 pub use client::Client;
+/// Test hook for waits (see [`Client::with_manual_clock`]); not part of the API.
+#[doc(hidden)]
+pub use clock::ManualClock;
 pub use config::{ApiKey, Config, DEFAULT_BASE_URL, Proxy};
 pub use download::{DownloadProgress, Downloaded, part_path};
 pub use error::{Code, Error, ErrorInfo, Result};
+pub use inbox::{Delivery, MAX_DELIVERY_BYTES};
 pub use limiter::{Admission, PostLimitFallback, PostLimitScope, PostSlot, PostSlotStore};
 pub use log::{LogLevel, LogSink};
 pub use ops::Version;
@@ -75,5 +81,5 @@ pub use task::{Found, Observed, StatusForm, StatusValues, TaskKind, TaskStatus};
 pub use transport::{Method, Reply};
 pub use types::{AspectRatio, AvatarType, ScreenStyle};
 pub use upload::{UploadOptions, UploadProgress, UploadedAsset};
-pub use wait::{Finished, Progress, WaitOptions};
+pub use wait::{Finished, Progress, StatusSource, WaitOptions};
 pub use webhook::WebhookEvent;
