@@ -261,7 +261,9 @@ pub fn parse(
 }
 
 fn bad_body(why: impl AsRef<str>) -> Error {
-    Error::new(Code::BadResponse, format!("webhook body: {}", why.as_ref()))
+    let mut e = Error::new(Code::BadResponse, format!("webhook body: {}", why.as_ref()));
+    e.field = Some("body".into());
+    e
 }
 
 /// `generated_avatar_video_failed` -> (`avatar_video`, Failed).
