@@ -46,7 +46,7 @@ $(BUILD)/quickstart: examples-c/quickstart.c include/jogg.h lib | $(BUILD)
 	$(CC) $(CFLAGS) $(C_STRICT) -Iinclude $< $(LIB_A) $(NATIVE_LIBS) -o $@
 
 $(BUILD)/webhook_receiver: examples-c/webhook_receiver.c include/jogg.h lib | $(BUILD)
-	$(CC) $(CFLAGS) $(C_STRICT) -Iinclude $< $(LIB_A) $(NATIVE_LIBS) -o $@
+	$(CC) $(CFLAGS) $(C_STRICT) -pthread -Iinclude $< $(LIB_A) $(NATIVE_LIBS) -o $@
 
 $(BUILD)/test_abi: tests/c/test_abi.c include/jogg.h lib | $(BUILD)
 	$(CC) $(CFLAGS) $(C_STRICT) -pthread -Iinclude $< $(LIB_A) $(NATIVE_LIBS) -o $@
@@ -88,10 +88,13 @@ test-c: $(BUILD)/test_abi $(BUILD)/quickstart $(BUILD)/readme_example $(BUILD)/w
 	grep -q '"video_url":"http://127.0.0.1:' $(BUILD)/quickstart.out
 	$(MOCK) --render-ms 300 -- $(BUILD)/readme_example > $(BUILD)/readme_example.out
 	grep -q '"video_url":"http://127.0.0.1:' $(BUILD)/readme_example.out
-	$(MOCK) --render-ms 300 -- $(BUILD)/webhook_receiver > $(BUILD)/webhook_receiver.out
-	grep -q '"event":"generated_video_success"' $(BUILD)/webhook_receiver.out
-	grep -q '"task_kind":"video"' $(BUILD)/webhook_receiver.out
-	grep -q '"status":"succeeded"' $(BUILD)/webhook_receiver.out
+	$(MOCK) --render-ms 1000 -- $(BUILD)/webhook_receiver > $(BUILD)/webhook_receiver.out
+	grep -q '^delivered: .*"event":"generated_video_success"' $(BUILD)/webhook_receiver.out
+	grep -q '^delivered: .*"task_kind":"video"' $(BUILD)/webhook_receiver.out
+	grep -q '^delivered: .*"woken":1' $(BUILD)/webhook_receiver.out
+	grep -q '^waited: .*"status":"succeeded"' $(BUILD)/webhook_receiver.out
+	grep -q '^waited: .*"polls":1,' $(BUILD)/webhook_receiver.out
+	grep -q '^waited: .*"source":"webhook"' $(BUILD)/webhook_receiver.out
 	$(call README_BLOCK,examples-c/worker_pool.c)
 	$(MOCK) --render-ms 300 -- $(BUILD)/worker_pool > $(BUILD)/worker_pool.out
 	test "$$(grep -c '"project_id":' $(BUILD)/worker_pool.out)" -eq 20
