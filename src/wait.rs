@@ -47,9 +47,11 @@ pub(crate) const POLL_GRACE: Duration = Duration::from_secs(1);
 /// or an endpoint it created) expects its program to hand it deliveries
 /// ([`Client::deliver_webhook`]); a delivery for the task ends the wait at once, without a
 /// poll. Its waits then poll only as a safety net against lost deliveries: every pause is
-/// `webhook_slowdown` times longer (by default 6: the first after 30 s, then 60 % of the time
-/// waited, at most 6 minutes), so a task whose delivery was lost is still seen, about 30 % of
-/// its time late. Set `webhook_slowdown` to 1 to poll as often as without webhooks.
+/// `webhook_slowdown` times longer (by default 6: 30 s apart, then from 50 s on 60 % of the
+/// time waited, at most 6 minutes). A render of up to a minute is then polled once or twice
+/// before its delivery ends the wait, one of 5 minutes 6 times; a task whose delivery was
+/// lost is still seen, about 30 % of its time late (15 to 25 s under a minute, 3 minutes on
+/// average at most). Set `webhook_slowdown` to 1 to poll as often as without webhooks.
 #[derive(Clone, Debug, PartialEq)]
 pub struct WaitOptions {
     /// Give up after this long (`ERR_WAIT_TIMEOUT`); the last poll happens at the deadline.
