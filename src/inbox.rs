@@ -8,7 +8,7 @@
 //! are kept for a while, so that a wait starting just after its delivery still sees it, and
 //! their event ids remembered, so that a repeated delivery wakes nothing twice.
 
-use std::collections::{HashMap, VecDeque};
+use std::collections::{HashMap, HashSet, VecDeque};
 use std::fmt;
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use std::time::{Duration, Instant};
@@ -106,8 +106,9 @@ struct State {
     /// The waits, by task id: the kind each waits for (by address) and its door.
     watching: HashMap<String, Vec<(usize, Arc<Door>)>>,
     kept: VecDeque<(Instant, Arc<Arrival>)>,
-    /// Event ids (or event name and task id) seen, with when, oldest first.
+    /// Event ids (or event name and task id) seen, with when, oldest first; and as a set.
     seen: VecDeque<(Instant, String)>,
+    seen_keys: HashSet<String>,
 }
 
 impl fmt::Debug for Inbox {
@@ -204,16 +205,17 @@ impl Inbox {
             Some(id) => id.clone(),
             None => format!("{} {}", arrival.event.event, arrival.id),
         };
-        if state.seen.iter().any(|(_, k)| *k == key) {
+        if state.seen_keys.contains(&key) {
             return Ok(Delivery {
                 event: arrival.event.clone(),
                 duplicate: true,
                 woken: 0,
             });
         }
+        state.seen_keys.insert(key.clone());
         state.seen.push_back((now, key));
         if state.seen.len() > SEEN_MAX {
-            state.seen.pop_front();
+            state.forget_oldest_seen();
         }
         let mut woken = 0;
         if let Some(waits) = state.watching.get(&arrival.id) {
@@ -272,7 +274,13 @@ impl State {
             self.kept.pop_front();
         }
         while self.seen.front().is_some_and(|(at, _)| old(at, SEEN_FOR)) {
-            self.seen.pop_front();
+            self.forget_oldest_seen();
+        }
+    }
+
+    fn forget_oldest_seen(&mut self) {
+        if let Some((_, key)) = self.seen.pop_front() {
+            self.seen_keys.remove(&key);
         }
     }
 }
