@@ -163,7 +163,7 @@ bench-http-programs: bench-setup lib | $(BENCH)
 check-memory: $(BUILD)/test_abi $(BUILD)/webhook_receiver
 	$(MOCK) --render-ms 300 -- valgrind -q --error-exitcode=1 --leak-check=full --show-possibly-lost=no \
 		--errors-for-leak-kinds=definite,indirect $(BUILD)/test_abi
-	$(MOCK) --render-ms 300 -- valgrind -q --error-exitcode=1 --leak-check=full \
+	$(MOCK) --render-ms 300 -- valgrind -q --error-exitcode=1 --leak-check=full --show-possibly-lost=no \
 		--errors-for-leak-kinds=definite,indirect $(BUILD)/webhook_receiver > /dev/null
 	$(CC) -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all \
 		$(C_STRICT) -pthread -Iinclude tests/c/test_abi.c $(LIB_A) $(NATIVE_LIBS) -o $(BUILD)/test_abi_asan

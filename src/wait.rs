@@ -50,8 +50,9 @@ pub(crate) const POLL_GRACE: Duration = Duration::from_secs(1);
 /// `webhook_slowdown` times longer (by default 6: 30 s apart, then from 50 s on 60 % of the
 /// time waited, at most 6 minutes). A render of up to a minute is then polled once or twice
 /// before its delivery ends the wait, one of 5 minutes 6 times; a task whose delivery was
-/// lost is still seen, about 30 % of its time late (15 to 25 s under a minute, 3 minutes on
-/// average at most). Set `webhook_slowdown` to 1 to poll as often as without webhooks.
+/// lost is still seen by the next of these polls: on average 15 to 25 s late under a minute,
+/// about 30 % of its time late from 2 to 10 minutes, about 3 minutes late beyond. Set
+/// `webhook_slowdown` to 1 to poll as often as without webhooks.
 #[derive(Clone, Debug, PartialEq)]
 pub struct WaitOptions {
     /// Give up after this long (`ERR_WAIT_TIMEOUT`); the last poll happens at the deadline.
@@ -597,6 +598,19 @@ impl Client {
         options: &WaitOptions,
         on_progress: impl FnMut(&Progress) -> ControlFlow<()>,
     ) -> Result<Project> {
+        let project = self.wait_for_project_json(project_id, options, on_progress)?;
+        self.scrubbed(serde_json::from_value(project).map_err(|e| {
+            Error::new(Code::BadResponse, format!("project: {e}")).with_task(project_id)
+        }))
+    }
+
+    /// [`Client::wait_for_project`] with the project as JSON (`jogg_wait_for_project`).
+    pub(crate) fn wait_for_project_json(
+        &self,
+        project_id: &str,
+        options: &WaitOptions,
+        on_progress: impl FnMut(&Progress) -> ControlFlow<()>,
+    ) -> Result<Value> {
         let mut done = self.wait(&projects::PROJECT, project_id, options, on_progress)?;
         // Ended by a delivery before any poll: the task is the event's data, which names the
         // project `project_id` where the project itself says `id`.
@@ -604,9 +618,7 @@ impl Client {
             task.entry("id")
                 .or_insert_with(|| Value::String(project_id.to_string()));
         }
-        self.scrubbed(serde_json::from_value(done.task).map_err(|e| {
-            Error::new(Code::BadResponse, format!("project: {e}")).with_task(project_id)
-        }))
+        Ok(done.task)
     }
 
     /// Starts a task with `create` (JSON params, validated) and waits for it. If the wait

@@ -451,9 +451,8 @@ pub unsafe extern "C" fn jogg_wait_for_project(
             )
         };
         out_arg(result_json, "result_json")?;
-        let kind = TaskKind::polled_by("v1.get_project")?;
-        let done = client.wait(kind, id, &options, progress_adapter(cb, userdata))?;
-        write_out(result_json, &done.task);
+        let project = client.wait_for_project_json(id, &options, progress_adapter(cb, userdata))?;
+        write_out(result_json, &project);
         Ok(())
     })
 }
