@@ -46,7 +46,7 @@ $(BUILD)/quickstart: examples-c/quickstart.c include/jogg.h lib | $(BUILD)
 	$(CC) $(CFLAGS) $(C_STRICT) -Iinclude $< $(LIB_A) $(NATIVE_LIBS) -o $@
 
 $(BUILD)/webhook_receiver: examples-c/webhook_receiver.c include/jogg.h lib | $(BUILD)
-	$(CC) $(CFLAGS) $(C_STRICT) -Iinclude $< $(LIB_A) $(NATIVE_LIBS) -o $@
+	$(CC) $(CFLAGS) $(C_STRICT) -pthread -Iinclude $< $(LIB_A) $(NATIVE_LIBS) -o $@
 
 $(BUILD)/test_abi: tests/c/test_abi.c include/jogg.h lib | $(BUILD)
 	$(CC) $(CFLAGS) $(C_STRICT) -pthread -Iinclude $< $(LIB_A) $(NATIVE_LIBS) -o $@
@@ -79,6 +79,11 @@ test-rust:
 
 # A README block marked `<!-- PATH -->` is the file PATH, word for word.
 README_BLOCK = awk -v mark='<!-- $(1) -->' '$$0 == mark {m=1; next} m && /^```/ && !on {on=1; next} on && /^```$$/ {exit} on' README.md | diff - $(1)
+# A README block marked `<!-- excerpt: PATH -->` is a passage of the file PATH, word for word.
+README_EXCERPT = awk -v mark='<!-- excerpt: $(1) -->' '$$0 == mark {m=1; next} m && /^```/ && !on {on=1; next} on && /^```$$/ {exit} on' README.md > $(BUILD)/readme-excerpt-$(notdir $(1)) && \
+	test -s $(BUILD)/readme-excerpt-$(notdir $(1)) && \
+	awk 'FNR == NR {part = part $$0 "\n"; next} {whole = whole $$0 "\n"} END {if (!index(whole, part)) {print "README excerpt not in $(1)"; exit 1}}' \
+		$(BUILD)/readme-excerpt-$(notdir $(1)) $(1)
 
 $(BUILD)/worker_pool: examples-c/worker_pool.c include/jogg.h lib | $(BUILD)
 	$(CC) $(CFLAGS) $(C_STRICT) -Iinclude $< $(LIB_A) $(NATIVE_LIBS) -o $@
@@ -100,10 +105,14 @@ test-c: $(BUILD)/test_abi $(BUILD)/quickstart $(BUILD)/readme_example $(BUILD)/w
 	grep -q '^video: http://127.0.0.1:' $(BUILD)/quickstart.out
 	$(MOCK) --render-ms 300 -- $(BUILD)/readme_example > $(BUILD)/readme_example.out
 	grep -q '^video: http://127.0.0.1:' $(BUILD)/readme_example.out
-	$(MOCK) --render-ms 300 -- $(BUILD)/webhook_receiver > $(BUILD)/webhook_receiver.out
-	grep -q '"event":"generated_video_success"' $(BUILD)/webhook_receiver.out
-	grep -q '"task_kind":"video"' $(BUILD)/webhook_receiver.out
-	grep -q '"status":"succeeded"' $(BUILD)/webhook_receiver.out
+	$(call README_EXCERPT,examples-c/webhook_receiver.c)
+	$(MOCK) --render-ms 1000 -- $(BUILD)/webhook_receiver > $(BUILD)/webhook_receiver.out
+	grep -q '^delivered: .*"event":"generated_video_success"' $(BUILD)/webhook_receiver.out
+	grep -q '^delivered: .*"task_kind":"video"' $(BUILD)/webhook_receiver.out
+	grep -q '^delivered: .*"woken":1' $(BUILD)/webhook_receiver.out
+	grep -q '^waited: .*"status":"succeeded"' $(BUILD)/webhook_receiver.out
+	grep -q '^waited: .*"polls":1,' $(BUILD)/webhook_receiver.out
+	grep -q '^waited: .*"source":"webhook"' $(BUILD)/webhook_receiver.out
 	$(call README_BLOCK,examples-c/worker_pool.c)
 	$(MOCK) --render-ms 300 -- $(BUILD)/worker_pool > $(BUILD)/worker_pool.out
 	test "$$(grep -c '"project_id":' $(BUILD)/worker_pool.out)" -eq 20
@@ -168,7 +177,7 @@ bench-http-programs: bench-setup lib | $(BENCH)
 check-memory: $(BUILD)/test_abi $(BUILD)/webhook_receiver
 	$(MOCK) --render-ms 300 -- valgrind -q --error-exitcode=1 --leak-check=full --show-possibly-lost=no \
 		--errors-for-leak-kinds=definite,indirect $(BUILD)/test_abi
-	$(MOCK) --render-ms 300 -- valgrind -q --error-exitcode=1 --leak-check=full \
+	$(MOCK) --render-ms 300 -- valgrind -q --error-exitcode=1 --leak-check=full --show-possibly-lost=no \
 		--errors-for-leak-kinds=definite,indirect $(BUILD)/webhook_receiver > /dev/null
 	$(CC) -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all \
 		$(C_STRICT) -pthread -Iinclude tests/c/test_abi.c $(LIB_A) $(NATIVE_LIBS) -o $(BUILD)/test_abi_asan
@@ -327,6 +336,7 @@ $(BUILD)/example_cpp: examples-c/cpp/example.cpp
 $(BUILD)/readme_cpp: $(BUILD)/readme.cpp
 
 test-cpp: $(BUILD)/test_wrapper $(BUILD)/example_cpp $(BUILD)/readme_cpp
+	$(call README_EXCERPT,tests/cpp/test_wrapper.cpp)
 	$(MOCK) --render-ms 300 -- $(BUILD)/test_wrapper
 	$(MOCK) --tls --render-ms 300 -- $(BUILD)/test_wrapper
 	for prog in example_cpp readme_cpp; do \
@@ -355,6 +365,9 @@ test-go: lib $(BUILD)/readme.go
 		$(MOCK) --render-ms 300 -- sh -c "cd $$dir && $(GO_ENV) $(GO) run ." > $(BUILD)/go-run.out || exit 1; \
 		grep -q '^video: http://127.0.0.1:' $(BUILD)/go-run.out || exit 1; \
 	done
+	$(call README_BLOCK,go/cmd/webhook_receiver/main.go)
+	$(MOCK) --render-ms 1000 -- sh -c 'cd go && $(GO_ENV) $(GO) run ./cmd/webhook_receiver' > $(BUILD)/go-webhook.out
+	grep -q '^waited: .*"polls":1,.*"source":"webhook"' $(BUILD)/go-webhook.out
 
 # The Python wheel, with this build's libjogg.so inside (python/hatch_build.py), for this
 # platform: $(WHEEL_DIR)/jogg-VERSION-py3-none-PLATFORM.whl. No index and no build isolation,
@@ -384,6 +397,10 @@ test-python: wheel $(BUILD)/readme.python
 	$(MOCK) --render-ms 300 -- env -u JOGG_LIB -u PYTHONPATH PYTHONDONTWRITEBYTECODE=1 \
 		$(VENV)/bin/python python/examples/worker_pool.py > $(BUILD)/worker-pool-python.out
 	test "$$(grep -o ' [0-9a-f]\{32\}' $(BUILD)/worker-pool-python.out | sort -u | wc -l)" -eq 20
+	$(call README_BLOCK,python/examples/webhook_receiver.py)
+	$(MOCK) --render-ms 1000 -- env -u JOGG_LIB -u PYTHONPATH PYTHONDONTWRITEBYTECODE=1 \
+		$(VENV)/bin/python python/examples/webhook_receiver.py > $(BUILD)/webhook-python.out
+	grep -qx 'waited: source webhook, polls 1' $(BUILD)/webhook-python.out
 
 # The package's type hints, checked strictly (python/pyproject.toml [tool.mypy]); CI runs it.
 check-python-types:

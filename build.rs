@@ -128,11 +128,13 @@ const SECTIONS: &[(&str, &str, &[&str])] = &[
         "Webhooks",
         r#"
         Jogg posts a signed event to your endpoint when a task ends. Check the signature on
-        the raw body before reading it.
+        the raw body before reading it; jogg_webhook_deliver also hands the event to the
+        client, which ends at once every wait on its task.
         "#,
         &[
             "jogg_webhook_verify",
             "jogg_webhook_parse",
+            "jogg_webhook_deliver",
             "jogg_create_webhook_endpoint",
         ],
     ),

@@ -292,7 +292,8 @@ typedef int32_t jogg_code;
 
 /**
  * A webhook delivery failed verification: the signature is missing, is not 64 hex digits,
- * or does not match the body and secret. Answer such a request with HTTP 401 and ignore it.
+ * or does not match the body and secret (for `jogg_webhook_deliver`: any secret the client
+ * knows, and it knows none). Answer such a request with HTTP 401 and ignore it.
  */
 #define JOGG_ERR_SIGNATURE 401
 
@@ -389,8 +390,10 @@ typedef struct jogg_client jogg_client;
  * `/tmp/jogg-<uid>`) or a `redis://host:port/db` URL (every host using that server)),
  * `post_limit_fallback` (`"error"`, the default: a POST fails with
  * `JOGG_ERR_LIMITER_STORE` when the shared store cannot be used; `"process"`: it is counted
- * in the process instead, logged) and `log` (`"off"`, `"info"` or `"debug"`; else env
- * `JOGG_LOG`, else off; lines go to stderr). Unknown members are an error. Nothing is sent.
+ * in the process instead, logged), `log` (`"off"`, `"info"` or `"debug"`; else env
+ * `JOGG_LOG`, else off; lines go to stderr) and `webhook_secrets` (an array of the secrets
+ * of webhook endpoints whose deliveries the program hands to `jogg_webhook_deliver`, beside
+ * those the client creates itself). Unknown members are an error. Nothing is sent.
  *
  * On success `*out_client` receives a client to release with `jogg_client_free`.
  * `error_json` may be NULL; otherwise it receives an error JSON string on failure (free it
@@ -613,13 +616,25 @@ typedef int32_t (*jogg_progress_cb)(void *userdata,
 
 /**
  * Polls a v1 project until it succeeds, fails, is deleted, the timeout passes, or the
- * callback cancels. `options_json` may be NULL or an object with `timeout_ms` (default
- * 1800000), `initial_interval_ms` (5000; the first poll is immediate), `max_interval_ms`
- * (30000; each pause is 1.5 times the previous, up to this) and `max_polls` (no limit).
- * `cb` may be NULL; otherwise it is called after every poll with `{"id", "operation",
- * "status" (pending, processing, succeeded, failed, deleted, unknown), "raw_status" (the
- * API's value: 1, 2, 3, 4, 5 or 99 for projects), "elapsed_ms", "polls", "next_poll_ms"}`,
- * and `userdata` is passed through untouched.
+ * callback cancels; a webhook delivery for it handed to `jogg_webhook_deliver` (from any
+ * thread) ends the wait at once, without another poll.
+ *
+ * `options_json` may be NULL or an object with `timeout_ms` (default 1800000),
+ * `initial_interval_ms` (5000: the shortest pause; the first poll is immediate),
+ * `interval_ratio` (0.1: each pause is this share of the time waited so far),
+ * `max_interval_ms` (60000: the longest pause), `max_polls` (no limit) and
+ * `webhook_slowdown` (6: while the client knows a webhook secret, and so expects
+ * deliveries, every pause is this many times longer: polls are then a safety net against
+ * lost deliveries; 1 polls as without webhooks). With the defaults, renders up to 50 s are
+ * polled every 5 s (seen 2.5 s late on average) and longer ones are seen about 5 % of their
+ * time late, at most 30 s, for half the polls of a fixed 5-second poll at 5 minutes; lower
+ * `interval_ratio` or `max_interval_ms` to see ends sooner for more polls.
+ *
+ * `cb` may be NULL; otherwise it is called after every poll, and when a delivery ends the
+ * wait, with `{"id", "operation", "status" (pending, processing, succeeded, failed,
+ * deleted, unknown), "raw_status" (the API's value: 1, 2, 3, 4, 5 or 99 for projects; for a
+ * delivery the event name), "elapsed_ms", "polls", "next_poll_ms", "source" ("poll" or
+ * "webhook")}`, and `userdata` is passed through untouched.
  *
  * The wait returns within `timeout_ms` plus 1 s whatever the server does: each poll request
  * gets what is left of the wait (at least 1 s, the last poll's grace), and no retry starts
@@ -664,8 +679,10 @@ jogg_code jogg_generate_talking_avatar_video(const jogg_client *client,
  * Options, callback and errors as in `jogg_wait_for_project`.
  *
  * On success `*result_json` receives `{"id", "status": "succeeded", "polls", "elapsed_ms",
- * "task"}`, `task` being the task as the API last sent it. Ownership and `error_json` as in
- * `jogg_client_new`.
+ * "source", "event", "task"}`: `source` is `"poll"` or `"webhook"` (what saw the end),
+ * `event` the delivery that ended the wait (as `jogg_webhook_parse` gives it) or null, and
+ * `task` the task as the API last sent it (after a delivery: with the event's data laid over
+ * it and its status set to the outcome). Ownership and `error_json` as in `jogg_client_new`.
  */
 JOGG_API
 jogg_code jogg_wait(const jogg_client *client,
@@ -680,7 +697,8 @@ jogg_code jogg_wait(const jogg_client *client,
 /**
  * Waits for many tasks from this one thread: `tasks_json` is an array of
  * `{"operation": <poll operation>, "id": <task id>}`. Only unfinished tasks are polled, each
- * on its own growing interval; `cb` sees every poll of every task (its `id` tells which).
+ * on its own schedule, and each ends at its webhook delivery when one comes; `cb` sees every
+ * poll and delivery of every task (its `id` tells which).
  * Options as in `jogg_wait_for_project`, applied to each task.
  *
  * On success (every task reached an end, whatever it was) `*results_json` receives an
@@ -803,7 +821,8 @@ jogg_code jogg_download(const jogg_client *client,
  * 8. Webhooks
  *
  * Jogg posts a signed event to your endpoint when a task ends. Check the signature on
- * the raw body before reading it.
+ * the raw body before reading it; jogg_webhook_deliver also hands the event to the
+ * client, which ends at once every wait on its task.
  */
 
 /**
@@ -846,6 +865,38 @@ jogg_code jogg_webhook_parse(const uint8_t *body,
                              char **error_json);
 
 /**
+ * Hands `client` a webhook delivery that the program's own HTTP handler received, whatever
+ * its framework or language: `body` is the raw request body (`body_len` bytes, exactly as
+ * received; NULL when empty), `signature` the `X-Webhook-Signature` header (NULL when the
+ * request has none). The client verifies it with the secrets it knows (those of the
+ * endpoints it created, and its config's `webhook_secrets`; constant-time, every secret
+ * tried), reads it, and wakes at once every wait on its task (`jogg_wait`,
+ * `jogg_wait_for_project`, `jogg_wait_many`... on this client, in any thread). Those waits
+ * return without polling again, their result's `source` `"webhook"`. A delivery no wait is
+ * waiting for is kept for 10 minutes (the last 1024), for a wait that starts just after
+ * it; a repeated delivery (the same `event_id`) wakes nothing again.
+ *
+ * On success `*event_json` receives the event as `jogg_webhook_parse` gives it, plus
+ * `"duplicate"` (true for a repeat: answer it 2xx all the same, or the sender keeps
+ * retrying) and `"woken"` (the number of waits it ended; 0: kept). Answer the request 2xx.
+ *
+ * Errors, none of which wakes a wait: `JOGG_ERR_SIGNATURE` for a missing, malformed or
+ * wrong signature, or a client that knows no secret (answer 401);
+ * `JOGG_ERR_BODY_TOO_LARGE` for a body over `MAX_DELIVERY_BYTES`, refused unread;
+ * `JOGG_ERR_BAD_RESPONSE` for a body that is not an event (`field` `"body"`), an event no
+ * task ends with (`"event"`) or one that names no task (`"data"`) (answer 400);
+ * `JOGG_ERR_NULL_ARGUMENT` for a NULL client, or a NULL body with a non-zero length.
+ * Ownership and `error_json` as in `jogg_client_new`.
+ */
+JOGG_API
+jogg_code jogg_webhook_deliver(const jogg_client *client,
+                               const uint8_t *body,
+                               size_t body_len,
+                               const char *signature,
+                               char **event_json,
+                               char **error_json);
+
+/**
  * Registers a webhook endpoint (v1 `POST /endpoint`). `request_json` members: `url`
  * (required; the API accepts HTTPS only, jogg-mock also loopback `http://`), `events`
  * (required array of event names, e.g. `["generated_video_success",
@@ -853,7 +904,9 @@ jogg_code jogg_webhook_parse(const uint8_t *body,
  *
  * On success `*response_json` receives the endpoint as the API sent it: `endpoint_id`,
  * `url`, `secret` (the key for `jogg_webhook_verify`; keep it out of logs), `status`,
- * `events`, `username`, `created_at`. Ownership and `error_json` as in `jogg_client_new`.
+ * `events`, `username`, `created_at`. The client remembers the secret, to verify the
+ * deliveries given to `jogg_webhook_deliver` (as it does for an endpoint made through
+ * `jogg_call`, v1 or v2). Ownership and `error_json` as in `jogg_client_new`.
  */
 JOGG_API
 jogg_code jogg_create_webhook_endpoint(const jogg_client *client,

@@ -463,6 +463,15 @@ public:
     std::string create_webhook_endpoint(const std::string &request_json) const {
         return call(jogg_create_webhook_endpoint, request_json.c_str());
     }
+    /* jogg_webhook_deliver: hands this client a delivery your HTTP handler received (the raw
+     * `body`, the X-Webhook-Signature header or nullopt); it wakes the waits on its task, in any
+     * thread. Returns the event JSON (with "duplicate" and "woken"); throws Error otherwise
+     * (JOGG_ERR_SIGNATURE: answer 401; JOGG_ERR_BODY_TOO_LARGE, JOGG_ERR_BAD_RESPONSE: 400). */
+    std::string webhook_deliver(std::string_view body,
+                                const std::optional<std::string> &signature) const {
+        return call(jogg_webhook_deliver, reinterpret_cast<const std::uint8_t *>(body.data()),
+                    body.size(), signature ? signature->c_str() : nullptr);
+    }
     /* jogg_call: any operation by name ("v2.get_current_user"; see jogg::operations()). */
     std::string call_operation(const std::string &operation,
                                const std::string &request_json = "{}") const {

@@ -6,8 +6,12 @@ use serde::Serialize;
 use serde::de::DeserializeOwned;
 use serde_json::Value;
 
+use crate::clock::Clock;
+#[cfg(feature = "internals")]
+use crate::clock::ManualClock;
 use crate::config::Config;
 use crate::error::{Error, ErrorKind, Result};
+use crate::inbox::{Delivery, Inbox};
 use crate::operation::{self, Endpoint, Operation};
 use crate::transport::{RawReply, Reply, Transport};
 
@@ -25,15 +29,57 @@ use crate::transport::{RawReply, Reply, Transport};
 #[derive(Clone, Debug)]
 pub struct Client {
     transport: Arc<Transport>,
+    /// Webhook deliveries handed to this client (or a clone), for its waits.
+    inbox: Arc<Inbox>,
+    clock: Clock,
 }
 
 impl Client {
     /// Checks `config` (base URL scheme, timeouts, key form) and builds the connection pool.
     /// Nothing is sent.
     pub fn new(config: Config) -> Result<Client> {
+        let inbox = Arc::new(Inbox::new(&config.webhook_secrets));
         Ok(Client {
             transport: Arc::new(Transport::new(config)?),
+            inbox,
+            clock: Clock::System,
         })
+    }
+
+    /// This client with its waits on `clock`, a clock that moves only when told to: for
+    /// tests of the poll schedule, without sleeping. Not part of the API.
+    #[cfg(feature = "internals")]
+    #[doc(hidden)]
+    pub fn with_manual_clock(mut self, clock: Arc<ManualClock>) -> Client {
+        self.clock = Clock::Manual(clock);
+        self
+    }
+
+    pub(crate) fn clock(&self) -> &Clock {
+        &self.clock
+    }
+
+    pub(crate) fn inbox(&self) -> &Inbox {
+        &self.inbox
+    }
+
+    /// Hands this client a webhook delivery that the program's own HTTP handler received:
+    /// `body` is the raw request body, exactly as it arrived, `signature` the
+    /// `X-Webhook-Signature` header (`None` when absent). The client checks it with the
+    /// secrets it knows (those of the endpoints it created, and the config's
+    /// `webhook_secrets`), reads it, and wakes at once every wait on its task, in any thread
+    /// and through any clone of this client. A delivery no wait is waiting for is kept for 10
+    /// minutes (the last 1024), for a wait that starts just after it. A repeated delivery
+    /// (the same `event_id`) is recognised, and wakes nothing again.
+    ///
+    /// Errors, so that the handler can answer: [`ErrorKind::Signature`] for a missing, malformed
+    /// or wrong signature, or when the client knows no secret (answer 401);
+    /// [`ErrorKind::BodyTooLarge`] for a body over 256 KiB, refused unread;
+    /// [`ErrorKind::BadResponse`] for a body that is not an event, or an event that names no
+    /// task a wait could be on (`field` says which: `body`, `event`, `data`; answer 400). A
+    /// refused delivery wakes nothing.
+    pub fn deliver_webhook(&self, body: &[u8], signature: Option<&str>) -> Result<Delivery> {
+        self.scrubbed(self.inbox.deliver(body, signature))
     }
 
     /// The API root this client talks to.
@@ -82,8 +128,15 @@ impl Client {
             e.0.message = format!("{}: {}", op.full_name(), e.0.message);
             e
         })?;
-        self.transport
-            .send(p.method, &p.path, &p.query, p.body.as_ref(), until)
+        let reply = self
+            .transport
+            .send(p.method, &p.path, &p.query, p.body.as_ref(), until)?;
+        // However the endpoint was made (typed method, C, `jogg_call`), its deliveries can
+        // then be checked.
+        if crate::api::v1::webhooks::creates_endpoint(op) {
+            self.inbox.learn_from_reply(&reply.data);
+        }
+        Ok(reply)
     }
 
     /// A result on its way out: its error scrubbed (see [`crate::scrub`]). Every public

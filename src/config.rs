@@ -52,6 +52,7 @@ impl Config {
                 .filter_map(|name| std::env::var(name).ok())
                 .collect(),
         };
+        secrets.extend(self.webhook_secrets.iter().cloned());
         secrets.extend(
             proxies
                 .iter()
@@ -170,6 +171,12 @@ pub struct Config {
     pub log: LogLevel,
     /// Where log lines go; `None`: stderr.
     pub log_sink: Option<LogSink>,
+    /// Secrets of webhook endpoints whose deliveries this client is handed
+    /// ([`Client::deliver_webhook`](crate::Client::deliver_webhook)), beside those of the
+    /// endpoints it creates itself: endpoints created before the program started, or by
+    /// another program. A client that knows a secret expects deliveries, and its waits poll
+    /// only as a safety net (see [`WaitOptions`](crate::WaitOptions)). Not shown by `Debug`.
+    pub webhook_secrets: Vec<String>,
 }
 
 impl fmt::Debug for Config {
@@ -189,6 +196,10 @@ impl fmt::Debug for Config {
             .field("post_window", &self.post_window)
             .field("log", &self.log)
             .field("log_sink", &self.log_sink)
+            .field(
+                "webhook_secrets",
+                &format_args!("<{} redacted>", self.webhook_secrets.len()),
+            )
             .finish()
     }
 }
@@ -216,6 +227,7 @@ impl Config {
             test_clock_skew_ms: 0,
             log: env_log_level(),
             log_sink: None,
+            webhook_secrets: Vec::new(),
         }
     }
 
@@ -326,6 +338,12 @@ impl Config {
             ));
         }
         self.validate_post_limit()?;
+        if let Some(i) = self.webhook_secrets.iter().position(String::is_empty) {
+            return Err(config_error(
+                &format!("webhook_secrets[{i}]"),
+                "is empty: give each endpoint's `secret` as the API returned it",
+            ));
+        }
         Ok(base)
     }
 

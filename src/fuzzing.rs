@@ -38,6 +38,29 @@ fn client() -> *const jogg_client {
         .0
 }
 
+/// The secret the webhook target's client knows.
+const FUZZ_SECRET: &str = "whsec_fuzz";
+
+/// A client like [`client`] that knows [`FUZZ_SECRET`], for deliveries.
+fn inbox_client() -> *const jogg_client {
+    struct Shared(*mut jogg_client);
+    // SAFETY: as in `client`.
+    unsafe impl Send for Shared {}
+    // SAFETY: as above.
+    unsafe impl Sync for Shared {}
+    static CLIENT: OnceLock<Shared> = OnceLock::new();
+    CLIENT
+        .get_or_init(|| {
+            let config = c"{\"api_key\":\"fuzz-key\",\"base_url\":\"http://127.0.0.1:1\",\"proxy\":\"none\",\"max_retries\":0,\"log\":\"off\",\"webhook_secrets\":[\"whsec_fuzz\"]}";
+            let mut out = std::ptr::null_mut();
+            // SAFETY: valid config string and out slot.
+            let rc = unsafe { jogg_client_new(config.as_ptr(), &mut out, std::ptr::null_mut()) };
+            assert_eq!(rc, JOGG_OK, "the fuzz client is valid");
+            Shared(out)
+        })
+        .0
+}
+
 /// Input bytes as C string arguments: split on NUL (a C string cannot hold one), so any byte
 /// sequence, valid UTF-8 or not, becomes a list of arguments.
 struct Args {
@@ -326,6 +349,32 @@ pub fn webhook(data: &[u8]) {
             rc != JOGG_ERR_PANIC && crate::ffi::failure::name_of(rc) != c"UNKNOWN",
             "{rc}"
         );
+    }
+    // The inbox: the input's signature, and one made with the secret the client knows, so
+    // that matching and keeping are reached. No wait runs, so nothing is sent.
+    let known = CString::new(crate::webhook::sign(body, FUZZ_SECRET)).unwrap_or_default();
+    for signature in [a.get(1), known.as_ptr()] {
+        let mut out = std::ptr::null_mut();
+        let mut err = std::ptr::null_mut();
+        // SAFETY: a live client; `body` is `body.len()` readable bytes; C string or NULL.
+        let rc = unsafe {
+            jogg_webhook_deliver(
+                inbox_client(),
+                body.as_ptr(),
+                body.len(),
+                signature,
+                &mut out,
+                &mut err,
+            )
+        };
+        assert!(
+            matches!(
+                rc,
+                JOGG_OK | JOGG_ERR_SIGNATURE | JOGG_ERR_BAD_RESPONSE | JOGG_ERR_BODY_TOO_LARGE
+            ),
+            "jogg_webhook_deliver: {rc}"
+        );
+        settle("jogg_webhook_deliver", rc, out, err);
     }
 }
 

@@ -62,6 +62,7 @@ pub struct ReadmeDoctests;
 
 pub mod api;
 mod client;
+mod clock;
 mod config;
 mod de;
 mod download;
@@ -74,6 +75,7 @@ mod ffi;
 pub mod fuzzing;
 #[cfg(feature = "internals")]
 pub mod hooks;
+mod inbox;
 mod limiter;
 mod log;
 #[cfg(feature = "internals")]
@@ -101,6 +103,7 @@ pub mod webhook;
 #[cfg(feature = "internals")]
 #[doc(hidden)]
 pub mod internals {
+    pub use crate::clock::ManualClock;
     pub use crate::ffi;
     pub use crate::fuzzing;
     pub use crate::hooks;
@@ -125,6 +128,7 @@ pub use client::Client;
 pub use config::{ApiKey, Config, DEFAULT_BASE_URL, Proxy, TlsRoots};
 pub use download::{DownloadProgress, Downloaded, part_path};
 pub use error::{Error, ErrorKind, Result};
+pub use inbox::{Delivery, MAX_DELIVERY_BYTES};
 pub use limiter::{Admission, PostLimitFallback, PostLimitScope, PostSlot, PostSlotStore};
 pub use log::{LogLevel, LogSink};
 pub use operation::task::{Observed, TaskKind, TaskStatus};
@@ -133,5 +137,5 @@ pub use pages::Items;
 pub use transport::Reply;
 pub use types::{AspectRatio, AvatarType, ScreenStyle};
 pub use upload::{UploadOptions, UploadProgress, UploadedAsset};
-pub use wait::{Finished, Progress, WaitOptions};
+pub use wait::{Finished, Progress, StatusSource, WaitOptions};
 pub use webhook::WebhookEvent;

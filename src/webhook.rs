@@ -142,6 +142,41 @@ pub fn verify(body: &[u8], signature: Option<&str>, secret: impl AsRef<[u8]>) ->
         .map_err(|_| signature_error("does not match the body and the endpoint secret"))
 }
 
+/// [`verify`] against several secrets: passes if one of them signed `body`. Every secret is
+/// tried, whichever matches, so the time taken does not say which one did (nor how close a
+/// forgery came). No secret at all is [`ErrorKind::Signature`] too: nothing can be verified.
+pub(crate) fn verify_any<S: AsRef<[u8]>>(
+    body: &[u8],
+    signature: Option<&str>,
+    secrets: &[S],
+) -> Result<()> {
+    if secrets.is_empty() {
+        return Err(signature_error(
+            "no webhook secret is known to this client: list it in the config's \
+             `webhook_secrets`, or create the endpoint with this client",
+        ));
+    }
+    let signature = signature.ok_or_else(|| {
+        signature_error(format!(
+            "missing: the request has no {SIGNATURE_HEADER} header"
+        ))
+    })?;
+    let expected = decode_hex(signature.trim())?;
+    let mut matched = false;
+    for secret in secrets {
+        let mut m = mac(secret.as_ref())?;
+        m.update(body);
+        matched |= m.verify_slice(&expected).is_ok();
+    }
+    if matched {
+        Ok(())
+    } else {
+        Err(signature_error(
+            "does not match the body under any webhook secret this client knows",
+        ))
+    }
+}
+
 /// One webhook delivery, verified, in a shape common to every event.
 #[derive(Clone, Debug, PartialEq)]
 pub struct WebhookEvent {
@@ -163,7 +198,7 @@ pub struct WebhookEvent {
     /// The result URL (`video_url`, `url`, `result_url`, `motion_url` or `preview_url`).
     pub video_url: Option<String>,
     pub cover_url: Option<String>,
-    /// The failure message (`error` as a string or `error.message`).
+    /// The failure message (`error` as a string or `error.0.message`).
     pub error: Option<String>,
     /// The delivery's `data` as sent.
     pub data: Value,
@@ -217,6 +252,7 @@ fn bad_body(why: impl AsRef<str>) -> Error {
         ErrorKind::BadResponse,
         format!("webhook body: {}", why.as_ref()),
     )
+    .with_field("body")
 }
 
 /// `generated_avatar_video_failed` -> (`avatar_video`, Failed).

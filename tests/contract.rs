@@ -66,6 +66,7 @@ fn wait_against_a_silent_server_ends_by_its_deadline_with_wait_timeout() {
         initial_interval: Duration::from_millis(100),
         max_interval: Duration::from_millis(200),
         max_polls: None,
+        ..WaitOptions::default()
     };
     let started = Instant::now();
     let e = within(GUARD, move || {

@@ -66,6 +66,7 @@ fn finished_video_downloads_with_monotonic_progress_and_its_hash() {
         initial_interval: Duration::from_millis(5),
         max_interval: Duration::from_millis(20),
         max_polls: None,
+        ..WaitOptions::default()
     };
     let project = c
         .wait_for_project(&created.project_id, &options, |_| ControlFlow::Continue(()))

@@ -82,6 +82,7 @@ fn quick() -> WaitOptions {
         initial_interval: Duration::from_millis(10),
         max_interval: Duration::from_millis(10),
         max_polls: None,
+        ..WaitOptions::default()
     }
 }
 

@@ -14,6 +14,7 @@ fn fast(timeout_ms: u64) -> WaitOptions {
         initial_interval: Duration::from_millis(5),
         max_interval: Duration::from_millis(40),
         max_polls: None,
+        ..WaitOptions::default()
     }
 }
 

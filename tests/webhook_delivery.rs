@@ -490,3 +490,118 @@ fn deliveries_wait_for_the_render_to_end() {
     assert!(server.webhook_attempts().is_empty());
     assert!(receiver.pending().is_empty());
 }
+
+/// A mock with instant renders whose deliveries are lost at `rate`, drawn with `seed`.
+fn lossy(rate: f64, seed: u64) -> MockServer {
+    mock_with(MockConfig {
+        render_ms: 0,
+        post_limit: 100,
+        fault_seed: seed,
+        webhook_drop_rate: rate,
+        ..MockConfig::default()
+    })
+}
+
+/// Creates `n` videos one after the other (their renders end in that order) and returns,
+/// once every delivery settled, which of them had their delivery lost.
+fn lost_pattern(server: &MockServer, n: usize) -> Vec<bool> {
+    let mut config = common::config_for(&server.base_url(), MOCK_API_KEY);
+    config.post_limit = 0;
+    let c = jogg::Client::new(config).unwrap();
+    let receiver = Receiver::start(&[200]);
+    register(&c, &receiver.url);
+    let ids: Vec<String> = (0..n)
+        .map(|i| create_video(&c, &format!("Video {i}")))
+        .collect();
+    assert!(server.wait_for_webhooks(SETTLE));
+    let dropped = server
+        .webhook_attempts()
+        .iter()
+        .filter(|a| a.dropped)
+        .count();
+    // The receiver hands a request on after answering it: take what the mock says it sent.
+    let received: Vec<String> = (0..n - dropped)
+        .map(|_| {
+            webhook::WebhookEvent::from_body(&receiver.next().body)
+                .unwrap()
+                .id
+                .unwrap()
+        })
+        .collect();
+    assert!(receiver.pending().is_empty(), "a lost delivery arrived");
+    ids.iter().map(|id| !received.contains(id)).collect()
+}
+
+#[test]
+fn a_seeded_share_of_deliveries_is_lost_the_same_way_each_time() {
+    let first = lost_pattern(&lossy(0.5, 7), 12);
+    let lost = first.iter().filter(|l| **l).count();
+    assert!(
+        0 < lost && lost < 12,
+        "seed 7 loses some, not all: {first:?}"
+    );
+    assert_eq!(
+        lost_pattern(&lossy(0.5, 7), 12),
+        first,
+        "same seed, same losses"
+    );
+    assert_eq!(lost_pattern(&lossy(0.0, 7), 4), [false; 4]);
+    assert_eq!(lost_pattern(&lossy(1.0, 7), 4), [true; 4]);
+    let attempts = {
+        let server = lossy(1.0, 7);
+        lost_pattern(&server, 1);
+        server.webhook_attempts()
+    };
+    assert_eq!(
+        (attempts.len(), attempts[0].attempt, attempts[0].status),
+        (1, 0, None),
+        "a lost delivery is listed once, as never attempted"
+    );
+    assert!(
+        MockServer::start(MockConfig {
+            webhook_drop_rate: 1.5,
+            ..MockConfig::default()
+        })
+        .is_err()
+    );
+}
+
+#[test]
+fn delays_hold_deliveries_back_and_reorder_them() {
+    // A long delay: nothing arrives while it runs, and stopping the server ends it.
+    let server = mock_with(MockConfig {
+        render_ms: 0,
+        webhook_delay_ms: 3_600_000,
+        ..MockConfig::default()
+    });
+    let c = client(&server);
+    let receiver = Receiver::start(&[200]);
+    register(&c, &receiver.url);
+    create_video(&c, "Held back");
+    assert!(!server.wait_for_webhooks(Duration::from_millis(200)));
+    assert!(receiver.pending().is_empty());
+    drop(server);
+
+    // A spread: with this seed the first render's delivery draws 1006 ms, the second's
+    // 386 ms, so the second arrives first.
+    let server = mock_with(MockConfig {
+        render_ms: 0,
+        fault_seed: 3,
+        webhook_delay_spread_ms: 1500,
+        ..MockConfig::default()
+    });
+    let c = client(&server);
+    let receiver = Receiver::start(&[200]);
+    register(&c, &receiver.url);
+    let first = create_video(&c, "First to end");
+    let second = create_video(&c, "Second to end");
+    let arrived: Vec<String> = (0..2)
+        .map(|_| {
+            webhook::WebhookEvent::from_body(&receiver.next().body)
+                .unwrap()
+                .id
+                .unwrap()
+        })
+        .collect();
+    assert_eq!(arrived, [second, first]);
+}

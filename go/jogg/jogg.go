@@ -417,6 +417,20 @@ func (c *Client) CreateWebhookEndpoint(requestJSON string) (string, error) {
 	})
 }
 
+// WebhookDeliver hands the client a webhook delivery your HTTP handler received: the raw
+// request body and the X-Webhook-Signature header ("" when absent). The client verifies it
+// with the secrets it knows (endpoints it created, the config's "webhook_secrets") and wakes
+// every wait on its task, in any goroutine (jogg_webhook_deliver). The result is the event
+// JSON with "duplicate" and "woken"; answer the request 2xx. An *Error with ErrSignature
+// means answer 401; ErrBodyTooLarge or ErrBadResponse, 400. A refused delivery wakes nothing.
+func (c *Client) WebhookDeliver(body []byte, signature string) (string, error) {
+	sig := optionalCString(signature)
+	defer C.free(unsafe.Pointer(sig))
+	return c.call(func(h *C.jogg_client, out, errJSON **C.char) C.jogg_code {
+		return C.jogg_webhook_deliver(h, bytesArg(body), C.size_t(len(body)), sig, out, errJSON)
+	})
+}
+
 // WebhookVerify checks that signature (the X-Webhook-Signature header; "" when absent) signs
 // the raw request body under the endpoint's secret. nil when it does; an *Error with
 // ErrSignature for a missing, malformed or wrong signature (answer HTTP 401).

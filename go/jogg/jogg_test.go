@@ -500,6 +500,49 @@ func TestWebhookVerifyAndParse(t *testing.T) {
 	asError(t, err, ErrSignature)
 }
 
+func TestWebhookDeliver(t *testing.T) {
+	c, err := NewClient(`{"proxy": "none", "webhook_secrets": ["whsec_test"]}`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	var delivered struct {
+		ID        string `json:"id"`
+		Duplicate bool   `json:"duplicate"`
+		Woken     int    `json:"woken"`
+	}
+	decode(t, must(c.WebhookDeliver([]byte(eventBody), eventSig))(t), &delivered)
+	if delivered.ID != "v-9" || delivered.Duplicate || delivered.Woken != 0 {
+		t.Fatalf("%+v", delivered)
+	}
+	decode(t, must(c.WebhookDeliver([]byte(eventBody), eventSig))(t), &delivered)
+	if !delivered.Duplicate {
+		t.Fatalf("a repeat is not recognised: %+v", delivered)
+	}
+	_, err = c.WebhookDeliver([]byte(eventBody), "")
+	asError(t, err, ErrSignature)
+	_, err = c.WebhookDeliver([]byte(eventBody), rfcSig)
+	asError(t, err, ErrSignature)
+	_, err = newClient(t).WebhookDeliver([]byte(eventBody), eventSig)
+	asError(t, err, ErrSignature)
+	_, err = c.WebhookDeliver(make([]byte, 256*1024+1), eventSig)
+	asError(t, err, ErrBodyTooLarge)
+	// The delivery came before the wait: the wait ends at once, as the event says (the mock
+	// knows no v-9: a poll would fail with ErrNotFound).
+	sources := []string{}
+	_, err = c.Wait("v2.get_avatar_video", "v-9", "", func(event string) bool {
+		var progress struct {
+			Source string `json:"source"`
+		}
+		decode(t, event, &progress)
+		sources = append(sources, progress.Source)
+		return true
+	})
+	if e := asError(t, err, ErrTaskFailed); e.TaskID != "v-9" || len(sources) != 1 || sources[0] != "webhook" {
+		t.Fatalf("%s, sources %v", e.JSON, sources)
+	}
+}
+
 func TestCreateWebhookEndpoint(t *testing.T) {
 	c := newClient(t)
 	var endpoint struct {

@@ -17,7 +17,8 @@
 //! - webhook endpoints may be `http://` loopback URLs (the real API requires
 //!   HTTPS), so receivers on this machine get deliveries;
 //! - faults (5xx, 50000, 429, slow or dropped answers, broken bodies, cut
-//!   downloads) are injected on request, by rule or at a seeded rate (`faults`).
+//!   downloads) are injected on request, by rule or at a seeded rate (`faults`);
+//!   webhook deliveries can be lost at a seeded rate and delayed (`webhooks`).
 //!
 //! One router (`routes`) sends each request to the handler of its operation
 //! (`areas`, one per operation of the description) or to the mock's own files
@@ -119,13 +120,23 @@ pub struct MockConfig {
     /// default parameters.
     pub fault_kinds: Vec<Fault>,
     /// Seed of the `fault_rate` draws: with the same seed and the same order of requests,
-    /// the same requests fail the same way.
+    /// the same requests fail the same way. The webhook draws below use it too.
     pub fault_seed: u64,
     /// Serve HTTPS instead of HTTP (see [`MockTls`]); `None`: plain HTTP.
     pub tls: Option<MockTls>,
     /// CA certificates (a PEM file) that webhook deliveries to `https://` loopback receivers
     /// trust, besides the mock's own CA ([`MockServer::authority`]).
     pub webhook_ca_file: Option<PathBuf>,
+    /// Share, from 0 to 1, of webhook deliveries (one event to one endpoint) that are lost:
+    /// never sent, as when the receiver was down through every retry. Drawn with
+    /// `fault_seed`, in the order renders end; [`MockServer::webhook_attempts`] lists the
+    /// lost ones with `dropped` set.
+    pub webhook_drop_rate: f64,
+    /// Pause before each delivery's first attempt, in milliseconds.
+    pub webhook_delay_ms: u64,
+    /// Each delivery also waits a share of this, drawn with `fault_seed` from 0 to it, in
+    /// milliseconds: deliveries then arrive out of the order their renders ended in.
+    pub webhook_delay_spread_ms: u64,
 }
 
 /// How the mock serves HTTPS. It makes a CA of its own when it starts
@@ -189,6 +200,9 @@ impl Default for MockConfig {
             fault_seed: 0,
             tls: None,
             webhook_ca_file: None,
+            webhook_drop_rate: 0.0,
+            webhook_delay_ms: 0,
+            webhook_delay_spread_ms: 0,
         }
     }
 }
@@ -231,11 +245,16 @@ impl MockServer {
     /// cannot be bound, the thread cannot be spawned, or (with TLS) the CA file
     /// cannot be written. The server is accepting connections when this returns.
     pub fn start(config: MockConfig) -> io::Result<MockServer> {
-        if !(0.0..=1.0).contains(&config.fault_rate) {
-            return Err(io::Error::new(
-                io::ErrorKind::InvalidInput,
-                format!("fault_rate {} is not between 0 and 1", config.fault_rate),
-            ));
+        for (name, rate) in [
+            ("fault_rate", config.fault_rate),
+            ("webhook_drop_rate", config.webhook_drop_rate),
+        ] {
+            if !(0.0..=1.0).contains(&rate) {
+                return Err(io::Error::new(
+                    io::ErrorKind::InvalidInput,
+                    format!("{name} {rate} is not between 0 and 1"),
+                ));
+            }
         }
         let authority = tls::Authority::new().map_err(io::Error::other)?;
         let webhook_trust = match &config.webhook_ca_file {
@@ -407,7 +426,8 @@ impl MockServer {
         self.shared.faults.injected()
     }
 
-    /// Every webhook delivery attempt so far, in the order they completed.
+    /// Every webhook delivery attempt so far, in the order they completed, and the
+    /// deliveries [`MockConfig::webhook_drop_rate`] lost (`dropped`, attempt 0).
     pub fn webhook_attempts(&self) -> Vec<DeliveryAttempt> {
         self.shared.hub.attempts()
     }

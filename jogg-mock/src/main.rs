@@ -53,7 +53,16 @@ Faults:
   --faults LIST        the faults --fault-rate draws from, comma-separated
                        (default: every kind)
   --fault-seed N       seed of the draws (default 0): the same seed and order
-                       of requests give the same faults
+                       of requests give the same faults; webhook draws use it too
+
+Webhook deliveries (to test receivers):
+  --webhook-drop-rate P
+                       probability from 0 to 1 that a delivery (one event to one
+                       endpoint) is lost: never sent, no retries (default 0)
+  --webhook-delay-ms N pause before each delivery's first attempt (default 0)
+  --webhook-delay-spread-ms N
+                       plus a random share of N ms, so deliveries arrive out of
+                       order (default 0)
 
   FAULT is KIND[;PARAM=VALUE]..., KIND one of:
     http5xx      HTTP 5xx with an HTML body (status=500..599, default 500)
@@ -209,6 +218,11 @@ fn parse_args(args: impl Iterator<Item = OsString>) -> Result<Cli, String> {
                     .collect::<Result<_, _>>()?;
             }
             "--fault-seed" => config.fault_seed = parse_number(&flag, &value()?)?,
+            "--webhook-drop-rate" => config.webhook_drop_rate = parse_rate(&flag, &value()?)?,
+            "--webhook-delay-ms" => config.webhook_delay_ms = parse_number(&flag, &value()?)?,
+            "--webhook-delay-spread-ms" => {
+                config.webhook_delay_spread_ms = parse_number(&flag, &value()?)?;
+            }
             "--api-key" => api_keys.push(value()?),
             _ => return Err(format!("unknown argument: {flag}")),
         }

@@ -11,6 +11,10 @@
 //! endpoints, trusting the mock's own CA and `webhook_ca_file`, and `http://`
 //! loopback ones (which the real API would refuse, D56). An endpoint on any
 //! other host is skipped: the mock never sends to the network.
+//!
+//! For tests of receivers, a seeded share of deliveries can be lost (never
+//! sent) and each delivery delayed by a fixed pause plus a seeded spread, so
+//! that deliveries go missing and arrive out of order, reproducibly.
 
 use std::cmp::Reverse;
 use std::collections::BinaryHeap;
@@ -27,6 +31,7 @@ use sha2::Sha256;
 
 use crate::Shared;
 use crate::areas::{ENDPOINT, PROJECT, RenderStatus, project_status};
+use crate::clock::splitmix64;
 
 /// How long a receiver has to answer (v2 docs: 5 s).
 const DELIVERY_TIMEOUT: Duration = Duration::from_secs(5);
@@ -40,11 +45,15 @@ pub struct DeliveryAttempt {
     pub url: String,
     pub event: String,
     pub event_id: String,
-    /// 1 for the first try, up to 4 after three retries.
+    /// 1 for the first try, up to 4 after three retries; 0 for a lost delivery.
     pub attempt: u32,
     /// The receiver's HTTP status; `None` when it could not be reached or did
-    /// not answer in time.
+    /// not answer in time, or the delivery was lost.
     pub status: Option<u16>,
+    /// Lost on purpose ([`MockConfig::webhook_drop_rate`]): nothing was sent.
+    ///
+    /// [`MockConfig::webhook_drop_rate`]: crate::MockConfig::webhook_drop_rate
+    pub dropped: bool,
 }
 
 /// The dispatcher's queue and the bookkeeping the test hooks read.
@@ -63,6 +72,8 @@ struct HubState {
     busy: usize,
     stopping: bool,
     attempts: Vec<DeliveryAttempt>,
+    /// Deliveries drawn for loss and delay so far: the index of the next draw.
+    draws: u64,
 }
 
 impl Hub {
@@ -141,6 +152,18 @@ impl Hub {
                 .0;
         }
         false
+    }
+
+    /// The next seeded draw for a delivery, as a number from 0 to 1 and the raw bits.
+    fn draw(&self, seed: u64) -> (f64, u64) {
+        let n = {
+            let mut state = self.lock();
+            state.draws += 1;
+            state.draws
+        };
+        // Its own stream, apart from the request faults drawn with the same seed.
+        let bits = splitmix64(seed ^ splitmix64(n ^ 0x7765_6268_6f6f_6b73));
+        ((bits >> 11) as f64 / (1u64 << 53) as f64, splitmix64(bits))
     }
 
     fn finish_one(&self) {
@@ -282,13 +305,34 @@ fn dispatch(shared: &Arc<Shared>, project_id: &str) {
         if loopback_target(&endpoint.url).is_none() {
             continue;
         }
+        let config = &shared.config;
+        let (unit, bits) = shared.hub.draw(config.fault_seed);
+        if unit < config.webhook_drop_rate {
+            shared.hub.lock().attempts.push(DeliveryAttempt {
+                endpoint_id: endpoint.id,
+                url: endpoint.url,
+                event: event.name.to_owned(),
+                event_id: event.event_id.clone(),
+                attempt: 0,
+                status: None,
+                dropped: true,
+            });
+            continue;
+        }
+        let spread = match config.webhook_delay_spread_ms {
+            0 => 0,
+            ms => bits % (ms + 1),
+        };
+        let delay = Duration::from_millis(config.webhook_delay_ms.saturating_add(spread));
         shared.hub.lock().busy += 1;
         let shared_for_thread = Arc::clone(shared);
         let event = Arc::clone(&event);
         let spawned = thread::Builder::new()
             .name("jogg-mock-webhook".to_owned())
             .spawn(move || {
-                deliver(&shared_for_thread, &endpoint, &event);
+                if delay.is_zero() || shared_for_thread.hub.pause(delay) {
+                    deliver(&shared_for_thread, &endpoint, &event);
+                }
                 shared_for_thread.hub.finish_one();
             });
         if spawned.is_err() {
@@ -320,6 +364,7 @@ fn deliver(shared: &Shared, endpoint: &Endpoint, event: &Event) {
             event_id: event.event_id.clone(),
             attempt,
             status,
+            dropped: false,
         });
         let delivered = status.is_some_and(|s| (200..300).contains(&s));
         if delivered || attempt > RETRIES || !shared.hub.pause(retry) {

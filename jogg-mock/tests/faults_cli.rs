@@ -93,9 +93,30 @@ fn the_binary_takes_fault_rules_and_documents_them() {
         "--fault-seed",
         "times=N",
         "fixed",
+        "--webhook-drop-rate",
+        "--webhook-delay-ms",
+        "--webhook-delay-spread-ms",
     ] {
         assert!(help.contains(word), "--help lacks {word}");
     }
+    let bad = Command::new(exe)
+        .args(["--webhook-drop-rate", "1.5"])
+        .output()
+        .unwrap();
+    assert_eq!(bad.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&bad.stderr).contains("--webhook-drop-rate"));
+    let ran = Command::new(exe)
+        .args([
+            "--webhook-drop-rate=0.1",
+            "--webhook-delay-ms",
+            "20",
+            "--webhook-delay-spread-ms=30",
+            "--",
+            "true",
+        ])
+        .output()
+        .unwrap();
+    assert!(ran.status.success(), "{ran:?}");
     let bad = Command::new(exe)
         .args(["--fault", "GET /v1/avatars http600"])
         .output()

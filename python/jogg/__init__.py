@@ -5,6 +5,7 @@
         voices = client.list_voices({"language": "english"})
         project = client.wait_for_project(project_id, progress=lambda event: print(event))
     client = jogg.Client({}, log=lambda level, line: print(level, line))  # instead of stderr
+    client.webhook_deliver(body, signature)  # in your HTTP handler: wakes the waits on its task
 
 Requests and results are dicts (the library's JSON, decoded). A failed call raises JoggError
 with the code, name, message, field and request id. Every string the library returns is
@@ -309,6 +310,18 @@ class Client:
         """Registers a webhook endpoint (v1): the endpoint, with the `secret` that signs its
         deliveries."""
         return self._call(_lib.jogg_create_webhook_endpoint, _encode(request))
+
+    def webhook_deliver(self, body: Union[bytes, str], signature: Optional[str]) -> Result:
+        """Hands the client a webhook delivery your HTTP handler received: the raw request
+        `body` (bytes, exactly as received) and the X-Webhook-Signature header (None when
+        absent). The client verifies it with the secrets it knows (endpoints it created, the
+        config's "webhook_secrets") and wakes every wait on its task, in any thread. Returns
+        the event, with "duplicate" and "woken"; answer the request 2xx. JoggError
+        JOGG_ERR_SIGNATURE means answer 401; other errors (JOGG_ERR_BAD_RESPONSE,
+        JOGG_ERR_BODY_TOO_LARGE), 400. A refused delivery wakes nothing."""
+        body = _bytes(body)
+        result: Result = self._call(_lib.jogg_webhook_deliver, body, len(body), _encode(signature))
+        return result
 
     def _progress_call(self, progress: Optional[Progress], fn: Any, *args: Any) -> Any:
         """Runs a function shaped (client, inputs..., jogg_progress_cb, void *userdata, char

@@ -93,6 +93,10 @@ _SIGNATURES = {
         [ctypes.c_char_p, ctypes.c_size_t, ctypes.c_char_p, ctypes.c_char_p, out, out],
     ),
     "jogg_create_webhook_endpoint": (ctypes.c_int32, [client_p, ctypes.c_char_p, out, out]),
+    "jogg_webhook_deliver": (
+        ctypes.c_int32,
+        [client_p, ctypes.c_char_p, ctypes.c_size_t, ctypes.c_char_p, out, out],
+    ),
 }
 for _name, (_restype, _argtypes) in _SIGNATURES.items():
     _fn = getattr(lib, _name)

@@ -315,6 +315,28 @@ def test_webhook_verify_and_parse():
     assert (info.value.code, info.value.name) == (401, "JOGG_ERR_SIGNATURE")
 
 
+def test_webhook_deliver_wakes_the_waits_and_refuses_forgeries(client):
+    with jogg.Client({"proxy": "none", "webhook_secrets": ["whsec_test"]}) as receiving:
+        delivered = receiving.webhook_deliver(EVENT_BODY, EVENT_SIG)
+        assert (delivered["id"], delivered["duplicate"], delivered["woken"]) == ("v-9", False, 0)
+        assert receiving.webhook_deliver(EVENT_BODY, EVENT_SIG)["duplicate"] is True
+        for body, signature, client_, name in [
+            (EVENT_BODY, None, receiving, "JOGG_ERR_SIGNATURE"),
+            (EVENT_BODY, RFC_SIG, receiving, "JOGG_ERR_SIGNATURE"),
+            (EVENT_BODY, EVENT_SIG, client, "JOGG_ERR_SIGNATURE"),  # knows no secret
+            (b" " * (256 * 1024 + 1), EVENT_SIG, receiving, "JOGG_ERR_BODY_TOO_LARGE"),
+        ]:
+            with pytest.raises(jogg.JoggError) as info:
+                client_.webhook_deliver(body, signature)
+            assert info.value.name == name
+        # The delivery came before the wait: it ends at once, as the event says (the mock
+        # knows no v-9: a poll would fail with JOGG_ERR_NOT_FOUND).
+        sources = []
+        with pytest.raises(jogg.JoggError) as info:
+            receiving.wait("v2.get_avatar_video", "v-9", progress=lambda e: sources.append(e["source"]))
+        assert (info.value.name, info.value.task_id, sources) == ("JOGG_ERR_TASK_FAILED", "v-9", ["webhook"])
+
+
 def test_create_webhook_endpoint(client):
     endpoint = client.create_webhook_endpoint(
         {"url": "https://example.com/hook", "events": ["generated_video_success"]}

@@ -32,6 +32,7 @@ struct ConfigJson {
     post_limit_dir: Option<String>,
     post_limit_fallback: Option<String>,
     log: Option<String>,
+    webhook_secrets: Option<Vec<String>>,
 }
 
 /// Parses the config JSON of `jogg_client_new`. `api_key` falls back to the environment
@@ -41,7 +42,8 @@ struct ConfigJson {
 /// `"ca_file_only"`), `user_agent_suffix`, `max_retries`, `post_limit`, `post_window_ms`, `post_limit_scope`
 /// (`"client"`, `"process"`, `"host"` or a `redis://host:port/db` URL), `post_limit_dir`,
 /// `post_limit_fallback` (`"error"` or `"process"`), `log` (`"off"`, `"info"`,
-/// `"debug"`; else the `JOGG_LOG` environment variable, else off).
+/// `"debug"`; else the `JOGG_LOG` environment variable, else off), `webhook_secrets` (an
+/// array of endpoint secrets, see [`Config::webhook_secrets`]).
 pub fn config_from_json(text: &str) -> FfiResult<Config> {
     let parsed: ConfigJson = if text.trim().is_empty() {
         ConfigJson::default()
@@ -139,6 +141,7 @@ pub fn config_from_json(text: &str) -> FfiResult<Config> {
         config.log = LogLevel::parse(&text)
             .ok_or_else(|| config_error("log", "must be \"off\", \"info\" or \"debug\""))?;
     }
+    config.webhook_secrets = parsed.webhook_secrets.unwrap_or_default();
     Ok(config)
 }
 

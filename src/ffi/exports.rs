@@ -92,7 +92,8 @@ pub const JOGG_ERR_TASK_FAILED: jogg_code = 302;
 /// request; a download whose disk fills up mid-way reports this code too.
 pub const JOGG_ERR_IO: jogg_code = 400;
 /// A webhook delivery failed verification: the signature is missing, is not 64 hex digits,
-/// or does not match the body and secret. Answer such a request with HTTP 401 and ignore it.
+/// or does not match the body and secret (for `jogg_webhook_deliver`: any secret the client
+/// knows, and it knows none). Answer such a request with HTTP 401 and ignore it.
 pub const JOGG_ERR_SIGNATURE: jogg_code = 401;
 /// The POST limiter's shared store could not be used: the `"host"` scope's directory, the
 /// Redis server of a `redis://` scope, or the store of `jogg_client_new_with_post_limiter`
@@ -183,8 +184,10 @@ pub extern "C" fn jogg_code_name(code: jogg_code) -> *const c_char {
 /// `/tmp/jogg-<uid>`) or a `redis://host:port/db` URL (every host using that server)),
 /// `post_limit_fallback` (`"error"`, the default: a POST fails with
 /// `JOGG_ERR_LIMITER_STORE` when the shared store cannot be used; `"process"`: it is counted
-/// in the process instead, logged) and `log` (`"off"`, `"info"` or `"debug"`; else env
-/// `JOGG_LOG`, else off; lines go to stderr). Unknown members are an error. Nothing is sent.
+/// in the process instead, logged), `log` (`"off"`, `"info"` or `"debug"`; else env
+/// `JOGG_LOG`, else off; lines go to stderr) and `webhook_secrets` (an array of the secrets
+/// of webhook endpoints whose deliveries the program hands to `jogg_webhook_deliver`, beside
+/// those the client creates itself). Unknown members are an error. Nothing is sent.
 ///
 /// On success `*out_client` receives a client to release with `jogg_client_free`.
 /// `error_json` may be NULL; otherwise it receives an error JSON string on failure (free it
@@ -412,13 +415,25 @@ pub unsafe extern "C" fn jogg_list_voices(
 }
 
 /// Polls a v1 project until it succeeds, fails, is deleted, the timeout passes, or the
-/// callback cancels. `options_json` may be NULL or an object with `timeout_ms` (default
-/// 1800000), `initial_interval_ms` (5000; the first poll is immediate), `max_interval_ms`
-/// (30000; each pause is 1.5 times the previous, up to this) and `max_polls` (no limit).
-/// `cb` may be NULL; otherwise it is called after every poll with `{"id", "operation",
-/// "status" (pending, processing, succeeded, failed, deleted, unknown), "raw_status" (the
-/// API's value: 1, 2, 3, 4, 5 or 99 for projects), "elapsed_ms", "polls", "next_poll_ms"}`,
-/// and `userdata` is passed through untouched.
+/// callback cancels; a webhook delivery for it handed to `jogg_webhook_deliver` (from any
+/// thread) ends the wait at once, without another poll.
+///
+/// `options_json` may be NULL or an object with `timeout_ms` (default 1800000),
+/// `initial_interval_ms` (5000: the shortest pause; the first poll is immediate),
+/// `interval_ratio` (0.1: each pause is this share of the time waited so far),
+/// `max_interval_ms` (60000: the longest pause), `max_polls` (no limit) and
+/// `webhook_slowdown` (6: while the client knows a webhook secret, and so expects
+/// deliveries, every pause is this many times longer: polls are then a safety net against
+/// lost deliveries; 1 polls as without webhooks). With the defaults, renders up to 50 s are
+/// polled every 5 s (seen 2.5 s late on average) and longer ones are seen about 5 % of their
+/// time late, at most 30 s, for half the polls of a fixed 5-second poll at 5 minutes; lower
+/// `interval_ratio` or `max_interval_ms` to see ends sooner for more polls.
+///
+/// `cb` may be NULL; otherwise it is called after every poll, and when a delivery ends the
+/// wait, with `{"id", "operation", "status" (pending, processing, succeeded, failed,
+/// deleted, unknown), "raw_status" (the API's value: 1, 2, 3, 4, 5 or 99 for projects; for a
+/// delivery the event name), "elapsed_ms", "polls", "next_poll_ms", "source" ("poll" or
+/// "webhook")}`, and `userdata` is passed through untouched.
 ///
 /// The wait returns within `timeout_ms` plus 1 s whatever the server does: each poll request
 /// gets what is left of the wait (at least 1 s, the last poll's grace), and no retry starts
@@ -449,9 +464,8 @@ pub unsafe extern "C" fn jogg_wait_for_project(
             )
         };
         out_arg(result_json, "result_json")?;
-        let kind = TaskKind::polled_by("v1.get_project")?;
-        let done = client.wait(kind, id, &options, progress_adapter(cb, userdata))?;
-        write_out(result_json, &done.task);
+        let project = client.wait_for_project_json(id, &options, progress_adapter(cb, userdata))?;
+        write_out(result_json, &project);
         Ok(())
     })
 }
@@ -462,8 +476,10 @@ pub unsafe extern "C" fn jogg_wait_for_project(
 /// Options, callback and errors as in `jogg_wait_for_project`.
 ///
 /// On success `*result_json` receives `{"id", "status": "succeeded", "polls", "elapsed_ms",
-/// "task"}`, `task` being the task as the API last sent it. Ownership and `error_json` as in
-/// `jogg_client_new`.
+/// "source", "event", "task"}`: `source` is `"poll"` or `"webhook"` (what saw the end),
+/// `event` the delivery that ended the wait (as `jogg_webhook_parse` gives it) or null, and
+/// `task` the task as the API last sent it (after a delivery: with the event's data laid over
+/// it and its status set to the outcome). Ownership and `error_json` as in `jogg_client_new`.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn jogg_wait(
     client: *const jogg_client,
@@ -495,7 +511,8 @@ pub unsafe extern "C" fn jogg_wait(
 
 /// Waits for many tasks from this one thread: `tasks_json` is an array of
 /// `{"operation": <poll operation>, "id": <task id>}`. Only unfinished tasks are polled, each
-/// on its own growing interval; `cb` sees every poll of every task (its `id` tells which).
+/// on its own schedule, and each ends at its webhook delivery when one comes; `cb` sees every
+/// poll and delivery of every task (its `id` tells which).
 /// Options as in `jogg_wait_for_project`, applied to each task.
 ///
 /// On success (every task reached an end, whatever it was) `*results_json` receives an

@@ -11,6 +11,7 @@ use super::exports::JOGG_ERR_INVALID_JSON;
 use super::failure::{Failure, FfiResult};
 use crate::download::{DownloadProgress, Downloaded};
 use crate::error::Error;
+use crate::inbox::Delivery;
 use crate::operation::Version;
 use crate::upload::{UploadOptions, UploadProgress, UploadedAsset};
 use crate::wait::{Finished, Progress, WaitOptions};
@@ -21,8 +22,10 @@ use crate::webhook::WebhookEvent;
 struct WaitOptionsJson {
     timeout_ms: Option<u64>,
     initial_interval_ms: Option<u64>,
+    interval_ratio: Option<f64>,
     max_interval_ms: Option<u64>,
     max_polls: Option<u32>,
+    webhook_slowdown: Option<f64>,
 }
 
 /// The options JSON of the waits; absent members keep their defaults.
@@ -49,8 +52,14 @@ pub fn wait_options_from_json(text: &str) -> FfiResult<WaitOptions> {
     if let Some(v) = parsed.initial_interval_ms {
         o.initial_interval = ms(v);
     }
+    if let Some(v) = parsed.interval_ratio {
+        o.interval_ratio = v;
+    }
     if let Some(v) = parsed.max_interval_ms {
         o.max_interval = ms(v);
+    }
+    if let Some(v) = parsed.webhook_slowdown {
+        o.webhook_slowdown = v;
     }
     o.max_polls = parsed.max_polls;
     o.validate()?;
@@ -114,6 +123,7 @@ pub fn progress_json(progress: &Progress) -> Value {
         "elapsed_ms": progress.elapsed.as_millis() as u64,
         "polls": progress.polls,
         "next_poll_ms": progress.next_poll.map(|d| d.as_millis() as u64),
+        "source": progress.source.as_str(),
     })
 }
 
@@ -124,6 +134,8 @@ pub fn finished_json(done: &Finished) -> Value {
         "status": done.status.as_str(),
         "polls": done.polls,
         "elapsed_ms": done.elapsed.as_millis() as u64,
+        "source": done.source.as_str(),
+        "event": done.event.as_ref().map(event_json),
         "task": done.task,
     })
 }
@@ -176,6 +188,15 @@ pub fn event_json(event: &WebhookEvent) -> Value {
     })
 }
 
+/// The event JSON of `jogg_webhook_deliver`: the event as `jogg_webhook_parse` gives it, with
+/// `duplicate` and `woken`.
+pub fn delivery_json(delivery: &Delivery) -> Value {
+    let mut json = event_json(&delivery.event);
+    json["duplicate"] = Value::Bool(delivery.duplicate);
+    json["woken"] = Value::from(delivery.woken);
+    json
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -208,6 +229,17 @@ mod tests {
             .unwrap()
             .error;
         assert_eq!(e.field(), Some("max_polls"));
+        let o =
+            wait_options_from_json(r#"{"interval_ratio": 0.25, "webhook_slowdown": 1}"#).unwrap();
+        assert_eq!((o.interval_ratio, o.webhook_slowdown), (0.25, 1.0));
+        for (json, field) in [
+            (r#"{"interval_ratio": -0.1}"#, "interval_ratio"),
+            (r#"{"interval_ratio": 11}"#, "interval_ratio"),
+            (r#"{"webhook_slowdown": 0.5}"#, "webhook_slowdown"),
+        ] {
+            let e = wait_options_from_json(json).err().unwrap().error;
+            assert_eq!(e.field(), Some(field), "{json}");
+        }
     }
 
     #[test]

@@ -1,4 +1,5 @@
-//! Webhooks from C: registering an endpoint, verifying and reading deliveries.
+//! Webhooks from C: registering an endpoint, verifying and reading deliveries, and handing
+//! them to a client's waits.
 
 // As in exports.rs: each function's safety contract is its header comment.
 #![allow(clippy::missing_safety_doc)]
@@ -138,6 +139,53 @@ pub unsafe extern "C" fn jogg_webhook_parse(
     })
 }
 
+/// Hands `client` a webhook delivery that the program's own HTTP handler received, whatever
+/// its framework or language: `body` is the raw request body (`body_len` bytes, exactly as
+/// received; NULL when empty), `signature` the `X-Webhook-Signature` header (NULL when the
+/// request has none). The client verifies it with the secrets it knows (those of the
+/// endpoints it created, and its config's `webhook_secrets`; constant-time, every secret
+/// tried), reads it, and wakes at once every wait on its task (`jogg_wait`,
+/// `jogg_wait_for_project`, `jogg_wait_many`... on this client, in any thread). Those waits
+/// return without polling again, their result's `source` `"webhook"`. A delivery no wait is
+/// waiting for is kept for 10 minutes (the last 1024), for a wait that starts just after
+/// it; a repeated delivery (the same `event_id`) wakes nothing again.
+///
+/// On success `*event_json` receives the event as `jogg_webhook_parse` gives it, plus
+/// `"duplicate"` (true for a repeat: answer it 2xx all the same, or the sender keeps
+/// retrying) and `"woken"` (the number of waits it ended; 0: kept). Answer the request 2xx.
+///
+/// Errors, none of which wakes a wait: `JOGG_ERR_SIGNATURE` for a missing, malformed or
+/// wrong signature, or a client that knows no secret (answer 401);
+/// `JOGG_ERR_BODY_TOO_LARGE` for a body over `MAX_DELIVERY_BYTES`, refused unread;
+/// `JOGG_ERR_BAD_RESPONSE` for a body that is not an event (`field` `"body"`), an event no
+/// task ends with (`"event"`) or one that names no task (`"data"`) (answer 400);
+/// `JOGG_ERR_NULL_ARGUMENT` for a NULL client, or a NULL body with a non-zero length.
+/// Ownership and `error_json` as in `jogg_client_new`.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn jogg_webhook_deliver(
+    client: *const jogg_client,
+    body: *const u8,
+    body_len: usize,
+    signature: *const c_char,
+    event_json: *mut *mut c_char,
+    error_json: *mut *mut c_char,
+) -> jogg_code {
+    fallible(error_json, || {
+        // SAFETY: per this function's contract.
+        let (client, body, signature) = unsafe {
+            (
+                client_arg(client)?,
+                body_arg(body, body_len)?,
+                signature_arg(signature)?,
+            )
+        };
+        out_arg(event_json, "event_json")?;
+        let delivery = client.deliver_webhook(body, signature)?;
+        write_out(event_json, &super::shapes::delivery_json(&delivery));
+        Ok(())
+    })
+}
+
 /// Registers a webhook endpoint (v1 `POST /endpoint`). `request_json` members: `url`
 /// (required; the API accepts HTTPS only, jogg-mock also loopback `http://`), `events`
 /// (required array of event names, e.g. `["generated_video_success",
@@ -145,7 +193,9 @@ pub unsafe extern "C" fn jogg_webhook_parse(
 ///
 /// On success `*response_json` receives the endpoint as the API sent it: `endpoint_id`,
 /// `url`, `secret` (the key for `jogg_webhook_verify`; keep it out of logs), `status`,
-/// `events`, `username`, `created_at`. Ownership and `error_json` as in `jogg_client_new`.
+/// `events`, `username`, `created_at`. The client remembers the secret, to verify the
+/// deliveries given to `jogg_webhook_deliver` (as it does for an endpoint made through
+/// `jogg_call`, v1 or v2). Ownership and `error_json` as in `jogg_client_new`.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn jogg_create_webhook_endpoint(
     client: *const jogg_client,

@@ -11,6 +11,7 @@
 use serde_json::Value;
 
 use super::Operation;
+use crate::webhook::WebhookEvent;
 
 /// One status vocabulary for every kind of task (api-notes §6.3).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -279,6 +280,35 @@ impl TaskKind {
         &self.status
     }
 
+    /// The task as a webhook delivery says it ended: `last` (the task as last polled; null
+    /// before any poll) with the event's `data` members laid over it (the result URL, the
+    /// error...), and its status member set to the value this kind declares for the event's
+    /// outcome (`status_code` 4 or 5 for a v1 project), so that it reads like a poll's.
+    pub fn settled(&self, last: &Value, event: &WebhookEvent) -> Value {
+        let mut task = match last {
+            Value::Object(m) => m.clone(),
+            _ => serde_json::Map::new(),
+        };
+        if let Value::Object(data) = &event.data {
+            task.extend(data.iter().map(|(k, v)| (k.clone(), v.clone())));
+        }
+        if let StatusForm::Values(values) = &self.status {
+            let member = values
+                .members
+                .iter()
+                .find(|m| task.contains_key(**m))
+                .or(values.members.first());
+            let value = values.values.iter().find(|(_, s)| *s == event.status);
+            if let (Some(member), Some((text, _))) = (member, value) {
+                let raw = text
+                    .parse::<i64>()
+                    .map_or_else(|_| Value::from(*text), Value::from);
+                task.insert((*member).to_string(), raw);
+            }
+        }
+        Value::Object(task)
+    }
+
     /// The new task's id in a create reply.
     pub fn id_in(&self, created: &Value) -> Option<String> {
         self.id_members
@@ -344,6 +374,26 @@ mod tests {
             TaskStatus::Succeeded
         );
         assert_eq!(AVATAR_STATUS.read(&json!(1.5)), TaskStatus::Unknown);
+    }
+
+    #[test]
+    fn a_delivery_settles_the_last_polled_task() {
+        let kind = &crate::api::v1::projects::PROJECT;
+        let body =
+            br#"{"event":"generated_video_success","data":{"project_id":"p","video_url":"u"}}"#;
+        let event = WebhookEvent::from_body(body).unwrap();
+        let last = json!({"id": "p", "status_code": 3, "video_url": "", "title": "t"});
+        let task = kind.settled(&last, &event);
+        assert_eq!(task["status_code"], 4);
+        assert_eq!(task["video_url"], "u");
+        assert_eq!(task["title"], "t");
+        assert_eq!(kind.observe(&task, "p").status, TaskStatus::Succeeded);
+        // Before any poll: the event's data alone, with the status.
+        let task = kind.settled(&Value::Null, &event);
+        assert_eq!(
+            task,
+            json!({"project_id": "p", "video_url": "u", "status_code": 4})
+        );
     }
 
     #[test]

@@ -969,6 +969,74 @@ static void test_webhook_parse(void) {
           "NULL error_json");
 }
 
+/* Records the "source" of each progress event. */
+static int32_t on_source(void *userdata, const char *event_json) {
+    char *source = (char *)userdata;
+    if (!json_string_value(event_json, "source", source, 16)) {
+        strcpy(source, "missing");
+    }
+    return 0;
+}
+
+static void test_webhook_deliver(void) {
+    const uint8_t *body = (const uint8_t *)EVENT_BODY;
+    size_t len = strlen(EVENT_BODY);
+    jogg_client *client = CLIENT_SENTINEL, *plain = new_client();
+    char *event = OUT_SENTINEL, *err = ERR_SENTINEL, *result = OUT_SENTINEL;
+    char source[16] = "";
+    if (!CHECK(jogg_client_new("{\"proxy\":\"none\",\"webhook_secrets\":[\"whsec_test\"]}",
+                               &client, NULL) == JOGG_OK,
+               "client with webhook_secrets") ||
+        plain == NULL) {
+        jogg_client_free(plain);
+        return;
+    }
+    /* Nobody waits on v-9 yet: the delivery is kept. */
+    if (EXPECT_OK(jogg_webhook_deliver(client, body, len, EVENT_SIG, &event, &err), err, event)) {
+        CHECK(contains(event, "\"event\":\"generated_avatar_video_failed\""), "%s", event);
+        CHECK(contains(event, "\"id\":\"v-9\""), "%s", event);
+        CHECK(contains(event, "\"duplicate\":false"), "%s", event);
+        CHECK(contains(event, "\"woken\":0"), "%s", event);
+        jogg_string_free(event);
+    }
+    event = OUT_SENTINEL;
+    if (EXPECT_OK(jogg_webhook_deliver(client, body, len, EVENT_SIG, &event, &err), err, event)) {
+        CHECK(contains(event, "\"duplicate\":true"), "a repeat is recognised: %s", event);
+        jogg_string_free(event);
+    }
+    /* A wait that starts after its delivery ends at once, without polling (the mock knows no
+     * video v-9: a poll would fail with JOGG_ERR_NOT_FOUND). */
+    EXPECT_ERROR(jogg_wait(client, "v2.get_avatar_video", "v-9", NULL, on_source, source, &result,
+                           &err),
+                 err, JOGG_ERR_TASK_FAILED, NULL);
+    CHECK(strcmp(source, "webhook") == 0, "progress source %s", source);
+    CHECK(result == OUT_SENTINEL, "result_json written on failure");
+
+    event = OUT_SENTINEL;
+    EXPECT_ERROR(jogg_webhook_deliver(client, body, len, RFC_SIG, &event, &err), err,
+                 JOGG_ERR_SIGNATURE, "signature");
+    EXPECT_ERROR(jogg_webhook_deliver(client, body, len, NULL, &event, &err), err,
+                 JOGG_ERR_SIGNATURE, "signature");
+    EXPECT_ERROR(jogg_webhook_deliver(plain, body, len, EVENT_SIG, &event, &err), err,
+                 JOGG_ERR_SIGNATURE, "signature");
+    EXPECT_ERROR(jogg_webhook_deliver(client, NULL, len, EVENT_SIG, &event, &err), err,
+                 JOGG_ERR_NULL_ARGUMENT, "body");
+    EXPECT_ERROR(jogg_webhook_deliver(NULL, body, len, EVENT_SIG, &event, &err), err,
+                 JOGG_ERR_NULL_ARGUMENT, "client");
+    EXPECT_ERROR(jogg_webhook_deliver(client, body, len, EVENT_SIG, NULL, &err), err,
+                 JOGG_ERR_NULL_ARGUMENT, "event_json");
+    CHECK(event == OUT_SENTINEL, "event_json written on failure");
+    CHECK(jogg_webhook_deliver(client, body, len, "00", &event, NULL) == JOGG_ERR_SIGNATURE,
+          "NULL error_json");
+    jogg_client_free(plain);
+    jogg_client_free(client);
+    /* A secret that is not a string, or empty, is a config error naming it. */
+    client = CLIENT_SENTINEL;
+    EXPECT_ERROR(jogg_client_new("{\"webhook_secrets\":[\"\"]}", &client, &err), err,
+                 JOGG_ERR_INVALID_CONFIG, "webhook_secrets[0]");
+    CHECK(client == CLIENT_SENTINEL, "client written on failure");
+}
+
 static void test_create_webhook_endpoint(void) {
     jogg_client *client = new_client();
     char *out = OUT_SENTINEL, *err = ERR_SENTINEL;
@@ -1744,6 +1812,7 @@ int main(void) {
     run_test("generic_waits", test_generic_waits);
     run_test("webhook_verify", test_webhook_verify);
     run_test("webhook_parse", test_webhook_parse);
+    run_test("webhook_deliver", test_webhook_deliver);
     run_test("create_webhook_endpoint", test_create_webhook_endpoint);
     run_test("upload_and_download", test_upload_and_download);
     run_test("input_limits", test_input_limits);

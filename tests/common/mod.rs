@@ -278,6 +278,11 @@ impl Receiver {
             .expect("a webhook delivery within 20 s")
     }
 
+    /// The next request, or `None` if none comes within `timeout`.
+    pub fn next_within(&self, timeout: Duration) -> Option<Received> {
+        self.requests.recv_timeout(timeout).ok()
+    }
+
     /// Requests already received, without waiting.
     pub fn pending(&self) -> Vec<Received> {
         self.requests.try_iter().collect()

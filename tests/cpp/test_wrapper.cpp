@@ -336,6 +336,40 @@ void test_webhook_verify_and_parse() {
     CHECK(e.code() == JOGG_ERR_SIGNATURE && e.name() == "JOGG_ERR_SIGNATURE", e.json());
 }
 
+// README.md shows this function, word for word (make test checks it).
+// In your HTTP handler, whatever the library: the raw body and the X-Webhook-Signature
+// header (nullopt when absent) go to the client, which wakes the waits on the task.
+int on_webhook(const jogg::Client &client, std::string_view body,
+               const std::optional<std::string> &signature) {
+    try {
+        client.webhook_deliver(body, signature);
+        return 200;  // a repeat too ("duplicate": true), or the sender retries
+    } catch (const jogg::Error &e) {
+        return e.code() == JOGG_ERR_SIGNATURE ? 401 : 400;
+    }
+}
+
+void test_webhook_deliver() {
+    jogg::Client client(R"({"webhook_secrets": ["whsec_test"]})");
+    CHECK(on_webhook(client, kEventBody, std::string(kEventSig)) == 200, "delivered");
+    std::string again = client.webhook_deliver(kEventBody, std::string(kEventSig));
+    CHECK(contains(again, R"("duplicate":true)") && contains(again, R"("woken":0)"), again);
+    CHECK(on_webhook(client, kEventBody, std::nullopt) == 401, "no signature");
+    CHECK(on_webhook(client, kEventBody, std::string(kRfcSig)) == 401, "wrong signature");
+    CHECK(on_webhook(client, std::string(MAX_DELIVERY_BYTES + 1, ' '), std::string(kEventSig)) == 400,
+          "oversized");
+    CHECK(on_webhook(mock_client(), kEventBody, std::string(kEventSig)) == 401, "a client without secrets");
+    // The delivery came before the wait: the wait ends at once, failed as the event says.
+    std::string source;
+    jogg::Error e = expect_error([&] {
+        client.wait("v2.get_avatar_video", "v-9", "{}", [&](const std::string &event) {
+            source = jogg::find_member(event, "source").value_or("");
+            return true;
+        });
+    });
+    CHECK(e.code() == JOGG_ERR_TASK_FAILED && e.task_id() == "v-9" && source == "webhook", e.json());
+}
+
 void test_create_webhook_endpoint() {
     jogg::Client client = mock_client();
     std::string endpoint = client.create_webhook_endpoint(
@@ -446,6 +480,7 @@ int main() {
         {"threads_share_one_client", test_threads_share_one_client},
         {"call_any_operation", test_call_any_operation},
         {"wait_any_task_and_many", test_wait_any_task_and_many},
+        {"webhook_deliver", test_webhook_deliver},
         {"call_and_wait_and_generate", test_call_and_wait_and_generate},
         {"upload_and_download", test_upload_and_download},
         {"webhook_verify_and_parse", test_webhook_verify_and_parse},

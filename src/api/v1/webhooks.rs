@@ -126,6 +126,13 @@ pub(crate) static LIST_WEBHOOK_EVENTS: Endpoint<Listed<String>> = Endpoint::new(
     ..Operation::BASE
 });
 
+/// Whether `op` creates a webhook endpoint (v1 or v2): its reply carries the secret that
+/// signs the endpoint's deliveries, which the client then remembers.
+pub(crate) fn creates_endpoint(op: &Operation) -> bool {
+    std::ptr::eq(op, CREATE_WEBHOOK_ENDPOINT.op())
+        || std::ptr::eq(op, crate::api::v2::webhooks::CREATE_WEBHOOK_ENDPOINT.op())
+}
+
 /// A registered webhook endpoint, in v1 and v2 alike. Members the API adds later are kept
 /// in `extra`.
 #[derive(Clone, PartialEq, Deserialize)]
