@@ -134,6 +134,7 @@ const SECTIONS: &[(&str, &str, &[&str])] = &[
         &[
             "jogg_webhook_verify",
             "jogg_webhook_parse",
+            "JOGG_MAX_DELIVERY_BYTES",
             "jogg_webhook_deliver",
             "jogg_create_webhook_endpoint",
         ],

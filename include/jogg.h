@@ -865,6 +865,12 @@ jogg_code jogg_webhook_parse(const uint8_t *body,
                              char **error_json);
 
 /**
+ * The largest webhook delivery body `jogg_webhook_deliver` accepts, in bytes (256 KiB): events
+ * are JSON documents of a few hundred bytes.
+ */
+#define JOGG_MAX_DELIVERY_BYTES (256 * 1024)
+
+/**
  * Hands `client` a webhook delivery that the program's own HTTP handler received, whatever
  * its framework or language: `body` is the raw request body (`body_len` bytes, exactly as
  * received; NULL when empty), `signature` the `X-Webhook-Signature` header (NULL when the
@@ -882,7 +888,7 @@ jogg_code jogg_webhook_parse(const uint8_t *body,
  *
  * Errors, none of which wakes a wait: `JOGG_ERR_SIGNATURE` for a missing, malformed or
  * wrong signature, or a client that knows no secret (answer 401);
- * `JOGG_ERR_BODY_TOO_LARGE` for a body over `MAX_DELIVERY_BYTES`, refused unread;
+ * `JOGG_ERR_BODY_TOO_LARGE` for a body over `JOGG_MAX_DELIVERY_BYTES`, refused unread;
  * `JOGG_ERR_BAD_RESPONSE` for a body that is not an event (`field` `"body"`), an event no
  * task ends with (`"event"`) or one that names no task (`"data"`) (answer 400);
  * `JOGG_ERR_NULL_ARGUMENT` for a NULL client, or a NULL body with a non-zero length.

@@ -15,6 +15,10 @@ use crate::api::v1::webhooks::CREATE_WEBHOOK_ENDPOINT;
 use crate::error::{Error, ErrorKind};
 use crate::webhook::{self, WebhookEvent};
 
+/// The largest webhook delivery body `jogg_webhook_deliver` accepts, in bytes (256 KiB): events
+/// are JSON documents of a few hundred bytes.
+pub const JOGG_MAX_DELIVERY_BYTES: usize = 256 * 1024;
+
 /// The delivery body: `body_len` bytes, which may be NULL when there are none.
 ///
 /// # Safety
@@ -156,7 +160,7 @@ pub unsafe extern "C" fn jogg_webhook_parse(
 ///
 /// Errors, none of which wakes a wait: `JOGG_ERR_SIGNATURE` for a missing, malformed or
 /// wrong signature, or a client that knows no secret (answer 401);
-/// `JOGG_ERR_BODY_TOO_LARGE` for a body over `MAX_DELIVERY_BYTES`, refused unread;
+/// `JOGG_ERR_BODY_TOO_LARGE` for a body over `JOGG_MAX_DELIVERY_BYTES`, refused unread;
 /// `JOGG_ERR_BAD_RESPONSE` for a body that is not an event (`field` `"body"`), an event no
 /// task ends with (`"event"`) or one that names no task (`"data"`) (answer 400);
 /// `JOGG_ERR_NULL_ARGUMENT` for a NULL client, or a NULL body with a non-zero length.
@@ -216,4 +220,12 @@ pub unsafe extern "C" fn jogg_create_webhook_endpoint(
         write_text(response_json, reply.data);
         Ok(())
     })
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn the_delivery_limit_is_the_inboxs() {
+        assert_eq!(super::JOGG_MAX_DELIVERY_BYTES, crate::inbox::MAX_DELIVERY_BYTES);
+    }
 }

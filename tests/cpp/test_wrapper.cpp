@@ -356,7 +356,7 @@ void test_webhook_deliver() {
     CHECK(contains(again, R"("duplicate":true)") && contains(again, R"("woken":0)"), again);
     CHECK(on_webhook(client, kEventBody, std::nullopt) == 401, "no signature");
     CHECK(on_webhook(client, kEventBody, std::string(kRfcSig)) == 401, "wrong signature");
-    CHECK(on_webhook(client, std::string(MAX_DELIVERY_BYTES + 1, ' '), std::string(kEventSig)) == 400,
+    CHECK(on_webhook(client, std::string(JOGG_MAX_DELIVERY_BYTES + 1, ' '), std::string(kEventSig)) == 400,
           "oversized");
     CHECK(on_webhook(mock_client(), kEventBody, std::string(kEventSig)) == 401, "a client without secrets");
     // The delivery came before the wait: the wait ends at once, failed as the event says.
