@@ -13,7 +13,6 @@ use std::fmt;
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use std::time::{Duration, Instant};
 
-
 use crate::clock::Bell;
 use crate::error::{Error, ErrorKind, Result};
 use crate::operation::task::TaskKind;

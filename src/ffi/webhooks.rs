@@ -226,6 +226,9 @@ pub unsafe extern "C" fn jogg_create_webhook_endpoint(
 mod tests {
     #[test]
     fn the_delivery_limit_is_the_inboxs() {
-        assert_eq!(super::JOGG_MAX_DELIVERY_BYTES, crate::inbox::MAX_DELIVERY_BYTES);
+        assert_eq!(
+            super::JOGG_MAX_DELIVERY_BYTES,
+            crate::inbox::MAX_DELIVERY_BYTES
+        );
     }
 }
