@@ -9,7 +9,7 @@ use crate::envelope::ApiError;
 pub(crate) const HANDLERS: &[(&str, Handler)] = &[("v2.list_visual_styles", list_visual_styles)];
 
 /// (id, name, shapes it renders in).
-const STYLES: &[(u32, &str, &[&str])] = &[
+pub(super) const STYLES: &[(u32, &str, &[&str])] = &[
     (
         2400,
         "Simple split screen template",
