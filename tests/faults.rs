@@ -47,7 +47,7 @@ fn attempts(server: &MockServer, method: &str, path: &str) -> usize {
 
 fn create(c: &Client) -> jogg::Result<String> {
     c.create_video_from_talking_avatar(&CreateTalkingAvatarVideo::from_script(
-        1,
+        81,
         "en-US-JennyNeural",
         "Hello",
     ))

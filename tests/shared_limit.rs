@@ -219,7 +219,7 @@ fn killed_worker_host() {
 
 fn create(c: &Client) -> jogg::Result<String> {
     c.create_video_from_talking_avatar(&CreateTalkingAvatarVideo::from_script(
-        1,
+        81,
         "en-US-JennyNeural",
         "Hello",
     ))

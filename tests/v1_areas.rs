@@ -403,8 +403,9 @@ fn product_videos_need_the_callers_product() {
     assert_eq!(e.code, Code::NotFound);
     let mut styled = video.clone();
     styled.visual_style = Some("Wobbly".into());
+    // A visual style the service does not have is a record it cannot find.
     let e = k1.create_preview_video(&styled).unwrap_err();
-    assert_eq!((e.code, e.api_code), (Code::InvalidRequest, Some(40000)));
+    assert_eq!((e.code, e.api_code), (Code::NotFound, Some(10104)));
     assert!(e.message.contains("visual_style"), "{}", e.message);
     let mut templated = video;
     templated.template_id = Some(2400);

@@ -118,7 +118,7 @@ pub(crate) fn answer(
                 params,
             };
             if matches!(op.method(), "POST" | "PUT") {
-                areas::check_refs(&call, op)?;
+                areas::check_refs(&call)?;
             }
             handler(&call)
         });
