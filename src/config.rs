@@ -13,6 +13,7 @@ use serde::Deserialize;
 use crate::error::{Code, Error, Result};
 use crate::limiter::{PostLimitFallback, PostLimitScope};
 use crate::log::{LogLevel, LogSink};
+use crate::members::{self, Expect};
 use crate::scrub::{redact_userinfo, url_password};
 
 /// The API root; v1 and v2 paths are appended to it (`/v1/project`, `/v2/voices`).
@@ -159,6 +160,25 @@ impl fmt::Debug for Config {
     }
 }
 
+/// The members of the JSON form and what each holds, checked before serde reads them so that
+/// a mistake is named in plain words (`timeout_ms: must be a whole number of milliseconds`).
+const CONFIG_MEMBERS: &[(&str, Expect)] = &[
+    ("api_key", Expect::Text),
+    ("base_url", Expect::Text),
+    ("connect_timeout_ms", Expect::Millis),
+    ("timeout_ms", Expect::Millis),
+    ("transfer_timeout_ms", Expect::Millis),
+    ("proxy", Expect::Text),
+    ("user_agent_suffix", Expect::Text),
+    ("max_retries", Expect::Count(u32::MAX as u64)),
+    ("post_limit", Expect::Count(u32::MAX as u64)),
+    ("post_window_ms", Expect::Millis),
+    ("post_limit_scope", Expect::Text),
+    ("post_limit_dir", Expect::Text),
+    ("post_limit_fallback", Expect::Text),
+    ("log", Expect::Text),
+];
+
 /// The JSON form. Every member optional; unknown members are an error so a typo is caught.
 #[derive(Deserialize, Default)]
 #[serde(deny_unknown_fields)]
@@ -220,7 +240,15 @@ impl Config {
         let parsed: ConfigJson = if text.trim().is_empty() {
             ConfigJson::default()
         } else {
-            serde_json::from_str(text).map_err(|e| config_json_error(&e))?
+            serde_json::from_str(text).map_err(|e| {
+                // A member unknown or of the wrong type: said in plain words, member by
+                // member, when the text reads as a JSON value at all.
+                let plain = e.is_data().then(|| {
+                    let value = serde_json::from_str::<serde_json::Value>(text).ok()?;
+                    members::check(&value, "config_json", CONFIG_MEMBERS, Code::InvalidConfig).err()
+                });
+                plain.flatten().unwrap_or_else(|| config_json_error(&e))
+            })?
         };
         let api_key = parsed
             .api_key
@@ -515,6 +543,30 @@ mod tests {
         let e = cfg(r#"{"api_key":"k","base_ulr":"x"}"#).unwrap_err();
         assert_eq!(e.code, Code::InvalidConfig);
         assert_eq!(e.field.as_deref(), Some("base_ulr"));
+    }
+
+    #[test]
+    fn a_member_of_the_wrong_type_is_named_with_the_type_in_plain_words() {
+        let e = cfg(r#"{"api_key":"k","timeout_ms":"60s"}"#).unwrap_err();
+        assert_eq!(e.code, Code::InvalidConfig);
+        assert_eq!(e.field.as_deref(), Some("timeout_ms"));
+        assert_eq!(
+            e.message,
+            "timeout_ms: must be a whole number of milliseconds (got \"60s\")"
+        );
+        assert!(!e.message.contains("u64"));
+        let e = cfg(r#"{"api_key":"k","max_retries":-2}"#).unwrap_err();
+        assert_eq!(e.field.as_deref(), Some("max_retries"));
+        assert!(
+            e.message.contains("a whole number from 0 to"),
+            "{}",
+            e.message
+        );
+        let e = cfg(r#"{"api_key":7}"#).unwrap_err();
+        assert_eq!(e.message, "api_key: must be a string (got 7)");
+        assert!(cfg(r#"{"api_key":"k","proxy":null}"#).is_ok());
+        let e = cfg("[]").unwrap_err();
+        assert_eq!(e.field.as_deref(), Some("config_json"));
     }
 
     #[test]

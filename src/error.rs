@@ -191,6 +191,9 @@ pub struct ErrorInfo {
     pub message: String,
     /// The request field at fault (validation errors), as a dotted path.
     pub field: Option<String>,
+    /// When several members are missing from a request, all of them (`field` is the first);
+    /// empty otherwise.
+    pub fields: Vec<String>,
     pub http_status: Option<u16>,
     /// The envelope's `code` when the API answered with one.
     pub api_code: Option<i64>,
@@ -227,6 +230,7 @@ impl Error {
             code,
             message: message.into(),
             field: None,
+            fields: Vec::new(),
             http_status: None,
             api_code: None,
             api_message: None,
@@ -274,6 +278,13 @@ impl Error {
         m.insert("name".into(), json!(self.code.name()));
         m.insert("message".into(), json!(self.message));
         m.insert("field".into(), json!(self.field));
+        // Every member at fault: the missing ones when several are, else `field` alone.
+        let fields = match (&self.fields[..], &self.field) {
+            ([], Some(field)) => json!([field]),
+            ([], None) => Value::Null,
+            (all, _) => json!(all),
+        };
+        m.insert("fields".into(), fields);
         m.insert("http_status".into(), json!(self.http_status));
         m.insert("api_code".into(), json!(self.api_code));
         m.insert("api_message".into(), json!(self.api_message));
@@ -321,6 +332,7 @@ mod tests {
             "name",
             "message",
             "field",
+            "fields",
             "http_status",
             "api_code",
             "api_message",
@@ -334,6 +346,8 @@ mod tests {
             assert!(j.get(k).is_some(), "missing {k}");
         }
         assert_eq!(j["field"], "avatar_id");
+        assert_eq!(j["fields"], json!(["avatar_id"]));
+        assert_eq!(Error::new(Code::Api, "x").to_json()["fields"], Value::Null);
         assert_eq!(j["name"], "JOGG_ERR_VALIDATION");
         assert_eq!(j["message"], "avatar_id: is required");
     }

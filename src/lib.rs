@@ -42,6 +42,7 @@ pub mod fuzzing;
 pub mod hooks;
 mod limiter;
 pub mod log;
+mod members;
 pub mod ops;
 pub mod pages;
 pub mod schema;

@@ -6,7 +6,7 @@
 
 use serde_json::{Map, Value};
 
-use crate::error::{Error, Result};
+use crate::error::{Code, Error, Result};
 
 /// The type and allowed values of one parameter.
 #[derive(Debug)]
@@ -23,6 +23,9 @@ pub enum Kind {
     },
     /// A string from a closed set, exact case (D27).
     StrEnum(&'static [&'static str]),
+    /// A filter from an open set of words the API spells in lower case (language names):
+    /// sent lower-cased, so that `English` finds what `english` does instead of nothing.
+    LowerText,
     /// An identifier: a non-empty string, or an integer (ids whose type the documents
     /// disagree on, D15/D19).
     Id,
@@ -185,14 +188,7 @@ impl Schema {
             };
             out.insert(name.clone(), check_kind(&field.kind, value, &path, place)?);
         }
-        for field in self.fields.iter().filter(|f| f.required) {
-            if !out.contains_key(field.name) {
-                return Err(Error::validation(
-                    format!("{prefix}{}", field.name),
-                    "is required",
-                ));
-            }
-        }
+        self.check_missing(&out, prefix)?;
         for rule in self.rules {
             match rule {
                 Rule::ExactlyOne(names) => {
@@ -273,6 +269,98 @@ impl Schema {
         Ok(out)
     }
 
+    /// Every member this level lacks, in one error: the required ones, those a rule requires
+    /// given what is present, and the choices no member was given for ("exactly one of
+    /// script, audio_url"). One missing member alone keeps its own message
+    /// (`avatar_id: is required`); a single unmade choice is left to the rules below, which
+    /// word it. `field` names the first member to add, `fields` all of them (for a choice,
+    /// its first member).
+    fn check_missing(&self, out: &Map<String, Value>, prefix: &str) -> Result<()> {
+        // (member, the condition that makes it required)
+        let mut missing: Vec<(String, Option<String>)> = self
+            .fields
+            .iter()
+            .filter(|f| f.required && !out.contains_key(f.name))
+            .map(|f| (format!("{prefix}{}", f.name), None))
+            .collect();
+        // (first member, wording)
+        let mut choices: Vec<(String, String)> = Vec::new();
+        for rule in self.rules {
+            match rule {
+                Rule::RequiredWith { field, when }
+                    if out.contains_key(*when) && !out.contains_key(*field) =>
+                {
+                    missing.push((
+                        format!("{prefix}{field}"),
+                        Some(format!("when {when} is set")),
+                    ));
+                }
+                Rule::Case {
+                    when,
+                    equals,
+                    require,
+                } if out.get(*when).and_then(Value::as_str) == Some(*equals) => {
+                    for name in require.iter().filter(|n| !out.contains_key(**n)) {
+                        missing.push((
+                            format!("{prefix}{name}"),
+                            Some(format!("when {when} is {equals:?}")),
+                        ));
+                    }
+                }
+                Rule::ExactlyOne(names) if !names.iter().any(|n| out.contains_key(*n)) => {
+                    choices.push((
+                        format!("{prefix}{}", names[0]),
+                        format!("exactly one of {} is required", names.join(", ")),
+                    ));
+                }
+                Rule::AtLeastOne(names) if !names.iter().any(|n| out.contains_key(*n)) => {
+                    choices.push((
+                        format!("{prefix}{}", names[0]),
+                        format!("at least one of {} is required", names.join(", ")),
+                    ));
+                }
+                _ => {}
+            }
+        }
+        let err = match (missing.as_slice(), choices.len()) {
+            ([], 0 | 1) => return Ok(()),
+            ([(name, when)], 0) => {
+                let when = when.as_deref().map(|w| format!(" {w}")).unwrap_or_default();
+                Error::validation(name.as_str(), format!("is required{when}"))
+            }
+            _ => {
+                let mut parts = Vec::new();
+                if !missing.is_empty() {
+                    let names: Vec<&str> = missing.iter().map(|(n, _)| n.as_str()).collect();
+                    let verb = if names.len() == 1 { "is" } else { "are" };
+                    let whens: Vec<String> = missing
+                        .iter()
+                        .filter_map(|(n, w)| w.as_ref().map(|w| format!("{n} {w}")))
+                        .collect();
+                    let whens = match whens.as_slice() {
+                        [] => String::new(),
+                        _ => format!(" ({})", whens.join("; ")),
+                    };
+                    parts.push(format!("{}: {verb} required{whens}", names.join(", ")));
+                }
+                parts.extend(choices.iter().map(|(_, wording)| wording.clone()));
+                let fields: Vec<String> = missing
+                    .into_iter()
+                    .map(|(n, _)| n)
+                    .chain(choices.into_iter().map(|(n, _)| n))
+                    .collect();
+                let mut err = Error::new(Code::Validation, parts.join("; "));
+                if !err.message.starts_with(fields[0].as_str()) {
+                    err.message = format!("{}: {}", fields[0], err.message);
+                }
+                err.field = Some(fields[0].clone());
+                err.fields = fields;
+                err
+            }
+        };
+        Err(err)
+    }
+
     fn names(&self) -> String {
         self.fields
             .iter()
@@ -338,12 +426,16 @@ fn check_kind(kind: &Kind, value: &Value, name: &str, place: Place) -> Result<Va
             return Ok(as_sent(value, n));
         }
         // In a URL every value is text: a number given for a string is written as it reads.
-        Kind::Str { .. } | Kind::Id if place.in_url && value.is_number() => {}
+        Kind::Str { .. } | Kind::Id | Kind::LowerText if place.in_url && value.is_number() => {}
         Kind::Str { non_empty } => {
             let s = value.as_str().ok_or_else(|| bad_type("a string"))?;
             if *non_empty && place.required && s.trim().is_empty() {
                 return Err(Error::validation(name, "must not be empty"));
             }
+        }
+        Kind::LowerText => {
+            let s = value.as_str().ok_or_else(|| bad_type("a string"))?;
+            return Ok(Value::String(s.to_lowercase()));
         }
         Kind::StrEnum(allowed) => {
             let s = value.as_str().ok_or_else(|| bad_type("a string"))?;
@@ -749,6 +841,59 @@ mod tests {
                 .check(&json!({"url": "u", "voice": {"id": null}}))
                 .is_err()
         );
+    }
+
+    #[test]
+    fn every_missing_member_is_reported_at_once() {
+        static MAIN: Schema = Schema {
+            fields: &[
+                opt("script", STR),
+                opt("audio_url", STR),
+                req("screen_style", INT),
+                req("avatar_id", INT),
+                req("avatar_type", INT),
+                opt("voice_id", STR),
+            ],
+            rules: &[
+                Rule::ExactlyOne(&["script", "audio_url"]),
+                Rule::RequiredWith {
+                    field: "voice_id",
+                    when: "script",
+                },
+            ],
+        };
+        let e = MAIN.check(&json!({"script": "Hi"})).unwrap_err();
+        assert_eq!(e.code, Code::Validation);
+        assert_eq!(
+            e.message,
+            "screen_style, avatar_id, avatar_type, voice_id: are required (voice_id when \
+             script is set)"
+        );
+        assert_eq!(e.field.as_deref(), Some("screen_style"));
+        assert_eq!(
+            e.fields,
+            ["screen_style", "avatar_id", "avatar_type", "voice_id"]
+        );
+        assert_eq!(
+            e.to_json()["fields"],
+            json!(["screen_style", "avatar_id", "avatar_type", "voice_id"])
+        );
+        let e = MAIN.check(&json!({})).unwrap_err();
+        assert_eq!(
+            e.message,
+            "screen_style, avatar_id, avatar_type: are required; exactly one of script, \
+             audio_url is required"
+        );
+        assert_eq!(e.fields.last().map(String::as_str), Some("script"));
+        // One missing member keeps its own message; a mistyped member is reported first.
+        let e = MAIN
+            .check(&json!({"script": "Hi", "voice_id": "v", "avatar_id": 1, "avatar_type": 0}))
+            .unwrap_err();
+        assert_eq!(e.message, "screen_style: is required");
+        assert!(e.fields.is_empty());
+        let e = MAIN.check(&json!({"avatar_id": "one"})).unwrap_err();
+        assert_eq!(e.field.as_deref(), Some("avatar_id"));
+        assert!(e.message.contains("must be an integer"), "{}", e.message);
     }
 
     #[test]

@@ -17,7 +17,7 @@ fn create_op() -> &'static jogg::ops::Operation {
 }
 
 fn valid_request() -> Value {
-    json!({"script": "hi", "voice_id": "en-US-JennyNeural", "avatar_id": 1,
+    json!({"script": "hi", "voice_id": "en-US-JennyNeural", "avatar_id": 81,
            "avatar_type": 0, "screen_style": 1})
 }
 
@@ -179,6 +179,68 @@ fn connection_refused_is_connect_error() {
     assert_eq!(e.code, Code::Connect, "{e}");
     assert!(e.retryable());
     assert!(!e.maybe_processed);
+    // Where it tried to connect, so that a wrong base_url shows.
+    assert!(
+        e.message
+            .ends_with(&format!("(connecting to 127.0.0.1:{port}, from base_url)")),
+        "{}",
+        e.message
+    );
+    // Through a proxy, the proxy is named (its password never).
+    let mut config = config_no_retry("https://api.example.com", "k");
+    config.proxy = jogg::Proxy::Url(format!("http://user:s3cret@127.0.0.1:{port}"));
+    let e = Client::new(config).unwrap().get_project("p").unwrap_err();
+    assert_eq!(e.code, Code::Connect, "{e}");
+    assert!(
+        e.message
+            .ends_with(&format!("(connecting to 127.0.0.1:{port}, the proxy)")),
+        "{}",
+        e.message
+    );
+    assert!(!e.message.contains("s3cret"));
+}
+
+#[test]
+fn every_missing_member_of_the_main_create_is_named_at_once() {
+    let server = mock(0);
+    let c = client(&server);
+    let e = c
+        .execute(create_op(), &json!({"script": "Hello"}))
+        .unwrap_err();
+    assert_eq!(e.code, Code::Validation);
+    assert_eq!(e.field.as_deref(), Some("screen_style"));
+    assert_eq!(
+        e.to_json()["fields"],
+        json!(["screen_style", "avatar_id", "avatar_type", "voice_id"])
+    );
+    for member in ["screen_style", "avatar_id", "avatar_type", "voice_id"] {
+        assert!(e.message.contains(member), "{}", e.message);
+    }
+    assert!(server.requests().is_empty());
+}
+
+#[test]
+fn language_filters_match_whatever_the_case() {
+    let server = mock(0);
+    let c = client(&server);
+    let lower = c
+        .list_voices(&VoiceFilter {
+            language: Some("english".into()),
+            ..Default::default()
+        })
+        .unwrap();
+    let capital = c
+        .list_voices(&VoiceFilter {
+            language: Some("English".into()),
+            ..Default::default()
+        })
+        .unwrap();
+    assert!(!capital.voices.is_empty());
+    assert_eq!(capital, lower);
+    let sent = server.requests().pop().unwrap();
+    assert!(sent.query.contains(&("language".into(), "english".into())));
+    let custom = c.v2().list_custom_voices(Some("SPANISH")).unwrap();
+    assert!(!custom.voices.is_empty());
 }
 
 #[test]

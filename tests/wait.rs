@@ -19,7 +19,7 @@ fn fast(timeout_ms: u64) -> WaitOptions {
 
 fn create(c: &jogg::Client, script: &str) -> String {
     c.create_video_from_talking_avatar(&CreateTalkingAvatarVideo::from_script(
-        1,
+        81,
         "en-US-JennyNeural",
         script,
     ))
@@ -74,6 +74,34 @@ fn failed_render_is_task_failed_with_the_id() {
     assert_eq!(e.code, Code::TaskFailed);
     assert_eq!(e.task_id.as_deref(), Some(id.as_str()));
     assert_eq!(e.to_json()["task_id"], id.as_str());
+    // The project's own status text; a v1 project gives no reason.
+    assert!(
+        e.message
+            .ends_with(&format!("{id} ended failed (status 5, \"failed\")")),
+        "{}",
+        e.message
+    );
+    assert_eq!(e.api_message, None);
+}
+
+#[test]
+fn a_failed_task_says_why_when_the_api_does() {
+    let server = mock(0);
+    let c = client(&server);
+    let e = c
+        .create_and_wait(
+            jogg::ops::find("v2.create_lip_sync_video").unwrap(),
+            &serde_json::json!({"video_url": "https://example.com/FAIL_RENDER.mp4",
+                                "audio_url": "https://example.com/a.mp3"}),
+            &fast(5_000),
+            |_| ControlFlow::Continue(()),
+        )
+        .unwrap_err();
+    assert_eq!(e.code, Code::TaskFailed);
+    let reason = "the audio could not be aligned with the video";
+    assert!(e.message.ends_with(&format!(": {reason}")), "{}", e.message);
+    assert_eq!(e.api_message.as_deref(), Some(reason));
+    assert_eq!(e.to_json()["api_message"], reason);
 }
 
 #[test]

@@ -394,7 +394,7 @@ impl Transport {
         let what = What(method, path);
         let mut response = self
             .run(method, path, query, body, budget)
-            .map_err(|e| transport_error(&e, method, &what))?;
+            .map_err(|e| self.naming_the_target(transport_error(&e, method, &what)))?;
         let status = response.status().as_u16();
         // The envelope's `rid` is the request id; a gateway's header stands in when the body
         // has none (an HTML error page).
@@ -562,6 +562,33 @@ impl Drop for Agents {
 }
 
 /// `host` as ureq sets it: the URL's host, with the port unless it is the scheme's own.
+/// `host:port` of a URL as a connection goes to it: the scheme's port when none is written.
+fn connection_target(url: &str) -> String {
+    let Ok(uri) = url.parse::<ureq::http::Uri>() else {
+        return String::from("an unparsable address");
+    };
+    let host = uri.host().unwrap_or_default();
+    match uri.port_u16().or_else(|| default_port(&uri)) {
+        Some(port) => format!("{host}:{port}"),
+        None => host.to_string(),
+    }
+}
+
+impl Transport {
+    /// A connection that could not be made (refused, DNS, no answer in time) names where it
+    /// was going, since the cause is most often a wrong `base_url` or proxy.
+    fn naming_the_target(&self, mut err: Error) -> Error {
+        if err.code == Code::Connect {
+            let target = match self.config.effective_proxy() {
+                Proxy::Url(proxy) => format!("{}, the proxy", connection_target(&proxy)),
+                _ => format!("{}, from base_url", connection_target(&self.base_url)),
+            };
+            err.message = format!("{} (connecting to {target})", err.message);
+        }
+        err
+    }
+}
+
 fn host_and_port(url: &str) -> String {
     let Ok(uri) = url.parse::<ureq::http::Uri>() else {
         return String::new();
