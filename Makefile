@@ -77,17 +77,23 @@ test-rust:
 # A README block marked `<!-- PATH -->` is the file PATH, word for word.
 README_BLOCK = awk -v mark='<!-- $(1) -->' '$$0 == mark {m=1; next} m && /^```/ && !on {on=1; next} on && /^```$$/ {exit} on' README.md | diff - $(1)
 
-$(BUILD)/worker_pool: examples-c/worker_pool.c include/jogg.h lib | $(BUILD)
+$(BUILD)/worker_pool $(BUILD)/mock_test: $(BUILD)/%: examples-c/%.c include/jogg.h lib | $(BUILD)
 	$(CC) $(CFLAGS) $(C_STRICT) -Iinclude $< $(LIB_A) $(NATIVE_LIBS) -o $@
 
+# The README's examples run under `--render-ms 0`, as the README says to run them: a render is
+# over at once, so the wait's first poll (made at once) sees it done. The README's C example
+# prints the project JSON; with --quiet nothing else reaches stdout, so a JSON reader takes it.
 test-c: $(BUILD)/test_abi $(BUILD)/quickstart $(BUILD)/readme_example $(BUILD)/webhook_receiver \
-		$(BUILD)/worker_pool
+		$(BUILD)/worker_pool $(BUILD)/mock_test
 	$(MOCK) --render-ms 300 -- $(BUILD)/test_abi
 	$(MOCK) --render-ms 300 -- $(BUILD)/quickstart > $(BUILD)/quickstart.out
 	grep -q '"status_code":4' $(BUILD)/quickstart.out
 	grep -q '"video_url":"http://127.0.0.1:' $(BUILD)/quickstart.out
-	$(MOCK) --render-ms 300 -- $(BUILD)/readme_example > $(BUILD)/readme_example.out
-	grep -q '"video_url":"http://127.0.0.1:' $(BUILD)/readme_example.out
+	$(MOCK) --quiet --render-ms 0 -- $(BUILD)/readme_example | $(PYTHON) -m json.tool > $(BUILD)/readme_example.out
+	grep -q '"video_url": "http://127.0.0.1:' $(BUILD)/readme_example.out
+	$(call README_BLOCK,examples-c/mock_test.c)
+	$(MOCK) --quiet --render-ms 0 -- $(BUILD)/mock_test > $(BUILD)/mock_test.out
+	grep -q '^ok: one create sent, and the wait saw success' $(BUILD)/mock_test.out
 	$(MOCK) --render-ms 300 -- $(BUILD)/webhook_receiver > $(BUILD)/webhook_receiver.out
 	grep -q '"event":"generated_video_success"' $(BUILD)/webhook_receiver.out
 	grep -q '"task_kind":"video"' $(BUILD)/webhook_receiver.out
@@ -287,7 +293,7 @@ test-version: $(BUILD)/test_version
 # The README's Rust example is examples/quickstart.rs, word for word, and runs.
 test-readme-rust: lib | $(BUILD)
 	awk '/^```rust/ {on=1; next} /^```$$/ {if (on) exit} on' README.md | diff - examples/quickstart.rs
-	$(MOCK) --render-ms 300 -- $(CARGO) run -q --release --all-features --example quickstart \
+	$(MOCK) --quiet --render-ms 0 -- $(CARGO) run -q --release --all-features --example quickstart \
 		> $(BUILD)/readme-rust.out
 	grep -q '^video: http://127.0.0.1:' $(BUILD)/readme-rust.out
 
@@ -304,10 +310,10 @@ $(BUILD)/readme_cpp: $(BUILD)/readme.cpp
 
 test-cpp: $(BUILD)/test_wrapper $(BUILD)/example_cpp $(BUILD)/readme_cpp
 	$(MOCK) --render-ms 300 -- $(BUILD)/test_wrapper
-	for prog in example_cpp readme_cpp; do \
-		$(MOCK) --render-ms 300 -- $(BUILD)/$$prog > $(BUILD)/$$prog.out || exit 1; \
-		grep -q '^video: http://127.0.0.1:' $(BUILD)/$$prog.out || exit 1; \
-	done
+	$(MOCK) --render-ms 300 -- $(BUILD)/example_cpp > $(BUILD)/example_cpp.out
+	grep -q '^video: http://127.0.0.1:' $(BUILD)/example_cpp.out
+	$(MOCK) --quiet --render-ms 0 -- $(BUILD)/readme_cpp > $(BUILD)/readme_cpp.out
+	grep -q '^video: http://127.0.0.1:' $(BUILD)/readme_cpp.out
 
 check-memory-cpp: $(BUILD)/test_wrapper
 	$(MOCK) --render-ms 300 -- valgrind -q --error-exitcode=1 --leak-check=full \
@@ -315,7 +321,8 @@ check-memory-cpp: $(BUILD)/test_wrapper
 
 # go vet, then the package's tests and its Example functions (each must have run and matched
 # its Output), then the README's Go block as a module of its own that requires this one
-# through a replace, and the quickstart command.
+# through a replace, and the quickstart command; then the README's example test against the
+# control API (go/examples/mocktest, a module of its own as well), under a mock of its own.
 test-go: lib $(BUILD)/readme.go
 	cd go && $(GO_ENV) $(GO) vet ./...
 	$(MOCK) --render-ms 300 -- sh -c 'cd go && $(GO_ENV) $(GO) test -count=1 -v ./... > $(CURDIR)/$(BUILD)/go-test.out 2>&1' \
@@ -326,10 +333,15 @@ test-go: lib $(BUILD)/readme.go
 	cp $(BUILD)/readme.go $(BUILD)/readme-go/main.go
 	cd $(BUILD)/readme-go && $(GO_ENV) $(GO) mod init readme && \
 		$(GO_ENV) $(GO) mod edit -require=$(GO_MODULE)@v0.0.0 -replace=$(GO_MODULE)=$(CURDIR)/go
-	for dir in go/cmd/quickstart $(BUILD)/readme-go; do \
-		$(MOCK) --render-ms 300 -- sh -c "cd $$dir && $(GO_ENV) $(GO) run ." > $(BUILD)/go-run.out || exit 1; \
-		grep -q '^video: http://127.0.0.1:' $(BUILD)/go-run.out || exit 1; \
-	done
+	$(MOCK) --render-ms 300 -- sh -c "cd go/cmd/quickstart && $(GO_ENV) $(GO) run ." > $(BUILD)/go-run.out
+	grep -q '^video: http://127.0.0.1:' $(BUILD)/go-run.out
+	$(MOCK) --quiet --render-ms 0 -- sh -c "cd $(BUILD)/readme-go && $(GO_ENV) $(GO) run ." > $(BUILD)/go-run.out
+	grep -q '^video: http://127.0.0.1:' $(BUILD)/go-run.out
+	$(call README_BLOCK,go/examples/mocktest/video_test.go)
+	cd go/examples/mocktest && $(GO_ENV) $(GO) vet .
+	$(MOCK) --quiet --render-ms 0 -- sh -c 'cd go/examples/mocktest && $(GO_ENV) $(GO) test -count=1 -v .' \
+		> $(BUILD)/go-mocktest.out || { cat $(BUILD)/go-mocktest.out; exit 1; }
+	grep -q '^--- PASS: TestOneVideoIsCreatedAndTheWaitSeesSuccess' $(BUILD)/go-mocktest.out
 
 # The Python wheel, with this build's libjogg.so inside (python/hatch_build.py), for this
 # platform: $(WHEEL_DIR)/jogg-VERSION-py3-none-PLATFORM.whl. No index and no build isolation,
@@ -352,9 +364,14 @@ test-python: wheel $(BUILD)/readme.python
 	$(VENV)/bin/python -m pip install -q --disable-pip-version-check --no-index $(WHEEL_DIR)/jogg-$(VERSION)-py3-none-*.whl
 	$(MOCK) --render-ms 300 -- env -u JOGG_LIB -u PYTHONPATH PYTHONDONTWRITEBYTECODE=1 \
 		$(VENV)/bin/python -m pytest -p no:cacheprovider -v python/tests
-	$(MOCK) --render-ms 300 -- env -u JOGG_LIB -u PYTHONPATH PYTHONDONTWRITEBYTECODE=1 \
+	$(MOCK) --quiet --render-ms 0 -- env -u JOGG_LIB -u PYTHONPATH PYTHONDONTWRITEBYTECODE=1 \
 		$(VENV)/bin/python $(BUILD)/readme.python > $(BUILD)/readme-python.out
 	grep -q '^video: http://127.0.0.1:' $(BUILD)/readme-python.out
+	$(call README_BLOCK,python/examples/test_with_mock.py)
+	$(MOCK) --quiet --render-ms 0 -- env -u JOGG_LIB -u PYTHONPATH PYTHONDONTWRITEBYTECODE=1 \
+		$(VENV)/bin/python -m pytest -p no:cacheprovider -v python/examples/test_with_mock.py \
+		> $(BUILD)/python-mocktest.out || { cat $(BUILD)/python-mocktest.out; exit 1; }
+	grep -q 'test_one_video_is_created_and_the_wait_sees_success PASSED' $(BUILD)/python-mocktest.out
 	$(call README_BLOCK,python/examples/worker_pool.py)
 	$(MOCK) --render-ms 300 -- env -u JOGG_LIB -u PYTHONPATH PYTHONDONTWRITEBYTECODE=1 \
 		$(VENV)/bin/python python/examples/worker_pool.py > $(BUILD)/worker-pool-python.out
