@@ -23,7 +23,8 @@ use sha2::{Digest, Sha256};
 use crate::client::Client;
 use crate::error::{Code, Error, Result};
 use crate::transport::{
-    Method, Transfer, check_file_url, redact_url, stream_error_code, transport_error,
+    Method, Transfer, check_file_url, naming_the_target, redact_url, stream_error_code,
+    transport_error,
 };
 
 const CHUNK: usize = 64 * 1024;
@@ -325,9 +326,10 @@ impl Client {
             if from > 0 {
                 request = request.header("range", format!("bytes={from}-"));
             }
-            let response = request
-                .call()
-                .map_err(|e| transport_error(&e, Method::Get, &what))?;
+            let response = request.call().map_err(|e| {
+                let err = transport_error(&e, Method::Get, &what);
+                naming_the_target(err, &uri.to_string(), "the download URL")
+            })?;
             let status = response.status().as_u16();
             if !(300..400).contains(&status) || status == 304 {
                 return Ok((response, what));

@@ -22,7 +22,8 @@ use crate::client::Client;
 use crate::error::{Code, Error, Result};
 use crate::ops::Version;
 use crate::transport::{
-    Method, Transfer, check_file_url, redact_url, stream_error_code, transport_error,
+    Method, Transfer, check_file_url, naming_the_target, redact_url, stream_error_code,
+    transport_error,
 };
 
 const MIB: u64 = 1024 * 1024;
@@ -478,7 +479,11 @@ fn put_file<F: FnMut(&UploadProgress) -> ControlFlow<()>>(
                     err
                 }
             },
-            other => transport_error(&other, Method::Put, &what),
+            other => naming_the_target(
+                transport_error(&other, Method::Put, &what),
+                &signed.sign_url,
+                "the signed upload URL",
+            ),
         };
         // Uploading again is harmless: no credits, same object.
         err.maybe_processed = false;

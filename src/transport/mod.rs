@@ -394,7 +394,7 @@ impl Transport {
         let what = What(method, path);
         let mut response = self
             .run(method, path, query, body, budget)
-            .map_err(|e| self.naming_the_target(transport_error(&e, method, &what)))?;
+            .map_err(|e| self.naming_the_api_target(transport_error(&e, method, &what)))?;
         let status = response.status().as_u16();
         // The envelope's `rid` is the request id; a gateway's header stands in when the body
         // has none (an HTML error page).
@@ -574,18 +574,27 @@ fn connection_target(url: &str) -> String {
     }
 }
 
+/// A connection that could not be made (refused, DNS, no answer in time) names where it was
+/// going, `host:port` and what that is (`from base_url`, `the proxy`, `the download URL`):
+/// the cause is most often a wrong address.
+pub(crate) fn naming_the_target(mut err: Error, url: &str, what: &str) -> Error {
+    if err.code == Code::Connect {
+        err.message = format!(
+            "{} (connecting to {}, {what})",
+            err.message,
+            connection_target(url)
+        );
+    }
+    err
+}
+
 impl Transport {
-    /// A connection that could not be made (refused, DNS, no answer in time) names where it
-    /// was going, since the cause is most often a wrong `base_url` or proxy.
-    fn naming_the_target(&self, mut err: Error) -> Error {
-        if err.code == Code::Connect {
-            let target = match self.config.effective_proxy() {
-                Proxy::Url(proxy) => format!("{}, the proxy", connection_target(&proxy)),
-                _ => format!("{}, from base_url", connection_target(&self.base_url)),
-            };
-            err.message = format!("{} (connecting to {target})", err.message);
+    /// [`naming_the_target`] for an API request: the base URL's host, or the proxy's.
+    fn naming_the_api_target(&self, err: Error) -> Error {
+        match self.config.effective_proxy() {
+            Proxy::Url(proxy) => naming_the_target(err, &proxy, "the proxy"),
+            _ => naming_the_target(err, &self.base_url, "from base_url"),
         }
-        err
     }
 }
 
