@@ -17,7 +17,14 @@
 //! - webhook endpoints may be `http://` loopback URLs (the real API requires
 //!   HTTPS), so receivers on this machine get deliveries;
 //! - faults (5xx, 50000, 429, slow or dropped answers, broken bodies, cut
-//!   downloads) are injected on request, by rule or at a seeded rate (`faults`).
+//!   downloads) are injected on request, by rule or at a seeded rate (`faults`);
+//! - a create naming an avatar, voice, template, music track or visual style
+//!   the mock does not have gets the API's 10104, unless
+//!   [`MockConfig::accept_any_ids`];
+//! - a control API under `/_mock/` (`control`: the request log, reset, ending
+//!   tasks on demand, webhook deliveries) lets a test suite in any language use
+//!   the mock as its test double; it is not API traffic (not logged, limited or
+//!   faulted).
 //!
 //! One router (`routes`) sends each request to the handler of its operation
 //! (`areas`, one per operation of the description) or to the mock's own files
