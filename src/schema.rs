@@ -288,7 +288,11 @@ impl Schema {
         for rule in self.rules {
             match rule {
                 Rule::RequiredWith { field, when }
-                    if out.contains_key(*when) && !out.contains_key(*field) =>
+                    if out.contains_key(*when)
+                        && !out.contains_key(*field)
+                        && !missing
+                            .iter()
+                            .any(|(m, _)| *m == format!("{prefix}{field}")) =>
                 {
                     missing.push((
                         format!("{prefix}{field}"),
@@ -301,6 +305,9 @@ impl Schema {
                     require,
                 } if out.get(*when).and_then(Value::as_str) == Some(*equals) => {
                     for name in require.iter().filter(|n| !out.contains_key(**n)) {
+                        if missing.iter().any(|(m, _)| *m == format!("{prefix}{name}")) {
+                            continue;
+                        }
                         missing.push((
                             format!("{prefix}{name}"),
                             Some(format!("when {when} is {equals:?}")),
@@ -330,18 +337,24 @@ impl Schema {
             }
             _ => {
                 let mut parts = Vec::new();
-                if !missing.is_empty() {
-                    let names: Vec<&str> = missing.iter().map(|(n, _)| n.as_str()).collect();
-                    let verb = if names.len() == 1 { "is" } else { "are" };
-                    let whens: Vec<String> = missing
-                        .iter()
-                        .filter_map(|(n, w)| w.as_ref().map(|w| format!("{n} {w}")))
-                        .collect();
-                    let whens = match whens.as_slice() {
-                        [] => String::new(),
-                        _ => format!(" ({})", whens.join("; ")),
-                    };
-                    parts.push(format!("{}: {verb} required{whens}", names.join(", ")));
+                match missing.as_slice() {
+                    [] => {}
+                    [(name, when)] => {
+                        let when = when.as_deref().map(|w| format!(" {w}")).unwrap_or_default();
+                        parts.push(format!("{name}: is required{when}"));
+                    }
+                    several => {
+                        let names: Vec<&str> = several.iter().map(|(n, _)| n.as_str()).collect();
+                        let whens: Vec<String> = several
+                            .iter()
+                            .filter_map(|(n, w)| w.as_ref().map(|w| format!("{n} {w}")))
+                            .collect();
+                        let whens = match whens.as_slice() {
+                            [] => String::new(),
+                            _ => format!(" ({})", whens.join("; ")),
+                        };
+                        parts.push(format!("{}: are required{whens}", names.join(", ")));
+                    }
                 }
                 parts.extend(choices.iter().map(|(_, wording)| wording.clone()));
                 let fields: Vec<String> = missing
@@ -885,6 +898,14 @@ mod tests {
              audio_url is required"
         );
         assert_eq!(e.fields.last().map(String::as_str), Some("script"));
+        let e = MAIN
+            .check(&json!({"voice_id": "v", "screen_style": 1, "avatar_type": 0}))
+            .unwrap_err();
+        assert_eq!(
+            e.message,
+            "avatar_id: is required; exactly one of script, audio_url is required"
+        );
+        assert_eq!(e.fields, ["avatar_id", "script"]);
         // One missing member keeps its own message; a mistyped member is reported first.
         let e = MAIN
             .check(&json!({"script": "Hi", "voice_id": "v", "avatar_id": 1, "avatar_type": 0}))
