@@ -85,14 +85,17 @@ README_EXCERPT = awk -v mark='<!-- excerpt: $(1) -->' '$$0 == mark {m=1; next} m
 	awk 'FNR == NR {part = part $$0 "\n"; next} {whole = whole $$0 "\n"} END {if (!index(whole, part)) {print "README excerpt not in $(1)"; exit 1}}' \
 		$(BUILD)/readme-excerpt-$(notdir $(1)) $(1)
 
-$(BUILD)/worker_pool: examples-c/worker_pool.c include/jogg.h lib | $(BUILD)
+$(BUILD)/worker_pool $(BUILD)/mock_test: $(BUILD)/%: examples-c/%.c include/jogg.h lib | $(BUILD)
 	$(CC) $(CFLAGS) $(C_STRICT) -Iinclude $< $(LIB_A) $(NATIVE_LIBS) -o $@
 
 # Over HTTPS too: `jogg-mock --tls` serves a certificate of its own CA and gives the command
 # SSL_CERT_FILE (and JOGG_MOCK_CA_FILE) naming it. curl checks that the mock's TLS is what
 # an OpenSSL client accepts, so that users can test their own TLS set-up against it.
+# The README's examples run under `--render-ms 0`, as the README says to run them: a render is
+# over at once, so the wait's first poll (made at once) sees it done. With --quiet nothing but
+# the program's own output reaches stdout: the README's C example prints exactly one line.
 test-c: $(BUILD)/test_abi $(BUILD)/quickstart $(BUILD)/readme_example $(BUILD)/webhook_receiver \
-		$(BUILD)/worker_pool $(BUILD)/test_tls
+		$(BUILD)/worker_pool $(BUILD)/test_tls $(BUILD)/mock_test
 	$(MOCK) --render-ms 300 -- $(BUILD)/test_abi
 	$(MOCK) --tls --render-ms 300 -- $(BUILD)/test_tls
 	$(MOCK) --tls --render-ms 300 -- $(BUILD)/quickstart > $(BUILD)/quickstart-tls.out
@@ -103,8 +106,12 @@ test-c: $(BUILD)/test_abi $(BUILD)/quickstart $(BUILD)/readme_example $(BUILD)/w
 	grep -q '"status_code":4' $(BUILD)/quickstart.out
 	grep -q '"video_url":"http://127.0.0.1:' $(BUILD)/quickstart.out
 	grep -q '^video: http://127.0.0.1:' $(BUILD)/quickstart.out
-	$(MOCK) --render-ms 300 -- $(BUILD)/readme_example > $(BUILD)/readme_example.out
-	grep -q '^video: http://127.0.0.1:' $(BUILD)/readme_example.out
+	$(MOCK) --quiet --render-ms 0 -- $(BUILD)/readme_example > $(BUILD)/readme_example.out
+	grep -q '^video: http://127.0.0.1:[0-9]*/files/tasks/' $(BUILD)/readme_example.out
+	test "$$(wc -l < $(BUILD)/readme_example.out)" -eq 1
+	$(call README_BLOCK,examples-c/mock_test.c)
+	$(MOCK) --quiet --render-ms 0 -- $(BUILD)/mock_test > $(BUILD)/mock_test.out
+	grep -q '^ok: one create sent, and the wait saw success' $(BUILD)/mock_test.out
 	$(call README_EXCERPT,examples-c/webhook_receiver.c)
 	$(MOCK) --render-ms 1000 -- $(BUILD)/webhook_receiver > $(BUILD)/webhook_receiver.out
 	grep -q '^delivered: .*"event":"generated_video_success"' $(BUILD)/webhook_receiver.out
@@ -320,7 +327,7 @@ test-version: $(BUILD)/test_version
 # The README's Rust example is examples/quickstart.rs, word for word, and runs.
 test-readme-rust: lib | $(BUILD)
 	awk '/^```rust/ {on=1; next} /^```$$/ {if (on) exit} on' README.md | diff - examples/quickstart.rs
-	$(MOCK) --render-ms 300 -- $(CARGO) run -q --release --all-features --example quickstart \
+	$(MOCK) --quiet --render-ms 0 -- $(CARGO) run -q --release --all-features --example quickstart \
 		> $(BUILD)/readme-rust.out
 	grep -q '^video: http://127.0.0.1:' $(BUILD)/readme-rust.out
 
@@ -339,10 +346,10 @@ test-cpp: $(BUILD)/test_wrapper $(BUILD)/example_cpp $(BUILD)/readme_cpp
 	$(call README_EXCERPT,tests/cpp/test_wrapper.cpp)
 	$(MOCK) --render-ms 300 -- $(BUILD)/test_wrapper
 	$(MOCK) --tls --render-ms 300 -- $(BUILD)/test_wrapper
-	for prog in example_cpp readme_cpp; do \
-		$(MOCK) --render-ms 300 -- $(BUILD)/$$prog > $(BUILD)/$$prog.out || exit 1; \
-		grep -q '^video: http://127.0.0.1:' $(BUILD)/$$prog.out || exit 1; \
-	done
+	$(MOCK) --render-ms 300 -- $(BUILD)/example_cpp > $(BUILD)/example_cpp.out
+	grep -q '^video: http://127.0.0.1:' $(BUILD)/example_cpp.out
+	$(MOCK) --quiet --render-ms 0 -- $(BUILD)/readme_cpp > $(BUILD)/readme_cpp.out
+	grep -q '^video: http://127.0.0.1:' $(BUILD)/readme_cpp.out
 
 check-memory-cpp: $(BUILD)/test_wrapper
 	$(MOCK) --render-ms 300 -- valgrind -q --error-exitcode=1 --leak-check=full \
@@ -350,7 +357,8 @@ check-memory-cpp: $(BUILD)/test_wrapper
 
 # go vet, then the package's tests and its Example functions (each must have run and matched
 # its Output), then the README's Go block as a module of its own that requires this one
-# through a replace, and the quickstart command.
+# through a replace, and the quickstart command; then the README's example test against the
+# control API (go/examples/mocktest, a module of its own as well), under a mock of its own.
 test-go: lib $(BUILD)/readme.go
 	cd go && $(GO_ENV) $(GO) vet ./...
 	$(MOCK) --render-ms 300 -- sh -c 'cd go && $(GO_ENV) $(GO) test -count=1 -v ./... > $(CURDIR)/$(BUILD)/go-test.out 2>&1' \
@@ -361,13 +369,18 @@ test-go: lib $(BUILD)/readme.go
 	cp $(BUILD)/readme.go $(BUILD)/readme-go/main.go
 	cd $(BUILD)/readme-go && $(GO_ENV) $(GO) mod init readme && \
 		$(GO_ENV) $(GO) mod edit -require=$(GO_MODULE)@v0.0.0 -replace=$(GO_MODULE)=$(CURDIR)/go
-	for dir in go/cmd/quickstart $(BUILD)/readme-go; do \
-		$(MOCK) --render-ms 300 -- sh -c "cd $$dir && $(GO_ENV) $(GO) run ." > $(BUILD)/go-run.out || exit 1; \
-		grep -q '^video: http://127.0.0.1:' $(BUILD)/go-run.out || exit 1; \
-	done
+	$(MOCK) --render-ms 300 -- sh -c "cd go/cmd/quickstart && $(GO_ENV) $(GO) run ." > $(BUILD)/go-run.out
+	grep -q '^video: http://127.0.0.1:' $(BUILD)/go-run.out
+	$(MOCK) --quiet --render-ms 0 -- sh -c "cd $(BUILD)/readme-go && $(GO_ENV) $(GO) run ." > $(BUILD)/go-run.out
+	grep -q '^video: http://127.0.0.1:' $(BUILD)/go-run.out
 	$(call README_BLOCK,go/cmd/webhook_receiver/main.go)
 	$(MOCK) --render-ms 1000 -- sh -c 'cd go && $(GO_ENV) $(GO) run ./cmd/webhook_receiver' > $(BUILD)/go-webhook.out
 	grep -q '^waited: .*"polls":1,.*"source":"webhook"' $(BUILD)/go-webhook.out
+	$(call README_BLOCK,go/examples/mocktest/video_test.go)
+	cd go/examples/mocktest && $(GO_ENV) $(GO) vet .
+	$(MOCK) --quiet --render-ms 0 -- sh -c 'cd go/examples/mocktest && $(GO_ENV) $(GO) test -count=1 -v .' \
+		> $(BUILD)/go-mocktest.out || { cat $(BUILD)/go-mocktest.out; exit 1; }
+	grep -q '^--- PASS: TestOneVideoIsCreatedAndTheWaitSeesSuccess' $(BUILD)/go-mocktest.out
 
 # The Python wheel, with this build's libjogg.so inside (python/hatch_build.py), for this
 # platform: $(WHEEL_DIR)/jogg-VERSION-py3-none-PLATFORM.whl. No index and no build isolation,
@@ -390,9 +403,14 @@ test-python: wheel $(BUILD)/readme.python
 	$(VENV)/bin/python -m pip install -q --disable-pip-version-check --no-index $(WHEEL_DIR)/jogg-$(VERSION)-py3-none-*.whl
 	$(MOCK) --render-ms 300 -- env -u JOGG_LIB -u PYTHONPATH PYTHONDONTWRITEBYTECODE=1 \
 		JOGG_MOCK=$(abspath $(MOCK)) $(VENV)/bin/python -m pytest -p no:cacheprovider -v python/tests
-	$(MOCK) --render-ms 300 -- env -u JOGG_LIB -u PYTHONPATH PYTHONDONTWRITEBYTECODE=1 \
+	$(MOCK) --quiet --render-ms 0 -- env -u JOGG_LIB -u PYTHONPATH PYTHONDONTWRITEBYTECODE=1 \
 		$(VENV)/bin/python $(BUILD)/readme.python > $(BUILD)/readme-python.out
 	grep -q '^video: http://127.0.0.1:' $(BUILD)/readme-python.out
+	$(call README_BLOCK,python/examples/test_with_mock.py)
+	$(MOCK) --quiet --render-ms 0 -- env -u JOGG_LIB -u PYTHONPATH PYTHONDONTWRITEBYTECODE=1 \
+		$(VENV)/bin/python -m pytest -p no:cacheprovider -v python/examples/test_with_mock.py \
+		> $(BUILD)/python-mocktest.out || { cat $(BUILD)/python-mocktest.out; exit 1; }
+	grep -q 'test_one_video_is_created_and_the_wait_sees_success PASSED' $(BUILD)/python-mocktest.out
 	$(call README_BLOCK,python/examples/worker_pool.py)
 	$(MOCK) --render-ms 300 -- env -u JOGG_LIB -u PYTHONPATH PYTHONDONTWRITEBYTECODE=1 \
 		$(VENV)/bin/python python/examples/worker_pool.py > $(BUILD)/worker-pool-python.out

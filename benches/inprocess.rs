@@ -83,7 +83,7 @@ fn benches(c: &mut Criterion) {
     let get_params = json!({"project_id": "p_bench"});
     let create_params = json!({
         "script": "Hello from the benchmark, a script of a few words.",
-        "avatar_id": 127,
+        "avatar_id": 81,
         "avatar_type": 0,
         "voice_id": "en-US-ChristopherNeural",
         "screen_style": 1,

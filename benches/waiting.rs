@@ -72,7 +72,7 @@ fn batch() -> BatchRun {
             std::thread::spawn(move || {
                 while next.fetch_add(1, Ordering::SeqCst) < CREATES {
                     let request =
-                        CreateTalkingAvatarVideo::from_script(1, "en-US-JennyNeural", "Hello");
+                        CreateTalkingAvatarVideo::from_script(81, "en-US-JennyNeural", "Hello");
                     if let Err(e) = client.v1().videos().create_from_talking_avatar(&request) {
                         errors.lock().unwrap().push(e.kind());
                     }

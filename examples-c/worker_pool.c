@@ -13,7 +13,7 @@
 static int worker(int n) {
     /* Between hosts: {"post_limit_scope": "redis://10.0.0.5:6379/0"}. */
     const char *config = "{\"post_limit_scope\": \"host\"}";
-    const char *request = "{\"script\": \"Hello!\", \"avatar_id\": 127, \"avatar_type\": 0,"
+    const char *request = "{\"script\": \"Hello!\", \"avatar_id\": 81, \"avatar_type\": 0,"
                           " \"voice_id\": \"en-US-ChristopherNeural\", \"screen_style\": 1}";
     jogg_client *client = NULL;
     char *out = NULL, *err = NULL;

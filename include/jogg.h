@@ -7,8 +7,10 @@
  * NULL on success); error_json may be NULL when only the code is wanted.
  *
  * Errors: every fallible function returns a jogg_code (JOGG_OK = 0) and, in *error_json, an
- * object with code, name, message, field, http_status, api_code, api_message, api_data,
- * request_id, retry_after_ms, retryable, maybe_processed and task_id. retryable means "safe to send again
+ * object with code, name, message, field, fields, http_status, api_code, api_message, api_data,
+ * request_id, retry_after_ms, retryable, maybe_processed and task_id. field names the
+ * request member at fault; fields lists every member at fault (all the missing ones at once
+ * when several are missing; else [field]), null when no member is. retryable means "safe to send again
  * as it is, and it may then succeed"; it is false whenever maybe_processed is true (the
  * request, a create perhaps, may have been acted on: check before sending it again).
  * retry_after_ms is the server's Retry-After (seconds or an HTTP date) or its body hint, at
@@ -544,7 +546,8 @@ void jogg_client_free(jogg_client *client);
  * `aspect_ratio` (0, 1, 2), `style` (professional, social), `gender` (male, female), `age`
  * (adult, senior, young_adult), `scene` (lifestyle, outdoors, business, studio,
  * health_fitness, education, news), `ethnicity` (european, african, south_asian, east_asian,
- * middle_eastern, south_american, north_american). On success `*response_json` receives
+ * middle_eastern, south_american, north_american). `"all_pages": true` is accepted as by
+ * `jogg_call`; the library comes in one reply anyway. On success `*response_json` receives
  * `{"avatars": [...]}` as sent. Ownership and `error_json` as in `jogg_client_new`.
  */
 JOGG_API
@@ -556,9 +559,10 @@ jogg_code jogg_list_avatars(const jogg_client *client,
 /**
  * One page of library voices. `filter_json` may be NULL or an object with any of `page`
  * (from 1), `page_size` (1-100, default 10), `gender` (male, female), `age` (young,
- * middle_aged, old), `language` (`english`, `spanish`...). On success `*response_json`
- * receives `{"total": N, "voices": [...]}` as sent. Ownership and `error_json` as in
- * `jogg_client_new`.
+ * middle_aged, old), `language` (`english`, `spanish`...; sent in lower case, as the API
+ * spells it). On success `*response_json` receives `{"total": N, "voices": [...]}` as sent;
+ * with `"all_pages": true`, every page: `{"voices": [all of them], "pages": N}`, as
+ * `jogg_call` gives. Ownership and `error_json` as in `jogg_client_new`.
  */
 JOGG_API
 jogg_code jogg_list_voices(const jogg_client *client,
@@ -567,11 +571,14 @@ jogg_code jogg_list_voices(const jogg_client *client,
                            char **error_json);
 
 /**
- * Starts rendering a talking-avatar video (v1). `request_json` members: `script` or
- * `audio_url` (exactly one), `voice_id` (required with `script`), `avatar_id`,
- * `avatar_type` (0 library, 1 yours), `screen_style` (1 normal, 2 green screen,
- * 3 transparent WebM), `aspect_ratio` (0 9:16, 1 16:9, 2 1:1), `caption`, `video_name`.
- * It is validated before anything is sent.
+ * Starts rendering a talking-avatar video (v1). `request_json` members:
+ * - required: `avatar_id`, `avatar_type` (0 library, 1 yours), `screen_style` (1 normal,
+ *   2 green screen, 3 transparent WebM), and exactly one of `script` or `audio_url`;
+ *   `voice_id` is required with `script`;
+ * - optional: `aspect_ratio` (0 9:16, 1 16:9, 2 1:1), `caption`, `video_name`.
+ *
+ * It is validated before anything is sent: every missing required member is reported at
+ * once (`JOGG_ERR_VALIDATION`, the first in `field`, all of them in `fields`).
  *
  * On success `*response_json` receives `{"project_id": "..."}` (always a string) for
  * `jogg_wait_for_project`. This call costs credits: on a later failure, wait on the id

@@ -17,7 +17,8 @@
  *   an exception is thrown; nothing is left for the caller to release.
  * - A failed call throws jogg::Error (a std::runtime_error whose what() is the message) with
  *   code(), name(), field(), request_id() and task_id() read from the error JSON, and json()
- *   for the rest.
+ *   for the rest (fields, http_status...). A string argument holding a NUL byte, which C would
+ *   cut short, throws Error JOGG_ERR_VALIDATION naming the argument before any call.
  * - Every function of jogg.h has a method of Client (or, when it needs no client, a function of
  *   namespace jogg): call_operation() is jogg_call, operations() is jogg_operations...
  * - Progress callbacks are std::functions. An exception one throws never crosses the C
@@ -344,6 +345,21 @@ inline void check(jogg_code rc, const Owned &error_json) {
     }
 }
 
+/* A string argument as C reads it. One holding a NUL byte would reach the library cut short,
+ * so it is refused as the library refuses input it cannot read: Error JOGG_ERR_VALIDATION
+ * naming the argument, before any call. */
+inline const char *arg(const std::string &value, const char *name) {
+    if (value.find('\0') != std::string::npos) {
+        const std::string field(name);
+        throw Error(JOGG_ERR_VALIDATION,
+                    "{\"code\":" + std::to_string(JOGG_ERR_VALIDATION) + ",\"name\":\"" +
+                        jogg_code_name(JOGG_ERR_VALIDATION) + "\",\"message\":\"" + field +
+                        ": must not contain a NUL byte (C strings end there)\",\"field\":\"" +
+                        field + "\",\"fields\":[\"" + field + "\"]}");
+    }
+    return value.c_str();
+}
+
 }  // namespace detail
 
 /* "jogg/MAJOR.MINOR.PATCH" of the library actually loaded. */
@@ -362,9 +378,9 @@ inline std::string operations() {
  * wrong signature (answer HTTP 401). Other failures (an empty secret) throw Error. */
 inline bool webhook_verify(std::string_view body, const std::optional<std::string> &signature,
                            const std::string &secret) {
+    const char *sig = signature ? detail::arg(*signature, "signature") : nullptr;
     jogg_code rc = jogg_webhook_verify(reinterpret_cast<const std::uint8_t *>(body.data()),
-                                       body.size(), signature ? signature->c_str() : nullptr,
-                                       secret.c_str());
+                                       body.size(), sig, detail::arg(secret, "secret"));
     if (rc == JOGG_ERR_SIGNATURE) {
         return false;
     }
@@ -378,9 +394,10 @@ inline std::string webhook_parse(std::string_view body, const std::optional<std:
                                  const std::string &secret) {
     detail::Owned out;
     detail::Owned err;
+    const char *sig = signature ? detail::arg(*signature, "signature") : nullptr;
     detail::check(jogg_webhook_parse(reinterpret_cast<const std::uint8_t *>(body.data()),
-                                     body.size(), signature ? signature->c_str() : nullptr,
-                                     secret.c_str(), out.slot(), err.slot()),
+                                     body.size(), sig, detail::arg(secret, "secret"), out.slot(),
+                                     err.slot()),
                   err);
     return out.str();
 }
@@ -398,7 +415,8 @@ public:
     explicit Client(const std::string &config_json = "{}") {
         detail::Owned err;
         jogg_client *client = nullptr;
-        detail::check(jogg_client_new(config_json.c_str(), &client, err.slot()), err);
+        detail::check(jogg_client_new(detail::arg(config_json, "config_json"), &client, err.slot()),
+                      err);
         handle_ = client;
     }
     /* jogg_client_new_with_log: log lines go to `log` instead of stderr. The level is the
@@ -421,7 +439,8 @@ public:
                 }
             };
         }
-        detail::check(jogg_client_new_with_log(config_json.c_str(), cb, owned.get(), &client, err.slot()),
+        detail::check(jogg_client_new_with_log(detail::arg(config_json, "config_json"), cb,
+                                               owned.get(), &client, err.slot()),
                       err);
         handle_ = client;
         log_ = std::move(owned);
@@ -448,20 +467,20 @@ public:
 
     /* One method per jogg.h operation; each is documented there. */
     std::string create_talking_avatar_video(const std::string &request_json) const {
-        return call(jogg_create_talking_avatar_video, request_json.c_str());
+        return call(jogg_create_talking_avatar_video, detail::arg(request_json, "request_json"));
     }
     std::string get_project(const std::string &project_id) const {
-        return call(jogg_get_project, project_id.c_str());
+        return call(jogg_get_project, detail::arg(project_id, "project_id"));
     }
     std::string list_avatars(const std::string &filter_json = "{}") const {
-        return call(jogg_list_avatars, filter_json.c_str());
+        return call(jogg_list_avatars, detail::arg(filter_json, "filter_json"));
     }
     std::string list_voices(const std::string &filter_json = "{}") const {
-        return call(jogg_list_voices, filter_json.c_str());
+        return call(jogg_list_voices, detail::arg(filter_json, "filter_json"));
     }
 
     std::string create_webhook_endpoint(const std::string &request_json) const {
-        return call(jogg_create_webhook_endpoint, request_json.c_str());
+        return call(jogg_create_webhook_endpoint, detail::arg(request_json, "request_json"));
     }
     /* jogg_webhook_deliver: hands this client a delivery your HTTP handler received (the raw
      * `body`, the X-Webhook-Signature header or nullopt); it wakes the waits on its task, in any
@@ -475,48 +494,56 @@ public:
     /* jogg_call: any operation by name ("v2.get_current_user"; see jogg::operations()). */
     std::string call_operation(const std::string &operation,
                                const std::string &request_json = "{}") const {
-        return call(jogg_call, operation.c_str(), request_json.c_str());
+        return call(jogg_call, detail::arg(operation, "operation"),
+                    detail::arg(request_json, "request_json"));
     }
     /* jogg_upload_asset: `progress` receives {"bytes", "total"} events; false cancels. */
     std::string upload_asset(const std::string &path, const std::string &options_json = "{}",
                              const Progress &progress = nullptr) const {
-        return call_with_progress(progress, jogg_upload_asset, path.c_str(), options_json.c_str());
+        return call_with_progress(progress, jogg_upload_asset, detail::arg(path, "path"),
+                                  detail::arg(options_json, "options_json"));
     }
 
     /* Blocks until the project is done; the final project JSON. `progress` may be empty. */
     std::string wait_for_project(const std::string &project_id,
                                  const std::string &options_json = "{}",
                                  const Progress &progress = nullptr) const {
-        return call_with_progress(progress, jogg_wait_for_project, project_id.c_str(),
-                                  options_json.c_str());
+        return call_with_progress(progress, jogg_wait_for_project,
+                                  detail::arg(project_id, "project_id"),
+                                  detail::arg(options_json, "options_json"));
     }
     /* jogg_wait: any task, polled with `poll_operation` ("v2.get_avatar_video"...). */
     std::string wait(const std::string &poll_operation, const std::string &id,
                      const std::string &options_json = "{}", const Progress &progress = nullptr) const {
-        return call_with_progress(progress, jogg_wait, poll_operation.c_str(), id.c_str(),
-                                  options_json.c_str());
+        return call_with_progress(progress, jogg_wait,
+                                  detail::arg(poll_operation, "poll_operation"),
+                                  detail::arg(id, "id"), detail::arg(options_json, "options_json"));
     }
     /* jogg_wait_many: `tasks_json` is an array of {"operation", "id"}. */
     std::string wait_many(const std::string &tasks_json, const std::string &options_json = "{}",
                           const Progress &progress = nullptr) const {
-        return call_with_progress(progress, jogg_wait_many, tasks_json.c_str(), options_json.c_str());
+        return call_with_progress(progress, jogg_wait_many, detail::arg(tasks_json, "tasks_json"),
+                                  detail::arg(options_json, "options_json"));
     }
     std::string call_and_wait(const std::string &operation, const std::string &request_json,
                               const std::string &options_json = "{}",
                               const Progress &progress = nullptr) const {
-        return call_with_progress(progress, jogg_call_and_wait, operation.c_str(),
-                                  request_json.c_str(), options_json.c_str());
+        return call_with_progress(progress, jogg_call_and_wait, detail::arg(operation, "operation"),
+                                  detail::arg(request_json, "request_json"),
+                                  detail::arg(options_json, "options_json"));
     }
     std::string generate_talking_avatar_video(const std::string &request_json,
                                               const std::string &options_json = "{}",
                                               const Progress &progress = nullptr) const {
         return call_with_progress(progress, jogg_generate_talking_avatar_video,
-                                  request_json.c_str(), options_json.c_str());
+                                  detail::arg(request_json, "request_json"),
+                                  detail::arg(options_json, "options_json"));
     }
     /* jogg_download: `progress` receives {"bytes", "total"} events. */
     std::string download(const std::string &url, const std::string &path,
                          const Progress &progress = nullptr) const {
-        return call_with_progress(progress, jogg_download, url.c_str(), path.c_str());
+        return call_with_progress(progress, jogg_download, detail::arg(url, "url"),
+                                  detail::arg(path, "path"));
     }
 
     /* Any jogg function shaped (const jogg_client *, inputs..., char **out, char **error_json):

@@ -151,6 +151,8 @@ pub(crate) struct Details {
     pub(crate) kind: ErrorKind,
     pub(crate) message: String,
     pub(crate) field: Option<String>,
+    /// When several members are missing from a request, all of them (`field` is the first).
+    pub(crate) fields: Vec<String>,
     pub(crate) http_status: Option<u16>,
     pub(crate) api_code: Option<i64>,
     pub(crate) api_message: Option<String>,
@@ -169,6 +171,7 @@ impl Error {
             kind,
             message: message.into(),
             field: None,
+            fields: Vec::new(),
             http_status: None,
             api_code: None,
             api_message: None,
@@ -202,6 +205,13 @@ impl Error {
         self
     }
 
+    /// All the members at fault, when there are several; the first becomes `field`.
+    pub(crate) fn with_fields(mut self, fields: Vec<String>) -> Error {
+        self.0.field = fields.first().cloned().or(self.0.field);
+        self.0.fields = fields;
+        self
+    }
+
     /// Keeps the lower-level error this one comes from, for [`std::error::Error::source`].
     pub(crate) fn with_source(
         mut self,
@@ -224,6 +234,16 @@ impl Error {
     /// The request member (a dotted path: `voice.voice_id`) or config member at fault.
     pub fn field(&self) -> Option<&str> {
         self.0.field.as_deref()
+    }
+
+    /// Every request member at fault: all the missing ones when several are (so that one
+    /// round of fixes is enough), else the one [`field`](Error::field) names; empty when no
+    /// member is.
+    pub fn fields(&self) -> Vec<&str> {
+        match (&self.0.fields[..], &self.0.field) {
+            ([], Some(field)) => vec![field.as_str()],
+            (all, _) => all.iter().map(String::as_str).collect(),
+        }
     }
 
     /// The HTTP status of the reply, when one came.
@@ -291,6 +311,7 @@ impl fmt::Debug for Error {
             .field("kind", &d.kind)
             .field("message", &d.message)
             .field("field", &d.field)
+            .field("fields", &d.fields)
             .field("http_status", &d.http_status)
             .field("api_code", &d.api_code)
             .field("api_message", &d.api_message)
@@ -318,6 +339,7 @@ impl PartialEq for Error {
         a.kind == b.kind
             && a.message == b.message
             && a.field == b.field
+            && a.fields == b.fields
             && a.http_status == b.http_status
             && a.api_code == b.api_code
             && a.api_message == b.api_message

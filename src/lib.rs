@@ -8,7 +8,7 @@
 //! use std::ops::ControlFlow;
 //!
 //! let client = Client::new(Config::new(std::env::var("JOGG_API_KEY").unwrap()))?;
-//! let request = CreateTalkingAvatarVideo::from_script(127, "en-US-ChristopherNeural", "Hello!");
+//! let request = CreateTalkingAvatarVideo::from_script(81, "en-US-ChristopherNeural", "Hello!");
 //! let created = client.v1().videos().create_from_talking_avatar(&request)?;
 //! let project = client.wait_for_project(&created.project_id, &WaitOptions::default(), |p| {
 //!     eprintln!("{} after {:?}", p.status.as_str(), p.elapsed);

@@ -6,7 +6,7 @@
 
 use serde_json::{Map, Value};
 
-use crate::error::{Error, Result};
+use crate::error::{Error, ErrorKind, Result};
 
 /// The type and allowed values of one parameter.
 #[derive(Debug)]
@@ -23,6 +23,9 @@ pub enum Kind {
     },
     /// A string from a closed set, exact case (D27).
     StrEnum(&'static [&'static str]),
+    /// A filter from an open set of words the API spells in lower case (language names):
+    /// sent lower-cased, so that `English` finds what `english` does instead of nothing.
+    LowerText,
     /// An identifier: a non-empty string, or an integer (ids whose type the documents
     /// disagree on, D15/D19).
     Id,
@@ -184,14 +187,7 @@ impl Schema {
             };
             out.insert(name.clone(), check_kind(&field.kind, value, &path, place)?);
         }
-        for field in self.fields.iter().filter(|f| f.required) {
-            if !out.contains_key(field.name) {
-                return Err(Error::validation(
-                    format!("{prefix}{}", field.name),
-                    "is required",
-                ));
-            }
-        }
+        self.check_missing(&out, prefix)?;
         for rule in self.rules {
             match rule {
                 Rule::ExactlyOne(names) => {
@@ -272,6 +268,109 @@ impl Schema {
         Ok(out)
     }
 
+    /// Every member this level lacks, in one error: the required ones, those a rule requires
+    /// given what is present, and the choices no member was given for ("exactly one of
+    /// script, audio_url"). One missing member alone keeps its own message
+    /// (`avatar_id: is required`); a single unmade choice is left to the rules below, which
+    /// word it. `field` names the first member to add, `fields` all of them (for a choice,
+    /// its first member).
+    fn check_missing(&self, out: &Map<String, Value>, prefix: &str) -> Result<()> {
+        // (member, the condition that makes it required)
+        let mut missing: Vec<(String, Option<String>)> = self
+            .fields
+            .iter()
+            .filter(|f| f.required && !out.contains_key(f.name))
+            .map(|f| (format!("{prefix}{}", f.name), None))
+            .collect();
+        // (first member, wording)
+        let mut choices: Vec<(String, String)> = Vec::new();
+        for rule in self.rules {
+            match rule {
+                Rule::RequiredWith { field, when }
+                    if out.contains_key(*when)
+                        && !out.contains_key(*field)
+                        && !missing
+                            .iter()
+                            .any(|(m, _)| *m == format!("{prefix}{field}")) =>
+                {
+                    missing.push((
+                        format!("{prefix}{field}"),
+                        Some(format!("when {when} is set")),
+                    ));
+                }
+                Rule::Case {
+                    when,
+                    equals,
+                    require,
+                } if out.get(*when).and_then(Value::as_str) == Some(*equals) => {
+                    for name in require.iter().filter(|n| !out.contains_key(**n)) {
+                        if missing.iter().any(|(m, _)| *m == format!("{prefix}{name}")) {
+                            continue;
+                        }
+                        missing.push((
+                            format!("{prefix}{name}"),
+                            Some(format!("when {when} is {equals:?}")),
+                        ));
+                    }
+                }
+                Rule::ExactlyOne(names) if !names.iter().any(|n| out.contains_key(*n)) => {
+                    choices.push((
+                        format!("{prefix}{}", names[0]),
+                        format!("exactly one of {} is required", names.join(", ")),
+                    ));
+                }
+                Rule::AtLeastOne(names) if !names.iter().any(|n| out.contains_key(*n)) => {
+                    choices.push((
+                        format!("{prefix}{}", names[0]),
+                        format!("at least one of {} is required", names.join(", ")),
+                    ));
+                }
+                _ => {}
+            }
+        }
+        let err = match (missing.as_slice(), choices.len()) {
+            ([], 0 | 1) => return Ok(()),
+            ([(name, when)], 0) => {
+                let when = when.as_deref().map(|w| format!(" {w}")).unwrap_or_default();
+                Error::validation(name.as_str(), format!("is required{when}"))
+            }
+            _ => {
+                let mut parts = Vec::new();
+                match missing.as_slice() {
+                    [] => {}
+                    [(name, when)] => {
+                        let when = when.as_deref().map(|w| format!(" {w}")).unwrap_or_default();
+                        parts.push(format!("{name}: is required{when}"));
+                    }
+                    several => {
+                        let names: Vec<&str> = several.iter().map(|(n, _)| n.as_str()).collect();
+                        let whens: Vec<String> = several
+                            .iter()
+                            .filter_map(|(n, w)| w.as_ref().map(|w| format!("{n} {w}")))
+                            .collect();
+                        let whens = match whens.as_slice() {
+                            [] => String::new(),
+                            _ => format!(" ({})", whens.join("; ")),
+                        };
+                        parts.push(format!("{}: are required{whens}", names.join(", ")));
+                    }
+                }
+                parts.extend(choices.iter().map(|(_, wording)| wording.clone()));
+                let fields: Vec<String> = missing
+                    .into_iter()
+                    .map(|(n, _)| n)
+                    .chain(choices.into_iter().map(|(n, _)| n))
+                    .collect();
+                let mut message = parts.join("; ");
+                if !message.starts_with(fields[0].as_str()) {
+                    message = format!("{}: {message}", fields[0]);
+                }
+                Error::new(ErrorKind::Validation, message).with_fields(fields)
+            }
+        };
+        Err(err)
+    }
+
     fn names(&self) -> String {
         self.fields
             .iter()
@@ -337,12 +436,16 @@ fn check_kind(kind: &Kind, value: &Value, name: &str, place: Place) -> Result<Va
             return Ok(as_sent(value, n));
         }
         // In a URL every value is text: a number given for a string is written as it reads.
-        Kind::Str { .. } | Kind::Id if place.in_url && value.is_number() => {}
+        Kind::Str { .. } | Kind::Id | Kind::LowerText if place.in_url && value.is_number() => {}
         Kind::Str { non_empty } => {
             let s = value.as_str().ok_or_else(|| bad_type("a string"))?;
             if *non_empty && place.required && s.trim().is_empty() {
                 return Err(Error::validation(name, "must not be empty"));
             }
+        }
+        Kind::LowerText => {
+            let s = value.as_str().ok_or_else(|| bad_type("a string"))?;
+            return Ok(Value::String(s.to_lowercase()));
         }
         Kind::StrEnum(allowed) => {
             let s = value.as_str().ok_or_else(|| bad_type("a string"))?;
@@ -744,6 +847,67 @@ mod tests {
             GROUPS
                 .check(&json!({"url": "u", "voice": {"id": null}}))
                 .is_err()
+        );
+    }
+
+    #[test]
+    fn every_missing_member_is_reported_at_once() {
+        static MAIN: Schema = Schema {
+            fields: &[
+                opt("script", STR),
+                opt("audio_url", STR),
+                req("screen_style", INT),
+                req("avatar_id", INT),
+                req("avatar_type", INT),
+                opt("voice_id", STR),
+            ],
+            rules: &[
+                Rule::ExactlyOne(&["script", "audio_url"]),
+                Rule::RequiredWith {
+                    field: "voice_id",
+                    when: "script",
+                },
+            ],
+        };
+        let e = MAIN.check(&json!({"script": "Hi"})).unwrap_err();
+        assert_eq!(e.kind(), ErrorKind::Validation);
+        assert_eq!(
+            e.message(),
+            "screen_style, avatar_id, avatar_type, voice_id: are required (voice_id when \
+             script is set)"
+        );
+        assert_eq!(e.field(), Some("screen_style"));
+        assert_eq!(
+            e.fields(),
+            ["screen_style", "avatar_id", "avatar_type", "voice_id"]
+        );
+        let e = MAIN.check(&json!({})).unwrap_err();
+        assert_eq!(
+            e.message(),
+            "screen_style, avatar_id, avatar_type: are required; exactly one of script, \
+             audio_url is required"
+        );
+        assert_eq!(e.fields().last(), Some(&"script"));
+        let e = MAIN
+            .check(&json!({"voice_id": "v", "screen_style": 1, "avatar_type": 0}))
+            .unwrap_err();
+        assert_eq!(
+            e.message(),
+            "avatar_id: is required; exactly one of script, audio_url is required"
+        );
+        assert_eq!(e.fields(), ["avatar_id", "script"]);
+        // One missing member keeps its own message; a mistyped member is reported first.
+        let e = MAIN
+            .check(&json!({"script": "Hi", "voice_id": "v", "avatar_id": 1, "avatar_type": 0}))
+            .unwrap_err();
+        assert_eq!(e.message(), "screen_style: is required");
+        assert_eq!(e.fields(), ["screen_style"]);
+        let e = MAIN.check(&json!({"avatar_id": "one"})).unwrap_err();
+        assert_eq!(e.field(), Some("avatar_id"));
+        assert!(
+            e.message().contains("must be an integer"),
+            "{}",
+            e.message()
         );
     }
 

@@ -2,6 +2,14 @@
 //! and `Debug` output. It takes out the client's secrets (the API key, the password of a proxy
 //! URL) and escapes control characters, so that a value a server chose (a `rid`, an id, a URL,
 //! a message) can neither reveal a secret nor forge a second log line or drive a terminal.
+//!
+//! Where a secret is taken out depends on its length. One of [`ANYWHERE`] characters or more
+//! (a real API key) is replaced wherever it occurs, even inside a longer word: a server may
+//! echo it glued to anything. A shorter one (a placeholder such as `x` or `test`, a short
+//! proxy password) is replaced only where it stands as a whole token, between characters
+//! that cannot be part of a key (anything but letters, digits, `-` and `_`): that is how a
+//! header value or an echoed key appears, and text such as `x-api-key` or `/v1/voices` is
+//! left as it is when the key is `x` or `1`.
 
 use std::borrow::Cow;
 
@@ -9,6 +17,8 @@ use crate::error::Error;
 
 /// What a secret is replaced with.
 const REDACTED: &str = "<redacted>";
+/// The length from which a secret is replaced inside words too (see the module comment).
+pub(crate) const ANYWHERE: usize = 16;
 
 #[derive(Default)]
 pub(crate) struct Scrubber {
@@ -28,8 +38,8 @@ impl Scrubber {
     pub fn text<'a>(&self, text: &'a str) -> Cow<'a, str> {
         let mut out = Cow::Borrowed(text);
         for secret in &self.secrets {
-            if out.contains(secret.as_str()) {
-                out = Cow::Owned(out.replace(secret.as_str(), REDACTED));
+            if let Some(clean) = redact(&out, secret) {
+                out = Cow::Owned(clean);
             }
         }
         match escape_controls(&out) {
@@ -56,6 +66,7 @@ impl Scrubber {
         ]
         .into_iter()
         .flatten()
+        .chain(info.fields.iter_mut())
         {
             self.string(s);
         }
@@ -66,6 +77,34 @@ impl Scrubber {
     pub fn result<T>(&self, r: crate::Result<T>) -> crate::Result<T> {
         r.map_err(|e| self.error(e))
     }
+}
+
+/// `text` with `secret` replaced where it may stand (see the module comment); `None` when
+/// there is nothing to replace.
+fn redact(text: &str, secret: &str) -> Option<String> {
+    if !text.contains(secret) {
+        return None;
+    }
+    if secret.chars().count() >= ANYWHERE {
+        return Some(text.replace(secret, REDACTED));
+    }
+    let key_char = |c: char| c.is_ascii_alphanumeric() || c == '-' || c == '_';
+    let mut out = String::with_capacity(text.len());
+    let mut copied = 0;
+    let mut replaced = false;
+    for (at, _) in text.match_indices(secret) {
+        let end = at + secret.len();
+        let alone = !text[..at].chars().next_back().is_some_and(key_char)
+            && !text[end..].chars().next().is_some_and(key_char);
+        if alone {
+            out.push_str(&text[copied..at]);
+            out.push_str(REDACTED);
+            copied = end;
+            replaced = true;
+        }
+    }
+    out.push_str(&text[copied..]);
+    replaced.then_some(out)
 }
 
 /// Control characters written as Rust escapes (`\n`, `\u{1b}`), everything else as it is:
@@ -132,6 +171,29 @@ mod tests {
         let e = s.error(e);
         assert_eq!(e.message(), r"<redacted>\n<redacted>");
         assert_eq!(e.request_id(), Some("<redacted>"));
+    }
+
+    #[test]
+    fn a_short_secret_is_replaced_only_as_a_whole_token() {
+        let x = Scrubber::new(["x".to_string()]);
+        let text = "Invalid or missing API key (x-api-key header)";
+        assert!(matches!(x.text(text), Cow::Borrowed(_)));
+        assert_eq!(
+            x.text("key x was refused: \"x\""),
+            "key <redacted> was refused: \"<redacted>\""
+        );
+        assert_eq!(x.text("xx x-y x"), "xx x-y <redacted>");
+        let one = Scrubber::new(["1".to_string()]);
+        assert_eq!(one.text("GET /v1/voices 1"), "GET /v1/voices <redacted>");
+        assert_eq!(one.text("page 1 of 12"), "page <redacted> of 12");
+        // A real key (ANYWHERE characters or more) goes wherever it appears.
+        let long = "sk-0123456789abcdef";
+        assert!(long.len() >= ANYWHERE);
+        let key = Scrubber::new([long.to_string()]);
+        assert_eq!(
+            key.text(&format!("k={long}x y{long}")),
+            "k=<redacted>x y<redacted>"
+        );
     }
 
     #[test]

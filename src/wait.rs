@@ -471,15 +471,24 @@ impl Client {
                 event: None,
             })),
             TaskStatus::Failed | TaskStatus::Deleted => {
+                // What the API said about it: its status text, and why, when it says.
+                let text = seen.status_text().map(|t| format!(", {t:?}"));
+                let reason = seen.failure_reason().map(str::to_string);
                 let mut e = Error::new(
                     ErrorKind::TaskFailed,
                     format!(
-                        "{} {id} ended {} (status {})",
+                        "{} {id} ended {} (status {}{}){}",
                         t.kind.poll.full_name(),
                         seen.status.as_str(),
-                        seen.raw_status
+                        seen.raw_status,
+                        text.unwrap_or_default(),
+                        reason
+                            .as_deref()
+                            .map(|r| format!(": {r}"))
+                            .unwrap_or_default()
                     ),
                 );
+                e.0.api_message = reason;
                 e.0.request_id = reply.request_id;
                 Some(Err(e.with_task(&id)))
             }

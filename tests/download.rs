@@ -535,3 +535,27 @@ fn download_cancel_message_says_what_happened_to_part() {
     assert!(!jogg::part_path(&none).exists());
     assert!(e.message().contains("removed"), "{}", e.message());
 }
+
+#[test]
+fn a_download_that_cannot_connect_names_the_host_and_port() {
+    let port = {
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        listener.local_addr().unwrap().port()
+    };
+    let server = mock(0);
+    let dir = TempDir::new("download-refused");
+    let e = client(&server)
+        .download(
+            &format!("http://127.0.0.1:{port}/files/video.mp4"),
+            dir.path("video.mp4"),
+            keep_going,
+        )
+        .unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::Connect, "{e}");
+    assert!(
+        e.message()
+            .contains(&format!("cannot connect to 127.0.0.1:{port}")),
+        "{}",
+        e.message()
+    );
+}

@@ -17,7 +17,7 @@ fn create_op() -> &'static str {
 }
 
 fn valid_request() -> Value {
-    json!({"script": "hi", "voice_id": "en-US-JennyNeural", "avatar_id": 1,
+    json!({"script": "hi", "voice_id": "en-US-JennyNeural", "avatar_id": 81,
            "avatar_type": 0, "screen_style": 1})
 }
 
@@ -181,6 +181,57 @@ fn connection_refused_is_connect_error() {
     assert_eq!(e.kind(), ErrorKind::Connect, "{e}");
     assert!(e.is_retryable());
     assert!(!e.maybe_processed());
+}
+
+#[test]
+fn every_missing_member_of_the_main_create_is_named_at_once() {
+    let server = mock(0);
+    let c = client(&server);
+    let e = c
+        .call(create_op(), &json!({"script": "Hello"}))
+        .unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::Validation);
+    assert_eq!(e.field(), Some("screen_style"));
+    assert_eq!(
+        e.fields(),
+        ["screen_style", "avatar_id", "avatar_type", "voice_id"]
+    );
+    assert_eq!(
+        jogg::internals::ffi::failure::error_json(&e)["fields"],
+        json!(["screen_style", "avatar_id", "avatar_type", "voice_id"])
+    );
+    for member in ["screen_style", "avatar_id", "avatar_type", "voice_id"] {
+        assert!(e.message().contains(member), "{}", e.message());
+    }
+    assert!(server.requests().is_empty());
+}
+
+#[test]
+fn language_filters_match_whatever_the_case() {
+    let server = mock(0);
+    let c = client(&server);
+    let lower = c
+        .v1()
+        .voices()
+        .list(&VoiceFilter {
+            language: Some("english".into()),
+            ..Default::default()
+        })
+        .unwrap();
+    let capital = c
+        .v1()
+        .voices()
+        .list(&VoiceFilter {
+            language: Some("English".into()),
+            ..Default::default()
+        })
+        .unwrap();
+    assert!(!capital.voices.is_empty());
+    assert_eq!(capital, lower);
+    let sent = server.requests().pop().unwrap();
+    assert!(sent.query.contains(&("language".into(), "english".into())));
+    let custom = c.v2().voices().list_custom(Some("SPANISH")).unwrap();
+    assert!(!custom.voices.is_empty());
 }
 
 #[test]

@@ -604,3 +604,43 @@ fn proxy_and_base_url_credentials_are_never_printed() {
         assert_clean("base_url error", &renderings(&e));
     }
 }
+
+#[test]
+fn a_short_placeholder_key_does_not_mangle_unrelated_words() {
+    let server = jogg_mock::MockServer::start(jogg_mock::MockConfig::default()).unwrap();
+    for (key, kept) in [
+        ("x", "Invalid or missing API key (x-api-key header)"),
+        ("1", "GET /v1/voices"),
+        ("pi", "Invalid or missing API key"),
+    ] {
+        let mut config = Config::new(key).with_base_url(server.base_url());
+        config.proxy = Proxy::None;
+        let c = jogg::Client::new(config).unwrap();
+        let e = c
+            .v1()
+            .voices()
+            .list(&jogg::VoiceFilter::default())
+            .unwrap_err();
+        assert_eq!(e.kind(), ErrorKind::Auth, "{e}");
+        assert!(e.message().contains(kept), "key {key:?}: {}", e.message());
+        assert!(
+            !e.message().contains("<redacted>"),
+            "key {key:?}: {}",
+            e.message()
+        );
+    }
+    // Where a short key does stand alone, it is still taken out.
+    let echo = r#"{"code":10105,"msg":"key x refused","rid":"r"}"#;
+    let api = Scripted::start(vec![respond("200 OK", "", echo)]);
+    let lines = Lines::default();
+    let e = client(&api.url, "x", &lines)
+        .v1()
+        .projects()
+        .get("p")
+        .unwrap_err();
+    assert!(
+        e.message().contains("key <redacted> refused"),
+        "{}",
+        e.message()
+    );
+}

@@ -221,7 +221,7 @@ fn create(c: &Client) -> jogg::Result<String> {
     c.v1()
         .videos()
         .create_from_talking_avatar(&CreateTalkingAvatarVideo::from_script(
-            1,
+            81,
             "en-US-JennyNeural",
             "Hello",
         ))

@@ -447,11 +447,9 @@ fn product_videos_need_the_callers_product() {
     assert_eq!(e.kind(), ErrorKind::NotFound);
     let mut styled = video.clone();
     styled.visual_style = Some("Wobbly".into());
+    // A visual style the service does not have is a record it cannot find.
     let e = k1.v1().videos().create_preview(&styled).unwrap_err();
-    assert_eq!(
-        (e.kind(), e.api_code()),
-        (ErrorKind::InvalidRequest, Some(40000))
-    );
+    assert_eq!((e.kind(), e.api_code()), (ErrorKind::NotFound, Some(10104)));
     assert!(e.message().contains("visual_style"), "{}", e.message());
     let mut templated = video;
     templated.template_id = Some(2400);

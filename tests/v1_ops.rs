@@ -86,7 +86,7 @@ fn list_voices_pages_and_filters() {
 fn create_then_get_project() {
     let server = mock(0);
     let c = client(&server);
-    let mut req = CreateTalkingAvatarVideo::from_script(7, "en-US-JennyNeural", "Hello there");
+    let mut req = CreateTalkingAvatarVideo::from_script(87, "en-US-JennyNeural", "Hello there");
     req.aspect_ratio = Some(AspectRatio::Portrait);
     req.caption = Some(true);
     req.video_name = Some("greeting".into());
@@ -99,7 +99,7 @@ fn create_then_get_project() {
     assert_eq!(
         body,
         serde_json::json!({"script": "Hello there", "voice_id": "en-US-JennyNeural",
-            "avatar_id": 7, "avatar_type": 0, "screen_style": 1, "aspect_ratio": 0,
+            "avatar_id": 87, "avatar_type": 0, "screen_style": 1, "aspect_ratio": 0,
             "caption": true, "video_name": "greeting"})
     );
     let key = sent.headers.iter().find(|(k, _)| k == "x-api-key").unwrap();
@@ -120,7 +120,9 @@ fn audio_request_sends_no_voice() {
         speech: Speech::Audio {
             url: "https://example.com/a.mp3".into(),
         },
-        avatar_id: 3,
+        // The mock knows avatars of the library and of the caller's own making: 82 is one of
+        // the library (the wire form is what this checks).
+        avatar_id: 82,
         avatar_type: AvatarType::Custom,
         screen_style: ScreenStyle::GreenScreen,
         aspect_ratio: None,
@@ -132,7 +134,7 @@ fn audio_request_sends_no_voice() {
         serde_json::from_slice(&server.requests().pop().unwrap().body).unwrap();
     assert_eq!(
         body,
-        serde_json::json!({"audio_url": "https://example.com/a.mp3", "avatar_id": 3,
+        serde_json::json!({"audio_url": "https://example.com/a.mp3", "avatar_id": 82,
             "avatar_type": 1, "screen_style": 2})
     );
 }

@@ -894,7 +894,7 @@ fn product_avatars_through_jogg_call() {
     let created = cc
         .call(
             "v2.add_product_avatar_motion",
-            &json!({"generation_id": generation, "name": "Chef", "voice_id": "v",
+            &json!({"generation_id": generation, "name": "Chef", "voice_id": "en-US-GuyNeural",
                     "description": "stirs", "aspect_ratio": "landscape", "model": 2}),
         )
         .unwrap();

@@ -22,7 +22,7 @@ fn create(c: &jogg::Client, script: &str) -> String {
     c.v1()
         .videos()
         .create_from_talking_avatar(&CreateTalkingAvatarVideo::from_script(
-            1,
+            81,
             "en-US-JennyNeural",
             script,
         ))
@@ -79,6 +79,41 @@ fn failed_render_is_task_failed_with_the_id() {
     assert_eq!(
         jogg::internals::ffi::failure::error_json(&e)["task_id"],
         id.as_str()
+    );
+    // The project's own status text; a v1 project gives no reason.
+    assert!(
+        e.message()
+            .ends_with(&format!("{id} ended failed (status 5, \"failed\")")),
+        "{}",
+        e.message()
+    );
+    assert_eq!(e.api_message(), None);
+}
+
+#[test]
+fn a_failed_task_says_why_when_the_api_does() {
+    let server = mock(0);
+    let c = client(&server);
+    let e = c
+        .call_and_wait(
+            "v2.create_lip_sync_video",
+            &serde_json::json!({"video_url": "https://example.com/FAIL_RENDER.mp4",
+                                "audio_url": "https://example.com/a.mp3"}),
+            &fast(5_000),
+            |_| ControlFlow::Continue(()),
+        )
+        .unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::TaskFailed);
+    let reason = "the audio could not be aligned with the video";
+    assert!(
+        e.message().ends_with(&format!(": {reason}")),
+        "{}",
+        e.message()
+    );
+    assert_eq!(e.api_message(), Some(reason));
+    assert_eq!(
+        jogg::internals::ffi::failure::error_json(&e)["api_message"],
+        reason
     );
 }
 

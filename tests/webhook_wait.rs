@@ -49,7 +49,7 @@ fn create(c: &Client, script: &str) -> String {
     c.v1()
         .videos()
         .create_from_talking_avatar(&CreateTalkingAvatarVideo::from_script(
-            1,
+            81,
             "en-US-JennyNeural",
             script,
         ))

@@ -20,7 +20,7 @@ func Example() {
 		return
 	}
 	defer client.Close()
-	created, err := client.CreateTalkingAvatarVideo(`{"script": "Hello!", "avatar_id": 127,
+	created, err := client.CreateTalkingAvatarVideo(`{"script": "Hello!", "avatar_id": 81,
 		"avatar_type": 0, "voice_id": "en-US-ChristopherNeural", "screen_style": 1, "aspect_ratio": 0}`)
 	if err != nil {
 		fmt.Println(err)
@@ -53,7 +53,7 @@ func ExampleError() {
 		return
 	}
 	defer client.Close()
-	_, err = client.CreateTalkingAvatarVideo(`{"script": "Hello!", "avtar_id": 127}`)
+	_, err = client.CreateTalkingAvatarVideo(`{"script": "Hello!", "avtar_id": 81}`)
 	var e *jogg.Error
 	if errors.As(err, &e) {
 		fmt.Println(e.Name, e.Field, e.RequestID == "")

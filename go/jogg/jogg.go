@@ -87,6 +87,7 @@ import (
 	"fmt"
 	"runtime"
 	"runtime/cgo"
+	"strings"
 	"sync"
 	"unsafe"
 )
@@ -154,12 +155,15 @@ var Codes = []Code{
 // String is the constant's name in jogg.h, e.g. "JOGG_ERR_VALIDATION".
 func (c Code) String() string { return C.GoString(C.jogg_code_name(C.jogg_code(c))) }
 
-// Error is a failed call: the library's error JSON, decoded.
+// Error is a failed call: the library's error JSON, decoded. Arguments are checked as the C
+// library checks its own: a string holding a NUL byte (which C cannot carry) is ErrValidation
+// naming the argument, before any call.
 type Error struct {
 	Code           Code            `json:"code"`
 	Name           string          `json:"name"`
 	Message        string          `json:"message"`
 	Field          string          `json:"field"`       // the request member or parameter at fault
+	Fields         []string        `json:"fields"`      // every member at fault: all the missing ones when several are
 	HTTPStatus     int             `json:"http_status"` // 0 when no response came
 	APICode        int             `json:"api_code"`
 	APIMessage     string          `json:"api_message"`
@@ -189,6 +193,62 @@ func newError(code Code, errorJSON string) *Error {
 	return e
 }
 
+// argumentError is the error the C library gives for a bad argument, made before calling it.
+func argumentError(code Code, name, problem string) *Error {
+	e := &Error{Code: code, Name: code.String(), Message: name + ": " + problem, Field: name,
+		Fields: []string{name}}
+	text, _ := json.Marshal(e)
+	e.JSON = string(text)
+	return e
+}
+
+// cString is a string argument for C, which ends strings at a NUL byte: one that holds a NUL
+// would reach the library cut short, so it is refused naming the argument (ErrValidation).
+// Free the result with C.free.
+func cString(name, value string) (*C.char, error) {
+	if strings.IndexByte(value, 0) >= 0 {
+		return nil, argumentError(ErrValidation, name,
+			"must not contain a NUL byte (C strings end there)")
+	}
+	return C.CString(value), nil
+}
+
+// optionalArg is cString for an argument whose "" means "none": NULL then.
+func optionalArg(name, value string) (*C.char, error) {
+	if value == "" {
+		return nil, nil
+	}
+	return cString(name, value)
+}
+
+// cStrings converts several arguments at once (name, value pairs); on an error nothing is
+// left allocated. Free them with freeAll.
+func cStrings(args ...string) ([]*C.char, error) {
+	out := make([]*C.char, 0, len(args)/2)
+	for i := 0; i+1 < len(args); i += 2 {
+		name, value := args[i], args[i+1]
+		var p *C.char
+		var err error
+		if strings.HasSuffix(name, "?") {
+			p, err = optionalArg(strings.TrimSuffix(name, "?"), value)
+		} else {
+			p, err = cString(name, value)
+		}
+		if err != nil {
+			freeAll(out)
+			return nil, err
+		}
+		out = append(out, p)
+	}
+	return out, nil
+}
+
+func freeAll(ps []*C.char) {
+	for _, p := range ps {
+		C.free(unsafe.Pointer(p))
+	}
+}
+
 // ErrClosed is returned by the methods of a Client after Close.
 var ErrClosed = errors.New("jogg: client is closed")
 
@@ -206,7 +266,10 @@ type Client struct {
 // NewClient makes a client from config JSON as for jogg_client_new; "{}" takes the key and
 // base URL from JOGG_API_KEY and JOGG_BASE_URL.
 func NewClient(configJSON string) (*Client, error) {
-	config := C.CString(configJSON)
+	config, err := cString("configJSON", configJSON)
+	if err != nil {
+		return nil, err
+	}
 	defer C.free(unsafe.Pointer(config))
 	var handle *C.jogg_client
 	var errJSON *C.char
@@ -228,7 +291,10 @@ func NewClientWithLog(configJSON string, log func(level int, line string)) (*Cli
 	if log == nil {
 		return NewClient(configJSON)
 	}
-	config := C.CString(configJSON)
+	config, err := cString("configJSON", configJSON)
+	if err != nil {
+		return nil, err
+	}
 	defer C.free(unsafe.Pointer(config))
 	logHandle := cgo.NewHandle(&logState{log: log})
 	var handle *C.jogg_client
@@ -257,38 +323,53 @@ func (c *Client) Close() {
 }
 
 // CreateTalkingAvatarVideo starts a render; the reply is {"project_id": "..."}.
+// Required members: avatar_id, avatar_type, screen_style, and exactly one of script (with
+// voice_id) or audio_url; every missing one is named at once (Error.Fields).
 func (c *Client) CreateTalkingAvatarVideo(requestJSON string) (string, error) {
-	request := C.CString(requestJSON)
-	defer C.free(unsafe.Pointer(request))
+	args, err := cStrings("requestJSON", requestJSON)
+	if err != nil {
+		return "", err
+	}
+	defer freeAll(args)
 	return c.call(func(h *C.jogg_client, out, errJSON **C.char) C.jogg_code {
-		return C.jogg_create_talking_avatar_video(h, request, out, errJSON)
+		return C.jogg_create_talking_avatar_video(h, args[0], out, errJSON)
 	})
 }
 
 // GetProject returns the project's current state.
 func (c *Client) GetProject(projectID string) (string, error) {
-	id := C.CString(projectID)
-	defer C.free(unsafe.Pointer(id))
+	args, err := cStrings("projectID", projectID)
+	if err != nil {
+		return "", err
+	}
+	defer freeAll(args)
 	return c.call(func(h *C.jogg_client, out, errJSON **C.char) C.jogg_code {
-		return C.jogg_get_project(h, id, out, errJSON)
+		return C.jogg_get_project(h, args[0], out, errJSON)
 	})
 }
 
 // ListAvatars returns {"avatars": [...]}; filterJSON may be "" for no filter.
 func (c *Client) ListAvatars(filterJSON string) (string, error) {
-	filter := optionalCString(filterJSON)
-	defer C.free(unsafe.Pointer(filter))
+	args, err := cStrings("filterJSON?", filterJSON)
+	if err != nil {
+		return "", err
+	}
+	defer freeAll(args)
 	return c.call(func(h *C.jogg_client, out, errJSON **C.char) C.jogg_code {
-		return C.jogg_list_avatars(h, filter, out, errJSON)
+		return C.jogg_list_avatars(h, args[0], out, errJSON)
 	})
 }
 
-// ListVoices returns one page, {"total": N, "voices": [...]}; filterJSON may be "".
+// ListVoices returns one page, {"total": N, "voices": [...]}; filterJSON may be "". With
+// "all_pages": true in the filter, every page: {"voices": [...], "pages": N}.
 func (c *Client) ListVoices(filterJSON string) (string, error) {
-	filter := optionalCString(filterJSON)
-	defer C.free(unsafe.Pointer(filter))
+	args, err := cStrings("filterJSON?", filterJSON)
+	if err != nil {
+		return "", err
+	}
+	defer freeAll(args)
 	return c.call(func(h *C.jogg_client, out, errJSON **C.char) C.jogg_code {
-		return C.jogg_list_voices(h, filter, out, errJSON)
+		return C.jogg_list_voices(h, args[0], out, errJSON)
 	})
 }
 
@@ -297,12 +378,13 @@ func (c *Client) ListVoices(filterJSON string) (string, error) {
 // it receives every poll's event JSON and returns false to cancel. If progress panics, the
 // wait is cancelled and the panic resumes here, after the library has returned.
 func (c *Client) WaitForProject(projectID, optionsJSON string, progress func(eventJSON string) bool) (string, error) {
-	id := C.CString(projectID)
-	defer C.free(unsafe.Pointer(id))
-	options := optionalCString(optionsJSON)
-	defer C.free(unsafe.Pointer(options))
+	args, err := cStrings("projectID", projectID, "optionsJSON?", optionsJSON)
+	if err != nil {
+		return "", err
+	}
+	defer freeAll(args)
 	return c.progressCall(progress, func(h *C.jogg_client, with C.int, handle C.uintptr_t, out, errJSON **C.char) C.jogg_code {
-		return C.jogg_go_wait(h, id, options, with, handle, out, errJSON)
+		return C.jogg_go_wait(h, args[0], args[1], with, handle, out, errJSON)
 	})
 }
 
@@ -310,12 +392,13 @@ func (c *Client) WaitForProject(projectID, optionsJSON string, progress func(eve
 // Operations) and returns the API's data. requestJSON may be "" for no parameters; paged lists
 // also take "all_pages": true.
 func (c *Client) Call(operation, requestJSON string) (string, error) {
-	name := C.CString(operation)
-	defer C.free(unsafe.Pointer(name))
-	request := optionalCString(requestJSON)
-	defer C.free(unsafe.Pointer(request))
+	args, err := cStrings("operation", operation, "requestJSON?", requestJSON)
+	if err != nil {
+		return "", err
+	}
+	defer freeAll(args)
 	return c.call(func(h *C.jogg_client, out, errJSON **C.char) C.jogg_code {
-		return C.jogg_call(h, name, request, out, errJSON)
+		return C.jogg_call(h, args[0], args[1], out, errJSON)
 	})
 }
 
@@ -330,26 +413,26 @@ func Operations() (string, error) {
 // ("v2.get_avatar_video"...), id the task's id. The result is {"id", "status", "polls",
 // "elapsed_ms", "task"}. Options and progress as in WaitForProject.
 func (c *Client) Wait(pollOperation, id, optionsJSON string, progress func(eventJSON string) bool) (string, error) {
-	poll := C.CString(pollOperation)
-	defer C.free(unsafe.Pointer(poll))
-	task := C.CString(id)
-	defer C.free(unsafe.Pointer(task))
-	options := optionalCString(optionsJSON)
-	defer C.free(unsafe.Pointer(options))
+	args, err := cStrings("pollOperation", pollOperation, "id", id, "optionsJSON?", optionsJSON)
+	if err != nil {
+		return "", err
+	}
+	defer freeAll(args)
 	return c.progressCall(progress, func(h *C.jogg_client, with C.int, handle C.uintptr_t, out, errJSON **C.char) C.jogg_code {
-		return C.jogg_go_wait_task(h, poll, task, options, with, handle, out, errJSON)
+		return C.jogg_go_wait_task(h, args[0], args[1], args[2], with, handle, out, errJSON)
 	})
 }
 
 // WaitMany waits for every task of tasksJSON, an array of {"operation", "id"}; the result is
 // an array in the same order of {"id", "operation", "ok", "result" or "error"}.
 func (c *Client) WaitMany(tasksJSON, optionsJSON string, progress func(eventJSON string) bool) (string, error) {
-	tasks := C.CString(tasksJSON)
-	defer C.free(unsafe.Pointer(tasks))
-	options := optionalCString(optionsJSON)
-	defer C.free(unsafe.Pointer(options))
+	args, err := cStrings("tasksJSON", tasksJSON, "optionsJSON?", optionsJSON)
+	if err != nil {
+		return "", err
+	}
+	defer freeAll(args)
 	return c.progressCall(progress, func(h *C.jogg_client, with C.int, handle C.uintptr_t, out, errJSON **C.char) C.jogg_code {
-		return C.jogg_go_wait_many(h, tasks, options, with, handle, out, errJSON)
+		return C.jogg_go_wait_many(h, args[0], args[1], with, handle, out, errJSON)
 	})
 }
 
@@ -357,14 +440,13 @@ func (c *Client) WaitMany(tasksJSON, optionsJSON string, progress func(eventJSON
 // "polls", "elapsed_ms", "task"}. If the wait fails after the create, the *Error's TaskID
 // holds the id: wait on it instead of creating (and paying) again.
 func (c *Client) CallAndWait(operation, requestJSON, optionsJSON string, progress func(eventJSON string) bool) (string, error) {
-	name := C.CString(operation)
-	defer C.free(unsafe.Pointer(name))
-	request := optionalCString(requestJSON)
-	defer C.free(unsafe.Pointer(request))
-	options := optionalCString(optionsJSON)
-	defer C.free(unsafe.Pointer(options))
+	args, err := cStrings("operation", operation, "requestJSON?", requestJSON, "optionsJSON?", optionsJSON)
+	if err != nil {
+		return "", err
+	}
+	defer freeAll(args)
 	return c.progressCall(progress, func(h *C.jogg_client, with C.int, handle C.uintptr_t, out, errJSON **C.char) C.jogg_code {
-		return C.jogg_go_call_and_wait(h, name, request, options, with, handle, out, errJSON)
+		return C.jogg_go_call_and_wait(h, args[0], args[1], args[2], with, handle, out, errJSON)
 	})
 }
 
@@ -372,12 +454,13 @@ func (c *Client) CallAndWait(operation, requestJSON, optionsJSON string, progres
 // project JSON. Request as in CreateTalkingAvatarVideo, options and progress as in
 // WaitForProject.
 func (c *Client) GenerateTalkingAvatarVideo(requestJSON, optionsJSON string, progress func(eventJSON string) bool) (string, error) {
-	request := C.CString(requestJSON)
-	defer C.free(unsafe.Pointer(request))
-	options := optionalCString(optionsJSON)
-	defer C.free(unsafe.Pointer(options))
+	args, err := cStrings("requestJSON", requestJSON, "optionsJSON?", optionsJSON)
+	if err != nil {
+		return "", err
+	}
+	defer freeAll(args)
 	return c.progressCall(progress, func(h *C.jogg_client, with C.int, handle C.uintptr_t, out, errJSON **C.char) C.jogg_code {
-		return C.jogg_go_generate(h, request, options, with, handle, out, errJSON)
+		return C.jogg_go_generate(h, args[0], args[1], with, handle, out, errJSON)
 	})
 }
 
@@ -385,12 +468,13 @@ func (c *Client) GenerateTalkingAvatarVideo(requestJSON, optionsJSON string, pro
 // "bytes", "version"}. optionsJSON may be "" for the defaults. progress may be nil; it
 // receives {"bytes", "total"} events and returns false to cancel.
 func (c *Client) UploadAsset(path, optionsJSON string, progress func(eventJSON string) bool) (string, error) {
-	file := C.CString(path)
-	defer C.free(unsafe.Pointer(file))
-	options := optionalCString(optionsJSON)
-	defer C.free(unsafe.Pointer(options))
+	args, err := cStrings("path", path, "optionsJSON?", optionsJSON)
+	if err != nil {
+		return "", err
+	}
+	defer freeAll(args)
 	return c.progressCall(progress, func(h *C.jogg_client, with C.int, handle C.uintptr_t, out, errJSON **C.char) C.jogg_code {
-		return C.jogg_go_upload(h, file, options, with, handle, out, errJSON)
+		return C.jogg_go_upload(h, args[0], args[1], with, handle, out, errJSON)
 	})
 }
 
@@ -398,22 +482,26 @@ func (c *Client) UploadAsset(path, optionsJSON string, progress func(eventJSON s
 // {"path", "bytes", "sha256", "resumed_from", "content_type"}. progress may be nil; it
 // receives {"bytes", "total"} events and returns false to cancel.
 func (c *Client) Download(url, path string, progress func(eventJSON string) bool) (string, error) {
-	from := C.CString(url)
-	defer C.free(unsafe.Pointer(from))
-	to := C.CString(path)
-	defer C.free(unsafe.Pointer(to))
+	args, err := cStrings("url", url, "path", path)
+	if err != nil {
+		return "", err
+	}
+	defer freeAll(args)
 	return c.progressCall(progress, func(h *C.jogg_client, with C.int, handle C.uintptr_t, out, errJSON **C.char) C.jogg_code {
-		return C.jogg_go_download(h, from, to, with, handle, out, errJSON)
+		return C.jogg_go_download(h, args[0], args[1], with, handle, out, errJSON)
 	})
 }
 
 // CreateWebhookEndpoint registers a webhook endpoint (v1); the reply carries the secret that
 // signs its deliveries.
 func (c *Client) CreateWebhookEndpoint(requestJSON string) (string, error) {
-	request := C.CString(requestJSON)
-	defer C.free(unsafe.Pointer(request))
+	args, err := cStrings("requestJSON", requestJSON)
+	if err != nil {
+		return "", err
+	}
+	defer freeAll(args)
 	return c.call(func(h *C.jogg_client, out, errJSON **C.char) C.jogg_code {
-		return C.jogg_create_webhook_endpoint(h, request, out, errJSON)
+		return C.jogg_create_webhook_endpoint(h, args[0], out, errJSON)
 	})
 }
 
@@ -435,11 +523,12 @@ func (c *Client) WebhookDeliver(body []byte, signature string) (string, error) {
 // the raw request body under the endpoint's secret. nil when it does; an *Error with
 // ErrSignature for a missing, malformed or wrong signature (answer HTTP 401).
 func WebhookVerify(body []byte, signature, secret string) error {
-	sig := optionalCString(signature)
-	defer C.free(unsafe.Pointer(sig))
-	key := C.CString(secret)
-	defer C.free(unsafe.Pointer(key))
-	if rc := Code(C.jogg_webhook_verify(bytesArg(body), C.size_t(len(body)), sig, key)); rc != OK {
+	args, err := cStrings("signature?", signature, "secret", secret)
+	if err != nil {
+		return err
+	}
+	defer freeAll(args)
+	if rc := Code(C.jogg_webhook_verify(bytesArg(body), C.size_t(len(body)), args[0], args[1])); rc != OK {
 		return newError(rc, "")
 	}
 	return nil
@@ -449,12 +538,13 @@ func WebhookVerify(body []byte, signature, secret string) error {
 // "event_id", "timestamp", "task_kind", "id", "status", "video_url", "cover_url", "error",
 // "data"}.
 func WebhookParse(body []byte, signature, secret string) (string, error) {
-	sig := optionalCString(signature)
-	defer C.free(unsafe.Pointer(sig))
-	key := C.CString(secret)
-	defer C.free(unsafe.Pointer(key))
+	args, err := cStrings("signature?", signature, "secret", secret)
+	if err != nil {
+		return "", err
+	}
+	defer freeAll(args)
 	var out, errJSON *C.char
-	rc := C.jogg_webhook_parse(bytesArg(body), C.size_t(len(body)), sig, key, &out, &errJSON)
+	rc := C.jogg_webhook_parse(bytesArg(body), C.size_t(len(body)), args[0], args[1], &out, &errJSON)
 	return take(rc, out, errJSON)
 }
 
@@ -511,12 +601,4 @@ func bytesArg(body []byte) *C.uint8_t {
 		return nil
 	}
 	return (*C.uint8_t)(unsafe.Pointer(&body[0]))
-}
-
-// optionalCString is NULL for "", which the library reads as "no filter" or "defaults".
-func optionalCString(s string) *C.char {
-	if s == "" {
-		return nil
-	}
-	return C.CString(s)
 }

@@ -24,7 +24,7 @@ func TestMain(m *testing.M) {
 		os.Exit(m.Run())
 	}
 	mock := exec.Command(mockBinary(), "--render-ms", "300")
-	stdout, err := mock.StdoutPipe()
+	stderr, err := mock.StderrPipe()
 	if err == nil {
 		err = mock.Start()
 	}
@@ -32,8 +32,8 @@ func TestMain(m *testing.M) {
 		fmt.Fprintf(os.Stderr, "JOGG_BASE_URL is unset and jogg-mock could not start (%v): run `make lib` first, set JOGG_MOCK, or `jogg-mock -- go test ./...`\n", err)
 		os.Exit(1)
 	}
-	// The mock's first line: "jogg-mock listening on http://127.0.0.1:PORT".
-	line, _ := bufio.NewReader(stdout).ReadString('\n')
+	// The mock's first line, on stderr: "jogg-mock listening on http://127.0.0.1:PORT".
+	line, _ := bufio.NewReader(stderr).ReadString('\n')
 	base := line[strings.LastIndex(line, " ")+1:]
 	os.Setenv("JOGG_BASE_URL", strings.TrimSpace(base))
 	os.Setenv("JOGG_API_KEY", "jogg-mock-key")
@@ -180,6 +180,59 @@ func TestConfigErrorNamesTheMember(t *testing.T) {
 	e := asError(t, err, ErrInvalidConfig)
 	if e.Field != "bogus" || !strings.Contains(e.Error(), "bogus") || e.RequestID != "" {
 		t.Fatalf("%+v", e)
+	}
+}
+
+// A string holding a NUL byte would reach C cut short: refused naming the argument, as the
+// C library refuses what it cannot read, before anything is sent.
+func TestArgumentsWithANulByteAreRefusedByName(t *testing.T) {
+	c := newClient(t)
+	_, err := c.GetProject("abc\x00def")
+	e := asError(t, err, ErrValidation)
+	if e.Field != "projectID" || len(e.Fields) != 1 || !strings.Contains(e.Message, "NUL") {
+		t.Fatalf("%+v", e)
+	}
+	var decoded map[string]any
+	decode(t, e.JSON, &decoded)
+	if decoded["field"] != "projectID" || decoded["name"] != "JOGG_ERR_VALIDATION" {
+		t.Fatalf("%s", e.JSON)
+	}
+	_, err = c.Call("v1.list_voices", "{\"language\": \"en\x00\"}")
+	if e := asError(t, err, ErrValidation); e.Field != "requestJSON" {
+		t.Fatalf("%s", e.JSON)
+	}
+	if _, err = NewClient("{}\x00"); asError(t, err, ErrValidation).Field != "configJSON" {
+		t.Fatal(err)
+	}
+	if err = WebhookVerify([]byte("{}"), "", "s\x00"); asError(t, err, ErrValidation).Field != "secret" {
+		t.Fatal(err)
+	}
+}
+
+func TestEveryMissingMemberIsNamedAtOnce(t *testing.T) {
+	_, err := newClient(t).CreateTalkingAvatarVideo(`{"script": "Hello"}`)
+	e := asError(t, err, ErrValidation)
+	want := []string{"screen_style", "avatar_id", "avatar_type", "voice_id"}
+	if e.Field != "screen_style" || strings.Join(e.Fields, ",") != strings.Join(want, ",") {
+		t.Fatalf("%s", e.JSON)
+	}
+}
+
+func TestListVoicesTakesAllPagesAndAnyCaseOfALanguage(t *testing.T) {
+	var every struct {
+		Voices []struct {
+			Language string `json:"language"`
+		} `json:"voices"`
+		Pages int `json:"pages"`
+	}
+	decode(t, must(newClient(t).ListVoices(`{"language": "English", "page_size": 3, "all_pages": true}`))(t), &every)
+	if every.Pages < 2 || len(every.Voices) <= 3 {
+		t.Fatalf("%+v", every)
+	}
+	for _, v := range every.Voices {
+		if v.Language != "english" {
+			t.Fatalf("%+v", every)
+		}
 	}
 }
 

@@ -8,11 +8,11 @@ import (
 )
 
 // startTLSMock starts `jogg-mock --tls` and returns its base URL and the file of its CA
-// certificate, read from the two lines it prints.
+// certificate, read from the two lines it prints on stderr.
 func startTLSMock(t *testing.T) (base, ca string) {
 	t.Helper()
 	mock := exec.Command(mockBinary(), "--tls", "--render-ms", "300")
-	stdout, err := mock.StdoutPipe()
+	stderr, err := mock.StderrPipe()
 	if err == nil {
 		err = mock.Start()
 	}
@@ -23,7 +23,7 @@ func startTLSMock(t *testing.T) (base, ca string) {
 		mock.Process.Kill()
 		mock.Wait()
 	})
-	lines := bufio.NewReader(stdout)
+	lines := bufio.NewReader(stderr)
 	for base == "" {
 		line, err := lines.ReadString('\n')
 		if err != nil {

@@ -59,6 +59,7 @@ impl Call<'_> {
             created: self.shared.clock.now(),
             created_unix: self.now_unix(),
             fails: !marker.is_empty() && request_text.contains(marker.as_str()),
+            ended: None,
             data,
         }
     }
@@ -111,11 +112,15 @@ pub(crate) fn answer(
                 code: CODE_INTERNAL,
                 msg: format!("jogg-mock does not simulate {}", op.full_name()),
             })?;
-            handler(&Call {
+            let call = Call {
                 shared,
                 key,
                 params,
-            })
+            };
+            if matches!(op.method(), "POST" | "PUT") {
+                areas::check_refs(&call)?;
+            }
+            handler(&call)
         });
         finish(shared, outcome)
     };

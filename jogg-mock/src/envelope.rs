@@ -9,6 +9,7 @@ use serde::Serialize;
 use serde_json::Value;
 
 use crate::Shared;
+use crate::description::Operation;
 use crate::http::Response;
 
 /// Envelope codes used by the mock (api-notes §5).
@@ -112,6 +113,48 @@ pub(crate) fn finish<T: Serialize>(shared: &Shared, outcome: Result<T, ApiError>
     match outcome {
         Ok(data) => json_response(shared, 200, CODE_OK, "success", data),
         Err(error) => error_response(shared, &error),
+    }
+}
+
+/// The envelope `code` of a reply, if it is an envelope (what the request log shows).
+pub(crate) fn code_of(response: &Response) -> Option<i64> {
+    let content_type = response
+        .headers
+        .iter()
+        .find(|(name, _)| name.eq_ignore_ascii_case("content-type"))
+        .map(|(_, value)| value.as_str());
+    if content_type != Some("application/json") {
+        return None;
+    }
+    let envelope: Value = serde_json::from_slice(&response.body).ok()?;
+    envelope.get("code")?.as_i64()
+}
+
+/// The id of the task a successful reply of `op` announces (the first of the description's
+/// id members present in `data`), if `op` starts one.
+pub(crate) fn created_task(op: &Operation, response: &Response) -> Option<String> {
+    let task = op.task()?;
+    if code_of(response) != Some(CODE_OK) {
+        return None;
+    }
+    let envelope: Value = serde_json::from_slice(&response.body).ok()?;
+    let data = envelope.get("data")?;
+    let id = task
+        .id_members()
+        .iter()
+        .find_map(|member| data.get(member.as_str()))
+        .or_else(|| {
+            // A batch: the first item's id.
+            let array = data.get(task.id_array()?)?.as_array()?;
+            let first = array.first()?;
+            task.id_members()
+                .iter()
+                .find_map(|member| first.get(member.as_str()))
+        })?;
+    match id {
+        Value::String(s) => Some(s.clone()),
+        Value::Number(n) => Some(n.to_string()),
+        _ => None,
     }
 }
 

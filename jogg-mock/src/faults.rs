@@ -331,6 +331,16 @@ impl Injector {
         lock(&self.download_cut).take()
     }
 
+    /// Back to the config's rules, with nothing counted or armed (the control API's reset):
+    /// a `times=N` rule strikes N times again, and rules added while running are gone.
+    pub(crate) fn reset(&self, config: &MockConfig) {
+        *lock(&self.rules) = config.faults.iter().map(|r| (r.clone(), 0)).collect();
+        lock(&self.header_seen).clear();
+        self.drawn.store(0, Ordering::SeqCst);
+        self.injected.store(0, Ordering::SeqCst);
+        *lock(&self.download_cut) = None;
+    }
+
     pub(crate) fn add(&self, rule: FaultRule) {
         lock(&self.rules).push((rule, 0));
     }

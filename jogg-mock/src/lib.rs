@@ -19,6 +19,13 @@
 //! - faults (5xx, 50000, 429, slow or dropped answers, broken bodies, cut
 //!   downloads) are injected on request, by rule or at a seeded rate (`faults`);
 //!   webhook deliveries can be lost at a seeded rate and delayed (`webhooks`).
+//! - a create naming an avatar, voice, template, music track or visual style
+//!   the mock does not have gets the API's 10104, unless
+//!   [`MockConfig::accept_any_ids`];
+//! - a control API under `/_mock/` (`control`: the request log, reset, ending
+//!   tasks on demand, webhook deliveries) lets a test suite in any language use
+//!   the mock as its test double; it is not API traffic (not logged, limited or
+//!   faulted).
 //!
 //! One router (`routes`) sends each request to the handler of its operation
 //! (`areas`, one per operation of the description) or to the mock's own files
@@ -33,6 +40,7 @@ mod api;
 mod areas;
 mod catalog;
 mod clock;
+mod control;
 pub mod description;
 mod envelope;
 mod faults;
@@ -137,6 +145,11 @@ pub struct MockConfig {
     /// Each delivery also waits a share of this, drawn with `fault_seed` from 0 to it, in
     /// milliseconds: deliveries then arrive out of the order their renders ended in.
     pub webhook_delay_spread_ms: u64,
+    /// `false` (the default): a create that names an avatar, voice, template, music track or
+    /// visual style the mock does not have (its catalogue, or the caller's own avatars) is
+    /// refused with the API's "record not found" (10104), so a test catches a wrong id.
+    /// `true`: any id is taken, for tests written with a real account's ids.
+    pub accept_any_ids: bool,
 }
 
 /// How the mock serves HTTPS. It makes a CA of its own when it starts
@@ -203,6 +216,7 @@ impl Default for MockConfig {
             webhook_drop_rate: 0.0,
             webhook_delay_ms: 0,
             webhook_delay_spread_ms: 0,
+            accept_any_ids: false,
         }
     }
 }
@@ -221,6 +235,18 @@ pub struct RecordedRequest {
     pub headers: Vec<(String, String)>,
     /// Raw body bytes.
     pub body: Vec<u8>,
+    /// The API operation the path resolved to (`v1.get_project`), if any.
+    pub operation: Option<String>,
+    /// The HTTP status answered; `None` when the connection was closed without an answer
+    /// (a `drop-*` fault) or the request is still being answered.
+    pub http_status: Option<u16>,
+    /// The envelope `code` answered (0 for success), when the answer was an envelope.
+    pub api_code: Option<i64>,
+    /// The fault injected into the answer (`http5xx;times=1`), if any.
+    pub fault: Option<String>,
+    /// The id of the task (project, video, motion...) the request created, if it did: the
+    /// handler's work counts even when a fault then broke the answer.
+    pub created: Option<String>,
 }
 
 /// A running mock server on 127.0.0.1.
@@ -380,7 +406,14 @@ impl MockServer {
     /// including rejected ones (bad key, unknown route). Requests too
     /// malformed to parse are not recorded.
     pub fn requests(&self) -> Vec<RecordedRequest> {
-        lock(&self.shared.requests).clone()
+        self.shared.logged_requests()
+    }
+
+    /// Back to the state of a fresh server: no records, no logged requests or webhook
+    /// attempts, empty POST windows, the config's fault rules with nothing counted. The port,
+    /// the connections and the config stay. The same as `POST /_mock/reset`.
+    pub fn reset(&self) {
+        self.shared.reset();
     }
 
     /// How many records of a kind the operations created, deleted ones included
@@ -477,7 +510,7 @@ pub(crate) struct Shared {
     /// Everything the simulation remembers (records of every kind, uploads, the POST
     /// limiter).
     store: Mutex<store::Store>,
-    requests: Mutex<Vec<RecordedRequest>>,
+    requests: Mutex<RequestLog>,
     shutdown: AtomicBool,
     /// Clones of live connection sockets, so shutdown can unblock readers.
     connections: Mutex<HashMap<u64, TcpStream>>,
@@ -509,7 +542,7 @@ impl Shared {
             clock: clock::Clock,
             ids: clock::IdGen::new(),
             store: Mutex::new(store::Store::default()),
-            requests: Mutex::new(Vec::new()),
+            requests: Mutex::new(RequestLog::default()),
             shutdown: AtomicBool::new(false),
             connections: Mutex::new(HashMap::new()),
             next_connection: AtomicU64::new(0),
@@ -535,14 +568,55 @@ impl Shared {
         self.shutdown.load(Ordering::SeqCst)
     }
 
-    fn record(&self, request: &http::Request) {
-        lock(&self.requests).push(RecordedRequest {
+    /// Logs an API request as it arrives; returns its place in the log, where its answer is
+    /// noted later. A reset in between empties the log, and the notes then find nothing.
+    fn record(&self, request: &http::Request) -> Logged {
+        let mut log = lock(&self.requests);
+        log.entries.push(RecordedRequest {
             method: request.method.clone(),
             path: request.path.clone(),
             query: request.query.clone(),
             headers: request.headers.clone(),
             body: request.body.clone(),
+            operation: routes::operation(&request.method, &request.path)
+                .map(|op| op.full_name().to_owned()),
+            http_status: None,
+            api_code: None,
+            fault: None,
+            created: None,
         });
+        Logged {
+            generation: log.generation,
+            index: log.entries.len() - 1,
+        }
+    }
+
+    /// Adds to a logged request what became of it.
+    fn note(&self, at: Logged, change: impl FnOnce(&mut RecordedRequest)) {
+        let mut log = lock(&self.requests);
+        if log.generation == at.generation
+            && let Some(entry) = log.entries.get_mut(at.index)
+        {
+            change(entry);
+        }
+    }
+
+    /// Everything back to a fresh server's state, except the connections and the ids (the
+    /// control API's reset, [`MockServer::reset`]).
+    pub(crate) fn reset(&self) {
+        self.store().clear();
+        {
+            let mut log = lock(&self.requests);
+            log.entries.clear();
+            log.generation += 1;
+        }
+        self.hub.clear();
+        self.faults.reset(&self.config);
+    }
+
+    /// A snapshot of the request log.
+    pub(crate) fn logged_requests(&self) -> Vec<RecordedRequest> {
+        lock(&self.requests).entries.clone()
     }
 
     /// Registers a live connection; `None` if the server is already stopping
@@ -560,6 +634,22 @@ impl Shared {
             let _ = stream.shutdown(Shutdown::Both);
         }
     }
+}
+
+/// The API requests received, in arrival order (not the control API's own).
+#[derive(Default)]
+struct RequestLog {
+    entries: Vec<RecordedRequest>,
+    /// Counts resets, so that the answer to a request logged before one is not noted on an
+    /// entry logged after it.
+    generation: u64,
+}
+
+/// Where a request sits in the log.
+#[derive(Clone, Copy)]
+struct Logged {
+    generation: u64,
+    index: usize,
 }
 
 /// Removes a connection from the registry when its thread ends, however it
@@ -677,9 +767,15 @@ fn serve_connection(stream: TcpStream, shared: &Shared) {
     while !shared.is_shutting_down() {
         match http::read_request(&mut reader) {
             Ok(Some(request)) => {
-                shared.record(&request);
+                // The control API is not API traffic: neither logged nor faulted.
+                let answered = if control::owns(&request.path) {
+                    Some(control::answer(shared, &request))
+                } else {
+                    let logged = shared.record(&request);
+                    answer(shared, &request, logged)
+                };
                 // `None`: a fault that drops the connection without an answer.
-                let Some(response) = answer(shared, &request) else {
+                let Some(response) = answered else {
                     break;
                 };
                 let keep_alive = request.keep_alive && !shared.is_shutting_down();
@@ -730,18 +826,37 @@ fn linger(reader: &mut BufReader<Conn>, socket: &TcpStream) {
 
 /// The reply to one request: the handler's, or what an injected fault makes
 /// of it. A fault header that does not parse is answered 400, so a typo
-/// does not pass for a server that never fails.
-fn answer(shared: &Shared, request: &http::Request) -> Option<http::Response> {
-    match shared.faults.select(&shared.config, request) {
-        Ok(None) => Some(respond(shared, request)),
-        Ok(Some(fault)) => faults::apply(shared, &fault, || respond(shared, request)),
+/// does not pass for a server that never fails. What was answered is noted in the log.
+fn answer(shared: &Shared, request: &http::Request, logged: Logged) -> Option<http::Response> {
+    let response = match shared.faults.select(&shared.config, request) {
+        Ok(None) => Some(respond(shared, request, logged)),
+        Ok(Some(fault)) => {
+            let text = fault.to_string();
+            shared.note(logged, |entry| entry.fault = Some(text));
+            faults::apply(shared, &fault, || respond(shared, request, logged))
+        }
         Err(message) => Some(envelope::transport_error(shared, 400, &message)),
+    };
+    if let Some(response) = &response {
+        let code = envelope::code_of(response);
+        shared.note(logged, |entry| {
+            entry.http_status = Some(response.status);
+            entry.api_code = code;
+        });
     }
+    response
 }
 
 /// Runs the handler, turning a panic (a mock bug) into a 50000 envelope so
-/// the client still gets an answer and the connection thread survives.
-fn respond(shared: &Shared, request: &http::Request) -> http::Response {
-    panic::catch_unwind(AssertUnwindSafe(|| routes::dispatch(shared, request)))
-        .unwrap_or_else(|_| envelope::internal_error(shared))
+/// the client still gets an answer and the connection thread survives. Notes the task it
+/// created, if any.
+fn respond(shared: &Shared, request: &http::Request, logged: Logged) -> http::Response {
+    let response = panic::catch_unwind(AssertUnwindSafe(|| routes::dispatch(shared, request)))
+        .unwrap_or_else(|_| envelope::internal_error(shared));
+    if let Some(id) = routes::operation(&request.method, &request.path)
+        .and_then(|op| envelope::created_task(op, &response))
+    {
+        shared.note(logged, |entry| entry.created = Some(id));
+    }
+    response
 }

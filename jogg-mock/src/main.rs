@@ -4,6 +4,7 @@
 
 use std::ffi::OsString;
 use std::io::Write;
+use std::path::{Path, PathBuf};
 use std::process::{Command, ExitStatus};
 use std::thread;
 
@@ -16,7 +17,16 @@ Local simulator of the Jogg.ai HTTP API, bound to 127.0.0.1.
 
 Options:
   --port N             port to bind (default 0: chosen by the OS)
-  --render-ms N        simulated render time of a video in ms (default 3000)
+  --port-file PATH     once bound, write the port (digits and a newline) to
+                       PATH, atomically: a harness that starts the mock in the
+                       background waits for the file
+  --quiet              print nothing but errors (no banner)
+  --render-ms N        simulated render time of a video in ms (default 3000;
+                       0: every render is over at once, so a wait's first
+                       poll sees it done)
+  --accept-any-ids     take any avatar, voice, template, music or visual style
+                       id (default: ids the mock does not have are refused
+                       with the API's 10104 \"record not found\")
   --api-key KEY        accepted x-api-key; repeat for several
                        (default: jogg-mock-key)
   --post-limit N       POSTs allowed per key per window (default 20)
@@ -27,6 +37,7 @@ Options:
                        delivery that got no 2xx answer (default 5000)
   --post-window-kind K sliding (default: any N ms span) or fixed (consecutive
                        spans from the first POST) rate-limit windows
+  --version            print the version
   -h, --help           print this help
 
 HTTPS:
@@ -80,13 +91,25 @@ Webhook deliveries (to test receivers):
   `X-Jogg-Mock-Fault: FAULT` (counted per method, path and FAULT).
 
 Prints `jogg-mock listening on http://127.0.0.1:<port>` (https:// with
---tls) once bound, after the CA certificate's line. Without COMMAND it
-serves until killed. With COMMAND it runs it with JOGG_BASE_URL and
-JOGG_API_KEY (the first key) set, and with --tls also SSL_CERT_FILE and
+--tls, after a line naming the CA certificate's file) to stderr once bound
+(not with --quiet), so that the output of COMMAND is its own. Without
+COMMAND it serves until killed. With COMMAND it runs it with JOGG_BASE_URL
+and JOGG_API_KEY (the first key) set, and with --tls also SSL_CERT_FILE and
 JOGG_MOCK_CA_FILE set to the CA certificate's file (so that clients that
 honour SSL_CERT_FILE trust the mock), then stops and exits with the
 command's exit status (128+N if killed by signal N, 127 if it could not be
 started).
+
+Control API (plain HTTP, no key, not counted as API traffic):
+  GET  /_mock/health               {\"status\": \"ok\", \"version\", \"base_url\"}
+  GET  /_mock/requests             the API requests received: method, path,
+                                   query, body, operation, http_status,
+                                   api_code, fault, created (task id);
+                                   ?operation= ?method= ?path= filter them
+  POST /_mock/reset                back to a fresh server's state
+  POST /_mock/tasks/ID/finish      end a running task now, as a success
+  POST /_mock/tasks/ID/fail        ... or as a failure
+  GET  /_mock/webhooks             the webhook delivery attempts made
 ";
 
 /// Exit status for command-line mistakes (the usual convention).
@@ -97,10 +120,19 @@ const EXIT_CANNOT_RUN: i32 = 127;
 /// What the command line asks for.
 enum Cli {
     Help,
+    Version,
     Run {
         config: Box<MockConfig>,
+        output: Output,
         command: Vec<OsString>,
     },
+}
+
+/// What the mock itself prints or writes, besides serving.
+#[derive(Default)]
+struct Output {
+    quiet: bool,
+    port_file: Option<PathBuf>,
 }
 
 fn main() {
@@ -111,12 +143,20 @@ fn main() {
             std::process::exit(EXIT_USAGE);
         }
     };
-    let (config, command) = match cli {
+    let (config, output, command) = match cli {
         Cli::Help => {
             print!("{USAGE}");
             return;
         }
-        Cli::Run { config, command } => (config, command),
+        Cli::Version => {
+            println!("jogg-mock {}", env!("CARGO_PKG_VERSION"));
+            return;
+        }
+        Cli::Run {
+            config,
+            output,
+            command,
+        } => (config, output, command),
     };
     let api_key = config.api_keys.first().cloned().unwrap_or_default();
     let server = match MockServer::start(*config) {
@@ -126,7 +166,18 @@ fn main() {
             std::process::exit(1);
         }
     };
-    announce(&server);
+    if let Some(path) = &output.port_file
+        && let Err(error) = write_port_file(path, server.port())
+    {
+        eprintln!(
+            "jogg-mock: cannot write the port file {}: {error}",
+            path.display()
+        );
+        std::process::exit(1);
+    }
+    if !output.quiet {
+        announce(&server);
+    }
     if command.is_empty() {
         loop {
             thread::park();
@@ -138,19 +189,33 @@ fn main() {
     std::process::exit(code);
 }
 
-/// The one line other tools wait for; flushed because stdout may be a pipe.
+/// The one line other tools wait for, on stderr: stdout belongs to COMMAND, whose output
+/// may be piped into a JSON reader.
 fn announce(server: &MockServer) {
-    let mut stdout = std::io::stdout().lock();
-    // A closed stdout must not stop the mock from serving.
+    let mut stderr = std::io::stderr().lock();
+    // A closed stderr must not stop the mock from serving.
     if let Some(path) = server.ca_file() {
-        let _ = writeln!(stdout, "jogg-mock CA certificate: {}", path.display());
+        let _ = writeln!(stderr, "jogg-mock CA certificate: {}", path.display());
     }
-    let _ = writeln!(stdout, "jogg-mock listening on {}", server.base_url());
-    let _ = stdout.flush();
+    let _ = writeln!(stderr, "jogg-mock listening on {}", server.base_url());
+    let _ = stderr.flush();
+}
+
+/// Writes the port beside `path` and renames it into place, so that a reader never sees a
+/// half-written file.
+fn write_port_file(path: &Path, port: u16) -> std::io::Result<()> {
+    let mut partial = path.as_os_str().to_owned();
+    partial.push(format!(".{}.tmp", std::process::id()));
+    let partial = PathBuf::from(partial);
+    std::fs::write(&partial, format!("{port}\n"))?;
+    std::fs::rename(&partial, path).inspect_err(|_| {
+        let _ = std::fs::remove_file(&partial);
+    })
 }
 
 fn parse_args(args: impl Iterator<Item = OsString>) -> Result<Cli, String> {
     let mut config = MockConfig::default();
+    let mut output = Output::default();
     let mut api_keys = Vec::new();
     let mut args = args;
     while let Some(raw) = args.next() {
@@ -165,6 +230,7 @@ fn parse_args(args: impl Iterator<Item = OsString>) -> Result<Cli, String> {
             finish_keys(&mut config, api_keys);
             return Ok(Cli::Run {
                 config: Box::new(config),
+                output,
                 command,
             });
         }
@@ -178,8 +244,9 @@ fn parse_args(args: impl Iterator<Item = OsString>) -> Result<Cli, String> {
         let mut value = || flag_value(&flag, inline.clone(), &mut args);
         match flag.as_str() {
             "-h" | "--help" => return Ok(Cli::Help),
-            "--http-errors" if inline.is_some() => {
-                return Err("--http-errors takes no value".to_owned());
+            "--version" => return Ok(Cli::Version),
+            "--http-errors" | "--quiet" | "--accept-any-ids" if inline.is_some() => {
+                return Err(format!("{flag} takes no value"));
             }
             "--http-errors" => config.http_errors = true,
             "--tls" | "--tls-expired" if inline.is_some() => {
@@ -202,6 +269,9 @@ fn parse_args(args: impl Iterator<Item = OsString>) -> Result<Cli, String> {
                 config.tls.get_or_insert_with(MockTls::default).ca_file = Some(path.into());
             }
             "--webhook-ca" => config.webhook_ca_file = Some(value()?.into()),
+            "--quiet" => output.quiet = true,
+            "--accept-any-ids" => config.accept_any_ids = true,
+            "--port-file" => output.port_file = Some(PathBuf::from(value()?)),
             "--port" => config.port = parse_number(&flag, &value()?)?,
             "--render-ms" => config.render_ms = parse_number(&flag, &value()?)?,
             "--post-limit" => config.post_limit = parse_number(&flag, &value()?)?,
@@ -230,6 +300,7 @@ fn parse_args(args: impl Iterator<Item = OsString>) -> Result<Cli, String> {
     finish_keys(&mut config, api_keys);
     Ok(Cli::Run {
         config: Box::new(config),
+        output,
         command: Vec::new(),
     })
 }

@@ -1,6 +1,8 @@
 //! The one router: every request the mock answers is resolved here, to an operation of the
 //! API description (its path templates, D12: a literal route beats a parameterised one) or to
 //! one of the mock's own non-API routes (signed-upload PUTs and the media under `/files/`).
+//! The control API under `/_mock/` is not routed here: it is not API traffic, so it is
+//! answered before the request log and the faults see it (`control`).
 //!
 //! Unknown routes are resolved before authentication, so a typo in a path reads as "no such
 //! route" rather than "bad key".
@@ -55,6 +57,11 @@ pub(crate) fn dispatch(shared: &Shared, request: &Request) -> Response {
             Value::Null,
         ),
     }
+}
+
+/// The API operation a request's method and path resolve to, if any (for the request log).
+pub(crate) fn operation(method: &str, path: &str) -> Option<&'static Operation> {
+    find_operation(method, path).map(|(op, _)| op)
 }
 
 /// The operation whose method and path template match, with the path parameters; a literal

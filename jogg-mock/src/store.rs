@@ -23,8 +23,11 @@ pub(crate) struct Record {
     pub(crate) created: Instant,
     pub(crate) created_unix: u64,
     /// Decided once at creation (the request carried the fail marker), so every later read
-    /// of the same task agrees.
+    /// of the same task agrees; the control API's `fail` and `finish` set it too.
     pub(crate) fails: bool,
+    /// When the control API ended the task on demand (`POST /_mock/tasks/{id}/finish` or
+    /// `fail`): from then on it is over, whatever its age.
+    pub(crate) ended: Option<Instant>,
     pub(crate) data: Value,
 }
 
@@ -43,20 +46,37 @@ impl Record {
     /// done; `render_ms` 0 means done at once.
     pub(crate) fn phase(&self, now: Instant, render_ms: u64) -> Phase {
         let age = now.saturating_duration_since(self.created);
-        if render_ms > 0 && age < Duration::from_millis(render_ms / 4) {
+        if self.ended.is_some() {
+            self.outcome()
+        } else if render_ms > 0 && age < Duration::from_millis(render_ms / 4) {
             Phase::Pending
         } else if render_ms > 0 && age < Duration::from_millis(render_ms) {
             Phase::Processing
-        } else if self.fails {
+        } else {
+            self.outcome()
+        }
+    }
+
+    /// How the task ends once it is over.
+    fn outcome(&self) -> Phase {
+        if self.fails {
             Phase::Failed
         } else {
             Phase::Succeeded
         }
     }
 
-    /// When the task is over for a simulation lasting `render_ms`.
+    /// When the task is over for a simulation lasting `render_ms` (or when it was ended on
+    /// demand).
     pub(crate) fn finishes_at(&self, render_ms: u64) -> Instant {
-        self.created + Duration::from_millis(render_ms)
+        self.ended
+            .unwrap_or(self.created + Duration::from_millis(render_ms))
+    }
+
+    /// Ends the task now, as a success or a failure (the control API).
+    pub(crate) fn end(&mut self, now: Instant, fails: bool) {
+        self.ended = Some(now);
+        self.fails = fails;
     }
 }
 
@@ -125,6 +145,19 @@ impl Store {
             .find_map(|(_, list)| list.iter_mut().find(|r| r.id == id))
     }
 
+    /// A record `id` of any kind and any key, with its kind (the control API's tasks).
+    pub(crate) fn find_by_id_mut(&mut self, id: &str) -> Option<(&'static str, &mut Record)> {
+        self.records
+            .iter_mut()
+            .find_map(|((_, kind), list)| list.iter_mut().find(|r| r.id == id).map(|r| (*kind, r)))
+    }
+
+    /// Forgets everything: records, counts, uploads and the POST windows (the control API's
+    /// reset).
+    pub(crate) fn clear(&mut self) {
+        *self = Store::default();
+    }
+
     /// Whether any key's record `id` is a task that has succeeded (its media are served).
     pub(crate) fn has_succeeded_task(&self, id: &str, now: Instant, render_ms: u64) -> bool {
         self.records
@@ -172,6 +205,7 @@ mod tests {
             created: Instant::now(),
             created_unix: 0,
             fails: false,
+            ended: None,
             data: json!({"n": 1}),
         }
     }

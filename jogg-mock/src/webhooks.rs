@@ -17,7 +17,7 @@
 //! that deliveries go missing and arrive out of order, reproducibly.
 
 use std::cmp::Reverse;
-use std::collections::BinaryHeap;
+use std::collections::{BinaryHeap, HashSet};
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{SocketAddr, TcpStream, ToSocketAddrs};
 use std::sync::{Arc, Condvar, Mutex, MutexGuard, PoisonError};
@@ -74,6 +74,9 @@ struct HubState {
     attempts: Vec<DeliveryAttempt>,
     /// Deliveries drawn for loss and delay so far: the index of the next draw.
     draws: u64,
+    /// Projects whose end has been announced: a render ended early by the control API is
+    /// still in `due` at its simulated end, and must not be announced twice.
+    announced: HashSet<String>,
 }
 
 impl Hub {
@@ -98,6 +101,21 @@ impl Hub {
 
     pub(crate) fn attempts(&self) -> Vec<DeliveryAttempt> {
         self.lock().attempts.clone()
+    }
+
+    /// Forgets the renders still to end and the attempts made (the control API's reset).
+    /// Deliveries already under way finish, and are recorded.
+    pub(crate) fn clear(&self) {
+        let mut state = self.lock();
+        state.due.clear();
+        state.attempts.clear();
+        state.announced.clear();
+        self.changed.notify_all();
+    }
+
+    /// Whether `project_id`'s end is still to be announced; marks it announced.
+    fn first_announcement(&self, project_id: &str) -> bool {
+        self.lock().announced.insert(project_id.to_owned())
     }
 
     /// Blocks until no render that has ended is waiting for delivery and no
@@ -238,6 +256,9 @@ struct Endpoint {
 /// Builds the project's event (api-notes §8.3, v1 shapes) and starts one
 /// delivery per subscribed endpoint.
 fn dispatch(shared: &Arc<Shared>, project_id: &str) {
+    if !shared.hub.first_announcement(project_id) {
+        return;
+    }
     let render_ms = shared.config.render_ms;
     let (outcome, duration, endpoints) = {
         let store = shared.store();

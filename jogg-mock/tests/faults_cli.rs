@@ -134,11 +134,12 @@ fn the_binary_takes_fault_rules_and_documents_them() {
             "--post-window-kind",
             "fixed",
         ])
-        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
         .spawn()
         .unwrap();
+    // The banner is on stderr.
     let mut line = String::new();
-    BufReader::new(child.stdout.take().unwrap())
+    BufReader::new(child.stderr.take().unwrap())
         .read_line(&mut line)
         .unwrap();
     let base = line.trim().rsplit(' ').next().unwrap().to_owned();

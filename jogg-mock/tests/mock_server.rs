@@ -365,7 +365,11 @@ fn create_rejects_invalid_bodies() {
 
 #[test]
 fn create_accepts_spec_variants() {
-    let server = start(instant());
+    // What the description allows, whatever the ids: avatar 7 is nobody's here.
+    let server = start(MockConfig {
+        accept_any_ids: true,
+        ..instant()
+    });
     let audio_only = json!({
         "audio_url": "https://example.com/voice.mp3",
         "avatar_id": 7,
@@ -1063,12 +1067,61 @@ fn binary_runs_command_against_mock_and_returns_its_exit_code() {
         .output()
         .expect("run jogg-mock");
     assert_eq!(output.status.code(), Some(3), "{output:?}");
-    let stdout = String::from_utf8_lossy(&output.stdout);
+    // The banner is on stderr: stdout is the command's alone.
+    assert!(output.stdout.is_empty(), "{output:?}");
+    let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(
-        stdout.starts_with("jogg-mock listening on http://127.0.0.1:"),
-        "{stdout}"
+        stderr.starts_with("jogg-mock listening on http://127.0.0.1:"),
+        "{stderr}"
     );
-    assert_eq!(stdout.lines().count(), 1);
+    assert_eq!(stderr.lines().count(), 1);
+}
+
+#[test]
+fn binary_quiet_keeps_the_commands_output_clean_for_a_json_reader() {
+    let output = Command::new(env!("CARGO_BIN_EXE_jogg-mock"))
+        .args(["--quiet", "--", "sh", "-c", r#"printf '{"a": 1}\n'"#])
+        .output()
+        .expect("run jogg-mock");
+    assert_eq!(output.status.code(), Some(0), "{output:?}");
+    assert_eq!(output.stdout, b"{\"a\": 1}\n");
+    assert!(output.stderr.is_empty(), "{output:?}");
+    let parsed: serde_json::Value = serde_json::from_slice(&output.stdout).expect("JSON");
+    assert_eq!(parsed["a"], 1);
+}
+
+#[test]
+fn binary_version_and_port_file() {
+    let version = Command::new(env!("CARGO_BIN_EXE_jogg-mock"))
+        .arg("--version")
+        .output()
+        .expect("run jogg-mock");
+    assert_eq!(version.status.code(), Some(0));
+    assert_eq!(
+        String::from_utf8_lossy(&version.stdout),
+        format!("jogg-mock {}\n", env!("CARGO_PKG_VERSION"))
+    );
+    let dir = std::env::temp_dir().join(format!("jogg-mock-port-file-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    let port_file = dir.join("port");
+    // The command reads the file the mock wrote before starting it, and checks that the
+    // port in it is the one of JOGG_BASE_URL.
+    let output = Command::new(env!("CARGO_BIN_EXE_jogg-mock"))
+        .arg("--quiet")
+        .arg("--port-file")
+        .arg(&port_file)
+        .args(["--", "sh", "-c"])
+        .arg(r#"test "$JOGG_BASE_URL" = "http://127.0.0.1:$(cat "$0")" && exit 5"#)
+        .arg(&port_file)
+        .output()
+        .expect("run jogg-mock");
+    assert_eq!(output.status.code(), Some(5), "{output:?}");
+    let text = std::fs::read_to_string(&port_file).expect("port file");
+    assert!(text.ends_with('\n'), "{text:?}");
+    assert!(text.trim().parse::<u16>().is_ok_and(|p| p > 0), "{text:?}");
+    // Nothing else was left in the directory (the file is written beside, then renamed).
+    assert_eq!(std::fs::read_dir(&dir).expect("dir").count(), 1);
+    std::fs::remove_dir_all(&dir).expect("clean up");
 }
 
 #[test]

@@ -18,16 +18,19 @@ fn tls_writes_its_ca_and_hands_it_to_the_command() {
         .output()
         .unwrap();
     assert!(out.status.success(), "{out:?}");
-    let text = String::from_utf8(out.stdout).unwrap();
-    let lines: Vec<&str> = text.lines().collect();
+    // The mock's own lines go to stderr; stdout is the command's alone.
+    let said = String::from_utf8(out.stderr).unwrap();
+    let said: Vec<&str> = said.lines().collect();
     let shown = ca.display().to_string();
-    assert_eq!(lines[0], format!("jogg-mock CA certificate: {shown}"));
-    let base = lines[1]
+    assert_eq!(said[0], format!("jogg-mock CA certificate: {shown}"));
+    let base = said[1]
         .strip_prefix("jogg-mock listening on ")
         .expect("the address line");
     assert!(base.starts_with("https://127.0.0.1:"), "{base}");
-    assert_eq!(lines[2], format!("child {base} {shown} {shown}"));
-    assert_eq!(lines[3], "-----BEGIN CERTIFICATE-----");
+    let text = String::from_utf8(out.stdout).unwrap();
+    let lines: Vec<&str> = text.lines().collect();
+    assert_eq!(lines[0], format!("child {base} {shown} {shown}"));
+    assert_eq!(lines[1], "-----BEGIN CERTIFICATE-----");
     // A file the user named is theirs: it stays.
     assert!(ca.exists());
     std::fs::remove_file(&ca).unwrap();
@@ -49,10 +52,10 @@ fn tls_flags_take_no_value_and_without_tls_nothing_is_set() {
         .env_remove("JOGG_MOCK_CA_FILE")
         .output()
         .unwrap();
-    let text = String::from_utf8(out.stdout).unwrap();
+    let said = String::from_utf8(out.stderr).unwrap();
     assert!(
-        text.starts_with("jogg-mock listening on http://127.0.0.1:"),
-        "{text}"
+        said.starts_with("jogg-mock listening on http://127.0.0.1:"),
+        "{said}"
     );
-    assert!(text.contains("\n[][]\n"), "{text}");
+    assert_eq!(String::from_utf8(out.stdout).unwrap(), "[][]\n");
 }

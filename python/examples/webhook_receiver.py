@@ -28,7 +28,7 @@ client.create_webhook_endpoint({
     "url": "http://127.0.0.1:%d/hook" % server.server_port,
     "events": ["generated_video_success", "generated_video_failed"]})
 created = client.create_talking_avatar_video({
-    "script": "Hello!", "avatar_id": 127, "avatar_type": 0,
+    "script": "Hello!", "avatar_id": 81, "avatar_type": 0,
     "voice_id": "en-US-ChristopherNeural", "screen_style": 1})
 done = client.wait("v1.get_project", created["project_id"])
 print("waited: source %s, polls %d" % (done["source"], done["polls"]))

@@ -5,7 +5,7 @@ import jogg
 
 # Between hosts: {"post_limit_scope": "redis://10.0.0.5:6379/0"}.
 CONFIG = {"post_limit_scope": "host"}
-REQUEST = {"script": "Hello!", "avatar_id": 127, "avatar_type": 0,
+REQUEST = {"script": "Hello!", "avatar_id": 81, "avatar_type": 0,
            "voice_id": "en-US-ChristopherNeural", "screen_style": 1}
 
 

@@ -72,16 +72,23 @@ def operations() -> List[Result]:
     return result
 
 
-def _bytes(body: Union[bytes, bytearray, memoryview, str]) -> bytes:
-    return body.encode("utf-8") if isinstance(body, str) else bytes(body)
+def _body(body: Union[bytes, bytearray, memoryview, str]) -> bytes:
+    """A webhook body: bytes as they are (NUL bytes included), a str as UTF-8."""
+    if isinstance(body, str):
+        return _utf8(body, "body")
+    if isinstance(body, (bytes, bytearray, memoryview)):
+        return bytes(body)
+    raise _argument_error(_VALIDATION, "body", "must be bytes or a str (got %s)" % _type(body))
 
 
 def webhook_verify(body: Union[bytes, str], signature: Optional[str], secret: str) -> bool:
     """Whether `signature` (the X-Webhook-Signature header, None when absent) signs the raw
     request `body` (bytes, exactly as received) under the endpoint's `secret`. False for a
     missing, malformed or wrong signature (answer HTTP 401); JoggError for an empty secret."""
-    body = _bytes(body)
-    code = _lib.jogg_webhook_verify(body, len(body), _encode(signature), _encode(secret))
+    body = _body(body)
+    code = _lib.jogg_webhook_verify(
+        body, len(body), _optional_text(signature, "signature"), _text(secret, "secret")
+    )
     if code == 0:
         return True
     if code_name(code) == "JOGG_ERR_SIGNATURE":
@@ -93,16 +100,26 @@ def webhook_parse(body: Union[bytes, str], signature: Optional[str], secret: str
     """Verifies a delivery as webhook_verify does, then reads it: {"event", "event_id",
     "timestamp", "task_kind", "id", "status", "video_url", "cover_url", "error", "data"}.
     A bad signature raises JoggError JOGG_ERR_SIGNATURE."""
-    body = _bytes(body)
+    body = _body(body)
     out, err = ctypes.c_void_p(), ctypes.c_void_p()
     code = _lib.jogg_webhook_parse(
-        body, len(body), _encode(signature), _encode(secret), ctypes.byref(out), ctypes.byref(err)
+        body,
+        len(body),
+        _optional_text(signature, "signature"),
+        _text(secret, "secret"),
+        ctypes.byref(out),
+        ctypes.byref(err),
     )
     return _check(code, out, err)
 
 
 class JoggError(Exception):
-    """A failed call. `json` holds the whole error object (http_status, api_code, retryable...)."""
+    """A failed call. `json` holds the whole error object (http_status, api_code, retryable...).
+
+    Arguments are checked as the C library checks its own: a required one that is None raises
+    JOGG_ERR_NULL_ARGUMENT, one of the wrong type (or a str holding a NUL character, which C
+    cannot carry) JOGG_ERR_VALIDATION, a str that is not valid Unicode JOGG_ERR_INVALID_UTF8;
+    `field` names the argument."""
 
     def __init__(self, code: int, error_json: Optional[Dict[str, Any]]) -> None:
         self.json: Dict[str, Any] = error_json or {}
@@ -110,6 +127,8 @@ class JoggError(Exception):
         self.name: str = self.json.get("name") or code_name(code)
         self.message: str = self.json.get("message") or self.name
         self.field: Optional[str] = self.json.get("field")
+        # every member at fault: all the missing ones when several are, else [field]
+        self.fields: List[str] = list(self.json.get("fields") or [])
         self.request_id: Optional[str] = self.json.get("request_id")  # quote it to Jogg support
         # the envelope's data the API sent with its error, if any
         self.api_data: Any = self.json.get("api_data")
@@ -133,13 +152,76 @@ def _take(pointer: Optional[int]) -> Any:
         _lib.jogg_string_free(pointer)
 
 
-def _encode(value: object) -> Optional[bytes]:
-    """A request for the library: dict or list -> JSON bytes, str -> bytes, None -> NULL."""
+# The codes of jogg.h (their numbers are stable) the package raises itself, for its own
+# argument checks.
+_NULL_ARGUMENT = 1
+_INVALID_UTF8 = 2
+_VALIDATION = 4
+
+
+def _type(value: object) -> str:
+    return type(value).__name__
+
+
+def _argument_error(code: int, name: str, problem: str) -> JoggError:
+    """The error the C library gives for a bad argument, raised before calling it."""
+    message = "%s: %s" % (name, problem)
+    return JoggError(
+        code,
+        {"code": code, "name": code_name(code), "message": message, "field": name, "fields": [name]},
+    )
+
+
+def _utf8(value: str, name: str) -> bytes:
+    if "\0" in value:
+        raise _argument_error(_VALIDATION, name, "must not contain a NUL character (C strings end there)")
+    try:
+        return value.encode("utf-8")
+    except UnicodeEncodeError as e:
+        raise _argument_error(_INVALID_UTF8, name, "not valid UTF-8 (%s)" % e.reason) from None
+
+
+def _text(value: object, name: str) -> bytes:
+    """A required str argument, as C receives it."""
     if value is None:
+        raise _argument_error(_NULL_ARGUMENT, name, "must not be None")
+    if not isinstance(value, str):
+        raise _argument_error(_VALIDATION, name, "must be a str (got %s)" % _type(value))
+    return _utf8(value, name)
+
+
+def _optional_text(value: object, name: str) -> Optional[bytes]:
+    return None if value is None else _text(value, name)
+
+
+def _path(value: object, name: str) -> bytes:
+    """A file path: a str or an os.PathLike."""
+    if value is None:
+        raise _argument_error(_NULL_ARGUMENT, name, "must not be None")
+    if not isinstance(value, (str, os.PathLike)):
+        raise _argument_error(_VALIDATION, name, "must be a str or a path (got %s)" % _type(value))
+    encoded = os.fsencode(value)
+    if b"\0" in encoded:
+        raise _argument_error(_VALIDATION, name, "must not contain a NUL character (C strings end there)")
+    return encoded
+
+
+def _json(value: object, name: str, required: bool = False, sequence: bool = False) -> Optional[bytes]:
+    """A JSON argument: a dict (or a list where `sequence`) sent as JSON, a str sent as it is
+    (JSON text), None as NULL (the defaults) unless `required`."""
+    if value is None:
+        if required:
+            raise _argument_error(_NULL_ARGUMENT, name, "must not be None")
         return None
     if isinstance(value, str):
-        return value.encode("utf-8")
-    return json.dumps(value).encode("utf-8")
+        return _utf8(value, name)
+    if isinstance(value, Mapping) or (sequence and isinstance(value, (list, tuple))):
+        try:
+            return _utf8(json.dumps(value if not isinstance(value, Mapping) else dict(value)), name)
+        except (TypeError, ValueError) as e:
+            raise _argument_error(_VALIDATION, name, "cannot be sent as JSON: %s" % e) from None
+    kinds = "a list, a JSON str or None" if sequence else "a dict, a JSON str or None"
+    raise _argument_error(_VALIDATION, name, "must be %s (got %s)" % (kinds, _type(value)))
 
 
 def _check(code: int, out: ctypes.c_void_p, err: ctypes.c_void_p) -> Any:
@@ -171,7 +253,9 @@ class Client:
         self._handle: Optional[ctypes.c_void_p] = None
         self._log_callback: Optional[Any] = None
         handle, err = _client_p(), ctypes.c_void_p()
-        config_json = _encode(config if config is not None else {})
+        if log is not None and not callable(log):
+            raise _argument_error(_VALIDATION, "log", "must be callable or None (got %s)" % _type(log))
+        config_json = _json(config if config is not None else {}, "config")
         if log is None:
             code = _lib.jogg_client_new(config_json, ctypes.byref(handle), ctypes.byref(err))
         else:
@@ -218,20 +302,22 @@ class Client:
         self.close()
 
     def create_talking_avatar_video(self, request: Request) -> Result:
-        """Starts a render: {"project_id": "..."}."""
-        return self._call(_lib.jogg_create_talking_avatar_video, _encode(request))
+        """Starts a render: {"project_id": "..."}. Required: avatar_id, avatar_type, screen_style,
+        and exactly one of script (with voice_id) or audio_url."""
+        return self._call(_lib.jogg_create_talking_avatar_video, _json(request, "request", required=True))
 
     def get_project(self, project_id: str) -> Result:
         """The project's current state."""
-        return self._call(_lib.jogg_get_project, project_id.encode("utf-8"))
+        return self._call(_lib.jogg_get_project, _text(project_id, "project_id"))
 
     def list_avatars(self, filters: Request = None) -> Result:
         """{"avatars": [...]}, optionally filtered."""
-        return self._call(_lib.jogg_list_avatars, _encode(filters))
+        return self._call(_lib.jogg_list_avatars, _json(filters, "filters"))
 
     def list_voices(self, filters: Request = None) -> Result:
-        """One page: {"total": N, "voices": [...]}."""
-        return self._call(_lib.jogg_list_voices, _encode(filters))
+        """One page: {"total": N, "voices": [...]}; with {"all_pages": True}, every page:
+        {"voices": [...], "pages": N}."""
+        return self._call(_lib.jogg_list_voices, _json(filters, "filters"))
 
     def wait_for_project(
         self, project_id: str, options: Request = None, progress: Optional[Progress] = None
@@ -243,14 +329,14 @@ class Client:
         once the library has returned: it never propagates through C.
         """
         return self._progress_call(
-            progress, _lib.jogg_wait_for_project, project_id.encode("utf-8"), _encode(options)
+            progress, _lib.jogg_wait_for_project, _text(project_id, "project_id"), _json(options, "options")
         )
 
     def call(self, operation: str, request: Request = None) -> Any:
         """Runs any operation by name ("v2.get_current_user"...; see operations()): the API's
         data. `request` may be None (no parameters) or a dict, with "all_pages": True for
         every page of a paged list."""
-        return self._call(_lib.jogg_call, operation.encode("utf-8"), _encode(request))
+        return self._call(_lib.jogg_call, _text(operation, "operation"), _json(request, "request"))
 
     def wait(
         self, poll_operation: str, task_id: str, options: Request = None, progress: Optional[Progress] = None
@@ -258,7 +344,11 @@ class Client:
         """Waits for any task, polled with `poll_operation` ("v2.get_avatar_video"...):
         {"id", "status", "polls", "elapsed_ms", "task"}. Progress as in wait_for_project."""
         return self._progress_call(
-            progress, _lib.jogg_wait, poll_operation.encode("utf-8"), task_id.encode("utf-8"), _encode(options)
+            progress,
+            _lib.jogg_wait,
+            _text(poll_operation, "poll_operation"),
+            _text(task_id, "task_id"),
+            _json(options, "options"),
         )
 
     def wait_many(
@@ -266,7 +356,12 @@ class Client:
     ) -> List[Result]:
         """Waits for every task of `tasks`, a list of {"operation", "id"}: a list in the same
         order of {"id", "operation", "ok", "result" or "error"}."""
-        return self._progress_call(progress, _lib.jogg_wait_many, _encode(tasks), _encode(options))
+        return self._progress_call(
+            progress,
+            _lib.jogg_wait_many,
+            _json(tasks, "tasks", required=True, sequence=True),
+            _json(options, "options"),
+        )
 
     def call_and_wait(
         self, operation: str, request: Request = None, options: Request = None, progress: Optional[Progress] = None
@@ -274,7 +369,11 @@ class Client:
         """Starts a task by operation name and waits for it: {"created", "id", "status",
         "polls", "elapsed_ms", "task"}. A failure after the create has the id in task_id."""
         return self._progress_call(
-            progress, _lib.jogg_call_and_wait, operation.encode("utf-8"), _encode(request), _encode(options)
+            progress,
+            _lib.jogg_call_and_wait,
+            _text(operation, "operation"),
+            _json(request, "request"),
+            _json(options, "options"),
         )
 
     def generate_talking_avatar_video(
@@ -282,7 +381,10 @@ class Client:
     ) -> Result:
         """Creates a talking-avatar video and waits for it: the finished project."""
         return self._progress_call(
-            progress, _lib.jogg_generate_talking_avatar_video, _encode(request), _encode(options)
+            progress,
+            _lib.jogg_generate_talking_avatar_video,
+            _json(request, "request", required=True),
+            _json(options, "options"),
         )
 
     def upload_asset(
@@ -294,7 +396,7 @@ class Client:
         """Uploads a local file: {"asset_url", "filename", "content_type", "bytes", "version"}.
         `progress` gets {"bytes", "total"} events, as in wait_for_project."""
         result: Result = self._progress_call(
-            progress, _lib.jogg_upload_asset, os.fsencode(path), _encode(options)
+            progress, _lib.jogg_upload_asset, _path(path, "path"), _json(options, "options")
         )
         return result
 
@@ -304,12 +406,12 @@ class Client:
         """Downloads `url` to the file `path` (through `path`.part, resumed if present):
         {"path", "bytes", "sha256", "resumed_from", "content_type"}. `progress` gets
         {"bytes", "total"} events, as in wait_for_project."""
-        return self._progress_call(progress, _lib.jogg_download, url.encode("utf-8"), os.fsencode(path))
+        return self._progress_call(progress, _lib.jogg_download, _text(url, "url"), _path(path, "path"))
 
     def create_webhook_endpoint(self, request: Request) -> Result:
         """Registers a webhook endpoint (v1): the endpoint, with the `secret` that signs its
         deliveries."""
-        return self._call(_lib.jogg_create_webhook_endpoint, _encode(request))
+        return self._call(_lib.jogg_create_webhook_endpoint, _json(request, "request", required=True))
 
     def webhook_deliver(self, body: Union[bytes, str], signature: Optional[str]) -> Result:
         """Hands the client a webhook delivery your HTTP handler received: the raw request
@@ -326,6 +428,8 @@ class Client:
     def _progress_call(self, progress: Optional[Progress], fn: Any, *args: Any) -> Any:
         """Runs a function shaped (client, inputs..., jogg_progress_cb, void *userdata, char
         **out, char **error_json) with `progress` as its callback (see wait_for_project)."""
+        if progress is not None and not callable(progress):
+            raise _argument_error(_VALIDATION, "progress", "must be callable or None (got %s)" % _type(progress))
         raised: List[BaseException] = []
 
         def trampoline(report: Progress) -> Any:

@@ -38,10 +38,10 @@ def mock_server():
     binary = mock_binary()
     if not os.path.exists(binary):
         pytest.exit("JOGG_BASE_URL is unset and %s is missing: run `make lib` first" % binary, 1)
-    mock = subprocess.Popen([binary, "--render-ms", "300"], stdout=subprocess.PIPE, text=True)
-    # First line: "jogg-mock listening on http://127.0.0.1:PORT"; os.environ also sets the C
-    # environment, where the library reads it.
-    os.environ["JOGG_BASE_URL"] = mock.stdout.readline().split()[-1]
+    mock = subprocess.Popen([binary, "--render-ms", "300"], stderr=subprocess.PIPE, text=True)
+    # First line on stderr: "jogg-mock listening on http://127.0.0.1:PORT"; os.environ also
+    # sets the C environment, where the library reads it.
+    os.environ["JOGG_BASE_URL"] = mock.stderr.readline().split()[-1]
     os.environ["JOGG_API_KEY"] = "jogg-mock-key"
     yield
     mock.kill()
@@ -119,6 +119,55 @@ def test_validation_happens_before_sending(client):
     with pytest.raises(jogg.JoggError) as info:
         client.create_talking_avatar_video({"script": "hi", "voice_id": "v", "avtar_id": 1, "avatar_type": 0})
     assert (info.value.name, info.value.field, info.value.request_id) == ("JOGG_ERR_VALIDATION", "avtar_id", None)
+
+
+def test_arguments_are_checked_as_the_c_library_checks_its_own(client):
+    """None where a value is required, a wrong type, a NUL character: a JoggError naming the
+    argument, as the C layer gives for NULL or bad input, never an AttributeError from deep
+    inside the package."""
+    cases = [
+        (lambda: client.wait_for_project(None), "JOGG_ERR_NULL_ARGUMENT", "project_id"),
+        (lambda: client.get_project(None), "JOGG_ERR_NULL_ARGUMENT", "project_id"),
+        (lambda: client.create_talking_avatar_video(None), "JOGG_ERR_NULL_ARGUMENT", "request"),
+        (lambda: client.get_project(42), "JOGG_ERR_VALIDATION", "project_id"),
+        (lambda: client.get_project("a\0b"), "JOGG_ERR_VALIDATION", "project_id"),
+        (lambda: client.get_project("\ud800"), "JOGG_ERR_INVALID_UTF8", "project_id"),
+        (lambda: client.call(None), "JOGG_ERR_NULL_ARGUMENT", "operation"),
+        (lambda: client.call("v1.list_voices", ["page", 1]), "JOGG_ERR_VALIDATION", "request"),
+        (lambda: client.list_voices({"page": object()}), "JOGG_ERR_VALIDATION", "filters"),
+        (lambda: client.wait("v1.get_project", 7), "JOGG_ERR_VALIDATION", "task_id"),
+        (lambda: client.wait_many(None), "JOGG_ERR_NULL_ARGUMENT", "tasks"),
+        (lambda: client.wait_for_project("p", progress=3), "JOGG_ERR_VALIDATION", "progress"),
+        (lambda: client.upload_asset(None), "JOGG_ERR_NULL_ARGUMENT", "path"),
+        (lambda: client.download("http://127.0.0.1:9/x", 5), "JOGG_ERR_VALIDATION", "path"),
+        (lambda: jogg.webhook_verify(b"{}", None, None), "JOGG_ERR_NULL_ARGUMENT", "secret"),
+        (lambda: jogg.webhook_parse(3, None, "s"), "JOGG_ERR_VALIDATION", "body"),
+        (lambda: jogg.Client({"proxy": "none"}, log="print"), "JOGG_ERR_VALIDATION", "log"),
+    ]
+    for call, name, field in cases:
+        with pytest.raises(jogg.JoggError) as info:
+            call()
+        e = info.value
+        assert (e.name, e.field, e.fields) == (name, field, [field]), e
+        assert jogg.code_name(e.code) == name
+        assert str(e).startswith("%s: %s: " % (name, field)), str(e)
+
+
+def test_every_missing_member_is_named_at_once(client):
+    with pytest.raises(jogg.JoggError) as info:
+        client.create_talking_avatar_video({"script": "Hello"})
+    e = info.value
+    assert e.name == "JOGG_ERR_VALIDATION" and e.field == "screen_style"
+    assert e.fields == ["screen_style", "avatar_id", "avatar_type", "voice_id"]
+
+
+def test_named_lists_take_all_pages_and_any_case_of_a_language(client):
+    every = client.list_voices({"language": "English", "page_size": 3, "all_pages": True})
+    assert every["pages"] > 1
+    assert len(every["voices"]) > 3
+    assert {v["language"] for v in every["voices"]} == {"english"}
+    first = client.list_voices({"language": "english", "page_size": 3})
+    assert every["voices"][:3] == first["voices"]
 
 
 def test_api_errors_carry_request_id_not_the_key(client):
@@ -385,11 +434,11 @@ def test_exception_in_log_callback_is_dropped(capfd):
 @pytest.fixture
 def tls_mock():
     """`jogg-mock --tls`: its base URL and the file of its CA certificate, from the two
-    lines it prints."""
-    mock = subprocess.Popen([mock_binary(), "--tls", "--render-ms", "300"], stdout=subprocess.PIPE, text=True)
+    lines it prints on stderr."""
+    mock = subprocess.Popen([mock_binary(), "--tls", "--render-ms", "300"], stderr=subprocess.PIPE, text=True)
     base = ca = None
     while base is None:
-        line = mock.stdout.readline()
+        line = mock.stderr.readline()
         assert line, "jogg-mock --tls printed no address"
         if line.startswith("jogg-mock CA certificate: "):
             ca = line.split(": ", 1)[1].strip()

@@ -6,11 +6,35 @@ use serde::Deserialize;
 
 use super::exports::JOGG_ERR_INVALID_JSON;
 use super::failure::{Failure, FfiResult};
+use super::members::{self, Expect};
 use crate::config::{
     Config, DEFAULT_BASE_URL, Proxy, TlsRoots, config_error, env_nonempty, positive_ms,
 };
+use crate::error::ErrorKind;
 use crate::limiter::{PostLimitFallback, PostLimitScope};
 use crate::log::LogLevel;
+
+/// The members of the JSON form and what each holds, checked before serde reads them so that
+/// a mistake is named in plain words (`timeout_ms: must be a whole number of milliseconds`).
+const CONFIG_MEMBERS: &[(&str, Expect)] = &[
+    ("api_key", Expect::Text),
+    ("base_url", Expect::Text),
+    ("connect_timeout_ms", Expect::Millis),
+    ("timeout_ms", Expect::Millis),
+    ("transfer_timeout_ms", Expect::Millis),
+    ("proxy", Expect::Text),
+    ("ca_file", Expect::Text),
+    ("tls_roots", Expect::Text),
+    ("user_agent_suffix", Expect::Text),
+    ("max_retries", Expect::Count(u32::MAX as u64)),
+    ("post_limit", Expect::Count(u32::MAX as u64)),
+    ("post_window_ms", Expect::Millis),
+    ("post_limit_scope", Expect::Text),
+    ("post_limit_dir", Expect::Text),
+    ("post_limit_fallback", Expect::Text),
+    ("log", Expect::Text),
+    ("webhook_secrets", Expect::TextList),
+];
 
 /// The JSON form. Every member optional; unknown members are an error so a typo is caught.
 #[derive(Deserialize, Default)]
@@ -48,7 +72,24 @@ pub fn config_from_json(text: &str) -> FfiResult<Config> {
     let parsed: ConfigJson = if text.trim().is_empty() {
         ConfigJson::default()
     } else {
-        serde_json::from_str(text).map_err(|e| config_json_error(&e))?
+        serde_json::from_str(text).map_err(|e| {
+            // A member unknown or of the wrong type: said in plain words, member by member,
+            // when the text reads as a JSON value at all.
+            let plain = e.is_data().then(|| {
+                let value = serde_json::from_str::<serde_json::Value>(text).ok()?;
+                members::check(
+                    &value,
+                    "config_json",
+                    CONFIG_MEMBERS,
+                    ErrorKind::InvalidConfig,
+                )
+                .err()
+            });
+            plain
+                .flatten()
+                .map(Failure::from)
+                .unwrap_or_else(|| config_json_error(&e))
+        })?
     };
     let api_key = parsed
         .api_key
@@ -166,7 +207,6 @@ fn config_json_error(e: &serde_json::Error) -> Failure {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::error::ErrorKind;
 
     fn cfg(json: &str) -> crate::Result<Config> {
         config_from_json(json).map_err(|f| f.error)
@@ -206,6 +246,43 @@ mod tests {
         let e = cfg(r#"{"api_key":"k","base_ulr":"x"}"#).unwrap_err();
         assert_eq!(e.kind(), ErrorKind::InvalidConfig);
         assert_eq!(e.field(), Some("base_ulr"));
+    }
+
+    #[test]
+    fn a_member_of_the_wrong_type_is_named_with_the_type_in_plain_words() {
+        let e = cfg(r#"{"api_key":"k","timeout_ms":"60s"}"#).unwrap_err();
+        assert_eq!(e.kind(), ErrorKind::InvalidConfig);
+        assert_eq!(e.field(), Some("timeout_ms"));
+        assert_eq!(
+            e.message(),
+            "timeout_ms: must be a whole number of milliseconds (got \"60s\")"
+        );
+        let e = cfg(r#"{"api_key":"k","max_retries":-2}"#).unwrap_err();
+        assert_eq!(e.field(), Some("max_retries"));
+        assert!(
+            e.message().contains("a whole number from 0 to"),
+            "{}",
+            e.message()
+        );
+        let e = cfg(r#"{"api_key":7}"#).unwrap_err();
+        assert_eq!(e.message(), "api_key: must be a string (got 7)");
+        let e = cfg(r#"{"api_key":"k","webhook_secrets":"s"}"#).unwrap_err();
+        assert_eq!(
+            e.message(),
+            "webhook_secrets: must be an array of strings (got \"s\")"
+        );
+        assert!(cfg(r#"{"api_key":"k","proxy":null}"#).is_ok());
+        let e = cfg("[]").unwrap_err();
+        assert_eq!(e.field(), Some("config_json"));
+    }
+
+    #[test]
+    fn every_checked_member_is_one_serde_reads() {
+        // Each is a member ConfigJson has: null, "not set", is accepted for every one.
+        for (name, _) in CONFIG_MEMBERS.iter().filter(|(name, _)| *name != "api_key") {
+            let json = format!(r#"{{"api_key":"k","{name}":null}}"#);
+            assert!(cfg(&json).is_ok(), "{name}");
+        }
     }
 
     #[test]

@@ -294,11 +294,14 @@ pub unsafe extern "C" fn jogg_string_free(s: *mut c_char) {
     })
 }
 
-/// Starts rendering a talking-avatar video (v1). `request_json` members: `script` or
-/// `audio_url` (exactly one), `voice_id` (required with `script`), `avatar_id`,
-/// `avatar_type` (0 library, 1 yours), `screen_style` (1 normal, 2 green screen,
-/// 3 transparent WebM), `aspect_ratio` (0 9:16, 1 16:9, 2 1:1), `caption`, `video_name`.
-/// It is validated before anything is sent.
+/// Starts rendering a talking-avatar video (v1). `request_json` members:
+/// - required: `avatar_id`, `avatar_type` (0 library, 1 yours), `screen_style` (1 normal,
+///   2 green screen, 3 transparent WebM), and exactly one of `script` or `audio_url`;
+///   `voice_id` is required with `script`;
+/// - optional: `aspect_ratio` (0 9:16, 1 16:9, 2 1:1), `caption`, `video_name`.
+///
+/// It is validated before anything is sent: every missing required member is reported at
+/// once (`JOGG_ERR_VALIDATION`, the first in `field`, all of them in `fields`).
 ///
 /// On success `*response_json` receives `{"project_id": "..."}` (always a string) for
 /// `jogg_wait_for_project`. This call costs credits: on a later failure, wait on the id
@@ -359,7 +362,8 @@ pub unsafe extern "C" fn jogg_get_project(
 /// `aspect_ratio` (0, 1, 2), `style` (professional, social), `gender` (male, female), `age`
 /// (adult, senior, young_adult), `scene` (lifestyle, outdoors, business, studio,
 /// health_fitness, education, news), `ethnicity` (european, african, south_asian, east_asian,
-/// middle_eastern, south_american, north_american). On success `*response_json` receives
+/// middle_eastern, south_american, north_american). `"all_pages": true` is accepted as by
+/// `jogg_call`; the library comes in one reply anyway. On success `*response_json` receives
 /// `{"avatars": [...]}` as sent. Ownership and `error_json` as in `jogg_client_new`.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn jogg_list_avatars(
@@ -377,19 +381,16 @@ pub unsafe extern "C" fn jogg_list_avatars(
             )
         };
         out_arg(response_json, "response_json")?;
-        write_text(
-            response_json,
-            client.execute_raw(&avatars::LIST_AVATARS, &filter)?.data,
-        );
-        Ok(())
+        list(client, avatars::LIST_AVATARS.op(), filter, response_json)
     })
 }
 
 /// One page of library voices. `filter_json` may be NULL or an object with any of `page`
 /// (from 1), `page_size` (1-100, default 10), `gender` (male, female), `age` (young,
-/// middle_aged, old), `language` (`english`, `spanish`...). On success `*response_json`
-/// receives `{"total": N, "voices": [...]}` as sent. Ownership and `error_json` as in
-/// `jogg_client_new`.
+/// middle_aged, old), `language` (`english`, `spanish`...; sent in lower case, as the API
+/// spells it). On success `*response_json` receives `{"total": N, "voices": [...]}` as sent;
+/// with `"all_pages": true`, every page: `{"voices": [all of them], "pages": N}`, as
+/// `jogg_call` gives. Ownership and `error_json` as in `jogg_client_new`.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn jogg_list_voices(
     client: *const jogg_client,
@@ -406,11 +407,7 @@ pub unsafe extern "C" fn jogg_list_voices(
             )
         };
         out_arg(response_json, "response_json")?;
-        write_text(
-            response_json,
-            client.execute_raw(&voices::LIST_VOICES, &filter)?.data,
-        );
-        Ok(())
+        list(client, voices::LIST_VOICES.op(), filter, response_json)
     })
 }
 
@@ -756,6 +753,27 @@ fn parse_tasks(tasks: &Value) -> FfiResult<Vec<(&'static TaskKind, String)>> {
             ))
         })
         .collect()
+}
+
+/// A named list function's reply: one page as sent, or with `"all_pages": true` in the
+/// filter, every page gathered as `jogg_call` does (a list that is not paged comes whole in
+/// its one reply).
+fn list(
+    client: &Client,
+    op: &'static crate::operation::Operation,
+    filter: Value,
+    response_json: *mut *mut c_char,
+) -> FfiResult<()> {
+    let (filter, all_pages) = take_all_pages(filter)?;
+    if all_pages && op.items.is_some() {
+        write_out(
+            response_json,
+            &crate::pages::all_pages(client, op, &filter)?,
+        );
+    } else {
+        write_text(response_json, client.execute_raw(op, &filter)?.data);
+    }
+    Ok(())
 }
 
 /// Splits `jogg_call`'s own `all_pages` option from the operation's parameters.

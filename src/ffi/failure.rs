@@ -55,6 +55,13 @@ impl Failure {
         );
         m.insert("message".into(), json!(e.message()));
         m.insert("field".into(), json!(e.field()));
+        let fields = e.fields();
+        let fields = if fields.is_empty() {
+            Value::Null
+        } else {
+            json!(fields)
+        };
+        m.insert("fields".into(), fields);
         m.insert("http_status".into(), json!(e.http_status()));
         m.insert("api_code".into(), json!(e.api_code()));
         m.insert("api_message".into(), json!(e.api_message()));
@@ -155,6 +162,7 @@ mod tests {
             "name",
             "message",
             "field",
+            "fields",
             "http_status",
             "api_code",
             "api_message",
@@ -169,5 +177,22 @@ mod tests {
         }
         assert_eq!(j["code"], JOGG_ERR_VALIDATION);
         assert_eq!(j["name"], "JOGG_ERR_VALIDATION");
+        assert_eq!(
+            j["fields"],
+            Value::Null,
+            "no member named, so none at fault"
+        );
+    }
+
+    #[test]
+    fn fields_lists_every_member_at_fault() {
+        let one = error_json(&Error::validation("avatar_id", "is required"));
+        assert_eq!(one["field"], "avatar_id");
+        assert_eq!(one["fields"], json!(["avatar_id"]));
+        let several = Error::new(ErrorKind::Validation, "avatar_id, voice_id: are required")
+            .with_fields(vec!["avatar_id".into(), "voice_id".into()]);
+        let j = error_json(&several);
+        assert_eq!(j["field"], "avatar_id");
+        assert_eq!(j["fields"], json!(["avatar_id", "voice_id"]));
     }
 }

@@ -15,6 +15,7 @@ mod exports;
 pub mod failure;
 mod json;
 mod limiter;
+mod members;
 pub mod shapes;
 mod webhooks;
 

@@ -78,6 +78,35 @@ pub struct Observed {
     pub task: Value,
 }
 
+/// What the task said about its end, for the error of a failed wait.
+impl Observed {
+    /// The task's own word for its status, when it has one beside the status value
+    /// (`status_desc` of a v1 project: `"failed"`).
+    pub fn status_text(&self) -> Option<&str> {
+        self.task
+            .get("status_desc")
+            .and_then(Value::as_str)
+            .filter(|t| !t.trim().is_empty())
+    }
+
+    /// Why the task failed, as the API says it: `error_msg`, `fail_msg`, `err_msg`,
+    /// `failure_reason`, or `error` (a text, or an object with a `message`), whichever the
+    /// task kind carries (api-notes §6.4).
+    pub fn failure_reason(&self) -> Option<&str> {
+        const MEMBERS: [&str; 4] = ["error_msg", "fail_msg", "err_msg", "failure_reason"];
+        fn text(v: &Value) -> Option<&str> {
+            v.as_str().filter(|t| !t.trim().is_empty())
+        }
+        MEMBERS
+            .iter()
+            .find_map(|m| self.task.get(*m).and_then(text))
+            .or_else(|| {
+                let error = self.task.get("error")?;
+                text(error).or_else(|| error.get("message").and_then(text))
+            })
+    }
+}
+
 /// How to follow one kind of background task.
 #[derive(Debug)]
 pub struct TaskKind {
@@ -393,6 +422,33 @@ mod tests {
         assert_eq!(
             task,
             json!({"project_id": "p", "video_url": "u", "status_code": 4})
+        );
+    }
+
+    #[test]
+    fn failure_reasons_and_status_text() {
+        let seen = |task: Value| Observed {
+            status: TaskStatus::Failed,
+            raw_status: json!(5),
+            task,
+        };
+        let o = seen(json!({"status_code": 5, "status_desc": "failed"}));
+        assert_eq!(o.status_text(), Some("failed"));
+        assert_eq!(o.failure_reason(), None);
+        for (task, reason) in [
+            (json!({"error_msg": "no face"}), "no face"),
+            (
+                json!({"fail_msg": "", "error": {"code": 50000, "message": "bad audio"}}),
+                "bad audio",
+            ),
+            (json!({"error": "too long"}), "too long"),
+            (json!({"fail_msg": "left the frame"}), "left the frame"),
+        ] {
+            assert_eq!(seen(task).failure_reason(), Some(reason));
+        }
+        assert_eq!(
+            seen(json!({"error": null, "status_desc": " "})).status_text(),
+            None
         );
     }
 

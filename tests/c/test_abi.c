@@ -592,6 +592,16 @@ static void test_invalid_input(void) {
                         "\"avatar_type\":0,\"screen_style\":1}",
                         JOGG_ERR_VALIDATION, "avatar_id");
     EXPECT_CREATE_ERROR(client, "[]", JOGG_ERR_VALIDATION, NULL);
+    /* Every missing member at once: the first in field, all of them in fields. */
+    err = ERR_SENTINEL;
+    {
+        jogg_code rc = jogg_create_talking_avatar_video(client, "{\"script\":\"hi\"}", &out, &err);
+        CHECK(err != NULL && err != ERR_SENTINEL &&
+                  contains(err, "\"fields\":[\"screen_style\",\"avatar_id\",\"avatar_type\","
+                                "\"voice_id\"]"),
+              "fields: %s", show(err));
+        EXPECT_ERROR(rc, err, JOGG_ERR_VALIDATION, "screen_style");
+    }
     out = OUT_SENTINEL;
     err = ERR_SENTINEL;
     EXPECT_ERROR(jogg_list_avatars(client, "{\"gender\":\"other\"}", &out, &err), err,
@@ -615,6 +625,26 @@ static void test_invalid_input(void) {
         CHECK(count_occurrences(out, "\"voice_id\":\"") == 3, "page of 3: %s", out);
         jogg_string_free(out);
     }
+    /* The named lists take all_pages, and a language filter in any case finds the voices. */
+    err = ERR_SENTINEL;
+    if (EXPECT_OK(jogg_list_voices(client,
+                                   "{\"language\":\"English\",\"page_size\":5,\"all_pages\":true}",
+                                   &out, &err),
+                  err, out)) {
+        size_t n = count_occurrences(out, "\"voice_id\":\"");
+        CHECK(n > 5 && contains(out, "\"pages\":"), "every page of English voices: %s", out);
+        CHECK(count_occurrences(out, "\"language\":\"english\"") == n, "a non-English voice: %s",
+              out);
+        jogg_string_free(out);
+    }
+    err = ERR_SENTINEL;
+    if (EXPECT_OK(jogg_list_avatars(client, "{\"all_pages\":true}", &out, &err), err, out)) {
+        CHECK(count_occurrences(out, "\"avatar_id\":") > 10, "the whole library: %s", out);
+        jogg_string_free(out);
+    }
+    err = ERR_SENTINEL;
+    EXPECT_ERROR(jogg_list_voices(client, "{\"all_pages\":\"yes\"}", &out, &err), err,
+                 JOGG_ERR_VALIDATION, "all_pages");
     jogg_client_free(client);
 }
 
@@ -637,6 +667,16 @@ static void test_config_errors(void) {
     err = ERR_SENTINEL;
     EXPECT_ERROR(jogg_client_new("{\"api_key\":\"k\",\"timeout_ms\":0}", &client, &err), err,
                  JOGG_ERR_INVALID_CONFIG, "timeout_ms");
+    /* A member of the wrong type: named, with what it must be in plain words. */
+    err = ERR_SENTINEL;
+    {
+        jogg_code rc = jogg_client_new("{\"api_key\":\"k\",\"timeout_ms\":\"60s\"}", &client, &err);
+        CHECK(err != NULL && err != ERR_SENTINEL &&
+                  contains(err, "timeout_ms: must be a whole number of milliseconds") &&
+                  !contains(err, "u64"),
+              "wrong type: %s", show(err));
+        EXPECT_ERROR(rc, err, JOGG_ERR_INVALID_CONFIG, "timeout_ms");
+    }
     err = ERR_SENTINEL;
     EXPECT_ERROR(jogg_client_new("{\"api_key\":\"k\",\"proxy\":\"socks\"}", &client, &err), err,
                  JOGG_ERR_INVALID_CONFIG, "proxy");

@@ -62,7 +62,7 @@ pub fn run_if_worker() {
             s.spawn(|| {
                 while next.fetch_add(1, std::sync::atomic::Ordering::SeqCst) < creates {
                     let request = jogg::CreateTalkingAvatarVideo::from_script(
-                        1,
+                        81,
                         "en-US-JennyNeural",
                         "Hello",
                     );

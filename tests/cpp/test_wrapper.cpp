@@ -457,6 +457,24 @@ void test_tls_trust_from_config() {
     CHECK(contains(e.json(), "unknown issuer") && contains(e.json(), "\"retryable\":false"), e.json());
 }
 
+// A string holding a NUL byte would reach C cut short: refused naming the argument, as the
+// library refuses input it cannot read; an empty one goes to the library, which names it too.
+void test_arguments_with_a_nul_byte_are_refused_by_name() {
+    jogg::Client client = mock_client();
+    jogg::Error e = expect_error([&] { client.get_project(std::string("abc\0def", 7)); });
+    CHECK(e.code() == JOGG_ERR_VALIDATION && e.field() == "project_id", e.json());
+    CHECK(jogg::find_member(e.json(), "fields").value_or("") == R"(["project_id"])", e.json());
+    CHECK(std::string(e.what()).find("NUL") != std::string::npos, e.what());
+    e = expect_error([&] { client.call_operation("v1.list_voices", std::string("{}\0", 3)); });
+    CHECK(e.code() == JOGG_ERR_VALIDATION && e.field() == "request_json", e.json());
+    e = expect_error([&] { client.get_project(""); });
+    CHECK(e.code() == JOGG_ERR_VALIDATION && e.field() == "project_id", e.json());
+    e = expect_error([&] { client.create_talking_avatar_video(R"({"script": "Hello"})"); });
+    CHECK(jogg::find_member(e.json(), "fields").value_or("") ==
+              R"(["screen_style","avatar_id","avatar_type","voice_id"])",
+          e.json());
+}
+
 }  // namespace
 
 int main() {
@@ -488,6 +506,8 @@ int main() {
         {"log_callback", test_log_callback},
         {"log_callback_exception_is_dropped", test_log_callback_exception_is_dropped},
         {"tls_trust_from_config", test_tls_trust_from_config},
+        {"arguments_with_a_nul_byte_are_refused_by_name",
+         test_arguments_with_a_nul_byte_are_refused_by_name},
     };
     int passed = 0, failed = 0;
     for (const Case &c : cases) {

@@ -49,7 +49,7 @@ func main() {
 	if err != nil {
 		log.Fatal(err)
 	}
-	created, err := client.CreateTalkingAvatarVideo(`{"script": "Hello!", "avatar_id": 127,
+	created, err := client.CreateTalkingAvatarVideo(`{"script": "Hello!", "avatar_id": 81,
 		"avatar_type": 0, "voice_id": "en-US-ChristopherNeural", "screen_style": 1}`)
 	if err != nil {
 		log.Fatal(err)

@@ -2,6 +2,7 @@
 //! lists its handlers by full operation name in `HANDLERS`; add the module to `AREAS`. A test
 //! checks that every operation has exactly one handler.
 
+mod refs;
 mod uploads;
 mod v1_ai_scripts;
 mod v1_avatars;
@@ -26,6 +27,7 @@ mod v2_visual_styles;
 mod v2_voices;
 mod webhook_endpoints;
 
+pub(crate) use refs::check as check_refs;
 pub(crate) use v1_videos::{PROJECT, RenderStatus, project_status};
 pub(crate) use webhook_endpoints::ENDPOINT;
 

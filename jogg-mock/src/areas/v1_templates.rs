@@ -52,6 +52,18 @@ pub(super) fn find(templates: &[Template], id: i64) -> Option<&Template> {
     templates.iter().find(|t| t.0 == id)
 }
 
+/// The template a render names, or 10104; with `accept_any_ids`, an unknown id stands for a
+/// template of the caller's account that the mock has never seen.
+pub(super) fn lookup(call: &Call, templates: &[Template], id: i64) -> Result<Template, ApiError> {
+    match find(templates, id) {
+        Some(template) => Ok(*template),
+        None if call.shared.config.accept_any_ids => Ok((id, "Your template", 0)),
+        None => Err(ApiError::not_found(format!(
+            "template {id} (jogg-mock takes any id when started with --accept-any-ids)"
+        ))),
+    }
+}
+
 /// The `aspect_ratio` filter: absent or -1 is every shape.
 fn shape_matches(call: &Call, ratio: i64) -> bool {
     match call.i64("aspect_ratio") {

@@ -10,7 +10,7 @@ use std::time::Instant;
 
 use serde_json::{Map, Value, json};
 
-use super::{v1_music, v1_templates};
+use super::v1_templates;
 use crate::api::{Call, Handler};
 use crate::envelope::ApiError;
 use crate::store::Record;
@@ -83,7 +83,7 @@ impl RenderStatus {
 pub(crate) fn project_status(project: &Record, now: Instant, render_ms: u64) -> RenderStatus {
     let elapsed = now.saturating_duration_since(project.created).as_millis();
     let total = u128::from(render_ms);
-    if elapsed >= total {
+    if elapsed >= total || project.ended.is_some() {
         return if project.fails {
             RenderStatus::Failed
         } else {
@@ -175,13 +175,6 @@ fn title_or(call: &Call, fallback: impl FnOnce() -> String) -> String {
         .map_or_else(fallback, str::to_owned)
 }
 
-fn check_music(call: &Call) -> Result<(), ApiError> {
-    match call.i64("music_id") {
-        Some(id) if !v1_music::exists(id) => Err(ApiError::not_found(format!("music {id}"))),
-        _ => Ok(()),
-    }
-}
-
 fn variables<'a>(call: &'a Call) -> &'a [Value] {
     call.params
         .get("variables")
@@ -199,9 +192,7 @@ fn create_video_with_template(call: &Call) -> Result<Value, ApiError> {
         Some("user") => v1_templates::CUSTOM,
         _ => v1_templates::LIBRARY,
     };
-    let template = v1_templates::find(templates, template_id)
-        .ok_or_else(|| ApiError::not_found(format!("template {template_id}")))?;
-    check_music(call)?;
+    let template = v1_templates::lookup(call, templates, template_id)?;
     // What the description requires of each variable type was checked by its judge; the
     // script variables are what gets spoken.
     let spoken: Vec<String> = variables(call)
@@ -218,9 +209,10 @@ fn create_video_with_variables(call: &Call) -> Result<Value, ApiError> {
     // The description holds `lang` to this operation's 27 languages and `without_tts` to 0
     // or 1. The template type is free text here (D24): look in both collections.
     let template_id = call.i64("template_id").unwrap_or_default();
-    let template = v1_templates::find(v1_templates::CUSTOM, template_id)
-        .or_else(|| v1_templates::find(v1_templates::LIBRARY, template_id))
-        .ok_or_else(|| ApiError::not_found(format!("template {template_id}")))?;
+    let template = match v1_templates::find(v1_templates::LIBRARY, template_id) {
+        Some(template) => *template,
+        None => v1_templates::lookup(call, v1_templates::CUSTOM, template_id)?,
+    };
     let mut spoken = vec![call.str("text").unwrap_or_default().to_owned()];
     for variable in variables(call) {
         if let Some(content) = properties(variable)
@@ -250,16 +242,7 @@ fn product_video(call: &Call) -> Result<(String, String), ApiError> {
             Some("custom") => v1_templates::CUSTOM,
             _ => v1_templates::LIBRARY,
         };
-        if v1_templates::find(templates, template_id).is_none() {
-            return Err(ApiError::not_found(format!("template {template_id}")));
-        }
-    }
-    if let Some(style) = call.str("visual_style") {
-        if !v1_templates::VISUAL_STYLES.iter().any(|s| s.1 == style) {
-            return Err(ApiError::parameter(format!(
-                "visual_style: {style:?} is not a name from /visual_styles"
-            )));
-        }
+        v1_templates::lookup(call, templates, template_id)?;
     }
     let name = product["name"]
         .as_str()
@@ -287,7 +270,6 @@ fn written_script(name: &str, description: &str, chars: usize) -> String {
 }
 
 fn create_video_from_url(call: &Call) -> Result<Value, ApiError> {
-    check_music(call)?;
     let (name, script) = product_video(call)?;
     let title = title_or(call, || name);
     Ok(start_project(call, title, script))
@@ -314,6 +296,7 @@ mod tests {
             created: Instant::now(),
             created_unix: 0,
             fails: false,
+            ended: None,
             data: json!({}),
         };
         let at = |ms: u64| project.created + Duration::from_millis(ms);

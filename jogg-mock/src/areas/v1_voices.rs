@@ -51,7 +51,8 @@ fn list_voices(call: &Call) -> Result<Value, ApiError> {
 }
 
 /// (voice_id, name, language): custom timbres have `tb_` ids.
-const VOICES: &[(&str, &str, &str)] = &[
+/// Your cloned voices: (id, name, language).
+pub(super) const VOICES: &[(&str, &str, &str)] = &[
     (
         "tb_5c0b3f9e8a7d4e21b6f0c2a1d9e8f7a6",
         "My narration",

@@ -35,9 +35,16 @@ const TRACKS: &[(&str, u32)] = &[
     ("Daybreak", 133),
 ];
 
+/// The id of the first track; the others follow.
+const FIRST_ID: i64 = 501;
+
+pub(super) fn exists(id: i64) -> bool {
+    (FIRST_ID..FIRST_ID + TRACKS.len() as i64).contains(&id)
+}
+
 fn list_musics(call: &Call) -> Result<Value, ApiError> {
     let base = &call.shared.base_url;
-    let all: Vec<Value> = (501..)
+    let all: Vec<Value> = (FIRST_ID..)
         .zip(TRACKS)
         .map(|(id, &(name, seconds))| track(base, id, name, seconds))
         .collect();

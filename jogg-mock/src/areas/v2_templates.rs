@@ -70,6 +70,20 @@ pub(crate) fn find(id: i64) -> Option<&'static Template> {
     LIBRARY.iter().chain(CUSTOM).find(|t| t.id == id)
 }
 
+/// What a render of a template the mock has never seen uses, with `accept_any_ids`.
+const UNSEEN: Template = template(0, "Your template", 1, SHOWCASE);
+
+/// The template a render names, or 10104 (see [`crate::MockConfig::accept_any_ids`]).
+pub(crate) fn lookup(call: &Call, id: i64) -> Result<&'static Template, ApiError> {
+    match find(id) {
+        Some(template) => Ok(template),
+        None if call.shared.config.accept_any_ids => Ok(&UNSEEN),
+        None => Err(ApiError::not_found(format!(
+            "template {id} (jogg-mock takes any id when started with --accept-any-ids)"
+        ))),
+    }
+}
+
 fn ratio_code(word: &str) -> i64 {
     match word {
         "portrait" => 0,

@@ -69,8 +69,7 @@ fn get_avatar_video(call: &Call) -> Result<Value, ApiError> {
 
 fn create_template_video(call: &Call) -> Result<Value, ApiError> {
     let template_id = call.i64("template_id").unwrap_or_default();
-    let template = v2_templates::find(template_id)
-        .ok_or_else(|| ApiError::not_found(format!("template {template_id}")))?;
+    let template = v2_templates::lookup(call, template_id)?;
     let video_name = call
         .str("video_name")
         .map_or_else(|| template.name.to_owned(), str::to_owned);

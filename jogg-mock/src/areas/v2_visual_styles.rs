@@ -9,7 +9,7 @@ use crate::envelope::ApiError;
 pub(crate) const HANDLERS: &[(&str, Handler)] = &[("v2.list_visual_styles", list_visual_styles)];
 
 /// (id, name, shapes it renders in).
-const STYLES: &[(u32, &str, &[&str])] = &[
+pub(super) const STYLES: &[(u32, &str, &[&str])] = &[
     (
         2400,
         "Simple split screen template",
@@ -30,6 +30,12 @@ const STYLES: &[(u32, &str, &[&str])] = &[
     (2405, "Side by side comparison", &["landscape", "square"]),
     (2406, "Bold headline carousel", &["square"]),
     (2407, "Lifestyle montage", &["portrait", "landscape"]),
+    // The name in the vendor's own v2 examples.
+    (
+        2408,
+        "Dynamic Showcase",
+        &["portrait", "landscape", "square"],
+    ),
 ];
 
 fn list_visual_styles(call: &Call) -> Result<Value, ApiError> {

@@ -83,6 +83,16 @@ const CLONED: &[(&str, &str)] = &[
     ("Mi Voz de Marca", "spanish"),
 ];
 
+/// The id of `key`'s `i`-th cloned voice: stable, and different for every key.
+fn cloned_id(key: &str, i: usize) -> String {
+    format!("tb_{:016x}", fnv1a(format!("{key}#{i}").as_bytes()))
+}
+
+/// Whether `id` is one of `key`'s cloned voices.
+pub(super) fn is_cloned(key: &str, id: &str) -> bool {
+    (0..CLONED.len()).any(|i| cloned_id(key, i) == id)
+}
+
 fn list_custom_voices(call: &Call) -> Result<Value, ApiError> {
     let base = &call.shared.base_url;
     let voices: Vec<Value> = CLONED
@@ -90,7 +100,7 @@ fn list_custom_voices(call: &Call) -> Result<Value, ApiError> {
         .enumerate()
         .filter(|(_, (_, language))| call.str("language").is_none_or(|l| l == *language))
         .map(|(i, (name, language))| {
-            let id = format!("tb_{:016x}", fnv1a(format!("{}#{i}", call.key).as_bytes()));
+            let id = cloned_id(call.key, i);
             json!({
                 "name": name,
                 "voice_id": id,

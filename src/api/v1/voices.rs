@@ -23,8 +23,9 @@ pub(crate) static LIST_VOICES: Endpoint<VoiceList> = Endpoint::new(Operation {
         opt("page_size", int(Some(1), Some(100))),
         opt("gender", Kind::StrEnum(&["male", "female"])),
         opt("age", Kind::StrEnum(VoiceAge::WORDS)),
-        // An open set of lowercase English names (`english`, `spanish`...; D26).
-        opt("language", STR),
+        // An open set of lowercase English names (`english`, `spanish`...; D26), so
+        // `English` is sent as `english`.
+        opt("language", Kind::LowerText),
     ]),
     items: Some("voices"),
     ..Operation::BASE
@@ -99,7 +100,7 @@ pub(crate) static LIST_CUSTOM_VOICES: Endpoint<VoiceList> = Endpoint::new(Operat
     method: Method::Get,
     path: "/voices/custom",
     name: "list_custom_voices",
-    schema: &Schema::of(&[opt("language", STR)]),
+    schema: &Schema::of(&[opt("language", Kind::LowerText)]),
     ..Operation::BASE
 });
 

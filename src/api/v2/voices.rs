@@ -26,9 +26,9 @@ pub(crate) static LIST_VOICES: Endpoint<VoicePage> = Endpoint::new(Operation {
         opt("page", int(Some(1), None)),
         opt("page_size", int(Some(1), Some(100))),
         opt("gender", Kind::StrEnum(Gender::WORDS)),
-        opt("language", STR),
+        opt("language", Kind::LowerText),
         opt("age", Kind::StrEnum(VoiceAge::WORDS)),
-        opt("use_case", STR),
+        opt("use_case", Kind::LowerText),
     ]),
     items: Some("voices"),
     ..Operation::BASE
@@ -40,7 +40,7 @@ pub(crate) static LIST_CUSTOM_VOICES: Endpoint<CustomVoiceList> = Endpoint::new(
     method: Method::Get,
     path: "/v2/voices/custom",
     name: "list_custom_voices",
-    schema: &Schema::of(&[opt("language", STR)]),
+    schema: &Schema::of(&[opt("language", Kind::LowerText)]),
     ..Operation::BASE
 });
 
