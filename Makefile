@@ -107,8 +107,11 @@ test-c: $(BUILD)/test_abi $(BUILD)/quickstart $(BUILD)/readme_example $(BUILD)/w
 	grep -q '"video_url":"http://127.0.0.1:' $(BUILD)/quickstart.out
 	grep -q '^video: http://127.0.0.1:' $(BUILD)/quickstart.out
 	$(MOCK) --quiet --render-ms 0 -- $(BUILD)/readme_example > $(BUILD)/readme_example.out
-	grep -q '^video: http://127.0.0.1:[0-9]*/files/tasks/' $(BUILD)/readme_example.out
+	grep -q '^video: http://127.0.0.1:[0-9]*/files/' $(BUILD)/readme_example.out
 	test "$$(wc -l < $(BUILD)/readme_example.out)" -eq 1
+	$(MOCK) --quiet -- sh -c 'curl -sS -H "x-api-key: $$JOGG_API_KEY" "$$JOGG_BASE_URL/v1/avatars"' \
+		| $(PYTHON) -m json.tool > $(BUILD)/mock-quiet.json
+	grep -q '"avatar_id": 81' $(BUILD)/mock-quiet.json
 	$(call README_BLOCK,examples-c/mock_test.c)
 	$(MOCK) --quiet --render-ms 0 -- $(BUILD)/mock_test > $(BUILD)/mock_test.out
 	grep -q '^ok: one create sent, and the wait saw success' $(BUILD)/mock_test.out

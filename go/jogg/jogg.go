@@ -512,10 +512,13 @@ func (c *Client) CreateWebhookEndpoint(requestJSON string) (string, error) {
 // JSON with "duplicate" and "woken"; answer the request 2xx. An *Error with ErrSignature
 // means answer 401; ErrBodyTooLarge or ErrBadResponse, 400. A refused delivery wakes nothing.
 func (c *Client) WebhookDeliver(body []byte, signature string) (string, error) {
-	sig := optionalCString(signature)
-	defer C.free(unsafe.Pointer(sig))
+	args, err := cStrings("signature?", signature)
+	if err != nil {
+		return "", err
+	}
+	defer freeAll(args)
 	return c.call(func(h *C.jogg_client, out, errJSON **C.char) C.jogg_code {
-		return C.jogg_webhook_deliver(h, bytesArg(body), C.size_t(len(body)), sig, out, errJSON)
+		return C.jogg_webhook_deliver(h, bytesArg(body), C.size_t(len(body)), args[0], out, errJSON)
 	})
 }
 

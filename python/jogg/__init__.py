@@ -421,8 +421,10 @@ class Client:
         the event, with "duplicate" and "woken"; answer the request 2xx. JoggError
         JOGG_ERR_SIGNATURE means answer 401; other errors (JOGG_ERR_BAD_RESPONSE,
         JOGG_ERR_BODY_TOO_LARGE), 400. A refused delivery wakes nothing."""
-        body = _bytes(body)
-        result: Result = self._call(_lib.jogg_webhook_deliver, body, len(body), _encode(signature))
+        body = _body(body)
+        result: Result = self._call(
+            _lib.jogg_webhook_deliver, body, len(body), _optional_text(signature, "signature")
+        )
         return result
 
     def _progress_call(self, progress: Optional[Progress], fn: Any, *args: Any) -> Any:
