@@ -163,7 +163,12 @@ fn human(ns: f64) -> String {
 }
 
 fn main() {
-    let mut c = Criterion::default().configure_from_args();
+    // Criterion's results go where this bench reads them back, whatever the target directory.
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    let dir = root.join("build/criterion");
+    let mut c = Criterion::default()
+        .output_directory(&dir)
+        .configure_from_args();
     benches(&mut c);
     c.final_summary();
     // Only a whole `cargo bench` run rewrites the section: not a filtered one
@@ -175,10 +180,6 @@ fn main() {
         return;
     }
 
-    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
-    let target =
-        std::env::var_os("CARGO_TARGET_DIR").map_or_else(|| root.join("target"), PathBuf::from);
-    let dir = target.join("criterion");
     let mut md = String::new();
     writeln!(
         md,

@@ -16,8 +16,7 @@
  * to every delivery it accepted (repeats included), 401 to a bad signature, as this one
  * does.
  *
- * To stay dependency-free this example pulls values out of JSON with strstr; a real program
- * would use a JSON parser (cJSON, jansson...).
+ * It reads members of the returned JSON with jogg_json_string, so it needs no JSON library.
  */
 #define _POSIX_C_SOURCE 200809L
 
@@ -47,28 +46,13 @@ static int fail(const char *what, jogg_code rc, char *error_json) {
     return 1;
 }
 
-/* Copies the first string member `"name":"..."` of `json` into out (no escapes expected). */
-static int string_member(const char *json, const char *name, char *out, size_t size) {
-    char key[64];
-    const char *start, *end;
-    snprintf(key, sizeof key, "\"%s\":\"", name);
-    start = json ? strstr(json, key) : NULL;
-    if (!start) return 0;
-    start += strlen(key);
-    end = strchr(start, '"');
-    if (!end || (size_t)(end - start) >= size) return 0;
-    memcpy(out, start, (size_t)(end - start));
-    out[end - start] = '\0';
-    return 1;
-}
-
-/* The first integer member `"name":123` of `json`, or -1. */
-static long int_member(const char *json, const char *name) {
-    char key[64];
-    const char *at;
-    snprintf(key, sizeof key, "\"%s\":", name);
-    at = json ? strstr(json, key) : NULL;
-    return at ? strtol(at + strlen(key), NULL, 10) : -1;
+/* The member of `json` at JSON Pointer `pointer`, copied into out; 0 if it is not there. */
+static int member(const char *json, const char *pointer, char *out, size_t size) {
+    char *text = NULL;
+    int ok = jogg_json_string(json, pointer, &text, NULL) == JOGG_OK && strlen(text) < size;
+    if (ok) memcpy(out, text, strlen(text) + 1);
+    jogg_string_free(text);
+    return ok;
 }
 
 /* A socket listening on 127.0.0.1 on a port the system picks; its port goes to *port. */
@@ -235,9 +219,8 @@ int main(void) {
     jogg_client *client = NULL;
     char *endpoint = NULL, *avatars = NULL, *voices = NULL, *created = NULL, *done = NULL,
          *err = NULL;
-    char request[512], voice_id[128], project_id[128];
+    char request[512], avatar_id[32], voice_id[128], project_id[128];
     unsigned port = 0;
-    long avatar_id;
     jogg_code rc;
     int listen_fd, stop[2], status = 1;
     struct receiver receiver;
@@ -293,13 +276,13 @@ int main(void) {
         fail("jogg_list_voices", rc, err);
         goto out;
     }
-    avatar_id = int_member(avatars, "avatar_id");
-    if (avatar_id < 0 || !string_member(voices, "voice_id", voice_id, sizeof voice_id)) {
+    if (!member(avatars, "/avatars/0/avatar_id", avatar_id, sizeof avatar_id) ||
+        !member(voices, "/voices/0/voice_id", voice_id, sizeof voice_id)) {
         fprintf(stderr, "no avatar or voice to use\n");
         goto out;
     }
     snprintf(request, sizeof request,
-             "{\"script\":\"Your webhook works.\",\"voice_id\":\"%s\",\"avatar_id\":%ld,"
+             "{\"script\":\"Your webhook works.\",\"voice_id\":\"%s\",\"avatar_id\":%s,"
              "\"avatar_type\":0,\"screen_style\":1}",
              voice_id, avatar_id);
     rc = jogg_create_talking_avatar_video(client, request, &created, &err);
@@ -307,7 +290,7 @@ int main(void) {
         fail("jogg_create_talking_avatar_video", rc, err);
         goto out;
     }
-    if (!string_member(created, "project_id", project_id, sizeof project_id)) {
+    if (!member(created, "/project_id", project_id, sizeof project_id)) {
         fprintf(stderr, "no project_id in %s\n", created);
         goto out;
     }

@@ -308,6 +308,7 @@ impl Client {
                     &e,
                     Method::Get,
                     &what,
+                    None,
                     self.transport().config().connect_timeout,
                 )
             })?;

@@ -402,6 +402,7 @@ fn put_file<F: FnMut(&UploadProgress) -> ControlFlow<()>>(
                         &ureq::Error::Io(io),
                         Method::Put,
                         &what,
+                        None,
                         client.transport().config().connect_timeout,
                     );
                     if timed_out {
@@ -414,6 +415,7 @@ fn put_file<F: FnMut(&UploadProgress) -> ControlFlow<()>>(
                 &other,
                 Method::Put,
                 &what,
+                None,
                 client.transport().config().connect_timeout,
             ),
         };

@@ -44,8 +44,9 @@ pub(crate) const POLL_GRACE: Duration = Duration::from_secs(1);
 /// **With webhooks.** A client that knows a webhook secret (its config's `webhook_secrets`,
 /// or an endpoint it created) expects its program to hand it deliveries
 /// ([`Client::deliver_webhook`]); a delivery for the task ends the wait at once, without a
-/// poll. Its waits then poll only as a safety net against lost deliveries: every pause is
-/// `webhook_slowdown` times longer (by default 6: 30 s apart, then from 50 s on 60 % of the
+/// poll. Its waits for tasks that a webhook event ends (see [`TaskKind::events`]; lip-sync,
+/// product and product-avatar tasks have none) then poll only as a safety net against lost
+/// deliveries: every pause is `webhook_slowdown` times longer (by default 6: 30 s apart, then from 50 s on 60 % of the
 /// time waited, at most 6 minutes). A render of up to a minute is then polled once or twice
 /// before its delivery ends the wait, one of 5 minutes 6 times; a task whose delivery was
 /// lost is still seen by the next of these polls: on average 15 to 25 s late under a minute,
@@ -442,7 +443,9 @@ impl Client {
         let now = clock.now();
         let elapsed = now.saturating_duration_since(start);
         let budget_left = options.max_polls.is_none_or(|max| t.polls < max);
-        let webhooks = self.inbox().expects_deliveries();
+        // Only a kind that some webhook event ends can be ended by a delivery: the others
+        // keep the schedule of a program without webhooks.
+        let webhooks = !t.kind.events.is_empty() && self.inbox().expects_deliveries();
         let next_poll = (!seen.status.is_terminal() && now < deadline && budget_left)
             .then(|| options.pause(elapsed, webhooks).min(deadline - now));
         let progress = Progress {

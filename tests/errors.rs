@@ -237,13 +237,19 @@ fn language_filters_match_whatever_the_case() {
 #[test]
 fn silent_server_times_out() {
     let listener = TcpListener::bind("127.0.0.1:0").unwrap();
-    let mut config = config_no_retry(&format!("http://{}", listener.local_addr().unwrap()), "k");
+    let server = listener.local_addr().unwrap();
+    let mut config = config_no_retry(&format!("http://{server}"), "k");
     config.timeout = std::time::Duration::from_millis(200);
     let e = Client::new(config)
         .unwrap()
         .call(create_op(), &valid_request())
         .unwrap_err();
     assert_eq!(e.kind(), ErrorKind::Timeout, "{e}");
+    // The server is named, so a wrong base_url shows.
+    assert!(
+        e.message().contains(&format!(" to {server}: ")) && e.message().ends_with(" in time"),
+        "{e}"
+    );
     assert!(
         e.maybe_processed(),
         "a create that timed out may have been processed"

@@ -265,12 +265,13 @@ fn percent_decode(s: &str) -> String {
     let mut out = Vec::new();
     let mut i = 0;
     while i < bytes.len() {
-        if bytes[i] == b'%' && i + 2 < bytes.len() {
-            if let Ok(b) = u8::from_str_radix(&s[i + 1..i + 3], 16) {
-                out.push(b);
-                i += 3;
-                continue;
-            }
+        if bytes[i] == b'%'
+            && i + 2 < bytes.len()
+            && let Ok(b) = u8::from_str_radix(&s[i + 1..i + 3], 16)
+        {
+            out.push(b);
+            i += 3;
+            continue;
         }
         out.push(bytes[i]);
         i += 1;
@@ -306,11 +307,11 @@ fn vendor_example_requests_that_obey_the_spec_are_sent_as_written() {
             obeying += 1;
             let before = server.requests().len();
             let result = c.call(d.full_name(), &Value::Object(params.clone()).to_string());
-            if let Err(e) = &result {
-                if e["name"] == "JOGG_ERR_VALIDATION" {
-                    refused.push(format!("{} ({}): {}", d.full_name(), example.source(), e));
-                    continue;
-                }
+            if let Err(e) = &result
+                && e["name"] == "JOGG_ERR_VALIDATION"
+            {
+                refused.push(format!("{} ({}): {}", d.full_name(), example.source(), e));
+                continue;
             }
             let requests = server.requests();
             assert_eq!(requests.len(), before + 1, "{}: one request", d.full_name());
@@ -381,10 +382,10 @@ impl Replay {
                             if header.is_empty() {
                                 break;
                             }
-                            if let Some((k, v)) = header.split_once(':') {
-                                if k.eq_ignore_ascii_case("content-length") {
-                                    length = v.trim().parse().unwrap_or(0);
-                                }
+                            if let Some((k, v)) = header.split_once(':')
+                                && k.eq_ignore_ascii_case("content-length")
+                            {
+                                length = v.trim().parse().unwrap_or(0);
                             }
                         }
                         let mut body = vec![0; length];
@@ -497,10 +498,10 @@ fn vendor_example_responses_decode_through_jogg_call_and_the_typed_reply() {
                     if e["api_code"] != json!(code) {
                         problems.push(format!("{what}: api_code {} for {code}", e["api_code"]));
                     }
-                    if let Some(data) = body.get("data").filter(|d| !d.is_null()) {
-                        if e["api_data"] != *data {
-                            problems.push(format!("{what}: api_data lost: {e}"));
-                        }
+                    if let Some(data) = body.get("data").filter(|d| !d.is_null())
+                        && e["api_data"] != *data
+                    {
+                        problems.push(format!("{what}: api_data lost: {e}"));
                     }
                     errors += 1;
                 }

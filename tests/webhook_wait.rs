@@ -163,6 +163,39 @@ fn a_delivery_ends_the_wait_with_no_poll_after_it() {
     assert_eq!(polls_of(&server, &id), 1, "no poll after the delivery");
 }
 
+/// No webhook event ends a lip-sync task, so a client that expects deliveries still polls
+/// it on the schedule of a program without webhooks, not the safety net's.
+#[test]
+fn a_task_no_delivery_can_end_is_polled_as_without_webhooks() {
+    let server = server(FOREVER);
+    let clock = ManualClock::new();
+    let c = client(&server, &clock);
+    let created = c
+        .v2()
+        .lip_sync()
+        .create(&jogg::api::v2::lip_sync::CreateLipSync {
+            video_url: "https://cdn.example.com/talk.mp4".to_string(),
+            audio_url: "https://cdn.example.com/voice.mp3".to_string(),
+            playback_type: None,
+        })
+        .unwrap();
+    let kind = jogg::TaskKind::polled_by("v2.get_lip_sync_video").unwrap();
+    assert!(kind.events().is_empty());
+    let (tx, progress) = channel();
+    let (waiter, id) = (c.clone(), created.task_id.clone());
+    let waiting = thread::spawn(move || {
+        waiter.wait(kind, &id, &WaitOptions::default(), |p| {
+            let _ = tx.send(p.next_poll);
+            ControlFlow::Break(())
+        })
+    });
+    assert_eq!(progress.recv().unwrap(), Some(Duration::from_secs(5)));
+    assert_eq!(
+        waiting.join().unwrap().unwrap_err().kind(),
+        ErrorKind::Cancelled
+    );
+}
+
 #[test]
 fn a_lost_delivery_is_made_up_for_by_polling() {
     // Real deliveries from the mock to a receiver of the test's, which never hands them on:

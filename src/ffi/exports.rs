@@ -420,11 +420,12 @@ pub unsafe extern "C" fn jogg_list_voices(
 /// `interval_ratio` (0.1: each pause is this share of the time waited so far),
 /// `max_interval_ms` (60000: the longest pause), `max_polls` (no limit) and
 /// `webhook_slowdown` (6: while the client knows a webhook secret, and so expects
-/// deliveries, every pause is this many times longer: polls are then a safety net against
-/// lost deliveries; 1 polls as without webhooks). With the defaults, renders up to 50 s are
-/// polled every 5 s (seen 2.5 s late on average) and longer ones are seen about 5 % of their
-/// time late, at most 30 s, for half the polls of a fixed 5-second poll at 5 minutes; lower
-/// `interval_ratio` or `max_interval_ms` to see ends sooner for more polls.
+/// deliveries, every pause of a task that a webhook event ends is this many times longer:
+/// polls are then a safety net against lost deliveries; 1 polls as without webhooks). With
+/// the defaults, renders up to 50 s are polled every 5 s (seen 2.5 s late on average) and
+/// longer ones are seen about 5 % of their time late, at most 30 s, for half the polls of a
+/// fixed 5-second poll at 5 minutes; lower `interval_ratio` or `max_interval_ms` to see ends
+/// sooner for more polls.
 ///
 /// `cb` may be NULL; otherwise it is called after every poll, and when a delivery ends the
 /// wait, with `{"id", "operation", "status" (pending, processing, succeeded, failed,

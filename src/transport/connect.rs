@@ -176,7 +176,7 @@ fn resolve_words(e: &ureq::Error) -> String {
     }
 }
 
-fn io_words(e: &ureq::Error) -> String {
+pub(crate) fn io_words(e: &ureq::Error) -> String {
     let ureq::Error::Io(io) = e else {
         return e.to_string();
     };

@@ -382,9 +382,10 @@ impl Transport {
         budget: Option<Duration>,
     ) -> Result<(RawReply, u16)> {
         let what = What(method, path);
-        let mut response = self
-            .run(method, path, query, body, budget)
-            .map_err(|e| transport_error(&e, method, &what, self.config.connect_timeout))?;
+        let mut response = self.run(method, path, query, body, budget).map_err(|e| {
+            let peer = host_and_port(&self.base_url);
+            transport_error(&e, method, &what, Some(&peer), self.config.connect_timeout)
+        })?;
         let status = response.status().as_u16();
         // The envelope's `rid` is the request id; a gateway's header stands in when the body
         // has none (an HTML error page).
@@ -408,6 +409,7 @@ impl Transport {
                 &ureq::Error::from(e),
                 method,
                 &what,
+                Some(&host_and_port(&self.base_url)),
                 self.config.connect_timeout,
             );
             err.0.http_status = Some(status);
@@ -919,10 +921,14 @@ pub(crate) fn stream_error_code(e: &std::io::Error) -> ErrorKind {
     }
 }
 
+/// An error of a request that could not be completed. `peer` names the server (`host:port`)
+/// where `what` does not already, for failures after the connection was made: connect and
+/// TLS failures name it themselves.
 pub(crate) fn transport_error(
     e: &ureq::Error,
     method: Method,
     what: &dyn Display,
+    peer: Option<&str>,
     connect_timeout: Duration,
 ) -> Error {
     use ureq::Error as U;
@@ -945,9 +951,21 @@ pub(crate) fn transport_error(
     };
     let detail = match e {
         U::BodyExceedsLimit(_) => format!("response body exceeds {MAX_BODY_BYTES} bytes"),
+        U::Timeout(ureq::Timeout::RecvResponse) => "no answer in time".to_string(),
+        U::Timeout(ureq::Timeout::RecvBody) => {
+            "the answer did not arrive whole in time".to_string()
+        }
+        U::Timeout(
+            ureq::Timeout::SendRequest | ureq::Timeout::SendBody | ureq::Timeout::Await100,
+        ) => "the request could not be sent in time".to_string(),
+        U::Timeout(_) => "no complete answer in time".to_string(),
+        U::Io(_) => connect::io_words(e),
         other => other.to_string(),
     };
-    let mut err = Error::new(code, format!("{what}: {detail}"));
+    let mut err = match peer {
+        Some(peer) => Error::new(code, format!("{what} to {peer}: {detail}")),
+        None => Error::new(code, format!("{what}: {detail}")),
+    };
     err.0.maybe_processed = sent && method != Method::Get;
     err
 }

@@ -27,6 +27,7 @@ pub(crate) fn tls_config(config: &Config) -> Result<TlsConfig> {
     let base: Certs = match config.tls_roots {
         TlsRoots::System => {
             check_ssl_cert_file()?;
+            check_ssl_cert_dir()?;
             let system = system_roots();
             if system.is_empty() {
                 bundled_roots()
@@ -73,6 +74,34 @@ fn check_ssl_cert_file() -> Result<()> {
             ),
         )),
     }
+}
+
+/// A `SSL_CERT_DIR` none of whose directories can be read would trust nothing, and the client
+/// would quietly fall back to the bundled roots: refused for the same reason as a bad
+/// `SSL_CERT_FILE`. One unreadable entry of several is passed over, as OpenSSL does.
+fn check_ssl_cert_dir() -> Result<()> {
+    let Some(dirs) = std::env::var_os("SSL_CERT_DIR").filter(|d| !d.is_empty()) else {
+        return Ok(());
+    };
+    let listed: Vec<_> = std::env::split_paths(&dirs)
+        .filter(|d| !d.as_os_str().is_empty())
+        .collect();
+    let mut last = None;
+    for dir in &listed {
+        match std::fs::read_dir(dir) {
+            Ok(_) => return Ok(()),
+            Err(e) => last = Some(e),
+        }
+    }
+    let why = last.map_or_else(|| "it lists no directory".to_string(), |e| e.to_string());
+    Err(config_error(
+        "tls_roots",
+        format!(
+            "the system's trust store is in the directories SSL_CERT_DIR names, {}, none of \
+             which can be read: {why}",
+            std::path::Path::new(&dirs).display()
+        ),
+    ))
 }
 
 /// The CA certificates of a PEM file; other PEM sections (a key) are passed over.

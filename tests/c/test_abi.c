@@ -1309,6 +1309,21 @@ cleanup:
 /* ---------------------------------------------------------------------------------------- */
 /* 9. Any operation by name: jogg_call and jogg_operations                                  */
 
+/* The README's example of a call by name (the Makefile checks that it is this passage). */
+/* Starts a lip-sync task by the operation's name: its reply, or NULL after printing why. */
+static char *start_lip_sync(const jogg_client *client) {
+    char *out = NULL, *err = NULL;
+    jogg_code rc = jogg_call(client, "v2.create_lip_sync_video",
+                             "{\"video_url\": \"https://example.com/in.mp4\","
+                             " \"audio_url\": \"https://example.com/a.mp3\"}",
+                             &out, &err);
+    if (rc != JOGG_OK) {
+        fprintf(stderr, "%s: %s\n", jogg_code_name(rc), err);
+        jogg_string_free(err);
+    }
+    return out; /* {"task_id": "...", "status": "pending"}, to free with jogg_string_free */
+}
+
 static void test_call_by_name(void) {
     jogg_client *client = new_client();
     char *out = OUT_SENTINEL;
@@ -1326,6 +1341,10 @@ static void test_call_by_name(void) {
               "operations list lacks entries: %.200s", out);
         jogg_string_free(out);
     }
+    out = start_lip_sync(client);
+    CHECK(out != NULL && contains(out, "\"task_id\":") && contains(out, "\"status\":\"pending\""),
+          "the README's call: %s", out ? out : "(failed)");
+    jogg_string_free(out);
     /* Create and read back a v2 task by name; NULL request means no parameters. */
     out = OUT_SENTINEL;
     err = ERR_SENTINEL;

@@ -30,7 +30,21 @@ fn binary() -> PathBuf {
 }
 
 impl RedisServer {
+    /// A new server. The port is one the system just said was free; another process can
+    /// take it before redis-server binds it, and then redis-server exits: that is retried on
+    /// another port.
     pub fn start() -> RedisServer {
+        let mut last = String::new();
+        for _ in 0..5 {
+            match RedisServer::try_start() {
+                Ok(server) => return server,
+                Err(why) => last = why,
+            }
+        }
+        panic!("redis-server did not start: {last}");
+    }
+
+    fn try_start() -> Result<RedisServer, String> {
         let port = std::net::TcpListener::bind("127.0.0.1:0")
             .and_then(|l| l.local_addr())
             .expect("a free loopback port")
@@ -45,26 +59,34 @@ impl RedisServer {
             .stdout(Stdio::piped())
             .spawn()
             .expect("start redis-server");
-        // Its log says when it listens; the rest of the log is read and dropped.
+        // Its log says when it listens, or why it could not; the rest is read and dropped.
         let stdout = child.stdout.take().expect("piped stdout");
         let (ready, listening) = std::sync::mpsc::channel();
         std::thread::spawn(move || {
+            let mut log = Vec::new();
             for line in BufReader::new(stdout).lines().map_while(Result::ok) {
                 if line.contains("Ready to accept connections") {
-                    let _ = ready.send(());
+                    let _ = ready.send(Ok(()));
+                }
+                if log.len() < 20 {
+                    log.push(line);
                 }
             }
+            // The server exited (before it was ready, if nothing was sent yet).
+            let _ = ready.send(Err(log.join("\n")));
         });
         let server = RedisServer {
             child: Some(child),
             port,
             dir,
         };
-        listening
-            .recv_timeout(Duration::from_secs(10))
-            .expect("redis-server did not get ready");
+        match listening.recv_timeout(Duration::from_secs(30)) {
+            Ok(Ok(())) => {}
+            Ok(Err(log)) => return Err(format!("it exited on port {port}:\n{log}")),
+            Err(_) => return Err(format!("not ready on port {port} after 30 s")),
+        }
         assert_eq!(server.ping().expect("PING"), "PONG");
-        server
+        Ok(server)
     }
 
     pub fn url(&self) -> String {
