@@ -3,11 +3,14 @@
 //! - every operation of the description is declared once in the client, with the same method,
 //!   path, task, polling, status values, paging and events;
 //! - every vendor example request the description accepts goes through `jogg_call` and is sent
-//!   exactly as written; every example response decodes, through `jogg_call` and through the
-//!   typed method's own type;
-//! - generated requests, valid and invalid, get the same verdict from the client's checks and
-//!   from the description's judge, except where `docs/validation-differences.md` says the
-//!   client is deliberately stricter or looser, and why.
+//!   exactly as written; every one it refuses, the client refuses too, before sending; every
+//!   example response decodes, through `jogg_call` and through the typed method's own type;
+//! - generated requests, valid and invalid, and `""` in every text member get the same
+//!   verdict from the client's checks and from the description's judge, except where
+//!   `docs/validation-differences.md` says the client is deliberately stricter or looser, and
+//!   why;
+//! - replies come back as the server wrote them: member order in every reply shape, a wait's
+//!   project as `jogg_get_project` gives it, the `data` of an error with an unknown code.
 
 mod common;
 
@@ -214,25 +217,66 @@ impl C {
 
     /// `jogg_call`: the output text, or the error JSON.
     fn call(&self, operation: &str, request: &str) -> Result<String, Value> {
+        self.call_text(operation, request)
+            .map_err(|e| serde_json::from_str(&e).unwrap())
+    }
+
+    /// `jogg_call`: the output text, or the error JSON's text.
+    fn call_text(&self, operation: &str, request: &str) -> Result<String, String> {
         let op = CString::new(operation).unwrap();
         let req = CString::new(request).unwrap();
-        let mut out: *mut c_char = std::ptr::null_mut();
-        let mut err: *mut c_char = std::ptr::null_mut();
+        let (mut out, mut err) = (std::ptr::null_mut(), std::ptr::null_mut());
         // SAFETY: live client, valid C strings, writable out slots.
         let rc = unsafe {
             jogg::internals::ffi::jogg_call(self.0, op.as_ptr(), req.as_ptr(), &mut out, &mut err)
         };
-        let take = |p: *mut c_char| {
-            // SAFETY: a string returned by the library, read once then freed.
-            let text = unsafe { CStr::from_ptr(p) }.to_str().unwrap().to_owned();
-            unsafe { jogg::internals::ffi::jogg_string_free(p) };
-            text
+        outcome(rc, out, err)
+    }
+
+    /// `jogg_get_project`.
+    fn get_project(&self, id: &str) -> Result<String, String> {
+        let id = CString::new(id).unwrap();
+        let (mut out, mut err) = (std::ptr::null_mut(), std::ptr::null_mut());
+        // SAFETY: live client, valid C string, writable out slots.
+        let rc = unsafe {
+            jogg::internals::ffi::jogg_get_project(self.0, id.as_ptr(), &mut out, &mut err)
         };
-        if rc == jogg::internals::ffi::JOGG_OK {
-            Ok(take(out))
-        } else {
-            Err(serde_json::from_str(&take(err)).unwrap())
-        }
+        outcome(rc, out, err)
+    }
+
+    /// `jogg_wait_for_project` with the default options and no progress callback.
+    fn wait_for_project(&self, id: &str) -> Result<String, String> {
+        let id = CString::new(id).unwrap();
+        let (mut out, mut err) = (std::ptr::null_mut(), std::ptr::null_mut());
+        // SAFETY: live client, valid C string, NULL options and callback, writable out slots.
+        let rc = unsafe {
+            jogg::internals::ffi::jogg_wait_for_project(
+                self.0,
+                id.as_ptr(),
+                std::ptr::null(),
+                None,
+                std::ptr::null_mut(),
+                &mut out,
+                &mut err,
+            )
+        };
+        outcome(rc, out, err)
+    }
+}
+
+/// A C call's result: the output text on `JOGG_OK`, else the error JSON's text; both freed as
+/// the contract says.
+fn outcome(rc: i32, out: *mut c_char, err: *mut c_char) -> Result<String, String> {
+    let take = |p: *mut c_char| {
+        // SAFETY: a string returned by the library, read once then freed.
+        let text = unsafe { CStr::from_ptr(p) }.to_str().unwrap().to_owned();
+        unsafe { jogg::internals::ffi::jogg_string_free(p) };
+        text
+    };
+    if rc == jogg::internals::ffi::JOGG_OK {
+        Ok(take(out))
+    } else {
+        Err(take(err))
     }
 }
 
@@ -684,6 +728,155 @@ fn vendor_example_responses_decode_through_jogg_call_and_the_typed_reply() {
         "{decoded} vendor example responses decoded, {errors} example errors reported, \
          {skipped_without_data} success envelopes without data"
     );
+}
+
+// ---------------------------------------------------------------------------------------------
+// Replies as the server wrote them
+
+/// A v1 webhook endpoint whose members are in no alphabetical order, so that a reply re-sorted
+/// on its way through the library reads differently.
+const ENDPOINT_TEXT: &str = r#"{"url":"https://example.com/hook","endpoint_id":"b1ac30a4","status":"enabled","secret":"whsec_1","events":["generated_video_success","generated_video_failed"],"username":"jogg@gmail.com","created_at":1703894400}"#;
+
+/// The same JSON with a space after each separator between members.
+fn spaced(text: &str) -> String {
+    text.replace("\",\"", "\", \"").replace("\":", "\": ")
+}
+
+fn rust_client(base_url: &str) -> jogg::Client {
+    jogg::Client::new(common::config_no_retry(base_url, MOCK_API_KEY)).unwrap()
+}
+
+#[test]
+fn replies_come_back_as_the_server_wrote_them_member_order_included() {
+    let replay = Replay::start();
+    let c = C::new(&replay.base_url);
+    let client = rust_client(&replay.base_url);
+    let update = json!({"endpoint_id": "b1ac30a4", "url": "https://example.com/hook",
+                        "events": ["generated_video_success"]});
+    let create = json!({"url": "https://example.com/hook", "events": ["generated_video_success"]});
+    // (operation, request, the server's body, its `data` as the server wrote it)
+    let cases = [
+        // v1's webhook endpoint replies come without an envelope `code` (D42): a bare object,
+        // or `data` alone.
+        (
+            "v1.list_webhook_endpoints",
+            json!({}),
+            format!(r#"{{"data":[{ENDPOINT_TEXT}]}}"#),
+            format!("[{ENDPOINT_TEXT}]"),
+        ),
+        (
+            "v1.create_webhook_endpoint",
+            create,
+            ENDPOINT_TEXT.to_string(),
+            ENDPOINT_TEXT.to_string(),
+        ),
+        (
+            "v1.update_webhook_endpoint",
+            update,
+            ENDPOINT_TEXT.to_string(),
+            ENDPOINT_TEXT.to_string(),
+        ),
+        (
+            "v1.list_webhook_events",
+            json!({}),
+            r#"{"data":["generated_video_success","generated_video_failed"]}"#.to_string(),
+            r#"["generated_video_success","generated_video_failed"]"#.to_string(),
+        ),
+        // The usual envelope.
+        (
+            "v2.list_webhook_endpoints",
+            json!({}),
+            format!(
+                r#"{{"code":0,"msg":"Success","data":{{"endpoints":[{ENDPOINT_TEXT}],"total":1}},"rid":"r1"}}"#
+            ),
+            format!(r#"{{"endpoints":[{ENDPOINT_TEXT}],"total":1}}"#),
+        ),
+    ];
+    for (operation, request, body, data) in cases {
+        replay.answer(200, body.clone());
+        let text = c.call(operation, &request.to_string()).unwrap();
+        assert_eq!(text, data, "{operation}: jogg_call");
+        // Through a tree: the Rust call keeps the members in the server's order.
+        let reply = client.call(operation, &request).unwrap();
+        assert_eq!(
+            serde_json::to_string(&reply.data).unwrap(),
+            data,
+            "{operation}: Client::call"
+        );
+        // The text, not a rewriting of it: the server's spacing stays too.
+        replay.answer(200, spaced(&body));
+        let text = c.call(operation, &request.to_string()).unwrap();
+        assert_eq!(text, spaced(&data), "{operation}: jogg_call, spaced");
+    }
+}
+
+#[test]
+fn a_waits_result_is_the_project_as_get_project_returns_it() {
+    let replay = Replay::start();
+    let project = r#"{"video_url":"https://res.jogg.ai/v.mp4","id":"p1","title":"Spring sale","status_code":4,"status_desc":"success","cover_url":"https://res.jogg.ai/c.jpg","video_duration":6,"created_at":1732806631}"#;
+    replay.answer(
+        200,
+        format!(r#"{{"code":0,"msg":"Success","data":{project},"rid":"r1"}}"#),
+    );
+    let c = C::new(&replay.base_url);
+    let got = c.get_project("p1").unwrap();
+    assert_eq!(got, project);
+    assert_eq!(c.wait_for_project("p1").unwrap(), got);
+    let client = rust_client(&replay.base_url);
+    let kind = jogg::TaskKind::polled_by("v1.get_project").unwrap();
+    let done = client
+        .wait(kind, "p1", &jogg::WaitOptions::default(), |_| {
+            std::ops::ControlFlow::Continue(())
+        })
+        .unwrap();
+    assert_eq!(done.status, TaskStatus::Succeeded);
+    assert_eq!(serde_json::to_string(&done.task).unwrap(), project);
+}
+
+#[test]
+fn an_error_with_an_unknown_code_keeps_the_envelopes_data() {
+    let replay = Replay::start();
+    let c = C::new(&replay.base_url);
+    let client = rust_client(&replay.base_url);
+    let operation = "v2.get_remaining_quota";
+    // Members out of alphabetical order: the error's data keeps the server's order too.
+    let data =
+        r#"{"used":10,"limit":10,"reset_at":1735689600,"plan":{"name":"creator","seats":1}}"#;
+    // A code the library does not know, as a number on HTTP 200 and as text on HTTP 400.
+    for (status, code_text, code) in [(200, "30012", 30012), (400, r#""30013""#, 30013)] {
+        replay.answer(
+            status,
+            format!(
+                r#"{{"code":{code_text},"msg":"Monthly video limit reached","data":{data},"rid":"r7"}}"#
+            ),
+        );
+        let e = client.call(operation, &json!({})).unwrap_err();
+        assert_eq!(e.kind(), jogg::ErrorKind::Api, "{e}");
+        assert_eq!(e.api_code(), Some(code));
+        assert_eq!(e.api_message(), Some("Monthly video limit reached"));
+        assert_eq!(e.request_id(), Some("r7"));
+        let api_data = e.api_data().expect("the envelope's data");
+        assert_eq!(serde_json::to_string(api_data).unwrap(), data);
+
+        let text = c.call_text(operation, "{}").unwrap_err();
+        let error: Value = serde_json::from_str(&text).unwrap();
+        assert_eq!(error["name"], "JOGG_ERR_API", "{text}");
+        assert_eq!(error["api_code"], code);
+        assert_eq!(
+            error["api_data"],
+            serde_json::from_str::<Value>(data).unwrap()
+        );
+        assert!(
+            text.contains(&format!(r#""api_data":{data}"#)),
+            "the error JSON's api_data is not the server's: {text}"
+        );
+    }
+    // Without data, there is none to report.
+    replay.answer(200, r#"{"code":30012,"msg":"No","data":null}"#.to_string());
+    let e = client.call(operation, &json!({})).unwrap_err();
+    assert_eq!((e.api_code(), e.api_data()), (Some(30012), None));
+    let error = c.call(operation, "{}").unwrap_err();
+    assert_eq!(error["api_data"], Value::Null);
 }
 
 // ---------------------------------------------------------------------------------------------
