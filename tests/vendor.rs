@@ -244,16 +244,17 @@ impl C {
         outcome(rc, out, err)
     }
 
-    /// `jogg_wait_for_project` with the default options and no progress callback.
+    /// `jogg_wait_for_project` with a budget of one poll and no progress callback.
     fn wait_for_project(&self, id: &str) -> Result<String, String> {
         let id = CString::new(id).unwrap();
+        let options = CString::new(r#"{"max_polls": 1}"#).unwrap();
         let (mut out, mut err) = (std::ptr::null_mut(), std::ptr::null_mut());
-        // SAFETY: live client, valid C string, NULL options and callback, writable out slots.
+        // SAFETY: live client, valid C strings, NULL callback, writable out slots.
         let rc = unsafe {
             jogg::internals::ffi::jogg_wait_for_project(
                 self.0,
                 id.as_ptr(),
-                std::ptr::null(),
+                options.as_ptr(),
                 None,
                 std::ptr::null_mut(),
                 &mut out,
@@ -824,10 +825,18 @@ fn a_waits_result_is_the_project_as_get_project_returns_it() {
     assert_eq!(c.wait_for_project("p1").unwrap(), got);
     let client = rust_client(&replay.base_url);
     let kind = jogg::TaskKind::polled_by("v1.get_project").unwrap();
+    // One poll: the project is finished at the first.
+    let options = jogg::WaitOptions {
+        max_polls: Some(1),
+        ..jogg::WaitOptions::default()
+    };
     let done = client
-        .wait(kind, "p1", &jogg::WaitOptions::default(), |_| {
-            std::ops::ControlFlow::Continue(())
-        })
+        .wait(
+            kind,
+            "p1",
+            &options,
+            |_| std::ops::ControlFlow::Continue(()),
+        )
         .unwrap();
     assert_eq!(done.status, TaskStatus::Succeeded);
     assert_eq!(serde_json::to_string(&done.task).unwrap(), project);
