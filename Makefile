@@ -345,17 +345,18 @@ $(BUILD)/test_wrapper: tests/cpp/test_wrapper.cpp
 $(BUILD)/example_cpp: examples-c/cpp/example.cpp
 $(BUILD)/readme_cpp: $(BUILD)/readme.cpp
 
+# The tests of a POST limiter store start mocks of their own, with options of their own: JOGG_MOCK.
 test-cpp: $(BUILD)/test_wrapper $(BUILD)/example_cpp $(BUILD)/readme_cpp
 	$(call README_EXCERPT,tests/cpp/test_wrapper.cpp)
-	$(MOCK) --render-ms 300 -- $(BUILD)/test_wrapper
-	$(MOCK) --tls --render-ms 300 -- $(BUILD)/test_wrapper
+	JOGG_MOCK=$(abspath $(MOCK)) $(MOCK) --render-ms 300 -- $(BUILD)/test_wrapper
+	JOGG_MOCK=$(abspath $(MOCK)) $(MOCK) --tls --render-ms 300 -- $(BUILD)/test_wrapper
 	$(MOCK) --render-ms 300 -- $(BUILD)/example_cpp > $(BUILD)/example_cpp.out
 	grep -q '^video: http://127.0.0.1:' $(BUILD)/example_cpp.out
 	$(MOCK) --quiet --render-ms 0 -- $(BUILD)/readme_cpp > $(BUILD)/readme_cpp.out
 	grep -q '^video: http://127.0.0.1:' $(BUILD)/readme_cpp.out
 
 check-memory-cpp: $(BUILD)/test_wrapper
-	$(MOCK) --render-ms 300 -- valgrind -q --error-exitcode=1 --leak-check=full \
+	JOGG_MOCK=$(abspath $(MOCK)) $(MOCK) --render-ms 300 -- valgrind -q --error-exitcode=1 --leak-check=full \
 		--errors-for-leak-kinds=definite,indirect --show-possibly-lost=no $(BUILD)/test_wrapper
 
 # go vet, then the package's tests and its Example functions (each must have run and matched
