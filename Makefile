@@ -369,6 +369,7 @@ test-go: lib $(BUILD)/readme.go
 		|| { cat $(BUILD)/go-test.out; exit 1; }
 	grep -c '^--- PASS' $(BUILD)/go-test.out
 	test "$$(grep -c '^--- PASS: Example' $(BUILD)/go-test.out)" -eq "$$(grep -c '^func Example' go/jogg/example_test.go)"
+	$(call README_EXCERPT,go/jogg/example_test.go)
 	rm -rf $(BUILD)/readme-go && mkdir -p $(BUILD)/readme-go
 	cp $(BUILD)/readme.go $(BUILD)/readme-go/main.go
 	cd $(BUILD)/readme-go && $(GO_ENV) $(GO) mod init readme && \
@@ -419,6 +420,10 @@ test-python: wheel $(BUILD)/readme.python
 	$(MOCK) --render-ms 300 -- env -u JOGG_LIB -u PYTHONPATH PYTHONDONTWRITEBYTECODE=1 \
 		$(VENV)/bin/python python/examples/worker_pool.py > $(BUILD)/worker-pool-python.out
 	test "$$(grep -o ' [0-9a-f]\{32\}' $(BUILD)/worker-pool-python.out | sort -u | wc -l)" -eq 20
+	$(call README_BLOCK,python/examples/own_store.py)
+	$(MOCK) --render-ms 300 -- env -u JOGG_LIB -u PYTHONPATH PYTHONDONTWRITEBYTECODE=1 \
+		$(VENV)/bin/python python/examples/own_store.py > $(BUILD)/own-store-python.out
+	test "$$(grep -c '^worker [01]: [0-9a-f]\{32\}$$' $(BUILD)/own-store-python.out)" -eq 2
 	$(call README_BLOCK,python/examples/webhook_receiver.py)
 	$(MOCK) --render-ms 1000 -- env -u JOGG_LIB -u PYTHONPATH PYTHONDONTWRITEBYTECODE=1 \
 		$(VENV)/bin/python python/examples/webhook_receiver.py > $(BUILD)/webhook-python.out
