@@ -347,17 +347,18 @@ $(BUILD)/test_wrapper: tests/cpp/test_wrapper.cpp
 $(BUILD)/example_cpp: examples-c/cpp/example.cpp
 $(BUILD)/readme_cpp: $(BUILD)/readme.cpp
 
+# The tests of a POST limiter store start mocks of their own, with options of their own: JOGG_MOCK.
 test-cpp: $(BUILD)/test_wrapper $(BUILD)/example_cpp $(BUILD)/readme_cpp
 	$(call README_EXCERPT,tests/cpp/test_wrapper.cpp)
-	$(MOCK) --render-ms 300 -- $(BUILD)/test_wrapper
-	$(MOCK) --tls --render-ms 300 -- $(BUILD)/test_wrapper
+	JOGG_MOCK=$(abspath $(MOCK)) $(MOCK) --render-ms 300 -- $(BUILD)/test_wrapper
+	JOGG_MOCK=$(abspath $(MOCK)) $(MOCK) --tls --render-ms 300 -- $(BUILD)/test_wrapper
 	$(MOCK) --render-ms 300 -- $(BUILD)/example_cpp > $(BUILD)/example_cpp.out
 	grep -q '^video: http://127.0.0.1:' $(BUILD)/example_cpp.out
 	$(MOCK) --quiet --render-ms 0 -- $(BUILD)/readme_cpp > $(BUILD)/readme_cpp.out
 	grep -q '^video: http://127.0.0.1:' $(BUILD)/readme_cpp.out
 
 check-memory-cpp: $(BUILD)/test_wrapper
-	$(MOCK) --render-ms 300 -- valgrind -q --error-exitcode=1 --leak-check=full \
+	JOGG_MOCK=$(abspath $(MOCK)) $(MOCK) --render-ms 300 -- valgrind -q --error-exitcode=1 --leak-check=full \
 		--errors-for-leak-kinds=definite,indirect --show-possibly-lost=no $(BUILD)/test_wrapper
 
 # go vet, then the package's tests and its Example functions (each must have run and matched
@@ -370,6 +371,7 @@ test-go: lib $(BUILD)/readme.go
 		|| { cat $(BUILD)/go-test.out; exit 1; }
 	grep -c '^--- PASS' $(BUILD)/go-test.out
 	test "$$(grep -c '^--- PASS: Example' $(BUILD)/go-test.out)" -eq "$$(grep -c '^func Example' go/jogg/example_test.go)"
+	$(call README_EXCERPT,go/jogg/example_test.go)
 	rm -rf $(BUILD)/readme-go && mkdir -p $(BUILD)/readme-go
 	cp $(BUILD)/readme.go $(BUILD)/readme-go/main.go
 	cd $(BUILD)/readme-go && $(GO_ENV) $(GO) mod init readme && \
@@ -420,6 +422,10 @@ test-python: wheel $(BUILD)/readme.python
 	$(MOCK) --render-ms 300 -- env -u JOGG_LIB -u PYTHONPATH PYTHONDONTWRITEBYTECODE=1 \
 		$(VENV)/bin/python python/examples/worker_pool.py > $(BUILD)/worker-pool-python.out
 	test "$$(grep -o ' [0-9a-f]\{32\}' $(BUILD)/worker-pool-python.out | sort -u | wc -l)" -eq 20
+	$(call README_BLOCK,python/examples/own_store.py)
+	$(MOCK) --render-ms 300 -- env -u JOGG_LIB -u PYTHONPATH PYTHONDONTWRITEBYTECODE=1 \
+		$(VENV)/bin/python python/examples/own_store.py > $(BUILD)/own-store-python.out
+	test "$$(grep -c '^worker [01]: [0-9a-f]\{32\}$$' $(BUILD)/own-store-python.out)" -eq 2
 	$(call README_BLOCK,python/examples/webhook_receiver.py)
 	$(MOCK) --render-ms 1000 -- env -u JOGG_LIB -u PYTHONPATH PYTHONDONTWRITEBYTECODE=1 \
 		$(VENV)/bin/python python/examples/webhook_receiver.py > $(BUILD)/webhook-python.out

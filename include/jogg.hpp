@@ -10,6 +10,8 @@
  *     jogg::Client logged("{}", [](int level, std::string_view line) {
  *         std::cerr << level << " " << line << "\n"; // JOGG_LOG_INFO or JOGG_LOG_DEBUG
  *     });
+ *     auto store = std::make_shared<MyStore>();  // a jogg::PostSlotStore of your own
+ *     jogg::Client a("{}", store), b("{}", store); // their POSTs counted together, in it
  *
  * What it adds to the C interface, and nothing else:
  * - jogg::Client owns a jogg_client: move-only, freed by its destructor.
@@ -26,6 +28,11 @@
  *   method (wait_for_project(), wait(), download()...) once the library has returned.
  * - A log callback (jogg_client_new_with_log) is a std::function owned by the Client, so it
  *   lives exactly as long as the jogg_client; an exception it throws is caught and dropped.
+ * - A POST limiter store of your own (jogg_client_new_with_post_limiter) is a
+ *   jogg::PostSlotStore held by the Client through a std::shared_ptr. An exception one of its
+ *   methods throws never crosses the C library: from acquire() it fails the POST, and the
+ *   method throws Error JOGG_ERR_LIMITER_STORE with the store's exception nested in it
+ *   (std::rethrow_if_nested); from release() or cooldown() the library logs it.
  * - Client::call() reaches any jogg function of the usual shape, so functions added to jogg.h
  *   later are usable before this file wraps them.
  *
@@ -36,6 +43,7 @@
 #ifndef JOGG_HPP
 #define JOGG_HPP
 
+#include <chrono>
 #include <cstdint>
 #include <exception>
 #include <functional>
@@ -402,6 +410,102 @@ inline std::string webhook_parse(std::string_view body, const std::optional<std:
     return out.str();
 }
 
+/* One POST's slot, as a PostSlotStore sees it (jogg_post_slot). The strings are borrowed for
+ * the call only: copy what the store keeps. */
+struct PostSlot {
+    /* Unique across processes and hosts. */
+    std::string_view id;
+    /* Which shared count: 32 hex digits, a hash of the base URL and the API key (never the key
+     * itself). Clients with the same key and base URL share one count. */
+    std::string_view key_id;
+    /* How many slots of key_id may be held at once (the config's post_limit). */
+    std::uint32_t limit;
+    /* How long the slot is held from now: in acquire() its lease (request timeout + window +
+     * margin, in case its answer is never reported), in release() the window + margin. */
+    std::chrono::milliseconds hold;
+};
+
+/* A store of POST slots of your own (a database, a service of yours) that several clients
+ * share, in any process on any host whose store shares its state: give it to the Client
+ * constructor that takes one (jogg_client_new_with_post_limiter). Its methods are called from
+ * whichever thread makes a POST, possibly several at once: make them thread-safe. They must
+ * not call the client. */
+class PostSlotStore {
+public:
+    virtual ~PostSlotStore() = default;
+
+    /* Takes `slot` if fewer than slot.limit slots of slot.key_id are held and no cooldown runs:
+     * drops the expired slots and records slot.id as expiring slot.hold from now, atomically,
+     * then returns 0. Otherwise returns how long to wait before the client asks again (it may
+     * ask sooner; any std::chrono duration converts). Throwing fails the POST with Error
+     * JOGG_ERR_LIMITER_STORE, the exception nested in it (or the POST falls back, as the
+     * config's post_limit_fallback says); nothing is sent. */
+    virtual std::chrono::nanoseconds acquire(const PostSlot &slot) = 0;
+    /* The slot's POST was answered (or failed): it now expires slot.hold from now. Throwing
+     * is logged; the slot then ends with its lease. */
+    virtual void release(const PostSlot &slot) = 0;
+    /* A POST of `key_id` was answered 429 with Retry-After: no slot of key_id may be taken for
+     * `pause` from now (extend a running cooldown, never shorten it). The default pauses no
+     * one else. Throwing is logged. */
+    virtual void cooldown(std::string_view key_id, std::chrono::milliseconds pause) {
+        static_cast<void>(key_id);
+        static_cast<void>(pause);
+    }
+
+protected:
+    PostSlotStore() = default;
+    PostSlotStore(const PostSlotStore &) = default;
+    PostSlotStore &operator=(const PostSlotStore &) = default;
+};
+
+namespace detail {
+
+/* What a store's acquire() threw during the call running on this thread: the library calls a
+ * store back on the thread that called it. */
+inline std::exception_ptr &store_failure() noexcept {
+    thread_local std::exception_ptr thrown;
+    return thrown;
+}
+
+inline PostSlot post_slot(const jogg_post_slot *slot) noexcept {
+    return PostSlot{slot->id, slot->key_id, slot->limit, std::chrono::milliseconds(slot->hold_ms)};
+}
+
+/* The jogg_post_limiter callbacks; `userdata` is the PostSlotStore. */
+inline std::int32_t store_acquire(void *userdata, const jogg_post_slot *slot,
+                                  std::uint64_t *wait_ms) noexcept {
+    try {
+        std::chrono::nanoseconds wait = static_cast<PostSlotStore *>(userdata)->acquire(post_slot(slot));
+        if (wait.count() < 0) {
+            throw std::out_of_range("PostSlotStore::acquire returned a negative wait");
+        }
+        /* Rounded up: a wait of under a millisecond is still a wait, and 0 would mean taken. */
+        *wait_ms = static_cast<std::uint64_t>(std::chrono::ceil<std::chrono::milliseconds>(wait).count());
+        return 0;
+    } catch (...) {
+        store_failure() = std::current_exception();
+        return 1;
+    }
+}
+inline std::int32_t store_release(void *userdata, const jogg_post_slot *slot) noexcept {
+    try {
+        static_cast<PostSlotStore *>(userdata)->release(post_slot(slot));
+        return 0;
+    } catch (...) {
+        return 1;
+    }
+}
+inline std::int32_t store_cooldown(void *userdata, const char *key_id, std::uint64_t pause_ms) noexcept {
+    try {
+        static_cast<PostSlotStore *>(userdata)->cooldown(key_id, std::chrono::milliseconds(pause_ms));
+        return 0;
+    } catch (...) {
+        return 1;
+    }
+}
+
+}  // namespace detail
+
 class Client {
 public:
     /* Progress of a wait, given the event JSON; return false to cancel. */
@@ -445,17 +549,50 @@ public:
         handle_ = client;
         log_ = std::move(owned);
     }
-    /* The handle is freed before log_ (a member) is destroyed: no line can arrive after. */
+    /* jogg_client_new_with_post_limiter: POSTs are counted in `store` instead of a
+     * "post_limit_scope", which config_json must then leave out. One store given to several
+     * clients, or a store whose state lives in a database or a service of yours, makes them
+     * share the key's POST limit; "post_limit", "post_window_ms" and "post_limit_fallback"
+     * apply as usual. The Client holds `store` as long as it lives. An empty `store` throws
+     * Error JOGG_ERR_NULL_ARGUMENT. (No log callback with it: the C interface takes one or the
+     * other.) */
+    Client(const std::string &config_json, std::shared_ptr<PostSlotStore> store) {
+        if (!store) {
+            throw Error(JOGG_ERR_NULL_ARGUMENT,
+                        "{\"code\":" + std::to_string(JOGG_ERR_NULL_ARGUMENT) + ",\"name\":\"" +
+                            jogg_code_name(JOGG_ERR_NULL_ARGUMENT) +
+                            "\",\"message\":\"store: must not be empty\",\"field\":\"store\","
+                            "\"fields\":[\"store\"]}");
+        }
+        jogg_post_limiter limiter{};
+        limiter.acquire = detail::store_acquire;
+        limiter.release = detail::store_release;
+        limiter.cooldown = detail::store_cooldown;
+        limiter.userdata = store.get();
+        detail::Owned err;
+        jogg_client *client = nullptr;
+        detail::check(jogg_client_new_with_post_limiter(detail::arg(config_json, "config_json"),
+                                                        &limiter, &client, err.slot()),
+                      err);
+        handle_ = client;
+        store_ = std::move(store);
+    }
+    /* The handle is freed before log_ and store_ (members) are destroyed: no line can arrive,
+     * and the store is asked nothing, after. */
     ~Client() { jogg_client_free(handle_); }
 
-    /* The log callable is on the heap, so its address (the C side's userdata) survives moves. */
+    /* The log callable and the store are on the heap, so their addresses (the C side's
+     * userdata) survive moves. */
     Client(Client &&other) noexcept
-        : handle_(std::exchange(other.handle_, nullptr)), log_(std::move(other.log_)) {}
+        : handle_(std::exchange(other.handle_, nullptr)),
+          log_(std::move(other.log_)),
+          store_(std::move(other.store_)) {}
     Client &operator=(Client &&other) noexcept {
         if (this != &other) {
             jogg_client_free(handle_);
             handle_ = std::exchange(other.handle_, nullptr);
             log_ = std::move(other.log_);
+            store_ = std::move(other.store_);
         }
         return *this;
     }
@@ -552,7 +689,21 @@ public:
     std::string call(Fn fn, In... in) const {
         detail::Owned out;
         detail::Owned err;
-        detail::check(fn(handle_, in..., out.slot(), err.slot()), err);
+        if (!store_) {
+            detail::check(fn(handle_, in..., out.slot(), err.slot()), err);
+            return out.str();
+        }
+        detail::store_failure() = nullptr;
+        jogg_code rc = fn(handle_, in..., out.slot(), err.slot());
+        std::exception_ptr thrown = std::exchange(detail::store_failure(), nullptr);
+        if (rc == JOGG_ERR_LIMITER_STORE && thrown) {
+            try {
+                std::rethrow_exception(thrown);
+            } catch (...) {
+                std::throw_with_nested(Error(rc, err.str())); /* catch it as Error */
+            }
+        }
+        detail::check(rc, err);
         return out.str();
     }
 
@@ -591,6 +742,8 @@ private:
     jogg_client *handle_ = nullptr;
     /* The log callable of jogg_client_new_with_log (NULL without one); handle_'s userdata. */
     std::unique_ptr<Log> log_;
+    /* The store of jogg_client_new_with_post_limiter (NULL without one); handle_'s userdata. */
+    std::shared_ptr<PostSlotStore> store_;
 };
 
 }  // namespace jogg

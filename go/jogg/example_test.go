@@ -7,6 +7,8 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"sync"
+	"time"
 
 	"github.com/jogg-rs/jogg/go/jogg"
 )
@@ -111,4 +113,78 @@ func ExampleWebhookParse() {
 	// Output:
 	// avatar_video v-1 succeeded https://example.com/v-1.mp4
 	// true
+}
+
+// A store of your own for the POST limit: slots that expire. This one is in memory, shared by
+// the clients of one process; kept in a database or a service of yours instead, it shares the
+// key's limit between processes and hosts. (One key here: for several, keep the slots of each
+// slot.KeyID apart.)
+type memoryStore struct {
+	mu       sync.Mutex
+	expiry   map[string]time.Time // slot id: until when it is held
+	pausedTo time.Time            // no slot before then: a 429's Retry-After
+}
+
+func (s *memoryStore) Acquire(slot jogg.PostSlot) (time.Duration, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	now := time.Now()
+	if now.Before(s.pausedTo) {
+		return s.pausedTo.Sub(now), nil
+	}
+	var wait time.Duration // until the first slot held expires
+	for id, until := range s.expiry {
+		if left := until.Sub(now); left <= 0 {
+			delete(s.expiry, id)
+		} else if wait == 0 || left < wait {
+			wait = left
+		}
+	}
+	if len(s.expiry) >= int(slot.Limit) {
+		return wait, nil
+	}
+	s.expiry[slot.ID] = now.Add(slot.Hold)
+	return 0, nil // taken
+}
+
+func (s *memoryStore) Release(slot jogg.PostSlot) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.expiry[slot.ID] = time.Now().Add(slot.Hold)
+	return nil
+}
+
+func (s *memoryStore) Cooldown(keyID string, pause time.Duration) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if until := time.Now().Add(pause); until.After(s.pausedTo) {
+		s.pausedTo = until
+	}
+	return nil
+}
+
+// Two workers, each with a client of its own, count their POSTs in one store.
+func ExampleNewClientWithPostLimiter() {
+	store := &memoryStore{expiry: map[string]time.Time{}}
+	var wg sync.WaitGroup
+	for worker := 0; worker < 2; worker++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			client, err := jogg.NewClientWithPostLimiter("{}", store)
+			if err != nil {
+				fmt.Println(err)
+				return
+			}
+			defer client.Close()
+			_, err = client.CreateTalkingAvatarVideo(`{"script": "Hello!", "avatar_id": 81,
+				"avatar_type": 0, "voice_id": "en-US-ChristopherNeural", "screen_style": 1}`)
+			if err != nil {
+				fmt.Println(err) // ErrLimiterStore when Acquire failed: errors.Is sees its error
+			}
+		}()
+	}
+	wg.Wait()
+	fmt.Println("slots held:", len(store.expiry))
+	// Output: slots held: 2
 }

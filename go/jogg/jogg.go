@@ -7,13 +7,17 @@
 package jogg
 
 /*
+#include <pthread.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include "jogg.h"
 
-// Exported by progress.go and log.go.
+// Exported by progress.go, log.go and limiter.go.
 extern int32_t joggGoProgress(void *userdata, char *event_json);
 extern void joggGoLog(void *userdata, int32_t level, char *line);
+extern int32_t joggGoAcquire(void *userdata, jogg_post_slot *slot, uint64_t *wait_ms);
+extern int32_t joggGoRelease(void *userdata, jogg_post_slot *slot);
+extern int32_t joggGoCooldown(void *userdata, char *key_id, uint64_t pause_ms);
 
 // Go cannot name an exported Go function as a C function pointer, and must not turn the
 // integer cgo.Handle into a pointer itself: both happen here, on the C side, in one wrapper per
@@ -27,6 +31,21 @@ static jogg_code jogg_go_client_new_with_log(const char *config_json, uintptr_t 
     return jogg_client_new_with_log(config_json, (jogg_log_cb)joggGoLog, (void *)handle, out_client,
                                     error_json);
 }
+
+static jogg_code jogg_go_client_new_with_post_limiter(const char *config_json, uintptr_t handle,
+                                                      jogg_client **out_client,
+                                                      char **error_json) {
+    jogg_post_limiter limiter;
+    limiter.acquire = (jogg_post_acquire_cb)joggGoAcquire;
+    limiter.release = (jogg_post_release_cb)joggGoRelease;
+    limiter.cooldown = (jogg_post_cooldown_cb)joggGoCooldown;
+    limiter.userdata = (void *)handle;
+    return jogg_client_new_with_post_limiter(config_json, &limiter, out_client, error_json);
+}
+
+// The calling OS thread, as a number: the library calls a store back on the thread that made
+// the call (see storeState in limiter.go).
+static uintptr_t jogg_go_thread(void) { return (uintptr_t)pthread_self(); }
 
 static jogg_code jogg_go_wait(const jogg_client *client, const char *project_id,
                               const char *options_json, int with_progress, uintptr_t handle,
@@ -174,14 +193,24 @@ type Error struct {
 	MaybeProcessed bool            `json:"maybe_processed"`
 	TaskID         string          `json:"task_id"` // the project a failed or cancelled wait was about
 	JSON           string          `json:"-"`       // the error JSON as the library wrote it
+	// Cause is, for ErrLimiterStore from a client of NewClientWithPostLimiter, the error your
+	// store's Acquire returned (or its panic); C carries only that it failed. Else nil.
+	Cause error `json:"-"`
 }
 
 func (e *Error) Error() string {
-	if e.RequestID != "" {
-		return fmt.Sprintf("jogg: %s: %s (request id %s)", e.Name, e.Message, e.RequestID)
+	text := fmt.Sprintf("jogg: %s: %s", e.Name, e.Message)
+	if e.Cause != nil {
+		text += ": " + e.Cause.Error()
 	}
-	return fmt.Sprintf("jogg: %s: %s", e.Name, e.Message)
+	if e.RequestID != "" {
+		text += fmt.Sprintf(" (request id %s)", e.RequestID)
+	}
+	return text
 }
+
+// Unwrap gives Cause, so that errors.Is and errors.As see your store's own error.
+func (e *Error) Unwrap() error { return e.Cause }
 
 func newError(code Code, errorJSON string) *Error {
 	e := &Error{JSON: errorJSON}
@@ -261,6 +290,10 @@ type Client struct {
 	// The log callback's handle (NewClientWithLog), deleted by Close after the client is
 	// freed; 0 without one.
 	logHandle cgo.Handle
+	// The store of NewClientWithPostLimiter and its handle, deleted as logHandle is; nil
+	// and 0 without one.
+	store       *storeState
+	storeHandle cgo.Handle
 }
 
 // NewClient makes a client from config JSON as for jogg_client_new; "{}" takes the key and
@@ -309,6 +342,37 @@ func NewClientWithLog(configJSON string, log func(level int, line string)) (*Cli
 	return c, nil
 }
 
+// NewClientWithPostLimiter makes a client as NewClient does, whose POSTs are counted in store
+// instead of a post_limit_scope, which configJSON must then leave out
+// (jogg_client_new_with_post_limiter): one store given to several clients, or a store whose
+// state lives in a database or a service of yours, makes them share the key's POST limit.
+// post_limit, post_window_ms and post_limit_fallback apply as usual. See PostSlotStore for
+// what each method must do. A panic in store is recovered and counts as the store failing.
+// When Acquire fails, the POST fails with ErrLimiterStore (nothing is sent) and the *Error's
+// Cause is Acquire's error. store travels through C as a runtime/cgo.Handle, deleted by Close.
+func NewClientWithPostLimiter(configJSON string, store PostSlotStore) (*Client, error) {
+	if store == nil {
+		return nil, argumentError(ErrNullArgument, "store", "must not be nil")
+	}
+	config, err := cString("configJSON", configJSON)
+	if err != nil {
+		return nil, err
+	}
+	defer C.free(unsafe.Pointer(config))
+	state := &storeState{store: store, calls: map[uintptr]error{}}
+	storeHandle := cgo.NewHandle(state)
+	var handle *C.jogg_client
+	var errJSON *C.char
+	rc := C.jogg_go_client_new_with_post_limiter(config, C.uintptr_t(storeHandle), &handle, &errJSON)
+	if _, err := take(rc, nil, errJSON); err != nil {
+		storeHandle.Delete()
+		return nil, err
+	}
+	c := &Client{handle: handle, store: state, storeHandle: storeHandle}
+	runtime.SetFinalizer(c, (*Client).Close) // in case the caller forgets
+	return c, nil
+}
+
 // Close releases the client once all running calls have returned. Calling it again does
 // nothing.
 func (c *Client) Close() {
@@ -316,9 +380,14 @@ func (c *Client) Close() {
 	defer c.mu.Unlock()
 	C.jogg_client_free(c.handle)
 	c.handle = nil
-	if c.logHandle != 0 { // only now: no line can arrive from a freed client
+	// Only now: a freed client sends no more lines and asks its store nothing more.
+	if c.logHandle != 0 {
 		c.logHandle.Delete()
 		c.logHandle = 0
+	}
+	if c.storeHandle != 0 {
+		c.storeHandle.Delete()
+		c.storeHandle = 0
 	}
 }
 
@@ -580,8 +649,22 @@ func (c *Client) call(fn func(h *C.jogg_client, out, errJSON **C.char) C.jogg_co
 		return "", ErrClosed
 	}
 	var out, errJSON *C.char
-	return take(fn(c.handle, &out, &errJSON), out, errJSON)
+	if c.store == nil {
+		return take(fn(c.handle, &out, &errJSON), out, errJSON)
+	}
+	done := c.store.watch()
+	rc := fn(c.handle, &out, &errJSON)
+	cause := done()
+	result, err := take(rc, out, errJSON)
+	var e *Error
+	if errors.As(err, &e) && e.Code == ErrLimiterStore {
+		e.Cause = cause
+	}
+	return result, err
 }
+
+// currentThread is the OS thread running the caller (see storeState).
+func currentThread() uintptr { return uintptr(C.jogg_go_thread()) }
 
 // take copies a call's result into Go and frees both strings (jogg_string_free accepts NULL).
 func take(rc C.jogg_code, out, errJSON *C.char) (string, error) {

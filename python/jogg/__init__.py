@@ -5,6 +5,7 @@
         voices = client.list_voices({"language": "english"})
         project = client.wait_for_project(project_id, progress=lambda event: print(event))
     client = jogg.Client({}, log=lambda level, line: print(level, line))  # instead of stderr
+    client = jogg.Client({}, post_limiter=store)  # POSTs counted in a store of your own
     client.webhook_deliver(body, signature)  # in your HTTP handler: wakes the waits on its task
 
 Requests and results are dicts (the library's JSON, decoded). A failed call raises JoggError
@@ -25,10 +26,11 @@ from typing import Any, Callable, Dict, List, Mapping, Optional, Sequence, Union
 
 from . import _library
 from ._library import lib as _lib
+from ._limiter import PostSlot, PostSlotStore, StoreCallbacks as _StoreCallbacks
 
 __all__ = [
     "Client", "JoggError", "version", "version_number", "code_name", "operations",
-    "webhook_verify", "webhook_parse", "LOG_INFO", "LOG_DEBUG",
+    "webhook_verify", "webhook_parse", "LOG_INFO", "LOG_DEBUG", "PostSlot", "PostSlotStore",
 ]
 
 # A request: a dict (sent as JSON), JSON text as it is, or None for no parameters.
@@ -157,6 +159,7 @@ def _take(pointer: Optional[int]) -> Any:
 _NULL_ARGUMENT = 1
 _INVALID_UTF8 = 2
 _VALIDATION = 4
+_LIMITER_STORE = 402
 
 
 def _type(value: object) -> str:
@@ -243,20 +246,54 @@ class Client:
     is the config's "log", else JOGG_LOG, else "debug" (filter on `level`). It is called from
     whichever thread makes a request, possibly several at once, and must not call the client.
     An exception it raises is caught and dropped, with its line: it never propagates through C.
+
+    `post_limiter`, when given, is a store of your own (see PostSlotStore) in which the
+    client's POSTs are counted instead of a "post_limit_scope", which `config` must then leave
+    out (jogg_client_new_with_post_limiter): one store given to several clients, or a store
+    whose state lives in a database or a service of yours, makes them share the key's POST
+    limit. "post_limit", "post_window_ms" and "post_limit_fallback" apply as usual. An
+    exception its methods raise never propagates through C: one from acquire fails the POST
+    with JoggError JOGG_ERR_LIMITER_STORE (nothing is sent), raised from it. The client holds
+    the store until close(). It cannot be combined with `log` (the C interface takes one or
+    the other).
     """
 
-    def __init__(self, config: Request = None, log: Optional[Log] = None) -> None:
+    def __init__(
+        self, config: Request = None, log: Optional[Log] = None, post_limiter: Optional[PostSlotStore] = None
+    ) -> None:
         # Calls hold the lock shared and close() exclusively: the C contract forbids freeing
         # a client while a call on it runs. A condition variable makes a tiny shared lock.
         self._users = 0
         self._cond = threading.Condition()
         self._handle: Optional[ctypes.c_void_p] = None
         self._log_callback: Optional[Any] = None
+        self._store: Optional[_StoreCallbacks] = None
         handle, err = _client_p(), ctypes.c_void_p()
         if log is not None and not callable(log):
             raise _argument_error(_VALIDATION, "log", "must be callable or None (got %s)" % _type(log))
+        if post_limiter is not None:
+            missing = [m for m in ("acquire", "release") if not callable(getattr(post_limiter, m, None))]
+            if missing:
+                raise _argument_error(
+                    _VALIDATION,
+                    "post_limiter",
+                    "must have acquire and release methods (a %s has no %s)"
+                    % (_type(post_limiter), " or ".join(missing)),
+                )
+            if log is not None:
+                raise _argument_error(
+                    _VALIDATION, "post_limiter", "cannot be combined with log (the C interface takes one or the other)"
+                )
         config_json = _json(config if config is not None else {}, "config")
-        if log is None:
+        if post_limiter is not None:
+            # Like the log callback, the store's callbacks live as long as the client.
+            store = _StoreCallbacks(post_limiter)
+            code = _lib.jogg_client_new_with_post_limiter(
+                config_json, ctypes.byref(store.limiter), ctypes.byref(handle), ctypes.byref(err)
+            )
+            if code == 0:
+                self._store = store
+        elif log is None:
             code = _lib.jogg_client_new(config_json, ctypes.byref(handle), ctypes.byref(err))
         else:
             sink = log
@@ -286,7 +323,9 @@ class Client:
             handle, self._handle = self._handle, None
         if handle:
             _lib.jogg_client_free(handle)
-            self._log_callback = None  # only now: a freed client sends no more lines
+            # Only now: a freed client sends no more lines and asks its store nothing more.
+            self._log_callback = None
+            self._store = None
 
     def __del__(self) -> None:
         # At interpreter exit the module may already be torn down; nothing useful is left to do.
@@ -460,10 +499,21 @@ class Client:
             if not self._handle:
                 raise ValueError("jogg: client is closed")
             self._users += 1
+        store = self._store
         try:
             out, err = ctypes.c_void_p(), ctypes.c_void_p()
+            if store is None:
+                code = fn(self._handle, *args, ctypes.byref(out), ctypes.byref(err))
+                return _check(code, out, err)
+            store.begin_call()
             code = fn(self._handle, *args, ctypes.byref(out), ctypes.byref(err))
-            return _check(code, out, err)
+            try:
+                return _check(code, out, err)
+            except JoggError as e:
+                cause = store.failure()
+                if e.code == _LIMITER_STORE and cause is not None:
+                    raise e from cause
+                raise
         finally:
             with self._cond:
                 self._users -= 1

@@ -39,6 +39,36 @@ out = ctypes.POINTER(ctypes.c_void_p)
 PROGRESS = ctypes.CFUNCTYPE(ctypes.c_int32, ctypes.c_void_p, ctypes.c_char_p)
 LOG = ctypes.CFUNCTYPE(None, ctypes.c_void_p, ctypes.c_int32, ctypes.c_char_p)
 
+
+class CPostSlot(ctypes.Structure):
+    """jogg_post_slot."""
+
+    _fields_ = [
+        ("id", ctypes.c_char_p),
+        ("key_id", ctypes.c_char_p),
+        ("limit", ctypes.c_uint32),
+        ("hold_ms", ctypes.c_uint64),
+    ]
+
+
+POST_ACQUIRE = ctypes.CFUNCTYPE(
+    ctypes.c_int32, ctypes.c_void_p, ctypes.POINTER(CPostSlot), ctypes.POINTER(ctypes.c_uint64)
+)
+POST_RELEASE = ctypes.CFUNCTYPE(ctypes.c_int32, ctypes.c_void_p, ctypes.POINTER(CPostSlot))
+POST_COOLDOWN = ctypes.CFUNCTYPE(ctypes.c_int32, ctypes.c_void_p, ctypes.c_char_p, ctypes.c_uint64)
+
+
+class CPostLimiter(ctypes.Structure):
+    """jogg_post_limiter."""
+
+    _fields_ = [
+        ("acquire", POST_ACQUIRE),
+        ("release", POST_RELEASE),
+        ("cooldown", POST_COOLDOWN),
+        ("userdata", ctypes.c_void_p),
+    ]
+
+
 # name: (restype, argtypes). An operation of the usual shape (client, inputs..., out, err)
 # needs one line here and a one-line method in the package.
 _SIGNATURES = {
@@ -49,6 +79,10 @@ _SIGNATURES = {
     "jogg_client_new_with_log": (
         ctypes.c_int32,
         [ctypes.c_char_p, LOG, ctypes.c_void_p, ctypes.POINTER(client_p), out],
+    ),
+    "jogg_client_new_with_post_limiter": (
+        ctypes.c_int32,
+        [ctypes.c_char_p, ctypes.POINTER(CPostLimiter), ctypes.POINTER(client_p), out],
     ),
     "jogg_client_free": (None, [client_p]),
     "jogg_string_free": (None, [ctypes.c_void_p]),

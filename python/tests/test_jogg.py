@@ -7,11 +7,14 @@ else this repository's release build (in $CARGO_TARGET_DIR or target/).
 """
 
 import importlib.metadata
+import json
 import os
 import re
 import shutil
 import subprocess
 import threading
+import time
+import urllib.request
 
 import pytest
 
@@ -465,3 +468,175 @@ def test_ca_file_and_tls_roots_reach_the_library(tls_mock):
     with pytest.raises(jogg.JoggError) as bad:
         jogg.Client(dict(config, tls_roots="ca_file_only"))
     assert bad.value.name == "JOGG_ERR_INVALID_CONFIG" and bad.value.field == "tls_roots"
+
+
+# A POST limiter store of the caller's own: Client(config, post_limiter=store).
+
+A_CREATE = {"script": "Hello!", "avatar_id": 81, "avatar_type": 0,
+            "voice_id": "en-US-ChristopherNeural", "screen_style": 1}
+
+
+@pytest.fixture
+def start_mock():
+    """Starts jogg-mocks of the test's own with the given options (a POST limit, faults...):
+    each call returns one's base URL. They are stopped when the test ends."""
+    mocks = []
+
+    def start(*args):
+        mock = subprocess.Popen([mock_binary(), *args], stderr=subprocess.PIPE, text=True)
+        mocks.append(mock)
+        line = mock.stderr.readline()  # "jogg-mock listening on http://127.0.0.1:PORT"
+        assert line.startswith("jogg-mock listening on "), line
+        return line.split()[-1]
+
+    yield start
+    for mock in mocks:
+        mock.kill()
+        mock.wait()
+
+
+def mock_posts(base):
+    """The POSTs the mock at `base` received, from its control API (no proxy: it is loopback)."""
+    opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))
+    with opener.open(base + "/_mock/requests?method=POST") as reply:
+        log = json.load(reply)
+    assert log["count"] == len(log["requests"])
+    return log["requests"]
+
+
+def limited_config(base, **more):
+    """A client of the mock at `base`, paced at 3 POSTs a second as the mock counts them, with no
+    retry: a 429 would fail the create instead of being waited out."""
+    return dict({"base_url": base, "api_key": "jogg-mock-key", "proxy": "none", "max_retries": 0,
+                 "timeout_ms": 5000, "post_limit": 3, "post_window_ms": 1000}, **more)
+
+
+class MemoryStore:
+    """A store of the caller's own: a sliding log of slots in memory, as a program would keep
+    in a database, with a record of what it was asked."""
+
+    def __init__(self):
+        self.lock = threading.Lock()
+        self.expiry = {}  # slot id: monotonic time until which it is held
+        self.paused_to = 0.0
+        self.acquired, self.released, self.cooldowns = [], [], []
+        self.waits = 0
+        self.fail_with = None  # acquire raises it when set
+
+    def acquire(self, slot):
+        with self.lock:
+            if self.fail_with is not None:
+                raise self.fail_with
+            now = time.monotonic()
+            if now < self.paused_to:
+                self.waits += 1
+                return (self.paused_to - now) * 1000
+            self.expiry = {i: t for i, t in self.expiry.items() if t > now}
+            if len(self.expiry) >= slot.limit:
+                self.waits += 1
+                return (min(self.expiry.values()) - now) * 1000
+            self.expiry[slot.id] = now + slot.hold_ms / 1000
+            self.acquired.append(slot)
+            return 0
+
+    def release(self, slot):
+        with self.lock:
+            if slot.id in self.expiry:
+                self.expiry[slot.id] = time.monotonic() + slot.hold_ms / 1000
+            self.released.append(slot)
+
+    def cooldown(self, key_id, pause_ms):
+        with self.lock:
+            self.paused_to = max(self.paused_to, time.monotonic() + pause_ms / 1000)
+            self.cooldowns.append((key_id, pause_ms))
+
+
+def test_clients_share_a_store_of_their_own(start_mock):
+    # Together the two clients keep to the mock's 3 POSTs a second; counting apart (3 each)
+    # they would not.
+    base = start_mock("--render-ms", "300", "--post-limit", "3", "--post-window-ms", "1000")
+    store = MemoryStore()
+    with jogg.Client(limited_config(base), post_limiter=store) as a, \
+            jogg.Client(limited_config(base), post_limiter=store) as b:
+        errors = []
+
+        def create(client):
+            try:
+                client.create_talking_avatar_video(A_CREATE)
+            except jogg.JoggError as e:  # a 429 among them: max_retries is 0
+                errors.append(e)
+
+        workers = [threading.Thread(target=create, args=(c,)) for c in (a, b) * 3]
+        for w in workers:
+            w.start()
+        for w in workers:
+            w.join()
+        assert a._store is not None
+    assert errors == []
+    assert a._store is None and b._store is None  # let go once the clients are freed
+    posts = mock_posts(base)
+    # The mock answers its own rate limit as the API does: HTTP 200, the envelope's code 429.
+    assert [(p["http_status"], p["api_code"]) for p in posts] == [(200, 0)] * 6
+    assert len(store.acquired) == 6 and store.waits >= 1, "the two clients did not count together"
+    assert sorted(s.id for s in store.released) == sorted(s.id for s in store.acquired)
+    assert len({s.id for s in store.acquired}) == 6
+    assert {(s.key_id, s.limit, s.hold_ms) for s in store.acquired} == {(store.acquired[0].key_id, 3, 6020)}
+    assert re.fullmatch("[0-9a-f]{32}", store.acquired[0].key_id)
+    assert {s.hold_ms for s in store.released} == {1020}  # window + margin; the lease above adds the timeout
+    assert store.cooldowns == []
+
+
+def test_failing_store_raises_limiter_store_from_its_exception(start_mock):
+    base = start_mock("--render-ms", "300")
+    store = MemoryStore()
+    store.fail_with = ConnectionError("the coordination service is offline")
+    with jogg.Client(limited_config(base), post_limiter=store) as client:
+        with pytest.raises(jogg.JoggError) as info:
+            client.create_talking_avatar_video(A_CREATE)
+        assert (info.value.name, info.value.field) == ("JOGG_ERR_LIMITER_STORE", "post_limit_scope")
+        assert "jogg_client_new_with_post_limiter" in info.value.message
+        assert info.value.__cause__ is store.fail_with
+        # A bad answer is a failure too.
+        store.fail_with = None
+        store.acquire = lambda slot: "soon"
+        with pytest.raises(jogg.JoggError) as info:
+            client.create_talking_avatar_video(A_CREATE)
+        assert info.value.name == "JOGG_ERR_LIMITER_STORE"
+        assert isinstance(info.value.__cause__, TypeError) and "'soon'" in str(info.value.__cause__)
+        # GETs do not ask the store, nor carry an old failure.
+        with pytest.raises(jogg.JoggError) as info:
+            client.get_project("none")
+        assert info.value.__cause__ is None
+    assert mock_posts(base) == []  # nothing was sent
+    # With post_limit_fallback "process", the POST is counted in the process instead.
+    store.acquire = lambda slot: 1 / 0
+    with jogg.Client(limited_config(base, post_limit_fallback="process"), post_limiter=store) as client:
+        assert client.create_talking_avatar_video(A_CREATE)["project_id"]
+
+
+def test_store_cooldown_on_a_429(start_mock):
+    base = start_mock("--render-ms", "300", "--fault", "POST * http429;retry_after=2;times=1")
+    store = MemoryStore()
+    with jogg.Client(limited_config(base), post_limiter=store) as client:
+        with pytest.raises(jogg.JoggError) as info:
+            client.create_talking_avatar_video(A_CREATE)
+    assert info.value.name == "JOGG_ERR_RATE_LIMITED" and info.value.json["retry_after_ms"] == 2000
+    assert len(store.acquired) == 1 and len(store.released) == 1
+    assert store.cooldowns == [(store.acquired[0].key_id, 2000)]
+
+
+def test_post_limiter_arguments_are_checked():
+    class NoRelease:
+        def acquire(self, slot):
+            return 0
+
+    with pytest.raises(jogg.JoggError) as info:
+        jogg.Client({"proxy": "none"}, post_limiter=NoRelease())
+    assert (info.value.name, info.value.field) == ("JOGG_ERR_VALIDATION", "post_limiter")
+    assert "no release" in info.value.message
+    with pytest.raises(jogg.JoggError) as info:
+        jogg.Client({"proxy": "none"}, log=print, post_limiter=MemoryStore())
+    assert (info.value.name, info.value.field) == ("JOGG_ERR_VALIDATION", "post_limiter")
+    with pytest.raises(jogg.JoggError) as info:
+        jogg.Client({"proxy": "none", "post_limit_scope": "host"}, post_limiter=MemoryStore())
+    assert (info.value.name, info.value.field) == ("JOGG_ERR_INVALID_CONFIG", "post_limit_scope")

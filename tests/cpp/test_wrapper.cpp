@@ -2,10 +2,20 @@
 //
 //     jogg-mock --render-ms 300 -- ./build/test_wrapper
 //
-// The mock sets JOGG_BASE_URL and JOGG_API_KEY. `make test-cpp` runs it again under
+// The mock sets JOGG_BASE_URL and JOGG_API_KEY. The tests of a POST limiter store start mocks
+// of their own (with a POST limit, with faults): $JOGG_MOCK, else jogg-mock on PATH, as
+// `make test-cpp` sets it. `make test-cpp` runs it again under
 // `jogg-mock --tls`, so that every case also runs over HTTPS. Details of failures go to stderr; stdout gets
 // one line, "N passed, M failed"; the exit status is non-zero when anything failed. Run under
 // valgrind by `make check-memory`, which proves the wrapper frees every string it receives.
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <signal.h>
+#include <spawn.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
 #include <atomic>
 #include <chrono>
 #include <cstdlib>
@@ -13,13 +23,18 @@
 #include <fstream>
 #include <iostream>
 #include <iterator>
+#include <map>
+#include <memory>
 #include <mutex>
+#include <regex>
 #include <stdexcept>
 #include <string>
 #include <thread>
 #include <vector>
 
 #include "jogg.hpp"
+
+extern char **environ;
 
 namespace {
 
@@ -475,6 +490,293 @@ void test_arguments_with_a_nul_byte_are_refused_by_name() {
           e.json());
 }
 
+
+// ---------------------------------------------------------------------------------------------
+// A POST limiter store of the caller's own: jogg::Client(config_json, store).
+
+// A jogg-mock of the test's own, started with `options` ($JOGG_MOCK, else jogg-mock on PATH)
+// and killed when this goes out of scope.
+class OwnMock {
+public:
+    explicit OwnMock(const std::vector<std::string> &options) {
+        const char *binary = std::getenv("JOGG_MOCK");
+        std::vector<std::string> args{binary != nullptr ? binary : "jogg-mock"};
+        args.insert(args.end(), options.begin(), options.end());
+        std::vector<char *> argv;
+        for (std::string &arg : args) {
+            argv.push_back(arg.data());
+        }
+        argv.push_back(nullptr);
+        int fds[2];
+        if (pipe(fds) != 0) {
+            throw std::runtime_error("pipe failed");
+        }
+        posix_spawn_file_actions_t actions;
+        posix_spawn_file_actions_init(&actions);
+        posix_spawn_file_actions_adddup2(&actions, fds[1], 2);
+        posix_spawn_file_actions_addclose(&actions, fds[0]);
+        posix_spawn_file_actions_addclose(&actions, fds[1]);
+        int rc = posix_spawnp(&pid_, argv[0], &actions, nullptr, argv.data(), environ);
+        posix_spawn_file_actions_destroy(&actions);
+        close(fds[1]);
+        stderr_ = fds[0];
+        if (rc != 0) {
+            pid_ = -1;
+            close(stderr_);
+            throw std::runtime_error("cannot start " + args[0] + ": set JOGG_MOCK");
+        }
+        // Its first line, on stderr: "jogg-mock listening on http://127.0.0.1:PORT".
+        std::string line;
+        char c;
+        while (read(stderr_, &c, 1) == 1 && c != '\n') {
+            line += c;
+        }
+        const std::string banner = "jogg-mock listening on ";
+        if (line.rfind(banner, 0) != 0) {
+            stop();
+            throw std::runtime_error(args[0] + " said: " + line);
+        }
+        base_ = line.substr(banner.size());
+    }
+    ~OwnMock() { stop(); }
+    OwnMock(const OwnMock &) = delete;
+    OwnMock &operator=(const OwnMock &) = delete;
+
+    const std::string &base() const { return base_; }
+
+    // The body of GET `path` from its control API, over a plain socket.
+    std::string get(const std::string &path) const {
+        sockaddr_in addr{};
+        addr.sin_family = AF_INET;
+        addr.sin_port = htons(static_cast<std::uint16_t>(std::stoi(base_.substr(base_.rfind(':') + 1))));
+        addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+        int fd = socket(AF_INET, SOCK_STREAM, 0);
+        if (fd < 0 || connect(fd, reinterpret_cast<const sockaddr *>(&addr), sizeof addr) != 0) {
+            if (fd >= 0) {
+                close(fd);
+            }
+            throw std::runtime_error("cannot reach " + base_);
+        }
+        const std::string request = "GET " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n";
+        std::string reply;
+        char buf[4096];
+        ssize_t n = send(fd, request.data(), request.size(), 0);
+        while (n > 0 && (n = read(fd, buf, sizeof buf)) > 0) {
+            reply.append(buf, static_cast<std::size_t>(n));
+        }
+        close(fd);
+        std::size_t body = reply.find("\r\n\r\n");
+        if (reply.rfind("HTTP/1.1 200", 0) != 0 || body == std::string::npos) {
+            throw std::runtime_error("GET " + path + ": " + reply);
+        }
+        return reply.substr(body + 4);
+    }
+
+private:
+    void stop() {
+        if (pid_ > 0) {  // never kill(-1, ...): that is every process of ours
+            kill(pid_, SIGKILL);
+            waitpid(pid_, nullptr, 0);
+            pid_ = -1;
+        }
+        close(stderr_);
+        stderr_ = -1;
+    }
+
+    pid_t pid_ = -1;
+    int stderr_ = -1;  // kept open while the mock runs: it may still write there
+    std::string base_;
+};
+
+// A client of `mock`, paced at 3 POSTs a second as the mock counts them, with no retry: a 429
+// would fail the create instead of being waited out.
+std::string limited_config(const OwnMock &mock, const std::string &more = "") {
+    return R"({"base_url": ")" + mock.base() +
+           R"(", "api_key": "jogg-mock-key", "proxy": "none", "max_retries": 0, "timeout_ms": 5000,)"
+           R"( "post_limit": 3, "post_window_ms": 1000)" + more + "}";
+}
+
+const char *const kCreate = R"({"script": "Hello!", "avatar_id": 81, "avatar_type": 0,)"
+                            R"( "voice_id": "en-US-ChristopherNeural", "screen_style": 1})";
+
+std::size_t occurrences(const std::string &text, const std::string &part) {
+    std::size_t n = 0;
+    for (std::size_t at = text.find(part); at != std::string::npos; at = text.find(part, at + 1)) {
+        ++n;
+    }
+    return n;
+}
+
+// A store of the caller's own: a sliding log of slots in memory, as a program would keep in a
+// database, with a record of what it was asked. Read the records once the clients are done.
+class MemoryStore : public jogg::PostSlotStore {
+public:
+    using Clock = std::chrono::steady_clock;
+    struct Slot {
+        std::string id, key_id;
+        std::uint32_t limit;
+        std::chrono::milliseconds hold;
+    };
+
+    std::chrono::nanoseconds acquire(const jogg::PostSlot &slot) override {
+        std::lock_guard<std::mutex> lock(mu_);
+        if (fail) {
+            throw std::runtime_error("the coordination service is offline");
+        }
+        Clock::time_point now = Clock::now();
+        if (now < paused_to_) {
+            ++waits;
+            return paused_to_ - now;
+        }
+        Clock::time_point first = Clock::time_point::max();
+        for (auto it = expiry_.begin(); it != expiry_.end();) {
+            if (it->second <= now) {
+                it = expiry_.erase(it);
+            } else {
+                first = std::min(first, it->second);
+                ++it;
+            }
+        }
+        if (expiry_.size() >= slot.limit) {
+            ++waits;
+            return first - now;
+        }
+        expiry_[std::string(slot.id)] = now + slot.hold;
+        acquired.push_back({std::string(slot.id), std::string(slot.key_id), slot.limit, slot.hold});
+        return std::chrono::milliseconds(0);
+    }
+    void release(const jogg::PostSlot &slot) override {
+        std::lock_guard<std::mutex> lock(mu_);
+        auto held = expiry_.find(std::string(slot.id));
+        if (held != expiry_.end()) {
+            held->second = Clock::now() + slot.hold;
+        }
+        released.push_back({std::string(slot.id), std::string(slot.key_id), slot.limit, slot.hold});
+    }
+    void cooldown(std::string_view key_id, std::chrono::milliseconds pause) override {
+        std::lock_guard<std::mutex> lock(mu_);
+        paused_to_ = std::max(paused_to_, Clock::now() + pause);
+        cooldowns.emplace_back(std::string(key_id) + " " + std::to_string(pause.count()));
+    }
+
+    std::atomic<bool> fail{false};  // acquire throws while set
+    std::vector<Slot> acquired, released;
+    std::vector<std::string> cooldowns;  // "KEY_ID PAUSE_MS"
+    int waits = 0;
+
+private:
+    std::mutex mu_;
+    std::map<std::string, Clock::time_point> expiry_;  // slot id: until when it is held
+    Clock::time_point paused_to_;
+};
+
+// Two clients share one store: together they keep to the mock's 3 POSTs a second, which
+// counting apart (3 each) would break.
+void test_clients_share_a_store_of_their_own() {
+    OwnMock mock({"--render-ms", "300", "--post-limit", "3", "--post-window-ms", "1000"});
+    auto store = std::make_shared<MemoryStore>();
+    {
+        jogg::Client a(limited_config(mock), store);
+        jogg::Client b(limited_config(mock), store);
+        std::vector<std::thread> workers;
+        std::mutex mu;
+        std::vector<std::string> failures;
+        for (int i = 0; i < 6; ++i) {
+            workers.emplace_back([&, i] {
+                try {
+                    (i % 2 == 0 ? a : b).create_talking_avatar_video(kCreate);
+                } catch (const jogg::Error &e) {  // a 429 among them: max_retries is 0
+                    std::lock_guard<std::mutex> lock(mu);
+                    failures.push_back(e.json());
+                }
+            });
+        }
+        for (std::thread &w : workers) {
+            w.join();
+        }
+        CHECK(failures.empty(), "creates failed: " + (failures.empty() ? "" : failures[0]));
+    }
+    std::string posts = mock.get("/_mock/requests?method=POST");
+    // The mock answers its own rate limit as the API does: HTTP 200, the envelope's code 429.
+    CHECK(jogg::find_member(posts, "count") == std::string("6") &&
+              occurrences(posts, "\"http_status\":200,\"api_code\":0,") == 6,
+          "the mock answered: " + posts);
+    CHECK(store->acquired.size() == 6 && store->released.size() == 6,
+          std::to_string(store->acquired.size()) + " taken, " + std::to_string(store->released.size()) +
+              " released");
+    CHECK(store->waits > 0, "no create was told to wait: the two clients did not count together");
+    std::map<std::string, int> taken;
+    for (const MemoryStore::Slot &s : store->acquired) {
+        ++taken[s.id];
+        CHECK(s.key_id == store->acquired[0].key_id && std::regex_match(s.key_id, std::regex("[0-9a-f]{32}")),
+              "key id " + s.key_id);
+        CHECK(s.limit == 3 && s.hold == std::chrono::milliseconds(6020),
+              "limit " + std::to_string(s.limit) + ", lease (timeout + window + margin) " +
+                  std::to_string(s.hold.count()));
+    }
+    for (const MemoryStore::Slot &s : store->released) {
+        CHECK(taken[s.id]-- == 1, "released a slot not taken, or twice: " + s.id);
+        CHECK(s.hold == std::chrono::milliseconds(1020), "hold (window + margin) " + std::to_string(s.hold.count()));
+    }
+    CHECK(taken.size() == 6 && store->cooldowns.empty(), "slot ids not unique, or a cooldown");
+}
+
+// A store that throws: the POST is not sent, and the method throws Error
+// JOGG_ERR_LIMITER_STORE naming the store, with the store's exception nested in it.
+void test_failing_store_throws_limiter_store() {
+    OwnMock mock({"--render-ms", "300"});
+    auto store = std::make_shared<MemoryStore>();
+    jogg::Client first(limited_config(mock), store);
+    jogg::Client client = std::move(first);  // the store moves with the handle
+    store->fail = true;
+    std::string inner;
+    try {
+        client.create_talking_avatar_video(kCreate);
+        CHECK(false, "no exception was thrown");
+    } catch (const jogg::Error &e) {
+        CHECK(e.code() == JOGG_ERR_LIMITER_STORE && e.field() == "post_limit_scope", e.json());
+        CHECK(contains(e.what(), "jogg_client_new_with_post_limiter"), e.what());
+        try {
+            std::rethrow_if_nested(e);
+        } catch (const std::runtime_error &cause) {
+            inner = cause.what();
+        }
+    }
+    CHECK(inner == "the coordination service is offline", "nested: " + inner);
+    // GETs do not ask the store, nor carry an old failure.
+    bool nested = true;
+    try {
+        client.get_project("none");
+    } catch (const jogg::Error &e) {
+        nested = dynamic_cast<const std::nested_exception *>(&e) != nullptr;
+    }
+    CHECK(!nested, "a GET's error carries a store's exception");
+    CHECK(jogg::find_member(mock.get("/_mock/requests?method=POST"), "count") == std::string("0"),
+          "a POST was sent although the store failed");
+    // With post_limit_fallback "process", the POST is counted in the process instead.
+    jogg::Client fallback(limited_config(mock, R"(, "post_limit_fallback": "process")"), store);
+    CHECK(contains(fallback.create_talking_avatar_video(kCreate), "project_id"), "fallback create");
+    jogg::Error e = expect_error([] { jogg::Client c("{}", std::shared_ptr<jogg::PostSlotStore>()); });
+    CHECK(e.code() == JOGG_ERR_NULL_ARGUMENT && e.field() == "store", e.json());
+    e = expect_error([&] { jogg::Client c(limited_config(mock, R"(, "post_limit_scope": "host")"), store); });
+    CHECK(e.code() == JOGG_ERR_INVALID_CONFIG && e.field() == "post_limit_scope", e.json());
+}
+
+// A 429 with Retry-After on a POST reaches the store's cooldown(), for the key its slots count.
+void test_store_cooldown_on_a_429() {
+    OwnMock mock({"--render-ms", "300", "--fault", "POST * http429;retry_after=2;times=1"});
+    auto store = std::make_shared<MemoryStore>();
+    jogg::Client client(limited_config(mock), store);
+    jogg::Error e = expect_error([&] { client.create_talking_avatar_video(kCreate); });
+    CHECK(e.code() == JOGG_ERR_RATE_LIMITED &&
+              jogg::find_member(e.json(), "retry_after_ms") == std::string("2000"),
+          e.json());
+    CHECK(store->acquired.size() == 1 && store->released.size() == 1, "one slot taken and released");
+    CHECK(store->cooldowns.size() == 1 && !store->acquired.empty() &&
+              store->cooldowns[0] == store->acquired[0].key_id + " 2000",
+          "cooldowns: " + (store->cooldowns.empty() ? std::string("none") : store->cooldowns[0]));
+}
+
 }  // namespace
 
 int main() {
@@ -508,6 +810,9 @@ int main() {
         {"tls_trust_from_config", test_tls_trust_from_config},
         {"arguments_with_a_nul_byte_are_refused_by_name",
          test_arguments_with_a_nul_byte_are_refused_by_name},
+        {"clients_share_a_store_of_their_own", test_clients_share_a_store_of_their_own},
+        {"failing_store_throws_limiter_store", test_failing_store_throws_limiter_store},
+        {"store_cooldown_on_a_429", test_store_cooldown_on_a_429},
     };
     int passed = 0, failed = 0;
     for (const Case &c : cases) {
