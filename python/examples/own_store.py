@@ -36,15 +36,17 @@ class MemoryStore:  # a jogg.PostSlotStore; one key here, else keep each slot.ke
             self.paused_to = max(self.paused_to, time.monotonic() + pause_ms / 1000)
 
 
-def worker(store, n):
+def worker(store, created, n):
     with jogg.Client({}, post_limiter=store) as client:
-        print("worker %d: %s" % (n, client.create_talking_avatar_video(REQUEST)["project_id"]))
+        created[n] = client.create_talking_avatar_video(REQUEST)["project_id"]
 
 
 if __name__ == "__main__":
-    store = MemoryStore()
-    workers = [threading.Thread(target=worker, args=(store, n)) for n in range(2)]
+    store, created = MemoryStore(), {}
+    workers = [threading.Thread(target=worker, args=(store, created, n)) for n in range(2)]
     for w in workers:
         w.start()
     for w in workers:
         w.join()
+    for n, project_id in sorted(created.items()):
+        print("worker %d: %s" % (n, project_id))
