@@ -115,6 +115,12 @@ fn list_filters_are_validated() {
         .call("v1.list_avatars", &json!({"gender": "Female"}))
         .unwrap_err();
     assert_eq!(e.field(), Some("gender"), "enum case is exact (D27)");
+    // The error says what would have been accepted, so the fix is in the message.
+    assert!(e.message().contains("must be one of"), "{e}");
+    assert!(
+        e.message().contains("female") && e.message().contains("male"),
+        "{e}"
+    );
     assert!(server.requests().is_empty());
 }
 

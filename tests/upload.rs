@@ -349,6 +349,43 @@ fn upload_short_file_ends_by_deadline() {
 }
 
 #[test]
+fn upload_of_a_sysfs_file_whose_size_overstates_its_content_ends_with_an_error() {
+    // sysfs files say 4096 bytes whatever they hold ("0-1\n" here): the upload must not wait
+    // for the bytes that never come, nor send a short body as the whole file.
+    let path = std::path::PathBuf::from("/sys/devices/system/cpu/online");
+    let meta = std::fs::metadata(&path).expect("sysfs is mounted on Linux");
+    let content = std::fs::read(&path).unwrap();
+    assert!(
+        (content.len() as u64) < meta.len(),
+        "{} bytes of {}",
+        content.len(),
+        meta.len()
+    );
+    let storage = serve_raw(|mut stream| {
+        hardening::read_head(&mut stream).expect("a PUT");
+        let mut buf = vec![0u8; 8192];
+        while matches!(stream.read(&mut buf), Ok(n) if n > 0) {}
+    });
+    let api = signing_api(&storage, || {});
+    let c = hardening::client(&api.url, "k", &Lines::default());
+    let e = within(GUARD, move || {
+        let options = UploadOptions {
+            content_type: Some("text/plain".into()),
+            ..UploadOptions::default()
+        };
+        c.upload_asset(&path, &options, go_on)
+            .expect_err("a file shorter than its size cannot be uploaded whole")
+    });
+    assert_eq!(e.kind(), ErrorKind::Io, "{e}");
+    assert_eq!(e.field(), Some("path"));
+    assert!(
+        e.message().contains("changed during the upload"),
+        "{}",
+        e.message()
+    );
+}
+
+#[test]
 fn upload_opens_the_file_once_so_a_swapped_in_fifo_cannot_block() {
     // Another program swaps a FIFO and a regular file at the path as fast as it can (one
     // atomic exchange each time, so both are there as often). Checking the path and then
