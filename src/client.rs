@@ -133,8 +133,8 @@ impl Client {
             .send(p.method, &p.path, &p.query, p.body.as_ref(), until)?;
         // However the endpoint was made (typed method, C, `jogg_call`), its deliveries can
         // then be checked.
-        if crate::api::v1::webhooks::creates_endpoint(op) {
-            self.inbox.learn_from_reply(&reply.data);
+        if let Some(secret) = op.signing_secret.and_then(|read| read(&reply.data)) {
+            self.inbox.learn_secret(secret);
         }
         Ok(reply)
     }
