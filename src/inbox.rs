@@ -16,7 +16,9 @@ use std::time::{Duration, Instant};
 use crate::clock::Bell;
 use crate::error::{Error, ErrorKind, Result};
 use crate::operation::task::TaskKind;
-use crate::webhook::{self, WebhookEvent};
+use crate::webhook::event::WebhookEvent;
+use crate::webhook::signature::verify_any;
+use crate::webhook::{self};
 
 /// The largest delivery body accepted, refused before it is verified or parsed: events are
 /// JSON documents of a few hundred bytes.
@@ -177,7 +179,7 @@ impl Inbox {
                 .cloned()
                 .collect()
         };
-        webhook::verify_any(body, signature, &secrets)?;
+        verify_any(body, signature, &secrets)?;
         let event = WebhookEvent::from_body(body)?;
         let arrival = Arc::new(matched(event)?);
         let now = Instant::now();

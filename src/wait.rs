@@ -16,8 +16,9 @@ use crate::api::v1::projects::{self, Project};
 use crate::client::Client;
 use crate::error::{Error, ErrorKind, Result};
 use crate::inbox::Door;
-use crate::operation::task::{TaskKind, TaskStatus};
-use crate::webhook::WebhookEvent;
+use crate::operation::status::TaskStatus;
+use crate::operation::task::TaskKind;
+use crate::webhook::event::WebhookEvent;
 
 /// The least time a poll gets to answer, even at the wait's deadline (where the last poll
 /// happens): a wait ends within `timeout` plus this.

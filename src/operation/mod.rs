@@ -13,6 +13,7 @@ use serde_json::{Map, Value};
 use crate::error::{Error, Result};
 use crate::schema::{Schema, query_value};
 
+pub mod status;
 pub mod task;
 
 use task::TaskKind;
