@@ -18,7 +18,6 @@ use crate::error::{Error, ErrorKind, Result};
 use crate::operation::task::TaskKind;
 use crate::webhook::event::WebhookEvent;
 use crate::webhook::signature::verify_any;
-use crate::webhook::{self};
 
 /// The largest delivery body accepted, refused before it is verified or parsed: events are
 /// JSON documents of a few hundred bytes.
@@ -156,8 +155,15 @@ impl Inbox {
         }
     }
 
-    /// Checks, reads and hands out one delivery (see [`Delivery`]).
-    pub fn deliver(&self, body: &[u8], signature: Option<&str>) -> Result<Delivery> {
+    /// Checks, reads and hands out one delivery (see [`Delivery`]). `kinds` are the kinds of
+    /// task a wait can be on: an event that ends none of them is refused. The caller passes
+    /// them because they are declared with the operations, a layer above this one.
+    pub fn deliver(
+        &self,
+        body: &[u8],
+        signature: Option<&str>,
+        kinds: &[&'static TaskKind],
+    ) -> Result<Delivery> {
         if body.len() > MAX_DELIVERY_BYTES {
             let mut e = Error::new(
                 ErrorKind::BodyTooLarge,
@@ -181,7 +187,7 @@ impl Inbox {
         };
         verify_any(body, signature, &secrets)?;
         let event = WebhookEvent::from_body(body)?;
-        let arrival = Arc::new(matched(event)?);
+        let arrival = Arc::new(matched(event, kinds)?);
         let now = Instant::now();
         let mut state = self.lock();
         state.forget_before(now);
@@ -271,8 +277,10 @@ impl State {
 
 /// A verified event as an [`Arrival`]: the kinds of task that end with it, and its task id.
 /// An event that names no task this library can wait for is refused.
-fn matched(event: WebhookEvent) -> Result<Arrival> {
-    let kinds: Vec<&'static TaskKind> = TaskKind::all()
+fn matched(event: WebhookEvent, all: &[&'static TaskKind]) -> Result<Arrival> {
+    let kinds: Vec<&'static TaskKind> = all
+        .iter()
+        .copied()
         .filter(|k| k.events.contains(&event.event.as_str()))
         .collect();
     if kinds.is_empty() {
@@ -282,7 +290,7 @@ fn matched(event: WebhookEvent) -> Result<Arrival> {
                 "webhook body: event {:?} ends no kind of task this client can wait for; \
                  one of {}",
                 event.event,
-                webhook::known_events().join(", ")
+                TaskKind::events_of(all.iter().copied()).join(", ")
             ),
         );
         e.0.field = Some("event".into());
@@ -328,6 +336,7 @@ impl Drop for Watch<'_> {
 mod tests {
     use super::*;
     use crate::api::v1::projects::PROJECT;
+    use crate::webhook::signature::sign;
 
     const SECRET: &str = "a1b2c3d4e5f6g7h8";
 
@@ -338,8 +347,11 @@ mod tests {
         .into_bytes()
     }
 
+    /// The kinds of task these tests wait on.
+    const KINDS: &[&TaskKind] = &[&PROJECT];
+
     fn deliver(inbox: &Inbox, body: &[u8]) -> Result<Delivery> {
-        inbox.deliver(body, Some(&webhook::sign(body, SECRET)))
+        inbox.deliver(body, Some(&sign(body, SECRET)), KINDS)
     }
 
     #[test]
@@ -383,10 +395,10 @@ mod tests {
     fn bad_deliveries_are_refused_with_their_reason() {
         let inbox = Inbox::new(&[SECRET.to_string()]);
         let good = body("evt_4", "generated_video_success", "p4");
-        let e = inbox.deliver(&good, None).unwrap_err();
+        let e = inbox.deliver(&good, None, KINDS).unwrap_err();
         assert_eq!(e.kind(), ErrorKind::Signature);
         let e = inbox
-            .deliver(&good, Some(&webhook::sign(&good, "another")))
+            .deliver(&good, Some(&sign(&good, "another")), KINDS)
             .unwrap_err();
         assert_eq!(e.kind(), ErrorKind::Signature);
         let e = deliver(&inbox, b"[1]").unwrap_err();
@@ -396,13 +408,15 @@ mod tests {
         let e = deliver(&inbox, br#"{"event":"generated_video_success","data":{}}"#).unwrap_err();
         assert_eq!(e.field(), Some("data"));
         let big = vec![b' '; MAX_DELIVERY_BYTES + 1];
-        let e = inbox.deliver(&big, None).unwrap_err();
+        let e = inbox.deliver(&big, None, KINDS).unwrap_err();
         assert_eq!(
             e.kind(),
             ErrorKind::BodyTooLarge,
             "refused before anything else"
         );
-        let e = Inbox::default().deliver(&good, Some("00")).unwrap_err();
+        let e = Inbox::default()
+            .deliver(&good, Some("00"), KINDS)
+            .unwrap_err();
         assert_eq!(e.kind(), ErrorKind::Signature);
         assert!(e.message().contains("webhook_secrets"), "{}", e.message());
         // The refused one was not remembered: the genuine delivery is not a duplicate.
