@@ -11,7 +11,7 @@ use crate::clock::Clock;
 use crate::clock::ManualClock;
 use crate::config::Config;
 use crate::error::{Error, ErrorKind, Result};
-use crate::inbox::{Delivery, Inbox};
+use crate::inbox::Inbox;
 use crate::operation::{self, Endpoint, Operation};
 use crate::transport::{RawReply, Reply, Transport};
 
@@ -61,25 +61,6 @@ impl Client {
 
     pub(crate) fn inbox(&self) -> &Inbox {
         &self.inbox
-    }
-
-    /// Hands this client a webhook delivery that the program's own HTTP handler received:
-    /// `body` is the raw request body, exactly as it arrived, `signature` the
-    /// `X-Webhook-Signature` header (`None` when absent). The client checks it with the
-    /// secrets it knows (those of the endpoints it created, and the config's
-    /// `webhook_secrets`), reads it, and wakes at once every wait on its task, in any thread
-    /// and through any clone of this client. A delivery no wait is waiting for is kept for 10
-    /// minutes (the last 1024), for a wait that starts just after it. A repeated delivery
-    /// (the same `event_id`) is recognised, and wakes nothing again.
-    ///
-    /// Errors, so that the handler can answer: [`ErrorKind::Signature`] for a missing, malformed
-    /// or wrong signature, or when the client knows no secret (answer 401);
-    /// [`ErrorKind::BodyTooLarge`] for a body over 256 KiB, refused unread;
-    /// [`ErrorKind::BadResponse`] for a body that is not an event, or an event that names no
-    /// task a wait could be on (`field` says which: `body`, `event`, `data`; answer 400). A
-    /// refused delivery wakes nothing.
-    pub fn deliver_webhook(&self, body: &[u8], signature: Option<&str>) -> Result<Delivery> {
-        self.scrubbed(self.inbox.deliver(body, signature))
     }
 
     /// The API root this client talks to.
@@ -133,8 +114,8 @@ impl Client {
             .send(p.method, &p.path, &p.query, p.body.as_ref(), until)?;
         // However the endpoint was made (typed method, C, `jogg_call`), its deliveries can
         // then be checked.
-        if crate::api::v1::webhooks::creates_endpoint(op) {
-            self.inbox.learn_from_reply(&reply.data);
+        if let Some(secret) = op.signing_secret.and_then(|read| read(&reply.data)) {
+            self.inbox.learn_secret(secret);
         }
         Ok(reply)
     }

@@ -9,7 +9,7 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 use crate::error::{Error, ErrorKind, Result};
-use crate::limiter::{PostLimitFallback, PostLimitScope};
+use crate::limiter::{self, PostLimitFallback, PostLimitScope};
 use crate::log::{LogLevel, LogSink};
 use crate::scrub::{redact_userinfo, url_password};
 
@@ -351,7 +351,7 @@ impl Config {
     /// the host scope, a fallback only where a store can fail.
     fn validate_post_limit(&self) -> Result<()> {
         if let PostLimitScope::Redis(url) = &self.post_limit_scope {
-            crate::limiter::check_redis_url(url)
+            limiter::check_redis_url(url)
                 .map_err(|problem| config_error("post_limit_scope", problem))?;
         }
         if let Some(dir) = &self.post_limit_dir {
@@ -377,6 +377,20 @@ impl Config {
             ));
         }
         Ok(())
+    }
+
+    /// What the POST limiter is built from: its members of this config.
+    pub(crate) fn post_limit_settings(&self) -> limiter::Settings {
+        limiter::Settings {
+            limit: self.post_limit,
+            window: self.post_window,
+            scope: self.post_limit_scope.clone(),
+            dir: self.post_limit_dir.clone(),
+            fallback: self.post_limit_fallback,
+            request_timeout: self.timeout,
+            connect_timeout: self.connect_timeout,
+            clock_skew_ms: self.test_clock_skew_ms,
+        }
     }
 
     /// The proxy to use once the base URL is known: `Env` never applies to loopback.

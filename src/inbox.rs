@@ -16,7 +16,8 @@ use std::time::{Duration, Instant};
 use crate::clock::Bell;
 use crate::error::{Error, ErrorKind, Result};
 use crate::operation::task::TaskKind;
-use crate::webhook::{self, WebhookEvent};
+use crate::webhook::event::WebhookEvent;
+use crate::webhook::signature::verify_any;
 
 /// The largest delivery body accepted, refused before it is verified or parsed: events are
 /// JSON documents of a few hundred bytes.
@@ -139,13 +140,8 @@ impl Inbox {
         !state.configured.is_empty() || !state.learned.is_empty()
     }
 
-    /// Remembers the secret of an endpoint this client created: `data` is the reply's.
-    pub fn learn_from_reply(&self, data: &str) {
-        let Ok(endpoint) = serde_json::from_str::<crate::api::v1::webhooks::WebhookEndpoint>(data)
-        else {
-            return;
-        };
-        let secret = endpoint.secret;
+    /// Remembers the secret of an endpoint this client created.
+    pub fn learn_secret(&self, secret: String) {
         let mut state = self.lock();
         if secret.is_empty()
             || state.configured.contains(&secret)
@@ -159,8 +155,15 @@ impl Inbox {
         }
     }
 
-    /// Checks, reads and hands out one delivery (see [`Delivery`]).
-    pub fn deliver(&self, body: &[u8], signature: Option<&str>) -> Result<Delivery> {
+    /// Checks, reads and hands out one delivery (see [`Delivery`]). `kinds` are the kinds of
+    /// task a wait can be on: an event that ends none of them is refused. The caller passes
+    /// them because they are declared with the operations, a layer above this one.
+    pub fn deliver(
+        &self,
+        body: &[u8],
+        signature: Option<&str>,
+        kinds: &[&'static TaskKind],
+    ) -> Result<Delivery> {
         if body.len() > MAX_DELIVERY_BYTES {
             let mut e = Error::new(
                 ErrorKind::BodyTooLarge,
@@ -182,9 +185,9 @@ impl Inbox {
                 .cloned()
                 .collect()
         };
-        webhook::verify_any(body, signature, &secrets)?;
+        verify_any(body, signature, &secrets)?;
         let event = WebhookEvent::from_body(body)?;
-        let arrival = Arc::new(matched(event)?);
+        let arrival = Arc::new(matched(event, kinds)?);
         let now = Instant::now();
         let mut state = self.lock();
         state.forget_before(now);
@@ -274,8 +277,10 @@ impl State {
 
 /// A verified event as an [`Arrival`]: the kinds of task that end with it, and its task id.
 /// An event that names no task this library can wait for is refused.
-fn matched(event: WebhookEvent) -> Result<Arrival> {
-    let kinds: Vec<&'static TaskKind> = TaskKind::all()
+fn matched(event: WebhookEvent, all: &[&'static TaskKind]) -> Result<Arrival> {
+    let kinds: Vec<&'static TaskKind> = all
+        .iter()
+        .copied()
         .filter(|k| k.events.contains(&event.event.as_str()))
         .collect();
     if kinds.is_empty() {
@@ -285,7 +290,7 @@ fn matched(event: WebhookEvent) -> Result<Arrival> {
                 "webhook body: event {:?} ends no kind of task this client can wait for; \
                  one of {}",
                 event.event,
-                webhook::known_events().join(", ")
+                TaskKind::events_of(all.iter().copied()).join(", ")
             ),
         );
         e.0.field = Some("event".into());
@@ -331,6 +336,7 @@ impl Drop for Watch<'_> {
 mod tests {
     use super::*;
     use crate::api::v1::projects::PROJECT;
+    use crate::webhook::signature::sign;
 
     const SECRET: &str = "a1b2c3d4e5f6g7h8";
 
@@ -341,8 +347,11 @@ mod tests {
         .into_bytes()
     }
 
+    /// The kinds of task these tests wait on.
+    const KINDS: &[&TaskKind] = &[&PROJECT];
+
     fn deliver(inbox: &Inbox, body: &[u8]) -> Result<Delivery> {
-        inbox.deliver(body, Some(&webhook::sign(body, SECRET)))
+        inbox.deliver(body, Some(&sign(body, SECRET)), KINDS)
     }
 
     #[test]
@@ -386,10 +395,10 @@ mod tests {
     fn bad_deliveries_are_refused_with_their_reason() {
         let inbox = Inbox::new(&[SECRET.to_string()]);
         let good = body("evt_4", "generated_video_success", "p4");
-        let e = inbox.deliver(&good, None).unwrap_err();
+        let e = inbox.deliver(&good, None, KINDS).unwrap_err();
         assert_eq!(e.kind(), ErrorKind::Signature);
         let e = inbox
-            .deliver(&good, Some(&webhook::sign(&good, "another")))
+            .deliver(&good, Some(&sign(&good, "another")), KINDS)
             .unwrap_err();
         assert_eq!(e.kind(), ErrorKind::Signature);
         let e = deliver(&inbox, b"[1]").unwrap_err();
@@ -399,13 +408,15 @@ mod tests {
         let e = deliver(&inbox, br#"{"event":"generated_video_success","data":{}}"#).unwrap_err();
         assert_eq!(e.field(), Some("data"));
         let big = vec![b' '; MAX_DELIVERY_BYTES + 1];
-        let e = inbox.deliver(&big, None).unwrap_err();
+        let e = inbox.deliver(&big, None, KINDS).unwrap_err();
         assert_eq!(
             e.kind(),
             ErrorKind::BodyTooLarge,
             "refused before anything else"
         );
-        let e = Inbox::default().deliver(&good, Some("00")).unwrap_err();
+        let e = Inbox::default()
+            .deliver(&good, Some("00"), KINDS)
+            .unwrap_err();
         assert_eq!(e.kind(), ErrorKind::Signature);
         assert!(e.message().contains("webhook_secrets"), "{}", e.message());
         // The refused one was not remembered: the genuine delivery is not a duplicate.
@@ -416,9 +427,10 @@ mod tests {
     fn secrets_of_created_endpoints_are_learned_once() {
         let inbox = Inbox::default();
         assert!(!inbox.expects_deliveries());
-        inbox.learn_from_reply(r#"{"endpoint_id":"e","url":"https://x","secret":"s1"}"#);
-        inbox.learn_from_reply(r#"{"endpoint_id":"e","url":"https://x","secret":"s1"}"#);
-        inbox.learn_from_reply("not json");
+        inbox.learn_secret(String::new());
+        assert!(!inbox.expects_deliveries(), "an empty secret is no secret");
+        inbox.learn_secret("s1".into());
+        inbox.learn_secret("s1".into());
         assert!(inbox.expects_deliveries());
         assert_eq!(inbox.lock().learned.len(), 1);
         assert!(!format!("{inbox:?}").contains("s1"));

@@ -203,6 +203,19 @@ mod tests {
     }
 
     #[test]
+    fn the_endpoint_creations_alone_teach_the_client_a_secret() {
+        let learning: Vec<String> = OPERATIONS
+            .iter()
+            .filter(|op| op.signing_secret.is_some())
+            .map(|op| op.full_name())
+            .collect();
+        assert_eq!(
+            learning,
+            ["v1.create_webhook_endpoint", "v2.create_webhook_endpoint"]
+        );
+    }
+
+    #[test]
     fn unknown_names_get_a_suggestion() {
         let e = lookup("v1.get_projects").unwrap_err();
         assert_eq!(e.kind(), ErrorKind::UnknownOperation);

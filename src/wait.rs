@@ -15,9 +15,10 @@ use serde_json::Value;
 use crate::api::v1::projects::{self, Project};
 use crate::client::Client;
 use crate::error::{Error, ErrorKind, Result};
-use crate::inbox::Door;
-use crate::operation::task::{TaskKind, TaskStatus};
-use crate::webhook::WebhookEvent;
+use crate::inbox::{Delivery, Door};
+use crate::operation::status::TaskStatus;
+use crate::operation::task::TaskKind;
+use crate::webhook::event::WebhookEvent;
 
 /// The least time a poll gets to answer, even at the wait's deadline (where the last poll
 /// happens): a wait ends within `timeout` plus this.
@@ -229,6 +230,27 @@ struct Tracked<'k> {
 }
 
 impl Client {
+    /// Hands this client a webhook delivery that the program's own HTTP handler received:
+    /// `body` is the raw request body, exactly as it arrived, `signature` the
+    /// `X-Webhook-Signature` header (`None` when absent). The client checks it with the
+    /// secrets it knows (those of the endpoints it created, and the config's
+    /// `webhook_secrets`), reads it, and wakes at once every wait on its task, in any thread
+    /// and through any clone of this client. A delivery no wait is waiting for is kept for 10
+    /// minutes (the last 1024), for a wait that starts just after it. A repeated delivery
+    /// (the same `event_id`) is recognised, and wakes nothing again.
+    ///
+    /// Errors, so that the handler can answer: [`ErrorKind::Signature`] for a missing, malformed
+    /// or wrong signature, or when the client knows no secret (answer 401);
+    /// [`ErrorKind::BodyTooLarge`] for a body over 256 KiB, refused unread;
+    /// [`ErrorKind::BadResponse`] for a body that is not an event, or an event that names no
+    /// task a wait could be on (`field` says which: `body`, `event`, `data`; answer 400). A
+    /// refused delivery wakes nothing.
+    pub fn deliver_webhook(&self, body: &[u8], signature: Option<&str>) -> Result<Delivery> {
+        // The kinds are declared with the operations, which the inbox stands below.
+        let kinds: Vec<&'static TaskKind> = TaskKind::all().collect();
+        self.scrubbed(self.inbox().deliver(body, signature, &kinds))
+    }
+
     /// Waits until a task of `kind` succeeds (returns it), fails or is deleted
     /// (`ERR_TASK_FAILED`), the deadline passes or the poll budget is spent
     /// (`ERR_WAIT_TIMEOUT`), or `on_progress` returns `Break` (`ERR_CANCELLED`). It polls on

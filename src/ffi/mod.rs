@@ -1,4 +1,7 @@
-//! The C ABI (`include/jogg.h`), as specified in DESIGN.md §2.
+//! The C ABI: the `extern "C"` functions from which build.rs generates `include/jogg.h`. It is
+//! the top layer: it calls the Rust client, and nothing below it knows of C. A function's
+//! header comment, written here, is its contract for the caller (who owns what, which
+//! pointers may be NULL); the README's C sections show them in use.
 //!
 //! Rules every function follows: inputs are borrowed NUL-terminated UTF-8 and copied before
 //! return; every returned `char *` is JSON owned by the caller and freed with

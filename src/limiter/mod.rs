@@ -19,13 +19,13 @@ mod local;
 mod redis_store;
 
 use std::fmt;
+use std::path::PathBuf;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, OnceLock, PoisonError};
 use std::time::{Duration, Instant};
 
 use sha2::{Digest, Sha256};
 
-use crate::config::Config;
 use crate::error::{Error, ErrorKind, Result};
 use crate::log::{LogLevel, Logger};
 
@@ -41,6 +41,8 @@ pub enum PostLimitScope {
     Process,
     /// Every process of this user on this host with the same key and base URL: a lock file
     /// and a state file in a private directory ([`Config::post_limit_dir`]).
+    ///
+    /// [`Config::post_limit_dir`]: crate::Config::post_limit_dir
     Host,
     /// Every client on any host using this Redis server (`redis://host:port/db`; a password
     /// as `redis://:password@host:port/db`).
@@ -200,33 +202,53 @@ impl fmt::Debug for PostLimiter {
     }
 }
 
+/// What a limiter is made of: the config's `post_limit` members, and the request timeouts a
+/// slot's lease and a Redis connection depend on. Its own type, so that the limiter needs
+/// nothing of the config it is read from (the config holds the scope types declared here).
+#[derive(Clone, Debug)]
+pub(crate) struct Settings {
+    /// POSTs allowed in any `window`; 0 = no client-side limit.
+    pub limit: u32,
+    pub window: Duration,
+    pub scope: PostLimitScope,
+    /// The host scope's directory; `None`: its default.
+    pub dir: Option<PathBuf>,
+    pub fallback: PostLimitFallback,
+    /// The longest a request takes: a slot whose answer never comes is held this long more.
+    pub request_timeout: Duration,
+    /// The longest a connection to the Redis scope takes.
+    pub connect_timeout: Duration,
+    /// Test hook: the host scope's clock reads this many ms off in this process.
+    pub clock_skew_ms: i64,
+}
+
 impl PostLimiter {
-    /// The limiter `config` asks for; `base_url` is the checked one. Nothing is opened or
-    /// connected until the first POST.
-    pub(crate) fn new(config: &Config, base_url: &str) -> PostLimiter {
-        if config.post_limit == 0 {
+    /// The limiter `settings` ask for, counting the POSTs of `api_key` to `base_url` (the
+    /// checked one). Nothing is opened or connected until the first POST.
+    pub(crate) fn new(settings: &Settings, base_url: &str, api_key: &str) -> PostLimiter {
+        if settings.limit == 0 {
             return PostLimiter { inner: None };
         }
-        let key_id = key_id(base_url, config.api_key.expose());
-        let window = config.post_window;
+        let key_id = key_id(base_url, api_key);
+        let window = settings.window;
         let margin = (window / 100).max(Duration::from_millis(20));
-        let store: Arc<dyn PostSlotStore> = match &config.post_limit_scope {
+        let store: Arc<dyn PostSlotStore> = match &settings.scope {
             PostLimitScope::Client => Arc::new(local::LocalStore::default()),
             PostLimitScope::Process => local::for_process(&key_id),
             PostLimitScope::Host => Arc::new(host::HostStore::new(
-                config.post_limit_dir.clone(),
+                settings.dir.clone(),
                 &key_id,
-                config.test_clock_skew_ms,
+                settings.clock_skew_ms,
             )),
             PostLimitScope::Redis(url) => Arc::new(redis_store::RedisStore::new(
                 url,
                 &key_id,
-                config.connect_timeout,
+                settings.connect_timeout,
             )),
             PostLimitScope::Store(store) => store.clone(),
         };
-        let fallback = (config.post_limit_fallback == PostLimitFallback::Process
-            && config.post_limit_scope.is_shared_store())
+        let fallback = (settings.fallback == PostLimitFallback::Process
+            && settings.scope.is_shared_store())
         .then(|| local::for_process(&key_id) as Arc<dyn PostSlotStore>);
         PostLimiter {
             inner: Some(Inner {
@@ -235,8 +257,8 @@ impl PostLimiter {
                 fallback,
                 failed_at: Mutex::new(None),
                 key_id,
-                limit: config.post_limit,
-                lease: config.timeout + window + margin,
+                limit: settings.limit,
+                lease: settings.request_timeout + window + margin,
                 hold: window + margin,
                 poll: (window / 2).max(Duration::from_millis(1)),
             }),
@@ -428,12 +450,21 @@ mod tests {
     use crate::log::Logger;
     use crate::scrub::Scrubber;
 
+    fn settings(limit: u32, window: Duration, scope: PostLimitScope) -> Settings {
+        Settings {
+            limit,
+            window,
+            scope,
+            dir: None,
+            fallback: PostLimitFallback::Error,
+            request_timeout: Duration::from_secs(60),
+            connect_timeout: Duration::from_secs(5),
+            clock_skew_ms: 0,
+        }
+    }
+
     fn limiter(limit: u32, window: Duration, scope: PostLimitScope) -> PostLimiter {
-        let mut config = Config::new("k").with_base_url("http://127.0.0.1:1");
-        config.post_limit = limit;
-        config.post_window = window;
-        config.post_limit_scope = scope;
-        PostLimiter::new(&config, "http://127.0.0.1:1")
+        PostLimiter::new(&settings(limit, window, scope), "http://127.0.0.1:1", "k")
     }
 
     fn quiet() -> Logger {
@@ -536,10 +567,13 @@ mod tests {
             "{e}"
         );
 
-        let mut config = Config::new("k2").with_base_url("http://127.0.0.1:1");
-        config.post_limit_scope = PostLimitScope::Store(Arc::new(Broken));
-        config.post_limit_fallback = PostLimitFallback::Process;
-        let l = PostLimiter::new(&config, "http://127.0.0.1:1");
+        let mut settings = settings(
+            5,
+            Duration::from_secs(60),
+            PostLimitScope::Store(Arc::new(Broken)),
+        );
+        settings.fallback = PostLimitFallback::Process;
+        let l = PostLimiter::new(&settings, "http://127.0.0.1:1", "k2");
         let lines = Arc::new(Mutex::new(Vec::new()));
         let seen = lines.clone();
         let log = Logger::new(

@@ -13,6 +13,7 @@ use serde_json::{Map, Value};
 use crate::error::{Error, Result};
 use crate::schema::{Schema, query_value};
 
+pub mod status;
 pub mod task;
 
 use task::TaskKind;
@@ -76,10 +77,16 @@ pub struct Operation {
     /// Decodes a reply's `data` into the type the typed method returns (set by
     /// [`Endpoint::new`], so the two cannot drift apart).
     pub(crate) decode: fn(&str) -> std::result::Result<(), String>,
+    /// For the operations that create a webhook endpoint: reads, from a reply's `data`, the
+    /// secret that will sign the endpoint's deliveries. The client remembers it, however
+    /// the operation was called (typed method, `jogg_call`, C); declared here so that the
+    /// client needs no list of such operations.
+    pub(crate) signing_secret: Option<fn(&str) -> Option<String>>,
 }
 
 impl Operation {
-    /// The members every declaration shares unless it says otherwise: no task, no paging.
+    /// The members every declaration shares unless it says otherwise: no task, no paging, no
+    /// webhook secret.
     /// Declarations spell out version, method, path, name and schema.
     pub const BASE: Operation = Operation {
         version: Version::V1,
@@ -91,6 +98,7 @@ impl Operation {
         polls: None,
         items: None,
         decode: |_| Ok(()),
+        signing_secret: None,
     };
 
     /// `v1.get_project`: the name C callers use.

@@ -11,63 +11,8 @@
 use serde_json::Value;
 
 use super::Operation;
-use crate::webhook::WebhookEvent;
-
-/// One status vocabulary for every kind of task (api-notes §6.3).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub enum TaskStatus {
-    Pending,
-    Processing,
-    Succeeded,
-    Failed,
-    /// The task was deleted before it finished; waiters treat it as a failure.
-    Deleted,
-    /// A value this library does not know: not terminal, so the deadline decides.
-    Unknown,
-}
-
-impl TaskStatus {
-    /// From a v1 project's `status_code`.
-    pub fn from_project_code(code: i64) -> TaskStatus {
-        PROJECT_STATUS.read(&Value::from(code))
-    }
-
-    /// From any of the words the tasks use (D32): the vocabulary every word-status kind falls
-    /// back on when a value is not among those its operation declares.
-    pub fn from_word(word: &str) -> TaskStatus {
-        match word {
-            "pending" | "waiting" | "queued" => TaskStatus::Pending,
-            "processing" | "in_progress" | "running" => TaskStatus::Processing,
-            "completed" | "success" | "succeeded" => TaskStatus::Succeeded,
-            "failed" | "error" => TaskStatus::Failed,
-            "deleted" => TaskStatus::Deleted,
-            _ => TaskStatus::Unknown,
-        }
-    }
-
-    /// From the integer status of avatar lists: 0 processing, 1 done, 2 failed (D31).
-    pub fn from_avatar_code(code: i64) -> TaskStatus {
-        AVATAR_STATUS.read(&Value::from(code))
-    }
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            TaskStatus::Pending => "pending",
-            TaskStatus::Processing => "processing",
-            TaskStatus::Succeeded => "succeeded",
-            TaskStatus::Failed => "failed",
-            TaskStatus::Deleted => "deleted",
-            TaskStatus::Unknown => "unknown",
-        }
-    }
-
-    pub fn is_terminal(self) -> bool {
-        matches!(
-            self,
-            TaskStatus::Succeeded | TaskStatus::Failed | TaskStatus::Deleted
-        )
-    }
-}
+use super::status::{StatusValues, TaskStatus};
+use crate::webhook::event::WebhookEvent;
 
 /// What one poll says about a task: its normalised status, the raw status value, and the
 /// task object (for list-polled kinds, the matching list item).
@@ -119,7 +64,8 @@ pub struct TaskKind {
     pub(crate) id_members: &'static [&'static str],
     /// How the poll reply's status reads.
     pub(crate) status: StatusForm,
-    /// The webhook events a task of this kind ends with (api-notes §8.1).
+    /// The webhook events a task of this kind ends with (api-notes §8 and D50: the event
+    /// names).
     pub(crate) events: &'static [&'static str],
 }
 
@@ -139,94 +85,33 @@ pub enum Found {
 /// How a task's status reads.
 #[derive(Debug)]
 pub enum StatusForm {
-    /// The first of `members` present holds a value; `values` gives each value the specs
-    /// declare (an integer written as its decimal text) its meaning. A value missing from the
-    /// table is read as a word of the common vocabulary ([`TaskStatus::from_word`]) when
-    /// `words` is set, else it is unknown.
+    /// A status value in one of a few members, read by a table ([`StatusValues`]).
     Values(&'static StatusValues),
     /// A batch with a `summary` of counts: done when nothing is pending or processing,
     /// failed only if every item failed.
     BatchSummary,
 }
 
-/// See [`StatusForm::Values`].
-#[derive(Debug)]
-pub struct StatusValues {
-    pub members: &'static [&'static str],
-    pub values: &'static [(&'static str, TaskStatus)],
-    pub words: bool,
-}
-
-/// The v1 project's `status_code` (`status` in one guide, D33).
-pub static PROJECT_STATUS: StatusValues = StatusValues {
-    members: &["status_code", "status"],
-    values: &[
-        ("1", TaskStatus::Pending),
-        ("2", TaskStatus::Pending),
-        ("3", TaskStatus::Processing),
-        ("4", TaskStatus::Succeeded),
-        ("5", TaskStatus::Failed),
-        ("99", TaskStatus::Deleted),
-    ],
-    words: false,
-};
-
-/// Avatars you made: integers in the lists, the v1 spec's `"0 processing"` forms, and the v2
-/// instant avatars' words in `avatar_status` (D31).
-pub static AVATAR_STATUS: StatusValues = StatusValues {
-    members: &["status", "avatar_status"],
-    values: &[
-        ("0", TaskStatus::Processing),
-        ("1", TaskStatus::Succeeded),
-        ("2", TaskStatus::Failed),
-        ("0 processing", TaskStatus::Processing),
-        ("1 success", TaskStatus::Succeeded),
-        ("2 failed", TaskStatus::Failed),
-    ],
-    words: true,
-};
-
-impl StatusValues {
-    /// The status of one raw value.
-    pub fn read(&self, raw: &Value) -> TaskStatus {
-        let text = match raw {
-            Value::String(s) => s.trim().to_string(),
-            Value::Number(n) => match n.as_i64() {
-                Some(i) => i.to_string(),
-                None => return TaskStatus::Unknown,
-            },
-            _ => return TaskStatus::Unknown,
-        };
-        if let Some((_, status)) = self.values.iter().find(|(v, _)| *v == text) {
-            return *status;
-        }
-        if self.words {
-            return TaskStatus::from_word(&text);
-        }
-        TaskStatus::Unknown
-    }
-
-    fn observe(&self, task: &Value) -> Observed {
-        let raw = self
-            .members
-            .iter()
-            .find_map(|m| task.get(*m))
-            .cloned()
-            .unwrap_or(Value::Null);
-        Observed {
-            status: self.read(&raw),
-            raw_status: raw,
-            task: task.clone(),
-        }
-    }
-}
-
 impl StatusForm {
     fn observe(&self, task: &Value) -> Observed {
         match self {
-            StatusForm::Values(values) => values.observe(task),
+            StatusForm::Values(values) => observe_values(values, task),
             StatusForm::BatchSummary => observe_batch(task),
         }
+    }
+}
+
+fn observe_values(values: &StatusValues, task: &Value) -> Observed {
+    let raw = values
+        .members
+        .iter()
+        .find_map(|m| task.get(*m))
+        .cloned()
+        .unwrap_or(Value::Null);
+    Observed {
+        status: values.read(&raw),
+        raw_status: raw,
+        task: task.clone(),
     }
 }
 
@@ -295,6 +180,21 @@ impl TaskKind {
     /// The webhook events a task of this kind ends with.
     pub fn events(&self) -> &'static [&'static str] {
         self.events
+    }
+
+    /// The webhook events that end any of `kinds`, each once, in the order of `kinds`.
+    pub(crate) fn events_of<'k>(
+        kinds: impl IntoIterator<Item = &'k TaskKind>,
+    ) -> Vec<&'static str> {
+        let mut events: Vec<&'static str> = Vec::new();
+        for kind in kinds {
+            for event in kind.events {
+                if !events.contains(event) {
+                    events.push(event);
+                }
+            }
+        }
+        events
     }
 
     /// How the poll finds the task (for the library's own tests).
@@ -371,39 +271,6 @@ fn id_text(v: &Value) -> String {
 mod tests {
     use super::*;
     use serde_json::json;
-
-    #[test]
-    fn status_vocabularies() {
-        assert_eq!(TaskStatus::from_project_code(2), TaskStatus::Pending);
-        assert_eq!(TaskStatus::from_project_code(99), TaskStatus::Deleted);
-        assert!(TaskStatus::from_project_code(5).is_terminal());
-        assert!(!TaskStatus::from_project_code(42).is_terminal());
-        assert_eq!(TaskStatus::from_word("in_progress"), TaskStatus::Processing);
-        assert_eq!(TaskStatus::from_word("success"), TaskStatus::Succeeded);
-        assert_eq!(TaskStatus::from_word("error"), TaskStatus::Failed);
-        assert_eq!(TaskStatus::from_word("Completed"), TaskStatus::Unknown);
-        assert_eq!(TaskStatus::from_avatar_code(2), TaskStatus::Failed);
-    }
-
-    #[test]
-    fn values_read_numbers_numeric_text_and_spec_strings() {
-        assert_eq!(PROJECT_STATUS.read(&json!("4")), TaskStatus::Succeeded);
-        assert_eq!(PROJECT_STATUS.read(&json!(" 5 ")), TaskStatus::Failed);
-        assert_eq!(
-            PROJECT_STATUS.read(&json!("completed")),
-            TaskStatus::Unknown
-        );
-        assert_eq!(
-            AVATAR_STATUS.read(&json!("1 success")),
-            TaskStatus::Succeeded
-        );
-        assert_eq!(AVATAR_STATUS.read(&json!("2 failed")), TaskStatus::Failed);
-        assert_eq!(
-            AVATAR_STATUS.read(&json!("completed")),
-            TaskStatus::Succeeded
-        );
-        assert_eq!(AVATAR_STATUS.read(&json!(1.5)), TaskStatus::Unknown);
-    }
 
     #[test]
     fn a_delivery_settles_the_last_polled_task() {

@@ -130,7 +130,11 @@ impl Transport {
             .proxy(proxy)
             .build();
         let agents = Agents::new(agent, &base_url);
-        let posts = PostLimiter::new(&config, &base_url);
+        let posts = PostLimiter::new(
+            &config.post_limit_settings(),
+            &base_url,
+            config.api_key.expose(),
+        );
         let scrubber = Arc::new(Scrubber::new(config.secrets()));
         let log = Logger::new(config.log, config.log_sink.clone(), scrubber.clone());
         // Config::validate has checked the key and the suffix; the base URL parsed there too.

@@ -9,7 +9,8 @@ use crate::de;
 use crate::error::Result;
 use crate::operation::Method;
 #[allow(unused_imports)]
-use crate::operation::task::{Found, StatusForm, StatusValues, TaskKind, TaskStatus};
+use crate::operation::status::{StatusValues, TaskStatus};
+use crate::operation::task::{Found, StatusForm, TaskKind};
 use crate::operation::{Endpoint, Operation, Version};
 #[allow(unused_imports)]
 use crate::schema::{INT, Kind, STR, Schema, TEXT, int, opt, req};
@@ -112,7 +113,7 @@ pub(crate) static INSTANT_AVATAR: TaskKind = TaskKind {
         id_members: &["avatar_id", "id"],
     },
     id_members: &["avatar_id", "id"],
-    status: StatusForm::Values(&crate::operation::task::AVATAR_STATUS),
+    status: StatusForm::Values(&crate::operation::status::AVATAR_STATUS),
     events: &["create_avatar_success", "create_avatar_failed"],
 };
 

@@ -8,7 +8,8 @@ use crate::de;
 use crate::error::Result;
 use crate::operation::Method;
 #[allow(unused_imports)]
-use crate::operation::task::{Found, StatusForm, StatusValues, TaskKind, TaskStatus};
+use crate::operation::status::{StatusValues, TaskStatus};
+use crate::operation::task::{Found, StatusForm, TaskKind};
 use crate::operation::{Endpoint, Operation, Version};
 #[allow(unused_imports)]
 use crate::schema::{INT, Kind, STR, Schema, TEXT, int, opt, req};
@@ -29,7 +30,7 @@ pub(crate) static PROJECT: TaskKind = TaskKind {
     poll: GET_PROJECT.op(),
     found: Found::ById("project_id"),
     id_members: &["project_id", "prj_id"],
-    status: StatusForm::Values(&crate::operation::task::PROJECT_STATUS),
+    status: StatusForm::Values(&crate::operation::status::PROJECT_STATUS),
     events: &["generated_video_success", "generated_video_failed"],
 };
 

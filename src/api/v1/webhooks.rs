@@ -67,6 +67,7 @@ pub(crate) static CREATE_WEBHOOK_ENDPOINT: Endpoint<WebhookEndpoint> = Endpoint:
         ],
         rules: &[],
     },
+    signing_secret: Some(secret_of_created),
     ..Operation::BASE
 });
 
@@ -126,11 +127,12 @@ pub(crate) static LIST_WEBHOOK_EVENTS: Endpoint<Listed<String>> = Endpoint::new(
     ..Operation::BASE
 });
 
-/// Whether `op` creates a webhook endpoint (v1 or v2): its reply carries the secret that
-/// signs the endpoint's deliveries, which the client then remembers.
-pub(crate) fn creates_endpoint(op: &Operation) -> bool {
-    std::ptr::eq(op, CREATE_WEBHOOK_ENDPOINT.op())
-        || std::ptr::eq(op, crate::api::v2::webhooks::CREATE_WEBHOOK_ENDPOINT.op())
+/// The [`Operation::signing_secret`] of both versions' endpoint creation: the reply is the
+/// new endpoint, read as the typed method reads it.
+pub(crate) fn secret_of_created(data: &str) -> Option<String> {
+    serde_json::from_str::<WebhookEndpoint>(data)
+        .ok()
+        .map(|endpoint| endpoint.secret)
 }
 
 /// A registered webhook endpoint, in v1 and v2 alike. Members the API adds later are kept
@@ -288,6 +290,14 @@ mod tests {
             let events = serde_json::from_value::<Listed<String>>(data).unwrap().0;
             assert_eq!(events, ["a", "b"]);
         }
+    }
+
+    #[test]
+    fn the_created_endpoints_secret_is_read_from_its_reply() {
+        let reply = r#"{"endpoint_id":7,"url":"https://x","secret":"s1","events":[]}"#;
+        assert_eq!(secret_of_created(reply), Some("s1".to_string()));
+        assert_eq!(secret_of_created("not json"), None);
+        assert_eq!(secret_of_created(r#"{"endpoint_id":{}}"#), None);
     }
 
     #[test]

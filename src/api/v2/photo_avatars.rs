@@ -14,7 +14,8 @@ use crate::de;
 use crate::error::Result;
 use crate::operation::Method;
 #[allow(unused_imports)]
-use crate::operation::task::{Found, StatusForm, StatusValues, TaskKind, TaskStatus};
+use crate::operation::status::{StatusValues, TaskStatus};
+use crate::operation::task::{Found, StatusForm, TaskKind};
 use crate::operation::{Endpoint, Operation, Version};
 #[allow(unused_imports)]
 use crate::schema::{INT, Kind, STR, Schema, TEXT, int, opt, req};

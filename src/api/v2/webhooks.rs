@@ -5,7 +5,9 @@ use serde::Serialize;
 use serde::de::IgnoredAny;
 use serde_json::json;
 
-use crate::api::v1::webhooks::{ENDPOINT_ID, EndpointStatus, WebhookEndpoint, with_path_param};
+use crate::api::v1::webhooks::{
+    ENDPOINT_ID, EndpointStatus, WebhookEndpoint, secret_of_created, with_path_param,
+};
 use crate::client::Client;
 use crate::de::Listed;
 use crate::error::Result;
@@ -54,6 +56,7 @@ pub(crate) static CREATE_WEBHOOK_ENDPOINT: Endpoint<WebhookEndpoint> = Endpoint:
         fields: &[URL, STATUS, EVENTS],
         rules: &[],
     },
+    signing_secret: Some(secret_of_created),
     ..Operation::BASE
 });
 
