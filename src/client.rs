@@ -17,8 +17,12 @@ use crate::transport::{RawReply, Reply, Transport};
 
 /// A Jogg API client. Clones share one connection pool; use it from any number of threads.
 ///
-/// ```no_run
-/// let client = jogg::Client::new(jogg::Config::new("my-api-key"))?;
+/// ```
+/// # let mock = jogg_mock::MockServer::start(Default::default()).unwrap();
+/// # let mut config = jogg::Config::new(jogg_mock::MOCK_API_KEY).with_base_url(mock.base_url());
+/// # config.proxy = jogg::Proxy::None;
+/// // jogg::Config::new("my-api-key") for the real API: here a jogg-mock's, to run as a test.
+/// let client = jogg::Client::new(config)?;
 /// let voices = client.v1().voices().list(&jogg::VoiceFilter {
 ///     language: Some("english".into()),
 ///     ..Default::default()

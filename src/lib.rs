@@ -3,11 +3,20 @@
 //! A blocking client for the Jogg.ai API with a stable C ABI (`include/jogg.h`). The main job:
 //! create a talking-avatar video, wait until it has rendered, fetch it.
 //!
-//! ```no_run
+//! ```
 //! use jogg::{Client, Config, CreateTalkingAvatarVideo, WaitOptions};
 //! use std::ops::ControlFlow;
 //!
-//! let client = Client::new(Config::new(std::env::var("JOGG_API_KEY").unwrap()))?;
+//! # let mock = jogg_mock::MockServer::start(jogg_mock::MockConfig {
+//! #     render_ms: 0,
+//! #     ..Default::default()
+//! # })
+//! # .unwrap();
+//! # let mut config = Config::new(jogg_mock::MOCK_API_KEY).with_base_url(mock.base_url());
+//! # config.proxy = jogg::Proxy::None;
+//! // `config`: `Config::new(api_key)`, or `Config::from_env()` for JOGG_API_KEY (here it is
+//! // a jogg-mock's, so that this example runs as a test).
+//! let client = Client::new(config)?;
 //! let request = CreateTalkingAvatarVideo::from_script(81, "en-US-ChristopherNeural", "Hello!");
 //! let created = client.v1().videos().create_from_talking_avatar(&request)?;
 //! let project = client.wait_for_project(&created.project_id, &WaitOptions::default(), |p| {
@@ -43,15 +52,19 @@
 //! - **Webhooks**: [`webhook::verify`] and [`webhook::parse`] for deliveries; endpoints are in
 //!   `webhooks()` of either version.
 //!
-//! ```no_run
-//! # let client = jogg::Client::new(jogg::Config::new("key"))?;
+//! ```
+//! # let mock = jogg_mock::MockServer::start(Default::default()).unwrap();
+//! # let mut config = jogg::Config::new(jogg_mock::MOCK_API_KEY).with_base_url(mock.base_url());
+//! # config.proxy = jogg::Proxy::None;
+//! # let client = jogg::Client::new(config)?;
 //! let voices = client.v1().voices().list(&jogg::VoiceFilter {
 //!     language: Some("english".into()),
 //!     ..Default::default()
 //! })?;
 //! let quota = client.v2().account().remaining_quota()?;
-//! let project = client.call("v1.get_project", &serde_json::json!({"project_id": "p1"}))?;
-//! println!("{} voices, {quota} credits, {}", voices.voices.len(), project.data["status_code"]);
+//! let avatars = client.call("v1.list_avatars", &serde_json::json!({"gender": "female"}))?;
+//! println!("{} voices, {quota} credits, {}", voices.voices.len(), avatars.data["avatars"]);
+//! # assert!(!voices.voices.is_empty());
 //! # Ok::<(), jogg::Error>(())
 //! ```
 

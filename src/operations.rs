@@ -153,9 +153,16 @@ impl Client {
     /// comes back as sent. The typed methods of [`Client::v1`] and [`Client::v2`] do the same
     /// with Rust types.
     ///
-    /// ```no_run
-    /// # let client = jogg::Client::new(jogg::Config::new("key"))?;
-    /// let reply = client.call("v1.get_project", &serde_json::json!({"project_id": "p1"}))?;
+    /// ```
+    /// # let mock = jogg_mock::MockServer::start(Default::default()).unwrap();
+    /// # let mut config = jogg::Config::new(jogg_mock::MOCK_API_KEY).with_base_url(mock.base_url());
+    /// # config.proxy = jogg::Proxy::None;
+    /// # let client = jogg::Client::new(config)?;
+    /// # let p1 = client.call("v1.create_video_from_talking_avatar", &serde_json::json!({
+    /// #     "script": "Hi", "avatar_id": 81, "avatar_type": 0,
+    /// #     "voice_id": "en-US-ChristopherNeural", "screen_style": 1})).unwrap().data;
+    /// # let p1 = p1["project_id"].as_str().unwrap();
+    /// let reply = client.call("v1.get_project", &serde_json::json!({"project_id": p1}))?;
     /// println!("{}", reply.data["status_code"]);
     /// # Ok::<(), jogg::Error>(())
     /// ```

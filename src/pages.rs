@@ -173,8 +173,11 @@ impl Client {
     /// page by page as the iterator advances (100 per page unless `params` sets `page_size`;
     /// from `page` 1 unless set).
     ///
-    /// ```no_run
-    /// # let client = jogg::Client::new(jogg::Config::new("key"))?;
+    /// ```
+    /// # let mock = jogg_mock::MockServer::start(Default::default()).unwrap();
+    /// # let mut config = jogg::Config::new(jogg_mock::MOCK_API_KEY).with_base_url(mock.base_url());
+    /// # config.proxy = jogg::Proxy::None;
+    /// # let client = jogg::Client::new(config)?;
     /// let params = serde_json::json!({"language": "english"});
     /// for voice in client.paginate::<jogg::Voice>("v1.list_voices", &params)? {
     ///     println!("{}", voice?.voice_id);

@@ -437,11 +437,13 @@ pub unsafe extern "C" fn jogg_list_voices(
 /// gets what is left of the wait (at least 1 s, the last poll's grace), and no retry starts
 /// past it.
 ///
-/// On success `*result_json` receives the final project as `jogg_get_project` returns it.
-/// Failure, deletion (`JOGG_ERR_TASK_FAILED`), timeout or spent budget
-/// (`JOGG_ERR_WAIT_TIMEOUT`, also when the last poll got no answer by the deadline) and
-/// cancellation (`JOGG_ERR_CANCELLED`) put the project id in the error JSON's `task_id`. Blocks the calling thread. Ownership and `error_json` as in
-/// `jogg_client_new`.
+/// On success `*result_json` receives the final project with the members `jogg_get_project`
+/// gives, in the server's order, as compact JSON (when a delivery ended the wait, the project
+/// as last polled with the event's data laid over it). Failure, deletion
+/// (`JOGG_ERR_TASK_FAILED`), timeout or spent budget (`JOGG_ERR_WAIT_TIMEOUT`, also when the
+/// last poll got no answer by the deadline) and cancellation (`JOGG_ERR_CANCELLED`) put the
+/// project id in the error JSON's `task_id`. Blocks the calling thread. Ownership and
+/// `error_json` as in `jogg_client_new`.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn jogg_wait_for_project(
     client: *const jogg_client,

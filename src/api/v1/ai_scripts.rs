@@ -46,7 +46,7 @@ pub enum ScriptProduct {
     },
 }
 
-/// The request of [`Scripts::generate`](crate::api::v1::ai_scripts::Scripts::generate)None.
+/// The request of [`Scripts::generate`](crate::api::v1::ai_scripts::Scripts::generate).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct GenerateAiScripts {
     pub product: ScriptProduct,

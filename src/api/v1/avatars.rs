@@ -34,7 +34,7 @@ pub(crate) static LIST_AVATARS: Endpoint<AvatarList> = Endpoint::new(Operation {
     ..Operation::BASE
 });
 
-/// Filters of [`Avatars::list`](crate::api::v1::avatars::Avatars::list)None; every member optional, all combined with AND.
+/// Filters of [`Avatars::list`](crate::api::v1::avatars::Avatars::list); every member optional, all combined with AND.
 /// String filters take the API's lowercase values (`professional`, `female`, `young_adult`,
 /// `studio`, `east_asian`...); a value outside the documented set is refused before sending.
 #[derive(Clone, Debug, Default, PartialEq, Serialize)]
@@ -275,7 +275,7 @@ impl PhotoAvatarList {
     }
 }
 
-/// The request of [`Avatars::create_instant`](crate::api::v1::avatars::Avatars::create_instant)None.
+/// The request of [`Avatars::create_instant`](crate::api::v1::avatars::Avatars::create_instant).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct CreateInstantAvatar {
     /// The filmed source video (1080p at 30 fps recommended; larger input is scaled down).
@@ -305,7 +305,7 @@ impl Avatars<'_> {
     }
 
     /// Starts making an instant avatar from a filmed video. Costs 100 credits. There is no
-    /// status operation: find `avatar_id` in [`Avatars::list_custom`](crate::api::v1::avatars::Avatars::list_custom)None until its
+    /// status operation: find `avatar_id` in [`Avatars::list_custom`](crate::api::v1::avatars::Avatars::list_custom) until its
     /// status is [`AvatarStatus::Ready`] or [`AvatarStatus::Failed`] (D64).
     pub fn create_instant(&self, request: &CreateInstantAvatar) -> Result<CreatedAvatar> {
         let op = &CREATE_INSTANT_AVATAR;

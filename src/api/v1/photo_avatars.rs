@@ -189,7 +189,7 @@ impl PhotoLook {
     }
 }
 
-/// The request of [`PhotoAvatars::generate_photo`](crate::api::v1::photo_avatars::PhotoAvatars::generate_photo)None.
+/// The request of [`PhotoAvatars::generate_photo`](crate::api::v1::photo_avatars::PhotoAvatars::generate_photo).
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct GenerateAvatarPhoto {
     #[serde(flatten)]
@@ -199,7 +199,7 @@ pub struct GenerateAvatarPhoto {
     pub image_url: Option<String>,
 }
 
-/// The request of [`PhotoAvatars::generate_new_look`](crate::api::v1::photo_avatars::PhotoAvatars::generate_new_look)None: a new look for the person in
+/// The request of [`PhotoAvatars::generate_new_look`](crate::api::v1::photo_avatars::PhotoAvatars::generate_new_look): a new look for the person in
 /// `image_url`.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct GenerateAvatarNewLook {
@@ -240,7 +240,7 @@ impl PhotoGeneration {
     }
 }
 
-/// The request of [`PhotoAvatars::add_motion`](crate::api::v1::photo_avatars::PhotoAvatars::add_motion)None and `V2::add_photo_avatar_motion`.
+/// The request of [`PhotoAvatars::add_motion`](crate::api::v1::photo_avatars::PhotoAvatars::add_motion) and `V2::add_photo_avatar_motion`.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct AddPhotoAvatarMotion {
     /// The photo to animate (one of a generation's `image_url_list`, or your own).
@@ -322,14 +322,14 @@ pub struct PhotoAvatars<'c> {
 
 impl PhotoAvatars<'_> {
     /// Starts generating four portrait photos of an AI person (async, 2-5 minutes; 0.2
-    /// credits). Poll with [`PhotoAvatars::get_generation`](crate::api::v1::photo_avatars::PhotoAvatars::get_generation)None.
+    /// credits). Poll with [`PhotoAvatars::get_generation`](crate::api::v1::photo_avatars::PhotoAvatars::get_generation).
     pub fn generate_photo(&self, request: &GenerateAvatarPhoto) -> Result<CreatedPhotoGeneration> {
         let op = &GENERATE_AVATAR_PHOTO;
         self.client.request(op, request)
     }
 
     /// Starts generating four new looks of the person in a photo (async; 0.2 credits). Poll
-    /// with [`PhotoAvatars::get_generation`](crate::api::v1::photo_avatars::PhotoAvatars::get_generation)None.
+    /// with [`PhotoAvatars::get_generation`](crate::api::v1::photo_avatars::PhotoAvatars::get_generation).
     pub fn generate_new_look(
         &self,
         request: &GenerateAvatarNewLook,
@@ -345,8 +345,8 @@ impl PhotoAvatars<'_> {
     }
 
     /// Starts animating a photo into a photo avatar (async, 2-3 minutes; 2-3 credits by
-    /// model). Poll with [`PhotoAvatars::get_motion`](crate::api::v1::photo_avatars::PhotoAvatars::get_motion)None; the avatar also appears in
-    /// [`Avatars::list_photo`](crate::api::v1::avatars::Avatars::list_photo)None.
+    /// model). Poll with [`PhotoAvatars::get_motion`](crate::api::v1::photo_avatars::PhotoAvatars::get_motion); the avatar also appears in
+    /// [`Avatars::list_photo`](crate::api::v1::avatars::Avatars::list_photo).
     pub fn add_motion(&self, request: &AddPhotoAvatarMotion) -> Result<CreatedMotion> {
         let op = &ADD_PHOTO_AVATAR_MOTION;
         self.client.request(op, request)

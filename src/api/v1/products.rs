@@ -164,7 +164,7 @@ pub struct Product {
     pub extra: Map<String, Value>,
 }
 
-/// The request of [`Products::create`](crate::api::v1::products::Products::create)None and `V2::create_product`. Either a page to
+/// The request of [`Products::create`](crate::api::v1::products::Products::create) and `V2::create_product`. Either a page to
 /// read the product from (`url`), or a description by hand starting with `name`; at least
 /// one of the two is required (D57). With a URL the service fills in what it can read.
 #[derive(Clone, Debug, Default, PartialEq, Serialize)]
@@ -200,7 +200,7 @@ impl CreateProduct {
     }
 }
 
-/// The request of [`Products::update`](crate::api::v1::products::Products::update)None and `V2::update_product`: unset members keep
+/// The request of [`Products::update`](crate::api::v1::products::Products::update) and `V2::update_product`: unset members keep
 /// their value; `media`, when set, replaces the whole list.
 #[derive(Clone, Debug, Default, PartialEq, Serialize)]
 pub struct UpdateProduct {

@@ -54,7 +54,7 @@ pub enum Speech {
     Audio { url: String },
 }
 
-/// The request of [`Videos::create_from_talking_avatar`](crate::api::v1::videos::Videos::create_from_talking_avatar)None.
+/// The request of [`Videos::create_from_talking_avatar`](crate::api::v1::videos::Videos::create_from_talking_avatar).
 #[derive(Clone, Debug, PartialEq)]
 pub struct CreateTalkingAvatarVideo {
     pub speech: Speech,
@@ -289,9 +289,9 @@ pub struct AvatarChoice {
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum TemplateType {
-    /// The template library ([`Templates::list`](crate::api::v1::templates::Templates::list)None).
+    /// The template library ([`Templates::list`](crate::api::v1::templates::Templates::list)).
     Common,
-    /// Your templates ([`Templates::list_custom`](crate::api::v1::templates::Templates::list_custom)None).
+    /// Your templates ([`Templates::list_custom`](crate::api::v1::templates::Templates::list_custom)).
     User,
 }
 
@@ -381,7 +381,7 @@ fn source_json(source: &MediaSource) -> Value {
     }
 }
 
-/// The request of [`Videos::create_with_template`](crate::api::v1::videos::Videos::create_with_template)None.
+/// The request of [`Videos::create_with_template`](crate::api::v1::videos::Videos::create_with_template).
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct CreateVideoWithTemplate {
     pub template_id: i64,
@@ -396,7 +396,7 @@ pub struct CreateVideoWithTemplate {
     pub voice_id: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub caption: Option<bool>,
-    /// Background music, from [`MusicTracks::list`](crate::api::v1::music::MusicTracks::list)None or [`MusicTracks::list_custom`](crate::api::v1::music::MusicTracks::list_custom)None.
+    /// Background music, from [`MusicTracks::list`](crate::api::v1::music::MusicTracks::list) or [`MusicTracks::list_custom`](crate::api::v1::music::MusicTracks::list_custom).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub music_id: Option<i64>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -434,7 +434,7 @@ pub struct LegacyVariable {
     pub properties: Map<String, Value>,
 }
 
-/// The request of [`Videos::create_with_variables`](crate::api::v1::videos::Videos::create_with_variables)None, the older template render
+/// The request of [`Videos::create_with_variables`](crate::api::v1::videos::Videos::create_with_variables), the older template render
 /// (D13). Prefer [`CreateVideoWithTemplate`].
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct CreateVideoWithVariables {
@@ -482,7 +482,7 @@ pub enum ProductTemplateType {
 }
 
 /// A video about a stored product (created with `create_product`): the request of
-/// [`Videos::create_preview`](crate::api::v1::videos::Videos::create_preview)None and the core of [`CreateVideoFromUrl`].
+/// [`Videos::create_preview`](crate::api::v1::videos::Videos::create_preview) and the core of [`CreateVideoFromUrl`].
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct ProductVideo {
     pub product_id: String,
@@ -498,7 +498,7 @@ pub struct ProductVideo {
     pub template_id: Option<i64>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub voice_id: Option<String>,
-    /// A `name` from [`VisualStyles::list`](crate::api::v1::visual_styles::VisualStyles::list)None.
+    /// A `name` from [`VisualStyles::list`](crate::api::v1::visual_styles::VisualStyles::list).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub visual_style: Option<String>,
     /// Your own script instead of an AI-written one.
@@ -530,7 +530,7 @@ impl ProductVideo {
     }
 }
 
-/// The request of [`Videos::create_from_url`](crate::api::v1::videos::Videos::create_from_url)None: a [`ProductVideo`] plus the options
+/// The request of [`Videos::create_from_url`](crate::api::v1::videos::Videos::create_from_url): a [`ProductVideo`] plus the options
 /// only the final render has.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct CreateVideoFromUrl {
@@ -554,7 +554,7 @@ impl From<ProductVideo> for CreateVideoFromUrl {
 
 impl Videos<'_> {
     /// Starts rendering a template with its variables replaced; poll the returned project
-    /// with [`Projects::get`](crate::api::v1::projects::Projects::get)None or [`Client::wait_for_project`]. Costs credits.
+    /// with [`Projects::get`](crate::api::v1::projects::Projects::get) or [`Client::wait_for_project`]. Costs credits.
     pub fn create_with_template(
         &self,
         request: &CreateVideoWithTemplate,
@@ -564,7 +564,7 @@ impl Videos<'_> {
     }
 
     /// Starts the legacy template render (D13); poll like
-    /// [`Videos::create_with_template`](crate::api::v1::videos::Videos::create_with_template)None. Costs credits.
+    /// [`Videos::create_with_template`](crate::api::v1::videos::Videos::create_with_template). Costs credits.
     pub fn create_with_variables(
         &self,
         request: &CreateVideoWithVariables,
@@ -574,14 +574,14 @@ impl Videos<'_> {
     }
 
     /// Starts rendering a marketing video of a stored product; poll the returned project
-    /// with [`Projects::get`](crate::api::v1::projects::Projects::get)None or [`Client::wait_for_project`]. Costs credits.
+    /// with [`Projects::get`](crate::api::v1::projects::Projects::get) or [`Client::wait_for_project`]. Costs credits.
     pub fn create_from_url(&self, request: &CreateVideoFromUrl) -> Result<CreatedProject> {
         let op = &CREATE_VIDEO_FROM_URL;
         self.client.request(op, request)
     }
 
     /// Starts a cheaper preview render of a product video (half the credits of a full
-    /// render); poll it like [`Videos::create_from_url`](crate::api::v1::videos::Videos::create_from_url)None.
+    /// render); poll it like [`Videos::create_from_url`](crate::api::v1::videos::Videos::create_from_url).
     pub fn create_preview(&self, request: &ProductVideo) -> Result<CreatedProject> {
         let op = &CREATE_PREVIEW_VIDEO;
         self.client.request(op, request)

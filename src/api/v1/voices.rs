@@ -31,7 +31,7 @@ pub(crate) static LIST_VOICES: Endpoint<VoiceList> = Endpoint::new(Operation {
     ..Operation::BASE
 });
 
-/// Filters and paging of [`Voices::list`](crate::api::v1::voices::Voices::list)None. Pages start at 1; the API's default page
+/// Filters and paging of [`Voices::list`](crate::api::v1::voices::Voices::list). Pages start at 1; the API's default page
 /// size is 10, at most 100.
 #[derive(Clone, Debug, Default, PartialEq, Serialize)]
 pub struct VoiceFilter {

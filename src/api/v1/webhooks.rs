@@ -177,7 +177,7 @@ impl fmt::Debug for WebhookEndpoint {
     }
 }
 
-/// The request of [`Webhooks::create_endpoint`](crate::api::v1::webhooks::Webhooks::create_endpoint)None.
+/// The request of [`Webhooks::create_endpoint`](crate::api::v1::webhooks::Webhooks::create_endpoint).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct CreateWebhookEndpoint {
     /// Where deliveries go; the API accepts HTTPS URLs only.
@@ -203,7 +203,7 @@ impl CreateWebhookEndpoint {
     }
 }
 
-/// The request of [`Webhooks::update_endpoint`](crate::api::v1::webhooks::Webhooks::update_endpoint)None: only the members set are changed.
+/// The request of [`Webhooks::update_endpoint`](crate::api::v1::webhooks::Webhooks::update_endpoint): only the members set are changed.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
 pub struct UpdateWebhookEndpoint {
     #[serde(skip_serializing_if = "Option::is_none")]

@@ -103,7 +103,7 @@ impl Serialize for ProductInfo {
     }
 }
 
-/// The request of [`Scripts::create`](crate::api::v2::ai_scripts::Scripts::create)None.
+/// The request of [`Scripts::create`](crate::api::v2::ai_scripts::Scripts::create).
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct CreateAiScripts {
     /// A lowercase English language name (`english`, `spanish`...; D26).
@@ -229,7 +229,7 @@ pub struct Scripts<'c> {
 
 impl Scripts<'_> {
     /// Starts writing scripts for a product (async, costs credits: 0.2 a call); poll with
-    /// [`Scripts::get_result`](crate::api::v2::ai_scripts::Scripts::get_result)None, usually done within a minute.
+    /// [`Scripts::get_result`](crate::api::v2::ai_scripts::Scripts::get_result), usually done within a minute.
     pub fn create(&self, request: &CreateAiScripts) -> Result<CreatedAiScripts> {
         let op = &CREATE_AI_SCRIPTS;
         self.client.request(op, request)

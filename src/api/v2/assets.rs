@@ -42,7 +42,7 @@ pub(crate) static CREATE_UPLOAD_URL: Endpoint<UploadUrl> = Endpoint::new(Operati
     ..Operation::BASE
 });
 
-/// The request of [`Assets::create_upload_url`](crate::api::v2::assets::Assets::create_upload_url)None.
+/// The request of [`Assets::create_upload_url`](crate::api::v2::assets::Assets::create_upload_url).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct CreateUploadUrl {
     pub filename: String,

@@ -82,7 +82,7 @@ pub(crate) static LIST_PRODUCT_AVATARS: Endpoint<ProductAvatarList> = Endpoint::
     ..Operation::BASE
 });
 
-/// Filters and page of [`Avatars::list_public`](crate::api::v2::avatars::Avatars::list_public)None; all optional, combined with AND. Pages
+/// Filters and page of [`Avatars::list_public`](crate::api::v2::avatars::Avatars::list_public); all optional, combined with AND. Pages
 /// start at 1; the API's default page size is 10, at most 100.
 #[derive(Clone, Debug, Default, PartialEq, Serialize)]
 pub struct PublicAvatarFilter {
@@ -113,8 +113,8 @@ pub enum AvatarStatusFilter {
     Failed,
 }
 
-/// Search, status filter and page of [`Avatars::list_custom`](crate::api::v2::avatars::Avatars::list_custom)None and
-/// [`Avatars::list_photo`](crate::api::v2::avatars::Avatars::list_photo)None (both take the same query).
+/// Search, status filter and page of [`Avatars::list_custom`](crate::api::v2::avatars::Avatars::list_custom) and
+/// [`Avatars::list_photo`](crate::api::v2::avatars::Avatars::list_photo) (both take the same query).
 #[derive(Clone, Debug, Default, PartialEq, Serialize)]
 pub struct CustomAvatarFilter {
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -256,7 +256,7 @@ pub struct CustomAvatarList {
     pub avatars: Vec<CustomAvatar>,
 }
 
-/// One of your photo avatars (made with [`PhotoAvatars::add_motion`](crate::api::v2::photo_avatars::PhotoAvatars::add_motion)None).
+/// One of your photo avatars (made with [`PhotoAvatars::add_motion`](crate::api::v2::photo_avatars::PhotoAvatars::add_motion)).
 #[derive(Clone, Debug, PartialEq, Deserialize)]
 pub struct PhotoAvatar {
     #[serde(alias = "avatar_id", deserialize_with = "de::lenient_i64")]
@@ -280,7 +280,7 @@ pub struct PhotoAvatarList {
     pub avatars: Vec<PhotoAvatar>,
 }
 
-/// One of your product avatars (made with [`ProductAvatars::add_motion`](crate::api::v2::product_avatars::ProductAvatars::add_motion)None); this list names
+/// One of your product avatars (made with [`ProductAvatars::add_motion`](crate::api::v2::product_avatars::ProductAvatars::add_motion)); this list names
 /// the id `avatar_id` (D17).
 #[derive(Clone, Debug, PartialEq, Deserialize)]
 pub struct ProductAvatar {
@@ -330,7 +330,7 @@ impl Avatars<'_> {
     }
 
     /// One page of your photo avatars; a new one shows as processing until its motion task
-    /// ends (see [`PhotoAvatars::get_motion`](crate::api::v2::photo_avatars::PhotoAvatars::get_motion)None).
+    /// ends (see [`PhotoAvatars::get_motion`](crate::api::v2::photo_avatars::PhotoAvatars::get_motion)).
     pub fn list_photo(&self, filter: &CustomAvatarFilter) -> Result<PhotoAvatarList> {
         let op = &LIST_PHOTO_AVATARS;
         self.client.request(op, filter)

@@ -77,7 +77,7 @@ pub enum PlaybackType {
     NormalReverseByAudio,
 }
 
-/// The request of [`LipSync::create`](crate::api::v2::lip_sync::LipSync::create)None: public, direct, non-expiring URLs.
+/// The request of [`LipSync::create`](crate::api::v2::lip_sync::LipSync::create): public, direct, non-expiring URLs.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct CreateLipSync {
     pub video_url: String,
@@ -133,7 +133,7 @@ pub struct LipSync<'c> {
 }
 
 impl LipSync<'_> {
-    /// Starts redubbing `video_url` with `audio_url`; poll with [`LipSync::get`](crate::api::v2::lip_sync::LipSync::get)None.
+    /// Starts redubbing `video_url` with `audio_url`; poll with [`LipSync::get`](crate::api::v2::lip_sync::LipSync::get).
     pub fn create(&self, request: &CreateLipSync) -> Result<CreatedLipSync> {
         let op = &CREATE_LIP_SYNC_VIDEO;
         self.client.request(op, request)

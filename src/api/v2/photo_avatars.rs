@@ -127,7 +127,7 @@ pub(crate) static GENERATE_AVATAR_PHOTO: Endpoint<CreatedPhotoGeneration> =
         ..Operation::BASE
     });
 
-/// The request of [`PhotoAvatars::generate_photo`](crate::api::v2::photo_avatars::PhotoAvatars::generate_photo)None. `new` takes the required members; set the
+/// The request of [`PhotoAvatars::generate_photo`](crate::api::v2::photo_avatars::PhotoAvatars::generate_photo). `new` takes the required members; set the
 /// optional ones on the result.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct GenerateAvatarPhoto {
@@ -222,7 +222,7 @@ pub struct PhotoAvatars<'c> {
 
 impl PhotoAvatars<'_> {
     /// Starts generating four AI portraits (async, costs credits: 0.2 a call); poll with
-    /// [`PhotoAvatars::get_generation`](crate::api::v2::photo_avatars::PhotoAvatars::get_generation)None (typically 2–5 minutes).
+    /// [`PhotoAvatars::get_generation`](crate::api::v2::photo_avatars::PhotoAvatars::get_generation) (typically 2–5 minutes).
     pub fn generate_photo(&self, request: &GenerateAvatarPhoto) -> Result<CreatedPhotoGeneration> {
         let op = &GENERATE_AVATAR_PHOTO;
         self.client.request(op, request)
@@ -235,7 +235,7 @@ impl PhotoAvatars<'_> {
     }
 
     /// Animates a portrait into a photo avatar (async, costs credits by motion model); poll
-    /// with [`PhotoAvatars::get_motion`](crate::api::v2::photo_avatars::PhotoAvatars::get_motion)None. The avatar appears in [`Avatars::list_photo`](crate::api::v2::avatars::Avatars::list_photo)None
+    /// with [`PhotoAvatars::get_motion`](crate::api::v2::photo_avatars::PhotoAvatars::get_motion). The avatar appears in [`Avatars::list_photo`](crate::api::v2::avatars::Avatars::list_photo)
     /// at once, as processing.
     pub fn add_motion(&self, request: &AddPhotoAvatarMotion) -> Result<CreatedMotion> {
         let op = &ADD_PHOTO_AVATAR_MOTION;

@@ -180,7 +180,7 @@ pub enum ImageAspectRatio {
     Square,
 }
 
-/// The request of [`ProductAvatars::generate_images`](crate::api::v2::product_avatars::ProductAvatars::generate_images)None.
+/// The request of [`ProductAvatars::generate_images`](crate::api::v2::product_avatars::ProductAvatars::generate_images).
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct GenerateProductAvatarImages {
     pub product_image_url: String,
@@ -263,7 +263,7 @@ impl ImageBatch {
     }
 }
 
-/// The request of [`ProductAvatars::add_motion`](crate::api::v2::product_avatars::ProductAvatars::add_motion)None.
+/// The request of [`ProductAvatars::add_motion`](crate::api::v2::product_avatars::ProductAvatars::add_motion).
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct AddProductAvatarMotion {
     /// A completed image of one of your batches.
@@ -288,7 +288,7 @@ pub struct ProductAvatars<'c> {
 impl ProductAvatars<'_> {
     /// Starts generating images of an avatar presenting a product (async, a batch of
     /// `num_images`; costs credits, at a price the docs do not state); poll with
-    /// [`ProductAvatars::get_generation`](crate::api::v2::product_avatars::ProductAvatars::get_generation)None. Less documented (D14).
+    /// [`ProductAvatars::get_generation`](crate::api::v2::product_avatars::ProductAvatars::get_generation). Less documented (D14).
     pub fn generate_images(
         &self,
         request: &GenerateProductAvatarImages,
@@ -304,8 +304,8 @@ impl ProductAvatars<'_> {
     }
 
     /// Turns a completed generated image into a product avatar (async, costs credits); poll
-    /// with [`ProductAvatars::get_motion`](crate::api::v2::product_avatars::ProductAvatars::get_motion)None. The avatar appears in
-    /// [`Avatars::list_product`](crate::api::v2::avatars::Avatars::list_product)None at once, as processing.
+    /// with [`ProductAvatars::get_motion`](crate::api::v2::product_avatars::ProductAvatars::get_motion). The avatar appears in
+    /// [`Avatars::list_product`](crate::api::v2::avatars::Avatars::list_product) at once, as processing.
     pub fn add_motion(&self, request: &AddProductAvatarMotion) -> Result<CreatedMotion> {
         let op = &ADD_PRODUCT_AVATAR_MOTION;
         self.client.request(op, request)

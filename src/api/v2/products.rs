@@ -255,7 +255,7 @@ pub struct ScriptSpec {
     pub language: String,
 }
 
-/// The request of [`Products::create_video`](crate::api::v2::products::Products::create_video)None.
+/// The request of [`Products::create_video`](crate::api::v2::products::Products::create_video).
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct CreateProductVideo {
     /// From `create_product`.
@@ -275,7 +275,7 @@ pub struct CreateProductVideo {
     pub webhook_url: Option<String>,
 }
 
-/// The request of [`Products::create_previews`](crate::api::v2::products::Products::create_previews)None: the same settings as a product video,
+/// The request of [`Products::create_previews`](crate::api::v2::products::Products::create_previews): the same settings as a product video,
 /// with one preview per visual style.
 #[derive(Clone, Debug, PartialEq)]
 pub struct CreateProductPreviews {
@@ -325,7 +325,7 @@ impl Serialize for CreateProductPreviews {
     }
 }
 
-/// What [`Products::create_previews`](crate::api::v2::products::Products::create_previews)None accepted: one entry per requested style.
+/// What [`Products::create_previews`](crate::api::v2::products::Products::create_previews) accepted: one entry per requested style.
 #[derive(Clone, Debug, PartialEq, Deserialize)]
 pub struct PreviewBatch {
     #[serde(default)]
@@ -335,7 +335,7 @@ pub struct PreviewBatch {
 }
 
 /// One style of a preview batch: a `preview_id` when accepted, an `err_msg` when not. The
-/// preview then shows up in [`Products::list_previews`](crate::api::v2::products::Products::list_previews)None with `id == preview_id` (D63).
+/// preview then shows up in [`Products::list_previews`](crate::api::v2::products::Products::list_previews) with `id == preview_id` (D63).
 #[derive(Clone, Debug, PartialEq, Deserialize)]
 pub struct PreviewSubmission {
     #[serde(default)]
@@ -444,15 +444,15 @@ impl Products<'_> {
     }
 
     /// Starts rendering a marketing video of a product and returns its id at once; poll it
-    /// with [`Products::get_video`](crate::api::v2::products::Products::get_video)None (renders take 5–10 minutes). Costs credits.
+    /// with [`Products::get_video`](crate::api::v2::products::Products::get_video) (renders take 5–10 minutes). Costs credits.
     pub fn create_video(&self, request: &CreateProductVideo) -> Result<CreatedVideo> {
         let op = &CREATE_VIDEO_FROM_PRODUCT;
         self.client.request(op, request)
     }
 
     /// Starts cheap preview renders of a product, one per visual style. There is no
-    /// per-preview poll: watch [`Products::list_previews`](crate::api::v2::products::Products::list_previews)None for items whose `id` is the
-    /// `preview_id`, then render the chosen one with [`Products::render_preview`](crate::api::v2::products::Products::render_preview)None. Costs
+    /// per-preview poll: watch [`Products::list_previews`](crate::api::v2::products::Products::list_previews) for items whose `id` is the
+    /// `preview_id`, then render the chosen one with [`Products::render_preview`](crate::api::v2::products::Products::render_preview). Costs
     /// preview credits.
     pub fn create_previews(&self, request: &CreateProductPreviews) -> Result<PreviewBatch> {
         let op = &CREATE_PRODUCT_PREVIEWS;
@@ -460,7 +460,7 @@ impl Products<'_> {
     }
 
     /// Turns a finished preview into the full video (async, poll with
-    /// [`Products::get_video`](crate::api::v2::products::Products::get_video)None). Costs credits.
+    /// [`Products::get_video`](crate::api::v2::products::Products::get_video)). Costs credits.
     pub fn render_preview(&self, preview_id: &str) -> Result<CreatedVideo> {
         let op = &RENDER_PRODUCT_PREVIEW;
         self.client.fetch(op, &json!({ "preview_id": preview_id }))

@@ -85,12 +85,12 @@ pub(crate) static LIST_TRANSLATION_LANGUAGES: Endpoint<Languages> = Endpoint::ne
 // ---------------------------------------------------------------------------
 // Typed API
 
-/// The request of [`Translations::create`](crate::api::v2::translation::Translations::create)None.
+/// The request of [`Translations::create`](crate::api::v2::translation::Translations::create).
 #[derive(Clone, Debug, Default, PartialEq, Serialize)]
 pub struct CreateVideoTranslation {
     /// The video to translate: up to 3 minutes, MP4, MOV or AVI.
     pub video_url: String,
-    /// A name from [`Translations::list_languages`](crate::api::v2::translation::Translations::list_languages)None (`spanish`, not `es`: D26).
+    /// A name from [`Translations::list_languages`](crate::api::v2::translation::Translations::list_languages) (`spanish`, not `es`: D26).
     pub output_language: String,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub title: Option<String>,
@@ -177,7 +177,7 @@ pub struct Translations<'c> {
 }
 
 impl Translations<'_> {
-    /// Starts translating and dubbing a video; poll it with [`Translations::get`](crate::api::v2::translation::Translations::get)None
+    /// Starts translating and dubbing a video; poll it with [`Translations::get`](crate::api::v2::translation::Translations::get)
     /// (10–20 minutes). Costs credits by the length of the video.
     pub fn create(&self, request: &CreateVideoTranslation) -> Result<CreatedTranslation> {
         let op = &CREATE_VIDEO_TRANSLATION;

@@ -209,7 +209,7 @@ pub enum VoiceInput {
     Audio { voice_id: String, audio_url: String },
 }
 
-/// The request of [`Videos::create_from_avatar`](crate::api::v2::videos::Videos::create_from_avatar)None.
+/// The request of [`Videos::create_from_avatar`](crate::api::v2::videos::Videos::create_from_avatar).
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct CreateAvatarVideo {
     pub avatar: AvatarRef,
@@ -415,10 +415,10 @@ impl TemplateVariable {
     }
 }
 
-/// The request of [`Videos::create_with_template`](crate::api::v2::videos::Videos::create_with_template)None.
+/// The request of [`Videos::create_with_template`](crate::api::v2::videos::Videos::create_with_template).
 #[derive(Clone, Debug, Default, PartialEq, Serialize)]
 pub struct CreateTemplateVideo {
-    /// From [`Templates::list`](crate::api::v2::templates::Templates::list)None or [`Templates::list_custom`](crate::api::v2::templates::Templates::list_custom)None.
+    /// From [`Templates::list`](crate::api::v2::templates::Templates::list) or [`Templates::list_custom`](crate::api::v2::templates::Templates::list_custom).
     pub template_id: i64,
     /// Text-to-speech language, a lowercase English name (`english`).
     pub voice_language: String,
@@ -576,7 +576,7 @@ pub struct Videos<'c> {
 
 impl Videos<'_> {
     /// Starts a talking-avatar render and returns its id at once; poll it with
-    /// [`Videos::get_avatar_video`](crate::api::v2::videos::Videos::get_avatar_video)None (renders take minutes). Costs credits when accepted.
+    /// [`Videos::get_avatar_video`](crate::api::v2::videos::Videos::get_avatar_video) (renders take minutes). Costs credits when accepted.
     pub fn create_from_avatar(&self, request: &CreateAvatarVideo) -> Result<CreatedVideo> {
         let op = &CREATE_VIDEO_FROM_AVATAR;
         self.client.request(op, request)
@@ -589,7 +589,7 @@ impl Videos<'_> {
     }
 
     /// Starts rendering a template with its variables replaced and returns the id at once;
-    /// poll it with [`Videos::get_template_video`](crate::api::v2::videos::Videos::get_template_video)None. Costs credits when accepted.
+    /// poll it with [`Videos::get_template_video`](crate::api::v2::videos::Videos::get_template_video). Costs credits when accepted.
     pub fn create_with_template(&self, request: &CreateTemplateVideo) -> Result<CreatedVideo> {
         let op = &CREATE_VIDEO_WITH_TEMPLATE;
         self.client.request(op, request)

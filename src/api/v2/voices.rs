@@ -44,7 +44,7 @@ pub(crate) static LIST_CUSTOM_VOICES: Endpoint<CustomVoiceList> = Endpoint::new(
     ..Operation::BASE
 });
 
-/// Filters and page of [`Voices::list`](crate::api::v2::voices::Voices::list)None; all optional, combined with AND. Pages start at
+/// Filters and page of [`Voices::list`](crate::api::v2::voices::Voices::list); all optional, combined with AND. Pages start at
 /// 1; the API's default page size is 10, at most 100.
 #[derive(Clone, Debug, Default, PartialEq, Serialize)]
 pub struct LibraryVoiceFilter {
