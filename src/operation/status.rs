@@ -104,6 +104,30 @@ pub static AVATAR_STATUS: StatusValues = StatusValues {
     words: true,
 };
 
+/// The words most v2 tasks use in `status` (videos, translations, products, AI scripts,
+/// photo and product avatars).
+pub static V2_TASK_STATUS: StatusValues = StatusValues {
+    members: &["status"],
+    values: &[
+        ("pending", TaskStatus::Pending),
+        ("processing", TaskStatus::Processing),
+        ("completed", TaskStatus::Succeeded),
+        ("failed", TaskStatus::Failed),
+    ],
+    words: true,
+};
+
+/// Photo generation's `status`, the same in v1 and v2.
+pub static PHOTO_GENERATION_STATUS: StatusValues = StatusValues {
+    members: &["status"],
+    values: &[
+        ("in_progress", TaskStatus::Processing),
+        ("success", TaskStatus::Succeeded),
+        ("error", TaskStatus::Failed),
+    ],
+    words: true,
+};
+
 impl StatusValues {
     /// The status of one raw value.
     pub fn read(&self, raw: &Value) -> TaskStatus {

@@ -77,15 +77,7 @@ pub(crate) static PHOTO_GENERATION: TaskKind = TaskKind {
     poll: GET_PHOTO_GENERATION.op(),
     found: Found::ById("photo_id"),
     id_members: &["photo_id"],
-    status: StatusForm::Values(&StatusValues {
-        members: &["status"],
-        values: &[
-            ("in_progress", TaskStatus::Processing),
-            ("success", TaskStatus::Succeeded),
-            ("error", TaskStatus::Failed),
-        ],
-        words: true,
-    }),
+    status: StatusForm::Values(&crate::operation::status::PHOTO_GENERATION_STATUS),
     events: &["generated_image_success", "generated_image_failed"],
 };
 

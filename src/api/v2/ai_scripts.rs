@@ -65,16 +65,7 @@ pub(crate) static AI_SCRIPTS: TaskKind = TaskKind {
     poll: GET_AI_SCRIPTS_RESULT.op(),
     found: Found::ById("task_id"),
     id_members: &["task_id"],
-    status: StatusForm::Values(&StatusValues {
-        members: &["status"],
-        values: &[
-            ("pending", TaskStatus::Pending),
-            ("processing", TaskStatus::Processing),
-            ("completed", TaskStatus::Succeeded),
-            ("failed", TaskStatus::Failed),
-        ],
-        words: true,
-    }),
+    status: StatusForm::Values(&crate::operation::status::V2_TASK_STATUS),
     events: &["generated_script_success", "generated_script_failed"],
 };
 

@@ -40,16 +40,7 @@ pub(crate) static MOTION: TaskKind = TaskKind {
     poll: GET_PHOTO_AVATAR_MOTION.op(),
     found: Found::ById("motion_id"),
     id_members: &["motion_id"],
-    status: StatusForm::Values(&StatusValues {
-        members: &["status"],
-        values: &[
-            ("pending", TaskStatus::Pending),
-            ("processing", TaskStatus::Processing),
-            ("completed", TaskStatus::Succeeded),
-            ("failed", TaskStatus::Failed),
-        ],
-        words: true,
-    }),
+    status: StatusForm::Values(&crate::operation::status::V2_TASK_STATUS),
     events: &[
         "generated_motion_success",
         "generated_motion_failed",
@@ -93,15 +84,7 @@ pub(crate) static PHOTO_GENERATION: TaskKind = TaskKind {
     poll: GET_PHOTO_GENERATION.op(),
     found: Found::ById("photo_id"),
     id_members: &["photo_id"],
-    status: StatusForm::Values(&StatusValues {
-        members: &["status"],
-        values: &[
-            ("in_progress", TaskStatus::Processing),
-            ("success", TaskStatus::Succeeded),
-            ("error", TaskStatus::Failed),
-        ],
-        words: true,
-    }),
+    status: StatusForm::Values(&crate::operation::status::PHOTO_GENERATION_STATUS),
     events: &["generated_image_success", "generated_image_failed"],
 };
 

@@ -35,16 +35,7 @@ pub(crate) static MOTION: TaskKind = TaskKind {
     poll: GET_PRODUCT_AVATAR_MOTION.op(),
     found: Found::ById("motion_id"),
     id_members: &["motion_id"],
-    status: StatusForm::Values(&StatusValues {
-        members: &["status"],
-        values: &[
-            ("pending", TaskStatus::Pending),
-            ("processing", TaskStatus::Processing),
-            ("completed", TaskStatus::Succeeded),
-            ("failed", TaskStatus::Failed),
-        ],
-        words: true,
-    }),
+    status: StatusForm::Values(&crate::operation::status::V2_TASK_STATUS),
     events: &[
         "generated_product_avatar_success",
         "generated_product_avatar_failed",

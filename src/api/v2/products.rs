@@ -143,16 +143,7 @@ pub(crate) static PRODUCT_PREVIEW: TaskKind = TaskKind {
         id_members: &["id", "preview_id"],
     },
     id_members: &["preview_id"],
-    status: StatusForm::Values(&StatusValues {
-        members: &["status"],
-        values: &[
-            ("pending", TaskStatus::Pending),
-            ("processing", TaskStatus::Processing),
-            ("completed", TaskStatus::Succeeded),
-            ("failed", TaskStatus::Failed),
-        ],
-        words: true,
-    }),
+    status: StatusForm::Values(&crate::operation::status::V2_TASK_STATUS),
     events: &[],
 };
 
@@ -172,16 +163,7 @@ pub(crate) static PRODUCT_VIDEO: TaskKind = TaskKind {
     poll: GET_PRODUCT_VIDEO.op(),
     found: Found::ById("product_video_id"),
     id_members: &["video_id", "product_video_id", "id"],
-    status: StatusForm::Values(&StatusValues {
-        members: &["status"],
-        values: &[
-            ("pending", TaskStatus::Pending),
-            ("processing", TaskStatus::Processing),
-            ("completed", TaskStatus::Succeeded),
-            ("failed", TaskStatus::Failed),
-        ],
-        words: true,
-    }),
+    status: StatusForm::Values(&crate::operation::status::V2_TASK_STATUS),
     events: &[
         "generated_product_video_success",
         "generated_product_video_failed",

@@ -56,16 +56,7 @@ pub(crate) static TRANSLATION: TaskKind = TaskKind {
     poll: GET_VIDEO_TRANSLATION.op(),
     found: Found::ById("video_translate_id"),
     id_members: &["video_translate_id", "id"],
-    status: StatusForm::Values(&StatusValues {
-        members: &["status"],
-        values: &[
-            ("pending", TaskStatus::Pending),
-            ("processing", TaskStatus::Processing),
-            ("completed", TaskStatus::Succeeded),
-            ("failed", TaskStatus::Failed),
-        ],
-        words: true,
-    }),
+    status: StatusForm::Values(&crate::operation::status::V2_TASK_STATUS),
     events: &[
         "generated_translate_video_success",
         "generated_translate_video_failed",

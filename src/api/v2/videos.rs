@@ -37,16 +37,7 @@ pub(crate) static AVATAR_VIDEO: TaskKind = TaskKind {
     poll: GET_AVATAR_VIDEO.op(),
     found: Found::ById("id"),
     id_members: &["video_id", "id"],
-    status: StatusForm::Values(&StatusValues {
-        members: &["status"],
-        values: &[
-            ("pending", TaskStatus::Pending),
-            ("processing", TaskStatus::Processing),
-            ("completed", TaskStatus::Succeeded),
-            ("failed", TaskStatus::Failed),
-        ],
-        words: true,
-    }),
+    status: StatusForm::Values(&crate::operation::status::V2_TASK_STATUS),
     events: &[
         "generated_avatar_video_success",
         "generated_avatar_video_failed",
@@ -160,16 +151,7 @@ pub(crate) static TEMPLATE_VIDEO: TaskKind = TaskKind {
     poll: GET_TEMPLATE_VIDEO.op(),
     found: Found::ById("video_id"),
     id_members: &["video_id", "id"],
-    status: StatusForm::Values(&StatusValues {
-        members: &["status"],
-        values: &[
-            ("pending", TaskStatus::Pending),
-            ("processing", TaskStatus::Processing),
-            ("completed", TaskStatus::Succeeded),
-            ("failed", TaskStatus::Failed),
-        ],
-        words: true,
-    }),
+    status: StatusForm::Values(&crate::operation::status::V2_TASK_STATUS),
     events: &[
         "generated_template_video_success",
         "generated_template_video_failed",
