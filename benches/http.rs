@@ -411,37 +411,22 @@ fn main() {
     eprintln!("TLS: cold calls, reconnects, client creation");
     let reused_log = dir.join("reused.log");
     let (_, mut log_end) = resumed_since(&reused_log, usize::MAX);
-    let cold_curl = run_with(
-        &bin("curl"),
-        &[&closing_base, "cold", &COLD_CALLS.to_string()],
-        &curl_tls,
-        false,
-    );
-    let (curl_cold_resumed, end) = resumed_since(&reused_log, log_end);
-    log_end = end;
-    let cold_jogg = run_with(
-        &bin("jogg"),
-        &[&closing_base, "cold", &COLD_CALLS.to_string()],
-        &jogg_tls,
-        false,
-    );
-    let (jogg_cold_resumed, end) = resumed_since(&reused_log, log_end);
-    log_end = end;
-    let same_curl = run_with(
-        &bin("curl"),
-        &[&closing_base, "same", &RECONNECTS.to_string()],
-        &curl_tls,
-        false,
-    );
-    let (curl_same_resumed, end) = resumed_since(&reused_log, log_end);
-    log_end = end;
-    let same_jogg = run_with(
-        &bin("jogg"),
-        &[&closing_base, "same", &RECONNECTS.to_string()],
-        &jogg_tls,
-        false,
-    );
-    let (jogg_same_resumed, _) = resumed_since(&reused_log, log_end);
+    // One program's run against the closing server, and the share of its handshakes resumed.
+    let mut closing = |program: &str, mode: &str, n: u64, env: &[(&str, &Path)]| {
+        let rates = run_with(
+            &bin(program),
+            &[&closing_base, mode, &n.to_string()],
+            env,
+            false,
+        );
+        let (resumed, end) = resumed_since(&reused_log, log_end);
+        log_end = end;
+        (rates, resumed)
+    };
+    let (cold_curl, curl_cold_resumed) = closing("curl", "cold", COLD_CALLS, &curl_tls);
+    let (cold_jogg, jogg_cold_resumed) = closing("jogg", "cold", COLD_CALLS, &jogg_tls);
+    let (same_curl, curl_same_resumed) = closing("curl", "same", RECONNECTS, &curl_tls);
+    let (same_jogg, jogg_same_resumed) = closing("jogg", "same", RECONNECTS, &jogg_tls);
     let create = run_with(
         &bin("jogg"),
         &[&tls_base, "create", &CREATES.to_string()],
