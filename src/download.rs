@@ -435,7 +435,8 @@ fn open_part(part: &Path) -> Result<File> {
             format!("{shown} has other names (hard links); it is not written (remove it)"),
         ));
     }
-    blocking(&file).map_err(|e| io_error("path", format!("cannot write {shown}: {e}")))?;
+    crate::nonblocking::clear(&file)
+        .map_err(|e| io_error("path", format!("cannot write {shown}: {e}")))?;
     Ok(file)
 }
 
@@ -470,25 +471,6 @@ fn links(meta: &std::fs::Metadata) -> u64 {
 #[cfg(not(unix))]
 fn links(_: &std::fs::Metadata) -> u64 {
     1
-}
-
-/// Clears the non-blocking flag of a `.part` that turned out regular.
-#[cfg(unix)]
-fn blocking(file: &File) -> io::Result<()> {
-    use std::os::fd::AsRawFd;
-    let fd = file.as_raw_fd();
-    // SAFETY: fcntl on a descriptor `file` owns, reading then writing its status flags.
-    let flags = unsafe { libc::fcntl(fd, libc::F_GETFL) };
-    // SAFETY: as above.
-    if flags < 0 || unsafe { libc::fcntl(fd, libc::F_SETFL, flags & !libc::O_NONBLOCK) } < 0 {
-        return Err(io::Error::last_os_error());
-    }
-    Ok(())
-}
-
-#[cfg(not(unix))]
-fn blocking(_: &File) -> io::Result<()> {
-    Ok(())
 }
 
 /// A redirect's `Location` against the URL that sent it: absolute, scheme-relative,

@@ -91,6 +91,7 @@ pub mod hooks;
 mod inbox;
 mod limiter;
 mod log;
+mod nonblocking;
 #[cfg(feature = "internals")]
 pub mod operation;
 #[cfg(not(feature = "internals"))]

@@ -106,7 +106,8 @@ impl LocalFile {
         if !meta.is_file() {
             return Err(io_error(format!("{shown} is not a regular file")));
         }
-        blocking(&file).map_err(|e| io_error(format!("cannot read {shown}: {e}")))?;
+        crate::nonblocking::clear(&file)
+            .map_err(|e| io_error(format!("cannot read {shown}: {e}")))?;
         let len = meta.len();
         if len == 0 {
             return Err(io_error(format!(
@@ -168,25 +169,6 @@ fn open_without_blocking(path: &Path) -> io::Result<File> {
 #[cfg(not(unix))]
 fn open_without_blocking(path: &Path) -> io::Result<File> {
     File::open(path)
-}
-
-/// Clears the non-blocking flag of a file that turned out regular, so reads are plain reads.
-#[cfg(unix)]
-fn blocking(file: &File) -> io::Result<()> {
-    use std::os::fd::AsRawFd;
-    let fd = file.as_raw_fd();
-    // SAFETY: fcntl on a descriptor `file` owns, reading then writing its status flags.
-    let flags = unsafe { libc::fcntl(fd, libc::F_GETFL) };
-    // SAFETY: as above.
-    if flags < 0 || unsafe { libc::fcntl(fd, libc::F_SETFL, flags & !libc::O_NONBLOCK) } < 0 {
-        return Err(io::Error::last_os_error());
-    }
-    Ok(())
-}
-
-#[cfg(not(unix))]
-fn blocking(_: &File) -> io::Result<()> {
-    Ok(())
 }
 
 /// Why the PUT's body stopped early: told apart from a network error once ureq returns.
