@@ -6,8 +6,8 @@ mod common;
 
 use std::time::{Duration, Instant};
 
-use common::{config_for, mock_with};
-use jogg::{Client, CreateTalkingAvatarVideo, ErrorKind};
+use common::{config_for, create_video, mock_with};
+use jogg::{Client, ErrorKind};
 use jogg_mock::{Fault, MOCK_API_KEY, MockConfig, MockServer, PostWindow};
 use serde_json::json;
 
@@ -45,17 +45,6 @@ fn attempts(server: &MockServer, method: &str, path: &str) -> usize {
         .count()
 }
 
-fn create(c: &Client) -> jogg::Result<String> {
-    c.v1()
-        .videos()
-        .create_from_talking_avatar(&CreateTalkingAvatarVideo::from_script(
-            81,
-            "en-US-JennyNeural",
-            "Hello",
-        ))
-        .map(|p| p.project_id)
-}
-
 // ---------------------------------------------------------------------------------------------
 // GET: every fault is retried, and a transient one is ridden out.
 
@@ -63,7 +52,7 @@ fn create(c: &Client) -> jogg::Result<String> {
 fn get_recovers_from(fault: &str) {
     let server = server();
     let c = client_for(&server);
-    let id = create(&c).unwrap();
+    let id = create_video(&c, "Hello").unwrap();
     arm(&server, &format!("GET /v1/project {fault};times=1"));
     let p = c
         .v1()
@@ -129,7 +118,7 @@ fn get_retried_after_a_truncated_body() {
 fn slow_within_the_timeout_is_just_slow() {
     let server = server();
     let c = client_for(&server);
-    let id = create(&c).unwrap();
+    let id = create_video(&c, "Hello").unwrap();
     arm(&server, "GET /v1/project slow;ms=100");
     let started = Instant::now();
     c.v1().projects().get(&id).unwrap();
@@ -141,7 +130,7 @@ fn slow_within_the_timeout_is_just_slow() {
 fn two_failures_use_both_retries() {
     let server = server();
     let c = client_for(&server);
-    let id = create(&c).unwrap();
+    let id = create_video(&c, "Hello").unwrap();
     arm(&server, "GET /v1/project api50000;times=2");
     c.v1().projects().get(&id).unwrap();
     assert_eq!(attempts(&server, "GET", "/v1/project"), 3);
@@ -151,7 +140,7 @@ fn two_failures_use_both_retries() {
 fn three_failures_exhaust_the_retries() {
     let server = server();
     let c = client_for(&server);
-    let id = create(&c).unwrap();
+    let id = create_video(&c, "Hello").unwrap();
     arm(&server, "GET /v1/project http5xx;times=3");
     let e = c.v1().projects().get(&id).unwrap_err();
     assert_eq!(e.kind(), ErrorKind::Server, "{e}");
@@ -169,7 +158,7 @@ fn three_failures_exhaust_the_retries() {
 fn a_server_that_stays_slow_is_a_timeout_on_get() {
     let server = server();
     let c = client_for(&server);
-    let id = create(&c).unwrap();
+    let id = create_video(&c, "Hello").unwrap();
     arm(&server, &format!("GET /v1/project {SLOW}"));
     let e = c.v1().projects().get(&id).unwrap_err();
     assert_eq!(e.kind(), ErrorKind::Timeout, "{e}");
@@ -195,7 +184,7 @@ fn create_not_retried(fault: &str, code: ErrorKind, created: usize) {
     let server = server();
     let c = client_for(&server);
     arm(&server, &format!("POST {CREATE} {fault}"));
-    let e = create(&c).unwrap_err();
+    let e = create_video(&c, "Hello").unwrap_err();
     assert_eq!(e.kind(), code, "{fault}: {e}");
     assert!(e.maybe_processed(), "{fault}: the client cannot know: {e}");
     assert!(
@@ -251,7 +240,7 @@ fn create_refused_with_429_is_retried_and_made_once() {
         &server,
         &format!("POST {CREATE} http429;retry_after=0;times=1"),
     );
-    let id = create(&c).unwrap();
+    let id = create_video(&c, "Hello").unwrap();
     assert_eq!(attempts(&server, "POST", CREATE), 2);
     assert_eq!(server.projects_created(), 1);
     assert_eq!(c.v1().projects().get(&id).unwrap().id, id);
@@ -306,7 +295,7 @@ fn random_faults_never_duplicate_a_create() {
     let calls = 30;
     let (mut ok, mut maybe) = (0, 0);
     for _ in 0..calls {
-        match create(&c) {
+        match create_video(&c, "Hello") {
             Ok(_) => ok += 1,
             Err(e) if e.maybe_processed() => maybe += 1,
             // Three 429s in a row: refused every time, certainly not created.
@@ -343,7 +332,11 @@ fn batch_of_100(window_kind: PostWindow) {
     let threads: Vec<_> = (0..5)
         .map(|_| {
             let c = c.clone();
-            std::thread::spawn(move || (0..20).map(|_| create(&c)).collect::<Vec<_>>())
+            std::thread::spawn(move || {
+                (0..20)
+                    .map(|_| create_video(&c, "Hello"))
+                    .collect::<Vec<_>>()
+            })
         })
         .collect();
     let results: Vec<_> = threads
@@ -384,9 +377,9 @@ fn a_fixed_window_refuses_the_post_over_the_limit() {
     config.post_limit = 0;
     let c = Client::new(config).unwrap();
     for _ in 0..3 {
-        create(&c).unwrap();
+        create_video(&c, "Hello").unwrap();
     }
-    let e = create(&c).unwrap_err();
+    let e = create_video(&c, "Hello").unwrap_err();
     assert_eq!(e.kind(), ErrorKind::RateLimited);
     assert!(!e.maybe_processed());
     assert_eq!(server.projects_created(), 3);

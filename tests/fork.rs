@@ -10,7 +10,7 @@
 
 mod common;
 
-use jogg::{Client, CreateTalkingAvatarVideo};
+use jogg::Client;
 
 /// In the child: `rounds` polls of `id`, each of which must answer for `id`. Exit status 0 when
 /// all did, 1 for a reply about another project, 2 for an error, 3 for a panic.
@@ -54,18 +54,7 @@ fn exit_status(pid: libc::pid_t) -> i32 {
 fn forked_child_gets_its_own_connection_and_replies() {
     let server = common::mock(0);
     let client = common::client(&server);
-    let create = |script: &str| {
-        client
-            .v1()
-            .videos()
-            .create_from_talking_avatar(&CreateTalkingAvatarVideo::from_script(
-                81,
-                "en-US-JennyNeural",
-                script,
-            ))
-            .unwrap()
-            .project_id
-    };
+    let create = |script: &str| common::create_video(&client, script).unwrap();
     // Two projects; the requests leave one idle connection in the parent's pool.
     let (mine, theirs) = (create("parent"), create("child"));
     let before = server.connections_opened();

@@ -16,11 +16,8 @@ use std::collections::HashSet;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use common::{TempDir, config_for, mock_with};
-use jogg::{
-    Client, Config, CreateTalkingAvatarVideo, ErrorKind, LogLevel, LogSink, PostLimitFallback,
-    PostLimitScope,
-};
+use common::{TempDir, config_for, create_video, mock_with};
+use jogg::{Client, Config, ErrorKind, LogLevel, LogSink, PostLimitFallback, PostLimitScope};
 use jogg_mock::{MOCK_API_KEY, MockConfig, MockServer, PostWindow};
 use redis_server::RedisServer;
 use serde_json::{Value, json};
@@ -146,13 +143,16 @@ fn the_skew_hook_moves_the_host_clock() {
     // Nothing listens on port 1: the create takes the only slot for an hour, then fails to
     // connect.
     let now = Client::new(config.clone()).unwrap();
-    assert_eq!(create(&now).unwrap_err().kind(), ErrorKind::Connect);
+    assert_eq!(
+        create_video(&now, "Hello").unwrap_err().kind(),
+        ErrorKind::Connect
+    );
     // An hour and a bit later by its own clock, another client sees the slot expired (else it
     // would wait an hour: the deadline below fails the test first).
     config.skew_clock_for_tests(3_700_000);
     let later = Client::new(config).unwrap();
     let (done, result) = std::sync::mpsc::channel();
-    std::thread::spawn(move || done.send(create(&later).map_err(|e| e.kind())));
+    std::thread::spawn(move || done.send(create_video(&later, "Hello").map_err(|e| e.kind())));
     let result = result.recv_timeout(Duration::from_secs(30));
     assert_eq!(
         result,
@@ -213,17 +213,6 @@ fn killed_worker_host() {
 // ---------------------------------------------------------------------------------------------
 // The shared store failing.
 
-fn create(c: &Client) -> jogg::Result<String> {
-    c.v1()
-        .videos()
-        .create_from_talking_avatar(&CreateTalkingAvatarVideo::from_script(
-            81,
-            "en-US-JennyNeural",
-            "Hello",
-        ))
-        .map(|p| p.project_id)
-}
-
 fn redis_client(server: &MockServer, url: &str, log: Option<LogSink>) -> Client {
     let mut config = config_for(&server.base_url(), MOCK_API_KEY);
     config.post_limit_scope = PostLimitScope::Redis(url.to_string());
@@ -239,9 +228,9 @@ fn redis_stopped_mid_run_is_an_error_naming_it() {
     let server = mock(PostWindow::Sliding);
     let mut redis = RedisServer::start();
     let c = redis_client(&server, &redis.url(), None);
-    let project = create(&c).unwrap();
+    let project = create_video(&c, "Hello").unwrap();
     redis.stop();
-    let e = create(&c).unwrap_err();
+    let e = create_video(&c, "Hello").unwrap_err();
     assert_eq!(e.kind(), ErrorKind::LimiterStore, "{e}");
     assert_eq!(e.field(), Some("post_limit_scope"));
     assert!(e.message().contains(&redis.url()), "{e}");
@@ -262,10 +251,10 @@ fn redis_stopped_mid_run_falls_back_when_asked_and_logs_it() {
     let seen = lines.clone();
     let sink = LogSink::new(move |_, line| seen.lock().unwrap().push(line.to_string()));
     let c = redis_client(&server, &redis.url(), Some(sink));
-    create(&c).unwrap();
+    create_video(&c, "Hello").unwrap();
     redis.stop();
-    create(&c).unwrap();
-    create(&c).unwrap();
+    create_video(&c, "Hello").unwrap();
+    create_video(&c, "Hello").unwrap();
     assert_eq!(server.projects_created(), 3);
     let lines = lines.lock().unwrap();
     let fallbacks: Vec<_> = lines
@@ -283,7 +272,7 @@ fn an_unusable_host_directory_is_an_error_naming_it() {
     let mut config = config_for(&server.base_url(), MOCK_API_KEY);
     config.post_limit_scope = PostLimitScope::Host;
     config.post_limit_dir = Some(file.clone());
-    let e = create(&Client::new(config).unwrap()).unwrap_err();
+    let e = create_video(&Client::new(config).unwrap(), "Hello").unwrap_err();
     assert_eq!(e.kind(), ErrorKind::LimiterStore, "{e}");
     assert!(e.message().contains(file.to_str().unwrap()), "{e}");
     assert_eq!(posts_and_created(&server), (0, 0), "nothing sent");
@@ -302,7 +291,7 @@ fn a_429_pauses_every_worker(scope: PostLimitScope, dir: Option<&TempDir>) {
     outsider.post_limit = 0;
     let outsider = Client::new(outsider).unwrap();
     for _ in 0..LIMIT {
-        create(&outsider).unwrap();
+        create_video(&outsider, "Hello").unwrap();
     }
     let worker = |log: Option<LogSink>| {
         let mut config = config_for(&server.base_url(), MOCK_API_KEY);
@@ -321,7 +310,7 @@ fn a_429_pauses_every_worker(scope: PostLimitScope, dir: Option<&TempDir>) {
         let _ = line.lock().unwrap().send(l.to_string());
     })));
     let b = worker(None);
-    let a = std::thread::spawn(move || create(&a));
+    let a = std::thread::spawn(move || create_video(&a, "Hello"));
     loop {
         let l = lines
             .recv_timeout(Duration::from_secs(30))
@@ -330,7 +319,7 @@ fn a_429_pauses_every_worker(scope: PostLimitScope, dir: Option<&TempDir>) {
             break;
         }
     }
-    create(&b).unwrap();
+    create_video(&b, "Hello").unwrap();
     a.join().unwrap().unwrap();
     let (posts, created) = posts_and_created(&server);
     assert_eq!(created, LIMIT as usize + 2);
@@ -380,7 +369,7 @@ fn clients_of_one_process_share_by_default() {
         Client::new(config).unwrap(),
     );
     for c in [&a, &a, &b, &b] {
-        create(c).unwrap();
+        create_video(c, "Hello").unwrap();
     }
     assert_eq!(posts_and_created(&server), (4, 4));
 }

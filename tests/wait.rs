@@ -5,8 +5,8 @@ mod common;
 use std::ops::ControlFlow;
 use std::time::Duration;
 
-use common::{client, mock};
-use jogg::{CreateTalkingAvatarVideo, ErrorKind, TaskStatus, WaitOptions};
+use common::{client, create_video, mock};
+use jogg::{ErrorKind, TaskStatus, WaitOptions};
 
 fn fast(timeout_ms: u64) -> WaitOptions {
     WaitOptions {
@@ -18,23 +18,11 @@ fn fast(timeout_ms: u64) -> WaitOptions {
     }
 }
 
-fn create(c: &jogg::Client, script: &str) -> String {
-    c.v1()
-        .videos()
-        .create_from_talking_avatar(&CreateTalkingAvatarVideo::from_script(
-            81,
-            "en-US-JennyNeural",
-            script,
-        ))
-        .unwrap()
-        .project_id
-}
-
 #[test]
 fn waits_through_every_status_to_success() {
     let server = mock(300);
     let c = client(&server);
-    let id = create(&c, "Hello");
+    let id = create_video(&c, "Hello").unwrap();
     let mut seen = Vec::new();
     let mut last_elapsed = Duration::ZERO;
     let mut pauses = Vec::new();
@@ -70,7 +58,7 @@ fn waits_through_every_status_to_success() {
 fn failed_render_is_task_failed_with_the_id() {
     let server = mock(0);
     let c = client(&server);
-    let id = create(&c, "this one will FAIL_RENDER");
+    let id = create_video(&c, "this one will FAIL_RENDER").unwrap();
     let e = c
         .wait_for_project(&id, &fast(5_000), |_| ControlFlow::Continue(()))
         .unwrap_err();
@@ -121,7 +109,7 @@ fn a_failed_task_says_why_when_the_api_does() {
 fn deadline_is_respected_and_keeps_the_id() {
     let server = mock(3_600_000);
     let c = client(&server);
-    let id = create(&c, "slow");
+    let id = create_video(&c, "slow").unwrap();
     let mut polls = 0;
     let e = c
         .wait_for_project(&id, &fast(100), |p| {
@@ -145,7 +133,7 @@ fn deadline_is_respected_and_keeps_the_id() {
 fn callback_cancels() {
     let server = mock(3_600_000);
     let c = client(&server);
-    let id = create(&c, "slow");
+    let id = create_video(&c, "slow").unwrap();
     let mut calls = 0;
     let e = c
         .wait_for_project(&id, &fast(60_000), |_| {
@@ -225,8 +213,10 @@ fn any_task_kind_is_waited_with_one_vocabulary() {
 fn wait_many_polls_only_unfinished_tasks() {
     let server = mock(300);
     let c = client(&server);
-    let ids: Vec<String> = (0..3).map(|i| create(&c, &format!("video {i}"))).collect();
-    let failing = create(&c, "this one FAIL_RENDERs");
+    let ids: Vec<String> = (0..3)
+        .map(|i| create_video(&c, &format!("video {i}")).unwrap())
+        .collect();
+    let failing = create_video(&c, "this one FAIL_RENDERs").unwrap();
     let mut tasks: Vec<(&jogg::TaskKind, String)> = ids
         .iter()
         .map(|id| (kind("v1.get_project"), id.clone()))
@@ -261,7 +251,7 @@ fn wait_many_polls_only_unfinished_tasks() {
 fn poll_budget_is_never_exceeded() {
     let server = mock(3_600_000);
     let c = client(&server);
-    let id = create(&c, "slow");
+    let id = create_video(&c, "slow").unwrap();
     let mut options = fast(60_000);
     options.max_polls = Some(3);
     let e = c

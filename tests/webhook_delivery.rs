@@ -6,28 +6,16 @@ mod common;
 
 use std::time::Duration;
 
-use common::{Receiver, client, mock, mock_with};
+use common::{Receiver, client, create_video, mock, mock_with};
 use jogg::webhook::{self, known_events};
 use jogg::{
-    CreateTalkingAvatarVideo, CreateWebhookEndpoint, EndpointStatus, ErrorKind, TaskStatus,
-    UpdateWebhookEndpoint, WebhookEndpointSpec,
+    CreateWebhookEndpoint, EndpointStatus, ErrorKind, TaskStatus, UpdateWebhookEndpoint,
+    WebhookEndpointSpec,
 };
 use jogg_mock::{MOCK_API_KEY, MockConfig, MockServer};
 use serde_json::json;
 
 const SETTLE: Duration = Duration::from_secs(20);
-
-fn create_video(c: &jogg::Client, script: &str) -> String {
-    c.v1()
-        .videos()
-        .create_from_talking_avatar(&CreateTalkingAvatarVideo::from_script(
-            81,
-            "en-US-JennyNeural",
-            script,
-        ))
-        .unwrap()
-        .project_id
-}
 
 fn both_outcomes() -> [&'static str; 2] {
     ["generated_video_success", "generated_video_failed"]
@@ -252,7 +240,7 @@ fn finished_render_is_delivered_signed_and_parses() {
     let c = client(&server);
     let receiver = Receiver::start(&[200]);
     let secret = register(&c, &receiver.url);
-    let project_id = create_video(&c, "Deliver me");
+    let project_id = create_video(&c, "Deliver me").unwrap();
 
     let got = receiver.next();
     assert_eq!(got.request_line, "POST /hook HTTP/1.1");
@@ -305,7 +293,7 @@ fn deliveries_reach_an_https_receiver() {
     let receiver = Receiver::start_tls(&[200], identity.server_config().unwrap());
     assert!(receiver.url.starts_with("https://127.0.0.1:"));
     let secret = register(&c, &receiver.url);
-    let project_id = create_video(&c, "Deliver me over TLS");
+    let project_id = create_video(&c, "Deliver me over TLS").unwrap();
     let got = receiver.next();
     assert_eq!(got.request_line, "POST /hook HTTP/1.1");
     let signature = got.header("x-webhook-signature");
@@ -323,7 +311,7 @@ fn failed_render_is_delivered_with_its_error() {
     let c = client(&server);
     let receiver = Receiver::start(&[204]);
     let secret = register(&c, &receiver.url);
-    let project_id = create_video(&c, "This will FAIL_RENDER");
+    let project_id = create_video(&c, "This will FAIL_RENDER").unwrap();
     let got = receiver.next();
     assert_eq!(
         got.header("x-webhook-event"),
@@ -346,7 +334,7 @@ fn v2_endpoints_get_the_v2_user_agent() {
         .webhooks()
         .create_endpoint(&WebhookEndpointSpec::new(&receiver.url, both_outcomes()))
         .unwrap();
-    create_video(&c, "v2 receiver");
+    create_video(&c, "v2 receiver").unwrap();
     let got = receiver.next();
     assert_eq!(got.header("user-agent"), Some("JoggAI-Webhook/2.0"));
     webhook::verify(
@@ -371,7 +359,7 @@ fn non_2xx_answer_is_retried_with_the_same_signed_body() {
     let c = client(&server);
     let receiver = Receiver::start(&[500, 200]);
     let secret = register(&c, &receiver.url);
-    create_video(&c, "Retry me");
+    create_video(&c, "Retry me").unwrap();
     let first = receiver.next();
     let second = receiver.next();
     assert_eq!((first.answered, second.answered), (500, 200));
@@ -395,7 +383,7 @@ fn delivery_gives_up_after_three_retries() {
     let c = client(&server);
     let receiver = Receiver::start(&[503]);
     register(&c, &receiver.url);
-    create_video(&c, "Never accepted");
+    create_video(&c, "Never accepted").unwrap();
     for _ in 0..4 {
         assert_eq!(receiver.next().answered, 503);
     }
@@ -415,7 +403,7 @@ fn unreachable_receiver_counts_as_a_failed_attempt() {
         format!("http://{}/hook", listener.local_addr().unwrap())
     };
     register(&c, &closed);
-    create_video(&c, "Nobody listens");
+    create_video(&c, "Nobody listens").unwrap();
     assert!(server.wait_for_webhooks(SETTLE));
     let statuses: Vec<Option<u16>> = server.webhook_attempts().iter().map(|a| a.status).collect();
     assert_eq!(statuses, [None; 4]);
@@ -450,7 +438,7 @@ fn only_enabled_subscribed_endpoints_of_the_owner_are_called() {
         .unwrap();
     register(&other, &receiver.url);
 
-    create_video(&c, "A success nobody subscribed to");
+    create_video(&c, "A success nobody subscribed to").unwrap();
     assert!(server.wait_for_webhooks(SETTLE));
     assert!(server.webhook_attempts().is_empty());
     assert!(receiver.pending().is_empty());
@@ -466,7 +454,7 @@ fn only_enabled_subscribed_endpoints_of_the_owner_are_called() {
             },
         )
         .unwrap();
-    create_video(&c, "Now someone listens");
+    create_video(&c, "Now someone listens").unwrap();
     let got = receiver.next();
     webhook::verify(
         &got.body,
@@ -484,7 +472,7 @@ fn deliveries_wait_for_the_render_to_end() {
     let c = client(&server);
     let receiver = Receiver::start(&[200]);
     register(&c, &receiver.url);
-    create_video(&c, "Still rendering");
+    create_video(&c, "Still rendering").unwrap();
     // Nothing has ended, so nothing is due: settled at once, nothing sent.
     assert!(server.wait_for_webhooks(SETTLE));
     assert!(server.webhook_attempts().is_empty());
@@ -511,7 +499,7 @@ fn lost_pattern(server: &MockServer, n: usize) -> Vec<bool> {
     let receiver = Receiver::start(&[200]);
     register(&c, &receiver.url);
     let ids: Vec<String> = (0..n)
-        .map(|i| create_video(&c, &format!("Video {i}")))
+        .map(|i| create_video(&c, &format!("Video {i}")).unwrap())
         .collect();
     assert!(server.wait_for_webhooks(SETTLE));
     let dropped = server
@@ -577,7 +565,7 @@ fn delays_hold_deliveries_back_and_reorder_them() {
     let c = client(&server);
     let receiver = Receiver::start(&[200]);
     register(&c, &receiver.url);
-    create_video(&c, "Held back");
+    create_video(&c, "Held back").unwrap();
     assert!(!server.wait_for_webhooks(Duration::from_millis(200)));
     assert!(receiver.pending().is_empty());
     drop(server);
@@ -593,8 +581,8 @@ fn delays_hold_deliveries_back_and_reorder_them() {
     let c = client(&server);
     let receiver = Receiver::start(&[200]);
     register(&c, &receiver.url);
-    let first = create_video(&c, "First to end");
-    let second = create_video(&c, "Second to end");
+    let first = create_video(&c, "First to end").unwrap();
+    let second = create_video(&c, "Second to end").unwrap();
     let arrived: Vec<String> = (0..2)
         .map(|_| {
             webhook::WebhookEvent::from_body(&receiver.next().body)

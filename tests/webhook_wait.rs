@@ -12,13 +12,10 @@ use std::sync::mpsc::{Receiver as Channel, channel};
 use std::thread::{self, JoinHandle};
 use std::time::Duration;
 
-use common::{Receiver, mock_with};
+use common::{Receiver, create_video, mock_with};
 use jogg::internals::ManualClock;
 use jogg::webhook::{self, WebhookEvent};
-use jogg::{
-    Client, CreateTalkingAvatarVideo, CreateWebhookEndpoint, ErrorKind, StatusSource, TaskStatus,
-    WaitOptions,
-};
+use jogg::{Client, CreateWebhookEndpoint, ErrorKind, StatusSource, TaskStatus, WaitOptions};
 use jogg_mock::{MOCK_API_KEY, MockConfig, MockServer};
 use serde_json::json;
 
@@ -43,18 +40,6 @@ fn client(server: &MockServer, clock: &Arc<ManualClock>) -> Client {
     Client::new(config)
         .unwrap()
         .with_manual_clock(clock.clone())
-}
-
-fn create(c: &Client, script: &str) -> String {
-    c.v1()
-        .videos()
-        .create_from_talking_avatar(&CreateTalkingAvatarVideo::from_script(
-            81,
-            "en-US-JennyNeural",
-            script,
-        ))
-        .unwrap()
-        .project_id
 }
 
 /// A delivery body for project `id`, as the API would send it.
@@ -121,7 +106,7 @@ fn a_delivery_ends_the_wait_with_no_poll_after_it() {
     let server = server(FOREVER);
     let clock = ManualClock::new();
     let c = client(&server, &clock);
-    let id = create(&c, "Woken by its delivery");
+    let id = create_video(&c, "Woken by its delivery").unwrap();
     let (progress, waiting) = wait_in_thread(&c, &id, WaitOptions::default());
     let first = progress.recv().unwrap();
     assert_eq!(
@@ -215,7 +200,7 @@ fn a_lost_delivery_is_made_up_for_by_polling() {
             ["generated_video_success", "generated_video_failed"],
         ))
         .unwrap();
-    let id = create(&c, "Its delivery is lost");
+    let id = create_video(&c, "Its delivery is lost").unwrap();
     let (progress, waiting) = wait_in_thread(&c, &id, WaitOptions::default());
     let first = progress.recv().unwrap();
     assert_eq!(first.source, StatusSource::Poll);
@@ -250,7 +235,7 @@ fn a_repeated_delivery_is_recognised_and_wakes_nothing_again() {
     let server = server(FOREVER);
     let clock = ManualClock::new();
     let c = client(&server, &clock);
-    let id = create(&c, "Delivered twice");
+    let id = create_video(&c, "Delivered twice").unwrap();
     let (progress, waiting) = wait_in_thread(&c, &id, WaitOptions::default());
     progress.recv().unwrap();
     let body = event("evt_twice", "generated_video_success", &id);
@@ -279,7 +264,7 @@ fn a_delivery_that_comes_before_the_wait_ends_it_without_polling() {
     let server = server(FOREVER);
     let clock = ManualClock::new();
     let c = client(&server, &clock);
-    let id = create(&c, "Delivered early");
+    let id = create_video(&c, "Delivered early").unwrap();
     let body = event("evt_early", "generated_video_success", &id);
     let delivery = c.deliver_webhook(&body, Some(&signed(&body))).unwrap();
     assert_eq!(delivery.woken, 0, "nobody waits yet: kept");
@@ -303,7 +288,7 @@ fn a_failure_delivery_fails_the_wait_with_its_message() {
     let server = server(FOREVER);
     let clock = ManualClock::new();
     let c = client(&server, &clock);
-    let id = create(&c, "Fails by webhook");
+    let id = create_video(&c, "Fails by webhook").unwrap();
     let (progress, waiting) = wait_in_thread(&c, &id, WaitOptions::default());
     progress.recv().unwrap();
     let body = event("evt_failed", "generated_video_failed", &id);
@@ -323,7 +308,7 @@ fn forged_and_unusable_deliveries_are_refused_and_wake_nothing() {
     let server = server(FOREVER);
     let clock = ManualClock::new();
     let c = client(&server, &clock);
-    let id = create(&c, "Only the genuine one counts");
+    let id = create_video(&c, "Only the genuine one counts").unwrap();
     let (progress, waiting) = wait_in_thread(&c, &id, WaitOptions::default());
     progress.recv().unwrap();
 
@@ -413,7 +398,7 @@ fn a_hundred_waits_are_woken_by_a_hundred_deliveries() {
     let clock = ManualClock::new();
     let c = client(&server, &clock);
     let ids: Vec<String> = (0..WAITS)
-        .map(|i| create(&c, &format!("Video {i}")))
+        .map(|i| create_video(&c, &format!("Video {i}")).unwrap())
         .collect();
     let waits: Vec<_> = ids
         .iter()
@@ -459,7 +444,9 @@ fn wait_many_ends_each_task_by_its_delivery_or_by_polling() {
     let server = server(FOREVER);
     let clock = ManualClock::new();
     let c = client(&server, &clock);
-    let ids: Vec<String> = (0..3).map(|i| create(&c, &format!("Task {i}"))).collect();
+    let ids: Vec<String> = (0..3)
+        .map(|i| create_video(&c, &format!("Task {i}")).unwrap())
+        .collect();
     let kind = jogg::TaskKind::polled_by("v1.get_project").unwrap();
     let tasks: Vec<(&jogg::TaskKind, String)> = ids.iter().map(|id| (kind, id.clone())).collect();
     let (tx, reports) = channel();
@@ -546,7 +533,7 @@ fn mock_deliveries_fed_to_the_client_end_every_wait_even_when_some_are_lost() {
         });
     }
     let ids: Vec<String> = (0..TASKS)
-        .map(|i| create(&c, &format!("Lossy {i}")))
+        .map(|i| create_video(&c, &format!("Lossy {i}")).unwrap())
         .collect();
     let options = WaitOptions {
         timeout: Duration::from_secs(20),

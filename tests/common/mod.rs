@@ -35,6 +35,18 @@ pub fn config_no_retry(base_url: &str, key: &str) -> Config {
     c
 }
 
+/// Starts a talking-avatar video with the mock catalogue's avatar and voice; its project id.
+pub fn create_video(c: &Client, script: &str) -> jogg::Result<String> {
+    c.v1()
+        .videos()
+        .create_from_talking_avatar(&jogg::CreateTalkingAvatarVideo::from_script(
+            81,
+            "en-US-JennyNeural",
+            script,
+        ))
+        .map(|p| p.project_id)
+}
+
 pub fn client(server: &MockServer) -> Client {
     Client::new(config_for(&server.base_url(), MOCK_API_KEY)).expect("valid config")
 }
