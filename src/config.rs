@@ -39,23 +39,34 @@ impl ApiKey {
 }
 
 impl Config {
-    /// What the client's scrubber takes out of everything it lets out: the key and the
-    /// password of the proxy URL (configured, or read from the environment).
+    /// What the client's scrubber takes out of everything it lets out: the key, the webhook
+    /// secrets, and the passwords of the URLs it is given: the proxy's (configured, or read
+    /// from the environment), the base URL's and the Redis server's.
     pub(crate) fn secrets(&self) -> Vec<String> {
         let mut secrets = vec![self.api_key.expose().to_string()];
-        let proxies = match &self.proxy {
+        let mut urls = match &self.proxy {
             Proxy::Url(url) => vec![url.clone()],
             Proxy::None => Vec::new(),
             // What ureq may read from the environment.
-            Proxy::Env => ["ALL_PROXY", "all_proxy", "HTTPS_PROXY", "https_proxy"]
-                .into_iter()
-                .filter_map(|name| std::env::var(name).ok())
-                .collect(),
+            Proxy::Env => [
+                "ALL_PROXY",
+                "all_proxy",
+                "HTTPS_PROXY",
+                "https_proxy",
+                "HTTP_PROXY",
+                "http_proxy",
+            ]
+            .into_iter()
+            .filter_map(|name| std::env::var(name).ok())
+            .collect(),
         };
+        urls.push(self.base_url.clone());
+        if let PostLimitScope::Redis(url) = &self.post_limit_scope {
+            urls.push(url.clone());
+        }
         secrets.extend(self.webhook_secrets.iter().cloned());
         secrets.extend(
-            proxies
-                .iter()
+            urls.iter()
                 .filter_map(|url| url_password(url))
                 .map(str::to_string),
         );

@@ -70,7 +70,32 @@ impl Scrubber {
         {
             self.string(s);
         }
+        if let Some(data) = &mut info.api_data {
+            self.value(data);
+        }
         err
+    }
+
+    /// Every string of a JSON value a server sent, keys included.
+    fn value(&self, value: &mut serde_json::Value) {
+        use serde_json::Value;
+        match value {
+            Value::String(s) => self.string(s),
+            Value::Array(items) => items.iter_mut().for_each(|v| self.value(v)),
+            Value::Object(members) => {
+                let dirty = members
+                    .keys()
+                    .any(|k| matches!(self.text(k), Cow::Owned(_)));
+                if dirty {
+                    *members = std::mem::take(members)
+                        .into_iter()
+                        .map(|(k, v)| (self.text(&k).into_owned(), v))
+                        .collect();
+                }
+                members.values_mut().for_each(|v| self.value(v));
+            }
+            _ => {}
+        }
     }
 
     /// A result's error scrubbed, its value untouched.
@@ -156,6 +181,26 @@ fn userinfo(url: &str) -> Option<&str> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_errors_api_data_is_scrubbed_too() {
+        let s = Scrubber::new(["sk-0123456789abcdef".to_string()]);
+        let mut e = Error::new(crate::ErrorKind::Api, "API error 777");
+        e.0.api_data = Some(serde_json::json!({
+            "echo": "key sk-0123456789abcdef",
+            "list": [1, "line\nsk-0123456789abcdef"],
+            "sk-0123456789abcdef": true,
+        }));
+        let e = s.error(e);
+        assert_eq!(
+            e.api_data().unwrap(),
+            &serde_json::json!({
+                "echo": "key <redacted>",
+                "list": [1, "line\\n<redacted>"],
+                "<redacted>": true,
+            })
+        );
+    }
 
     #[test]
     fn secrets_and_controls() {

@@ -17,23 +17,23 @@ use crate::log::LogLevel;
 /// The members of the JSON form and what each holds, checked before serde reads them so that
 /// a mistake is named in plain words (`timeout_ms: must be a whole number of milliseconds`).
 const CONFIG_MEMBERS: &[(&str, Expect)] = &[
-    ("api_key", Expect::Text),
-    ("base_url", Expect::Text),
+    ("api_key", Expect::Secret(&Expect::Text)),
+    ("base_url", Expect::Secret(&Expect::Text)),
     ("connect_timeout_ms", Expect::Millis),
     ("timeout_ms", Expect::Millis),
     ("transfer_timeout_ms", Expect::Millis),
-    ("proxy", Expect::Text),
+    ("proxy", Expect::Secret(&Expect::Text)),
     ("ca_file", Expect::Text),
     ("tls_roots", Expect::Text),
     ("user_agent_suffix", Expect::Text),
     ("max_retries", Expect::Count(u32::MAX as u64)),
     ("post_limit", Expect::Count(u32::MAX as u64)),
     ("post_window_ms", Expect::Millis),
-    ("post_limit_scope", Expect::Text),
+    ("post_limit_scope", Expect::Secret(&Expect::Text)),
     ("post_limit_dir", Expect::Text),
     ("post_limit_fallback", Expect::Text),
     ("log", Expect::Text),
-    ("webhook_secrets", Expect::TextList),
+    ("webhook_secrets", Expect::Secret(&Expect::TextList)),
 ];
 
 /// The JSON form. Every member optional; unknown members are an error so a typo is caught.
@@ -186,6 +186,13 @@ pub fn config_from_json(text: &str) -> FfiResult<Config> {
     Ok(config)
 }
 
+/// Whether the config JSON sets `member` (`null` is "not set", as everywhere in it). Called on
+/// JSON that parsed already.
+pub(super) fn sets(config_json: &str, member: &str) -> bool {
+    serde_json::from_str::<serde_json::Value>(config_json)
+        .is_ok_and(|v| v.get(member).is_some_and(|m| !m.is_null()))
+}
+
 /// serde's messages name unknown and mistyped members; keep them, tagged with the member.
 fn config_json_error(e: &serde_json::Error) -> Failure {
     let text = e.to_string();
@@ -264,16 +271,26 @@ mod tests {
             "{}",
             e.message()
         );
+        // Members that may hold a secret describe a wrong value, never quote it.
         let e = cfg(r#"{"api_key":7}"#).unwrap_err();
-        assert_eq!(e.message(), "api_key: must be a string (got 7)");
-        let e = cfg(r#"{"api_key":"k","webhook_secrets":"s"}"#).unwrap_err();
+        assert_eq!(e.message(), "api_key: must be a string (got a number)");
+        let e = cfg(r#"{"api_key":"k","webhook_secrets":"whsec_x"}"#).unwrap_err();
         assert_eq!(
             e.message(),
-            "webhook_secrets: must be an array of strings (got \"s\")"
+            "webhook_secrets: must be an array of strings (got a string)"
         );
         assert!(cfg(r#"{"api_key":"k","proxy":null}"#).is_ok());
         let e = cfg("[]").unwrap_err();
         assert_eq!(e.field(), Some("config_json"));
+    }
+
+    #[test]
+    fn a_null_member_is_not_set() {
+        // So `"log": null` with a log callback logs at the default level, and
+        // `"post_limit_scope": null` goes with a store of the caller's own.
+        assert!(!sets(r#"{"log": null}"#, "log"));
+        assert!(!sets(r#"{}"#, "post_limit_scope"));
+        assert!(sets(r#"{"log": "info"}"#, "log"));
     }
 
     #[test]

@@ -230,7 +230,7 @@ pub unsafe extern "C" fn jogg_client_new_with_log(
         let text = unsafe { str_arg(config_json, "config_json") }?;
         let mut config = super::config::config_from_json(text)?;
         if let Some(cb) = cb {
-            if !log_level_chosen(text) && std::env::var_os("JOGG_LOG").is_none() {
+            if !super::config::sets(text, "log") && std::env::var_os("JOGG_LOG").is_none() {
                 config.log = crate::log::LogLevel::Debug;
             }
             let userdata = SendPtr(userdata);
@@ -261,14 +261,6 @@ pub(super) struct SendPtr(pub(super) *mut c_void);
 unsafe impl Send for SendPtr {}
 // SAFETY: as above.
 unsafe impl Sync for SendPtr {}
-
-/// Whether the config JSON sets `log` itself (it parsed already, so this cannot fail).
-fn log_level_chosen(config_json: &str) -> bool {
-    serde_json::from_str::<Value>(config_json)
-        .ok()
-        .and_then(|v| v.get("log").cloned())
-        .is_some()
-}
 
 /// Releases a client. NULL is a no-op. No call on this client may be running or start
 /// afterwards.

@@ -7,8 +7,6 @@
 use std::ffi::{CString, c_char, c_void};
 use std::time::Duration;
 
-use serde_json::Value;
-
 use super::boundary::{fallible, null_argument, out_arg, str_arg};
 use super::exports::{SendPtr, jogg_client, jogg_code};
 use crate::client::Client;
@@ -98,7 +96,7 @@ pub unsafe extern "C" fn jogg_client_new_with_post_limiter(
             return Err(null_argument(name));
         };
         let mut config = super::config::config_from_json(text)?;
-        if scope_chosen(text) {
+        if super::config::sets(text, "post_limit_scope") {
             return Err(crate::config::config_error(
                 "post_limit_scope",
                 "must be left out: the store given to jogg_client_new_with_post_limiter is the scope",
@@ -117,14 +115,6 @@ pub unsafe extern "C" fn jogg_client_new_with_post_limiter(
         unsafe { *out_client = raw };
         Ok(())
     })
-}
-
-/// Whether the config JSON sets `post_limit_scope` (it parsed already, so this cannot fail).
-fn scope_chosen(config_json: &str) -> bool {
-    serde_json::from_str::<Value>(config_json)
-        .ok()
-        .and_then(|v| v.get("post_limit_scope").cloned())
-        .is_some()
 }
 
 type AcquireFn = unsafe extern "C" fn(*mut c_void, *const jogg_post_slot, *mut u64) -> i32;

@@ -17,6 +17,9 @@ pub(crate) enum Expect {
     Count(u64),
     /// An array of strings.
     TextList,
+    /// What `Text` or `TextList` holds, where a value may be a secret (a key, a URL with
+    /// credentials): a wrong one is described by its kind, never quoted back.
+    Secret(&'static Expect),
 }
 
 impl Expect {
@@ -26,6 +29,7 @@ impl Expect {
             Expect::Millis => "a whole number of milliseconds".to_string(),
             Expect::Count(max) => format!("a whole number from 0 to {max}"),
             Expect::TextList => "an array of strings".to_string(),
+            Expect::Secret(inner) => inner.words(),
         }
     }
 
@@ -37,6 +41,7 @@ impl Expect {
             Expect::TextList => value
                 .as_array()
                 .is_some_and(|items| items.iter().all(Value::is_string)),
+            Expect::Secret(inner) => inner.accepts(value),
         }
     }
 }
@@ -70,9 +75,13 @@ pub(crate) fn check<'a>(
             ));
         };
         if !member.is_null() && !expect.accepts(member) {
+            let got = match expect {
+                Expect::Secret(_) => kind_of(member),
+                _ => shown(member),
+            };
             return Err(error(
                 name,
-                format!("must be {} (got {})", expect.words(), shown(member)),
+                format!("must be {} (got {got})", expect.words()),
             ));
         }
     }
@@ -83,13 +92,23 @@ pub(crate) fn check<'a>(
 fn shown(value: &Value) -> String {
     match value {
         Value::String(s) if s.chars().count() <= 40 => format!("{s:?}"),
-        Value::String(_) => "a long string".to_string(),
         Value::Number(n) => n.to_string(),
         Value::Bool(b) => b.to_string(),
-        Value::Null => "null".to_string(),
-        Value::Array(_) => "an array".to_string(),
-        Value::Object(_) => "an object".to_string(),
+        _ => kind_of(value),
     }
+}
+
+/// A value by its kind alone.
+fn kind_of(value: &Value) -> String {
+    match value {
+        Value::String(_) => "a string",
+        Value::Number(_) => "a number",
+        Value::Bool(_) => "a boolean",
+        Value::Null => "null",
+        Value::Array(_) => "an array",
+        Value::Object(_) => "an object",
+    }
+    .to_string()
 }
 
 #[cfg(test)]
@@ -138,6 +157,16 @@ mod tests {
             problem(json!({"names": ["a", 1]})).message(),
             "names: must be an array of strings (got an array)"
         );
+        // A member that may hold a secret is described, never quoted.
+        let secret = [("key", Expect::Secret(&Expect::Text))];
+        let e = check(
+            &json!({"key": 12345}),
+            "o",
+            &secret,
+            ErrorKind::InvalidConfig,
+        )
+        .unwrap_err();
+        assert_eq!(e.message(), "key: must be a string (got a number)");
         let ok = json!({"name": null, "timeout_ms": 5, "retries": 10, "names": ["a"]});
         assert!(check(&ok, "options_json", MEMBERS, ErrorKind::InvalidConfig).is_ok());
     }

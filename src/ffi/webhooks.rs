@@ -30,6 +30,10 @@ unsafe fn body_arg<'a>(body: *const u8, body_len: usize) -> FfiResult<&'a [u8]> 
     if body.is_null() {
         return Err(null_argument("body"));
     }
+    // No buffer is that long; a slice of it could not even be formed.
+    if body_len > isize::MAX as usize {
+        return Err(Error::validation("body_len", "is larger than any buffer can be").into());
+    }
     // SAFETY: non-NULL and `body_len` bytes long per the contract.
     Ok(unsafe { std::slice::from_raw_parts(body, body_len) })
 }

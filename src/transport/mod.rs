@@ -247,7 +247,10 @@ impl Transport {
                 None => None,
             };
             let ticket = match method {
-                Method::Post => self.posts.acquire(&self.log)?,
+                Method::Post => self
+                    .posts
+                    .acquire(&self.log)
+                    .map_err(|e| self.scrubber.error(e))?,
                 _ => None,
             };
             // Only the debug log reports the time taken.
