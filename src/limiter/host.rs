@@ -274,16 +274,35 @@ mod sys {
     /// An exclusive `flock`, released when dropped.
     pub(super) struct Flock<'a>(&'a File);
 
+    /// How long a POST waits for the lock. Holders keep it for a read and a write of a small
+    /// file; one that holds it this long is stopped (SIGSTOP, a debugger), and waiting for it
+    /// would hang every POST of the host.
+    const LOCK_WAIT: std::time::Duration = std::time::Duration::from_secs(10);
+
     impl<'a> Flock<'a> {
         pub(super) fn exclusive(file: &'a File) -> std::io::Result<Flock<'a>> {
+            let started = std::time::Instant::now();
             loop {
                 // SAFETY: a valid open descriptor; flock has no memory effects.
-                if unsafe { libc::flock(file.as_raw_fd(), libc::LOCK_EX) } == 0 {
+                if unsafe { libc::flock(file.as_raw_fd(), libc::LOCK_EX | libc::LOCK_NB) } == 0 {
                     return Ok(Flock(file));
                 }
                 let e = std::io::Error::last_os_error();
-                if e.kind() != std::io::ErrorKind::Interrupted {
-                    return Err(e);
+                match e.kind() {
+                    std::io::ErrorKind::Interrupted => {}
+                    std::io::ErrorKind::WouldBlock if started.elapsed() < LOCK_WAIT => {
+                        std::thread::sleep(std::time::Duration::from_millis(1));
+                    }
+                    std::io::ErrorKind::WouldBlock => {
+                        return Err(std::io::Error::new(
+                            std::io::ErrorKind::TimedOut,
+                            format!(
+                                "another process has held the lock for {} s",
+                                LOCK_WAIT.as_secs()
+                            ),
+                        ));
+                    }
+                    _ => return Err(e),
                 }
             }
         }

@@ -267,18 +267,34 @@ impl PostLimiter {
 
     /// Blocks until a POST may be sent without exceeding the limit, and takes a slot.
     /// `Ok(None)` when there is no limit; an error when the store cannot be used (and no
-    /// fallback is configured): then nothing may be sent.
-    pub(crate) fn acquire(&self, log: &Logger) -> Result<Option<Ticket>> {
+    /// fallback is configured): then nothing may be sent. The wait ends by `until`, else
+    /// after a lease (the longest any slot is held: one must have freed by then, unless
+    /// other clients sharing the store keep taking them first); then the POST fails with
+    /// `ErrorKind::Timeout`, unsent.
+    pub(crate) fn acquire(&self, log: &Logger, until: Option<Instant>) -> Result<Option<Ticket>> {
         let Some(inner) = &self.inner else {
             return Ok(None);
         };
         let id = next_slot_id();
         let started = Instant::now();
+        let deadline = until.unwrap_or(started + inner.lease);
         let _turn = inner
             .turnstile
             .lock()
             .unwrap_or_else(PoisonError::into_inner);
         loop {
+            let left = deadline.saturating_duration_since(Instant::now());
+            if left.is_zero() {
+                return Err(Error::new(
+                    ErrorKind::Timeout,
+                    format!(
+                        "POST limit: none of its {} slots came free within {} ms; nothing \
+                         was sent",
+                        inner.limit,
+                        started.elapsed().as_millis()
+                    ),
+                ));
+            }
             let (store, fallback) = inner.current();
             let slot = inner.slot(&id, inner.lease);
             match store.try_acquire(&slot) {
@@ -295,7 +311,7 @@ impl PostLimiter {
                     return Ok(Some(Ticket { id, fallback }));
                 }
                 Ok(Admission::Wait(d)) => {
-                    std::thread::sleep(d.clamp(Duration::from_millis(1), inner.poll));
+                    std::thread::sleep(d.clamp(Duration::from_millis(1), inner.poll).min(left));
                 }
                 Err(problem) if !fallback && inner.fallback.is_some() => {
                     inner.store_failed(&problem, log);
@@ -485,7 +501,7 @@ mod tests {
                 let (limiter, sends) = (limiter.clone(), sends.clone());
                 std::thread::spawn(move || {
                     for _ in 0..3 {
-                        let t = limiter.acquire(&quiet()).unwrap().unwrap();
+                        let t = limiter.acquire(&quiet(), None).unwrap().unwrap();
                         sends.lock().unwrap().push(Instant::now());
                         limiter.release(t, &quiet());
                     }
@@ -511,7 +527,7 @@ mod tests {
     fn zero_disables() {
         let limiter = limiter(0, Duration::from_secs(3600), PostLimitScope::Host);
         for _ in 0..100 {
-            assert!(limiter.acquire(&quiet()).unwrap().is_none());
+            assert!(limiter.acquire(&quiet(), None).unwrap().is_none());
         }
     }
 
@@ -538,6 +554,35 @@ mod tests {
         assert!(!id.contains("SENTINEL"));
     }
 
+    /// A store whose slots are always taken by others.
+    struct Full;
+    impl PostSlotStore for Full {
+        fn try_acquire(&self, _: &PostSlot<'_>) -> std::result::Result<Admission, String> {
+            Ok(Admission::Wait(Duration::from_secs(3600)))
+        }
+        fn release(&self, _: &PostSlot<'_>) -> std::result::Result<(), String> {
+            Ok(())
+        }
+        fn describe(&self) -> String {
+            "the full store".into()
+        }
+    }
+
+    #[test]
+    fn a_slot_that_never_comes_free_ends_the_post_by_its_deadline_unsent() {
+        let l = limiter(
+            5,
+            Duration::from_secs(60),
+            PostLimitScope::Store(Arc::new(Full)),
+        );
+        let until = Instant::now() + Duration::from_millis(20);
+        let e = l.acquire(&quiet(), Some(until)).unwrap_err();
+        assert!(Instant::now() >= until);
+        assert_eq!(e.kind(), ErrorKind::Timeout);
+        assert!(!e.maybe_processed());
+        assert!(e.message().contains("nothing was sent"), "{e}");
+    }
+
     /// A store that always fails, to see the error and the fallback.
     struct Broken;
     impl PostSlotStore for Broken {
@@ -559,7 +604,7 @@ mod tests {
             Duration::from_secs(60),
             PostLimitScope::Store(Arc::new(Broken)),
         );
-        let e = l.acquire(&quiet()).unwrap_err();
+        let e = l.acquire(&quiet(), None).unwrap_err();
         assert_eq!(e.kind(), ErrorKind::LimiterStore);
         assert_eq!(e.field(), Some("post_limit_scope"));
         assert!(
@@ -584,7 +629,7 @@ mod tests {
             Arc::new(Scrubber::new(["k2".to_string()])),
         );
         for _ in 0..3 {
-            let t = l.acquire(&log).unwrap().unwrap();
+            let t = l.acquire(&log, None).unwrap().unwrap();
             assert!(t.fallback);
             l.release(t, &log);
         }

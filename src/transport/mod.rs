@@ -249,7 +249,7 @@ impl Transport {
             let ticket = match method {
                 Method::Post => self
                     .posts
-                    .acquire(&self.log)
+                    .acquire(&self.log, until)
                     .map_err(|e| self.scrubber.error(e))?,
                 _ => None,
             };
