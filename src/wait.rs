@@ -45,8 +45,8 @@ pub(crate) const POLL_GRACE: Duration = Duration::from_secs(1);
 /// **With webhooks.** A client that knows a webhook secret (its config's `webhook_secrets`,
 /// or an endpoint it created) expects its program to hand it deliveries
 /// ([`Client::deliver_webhook`]); a delivery for the task ends the wait at once, without a
-/// poll. Its waits for tasks that a webhook event ends (see [`TaskKind::events`]; lip-sync,
-/// product and product-avatar tasks have none) then poll only as a safety net against lost
+/// poll. Its waits for tasks that a webhook event ends (see [`TaskKind::events`]; lip-sync
+/// videos, product previews and product-avatar image batches have none) then poll only as a safety net against lost
 /// deliveries: every pause is `webhook_slowdown` times longer (by default 6: 30 s apart, then from 50 s on 60 % of the
 /// time waited, at most 6 minutes). A render of up to a minute is then polled once or twice
 /// before its delivery ends the wait, one of 5 minutes 6 times; a task whose delivery was

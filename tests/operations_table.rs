@@ -27,7 +27,12 @@ fn every_operation_has_a_typed_method() {
                 src.contains(&declaration) && src.contains(&format!("name: \"{}\"", d.name()))
             });
         match found {
-            Some(src) if src.matches(&use_site).count() > 0 => {}
+            // `&NAME` as a whole name, not the start of a longer one (`&NAME_STATUS`).
+            Some(src)
+                if src.match_indices(&use_site).any(|(at, _)| {
+                    !src[at + use_site.len()..]
+                        .starts_with(|c: char| c.is_ascii_alphanumeric() || c == '_')
+                }) => {}
             _ => missing.push(d.full_name().to_string()),
         }
     }

@@ -328,14 +328,15 @@ fn a_429_pauses_every_worker(scope: PostLimitScope, dir: Option<&TempDir>) {
 
 /// Until the mock has received `n` create POSTs.
 fn wait_for_posts(server: &MockServer, n: usize) {
-    let deadline = Instant::now() + Duration::from_secs(30);
-    while posts_and_created(server).0 < n {
-        assert!(
-            Instant::now() < deadline,
-            "the mock never received {n} POSTs"
-        );
-        std::thread::sleep(Duration::from_millis(5));
-    }
+    let posts = |log: &[jogg_mock::RecordedRequest]| {
+        log.iter()
+            .filter(|r| r.method == "POST" && r.path == CREATE)
+            .count()
+    };
+    assert!(
+        server.wait_for_requests(Duration::from_secs(30), |log| posts(log) >= n),
+        "the mock never received {n} POSTs"
+    );
 }
 
 fn a_429_pauses_every_worker_redis() {

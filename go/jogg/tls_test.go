@@ -30,10 +30,12 @@ func startTLSMock(t *testing.T) (base, ca string) {
 			t.Fatalf("jogg-mock --tls printed no address: %v", err)
 		}
 		line = strings.TrimSpace(line)
-		if path, ok := strings.CutPrefix(line, "jogg-mock CA certificate: "); ok {
-			ca = path
-		} else if url, ok := strings.CutPrefix(line, "jogg-mock listening on "); ok {
-			base = url
+		// strings.CutPrefix needs Go 1.20; go.mod says 1.19.
+		const caLine, urlLine = "jogg-mock CA certificate: ", "jogg-mock listening on "
+		if strings.HasPrefix(line, caLine) {
+			ca = strings.TrimPrefix(line, caLine)
+		} else if strings.HasPrefix(line, urlLine) {
+			base = strings.TrimPrefix(line, urlLine)
 		}
 	}
 	if !strings.HasPrefix(base, "https://") || ca == "" {

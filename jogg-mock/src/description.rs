@@ -743,28 +743,28 @@ fn check(schema: &Schema, value: &Value, path: &str, from_url: bool, out: &mut V
         ));
         return;
     }
-    if let Some(constant) = &schema.constant {
-        if !same(constant, value) {
-            out.push(Violation::new(
-                path,
-                format!("must be {} (got {})", constant, describe(value)),
-            ));
-            return;
-        }
+    if let Some(constant) = &schema.constant
+        && !same(constant, value)
+    {
+        out.push(Violation::new(
+            path,
+            format!("must be {} (got {})", constant, describe(value)),
+        ));
+        return;
     }
-    if let Some(allowed) = &schema.allowed {
-        if !allowed.iter().any(|a| same(a, value)) {
-            let list: Vec<String> = allowed.iter().map(plain).collect();
-            out.push(Violation::new(
-                path,
-                format!(
-                    "must be one of {} (got {})",
-                    list.join(", "),
-                    describe(value)
-                ),
-            ));
-            return;
-        }
+    if let Some(allowed) = &schema.allowed
+        && !allowed.iter().any(|a| same(a, value))
+    {
+        let list: Vec<String> = allowed.iter().map(plain).collect();
+        out.push(Violation::new(
+            path,
+            format!(
+                "must be one of {} (got {})",
+                list.join(", "),
+                describe(value)
+            ),
+        ));
+        return;
     }
     match value {
         Value::Number(_) => bounds(schema, value, path, out),
@@ -860,15 +860,15 @@ fn object(schema: &Schema, members: &Map<String, Value>, path: &str, out: &mut V
 // objects (`properties`), possibly as alternatives (`anyOf`, `oneOf`).
 
 fn rules(schema: &Schema, members: &Map<String, Value>, path: &str, out: &mut Vec<Violation>) {
-    if !schema.any_of.is_empty() {
-        if let Some(v) = alternatives(&schema.any_of, members, path, false) {
-            out.push(v);
-        }
+    if !schema.any_of.is_empty()
+        && let Some(v) = alternatives(&schema.any_of, members, path, false)
+    {
+        out.push(v);
     }
-    if !schema.one_of.is_empty() {
-        if let Some(v) = alternatives(&schema.one_of, members, path, true) {
-            out.push(v);
-        }
+    if !schema.one_of.is_empty()
+        && let Some(v) = alternatives(&schema.one_of, members, path, true)
+    {
+        out.push(v);
     }
     for part in &schema.all_of {
         let (Some(condition), Some(then)) = (&part.condition, &part.then) else {
@@ -893,10 +893,10 @@ fn requirement(req: &Schema, members: &Map<String, Value>, path: &str) -> Option
     if let Some(first) = missing.first() {
         return Some(Violation::new(first.clone(), "is required"));
     }
-    if !req.any_of.is_empty() {
-        if let Some(v) = alternatives(&req.any_of, members, path, false) {
-            return Some(v);
-        }
+    if !req.any_of.is_empty()
+        && let Some(v) = alternatives(&req.any_of, members, path, false)
+    {
+        return Some(v);
     }
     if !req.one_of.is_empty() {
         return alternatives(&req.one_of, members, path, true);

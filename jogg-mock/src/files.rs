@@ -121,29 +121,29 @@ pub(crate) fn put_upload(shared: &Shared, request: &Request, token: &str) -> Res
     }
     let sent_type = request.header("content-type");
     let declared_type = slot.data["declared_type"].as_str();
-    if let Some(declared) = declared_type {
-        if sent_type != Some(declared) {
-            return refused(
-                403,
-                &format!(
-                    "SignatureDoesNotMatch: Content-Type must be {declared}, as declared \
+    if let Some(declared) = declared_type
+        && sent_type != Some(declared)
+    {
+        return refused(
+            403,
+            &format!(
+                "SignatureDoesNotMatch: Content-Type must be {declared}, as declared \
                      when the URL was made"
-                ),
-            );
-        }
+            ),
+        );
     }
-    if let Some(size) = slot.data["declared_size"].as_u64() {
-        if request.body.len() as u64 != size {
-            return refused(
-                403,
-                &format!("SignatureDoesNotMatch: the body must be the declared {size} bytes"),
-            );
-        }
+    if let Some(size) = slot.data["declared_size"].as_u64()
+        && request.body.len() as u64 != size
+    {
+        return refused(
+            403,
+            &format!("SignatureDoesNotMatch: the body must be the declared {size} bytes"),
+        );
     }
-    if declared_type.is_none() {
-        if let Some(sent) = sent_type.filter(|t| !t.is_empty()) {
-            slot.data["content_type"] = json!(sent);
-        }
+    if declared_type.is_none()
+        && let Some(sent) = sent_type.filter(|t| !t.is_empty())
+    {
+        slot.data["content_type"] = json!(sent);
     }
     store.put_upload(token, request.body.clone());
     base_response(200, "text/plain", Vec::new())

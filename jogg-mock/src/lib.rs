@@ -62,7 +62,7 @@ use std::net::{Ipv4Addr, Shutdown, SocketAddr, TcpListener, TcpStream};
 use std::panic::{self, AssertUnwindSafe};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
-use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
+use std::sync::{Arc, Condvar, Mutex, MutexGuard, PoisonError};
 use std::thread::{self, JoinHandle};
 use std::time::{Duration, Instant};
 
@@ -472,6 +472,33 @@ impl MockServer {
     pub fn wait_for_webhooks(&self, timeout: Duration) -> bool {
         self.shared.hub.wait_idle(timeout)
     }
+
+    /// Blocks until the request log satisfies `done` (checked now and whenever a request
+    /// arrives) or `timeout` passes; returns whether it did. Lets a test wait for requests
+    /// another thread or process sends, without sleeping.
+    pub fn wait_for_requests(
+        &self,
+        timeout: Duration,
+        done: impl Fn(&[RecordedRequest]) -> bool,
+    ) -> bool {
+        let deadline = Instant::now() + timeout;
+        let mut log = lock(&self.shared.requests);
+        loop {
+            if done(&log.entries) {
+                return true;
+            }
+            let left = deadline.saturating_duration_since(Instant::now());
+            if left.is_zero() {
+                return false;
+            }
+            log = self
+                .shared
+                .logged
+                .wait_timeout(log, left)
+                .unwrap_or_else(PoisonError::into_inner)
+                .0;
+        }
+    }
 }
 
 impl Drop for MockServer {
@@ -511,6 +538,8 @@ pub(crate) struct Shared {
     /// limiter).
     store: Mutex<store::Store>,
     requests: Mutex<RequestLog>,
+    /// Signalled whenever a request is logged.
+    logged: Condvar,
     shutdown: AtomicBool,
     /// Clones of live connection sockets, so shutdown can unblock readers.
     connections: Mutex<HashMap<u64, TcpStream>>,
@@ -543,6 +572,7 @@ impl Shared {
             ids: clock::IdGen::new(),
             store: Mutex::new(store::Store::default()),
             requests: Mutex::new(RequestLog::default()),
+            logged: Condvar::new(),
             shutdown: AtomicBool::new(false),
             connections: Mutex::new(HashMap::new()),
             next_connection: AtomicU64::new(0),
@@ -585,6 +615,7 @@ impl Shared {
             fault: None,
             created: None,
         });
+        self.logged.notify_all();
         Logged {
             generation: log.generation,
             index: log.entries.len() - 1,

@@ -73,10 +73,10 @@ fn get_generation(call: &Call) -> Result<Value, ApiError> {
 fn add_motion(call: &Call) -> Result<Value, ApiError> {
     let mut store = call.store();
     // A photo id names one of this key's generations.
-    if let Some(photo_id) = call.str("photo_id") {
-        if store.get(call.key, GENERATION_KIND, photo_id).is_none() {
-            return Err(ApiError::not_found(format!("photo generation {photo_id}")));
-        }
+    if let Some(photo_id) = call.str("photo_id")
+        && store.get(call.key, GENERATION_KIND, photo_id).is_none()
+    {
+        return Err(ApiError::not_found(format!("photo generation {photo_id}")));
     }
     let avatar_id = FIRST_AVATAR_ID + store.created(MOTION_KIND) as i64;
     let mut record = call.new_record(json!({
