@@ -641,9 +641,11 @@ pub unsafe extern "C" fn jogg_generate_talking_avatar_video(
 /// `JOGG_ERR_BODY_TOO_LARGE` (`field` `"all_pages"`); fetch page by page instead.
 ///
 /// Blocks the calling thread until the answer: a POST first waits for a slot of the POST limit
-/// (20 a minute per key by default; the wait can last up to a minute, see `post_limit`), and a
-/// failed attempt that is safe to repeat is retried after a pause (`max_retries`, backoff or
-/// the server's `Retry-After` up to 60 s). Each attempt ends within `timeout_ms`.
+/// (20 a minute per key by default, see `post_limit`; the wait lasts up to a window, and when
+/// clients sharing the count keep taking the slots, it ends after `timeout_ms` plus a window
+/// with `JOGG_ERR_TIMEOUT`, nothing sent), and a failed attempt that is safe to repeat is
+/// retried after a pause (`max_retries`, backoff or the server's `Retry-After` up to 60 s).
+/// Each attempt ends within `timeout_ms`.
 ///
 /// On success `*response_json` receives the API's `data` as sent (`null` for operations
 /// without a payload). Ownership and `error_json` as in `jogg_client_new`.

@@ -840,11 +840,10 @@ fn build_proxy(proxy: &Proxy) -> Result<Option<ureq::Proxy>> {
         Proxy::Env => ureq::Proxy::try_from_env(),
         Proxy::None => None,
         // The URL may hold proxy credentials: never echo it.
-        Proxy::Url(url) => Some(ureq::Proxy::new(url).map_err(|_| {
-            let mut e = Error::validation("proxy", "is not a valid proxy URL");
-            e.0.kind = ErrorKind::InvalidConfig;
-            e
-        })?),
+        Proxy::Url(url) => Some(
+            ureq::Proxy::new(url)
+                .map_err(|_| crate::config::config_error("proxy", "is not a valid proxy URL"))?,
+        ),
     })
 }
 

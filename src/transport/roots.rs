@@ -11,8 +11,8 @@ use std::sync::{Arc, Mutex, PoisonError};
 
 use ureq::tls::{Certificate, PemItem, RootCerts, TlsConfig};
 
-use crate::config::{Config, TlsRoots};
-use crate::error::{Error, ErrorKind, Result};
+use crate::config::{Config, TlsRoots, config_error};
+use crate::error::Result;
 
 type Certs = Arc<Vec<Certificate<'static>>>;
 
@@ -174,15 +174,10 @@ fn bundled_roots() -> Certs {
         .clone()
 }
 
-fn config_error(field: &str, problem: impl AsRef<str>) -> Error {
-    let mut e = Error::validation(field, problem);
-    e.0.kind = ErrorKind::InvalidConfig;
-    e
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::error::ErrorKind;
 
     #[test]
     fn a_ca_file_that_is_not_pem_is_a_config_error_naming_it() {
