@@ -570,8 +570,8 @@ fn delays_hold_deliveries_back_and_reorder_them() {
     assert!(receiver.pending().is_empty());
     drop(server);
 
-    // A spread: with this seed the first render's delivery draws 1006 ms, the second's
-    // 386 ms, so the second arrives first.
+    // A spread: each delivery draws its own delay, so they arrive in the order of their
+    // delays, not of their renders (this seed draws the first render the longer one).
     let server = mock_with(MockConfig {
         render_ms: 0,
         fault_seed: 3,
@@ -583,13 +583,29 @@ fn delays_hold_deliveries_back_and_reorder_them() {
     register(&c, &receiver.url);
     let first = create_video(&c, "First to end").unwrap();
     let second = create_video(&c, "Second to end").unwrap();
-    let arrived: Vec<String> = (0..2)
+    // (event id, project id) in the order they arrived.
+    let arrived: Vec<(String, String)> = (0..2)
         .map(|_| {
-            webhook::WebhookEvent::from_body(&receiver.next().body)
-                .unwrap()
-                .id
-                .unwrap()
+            let event = webhook::WebhookEvent::from_body(&receiver.next().body).unwrap();
+            (event.event_id.unwrap(), event.id.unwrap())
         })
         .collect();
-    assert_eq!(arrived, [second, first]);
+    let mut delays: Vec<(u64, String)> = server
+        .webhook_attempts()
+        .into_iter()
+        .map(|a| (a.delay_ms, a.event_id))
+        .collect();
+    delays.sort();
+    let by_delay: Vec<&String> = delays.iter().map(|(_, id)| id).collect();
+    let arrived_events: Vec<&String> = arrived.iter().map(|(id, _)| id).collect();
+    assert_eq!(
+        arrived_events, by_delay,
+        "deliveries arrive in the order of their delays"
+    );
+    let projects: Vec<String> = arrived.into_iter().map(|(_, p)| p).collect();
+    assert_eq!(
+        projects,
+        [second, first],
+        "the delays reordered the deliveries"
+    );
 }

@@ -179,6 +179,8 @@ fn webhooks(shared: &Shared) -> Response {
                 "event_id": a.event_id,
                 "attempt": a.attempt,
                 "status": a.status,
+                "dropped": a.dropped,
+                "delay_ms": a.delay_ms,
             })
         })
         .collect();

@@ -54,6 +54,9 @@ pub struct DeliveryAttempt {
     ///
     /// [`MockConfig::webhook_drop_rate`]: crate::MockConfig::webhook_drop_rate
     pub dropped: bool,
+    /// How long the delivery was held back before its first try: the configured delay plus
+    /// its seeded share of the spread (0 for a lost one).
+    pub delay_ms: u64,
 }
 
 /// The dispatcher's queue and the bookkeeping the test hooks read.
@@ -337,6 +340,7 @@ fn dispatch(shared: &Arc<Shared>, project_id: &str) {
                 attempt: 0,
                 status: None,
                 dropped: true,
+                delay_ms: 0,
             });
             continue;
         }
@@ -344,7 +348,8 @@ fn dispatch(shared: &Arc<Shared>, project_id: &str) {
             0 => 0,
             ms => bits % (ms + 1),
         };
-        let delay = Duration::from_millis(config.webhook_delay_ms.saturating_add(spread));
+        let delay_ms = config.webhook_delay_ms.saturating_add(spread);
+        let delay = Duration::from_millis(delay_ms);
         shared.hub.lock().busy += 1;
         let shared_for_thread = Arc::clone(shared);
         let event = Arc::clone(&event);
@@ -352,7 +357,7 @@ fn dispatch(shared: &Arc<Shared>, project_id: &str) {
             .name("jogg-mock-webhook".to_owned())
             .spawn(move || {
                 if delay.is_zero() || shared_for_thread.hub.pause(delay) {
-                    deliver(&shared_for_thread, &endpoint, &event);
+                    deliver(&shared_for_thread, &endpoint, &event, delay_ms);
                 }
                 shared_for_thread.hub.finish_one();
             });
@@ -363,7 +368,7 @@ fn dispatch(shared: &Arc<Shared>, project_id: &str) {
 }
 
 /// POSTs one event to one endpoint, retrying non-2xx answers and failures.
-fn deliver(shared: &Shared, endpoint: &Endpoint, event: &Event) {
+fn deliver(shared: &Shared, endpoint: &Endpoint, event: &Event, delay_ms: u64) {
     let signature = sign(&event.body, &endpoint.secret);
     let user_agent = match endpoint.version.as_str() {
         "v1" => "Jogg-Webhook/1.0",
@@ -386,6 +391,7 @@ fn deliver(shared: &Shared, endpoint: &Endpoint, event: &Event) {
             attempt,
             status,
             dropped: false,
+            delay_ms,
         });
         let delivered = status.is_some_and(|s| (200..300).contains(&s));
         if delivered || attempt > RETRIES || !shared.hub.pause(retry) {
