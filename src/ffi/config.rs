@@ -75,20 +75,15 @@ pub fn config_from_json(text: &str) -> FfiResult<Config> {
         serde_json::from_str(text).map_err(|e| {
             // A member unknown or of the wrong type: said in plain words, member by member,
             // when the text reads as a JSON value at all.
-            let plain = e.is_data().then(|| {
-                let value = serde_json::from_str::<serde_json::Value>(text).ok()?;
-                members::check(
-                    &value,
-                    "config_json",
-                    CONFIG_MEMBERS,
-                    ErrorKind::InvalidConfig,
-                )
-                .err()
-            });
-            plain
-                .flatten()
-                .map(Failure::from)
-                .unwrap_or_else(|| config_json_error(&e))
+            members::plain(
+                &e,
+                text,
+                "config_json",
+                CONFIG_MEMBERS,
+                ErrorKind::InvalidConfig,
+            )
+            .map(Failure::from)
+            .unwrap_or_else(|| config_json_error(&e))
         })?
     };
     let api_key = parsed

@@ -15,6 +15,8 @@ pub(crate) enum Expect {
     Millis,
     /// A whole number, 0 or more, at most this.
     Count(u64),
+    /// Any number.
+    Number,
     /// An array of strings.
     TextList,
     /// What `Text` or `TextList` holds, where a value may be a secret (a key, a URL with
@@ -27,7 +29,9 @@ impl Expect {
         match self {
             Expect::Text => "a string".to_string(),
             Expect::Millis => "a whole number of milliseconds".to_string(),
+            Expect::Count(u64::MAX) => "a whole number, 0 or more".to_string(),
             Expect::Count(max) => format!("a whole number from 0 to {max}"),
+            Expect::Number => "a number".to_string(),
             Expect::TextList => "an array of strings".to_string(),
             Expect::Secret(inner) => inner.words(),
         }
@@ -38,6 +42,7 @@ impl Expect {
             Expect::Text => value.is_string(),
             Expect::Millis => value.as_u64().is_some(),
             Expect::Count(max) => value.as_u64().is_some_and(|n| n <= max),
+            Expect::Number => value.is_number(),
             Expect::TextList => value
                 .as_array()
                 .is_some_and(|items| items.iter().all(Value::is_string)),
@@ -86,6 +91,22 @@ pub(crate) fn check<'a>(
         }
     }
     Ok(object)
+}
+
+/// serde's error `e` on `text` said in plain words ([`check`]) when it is about a member
+/// unknown or of the wrong type; `None` when it is about something else (the syntax).
+pub(crate) fn plain(
+    e: &serde_json::Error,
+    text: &str,
+    what: &str,
+    members: &[(&str, Expect)],
+    kind: ErrorKind,
+) -> Option<Error> {
+    if !e.is_data() {
+        return None;
+    }
+    let value = serde_json::from_str::<Value>(text).ok()?;
+    check(&value, what, members, kind).err()
 }
 
 /// A bad value as a message shows it: short scalars as written, the rest by kind.

@@ -9,8 +9,9 @@ use serde_json::{Value, json};
 
 use super::exports::JOGG_ERR_INVALID_JSON;
 use super::failure::{Failure, FfiResult};
+use super::members::{self, Expect};
 use crate::download::{DownloadProgress, Downloaded};
-use crate::error::Error;
+use crate::error::{Error, ErrorKind};
 use crate::inbox::Delivery;
 use crate::operation::Version;
 use crate::upload::{UploadOptions, UploadProgress, UploadedAsset};
@@ -28,9 +29,27 @@ struct WaitOptionsJson {
     webhook_slowdown: Option<f64>,
 }
 
+const WAIT_MEMBERS: &[(&str, Expect)] = &[
+    ("timeout_ms", Expect::Millis),
+    ("initial_interval_ms", Expect::Millis),
+    ("interval_ratio", Expect::Number),
+    ("max_interval_ms", Expect::Millis),
+    ("max_polls", Expect::Count(u32::MAX as u64)),
+    ("webhook_slowdown", Expect::Number),
+];
+
 /// The options JSON of the waits; absent members keep their defaults.
 pub fn wait_options_from_json(text: &str) -> FfiResult<WaitOptions> {
     let parsed: WaitOptionsJson = serde_json::from_str(text).map_err(|e| {
+        if let Some(plain) = members::plain(
+            &e,
+            text,
+            "options_json",
+            WAIT_MEMBERS,
+            ErrorKind::Validation,
+        ) {
+            return plain.into();
+        }
         let msg = e.to_string();
         match msg.split('`').nth(1) {
             Some(field) if msg.starts_with("unknown field") => {
@@ -75,10 +94,26 @@ struct OptionsJson {
     max_bytes: Option<u64>,
 }
 
+const UPLOAD_MEMBERS: &[(&str, Expect)] = &[
+    ("version", Expect::Text),
+    ("filename", Expect::Text),
+    ("content_type", Expect::Text),
+    ("max_bytes", Expect::Count(u64::MAX)),
+];
+
 /// The options JSON of `jogg_upload_asset`: `version` (`"v1"` or `"v2"`), `filename`,
 /// `content_type`, `max_bytes`; all optional, unknown members refused.
 pub fn upload_options_from_json(text: &str) -> FfiResult<UploadOptions> {
     let parsed: OptionsJson = serde_json::from_str(text).map_err(|e| {
+        if let Some(plain) = members::plain(
+            &e,
+            text,
+            "options_json",
+            UPLOAD_MEMBERS,
+            ErrorKind::Validation,
+        ) {
+            return plain.into();
+        }
         let msg = e.to_string();
         if e.is_syntax() || e.is_eof() {
             return Failure::own(
@@ -229,6 +264,15 @@ mod tests {
             .unwrap()
             .error;
         assert_eq!(e.field(), Some("max_polls"));
+        // A mistyped member is named in plain words, as in the client config.
+        let e = wait_options_from_json(r#"{"timeout_ms": "60s"}"#)
+            .err()
+            .unwrap()
+            .error;
+        assert_eq!(
+            e.message(),
+            "timeout_ms: must be a whole number of milliseconds (got \"60s\")"
+        );
         let o =
             wait_options_from_json(r#"{"interval_ratio": 0.25, "webhook_slowdown": 1}"#).unwrap();
         assert_eq!((o.interval_ratio, o.webhook_slowdown), (0.25, 1.0));
@@ -260,6 +304,14 @@ mod tests {
             .unwrap()
             .error;
         assert_eq!(e.field(), Some("content_typ"));
+        let e = upload_options_from_json(r#"{"max_bytes":"5 MB"}"#)
+            .err()
+            .unwrap()
+            .error;
+        assert_eq!(
+            e.message(),
+            "max_bytes: must be a whole number, 0 or more (got \"5 MB\")"
+        );
         assert_eq!(
             upload_options_from_json("{").err().map(|f| f.code),
             Some(JOGG_ERR_INVALID_JSON)
